@@ -1,0 +1,455 @@
+package dev.backlog.core;
+
+import dev.backlog.core.internal.Checks;
+import dev.backlog.core.spi.BacklogStore;
+import dev.backlog.core.spi.StoreTransaction;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The backlog of record: the API facade over a {@link BacklogStore}. It validates input (reporting
+ * every problem at once), applies policy (default attempt limit, the sweep of lapsed leases before
+ * claims, long-poll claims), runs deferred side effects after commit and notifies the listener.
+ *
+ * <p>Thread-safe: one instance serves any number of threads. Holds no static state; close it to
+ * release the store.
+ *
+ * <pre>{@code
+ * try (Backlog backlog = Backlog.builder().store(new InMemoryBacklogStore(InstantSource.system())).build()) {
+ *   backlog.create(NewCard.builder("A1").title("Write the parser").build());
+ *   backlog.claimOne("worker-1", Duration.ofMinutes(15))
+ *       .ifPresent(claim -> backlog.complete(claim.card().id(), claim.token()));
+ * }
+ * }</pre>
+ */
+public final class Backlog implements BacklogOperations, AutoCloseable {
+
+  /** The attempt limit for cards created without {@code maxAttempts}. */
+  public static final int DEFAULT_MAX_ATTEMPTS = 3;
+  /** The actor recorded on events when none is configured. */
+  public static final String DEFAULT_ACTOR = "backlog";
+  /** How often, at most, a claim first sweeps lapsed leases, unless configured otherwise. */
+  public static final Duration DEFAULT_SWEEP_INTERVAL = Duration.ofSeconds(1);
+
+  private static final Logger LOG = LoggerFactory.getLogger(Backlog.class);
+
+  private final BacklogStore store;
+  private final InstantSource clock;
+  private final String actor;
+  private final int defaultMaxAttempts;
+  private final EventListener listener;
+  private final Duration sweepInterval;
+  private final boolean closeStore;
+  private final AtomicReference<Instant> lastSweep = new AtomicReference<>(Instant.MIN);
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private Backlog(Builder builder) {
+    this.store = builder.store;
+    this.clock = builder.clock;
+    this.actor = builder.actor;
+    this.defaultMaxAttempts = builder.defaultMaxAttempts;
+    this.listener = builder.listener;
+    this.sweepInterval = builder.sweepInterval;
+    this.closeStore = builder.closeStore;
+  }
+
+  /** Starts a builder; {@link Builder#store} is required. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The store behind this backlog. */
+  public BacklogStore store() {
+    return store;
+  }
+
+  /** The attempt limit for cards without their own. */
+  public int defaultMaxAttempts() {
+    return defaultMaxAttempts;
+  }
+
+  /**
+   * Runs work in one transaction: everything commits together or nothing does. Actions deferred
+   * with {@link BacklogTransaction#afterCommit} run after a successful commit, then the listener is
+   * told about the transaction's events.
+   */
+  public <T> T inTransaction(TransactionWork<T> work) {
+    Objects.requireNonNull(work, "work");
+    ensureOpen();
+    List<Runnable> deferred = new ArrayList<>();
+    List<Event> written = new ArrayList<>();
+    T result = store.inTransaction(stx -> {
+      // The store may retry; keep only the last attempt's deferred actions and events.
+      deferred.clear();
+      written.clear();
+      Tx tx = new Tx(stx, deferred);
+      T value = work.run(tx);
+      tx.closed = true;
+      written.addAll(stx.writtenEvents());
+      return value;
+    });
+    for (Runnable action : deferred) {
+      try {
+        action.run();
+      } catch (RuntimeException e) {
+        LOG.warn("an action deferred until after commit failed; the transaction stays committed", e);
+      }
+    }
+    if (listener != null && !written.isEmpty()) {
+      try {
+        listener.onEvents(List.copyOf(written));
+      } catch (RuntimeException e) {
+        LOG.warn("the event listener failed on {} events; the transaction stays committed", written.size(), e);
+      }
+    }
+    return result;
+  }
+
+  @Override
+  public Optional<Card> find(CardId id) {
+    return inTransaction(tx -> tx.find(id));
+  }
+
+  @Override
+  public List<Card> list(CardQuery query) {
+    return inTransaction(tx -> tx.list(query));
+  }
+
+  @Override
+  public Card create(NewCard card) {
+    return inTransaction(tx -> tx.create(card));
+  }
+
+  @Override
+  public Card link(CardId from, CardId to) {
+    return inTransaction(tx -> tx.link(from, to));
+  }
+
+  @Override
+  public Card unlink(CardId from, CardId to) {
+    return inTransaction(tx -> tx.unlink(from, to));
+  }
+
+  /**
+   * Claims up to {@code request.limit()} claimable cards, first sweeping lapsed leases when the
+   * sweep interval passed. With a positive {@code wait}, waits up to that long for work to become
+   * claimable; returns an empty list when none did.
+   */
+  @Override
+  public List<Claim> claim(ClaimRequest request) {
+    Objects.requireNonNull(request, "request");
+    sweepIfDue();
+    long deadline = System.nanoTime() + request.maxWait().toNanos();
+    while (true) {
+      List<Claim> claims = inTransaction(tx -> tx.claim(request));
+      long remaining = deadline - System.nanoTime();
+      if (!claims.isEmpty() || remaining <= 0) {
+        return claims;
+      }
+      try {
+        store.awaitChange(Duration.ofNanos(remaining));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return List.of();
+      }
+      sweepIfDue();
+    }
+  }
+
+  private void sweepIfDue() {
+    if (sweepInterval == null) {
+      return;
+    }
+    Instant now = clock.instant();
+    Instant last = lastSweep.get();
+    if (last.plus(sweepInterval).isAfter(now) || !lastSweep.compareAndSet(last, now)) {
+      return;
+    }
+    List<CardId> reclaimed = reclaimExpired();
+    if (!reclaimed.isEmpty()) {
+      LOG.info("reclaimed {} lapsed lease(s): {}", reclaimed.size(), reclaimed);
+    }
+  }
+
+  @Override
+  public Card renew(CardId id, LeaseToken token, Duration ttl) {
+    return inTransaction(tx -> tx.renew(id, token, ttl));
+  }
+
+  @Override
+  public Card complete(CardId id, LeaseToken token) {
+    return inTransaction(tx -> tx.complete(id, token));
+  }
+
+  @Override
+  public Card forceComplete(CardId id) {
+    return inTransaction(tx -> tx.forceComplete(id));
+  }
+
+  @Override
+  public Card release(CardId id, LeaseToken token) {
+    return inTransaction(tx -> tx.release(id, token));
+  }
+
+  @Override
+  public Card fail(CardId id, LeaseToken token, String reason) {
+    return inTransaction(tx -> tx.fail(id, token, reason));
+  }
+
+  @Override
+  public List<CardId> reclaimExpired() {
+    return inTransaction(BacklogOperations::reclaimExpired);
+  }
+
+  @Override
+  public Card reclaim(CardId id) {
+    return inTransaction(tx -> tx.reclaim(id));
+  }
+
+  @Override
+  public Card block(CardId id, String reason) {
+    return inTransaction(tx -> tx.block(id, reason));
+  }
+
+  @Override
+  public Card unblock(CardId id) {
+    return inTransaction(tx -> tx.unblock(id));
+  }
+
+  @Override
+  public Card reopen(CardId id) {
+    return inTransaction(tx -> tx.reopen(id));
+  }
+
+  @Override
+  public Stats stats() {
+    return inTransaction(BacklogOperations::stats);
+  }
+
+  @Override
+  public List<Event> events(EventQuery query) {
+    return inTransaction(tx -> tx.events(query));
+  }
+
+  /** Closes the store when this backlog owns it (the default). Idempotent. */
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true) && closeStore) {
+      store.close();
+    }
+  }
+
+  private void ensureOpen() {
+    if (closed.get()) {
+      throw new IllegalStateException("this backlog is closed; build a new one");
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Backlog[" + store.describe() + "]";
+  }
+
+  private static String reason(String field, String reason) {
+    List<Violation> problems = new ArrayList<>();
+    Checks.text(problems, field, reason, NewCard.MAX_REASON, true);
+    if (!problems.isEmpty()) {
+      throw new InvalidInputException(problems);
+    }
+    return reason == null || reason.isBlank() ? null : reason;
+  }
+
+  /** The transaction view handed to {@link TransactionWork}; validates and delegates. */
+  private final class Tx implements BacklogTransaction {
+    private final StoreTransaction stx;
+    private final List<Runnable> deferred;
+    private boolean closed;
+
+    Tx(StoreTransaction stx, List<Runnable> deferred) {
+      this.stx = stx;
+      this.deferred = deferred;
+    }
+
+    private StoreTransaction stx() {
+      if (closed) {
+        throw new IllegalStateException("the transaction has ended; use the backlog, not a saved transaction");
+      }
+      return stx;
+    }
+
+    @Override
+    public void afterCommit(Runnable action) {
+      stx();
+      deferred.add(Objects.requireNonNull(action, "action"));
+    }
+
+    @Override
+    public Optional<Card> find(CardId id) {
+      return stx().find(Objects.requireNonNull(id, "id"));
+    }
+
+    @Override
+    public List<Card> list(CardQuery query) {
+      return stx().list(Objects.requireNonNull(query, "query"));
+    }
+
+    @Override
+    public Card create(NewCard card) {
+      return stx().create(Objects.requireNonNull(card, "card"), actor);
+    }
+
+    @Override
+    public Card link(CardId from, CardId to) {
+      return stx().link(Objects.requireNonNull(from, "from"), Objects.requireNonNull(to, "to"), actor);
+    }
+
+    @Override
+    public Card unlink(CardId from, CardId to) {
+      return stx().unlink(Objects.requireNonNull(from, "from"), Objects.requireNonNull(to, "to"), actor);
+    }
+
+    @Override
+    public List<Claim> claim(ClaimRequest request) {
+      return stx().claim(Objects.requireNonNull(request, "request"));
+    }
+
+    @Override
+    public Card renew(CardId id, LeaseToken token, Duration ttl) {
+      ClaimRequest.validTtl(ttl);
+      return stx().renew(Objects.requireNonNull(id, "id"), Objects.requireNonNull(token, "token"), ttl, actor);
+    }
+
+    @Override
+    public Card complete(CardId id, LeaseToken token) {
+      return stx().complete(Objects.requireNonNull(id, "id"), Objects.requireNonNull(token, "token"), actor);
+    }
+
+    @Override
+    public Card forceComplete(CardId id) {
+      return stx().forceComplete(Objects.requireNonNull(id, "id"), actor);
+    }
+
+    @Override
+    public Card release(CardId id, LeaseToken token) {
+      return stx().release(Objects.requireNonNull(id, "id"), Objects.requireNonNull(token, "token"), actor);
+    }
+
+    @Override
+    public Card fail(CardId id, LeaseToken token, String reason) {
+      String checked = reason("reason", reason);
+      return stx().fail(Objects.requireNonNull(id, "id"), Objects.requireNonNull(token, "token"), checked,
+          defaultMaxAttempts, actor);
+    }
+
+    @Override
+    public List<CardId> reclaimExpired() {
+      return stx().reclaimExpired(defaultMaxAttempts, actor);
+    }
+
+    @Override
+    public Card reclaim(CardId id) {
+      return stx().reclaim(Objects.requireNonNull(id, "id"), actor);
+    }
+
+    @Override
+    public Card block(CardId id, String reason) {
+      String checked = reason("reason", reason);
+      return stx().block(Objects.requireNonNull(id, "id"), checked, actor);
+    }
+
+    @Override
+    public Card unblock(CardId id) {
+      return stx().unblock(Objects.requireNonNull(id, "id"), actor);
+    }
+
+    @Override
+    public Card reopen(CardId id) {
+      return stx().reopen(Objects.requireNonNull(id, "id"), actor);
+    }
+
+    @Override
+    public Stats stats() {
+      return stx().stats();
+    }
+
+    @Override
+    public List<Event> events(EventQuery query) {
+      return stx().events(Objects.requireNonNull(query, "query"));
+    }
+  }
+
+  /** Configures a {@link Backlog}; validated by {@link #build()}. Not thread-safe. */
+  public static final class Builder {
+    private BacklogStore store;
+    private InstantSource clock = InstantSource.system();
+    private String actor = DEFAULT_ACTOR;
+    private int defaultMaxAttempts = DEFAULT_MAX_ATTEMPTS;
+    private EventListener listener;
+    private Duration sweepInterval = DEFAULT_SWEEP_INTERVAL;
+    private boolean closeStore = true;
+
+    private Builder() {
+    }
+
+    /** The store (required). */
+    public Builder store(BacklogStore value) { store = value; return this; }
+
+    /** The clock that paces the lapsed-lease sweep (default: the system clock). Lease expiry uses the store clock. */
+    public Builder clock(InstantSource value) { clock = value; return this; }
+
+    /** Who events are attributed to (default {@value Backlog#DEFAULT_ACTOR}); claims are attributed to their owner. */
+    public Builder actor(String value) { actor = value; return this; }
+
+    /** The attempt limit for cards created without one (default {@value Backlog#DEFAULT_MAX_ATTEMPTS}). */
+    public Builder defaultMaxAttempts(int value) { defaultMaxAttempts = value; return this; }
+
+    /** Receives each committed transaction's events (default: none). */
+    public Builder listener(EventListener value) { listener = value; return this; }
+
+    /**
+     * Before a claim, reclaim lapsed leases when at least this long passed since the last sweep
+     * (default {@link Backlog#DEFAULT_SWEEP_INTERVAL}); null disables the sweep, leaving it to
+     * explicit {@link Backlog#reclaimExpired()} calls.
+     */
+    public Builder sweepInterval(Duration value) { sweepInterval = value; return this; }
+
+    /** Whether {@link Backlog#close()} closes the store (default true). */
+    public Builder closeStore(boolean value) { closeStore = value; return this; }
+
+    /**
+     * Builds the backlog.
+     *
+     * @throws InvalidInputException listing every problem with the configuration
+     */
+    public Backlog build() {
+      List<Violation> problems = new ArrayList<>();
+      if (store == null) {
+        problems.add(new Violation("store", "a store is required; pass one to Backlog.builder().store(...)"));
+      }
+      if (clock == null) {
+        problems.add(new Violation("clock", "clock must not be null; leave it out for the system clock"));
+      }
+      Checks.required(problems, "actor", actor, ClaimRequest.MAX_OWNER, false);
+      if (defaultMaxAttempts < 1 || defaultMaxAttempts > NewCard.MAX_MAX_ATTEMPTS) {
+        problems.add(new Violation("defaultMaxAttempts", "defaultMaxAttempts " + defaultMaxAttempts
+            + " is out of range; use 1 to " + NewCard.MAX_MAX_ATTEMPTS));
+      }
+      if (sweepInterval != null && sweepInterval.isNegative()) {
+        problems.add(new Violation("sweepInterval", "sweepInterval " + sweepInterval + " is negative"));
+      }
+      if (!problems.isEmpty()) {
+        throw new InvalidInputException(problems);
+      }
+      return new Backlog(this);
+    }
+  }
+}

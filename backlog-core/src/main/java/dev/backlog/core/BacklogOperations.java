@@ -1,0 +1,102 @@
+package dev.backlog.core;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The operations on a backlog, available both on {@link Backlog} (each call its own transaction)
+ * and on {@link BacklogTransaction} (all calls in one transaction).
+ */
+public interface BacklogOperations {
+
+  /** Reads a card. */
+  Optional<Card> find(CardId id);
+
+  /**
+   * Reads a card that must exist.
+   *
+   * @throws CardNotFoundException when it does not
+   */
+  default Card get(CardId id) {
+    return find(id).orElseThrow(() -> new CardNotFoundException(id));
+  }
+
+  /** Lists cards in claim order (priority desc, createdAt asc, id asc). */
+  List<Card> list(CardQuery query);
+
+  /**
+   * Creates a card (ready, or blocked when asked).
+   *
+   * @throws DuplicateCardException when the id is taken and no idempotency key matches
+   * @throws IdempotencyConflictException when the key was used with different content
+   * @throws UnknownDependencyException when a dependency does not exist by the end of the transaction
+   * @throws DependencyCycleException when the dependencies would close a cycle
+   */
+  Card create(NewCard card);
+
+  /**
+   * Makes {@code from} depend on {@code to}; a repeated link is a no-op.
+   *
+   * @throws DependencyCycleException for a self-link or a link closing a cycle
+   */
+  Card link(CardId from, CardId to);
+
+  /** Removes a dependency; a missing one is a no-op. */
+  Card unlink(CardId from, CardId to);
+
+  /**
+   * Claims up to {@code request.limit()} claimable cards. Nothing claimable is an empty list, not
+   * an error. Inside a transaction the request's maxWait is ignored.
+   */
+  List<Claim> claim(ClaimRequest request);
+
+  /** Claims one card for the owner with the default TTL, when any is claimable. */
+  default Optional<Claim> claimOne(String owner, Duration ttl) {
+    return claim(ClaimRequest.builder(owner).ttl(ttl).build()).stream().findFirst();
+  }
+
+  /**
+   * Extends a lease to now + ttl.
+   *
+   * @throws LeaseLostException when the token is not the card's current, unexpired lease
+   */
+  Card renew(CardId id, LeaseToken token, Duration ttl);
+
+  /**
+   * Completes a claimed card.
+   *
+   * @throws LeaseLostException when the token is not the card's current, unexpired lease
+   */
+  Card complete(CardId id, LeaseToken token);
+
+  /** Completes a ready, claimed or blocked card without a token (the admin path), revoking any lease. */
+  Card forceComplete(CardId id);
+
+  /** Gives a claimed card back. */
+  Card release(CardId id, LeaseToken token);
+
+  /** Reports failure; the card becomes ready, or blocked with the reason at the attempt limit. */
+  Card fail(CardId id, LeaseToken token, String reason);
+
+  /** Takes back every lapsed lease; returns the cards reclaimed. */
+  List<CardId> reclaimExpired();
+
+  /** Takes back the lease of a claimed card now (force). */
+  Card reclaim(CardId id);
+
+  /** Blocks a ready or claimed card, revoking its lease. */
+  Card block(CardId id, String reason);
+
+  /** Makes a blocked card ready again. */
+  Card unblock(CardId id);
+
+  /** Makes a done card ready again; dependents not yet claimed wait for it again. */
+  Card reopen(CardId id);
+
+  /** Counts the backlog. */
+  Stats stats();
+
+  /** Reads a page of the event stream. */
+  List<Event> events(EventQuery query);
+}

@@ -1,0 +1,36 @@
+package dev.backlog.core;
+
+import java.util.Locale;
+
+/** What an {@link Event} records. Each mutation of the backlog writes exactly one event per card it changes. */
+public enum EventType {
+  /** A card was created; data holds its content. */
+  CREATED,
+  /** A dependency was added; data {@code {"dependsOn": id}}. */
+  LINKED,
+  /** A dependency was removed; data {@code {"dependsOn": id}}. */
+  UNLINKED,
+  /** A card was claimed; the event carries the new lease token, data the owner and expiry. */
+  CLAIMED,
+  /** A lease was renewed; data the new expiry. */
+  RENEWED,
+  /** A card was completed (with a token, or forced). */
+  COMPLETED,
+  /** A lease holder gave the card back. */
+  RELEASED,
+  /** A lease holder reported failure; data the reason and the resulting status. */
+  FAILED,
+  /** A card was blocked; data the reason. */
+  BLOCKED,
+  /** A blocked card was made ready again. */
+  UNBLOCKED,
+  /** A done card was made ready again. */
+  REOPENED,
+  /** A lease was taken back (expired or forced); data the resulting status. */
+  RECLAIMED;
+
+  /** The lower-case name used on the wire ({@code "claimed"}, …). */
+  public String wireName() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+}

@@ -1,0 +1,41 @@
+package dev.backlog.core.spi;
+
+import java.time.Duration;
+
+/**
+ * Where cards, leases and events are kept. Implementations must pass the backlog-tck contracts.
+ *
+ * <p>A store is the single authority on the status machine, fencing, the DAG and the event stream:
+ * {@link dev.backlog.core.Backlog} validates input and adds policy, listeners and deferred side
+ * effects on top. Implementations must be thread-safe. Methods added later are default methods.
+ */
+public interface BacklogStore extends AutoCloseable {
+
+  /**
+   * Runs work in one transaction: commits when it returns, rolls back when it throws (and rethrows).
+   * Before committing, the store checks what can only be checked at the end of a transaction, such
+   * as dependencies named by a card that was created earlier in the same transaction.
+   */
+  <T> T inTransaction(StoreWork<T> work);
+
+  /**
+   * Waits up to {@code timeout} for a change that may have made work claimable (a create, a
+   * completion, a release…). May return early or spuriously; callers re-check by claiming.
+   * The default waits a short polling interval.
+   *
+   * @throws InterruptedException when the waiting thread is interrupted
+   */
+  default void awaitChange(Duration timeout) throws InterruptedException {
+    long millis = Math.max(1, Math.min(timeout.toMillis(), 100));
+    Thread.sleep(millis);
+  }
+
+  /** A short description for logs and status output; never contains secrets. */
+  default String describe() {
+    return getClass().getSimpleName();
+  }
+
+  /** Releases the store's resources. */
+  @Override
+  void close();
+}

@@ -1,0 +1,104 @@
+package dev.backlog.core.spi;
+
+import dev.backlog.core.Card;
+import dev.backlog.core.CardId;
+import dev.backlog.core.CardQuery;
+import dev.backlog.core.Claim;
+import dev.backlog.core.ClaimRequest;
+import dev.backlog.core.Event;
+import dev.backlog.core.EventQuery;
+import dev.backlog.core.LeaseToken;
+import dev.backlog.core.NewCard;
+import dev.backlog.core.Stats;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The operations of one open store transaction. Inputs arrive validated by
+ * {@link dev.backlog.core.Backlog}. Every mutation appends its events (see
+ * {@link EventData}) in this transaction, and a refused operation changes nothing.
+ * {@link Transitions} holds the status machine every store must follow.
+ *
+ * <p>Used by one thread at a time, only while {@link BacklogStore#inTransaction} runs.
+ */
+public interface StoreTransaction {
+
+  /** The store clock: the database clock for shared stores, the injected clock for tests. */
+  Instant now();
+
+  /** Reads a card. */
+  Optional<Card> find(CardId id);
+
+  /** Lists cards in claim order (priority desc, createdAt asc, id asc). */
+  List<Card> list(CardQuery query);
+
+  /**
+   * Creates a card, ready or blocked. With an idempotency key already used: returns the existing
+   * card when {@link NewCard#fingerprint()} matches, else raises
+   * {@link dev.backlog.core.IdempotencyConflictException}. An existing id raises
+   * {@link dev.backlog.core.DuplicateCardException}. Dependencies not existing yet are checked at
+   * commit ({@link dev.backlog.core.UnknownDependencyException}); a dependency path back to the new
+   * card raises {@link dev.backlog.core.DependencyCycleException}.
+   */
+  Card create(NewCard card, String actor);
+
+  /**
+   * Makes {@code from} depend on {@code to}. A repeated link changes nothing and writes no event.
+   * Unknown {@code from}: {@link dev.backlog.core.CardNotFoundException}; unknown {@code to}:
+   * {@link dev.backlog.core.UnknownDependencyException}; a self-link or a cycle:
+   * {@link dev.backlog.core.DependencyCycleException}.
+   */
+  Card link(CardId from, CardId to, String actor);
+
+  /** Removes the dependency; removing a missing edge changes nothing and writes no event. */
+  Card unlink(CardId from, CardId to, String actor);
+
+  /**
+   * Claims up to {@code request.limit()} claimable cards in claim order, each with a new lease whose
+   * token is greater than every token issued before. The actor is the owner. The request's wait is
+   * handled by the caller. Claiming by id an unknown card raises
+   * {@link dev.backlog.core.CardNotFoundException}; a card that is not claimable yields an empty list.
+   */
+  List<Claim> claim(ClaimRequest request);
+
+  /** Extends a valid lease to now + ttl. */
+  Card renew(CardId id, LeaseToken token, Duration ttl, String actor);
+
+  /** Completes a card whose valid lease is presented. */
+  Card complete(CardId id, LeaseToken token, String actor);
+
+  /** Completes a ready, claimed or blocked card without a token, revoking any lease. */
+  Card forceComplete(CardId id, String actor);
+
+  /** Gives a claimed card back (ready), keeping its attempt count. */
+  Card release(CardId id, LeaseToken token, String actor);
+
+  /** Reports failure: ready again, or blocked with the reason once attempts reached the limit. */
+  Card fail(CardId id, LeaseToken token, String reason, int defaultMaxAttempts, String actor);
+
+  /** Takes back every lapsed lease (ready, or blocked at the attempt limit); returns the cards in id order. */
+  List<CardId> reclaimExpired(int defaultMaxAttempts, String actor);
+
+  /** Takes back the lease of one claimed card now, whether or not it lapsed; the card becomes ready. */
+  Card reclaim(CardId id, String actor);
+
+  /** Blocks a ready or claimed card, revoking its lease. */
+  Card block(CardId id, String reason, String actor);
+
+  /** Makes a blocked card ready again with its attempt count reset. */
+  Card unblock(CardId id, String actor);
+
+  /** Makes a done card ready again with its attempt count reset. */
+  Card reopen(CardId id, String actor);
+
+  /** Counts the backlog. */
+  Stats stats();
+
+  /** Reads committed events (and this transaction's own) after a position. */
+  List<Event> events(EventQuery query);
+
+  /** The events this transaction appended so far, in order. */
+  List<Event> writtenEvents();
+}

@@ -1,0 +1,141 @@
+package dev.backlog.core.spi;
+
+import dev.backlog.core.Card;
+import dev.backlog.core.CardStatus;
+import dev.backlog.core.InvalidTransitionException;
+import dev.backlog.core.Lease;
+import dev.backlog.core.LeaseLostException;
+import dev.backlog.core.LeaseToken;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * The status machine as pure functions from a card's current state to its next one. Every store
+ * uses these so that all stores agree; each function raises
+ * {@link InvalidTransitionException} or {@link LeaseLostException} instead of returning a card
+ * when the transition is refused, and otherwise bumps {@code version} and {@code updatedAt}.
+ *
+ * <p>Stateless and thread-safe.
+ */
+public final class Transitions {
+
+  private Transitions() {
+  }
+
+  /**
+   * Checks that {@code token} is the card's current, unexpired lease.
+   *
+   * @throws LeaseLostException when it is not
+   */
+  public static Lease checkLease(Card card, LeaseToken token, Instant now) {
+    Lease lease = card.lease();
+    if (card.status() != CardStatus.CLAIMED || lease == null) {
+      throw new LeaseLostException(card.id(), token, card.status(), null, "the lease was revoked or the card moved on");
+    }
+    if (!lease.token().equals(token)) {
+      String why = token.compareTo(lease.token()) < 0 ? "the card was claimed again" : "no such lease was issued";
+      throw new LeaseLostException(card.id(), token, card.status(), null, why);
+    }
+    if (lease.isExpiredAt(now)) {
+      throw new LeaseLostException(card.id(), token, card.status(), lease.expiresAt(), "expired");
+    }
+    return lease;
+  }
+
+  /** The limit that applies to a card: its own, else the backlog default. */
+  public static int maxAttempts(Card card, int defaultMaxAttempts) {
+    return card.maxAttempts() != null ? card.maxAttempts() : defaultMaxAttempts;
+  }
+
+  /** ready → claimed with the given lease; attempts + 1. The caller has checked claimability. */
+  public static Card claim(Card card, Lease lease, Instant now) {
+    require(card, "claim", "ready", CardStatus.READY);
+    return next(card, now).status(CardStatus.CLAIMED).lease(lease).attempts(card.attempts() + 1)
+        .blockedReason(null).build();
+  }
+
+  /** Extends a valid lease to now + ttl. */
+  public static Card renew(Card card, LeaseToken token, Duration ttl, Instant now) {
+    Lease lease = checkLease(card, token, now);
+    return next(card, now).lease(new Lease(lease.owner(), lease.token(), lease.claimedAt(), now.plus(ttl))).build();
+  }
+
+  /** claimed → done with a valid lease. */
+  public static Card complete(Card card, LeaseToken token, Instant now) {
+    checkLease(card, token, now);
+    return next(card, now).status(CardStatus.DONE).lease(null).build();
+  }
+
+  /** ready, claimed or blocked → done, revoking any lease. */
+  public static Card forceComplete(Card card, Instant now) {
+    require(card, "force-complete", "ready, claimed or blocked", CardStatus.READY, CardStatus.CLAIMED,
+        CardStatus.BLOCKED);
+    return next(card, now).status(CardStatus.DONE).lease(null).blockedReason(null).build();
+  }
+
+  /** claimed → ready with a valid lease; attempts kept. */
+  public static Card release(Card card, LeaseToken token, Instant now) {
+    checkLease(card, token, now);
+    return next(card, now).status(CardStatus.READY).lease(null).build();
+  }
+
+  /** claimed → ready, or → blocked with the reason once attempts reached the limit. */
+  public static Card fail(Card card, LeaseToken token, String reason, int defaultMaxAttempts, Instant now) {
+    checkLease(card, token, now);
+    if (card.attempts() >= maxAttempts(card, defaultMaxAttempts)) {
+      String why = "failed " + card.attempts() + " of " + maxAttempts(card, defaultMaxAttempts) + " attempts"
+          + (reason == null ? "" : ": " + reason);
+      return next(card, now).status(CardStatus.BLOCKED).lease(null).blockedReason(why).build();
+    }
+    return next(card, now).status(CardStatus.READY).lease(null).build();
+  }
+
+  /** A claimed card whose lease lapsed → ready, or → blocked once attempts reached the limit. */
+  public static Card expire(Card card, int defaultMaxAttempts, Instant now) {
+    require(card, "reclaim", "claimed", CardStatus.CLAIMED);
+    if (card.attempts() >= maxAttempts(card, defaultMaxAttempts)) {
+      String why = "lease expired on attempt " + card.attempts() + " of " + maxAttempts(card, defaultMaxAttempts)
+          + " (owner " + card.lease().owner() + ")";
+      return next(card, now).status(CardStatus.BLOCKED).lease(null).blockedReason(why).build();
+    }
+    return next(card, now).status(CardStatus.READY).lease(null).build();
+  }
+
+  /** claimed → ready now, whether or not the lease lapsed. */
+  public static Card reclaim(Card card, Instant now) {
+    require(card, "reclaim", "claimed", CardStatus.CLAIMED);
+    return next(card, now).status(CardStatus.READY).lease(null).build();
+  }
+
+  /** ready or claimed → blocked, revoking any lease. */
+  public static Card block(Card card, String reason, Instant now) {
+    require(card, "block", "ready or claimed", CardStatus.READY, CardStatus.CLAIMED);
+    return next(card, now).status(CardStatus.BLOCKED).lease(null).blockedReason(reason).build();
+  }
+
+  /** blocked → ready, attempts reset. */
+  public static Card unblock(Card card, Instant now) {
+    require(card, "unblock", "blocked", CardStatus.BLOCKED);
+    return next(card, now).status(CardStatus.READY).blockedReason(null).attempts(0).build();
+  }
+
+  /** done → ready, attempts reset. */
+  public static Card reopen(Card card, Instant now) {
+    require(card, "reopen", "done", CardStatus.DONE);
+    return next(card, now).status(CardStatus.READY).attempts(0).build();
+  }
+
+  /** A builder for the card's next version: version + 1, updatedAt = now. */
+  public static Card.Builder next(Card card, Instant now) {
+    return card.toBuilder().version(card.version() + 1).updatedAt(now);
+  }
+
+  private static void require(Card card, String operation, String allowed, CardStatus... statuses) {
+    for (CardStatus status : statuses) {
+      if (card.status() == status) {
+        return;
+      }
+    }
+    throw new InvalidTransitionException(card.id(), card.status(), operation, allowed);
+  }
+}
