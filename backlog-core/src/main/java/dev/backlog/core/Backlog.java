@@ -51,6 +51,8 @@ public final class Backlog implements BacklogOperations, AutoCloseable {
   private final boolean closeStore;
   private final AtomicReference<Instant> lastSweep = new AtomicReference<>(Instant.MIN);
   private final AtomicBoolean closed = new AtomicBoolean();
+  /** Set while this thread runs a transaction callback, to refuse accidental nested transactions. */
+  private final ThreadLocal<Boolean> inCallback = ThreadLocal.withInitial(() -> Boolean.FALSE);
 
   private Backlog(Builder builder) {
     this.store = builder.store;
@@ -85,6 +87,10 @@ public final class Backlog implements BacklogOperations, AutoCloseable {
   public <T> T inTransaction(TransactionWork<T> work) {
     Objects.requireNonNull(work, "work");
     ensureOpen();
+    if (inCallback.get()) {
+      throw new IllegalStateException("a transaction is already running on this thread; call the methods of the"
+          + " BacklogTransaction passed to the callback instead of the Backlog's");
+    }
     List<Runnable> deferred = new ArrayList<>();
     List<Event> written = new ArrayList<>();
     T result = store.inTransaction(stx -> {
@@ -92,8 +98,14 @@ public final class Backlog implements BacklogOperations, AutoCloseable {
       deferred.clear();
       written.clear();
       Tx tx = new Tx(stx, deferred);
-      T value = work.run(tx);
-      tx.closed = true;
+      T value;
+      inCallback.set(Boolean.TRUE);
+      try {
+        value = work.run(tx);
+      } finally {
+        inCallback.set(Boolean.FALSE);
+        tx.closed = true;
+      }
       written.addAll(stx.writtenEvents());
       return value;
     });
