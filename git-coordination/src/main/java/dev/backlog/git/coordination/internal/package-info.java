@@ -1,0 +1,2 @@
+/** Internals of git coordination: the git process runner, locks, the intent journal and file helpers; not for use by other modules. */
+package dev.backlog.git.coordination.internal;
