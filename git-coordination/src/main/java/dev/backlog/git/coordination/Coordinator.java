@@ -369,7 +369,10 @@ public final class Coordinator implements AutoCloseable {
    */
   public BookkeepingTransaction begin(Mission m) {
     requireMission(m);
-    Path wt = ensureWorktree(coordinationWorktree(m), m.branch(), List.of());
+    Path wt = coordinationWorktree(m);
+    if (!Files.isRegularFile(wt.resolve(".git"))) {
+      wt = ensureWorktree(wt, m.branch(), List.of());
+    }
     LockManager.Held held = locks.acquire(lockFile(m), config.lockTimeout());
     try {
       recover(m);

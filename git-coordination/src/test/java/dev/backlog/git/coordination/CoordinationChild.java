@@ -1,0 +1,64 @@
+package dev.backlog.git.coordination;
+
+import dev.backlog.core.CardId;
+import dev.backlog.core.LeaseToken;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A separate JVM for multi-process tests. Modes:
+ * {@code write <repo> <mission> <writer-prefix> <threads> <events-per-thread>},
+ * {@code record <repo> <mission> <card> <marker>}.
+ * Its git environment comes from the inherited variables (the parent passes the isolated ones).
+ */
+public final class CoordinationChild {
+
+  private CoordinationChild() {
+  }
+
+  public static void main(String[] args) throws Exception {
+    Path repo = Path.of(args[1]);
+    Mission mission = Mission.parse(args[2]);
+    CoordinationConfig config = CoordinationConfig.builder().gitTimeout(Duration.ofSeconds(60))
+        .lockTimeout(Duration.ofMinutes(3)).build();
+    Coordinator c = Coordinator.open(repo, config);
+    switch (args[0]) {
+      case "write" -> {
+        String prefix = args[3];
+        int threads = Integer.parseInt(args[4]);
+        int events = Integer.parseInt(args[5]);
+        List<Thread> ts = new ArrayList<>();
+        List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        for (int t = 0; t < threads; t++) {
+          String writer = prefix + "-" + t;
+          Thread th = new Thread(() -> {
+            try {
+              for (int i = 0; i < events; i++) {
+                c.record(mission, EventDraft.of(CardId.of(writer), "progress", writer)
+                    .withData(Map.of("key", writer + "/" + i)));
+              }
+            } catch (Throwable e) {
+              failures.add(e);
+            }
+          });
+          ts.add(th);
+          th.start();
+        }
+        for (Thread th : ts) {
+          th.join();
+        }
+        if (!failures.isEmpty()) {
+          failures.get(0).printStackTrace();
+          System.exit(1);
+        }
+      }
+      case "record" -> c.record(mission, EventDraft.of(CardId.of(args[3]), "claimed", "child")
+          .withLease(LeaseToken.of(1)).withData(Map.of("key", args[4])));
+      default -> throw new IllegalArgumentException(args[0]);
+    }
+    System.exit(0);
+  }
+}
