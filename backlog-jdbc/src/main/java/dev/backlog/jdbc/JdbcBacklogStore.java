@@ -1,0 +1,348 @@
+package dev.backlog.jdbc;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.backlog.core.BacklogException;
+import dev.backlog.core.InvalidInputException;
+import dev.backlog.core.StoreUnavailableException;
+import dev.backlog.core.Violation;
+import dev.backlog.core.spi.BacklogStore;
+import dev.backlog.core.spi.StoreWork;
+import dev.backlog.jdbc.internal.Dialect;
+import dev.backlog.jdbc.internal.JdbcEngine;
+import dev.backlog.jdbc.internal.Migrator;
+import dev.backlog.jdbc.internal.Secrets;
+import dev.backlog.jdbc.internal.SqlErrors;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.concurrent.ThreadLocalRandom;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link BacklogStore} in a relational database: embedded H2 2.x (the default, in memory or in a
+ * file that several processes can share) or PostgreSQL 13 and later. The JDBC URL chooses the
+ * dialect. The store pools connections with HikariCP unless the host supplies a
+ * {@link DataSource}, brings the schema up to date when built, judges lease expiry by the database
+ * clock (unless a test injects one), numbers events in commit order, and retries transient
+ * failures. The JDBC driver is the host's choice: put {@code com.h2database:h2} or
+ * {@code org.postgresql:postgresql} on the class path.
+ *
+ * <pre>{@code
+ * try (JdbcBacklogStore store = JdbcBacklogStore.builder()
+ *         .url(JdbcBacklogStore.defaultH2Url(Path.of(System.getProperty("user.home"), ".backlog")))
+ *         .build();
+ *      Backlog backlog = Backlog.builder().store(store).build()) {
+ *   backlog.claimOne("worker-1", Duration.ofMinutes(15));
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe. Close it to release its connections.
+ */
+public final class JdbcBacklogStore implements BacklogStore {
+
+  /** The pool size when none is given. */
+  public static final int DEFAULT_MAX_POOL_SIZE = 10;
+  /** The largest pool size accepted. */
+  public static final int MAX_POOL_SIZE = 1_000;
+  /** How long opening the database and lost connections are retried before the store reports it unavailable. */
+  public static final Duration CONNECT_RETRY = Duration.ofSeconds(20);
+  /** The H2 lock timeout the store sets on its connections unless the URL sets one. */
+  public static final Duration H2_LOCK_TIMEOUT = Duration.ofSeconds(10);
+
+  private static final Logger LOG = LoggerFactory.getLogger(JdbcBacklogStore.class);
+
+  private final JdbcEngine engine;
+  private final String description;
+
+  private JdbcBacklogStore(JdbcEngine engine, String description) {
+    this.engine = engine;
+    this.description = description;
+  }
+
+  /** Starts a builder; give either {@link Builder#url} or {@link Builder#dataSource}. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * The URL of the default database: an H2 file {@code backlog.mv.db} in {@code backlogHome},
+   * opened in H2's auto-server mode so that several processes can use it at once (the first one
+   * serves it to the others; when it exits, the next one takes over, and the store retries
+   * meanwhile).
+   *
+   * @throws InvalidInputException when the path cannot be written into a JDBC URL
+   */
+  public static String defaultH2Url(Path backlogHome) {
+    Objects.requireNonNull(backlogHome, "backlogHome");
+    String dir = backlogHome.toAbsolutePath().normalize().toString().replace('\\', '/');
+    if (dir.contains(";")) {
+      throw InvalidInputException.of("home", "backlog home '" + dir + "' contains ';', which cannot appear in"
+          + " an H2 URL; choose another directory (--home or BACKLOG_HOME)");
+    }
+    return "jdbc:h2:file:" + dir + "/backlog;AUTO_SERVER=TRUE";
+  }
+
+  @Override
+  public <T> T inTransaction(StoreWork<T> work) {
+    Objects.requireNonNull(work, "work");
+    return engine.inTransaction(work);
+  }
+
+  /**
+   * Waits for a change that may have made work claimable: a NOTIFY on PostgreSQL (at most one per
+   * committing transaction), on H2 a moved event counter (polled every 100 ms), and in both cases
+   * a commit by this store in this process.
+   */
+  @Override
+  public void awaitChange(Duration timeout) throws InterruptedException {
+    engine.awaitChange(Objects.requireNonNull(timeout, "timeout"));
+  }
+
+  /**
+   * Recomputes every card's count of unfinished dependencies from the dependency edges. The
+   * counters are kept right by every transaction; this repairs a database edited by hand.
+   *
+   * @return how many cards had a wrong counter
+   */
+  public int recount() {
+    return engine.recount();
+  }
+
+  @Override
+  public String describe() {
+    return description;
+  }
+
+  @Override
+  public void close() {
+    engine.close();
+  }
+
+  @Override
+  public String toString() {
+    return "JdbcBacklogStore[" + description + "]";
+  }
+
+  /**
+   * Builds a {@link JdbcBacklogStore}. Not thread-safe. {@link #toString()} never shows the password.
+   */
+  public static final class Builder {
+    private String url;
+    private String username;
+    private String password;
+    private DataSource dataSource;
+    private InstantSource clock;
+    private int maxPoolSize = DEFAULT_MAX_POOL_SIZE;
+
+    private Builder() {
+    }
+
+    /** The JDBC URL ({@code jdbc:h2:…} or {@code jdbc:postgresql:…}); the store pools connections to it. */
+    public Builder url(String jdbcUrl) {
+      this.url = jdbcUrl;
+      return this;
+    }
+
+    /** The database user (for {@link #url}). */
+    public Builder username(String value) {
+      this.username = value;
+      return this;
+    }
+
+    /** The database password (for {@link #url}); never logged or shown in errors. */
+    public Builder password(String value) {
+      this.password = value;
+      return this;
+    }
+
+    /** A data source the host supplies and closes, instead of a URL; its database decides the dialect. */
+    public Builder dataSource(DataSource ds) {
+      this.dataSource = ds;
+      return this;
+    }
+
+    /**
+     * For tests: judge lease expiry and stamp times by this clock instead of the database clock.
+     * Every process sharing a database must then use the same clock.
+     */
+    public Builder clock(InstantSource value) {
+      this.clock = value;
+      return this;
+    }
+
+    /** The most pooled connections (default {@value #DEFAULT_MAX_POOL_SIZE}); ignored with a data source. */
+    public Builder maxPoolSize(int n) {
+      this.maxPoolSize = n;
+      return this;
+    }
+
+    /**
+     * Opens the store: connects, and applies the schema migrations the database lacks.
+     *
+     * @throws InvalidInputException when the settings are incomplete or contradictory
+     * @throws StoreUnavailableException when the database cannot be reached, refuses the credentials,
+     *     its driver is missing, or its schema is newer than this library
+     */
+    public JdbcBacklogStore build() {
+      List<Violation> problems = new ArrayList<>();
+      Dialect dialect = null;
+      if (url == null && dataSource == null) {
+        problems.add(new Violation("url", "no database given; set a JDBC URL such as jdbc:h2:file:/path/backlog"
+            + " or jdbc:postgresql://host/db, or a data source"));
+      } else if (url != null && dataSource != null) {
+        problems.add(new Violation("url", "both a URL and a data source are set; set only one"));
+      } else if (url != null) {
+        dialect = Dialect.fromUrl(url).orElse(null);
+        if (dialect == null) {
+          problems.add(new Violation("url", "JDBC URL '" + Secrets.redactUrl(url) + "' names a database this store"
+              + " does not support; use jdbc:h2:… (H2 2.x) or jdbc:postgresql:… (PostgreSQL 13 or later)"));
+        }
+      }
+      if (maxPoolSize < 1 || maxPoolSize > MAX_POOL_SIZE) {
+        problems.add(new Violation("maxPoolSize", "maxPoolSize " + maxPoolSize + " is out of range; use 1 to "
+            + MAX_POOL_SIZE));
+      }
+      if (!problems.isEmpty()) {
+        throw new InvalidInputException(problems);
+      }
+      Secrets secrets = Secrets.of(url, password);
+      return url != null ? openUrl(dialect, secrets) : openDataSource(secrets);
+    }
+
+    private JdbcBacklogStore openUrl(Dialect dialect, Secrets secrets) {
+      String where = Secrets.redactUrl(url);
+      HikariConfig config = new HikariConfig();
+      config.setJdbcUrl(url);
+      config.setDriverClassName(dialect == Dialect.H2 ? "org.h2.Driver" : "org.postgresql.Driver");
+      if (username != null) {
+        config.setUsername(username);
+      }
+      if (password != null) {
+        config.setPassword(password);
+      }
+      config.setPoolName("backlog");
+      config.setMaximumPoolSize(maxPoolSize);
+      config.setMinimumIdle(Math.min(2, maxPoolSize));
+      config.setConnectionTimeout(5_000);
+      config.setInitializationFailTimeout(-1);
+      String lower = url.toLowerCase(Locale.ROOT);
+      if (dialect == Dialect.H2) {
+        if (!lower.contains("lock_timeout")) {
+          config.setConnectionInitSql("SET LOCK_TIMEOUT " + H2_LOCK_TIMEOUT.toMillis());
+        }
+        if (lower.startsWith("jdbc:h2:mem:")) {
+          // An in-memory H2 database vanishes with its last connection: never retire them all.
+          config.setMaxLifetime(0);
+          config.setIdleTimeout(0);
+          config.setMinimumIdle(1);
+        }
+      }
+      HikariDataSource pool;
+      try {
+        pool = new HikariDataSource(config);
+      } catch (RuntimeException e) {
+        throw new StoreUnavailableException("cannot open the backlog database " + where + ": the "
+            + dialect.displayName() + " JDBC driver could not be loaded (" + secrets.scrub(e.getMessage()) + ");"
+            + " add " + (dialect == Dialect.H2 ? "com.h2database:h2" : "org.postgresql:postgresql")
+            + " to the class path", SqlErrors.sanitized(e, secrets));
+      }
+      JdbcEngine.ConnectionOpener listen = null;
+      if (dialect == Dialect.POSTGRESQL) {
+        String u = url;
+        String user = username;
+        String pass = password;
+        listen = () -> {
+          Properties props = new Properties();
+          if (user != null) {
+            props.setProperty("user", user);
+          }
+          if (pass != null) {
+            props.setProperty("password", pass);
+          }
+          return DriverManager.getConnection(u, props);
+        };
+      }
+      try {
+        migrate(pool, dialect, where, secrets);
+      } catch (RuntimeException e) {
+        pool.close();
+        throw e;
+      }
+      JdbcEngine engine = new JdbcEngine(pool, pool, dialect, clock, secrets, where, CONNECT_RETRY, listen);
+      LOG.info("opened the backlog store in {} ({})", where, dialect.displayName());
+      return new JdbcBacklogStore(engine, "JDBC store (" + dialect.displayName() + ", " + where + ")");
+    }
+
+    private JdbcBacklogStore openDataSource(Secrets secrets) {
+      String where = "(host data source)";
+      Dialect dialect = retrying(where, secrets, () -> {
+        try (Connection c = dataSource.getConnection()) {
+          String product = c.getMetaData().getDatabaseProductName();
+          return Dialect.fromProductName(product).orElseThrow(() -> InvalidInputException.of("dataSource",
+              "the data source connects to " + product + ", which this store does not support; use H2 2.x or"
+                  + " PostgreSQL 13 or later"));
+        }
+      });
+      migrate(dataSource, dialect, where, secrets);
+      JdbcEngine engine = new JdbcEngine(dataSource, null, dialect, clock, secrets, where, CONNECT_RETRY, null);
+      return new JdbcBacklogStore(engine, "JDBC store (" + dialect.displayName() + ", host data source)");
+    }
+
+    private static void migrate(DataSource ds, Dialect dialect, String where, Secrets secrets) {
+      Migrator migrator = new Migrator(ds, dialect, where);
+      retrying(where, secrets, migrator::migrate);
+    }
+
+    private interface SqlCall<T> {
+      T call() throws SQLException;
+    }
+
+    /** Runs a call, retrying connection and lock failures for {@link #CONNECT_RETRY}. */
+    private static <T> T retrying(String where, Secrets secrets, SqlCall<T> call) {
+      long deadline = System.nanoTime() + CONNECT_RETRY.toNanos();
+      int attempt = 0;
+      while (true) {
+        attempt++;
+        try {
+          return call.call();
+        } catch (BacklogException e) {
+          throw e;
+        } catch (SQLException | RuntimeException e) {
+          SqlErrors.Kind kind = SqlErrors.classify(e);
+          boolean retry = (kind == SqlErrors.Kind.CONNECTION || kind == SqlErrors.Kind.TRANSIENT
+              || kind == SqlErrors.Kind.DUPLICATE) && System.nanoTime() < deadline;
+          if (!retry) {
+            throw SqlErrors.translate(e, kind == SqlErrors.Kind.OTHER ? SqlErrors.Kind.CONNECTION : kind, where,
+                secrets);
+          }
+          long cap = Math.min(1_000, 10L << Math.min(attempt, 8));
+          try {
+            Thread.sleep(cap / 2 + ThreadLocalRandom.current().nextLong(cap / 2 + 1));
+          } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            throw new StoreUnavailableException("interrupted while opening the backlog database " + where, null);
+          }
+        }
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "JdbcBacklogStore.Builder[" + (url != null ? Secrets.redactUrl(url) : dataSource != null
+          ? "data source" : "no database") + (username != null ? ", user " + username : "")
+          + (password != null ? ", password " + Secrets.MASK : "") + ", maxPoolSize " + maxPoolSize
+          + (clock != null ? ", injected clock" : "") + "]";
+    }
+  }
+}

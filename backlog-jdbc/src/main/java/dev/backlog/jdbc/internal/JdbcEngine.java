@@ -1,0 +1,326 @@
+package dev.backlog.jdbc.internal;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.backlog.core.BacklogException;
+import dev.backlog.core.Event;
+import dev.backlog.core.spi.StoreWork;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
+import javax.sql.DataSource;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs store transactions: opens a handle, runs the work, seals its events, commits, and retries
+ * the whole work with bounded jittered backoff when the database reports a transient failure
+ * (serialization failure, deadlock, lock timeout) or a lost connection. A commit whose outcome is
+ * unknown because the connection broke is verified against the event log before any retry, so a
+ * committed transaction is never run twice. Also wakes long-polling claimers.
+ *
+ * <p>Thread-safe.
+ */
+public final class JdbcEngine implements AutoCloseable {
+
+  /** How often a transient failure is retried before it is reported. */
+  static final int MAX_TRANSIENT_ATTEMPTS = 12;
+  /** How often a racing unique key re-runs the work before it is reported. */
+  static final int MAX_DUPLICATE_ATTEMPTS = 4;
+  private static final long BACKOFF_BASE_MILLIS = 4;
+  private static final long BACKOFF_CAP_MILLIS = 400;
+  private static final long H2_POLL_MILLIS = 100;
+  private static final long PG_MAX_WAIT_NANOS = 1_000_000_000L;
+
+  private static final Logger LOG = LoggerFactory.getLogger(JdbcEngine.class);
+
+  private final Jdbi jdbi;
+  private final DataSource dataSource;
+  private final HikariDataSource pool;
+  private final Dialect dialect;
+  private final InstantSource clock;
+  private final Secrets secrets;
+  private final String where;
+  private final Duration connectRetry;
+  private final PgListener listener;
+
+  private final Object changes = new Object();
+  private long generation;
+  private volatile boolean closed;
+
+  /**
+   * Creates the engine.
+   *
+   * @param dataSource where connections come from
+   * @param pool the pool behind {@code dataSource} when the store owns it (closed with the engine), or null
+   * @param dialect the database dialect
+   * @param clock the injected clock, or null for the database clock
+   * @param secrets secrets to scrub from messages
+   * @param where the database for messages, without secrets
+   * @param connectRetry how long lost connections are retried before the store is reported unavailable
+   * @param listenConnections opens a dedicated connection for LISTEN (PostgreSQL), or null to borrow from the data source
+   */
+  public JdbcEngine(DataSource dataSource, HikariDataSource pool, Dialect dialect, InstantSource clock,
+      Secrets secrets, String where, Duration connectRetry, ConnectionOpener listenConnections) {
+    this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+    this.pool = pool;
+    this.dialect = Objects.requireNonNull(dialect, "dialect");
+    this.clock = clock;
+    this.secrets = secrets;
+    this.where = where;
+    this.connectRetry = connectRetry;
+    this.jdbi = Jdbi.create(dataSource);
+    ConnectionOpener opener = listenConnections != null ? listenConnections : dataSource::getConnection;
+    this.listener = dialect == Dialect.POSTGRESQL ? new PgListener(opener, this::signal, where) : null;
+  }
+
+  /** Opens a JDBC connection. */
+  @FunctionalInterface
+  public interface ConnectionOpener {
+    /** Opens a new connection; the caller closes it. */
+    Connection open() throws SQLException;
+  }
+
+  /** The dialect. */
+  public Dialect dialect() {
+    return dialect;
+  }
+
+  /** Runs work in a transaction with retries; see the class comment. */
+  public <T> T inTransaction(StoreWork<T> work) {
+    return run(tx -> work.run(tx));
+  }
+
+  /** Repairs every {@code unmet_deps} counter; returns how many were wrong. */
+  public int recount() {
+    int fixed = run(JdbcTransaction::recount);
+    if (fixed > 0) {
+      LOG.warn("repaired {} dependency counter(s) in {}", fixed, where);
+      signal();
+    }
+    return fixed;
+  }
+
+  private <T> T run(Function<JdbcTransaction, T> work) {
+    if (closed) {
+      throw new IllegalStateException("this JDBC backlog store is closed; build a new one");
+    }
+    long start = System.nanoTime();
+    int attempt = 0;
+    int duplicates = 0;
+    while (true) {
+      attempt++;
+      Attempt<T> a = new Attempt<>();
+      try {
+        T result = once(work, a);
+        if (a.tx.wakesWaiters()) {
+          signal();
+        }
+        return result;
+      } catch (BacklogException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        SqlErrors.Kind kind = SqlErrors.classify(e);
+        if (a.commitSent && kind == SqlErrors.Kind.CONNECTION) {
+          Optional<Event> first = a.tx == null ? Optional.empty() : a.tx.firstSealedEvent();
+          if (first.isPresent() && committed(first.get(), start)) {
+            LOG.info("the connection to {} broke while committing; the event log shows the commit took effect", where);
+            if (a.tx.wakesWaiters()) {
+              signal();
+            }
+            return a.result;
+          }
+        }
+        boolean retry;
+        switch (kind) {
+          case TRANSIENT:
+            retry = attempt < MAX_TRANSIENT_ATTEMPTS;
+            break;
+          case DUPLICATE:
+            retry = ++duplicates < MAX_DUPLICATE_ATTEMPTS;
+            break;
+          case CONNECTION:
+            retry = !closed && System.nanoTime() - start < connectRetry.toNanos();
+            break;
+          default:
+            retry = false;
+        }
+        if (!retry) {
+          throw SqlErrors.translate(e, kind, where, secrets);
+        }
+        LOG.debug("retrying a transaction on {} after a {} failure (attempt {}): {}", where, kind, attempt,
+            SqlErrors.describe(e, secrets));
+        backoff(attempt);
+      }
+    }
+  }
+
+  private static final class Attempt<T> {
+    JdbcTransaction tx;
+    T result;
+    boolean commitSent;
+  }
+
+  private <T> T once(Function<JdbcTransaction, T> work, Attempt<T> a) {
+    Handle handle = jdbi.open();
+    boolean broken = false;
+    try {
+      handle.begin();
+      try {
+        JdbcTransaction tx = new JdbcTransaction(handle, dialect, clock);
+        a.tx = tx;
+        T result = work.apply(tx);
+        tx.seal();
+        a.result = result;
+        a.commitSent = true;
+        handle.commit();
+        return result;
+      } catch (RuntimeException | Error e) {
+        broken = SqlErrors.classify(e) == SqlErrors.Kind.CONNECTION;
+        try {
+          handle.rollback();
+        } catch (RuntimeException suppressed) {
+          broken = true;
+        }
+        throw e;
+      }
+    } finally {
+      if (broken && pool != null) {
+        try {
+          pool.evictConnection(handle.getConnection());
+        } catch (RuntimeException ignored) {
+          // The pool validates connections it hands out; a failed eviction only delays that.
+        }
+      }
+      try {
+        handle.close();
+      } catch (RuntimeException ignored) {
+        // The transaction ended above; a failure to return the connection must not hide the outcome.
+      }
+    }
+  }
+
+  /** Whether the event the transaction wrote first is in the log, i.e. its commit took effect. */
+  private boolean committed(Event expected, long start) {
+    int attempt = 0;
+    while (!closed && System.nanoTime() - start < connectRetry.toNanos() * 2) {
+      attempt++;
+      try (Connection c = dataSource.getConnection();
+           PreparedStatement ps = c.prepareStatement(
+               "SELECT card_id, type, actor, data FROM events WHERE seq = ?")) {
+        ps.setLong(1, expected.seq());
+        try (ResultSet rs = ps.executeQuery()) {
+          boolean found = rs.next() && expected.cardId().value().equals(rs.getString(1))
+              && expected.type().wireName().equals(rs.getString(2)) && expected.actor().equals(rs.getString(3))
+              && expected.data().equals(rs.getString(4));
+          if (!c.getAutoCommit()) {
+            c.rollback();
+          }
+          return found;
+        }
+      } catch (SQLException e) {
+        backoff(attempt);
+      }
+    }
+    return false;
+  }
+
+  private static void backoff(int attempt) {
+    long cap = Math.min(BACKOFF_CAP_MILLIS, BACKOFF_BASE_MILLIS << Math.min(attempt, 10));
+    long millis = cap / 2 + ThreadLocalRandom.current().nextLong(cap / 2 + 1);
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new dev.backlog.core.StoreUnavailableException("interrupted while retrying a transaction", e);
+    }
+  }
+
+  /** Wakes every local waiter. */
+  void signal() {
+    synchronized (changes) {
+      generation++;
+      changes.notifyAll();
+    }
+  }
+
+  /**
+   * Waits up to {@code timeout} for a change: a NOTIFY on PostgreSQL, a moved event counter on H2,
+   * or a commit of this store in this process.
+   */
+  public void awaitChange(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + Math.max(1, timeout.toNanos());
+    long seen;
+    synchronized (changes) {
+      seen = generation;
+    }
+    if (listener != null) {
+      listener.start();
+    }
+    long counter = dialect == Dialect.H2 ? eventCounter() : -1;
+    while (!closed) {
+      long remaining = deadline - System.nanoTime();
+      if (remaining <= 0) {
+        return;
+      }
+      // A notification sent between the caller's last claim and this wait is not seen here, so even a
+      // healthy listener waits at most a second before the caller looks again.
+      long slice = dialect == Dialect.H2 || listener == null || !listener.healthy()
+          ? Math.min(remaining, H2_POLL_MILLIS * 1_000_000L) : Math.min(remaining, PG_MAX_WAIT_NANOS);
+      synchronized (changes) {
+        long waitUntil = System.nanoTime() + slice;
+        while (generation == seen && !closed) {
+          long left = waitUntil - System.nanoTime();
+          if (left <= 0) {
+            break;
+          }
+          changes.wait(Math.max(1, left / 1_000_000L), (int) (left % 1_000_000L));
+        }
+        if (generation != seen) {
+          return;
+        }
+      }
+      if (dialect == Dialect.H2 && counter >= 0 && eventCounter() != counter) {
+        return;
+      }
+      if (listener != null && !listener.healthy() && dialect == Dialect.POSTGRESQL) {
+        return;
+      }
+    }
+  }
+
+  private long eventCounter() {
+    try (Connection c = dataSource.getConnection();
+         PreparedStatement ps = c.prepareStatement("SELECT last_seq FROM event_counter WHERE id = 1");
+         ResultSet rs = ps.executeQuery()) {
+      long value = rs.next() ? rs.getLong(1) : -1;
+      if (!c.getAutoCommit()) {
+        c.rollback();
+      }
+      return value;
+    } catch (SQLException e) {
+      return -1;
+    }
+  }
+
+  /** Stops the listener and closes the pool the store owns. */
+  @Override
+  public void close() {
+    closed = true;
+    signal();
+    if (listener != null) {
+      listener.close();
+    }
+    if (pool != null) {
+      pool.close();
+    }
+  }
+}

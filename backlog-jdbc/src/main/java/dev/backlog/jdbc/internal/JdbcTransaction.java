@@ -1,0 +1,898 @@
+package dev.backlog.jdbc.internal;
+
+import dev.backlog.core.Card;
+import dev.backlog.core.CardId;
+import dev.backlog.core.CardNotFoundException;
+import dev.backlog.core.CardQuery;
+import dev.backlog.core.CardStatus;
+import dev.backlog.core.Claim;
+import dev.backlog.core.ClaimRequest;
+import dev.backlog.core.DependencyCycleException;
+import dev.backlog.core.DuplicateCardException;
+import dev.backlog.core.Event;
+import dev.backlog.core.EventQuery;
+import dev.backlog.core.EventType;
+import dev.backlog.core.IdempotencyConflictException;
+import dev.backlog.core.Lease;
+import dev.backlog.core.LeaseToken;
+import dev.backlog.core.NewCard;
+import dev.backlog.core.Stats;
+import dev.backlog.core.UnknownDependencyException;
+import dev.backlog.core.memory.InMemoryBacklogStore;
+import dev.backlog.core.spi.DependencyGraph;
+import dev.backlog.core.spi.EventData;
+import dev.backlog.core.spi.StoreTransaction;
+import dev.backlog.core.spi.Transitions;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ThreadLocalRandom;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.PreparedBatch;
+import org.jdbi.v3.core.statement.Query;
+
+/**
+ * One store transaction on an open JDBI handle. Implements the status machine with
+ * {@link Transitions}, keeps the {@code unmet_deps} counters right, and buffers events until
+ * {@link #seal()} numbers them from the event counter (right before commit, so that seq order is
+ * commit order).
+ *
+ * <p>Not thread-safe: used by one thread while its transaction runs.
+ */
+public final class JdbcTransaction implements StoreTransaction {
+
+  /** Card columns in the order {@link #mapCard} reads them. */
+  static final String CARD_COLUMNS = "id, title, body, phase, priority, status, acceptance, idempotency_key,"
+      + " attempts, max_attempts, lease_owner, lease_token, lease_claimed_at, lease_expires_at, blocked_reason,"
+      + " created_at, updated_at, version";
+
+  private static final int IN_CHUNK = 500;
+  private static final int H2_WINDOW = 32;
+  private static final int H2_MAX_WINDOW = 4096;
+
+  private final Handle handle;
+  private final Dialect dialect;
+  private final InstantSource clock;
+  private Instant now;
+
+  private final List<PendingEvent> pending = new ArrayList<>();
+  private final List<Event> sealed = new ArrayList<>();
+  private final Set<CardId> forwardReferences = new LinkedHashSet<>();
+  private boolean wakesWaiters;
+  private boolean notified;
+
+  /** The PostgreSQL channel that wakes long-polling claimers. */
+  public static final String CHANNEL = "backlog_change";
+
+  private record PendingEvent(CardId cardId, EventType type, String actor, LeaseToken token, String data) {
+  }
+
+  /**
+   * Opens the transaction view.
+   *
+   * @param handle a handle whose transaction has begun
+   * @param dialect the database dialect
+   * @param clock the injected clock, or null to judge time by the database clock
+   */
+  public JdbcTransaction(Handle handle, Dialect dialect, InstantSource clock) {
+    this.handle = handle;
+    this.dialect = dialect;
+    this.clock = clock;
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  /**
+   * Runs the checks due at the end of the transaction, then numbers and writes the buffered
+   * events. Called before commit, and by {@link #writtenEvents()}; may run again when the work
+   * continues after it.
+   *
+   * @throws UnknownDependencyException when a card names a dependency that still does not exist
+   */
+  public void seal() {
+    checkForwardReferences();
+    if (pending.isEmpty()) {
+      return;
+    }
+    if (wakesWaiters && !notified && dialect == Dialect.POSTGRESQL) {
+      // One NOTIFY per transaction, delivered by PostgreSQL at commit.
+      handle.createUpdate("NOTIFY " + CHANNEL).execute();
+      notified = true;
+    }
+    int n = pending.size();
+    long last;
+    if (dialect == Dialect.POSTGRESQL) {
+      last = handle.createQuery("UPDATE event_counter SET last_seq = last_seq + :n WHERE id = 1 RETURNING last_seq")
+          .bind("n", n).mapTo(Long.class).one();
+    } else {
+      last = handle.createQuery("SELECT last_seq FROM FINAL TABLE (UPDATE event_counter SET last_seq = last_seq + :n"
+          + " WHERE id = 1)").bind("n", n).mapTo(Long.class).one();
+    }
+    long seq = last - n + 1;
+    Instant at = now();
+    PreparedBatch batch = handle.prepareBatch("INSERT INTO events (seq, card_id, type, actor, at, lease_token, data)"
+        + " VALUES (:seq, :card, :type, :actor, :at, :token, :data)");
+    List<Event> numbered = new ArrayList<>(n);
+    for (PendingEvent p : pending) {
+      Event event = new Event(seq++, p.cardId(), p.type(), p.actor(), at, p.token(), p.data());
+      numbered.add(event);
+      batch.bind("seq", event.seq()).bind("card", event.cardId().value()).bind("type", event.type().wireName())
+          .bind("actor", event.actor()).bindByType("at", odt(at), OffsetDateTime.class)
+          .bindByType("token", event.leaseToken() == null ? null : event.leaseToken().value(), Long.class)
+          .bind("data", event.data()).add();
+    }
+    batch.execute();
+    pending.clear();
+    sealed.addAll(numbered);
+  }
+
+  /** Whether the transaction changed something a waiting claimer may care about. */
+  public boolean wakesWaiters() {
+    return wakesWaiters;
+  }
+
+  /** Whether the transaction wrote events. */
+  public boolean wroteEvents() {
+    return !sealed.isEmpty() || !pending.isEmpty();
+  }
+
+  /** The first event this transaction wrote (after {@link #seal()}), to verify an uncertain commit. */
+  public Optional<Event> firstSealedEvent() {
+    return sealed.isEmpty() ? Optional.empty() : Optional.of(sealed.get(0));
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  @Override
+  public Instant now() {
+    if (now == null) {
+      if (clock != null) {
+        now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+      } else {
+        now = handle.createQuery("SELECT CURRENT_TIMESTAMP(6)").map((rs, ctx) -> instant(rs, 1)).one()
+            .truncatedTo(ChronoUnit.MICROS);
+      }
+    }
+    return now;
+  }
+
+  @Override
+  public Optional<Card> find(CardId id) {
+    return handle.createQuery("SELECT " + CARD_COLUMNS + " FROM cards WHERE id = :id")
+        .bind("id", id.value()).map((rs, ctx) -> mapCard(rs)).findOne().map(this::withDependencies);
+  }
+
+  @Override
+  public List<Card> list(CardQuery query) {
+    StringBuilder sql = new StringBuilder("SELECT " + CARD_COLUMNS + " FROM cards WHERE 1 = 1");
+    String filter = filter(query);
+    sql.append(filter).append(" ORDER BY priority DESC, created_at, id LIMIT :limit");
+    Query q = handle.createQuery(sql.toString()).bind("limit", query.limit());
+    bindFilter(q, query);
+    List<Card> cards = q.map((rs, ctx) -> mapCard(rs)).list();
+    return withDependencies(cards, filter, query);
+  }
+
+  private static String filter(CardQuery query) {
+    StringBuilder sql = new StringBuilder();
+    if (query.status() != null) {
+      sql.append(" AND status = :status");
+    }
+    if (query.phase() != null) {
+      sql.append(" AND phase = :phase");
+    }
+    if (query.claimableOnly()) {
+      sql.append(" AND status = 'ready' AND unmet_deps = 0");
+    }
+    return sql.toString();
+  }
+
+  private static void bindFilter(Query q, CardQuery query) {
+    if (query.status() != null) {
+      q.bind("status", query.status().wireName());
+    }
+    if (query.phase() != null) {
+      q.bind("phase", query.phase());
+    }
+  }
+
+  @Override
+  public Stats stats() {
+    Instant at = now();
+    Map<CardStatus, Long> counts = new EnumMap<>(CardStatus.class);
+    Map<String, Map<CardStatus, Long>> byPhase = new TreeMap<>();
+    long[] total = {0};
+    handle.createQuery("SELECT status, phase, COUNT(*) AS n FROM cards GROUP BY status, phase")
+        .map((rs, ctx) -> {
+          CardStatus status = status(rs.getString("status"));
+          String phase = rs.getString("phase");
+          long n = rs.getLong("n");
+          counts.merge(status, n, Long::sum);
+          total[0] += n;
+          if (phase != null) {
+            byPhase.computeIfAbsent(phase, p -> new EnumMap<>(CardStatus.class)).merge(status, n, Long::sum);
+          }
+          return n;
+        }).list();
+    long[] claimable = {0};
+    Instant[] oldest = {null};
+    handle.createQuery("SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM cards"
+        + " WHERE status = 'ready' AND unmet_deps = 0").map((rs, ctx) -> {
+          claimable[0] = rs.getLong("n");
+          oldest[0] = rs.getObject("oldest") == null ? null : instant(rs, "oldest");
+          return 0;
+        }).one();
+    long expired = handle.createQuery("SELECT COUNT(*) FROM cards WHERE status = 'claimed'"
+        + " AND lease_expires_at <= :now").bindByType("now", odt(at), OffsetDateTime.class).mapTo(Long.class).one();
+    Duration age = null;
+    if (oldest[0] != null) {
+      Duration d = Duration.between(oldest[0], at);
+      age = d.isNegative() ? Duration.ZERO : d;
+    }
+    return new Stats(counts, total[0], claimable[0], age, expired, byPhase);
+  }
+
+  @Override
+  public List<Event> events(EventQuery query) {
+    seal();
+    String sql = "SELECT seq, card_id, type, actor, at, lease_token, data FROM events WHERE seq > :after"
+        + (query.cardId() == null ? "" : " AND card_id = :card") + " ORDER BY seq LIMIT :limit";
+    Query q = handle.createQuery(sql).bind("after", query.afterSeq()).bind("limit", query.limit());
+    if (query.cardId() != null) {
+      q.bind("card", query.cardId().value());
+    }
+    return q.map((rs, ctx) -> mapEvent(rs)).list();
+  }
+
+  @Override
+  public List<Event> writtenEvents() {
+    seal();
+    return List.copyOf(sealed);
+  }
+
+  // ---------------------------------------------------------------- DAG
+
+  @Override
+  public Card create(NewCard request, String actor) {
+    if (request.idempotencyKey() != null) {
+      Optional<String[]> seen = handle.createQuery("SELECT id, fingerprint FROM cards WHERE idempotency_key = :k")
+          .bind("k", request.idempotencyKey())
+          .map((rs, ctx) -> new String[] {rs.getString("id"), rs.getString("fingerprint")}).findOne();
+      if (seen.isPresent()) {
+        CardId existing = CardId.of(seen.get()[0]);
+        if (request.fingerprint().equals(seen.get()[1])) {
+          return require(existing);
+        }
+        throw new IdempotencyConflictException(request.idempotencyKey(), existing);
+      }
+    }
+    if (exists(request.id())) {
+      throw new DuplicateCardException(request.id());
+    }
+    boolean named = !request.dependsOn().isEmpty() && hasDependents(request.id());
+    if (named) {
+      lockGraph();
+    }
+    for (CardId dep : request.dependsOn()) {
+      if (dep.equals(request.id())) {
+        throw new DependencyCycleException(List.of(dep, dep));
+      }
+      if (named) {
+        Optional<List<CardId>> cycle = DependencyGraph.cycleThrough(request.id(), dep, dependencyReader());
+        if (cycle.isPresent()) {
+          throw new DependencyCycleException(cycle.get());
+        }
+      }
+    }
+    Map<CardId, CardStatus> deps = lockStatuses(request.dependsOn());
+    int unmet = 0;
+    boolean missing = false;
+    for (CardId dep : request.dependsOn()) {
+      CardStatus status = deps.get(dep);
+      if (status == null) {
+        missing = true;
+      }
+      if (status != CardStatus.DONE) {
+        unmet++;
+      }
+    }
+    Instant at = now();
+    Card card = Card.builder()
+        .id(request.id()).title(request.title()).body(request.body()).phase(request.phase())
+        .priority(request.priority()).dependsOn(request.dependsOn()).acceptance(request.acceptance())
+        .idempotencyKey(request.idempotencyKey()).maxAttempts(request.maxAttempts())
+        .status(request.blocked() ? CardStatus.BLOCKED : CardStatus.READY).blockedReason(request.blockedReason())
+        .createdAt(at).updatedAt(at).version(1).build();
+    handle.createUpdate("INSERT INTO cards (id, title, body, phase, priority, status, acceptance, idempotency_key,"
+        + " fingerprint, attempts, max_attempts, blocked_reason, created_at, updated_at, version, unmet_deps)"
+        + " VALUES (:id, :title, :body, :phase, :priority, :status, :acceptance, :key, :fingerprint, 0, :maxAttempts,"
+        + " :reason, :at, :at, 1, :unmet)")
+        .bind("id", card.id().value()).bind("title", card.title()).bind("body", card.body())
+        .bind("phase", card.phase()).bind("priority", card.priority()).bind("status", card.status().wireName())
+        .bind("acceptance", card.acceptance()).bind("key", card.idempotencyKey())
+        .bind("fingerprint", request.idempotencyKey() == null ? null : request.fingerprint())
+        .bind("maxAttempts", card.maxAttempts()).bind("reason", card.blockedReason())
+        .bindByType("at", odt(at), OffsetDateTime.class).bind("unmet", unmet).execute();
+    if (!request.dependsOn().isEmpty()) {
+      PreparedBatch batch = handle.prepareBatch("INSERT INTO card_deps (card_id, depends_on) VALUES (:card, :dep)");
+      for (CardId dep : request.dependsOn()) {
+        batch.bind("card", card.id().value()).bind("dep", dep.value()).add();
+      }
+      batch.execute();
+    }
+    if (missing) {
+      forwardReferences.add(card.id());
+    }
+    event(card, EventType.CREATED, actor, null, EventData.created(card));
+    return card;
+  }
+
+  @Override
+  public Card link(CardId from, CardId to, String actor) {
+    Card card = lock(from);
+    Map<CardId, CardStatus> target = lockStatuses(List.of(to));
+    if (!target.containsKey(to)) {
+      throw new UnknownDependencyException(from, Set.of(to));
+    }
+    if (card.dependsOn().contains(to)) {
+      return card;
+    }
+    if (from.equals(to)) {
+      throw new DependencyCycleException(List.of(from, from));
+    }
+    if (hasDependents(from)) {
+      lockGraph();
+      Optional<List<CardId>> cycle = DependencyGraph.cycleThrough(from, to, dependencyReader());
+      if (cycle.isPresent()) {
+        throw new DependencyCycleException(cycle.get());
+      }
+    }
+    handle.createUpdate("INSERT INTO card_deps (card_id, depends_on) VALUES (:card, :dep)")
+        .bind("card", from.value()).bind("dep", to.value()).execute();
+    if (target.get(to) != CardStatus.DONE) {
+      adjustUnmet(from, 1);
+    }
+    TreeSet<CardId> deps = new TreeSet<>(card.dependsOn());
+    deps.add(to);
+    Card next = Transitions.next(card, now()).dependsOn(deps).build();
+    writeVersion(next);
+    event(next, EventType.LINKED, actor, null, EventData.edge(to));
+    return next;
+  }
+
+  @Override
+  public Card unlink(CardId from, CardId to, String actor) {
+    Card card = lock(from);
+    if (!card.dependsOn().contains(to)) {
+      return card;
+    }
+    Map<CardId, CardStatus> target = lockStatuses(List.of(to));
+    handle.createUpdate("DELETE FROM card_deps WHERE card_id = :card AND depends_on = :dep")
+        .bind("card", from.value()).bind("dep", to.value()).execute();
+    if (target.get(to) != CardStatus.DONE) {
+      adjustUnmet(from, -1);
+    }
+    TreeSet<CardId> deps = new TreeSet<>(card.dependsOn());
+    deps.remove(to);
+    Card next = Transitions.next(card, now()).dependsOn(deps).build();
+    writeVersion(next);
+    event(next, EventType.UNLINKED, actor, null, EventData.edge(to));
+    return next;
+  }
+
+  // ---------------------------------------------------------------- claims
+
+  @Override
+  public List<Claim> claim(ClaimRequest request) {
+    List<Card> claimed = dialect == Dialect.POSTGRESQL ? claimPostgres(request) : claimH2(request);
+    if (claimed.isEmpty()) {
+      if (request.cardId() != null && !exists(request.cardId())) {
+        throw new CardNotFoundException(request.cardId());
+      }
+      return List.of();
+    }
+    Map<CardId, SortedSet<CardId>> deps = dependenciesOf(claimed.stream().map(Card::id).toList());
+    List<Card> cards = new ArrayList<>();
+    for (Card c : claimed) {
+      cards.add(c.toBuilder().dependsOn(deps.getOrDefault(c.id(), Collections.emptySortedSet())).build());
+    }
+    cards.sort(InMemoryBacklogStore.CLAIM_ORDER);
+    List<Claim> claims = new ArrayList<>(cards.size());
+    for (Card card : cards) {
+      event(card, EventType.CLAIMED, request.owner(), card.lease().token(), EventData.claimed(card));
+      claims.add(new Claim(card, card.lease()));
+    }
+    return claims;
+  }
+
+  /**
+   * One statement: lock up to {@code limit} claimable rows in claim order, skipping rows other
+   * claimers hold, and flip them to claimed. The partial index {@code cards_claimable} serves the
+   * CTE because its predicate uses the same literals.
+   */
+  private List<Card> claimPostgres(ClaimRequest request) {
+    String sql = "WITH c AS (SELECT id, priority, created_at FROM cards"
+        + " WHERE status = 'ready' AND unmet_deps = 0"
+        + (request.phase() != null ? " AND phase = :phase" : "")
+        + (request.cardId() != null ? " AND id = :card" : "")
+        + " ORDER BY priority DESC, created_at, id LIMIT :limit FOR UPDATE SKIP LOCKED),"
+        + " t AS (SELECT id, nextval('lease_tokens') AS token FROM c ORDER BY priority DESC, created_at, id),"
+        + " n AS (SELECT COALESCE(CAST(:now AS TIMESTAMPTZ), CURRENT_TIMESTAMP) AS at)"
+        + " UPDATE cards k SET status = 'claimed', attempts = k.attempts + 1, lease_owner = :owner,"
+        + " lease_token = t.token, lease_claimed_at = n.at,"
+        + " lease_expires_at = n.at + :ttlMicros * INTERVAL '1 microsecond',"
+        + " blocked_reason = NULL, version = k.version + 1, updated_at = n.at"
+        + " FROM t, n WHERE k.id = t.id RETURNING " + prefixed("k");
+    Query q = handle.createQuery(sql).bind("limit", request.limit()).bind("owner", request.owner())
+        .bind("ttlMicros", micros(request.ttl()))
+        .bindByType("now", now == null && clock == null ? null : odt(now()), OffsetDateTime.class);
+    if (request.phase() != null) {
+      q.bind("phase", request.phase());
+    }
+    if (request.cardId() != null) {
+      q.bind("card", request.cardId().value());
+    }
+    List<Card> cards = q.map((rs, ctx) -> mapCard(rs)).list();
+    if (now == null && !cards.isEmpty()) {
+      now = cards.get(0).lease().claimedAt();
+    }
+    return cards;
+  }
+
+  /**
+   * H2 locks every row matching a {@code FOR UPDATE} query's WHERE before it applies FETCH, so the
+   * claim never locks a range: it reads a window of candidate ids in claim order without locks
+   * (served by the {@code cards_claim_order} index), then takes candidates one at a time with a
+   * single-row {@code FOR UPDATE SKIP LOCKED} probe by primary key followed by a conditional update.
+   * A probe that finds the row locked or no longer claimable lost a race: the claimer moves on to a
+   * random later candidate, so concurrent claimers spread over the window instead of queueing.
+   */
+  private List<Card> claimH2(ClaimRequest request) {
+    Instant at = now();
+    Instant expires = at.plus(Duration.of(micros(request.ttl()), ChronoUnit.MICROS));
+    List<Card> claimed = new ArrayList<>();
+    if (request.cardId() != null) {
+      tryClaimH2(request.cardId(), request, at, expires).ifPresent(claimed::add);
+      return claimed;
+    }
+    Set<CardId> tried = new HashSet<>();
+    int window = Math.max(H2_WINDOW, request.limit() * 2);
+    boolean contended = false;
+    while (claimed.size() < request.limit()) {
+      List<CardId> ids = claimWindowH2(request.phase(), window);
+      List<CardId> candidates = new ArrayList<>();
+      for (CardId id : ids) {
+        if (!tried.contains(id)) {
+          candidates.add(id);
+        }
+      }
+      if (candidates.isEmpty()) {
+        if (ids.size() < window || window >= H2_MAX_WINDOW) {
+          break;
+        }
+        window = Math.min(H2_MAX_WINDOW, window * 2);
+        continue;
+      }
+      while (!candidates.isEmpty() && claimed.size() < request.limit()) {
+        int pick = contended ? ThreadLocalRandom.current().nextInt(candidates.size()) : 0;
+        CardId id = candidates.remove(pick);
+        tried.add(id);
+        Optional<Card> card = tryClaimH2(id, request, at, expires);
+        if (card.isPresent()) {
+          claimed.add(card.get());
+        } else {
+          contended = true;
+        }
+      }
+    }
+    return claimed;
+  }
+
+  private List<CardId> claimWindowH2(String phase, int window) {
+    String sql = phase == null
+        ? "SELECT id FROM cards WHERE status = 'ready' AND unmet_deps = 0"
+            + " ORDER BY status, unmet_deps, priority DESC, created_at, id LIMIT :w"
+        : "SELECT id FROM cards WHERE status = 'ready' AND unmet_deps = 0 AND phase = :phase"
+            + " ORDER BY status, unmet_deps, phase, priority DESC, created_at, id LIMIT :w";
+    Query q = handle.createQuery(sql).bind("w", window);
+    if (phase != null) {
+      q.bind("phase", phase);
+    }
+    return q.map((rs, ctx) -> CardId.of(rs.getString(1))).list();
+  }
+
+  private Optional<Card> tryClaimH2(CardId id, ClaimRequest request, Instant at, Instant expires) {
+    String condition = "id = :id AND status = 'ready' AND unmet_deps = 0"
+        + (request.phase() != null ? " AND phase = :phase" : "");
+    Query probe = handle.createQuery("SELECT id FROM cards WHERE " + condition + " FOR UPDATE SKIP LOCKED")
+        .bind("id", id.value());
+    if (request.phase() != null) {
+      probe.bind("phase", request.phase());
+    }
+    if (probe.mapTo(String.class).findOne().isEmpty()) {
+      return Optional.empty();
+    }
+    Query update = handle.createQuery("SELECT " + CARD_COLUMNS + " FROM FINAL TABLE (UPDATE cards SET"
+        + " status = 'claimed', attempts = attempts + 1, lease_owner = :owner,"
+        + " lease_token = " + dialect.nextToken() + ", lease_claimed_at = :at, lease_expires_at = :expires,"
+        + " blocked_reason = NULL, version = version + 1, updated_at = :at WHERE " + condition + ")")
+        .bind("id", id.value()).bind("owner", request.owner())
+        .bindByType("at", odt(at), OffsetDateTime.class).bindByType("expires", odt(expires), OffsetDateTime.class);
+    if (request.phase() != null) {
+      update.bind("phase", request.phase());
+    }
+    return update.map((rs, ctx) -> mapCard(rs)).findOne();
+  }
+
+  // ---------------------------------------------------------------- lease holder operations
+
+  @Override
+  public Card renew(CardId id, LeaseToken token, Duration ttl, String actor) {
+    Card next = Transitions.renew(lock(id), token, Duration.of(micros(ttl), ChronoUnit.MICROS), now());
+    write(next);
+    event(next, EventType.RENEWED, actor, token, EventData.renewed(next));
+    return next;
+  }
+
+  @Override
+  public Card complete(CardId id, LeaseToken token, String actor) {
+    Card card = lock(id);
+    Card next = Transitions.complete(card, token, now());
+    write(next);
+    statusChanged(card, next);
+    event(next, EventType.COMPLETED, actor, token, EventData.completed(CardStatus.CLAIMED, false));
+    return next;
+  }
+
+  @Override
+  public Card forceComplete(CardId id, String actor) {
+    Card card = lock(id);
+    Card next = Transitions.forceComplete(card, now());
+    write(next);
+    statusChanged(card, next);
+    event(next, EventType.COMPLETED, actor, null, EventData.completed(card.status(), true));
+    return next;
+  }
+
+  @Override
+  public Card release(CardId id, LeaseToken token, String actor) {
+    Card next = Transitions.release(lock(id), token, now());
+    write(next);
+    event(next, EventType.RELEASED, actor, token, EventData.empty());
+    return next;
+  }
+
+  @Override
+  public Card fail(CardId id, LeaseToken token, String reason, int defaultMaxAttempts, String actor) {
+    Card next = Transitions.fail(lock(id), token, reason, defaultMaxAttempts, now());
+    write(next);
+    event(next, EventType.FAILED, actor, token, EventData.failed(reason, next));
+    return next;
+  }
+
+  @Override
+  public List<CardId> reclaimExpired(int defaultMaxAttempts, String actor) {
+    Instant at = now();
+    List<Card> lapsed = handle.createQuery("SELECT " + CARD_COLUMNS + " FROM cards WHERE status = 'claimed'"
+            + " AND lease_expires_at <= :now ORDER BY id FOR UPDATE SKIP LOCKED")
+        .bindByType("now", odt(at), OffsetDateTime.class).map((rs, ctx) -> mapCard(rs)).list();
+    if (lapsed.isEmpty()) {
+      return List.of();
+    }
+    Map<CardId, SortedSet<CardId>> deps = dependenciesOf(lapsed.stream().map(Card::id).toList());
+    List<Card> sorted = new ArrayList<>();
+    for (Card c : lapsed) {
+      sorted.add(c.toBuilder().dependsOn(deps.getOrDefault(c.id(), Collections.emptySortedSet())).build());
+    }
+    sorted.sort((a, b) -> a.id().compareTo(b.id()));
+    List<CardId> reclaimed = new ArrayList<>();
+    for (Card card : sorted) {
+      Card next = Transitions.expire(card, defaultMaxAttempts, at);
+      write(next);
+      event(next, EventType.RECLAIMED, actor, card.lease().token(), EventData.reclaimed(card, next, true));
+      reclaimed.add(card.id());
+    }
+    return reclaimed;
+  }
+
+  @Override
+  public Card reclaim(CardId id, String actor) {
+    Card card = lock(id);
+    Card next = Transitions.reclaim(card, now());
+    write(next);
+    event(next, EventType.RECLAIMED, actor, card.lease().token(),
+        EventData.reclaimed(card, next, card.lease().isExpiredAt(now())));
+    return next;
+  }
+
+  @Override
+  public Card block(CardId id, String reason, String actor) {
+    Card card = lock(id);
+    Card next = Transitions.block(card, reason, now());
+    write(next);
+    event(next, EventType.BLOCKED, actor, null, EventData.blocked(card.status(), reason));
+    return next;
+  }
+
+  @Override
+  public Card unblock(CardId id, String actor) {
+    Card next = Transitions.unblock(lock(id), now());
+    write(next);
+    event(next, EventType.UNBLOCKED, actor, null, EventData.empty());
+    return next;
+  }
+
+  @Override
+  public Card reopen(CardId id, String actor) {
+    Card card = lock(id);
+    Card next = Transitions.reopen(card, now());
+    write(next);
+    statusChanged(card, next);
+    event(next, EventType.REOPENED, actor, null, EventData.empty());
+    return next;
+  }
+
+  // ---------------------------------------------------------------- repair
+
+  /**
+   * Recomputes every card's {@code unmet_deps} from the edges and the dependencies' statuses.
+   *
+   * @return how many cards had a wrong counter
+   */
+  public int recount() {
+    String truth = "(SELECT COUNT(*) FROM card_deps e LEFT JOIN cards d ON d.id = e.depends_on"
+        + " WHERE e.card_id = cards.id AND (d.id IS NULL OR NOT (d.status = 'done')))";
+    return handle.createUpdate("UPDATE cards SET unmet_deps = " + truth + " WHERE NOT (unmet_deps = " + truth + ")")
+        .execute();
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private void event(Card card, EventType type, String actor, LeaseToken token, String data) {
+    pending.add(new PendingEvent(card.id(), type, actor, token, data));
+    if (type != EventType.CLAIMED && type != EventType.RENEWED && type != EventType.BLOCKED
+        && type != EventType.LINKED) {
+      wakesWaiters = true;
+    }
+  }
+
+  private void checkForwardReferences() {
+    if (forwardReferences.isEmpty()) {
+      return;
+    }
+    for (CardId id : List.copyOf(forwardReferences)) {
+      List<CardId> deps = handle.createQuery("SELECT depends_on FROM card_deps WHERE card_id = :id ORDER BY depends_on")
+          .bind("id", id.value()).map((rs, ctx) -> CardId.of(rs.getString(1))).list();
+      Map<CardId, CardStatus> statuses = lockStatuses(deps);
+      SortedSet<CardId> missing = new TreeSet<>();
+      int unmet = 0;
+      for (CardId dep : deps) {
+        CardStatus status = statuses.get(dep);
+        if (status == null) {
+          missing.add(dep);
+        }
+        if (status != CardStatus.DONE) {
+          unmet++;
+        }
+      }
+      if (!missing.isEmpty()) {
+        throw new UnknownDependencyException(id, missing);
+      }
+      // Dependencies created by other transactions meanwhile may already be done.
+      handle.createUpdate("UPDATE cards SET unmet_deps = :unmet WHERE id = :id")
+          .bind("unmet", unmet).bind("id", id.value()).execute();
+      forwardReferences.remove(id);
+    }
+  }
+
+  private boolean exists(CardId id) {
+    return handle.createQuery("SELECT COUNT(*) FROM cards WHERE id = :id").bind("id", id.value())
+        .mapTo(Integer.class).one() > 0;
+  }
+
+  private boolean hasDependents(CardId id) {
+    return handle.createQuery("SELECT COUNT(*) FROM (SELECT 1 FROM card_deps WHERE depends_on = :id LIMIT 1) x")
+        .bind("id", id.value()).mapTo(Integer.class).one() > 0;
+  }
+
+  private void lockGraph() {
+    handle.createUpdate("UPDATE graph_lock SET changes = changes + 1 WHERE id = 1").execute();
+  }
+
+  private java.util.function.Function<CardId, Collection<CardId>> dependencyReader() {
+    Map<CardId, Collection<CardId>> cache = new HashMap<>();
+    return id -> cache.computeIfAbsent(id, k -> handle.createQuery(
+            "SELECT depends_on FROM card_deps WHERE card_id = :id ORDER BY depends_on")
+        .bind("id", k.value()).map((rs, ctx) -> CardId.of(rs.getString(1))).list());
+  }
+
+  /** Locks the named cards that exist (in id order) and returns their statuses. */
+  private Map<CardId, CardStatus> lockStatuses(Collection<CardId> ids) {
+    Map<CardId, CardStatus> out = new HashMap<>();
+    if (ids.isEmpty()) {
+      return out;
+    }
+    List<String> sorted = ids.stream().map(CardId::value).sorted().distinct().toList();
+    for (int i = 0; i < sorted.size(); i += IN_CHUNK) {
+      List<String> chunk = sorted.subList(i, Math.min(sorted.size(), i + IN_CHUNK));
+      handle.createQuery("SELECT id, status FROM cards WHERE id IN (<ids>) ORDER BY id " + dialect.shareLock())
+          .bindList("ids", chunk)
+          .map((rs, ctx) -> Map.entry(CardId.of(rs.getString(1)), status(rs.getString(2))))
+          .forEach(e -> out.put(e.getKey(), e.getValue()));
+    }
+    return out;
+  }
+
+  private Card require(CardId id) {
+    return find(id).orElseThrow(() -> new CardNotFoundException(id));
+  }
+
+  /** Reads a card with a row lock held until the transaction ends. */
+  private Card lock(CardId id) {
+    return handle.createQuery("SELECT " + CARD_COLUMNS + " FROM cards WHERE id = :id FOR UPDATE")
+        .bind("id", id.value()).map((rs, ctx) -> mapCard(rs)).findOne().map(this::withDependencies)
+        .orElseThrow(() -> new CardNotFoundException(id));
+  }
+
+  /** Writes every column a transition may change. */
+  private void write(Card next) {
+    Lease lease = next.lease();
+    handle.createUpdate("UPDATE cards SET status = :status, attempts = :attempts, lease_owner = :owner,"
+        + " lease_token = :token, lease_claimed_at = :claimedAt, lease_expires_at = :expiresAt,"
+        + " blocked_reason = :reason, updated_at = :updatedAt, version = :version WHERE id = :id")
+        .bind("status", next.status().wireName()).bind("attempts", next.attempts())
+        .bind("owner", lease == null ? null : lease.owner())
+        .bindByType("token", lease == null ? null : lease.token().value(), Long.class)
+        .bindByType("claimedAt", lease == null ? null : odt(lease.claimedAt()), OffsetDateTime.class)
+        .bindByType("expiresAt", lease == null ? null : odt(lease.expiresAt()), OffsetDateTime.class)
+        .bind("reason", next.blockedReason()).bindByType("updatedAt", odt(next.updatedAt()), OffsetDateTime.class)
+        .bind("version", next.version()).bind("id", next.id().value()).execute();
+  }
+
+  private void writeVersion(Card next) {
+    handle.createUpdate("UPDATE cards SET updated_at = :updatedAt, version = :version WHERE id = :id")
+        .bindByType("updatedAt", odt(next.updatedAt()), OffsetDateTime.class).bind("version", next.version())
+        .bind("id", next.id().value()).execute();
+  }
+
+  private void adjustUnmet(CardId id, int delta) {
+    handle.createUpdate("UPDATE cards SET unmet_deps = unmet_deps + :delta WHERE id = :id")
+        .bind("delta", delta).bind("id", id.value()).execute();
+  }
+
+  /** Keeps dependents' counters right when a card becomes done or stops being done. */
+  private void statusChanged(Card before, Card after) {
+    boolean wasDone = before.status() == CardStatus.DONE;
+    boolean isDone = after.status() == CardStatus.DONE;
+    if (wasDone == isDone) {
+      return;
+    }
+    // Lock the dependents in id order first, so that two completions never wait on each other in a cycle.
+    List<String> dependents = handle.createQuery("SELECT id FROM cards WHERE id IN"
+            + " (SELECT card_id FROM card_deps WHERE depends_on = :id) ORDER BY id FOR UPDATE")
+        .bind("id", before.id().value()).mapTo(String.class).list();
+    if (dependents.isEmpty()) {
+      return;
+    }
+    handle.createUpdate("UPDATE cards SET unmet_deps = unmet_deps + :delta WHERE id IN"
+            + " (SELECT card_id FROM card_deps WHERE depends_on = :id)")
+        .bind("delta", isDone ? -1 : 1).bind("id", before.id().value()).execute();
+  }
+
+  private Card withDependencies(Card card) {
+    List<CardId> deps = handle.createQuery("SELECT depends_on FROM card_deps WHERE card_id = :id")
+        .bind("id", card.id().value()).map((rs, ctx) -> CardId.of(rs.getString(1))).list();
+    return deps.isEmpty() ? card : card.toBuilder().dependsOn(deps).build();
+  }
+
+  private List<Card> withDependencies(List<Card> cards, String filter, CardQuery query) {
+    if (cards.isEmpty()) {
+      return cards;
+    }
+    Map<CardId, SortedSet<CardId>> deps;
+    if (cards.size() <= IN_CHUNK * 4) {
+      deps = dependenciesOf(cards.stream().map(Card::id).toList());
+    } else {
+      deps = new HashMap<>();
+      Query q = handle.createQuery("SELECT e.card_id, e.depends_on FROM card_deps e JOIN cards ON cards.id = e.card_id"
+          + " WHERE 1 = 1" + filter);
+      bindFilter(q, query);
+      q.map((rs, ctx) -> deps.computeIfAbsent(CardId.of(rs.getString(1)), k -> new TreeSet<>())
+          .add(CardId.of(rs.getString(2)))).list();
+    }
+    List<Card> out = new ArrayList<>(cards.size());
+    for (Card c : cards) {
+      SortedSet<CardId> d = deps.get(c.id());
+      out.add(d == null ? c : c.toBuilder().dependsOn(d).build());
+    }
+    return out;
+  }
+
+  private Map<CardId, SortedSet<CardId>> dependenciesOf(List<CardId> ids) {
+    Map<CardId, SortedSet<CardId>> deps = new HashMap<>();
+    for (int i = 0; i < ids.size(); i += IN_CHUNK) {
+      List<String> chunk = ids.subList(i, Math.min(ids.size(), i + IN_CHUNK)).stream().map(CardId::value).toList();
+      handle.createQuery("SELECT card_id, depends_on FROM card_deps WHERE card_id IN (<ids>)")
+          .bindList("ids", chunk)
+          .map((rs, ctx) -> deps.computeIfAbsent(CardId.of(rs.getString(1)), k -> new TreeSet<>())
+              .add(CardId.of(rs.getString(2)))).list();
+    }
+    return deps;
+  }
+
+  static String prefixed(String alias) {
+    StringBuilder sb = new StringBuilder();
+    for (String col : CARD_COLUMNS.split(",")) {
+      if (sb.length() > 0) {
+        sb.append(", ");
+      }
+      sb.append(alias).append('.').append(col.strip());
+    }
+    return sb.toString();
+  }
+
+  static Card mapCard(ResultSet rs) throws SQLException {
+    long token = rs.getLong("lease_token");
+    Lease lease = rs.wasNull() ? null : new Lease(rs.getString("lease_owner"), LeaseToken.of(token),
+        instant(rs, "lease_claimed_at"), instant(rs, "lease_expires_at"));
+    int maxAttempts = rs.getInt("max_attempts");
+    Integer max = rs.wasNull() ? null : maxAttempts;
+    return Card.builder()
+        .id(CardId.of(rs.getString("id"))).title(rs.getString("title")).body(rs.getString("body"))
+        .phase(rs.getString("phase")).priority(rs.getInt("priority")).status(status(rs.getString("status")))
+        .acceptance(rs.getString("acceptance")).idempotencyKey(rs.getString("idempotency_key"))
+        .attempts(rs.getInt("attempts")).maxAttempts(max).lease(lease).blockedReason(rs.getString("blocked_reason"))
+        .createdAt(instant(rs, "created_at")).updatedAt(instant(rs, "updated_at")).version(rs.getLong("version"))
+        .build();
+  }
+
+  static Event mapEvent(ResultSet rs) throws SQLException {
+    long token = rs.getLong("lease_token");
+    LeaseToken leaseToken = rs.wasNull() ? null : LeaseToken.of(token);
+    return new Event(rs.getLong("seq"), CardId.of(rs.getString("card_id")),
+        EventType.valueOf(rs.getString("type").toUpperCase(Locale.ROOT)), rs.getString("actor"), instant(rs, "at"),
+        leaseToken, rs.getString("data"));
+  }
+
+  static CardStatus status(String wire) {
+    return CardStatus.valueOf(wire.toUpperCase(Locale.ROOT));
+  }
+
+  static Instant instant(ResultSet rs, String column) throws SQLException {
+    OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
+    return value == null ? null : value.toInstant();
+  }
+
+  static Instant instant(ResultSet rs, int column) throws SQLException {
+    OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
+    return value == null ? null : value.toInstant();
+  }
+
+  static OffsetDateTime odt(Instant instant) {
+    return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+  }
+
+  static long micros(Duration d) {
+    return Math.max(1, d.toNanos() / 1_000);
+  }
+}

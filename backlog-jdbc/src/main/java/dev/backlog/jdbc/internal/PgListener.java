@@ -1,0 +1,115 @@
+package dev.backlog.jdbc.internal;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Holds one PostgreSQL connection that LISTENs on the store's channel and wakes local waiters when
+ * a notification arrives. Started on the first long-poll; reconnects after a failure. Only loaded
+ * when the database is PostgreSQL, so the PostgreSQL driver is needed only then.
+ *
+ * <p>Thread-safe.
+ */
+final class PgListener implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PgListener.class);
+  private static final int POLL_MILLIS = 500;
+  private static final long RECONNECT_MILLIS = 1_000;
+
+  private final JdbcEngine.ConnectionOpener opener;
+  private final Runnable onNotify;
+  private final String where;
+  private Thread thread;
+  private volatile boolean healthy;
+  private volatile boolean closed;
+  private Connection connection;
+
+  PgListener(JdbcEngine.ConnectionOpener opener, Runnable onNotify, String where) {
+    this.opener = opener;
+    this.onNotify = onNotify;
+    this.where = where;
+  }
+
+  /** Starts the listening thread unless it runs already. */
+  synchronized void start() {
+    if (thread != null || closed) {
+      return;
+    }
+    thread = new Thread(this::loop, "backlog-pg-listener");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /** Whether the listener is connected and listening. */
+  boolean healthy() {
+    return healthy;
+  }
+
+  private void loop() {
+    while (!closed) {
+      try {
+        if (connection == null) {
+          connection = opener.open();
+          connection.setAutoCommit(true);
+          try (Statement s = connection.createStatement()) {
+            s.execute("LISTEN " + JdbcTransaction.CHANNEL);
+          }
+          healthy = true;
+          // Changes made while the listener was down may have been missed.
+          onNotify.run();
+        }
+        PGNotification[] notes = connection.unwrap(PGConnection.class).getNotifications(POLL_MILLIS);
+        if (notes != null && notes.length > 0) {
+          onNotify.run();
+        }
+      } catch (SQLException | RuntimeException e) {
+        healthy = false;
+        closeConnection();
+        if (closed) {
+          return;
+        }
+        LOG.debug("the LISTEN connection to {} failed; reconnecting: {}", where, e.getClass().getSimpleName());
+        try {
+          Thread.sleep(RECONNECT_MILLIS);
+        } catch (InterruptedException ie) {
+          return;
+        }
+      }
+    }
+    closeConnection();
+  }
+
+  private void closeConnection() {
+    Connection c = connection;
+    connection = null;
+    if (c != null) {
+      try {
+        c.close();
+      } catch (SQLException ignored) {
+        // Closing a broken connection may fail; it is dropped either way.
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    Thread t;
+    synchronized (this) {
+      closed = true;
+      t = thread;
+    }
+    if (t != null) {
+      t.interrupt();
+      try {
+        t.join(2_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}

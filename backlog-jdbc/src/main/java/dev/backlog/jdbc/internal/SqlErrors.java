@@ -1,0 +1,164 @@
+package dev.backlog.jdbc.internal;
+
+import dev.backlog.core.BacklogException;
+import dev.backlog.core.CoreErrorCode;
+import dev.backlog.core.StoreUnavailableException;
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLTransientConnectionException;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Sorts database failures into what the store retries and what it reports, and turns them into
+ * typed backlog errors whose messages carry no secrets.
+ *
+ * <p>Stateless and thread-safe.
+ */
+public final class SqlErrors {
+
+  /** How the store reacts to a failure. */
+  public enum Kind {
+    /** Serialization failure, deadlock, lock timeout: re-run the transaction. */
+    TRANSIENT,
+    /** A unique key raced with another transaction: re-run, and the work's own checks report it. */
+    DUPLICATE,
+    /** The database cannot be reached, or the connection broke: retry for a while, then report unavailable. */
+    CONNECTION,
+    /** The database refused the connection for good (wrong password, no such database): report unavailable at once. */
+    REFUSED,
+    /** Anything else: report at once. */
+    OTHER
+  }
+
+  /** H2 error codes that mean "try again": deadlock, lock timeout, concurrent update, a row that vanished under a concurrent change. */
+  private static final Set<Integer> H2_TRANSIENT = Set.of(40001, 50200, 90131, 90143);
+  /**
+   * H2 error codes that mean the database file or its server is not reachable right now: database
+   * already open (file lock held while its auto-server starts or stops), connection broken, database
+   * closed or closing, file I/O while the owner switches.
+   */
+  private static final Set<Integer> H2_CONNECTION = Set.of(90020, 90067, 90098, 90121, 90028, 90031, 90135);
+
+  private SqlErrors() {
+  }
+
+  /** The first {@link SQLException} in a cause chain. */
+  public static Optional<SQLException> sqlCause(Throwable t) {
+    for (Throwable at = t; at != null; at = at.getCause()) {
+      if (at instanceof SQLException sql) {
+        return Optional.of(sql);
+      }
+      if (at.getCause() == at) {
+        break;
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Classifies a failure, looking through wrappers and chained SQL exceptions. */
+  public static Kind classify(Throwable t) {
+    Optional<SQLException> found = sqlCause(t);
+    if (found.isEmpty()) {
+      return Kind.OTHER;
+    }
+    if (refused(t)) {
+      return Kind.REFUSED;
+    }
+    for (SQLException e = found.get(); e != null; e = e.getNextException()) {
+      Kind kind = classifyOne(e);
+      if (kind != Kind.OTHER) {
+        return kind;
+      }
+      if (e.getNextException() == e) {
+        break;
+      }
+    }
+    // A cause nested deeper than the first SQL exception (drivers wrap I/O errors).
+    Throwable cause = found.get().getCause();
+    if (cause != null && cause != found.get() && sqlCause(cause).isPresent()) {
+      return classify(cause);
+    }
+    return Kind.OTHER;
+  }
+
+  /** Wrong credentials or a missing database anywhere in the chain (pools wrap the driver's failure). */
+  private static boolean refused(Throwable t) {
+    int depth = 0;
+    for (Throwable at = t; at != null && depth < 20; at = at.getCause(), depth++) {
+      if (at instanceof SQLException e) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        if (state.startsWith("28") || state.equals("3D000") || e.getErrorCode() == 28000
+            || e.getErrorCode() == 90146 || e.getErrorCode() == 90046) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private static Kind classifyOne(SQLException e) {
+    String state = e.getSQLState() == null ? "" : e.getSQLState();
+    int code = e.getErrorCode();
+    if (state.equals("40001") || state.equals("40P01") || state.equals("55P03") || H2_TRANSIENT.contains(code)) {
+      return Kind.TRANSIENT;
+    }
+    if (state.equals("23505") || code == 23505) {
+      return Kind.DUPLICATE;
+    }
+    if (e instanceof SQLTransientConnectionException || e instanceof SQLNonTransientConnectionException
+        || state.startsWith("08") || state.equals("57P01") || state.equals("57P02") || state.equals("57P03")
+        || H2_CONNECTION.contains(code)) {
+      return Kind.CONNECTION;
+    }
+    return Kind.OTHER;
+  }
+
+  /** A short description of the failure for a message: SQL state, code and the scrubbed driver message. */
+  public static String describe(Throwable t, Secrets secrets) {
+    Optional<SQLException> sql = sqlCause(t);
+    if (sql.isEmpty()) {
+      return t.getClass().getSimpleName() + ": " + secrets.scrub(t.getMessage());
+    }
+    SQLException e = sql.get();
+    return secrets.scrub(e.getMessage()) + " (SQL state " + e.getSQLState() + ", code " + e.getErrorCode() + ")";
+  }
+
+  /**
+   * A copy of the failure that is safe to attach as a cause: the same type of information with
+   * secrets scrubbed from every message, and the original stack trace.
+   */
+  public static Throwable sanitized(Throwable t, Secrets secrets) {
+    Optional<SQLException> sql = sqlCause(t);
+    SQLException copy;
+    if (sql.isPresent()) {
+      SQLException e = sql.get();
+      copy = new SQLException(secrets.scrub(e.getMessage()), e.getSQLState(), e.getErrorCode());
+      copy.setStackTrace(e.getStackTrace());
+    } else {
+      copy = new SQLException(t.getClass().getName() + ": " + secrets.scrub(t.getMessage()));
+      copy.setStackTrace(t.getStackTrace());
+    }
+    return copy;
+  }
+
+  /** The typed error for a failure the store gives up on. */
+  public static BacklogException translate(Throwable t, Kind kind, String where, Secrets secrets) {
+    String detail = describe(t, secrets);
+    Throwable cause = sanitized(t, secrets);
+    switch (kind) {
+      case CONNECTION:
+      case REFUSED:
+        return new StoreUnavailableException("cannot use the backlog database " + where + ": " + detail
+            + "; check that the database is running and that the URL, user and password are right", cause);
+      case TRANSIENT:
+        return new StoreUnavailableException("the backlog database " + where + " stayed too busy to finish the"
+            + " transaction after several retries: " + detail + "; retry later or lower the number of workers",
+            cause);
+      default:
+        return new BacklogException(CoreErrorCode.STORE_FAILURE, "the backlog database " + where
+            + " refused an operation: " + detail + "; this is a defect or a damaged schema, report it with this"
+            + " message", cause);
+    }
+  }
+}
