@@ -1,0 +1,477 @@
+package dev.backlog.tck;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.backlog.core.Backlog;
+import dev.backlog.core.Card;
+import dev.backlog.core.CardId;
+import dev.backlog.core.CardQuery;
+import dev.backlog.core.CardStatus;
+import dev.backlog.core.Claim;
+import dev.backlog.core.ClaimRequest;
+import dev.backlog.core.Event;
+import dev.backlog.core.EventQuery;
+import dev.backlog.core.EventType;
+import dev.backlog.core.LeaseLostException;
+import dev.backlog.core.LeaseToken;
+import dev.backlog.core.NewCard;
+import dev.backlog.core.spi.BacklogStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Concurrency contract of a {@link BacklogStore}: threads racing claims, completions, releases,
+ * failures, renewals and reclaims against one store. Checks that no card is ever held under two
+ * leases at once, that no claimer comes back empty while claimable cards remain, that attempts are
+ * counted exactly, that the event stream has no gaps (seq 1..n) and that every card ends done
+ * exactly once. The store's own event stream is audited too: every token-carrying event must belong
+ * to the card's lease that was open at that point.
+ *
+ * <p>Sizes come from {@link #sizes()}; a slow store may scale them down, but the defaults are what
+ * the in-memory reference store runs.
+ *
+ * <p>Not thread-safe itself (the engine creates one instance per test); it drives the store from
+ * many threads.
+ */
+public abstract class BacklogStoreConcurrencyContract extends StoreContractSupport {
+
+  /**
+   * How hard the concurrency tests push.
+   *
+   * @param threads concurrent workers (at least 2)
+   * @param cards cards drained per test (at least {@code threads})
+   * @param rounds repetitions of the barrier-started claim races (at least 1)
+   * @param timeout the most one test may take before it is failed as stuck
+   */
+  public record Sizes(int threads, int cards, int rounds, Duration timeout) {
+
+    /** Checks the sizes are meaningful. */
+    public Sizes {
+      if (threads < 2 || cards < threads || rounds < 1 || timeout == null || timeout.isNegative()
+          || timeout.isZero()) {
+        throw new IllegalArgumentException("sizes need threads >= 2, cards >= threads, rounds >= 1 and a positive"
+            + " timeout; got threads=" + threads + ", cards=" + cards + ", rounds=" + rounds + ", timeout=" + timeout);
+      }
+    }
+  }
+
+  /** The default sizes: 8 threads, 400 cards, 20 rounds, 2 minutes. */
+  public static final Sizes DEFAULT_SIZES = new Sizes(8, 400, 20, Duration.ofMinutes(2));
+
+  private static final Duration LONG_TTL = Duration.ofHours(1);
+
+  private MutableClock clock;
+  private BacklogStore store;
+  private Backlog backlog;
+  private ExecutorService pool;
+
+  /** Creates the contract; subclasses are instantiated by the test engine. */
+  protected BacklogStoreConcurrencyContract() {
+  }
+
+  /** How hard to push; override to scale down for a slow store. */
+  protected Sizes sizes() {
+    return DEFAULT_SIZES;
+  }
+
+  /** Opens a fresh store and a worker pool. */
+  @BeforeEach
+  void openStore() {
+    clock = newClock();
+    store = newStore(clock);
+    backlog = facade();
+    pool = Executors.newFixedThreadPool(sizes().threads());
+  }
+
+  /** Stops the workers and closes the store. */
+  @AfterEach
+  void closeStore() throws InterruptedException {
+    if (pool != null) {
+      pool.shutdownNow();
+      pool.awaitTermination(30, TimeUnit.SECONDS);
+    }
+    if (backlog != null) {
+      backlog.close();
+    }
+    if (store != null) {
+      store.close();
+    }
+  }
+
+  /** Each worker gets its own facade over the shared store, as separate hosts would. */
+  private Backlog facade() {
+    return Backlog.builder().store(store).clock(clock).sweepInterval(null).closeStore(false)
+        .defaultMaxAttempts(1_000).build();
+  }
+
+  private void createCards(String prefix, int count, Random random, boolean withDependencies) {
+    backlog.inTransaction(tx -> {
+      for (int i = 0; i < count; i++) {
+        NewCard.Builder card = NewCard.builder(prefix + i).title("card " + i).priority(random.nextInt(5));
+        if (withDependencies && i > 0 && random.nextInt(4) == 0) {
+          card.dependsOn(prefix + random.nextInt(i));
+        }
+        tx.create(card.build());
+      }
+      return null;
+    });
+  }
+
+  /** Runs the tasks on the pool, all released at once, and waits for them within the timeout. */
+  private <T> List<T> runTogether(List<Callable<T>> tasks) throws Exception {
+    CountDownLatch go = new CountDownLatch(1);
+    List<Future<T>> futures = new ArrayList<>();
+    for (Callable<T> task : tasks) {
+      futures.add(pool.submit(() -> {
+        go.await();
+        return task.call();
+      }));
+    }
+    go.countDown();
+    long deadline = System.nanoTime() + sizes().timeout().toNanos();
+    List<T> results = new ArrayList<>();
+    for (Future<T> future : futures) {
+      try {
+        results.add(future.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+      } catch (TimeoutException e) {
+        futures.forEach(f -> f.cancel(true));
+        fail("the workers did not finish within " + sizes().timeout() + "; the store may have lost a card or"
+            + " deadlocked. " + backlog.stats());
+      } catch (ExecutionException e) {
+        futures.forEach(f -> f.cancel(true));
+        if (e.getCause() instanceof AssertionError assertion) {
+          throw assertion;
+        }
+        throw new AssertionError("a worker failed: " + e.getCause(), e.getCause());
+      }
+    }
+    return results;
+  }
+
+  private List<Event> allEvents() {
+    List<Event> all = new ArrayList<>();
+    long after = 0;
+    while (true) {
+      List<Event> page = backlog.events(EventQuery.after(after, 10_000));
+      if (page.isEmpty()) {
+        return all;
+      }
+      all.addAll(page);
+      after = page.get(page.size() - 1).seq();
+    }
+  }
+
+  /**
+   * Checks the event stream has consecutive seq from 1 and that every token-carrying event belongs
+   * to the lease that was open on its card: a claim opens a lease only when none is open, renew keeps
+   * it, complete/release/fail/reclaim close it with the same token, block and forced completion close it.
+   */
+  private static Map<CardId, Integer> auditEvents(List<Event> events) {
+    Map<CardId, LeaseToken> open = new HashMap<>();
+    Map<CardId, Integer> claims = new HashMap<>();
+    Set<LeaseToken> issued = new HashSet<>();
+    for (int i = 0; i < events.size(); i++) {
+      Event e = events.get(i);
+      assertEquals(i + 1L, e.seq(), "the event stream must have consecutive seq from 1 (no gaps, no duplicates)");
+      LeaseToken held = open.get(e.cardId());
+      switch (e.type()) {
+        case CLAIMED -> {
+          if (held != null) {
+            fail("card " + e.cardId() + " was claimed with token " + e.leaseToken() + " while lease " + held
+                + " was still open (event " + e.seq() + "): a card held under two leases");
+          }
+          assertTrue(issued.add(e.leaseToken()), () -> "token " + e.leaseToken() + " was issued twice");
+          open.put(e.cardId(), e.leaseToken());
+          claims.merge(e.cardId(), 1, Integer::sum);
+        }
+        case RENEWED -> assertEquals(held, e.leaseToken(), () -> "event " + e.seq() + " renewed a lease that was"
+            + " not the open one on " + e.cardId());
+        case RELEASED, FAILED, RECLAIMED -> {
+          assertEquals(held, e.leaseToken(), () -> "event " + e.seq() + " (" + e.type() + ") closed a lease that"
+              + " was not the open one on " + e.cardId());
+          open.remove(e.cardId());
+        }
+        case COMPLETED -> {
+          if (e.leaseToken() != null) {
+            assertEquals(held, e.leaseToken(), () -> "event " + e.seq() + " completed " + e.cardId()
+                + " with a token that was not the open lease");
+          }
+          open.remove(e.cardId());
+        }
+        case BLOCKED -> open.remove(e.cardId());
+        default -> {
+          if (held != null && e.type() != EventType.LINKED && e.type() != EventType.UNLINKED) {
+            fail("event " + e.seq() + " (" + e.type() + ") on " + e.cardId() + " while lease " + held + " was open");
+          }
+        }
+      }
+    }
+    return claims;
+  }
+
+  // ---------------------------------------------------------------- tests
+
+  @Test
+  void racingClaimersWithAsManyCardsAsClaimersEachWinADistinctCard() throws Exception {
+    int threads = sizes().threads();
+    Random random = new Random(1);
+    for (int round = 0; round < sizes().rounds(); round++) {
+      createCards("r" + round + "-", threads, random, false);
+      List<Callable<Optional<Claim>>> claimers = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        Backlog mine = facade();
+        String owner = "w" + t;
+        claimers.add(() -> mine.claimOne(owner, LONG_TTL));
+      }
+      List<Optional<Claim>> results = runTogether(claimers);
+      long won = results.stream().filter(Optional::isPresent).count();
+      assertEquals(threads, won, "round " + round + ": a claimer got nothing while claimable cards remained");
+      assertEquals(threads, results.stream().map(o -> o.orElseThrow().card().id()).distinct().count(),
+          "round " + round + ": two claimers got the same card");
+      assertEquals(0, backlog.stats().claimable(), "round " + round + ": a claimable card was left unclaimed");
+    }
+    auditEvents(allEvents());
+  }
+
+  @Test
+  void racingBatchClaimersEachGetTheirFullBatchOfDistinctCards() throws Exception {
+    int threads = sizes().threads();
+    int batch = 3;
+    Random random = new Random(2);
+    for (int round = 0; round < Math.max(1, sizes().rounds() / 2); round++) {
+      createCards("b" + round + "-", threads * batch, random, false);
+      List<Callable<List<Claim>>> claimers = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        Backlog mine = facade();
+        ClaimRequest request = ClaimRequest.builder("w" + t).ttl(LONG_TTL).limit(batch).build();
+        claimers.add(() -> mine.claim(request));
+      }
+      List<List<Claim>> results = runTogether(claimers);
+      for (List<Claim> claims : results) {
+        assertEquals(batch, claims.size(), "round " + round + ": a batch claimer was short-changed: " + results);
+      }
+      assertEquals(threads * batch, results.stream().flatMap(List::stream).map(c -> c.card().id()).distinct()
+          .count(), "round " + round + ": a card was claimed twice");
+    }
+    auditEvents(allEvents());
+  }
+
+  @Test
+  void racingWorkersDrainTheBacklogWithEveryCardDoneExactlyOnceAndAttemptsExact() throws Exception {
+    int cards = sizes().cards();
+    createCards("d", cards, new Random(3), true);
+    Map<CardId, LeaseToken> holders = new ConcurrentHashMap<>();
+    Map<CardId, AtomicInteger> claimsSeen = new ConcurrentHashMap<>();
+    Map<CardId, AtomicInteger> completions = new ConcurrentHashMap<>();
+    AtomicInteger done = new AtomicInteger();
+    AtomicLong releases = new AtomicLong();
+    AtomicLong failures = new AtomicLong();
+    List<Callable<Integer>> workers = new ArrayList<>();
+    for (int t = 0; t < sizes().threads(); t++) {
+      Backlog mine = facade();
+      String owner = "worker-" + t;
+      workers.add(() -> {
+        int emptyClaims = 0;
+        while (done.get() < cards) {
+          if (Thread.currentThread().isInterrupted()) {
+            return emptyClaims;
+          }
+          Optional<Claim> got = mine.claimOne(owner, LONG_TTL);
+          if (got.isEmpty()) {
+            emptyClaims++;
+            Thread.onSpinWait();
+            continue;
+          }
+          Claim claim = got.get();
+          CardId id = claim.card().id();
+          LeaseToken other = holders.putIfAbsent(id, claim.token());
+          if (other != null) {
+            fail("card " + id + " was handed to " + owner + " under token " + claim.token()
+                + " while token " + other + " still held it");
+          }
+          claimsSeen.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
+          int action = ThreadLocalRandom.current().nextInt(100);
+          holders.remove(id);
+          if (action < 70) {
+            assertEquals(CardStatus.DONE, mine.complete(id, claim.token()).status());
+            completions.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
+            done.incrementAndGet();
+          } else if (action < 85) {
+            mine.release(id, claim.token());
+            releases.incrementAndGet();
+          } else {
+            mine.fail(id, claim.token(), "flaky");
+            failures.incrementAndGet();
+          }
+        }
+        return emptyClaims;
+      });
+    }
+    runTogether(workers);
+
+    List<Card> all = backlog.list(CardQuery.ALL);
+    assertEquals(cards, all.size());
+    for (Card card : all) {
+      assertEquals(CardStatus.DONE, card.status(), () -> card.id() + " was not drained");
+      assertEquals(1, completions.get(card.id()).get(), () -> card.id() + " must be completed exactly once");
+      assertEquals(claimsSeen.get(card.id()).get(), card.attempts(),
+          () -> card.id() + ": attempts must equal the claims that were handed out");
+    }
+    List<Event> events = allEvents();
+    Map<CardId, Integer> claimEvents = auditEvents(events);
+    long totalClaims = claimsSeen.values().stream().mapToInt(AtomicInteger::get).sum();
+    assertEquals(totalClaims, claimEvents.values().stream().mapToInt(Integer::intValue).sum(),
+        "one claimed event per claim handed out");
+    assertEquals(cards + totalClaims + cards + releases.get() + failures.get(), events.size(),
+        "one event per mutation: creates, claims, completions, releases and failures");
+    assertEquals(cards, events.stream().filter(e -> e.type() == EventType.COMPLETED).count());
+  }
+
+  @Test
+  void racingRenewalsCompletionsAndReclaimsNeverLetAStaleLeaseWin() throws Exception {
+    int cards = Math.max(sizes().threads(), sizes().cards() / 2);
+    createCards("f", cards, new Random(4), false);
+    Duration ttl = Duration.ofSeconds(10);
+    Map<CardId, LeaseToken> completedWith = new ConcurrentHashMap<>();
+    Map<CardId, AtomicInteger> claimsSeen = new ConcurrentHashMap<>();
+    AtomicInteger done = new AtomicInteger();
+    AtomicInteger lost = new AtomicInteger();
+    List<Callable<Void>> workers = new ArrayList<>();
+    for (int t = 0; t < sizes().threads(); t++) {
+      Backlog mine = facade();
+      String owner = "worker-" + t;
+      workers.add(() -> {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        while (done.get() < cards && !Thread.currentThread().isInterrupted()) {
+          if (random.nextInt(8) == 0) {
+            clock.advance(Duration.ofSeconds(1 + random.nextInt(4)));
+          }
+          if (random.nextInt(6) == 0) {
+            mine.reclaimExpired();
+          }
+          Optional<Claim> got = mine.claimOne(owner, ttl);
+          if (got.isEmpty()) {
+            Thread.onSpinWait();
+            continue;
+          }
+          Claim claim = got.get();
+          CardId id = claim.card().id();
+          claimsSeen.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
+          try {
+            for (int r = random.nextInt(3); r > 0; r--) {
+              if (random.nextInt(3) == 0) {
+                clock.advance(Duration.ofSeconds(1 + random.nextInt(5)));
+              }
+              Card renewed = mine.renew(id, claim.token(), ttl);
+              assertEquals(claim.token(), renewed.lease().token());
+            }
+            if (random.nextInt(4) == 0) {
+              mine.reclaimExpired();
+            }
+            mine.complete(id, claim.token());
+            LeaseToken previous = completedWith.putIfAbsent(id, claim.token());
+            if (previous != null) {
+              fail("card " + id + " was completed twice, with tokens " + previous + " and " + claim.token());
+            }
+            done.incrementAndGet();
+          } catch (LeaseLostException e) {
+            lost.incrementAndGet();
+            assertEquals(claim.token(), e.presented());
+          }
+        }
+        return null;
+      });
+    }
+    runTogether(workers);
+
+    for (Card card : backlog.list(CardQuery.ALL)) {
+      assertEquals(CardStatus.DONE, card.status(), () -> card.id() + " was not drained");
+      assertEquals(claimsSeen.get(card.id()).get(), card.attempts(),
+          () -> card.id() + ": attempts must equal the claims that were handed out");
+    }
+    List<Event> events = allEvents();
+    Map<CardId, Integer> claimEvents = auditEvents(events);
+    for (Event e : events) {
+      if (e.type() == EventType.COMPLETED) {
+        assertEquals(completedWith.get(e.cardId()), e.leaseToken(),
+            () -> "the completion of " + e.cardId() + " must carry the token of the worker that saw it succeed");
+      }
+    }
+    claimsSeen.forEach((id, n) -> assertEquals(n.get(), claimEvents.get(id), () -> "claimed events of " + id));
+    assertEquals(cards, completedWith.size());
+  }
+
+  @Test
+  void racingTransactionsOfSeveralOperationsKeepTheEventStreamGapFree() throws Exception {
+    int threads = sizes().threads();
+    int perThread = Math.max(1, sizes().cards() / threads);
+    CyclicBarrier barrier = new CyclicBarrier(threads);
+    List<Callable<Integer>> writers = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      Backlog mine = facade();
+      int thread = t;
+      writers.add(() -> {
+        barrier.await(30, TimeUnit.SECONDS);
+        int committed = 0;
+        for (int i = 0; i < perThread; i++) {
+          String id = "t" + thread + "-" + i;
+          boolean rollBack = i % 5 == 4;
+          try {
+            mine.inTransaction(tx -> {
+              tx.create(NewCard.builder(id).title(id).build());
+              tx.block(CardId.of(id), "hold");
+              tx.unblock(CardId.of(id));
+              if (rollBack) {
+                throw new IllegalStateException("roll back");
+              }
+              return null;
+            });
+            committed++;
+          } catch (IllegalStateException e) {
+            assertTrue(rollBack, "only the deliberate rollbacks may fail");
+          }
+        }
+        return committed;
+      });
+    }
+    int committed = runTogether(writers).stream().mapToInt(Integer::intValue).sum();
+    List<Event> events = allEvents();
+    auditEvents(events);
+    assertEquals(committed * 3L, events.size(), "three events per committed transaction, none from rollbacks");
+    assertEquals(committed, backlog.list(CardQuery.ALL).size());
+    Map<CardId, List<EventType>> perCard = new HashMap<>();
+    events.forEach(e -> perCard.computeIfAbsent(e.cardId(), k -> new ArrayList<>()).add(e.type()));
+    perCard.forEach((id, types) -> assertEquals(List.of(EventType.CREATED, EventType.BLOCKED, EventType.UNBLOCKED),
+        types, () -> "events of " + id + " out of order"));
+    for (int t = 0; t < threads; t++) {
+      for (int i = 4; i < perThread; i += 5) {
+        assertTrue(backlog.find(CardId.of("t" + t + "-" + i)).isEmpty(), "a rolled-back card must not exist");
+      }
+    }
+  }
+}
