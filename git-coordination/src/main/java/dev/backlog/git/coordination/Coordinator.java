@@ -218,7 +218,7 @@ public final class Coordinator implements AutoCloseable {
   /** The missions that have a coordination branch, sorted by handle. */
   public List<Mission> missions() {
     List<Mission> out = new ArrayList<>();
-    for (String ref : git.require(root, "for-each-ref", "--format=%(refname)", "refs/heads/" + Mission.BRANCH_PREFIX).lines()) {
+    for (String ref : git.require(root, "for-each-ref", "--format=%(refname)", "refs/heads/backlog/").lines()) {
       Mission.fromBranch(ref).ifPresent(out::add);
     }
     out.sort(java.util.Comparator.comparing(Mission::handle));
@@ -301,7 +301,7 @@ public final class Coordinator implements AutoCloseable {
   public List<Lane> lanes(Mission m) {
     List<Lane> out = new ArrayList<>();
     String prefix = "refs/heads/" + m.branch() + "-lane-";
-    for (String ref : git.require(root, "for-each-ref", "--format=%(refname)", "refs/heads/" + Mission.BRANCH_PREFIX).lines()) {
+    for (String ref : git.require(root, "for-each-ref", "--format=%(refname)", "refs/heads/backlog/").lines()) {
       if (ref.startsWith(prefix)) {
         var matcher = LANE_SUFFIX.matcher(ref);
         if (matcher.find() && ref.length() == prefix.length() + matcher.group(1).length()) {
