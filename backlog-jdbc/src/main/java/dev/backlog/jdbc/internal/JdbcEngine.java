@@ -128,6 +128,10 @@ public final class JdbcEngine implements AutoCloseable {
       } catch (BacklogException e) {
         throw e;
       } catch (RuntimeException e) {
+        if (SqlErrors.sqlCause(e).isEmpty()) {
+          // The work's own failure (or a defect): the transaction rolled back; the caller gets it unchanged.
+          throw e;
+        }
         SqlErrors.Kind kind = SqlErrors.classify(e);
         if (a.commitSent && kind == SqlErrors.Kind.CONNECTION) {
           Optional<Event> first = a.tx == null ? Optional.empty() : a.tx.firstSealedEvent();
