@@ -53,7 +53,8 @@ public final class GitRunner {
    * @param timeout how long one call may run before it is killed with its descendants
    * @param environment variables set for every call after the inherited ones were cleaned (for
    *     example {@code GIT_CONFIG_GLOBAL}); {@code LC_ALL} and {@code GIT_TERMINAL_PROMPT} are set last
-   * @param locale the value of {@code LC_ALL} ({@code C} in production)
+   * @param locale the value of {@code LC_ALL} ({@code C} in production; empty leaves the
+   *     inherited locale, which only tests use to prove that outcomes never depend on git's language)
    */
   public GitRunner(String executable, Duration timeout, Map<String, String> environment, String locale) {
     this.executable = Objects.requireNonNull(executable, "executable");
@@ -78,7 +79,11 @@ public final class GitRunner {
     env.keySet().removeIf(k -> REDIRECTING.contains(k) || k.startsWith("GIT_CONFIG_KEY_")
         || k.startsWith("GIT_CONFIG_VALUE_"));
     env.putAll(environment);
-    env.put("LC_ALL", locale);
+    if (locale.isEmpty()) {
+      env.remove("LC_ALL");
+    } else {
+      env.put("LC_ALL", locale);
+    }
     env.put("GIT_TERMINAL_PROMPT", "0");
     env.put("GIT_ASKPASS", "true");
     env.put("GCM_INTERACTIVE", "never");
