@@ -46,8 +46,8 @@ public final class TrackerConfig {
     this.projectDir = projectDir;
     this.home = Objects.requireNonNull(home, "home");
     if (settings != null && !settings.isNull() && !settings.isObject()) {
-      throw new TrackerConfigException(source, "tracker." + provider, "is a " + settings.getNodeType()
-          .toString().toLowerCase(java.util.Locale.ROOT) + ", not an object", "write the settings as a JSON object,"
+      throw new TrackerConfigException(source, "tracker." + provider, "is " + Json.describe(settings)
+          + ", not an object", "write the settings as a JSON object,"
           + " e.g. \"" + provider + "\": {}");
     }
     this.settings = settings == null || settings.isNull() ? JsonNodeFactory.instance.objectNode()
@@ -118,7 +118,7 @@ public final class TrackerConfig {
       return Optional.empty();
     }
     if (!node.isTextual() || node.asText().isBlank()) {
-      throw problem(name, "is " + node + ", not a non-blank string", "give a string, e.g. \"" + name + "\": \"value\"");
+      throw problem(name, "is " + Json.describe(node) + ", not a non-blank string", "give a string, e.g. \"" + name + "\": \"value\"");
     }
     return Optional.of(node.asText());
   }
@@ -149,7 +149,7 @@ public final class TrackerConfig {
       return Optional.empty();
     }
     if (!node.isBoolean()) {
-      throw problem(name, "is " + node + ", not true or false", "give true or false");
+      throw problem(name, "is " + Json.describe(node) + ", not true or false", "give true or false");
     }
     return Optional.of(node.booleanValue());
   }

@@ -98,22 +98,21 @@ public final class TrackerConfigLoader {
     } catch (JsonProcessingException e) {
       JsonLocation at = e.getLocation();
       String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-      throw new TrackerConfigException(source, "(file)", "is not valid JSON" + where + ": " + e.getOriginalMessage(),
+      throw new TrackerConfigException(source, "(file)", "is not valid JSON" + where + ": " + redact(e.getOriginalMessage()),
           "correct the JSON syntax (or delete the file to use the defaults)", e);
     }
     if (root == null || root.isMissingNode()) {
       throw new TrackerConfigException(source, "(file)", "is empty", "write a JSON object such as {} or delete the file");
     }
     if (!root.isObject()) {
-      throw new TrackerConfigException(source, "(root)", "is " + root.getNodeType().toString().toLowerCase(
-          java.util.Locale.ROOT) + ", not a JSON object", "make the file a JSON object, e.g. {\"tracker\": {\"provider\": \"local\"}}");
+      throw new TrackerConfigException(source, "(root)", "is " + Json.describe(root) + ", not a JSON object", "make the file a JSON object, e.g. {\"tracker\": {\"provider\": \"local\"}}");
     }
     JsonNode tracker = root.get("tracker");
     if (tracker == null) {
       return new TrackerConfig(TrackerConfig.DEFAULT_PROVIDER, null, source, projectDir, home);
     }
     if (!tracker.isObject()) {
-      throw new TrackerConfigException(source, "tracker", "is " + tracker + ", not an object",
+      throw new TrackerConfigException(source, "tracker", "is " + Json.describe(tracker) + ", not an object",
           "write \"tracker\": {\"provider\": \"local\"} or remove the block to use the local provider");
     }
     JsonNode provider = tracker.get("provider");
@@ -122,11 +121,16 @@ public final class TrackerConfigLoader {
           "add \"provider\": \"local\" (or the id of an installed provider) to the tracker block");
     }
     if (!provider.isTextual() || !PROVIDER_ID.matcher(provider.asText()).matches()) {
-      throw new TrackerConfigException(source, "tracker.provider", "is " + provider
-          + ", not a provider id", "give the id of an installed provider as a lower-case string, e.g. \"local\"");
+      throw new TrackerConfigException(source, "tracker.provider", "is " + (provider.isTextual()
+          ? "'" + provider.asText() + "'" : Json.describe(provider)) + ", not a provider id", "give the id of an installed provider as a lower-case string, e.g. \"local\"");
     }
     String id = provider.asText();
     return new TrackerConfig(id, tracker.get(id), source, projectDir, home);
+  }
+
+  /** Hides long quoted tokens in a parser message: a mistyped secret must not reach an error message. */
+  private static String redact(String message) {
+    return String.valueOf(message).replaceAll("'[^']{9,}'", "'(hidden)'").replaceAll("\\s+", " ");
   }
 
   private static String read(Path file) {

@@ -104,6 +104,17 @@ class TrackerConfigLoaderTest {
   }
 
   @Test
+  void errorsNeverEchoStringOrObjectValuesThatMightBeSecrets() throws IOException {
+    writeProject("{\"tracker\": {\"provider\": \"local\", \"local\": {\"root\": {\"token\": \"s3cr3t-value\"}}}}");
+    TrackerConfig config = TrackerConfigLoader.load(project, home);
+    TrackerConfigException typed = assertThrows(TrackerConfigException.class, () -> config.text("root"));
+    assertTrue(typed.getMessage().contains("is an object") && !typed.getMessage().contains("s3cr3t"), typed.getMessage());
+    writeProject("{\"tracker\": {\"token\": ghp_s3cr3tvalue123}}");
+    TrackerConfigException syntax = assertThrows(TrackerConfigException.class, () -> TrackerConfigLoader.load(project, home));
+    assertTrue(!syntax.getMessage().contains("s3cr3t") && syntax.getMessage().contains("line 1"), syntax.getMessage());
+  }
+
+  @Test
   void settingsAreCopiedSoTheConfigurationStaysImmutable() {
     TrackerConfig config = TrackerConfig.of("local", "{\"root\":\"a\"}", null, home);
     config.settings().put("root", "b");

@@ -52,6 +52,29 @@ public final class Json {
     }
   }
 
+  /**
+   * Describes a config value for an error message without echoing strings, objects or arrays, which
+   * may hold secrets: numbers, booleans and null are shown, anything else only by its kind.
+   */
+  public static String describe(JsonNode node) {
+    if (node == null || node.isNull()) {
+      return "null";
+    }
+    if (node.isNumber() || node.isBoolean()) {
+      return node.toString();
+    }
+    if (node.isTextual()) {
+      return node.asText().isBlank() ? "a blank string" : "a string";
+    }
+    if (node.isObject()) {
+      return "an object";
+    }
+    if (node.isArray()) {
+      return "an array";
+    }
+    return "a " + node.getNodeType().toString().toLowerCase(java.util.Locale.ROOT);
+  }
+
   /** Normalizes JSON text to its compact form. */
   public static String normalize(String text) {
     return compact(parse(text));
