@@ -254,6 +254,8 @@ public abstract class BacklogStoreConcurrencyContract extends StoreContractSuppo
       assertEquals(threads, results.stream().map(o -> o.orElseThrow().card().id()).distinct().count(),
           "round " + round + ": two claimers got the same card");
       assertEquals(0, backlog.stats().claimable(), "round " + round + ": a claimable card was left unclaimed");
+      assertEquals(Optional.empty(), backlog.claimOne("late", LONG_TTL),
+          "round " + round + ": a late claimer must find nothing once every card is held");
     }
     auditEvents(allEvents());
   }
@@ -277,6 +279,8 @@ public abstract class BacklogStoreConcurrencyContract extends StoreContractSuppo
       }
       assertEquals(threads * batch, results.stream().flatMap(List::stream).map(c -> c.card().id()).distinct()
           .count(), "round " + round + ": a card was claimed twice");
+      assertEquals(List.of(), backlog.claim(ClaimRequest.builder("late").limit(batch).build()),
+          "round " + round + ": a late batch claimer must find nothing once every card is held");
     }
     auditEvents(allEvents());
   }
@@ -367,7 +371,22 @@ public abstract class BacklogStoreConcurrencyContract extends StoreContractSuppo
       String owner = "worker-" + t;
       workers.add(() -> {
         ThreadLocalRandom random = ThreadLocalRandom.current();
+        List<Claim> stale = new ArrayList<>();
         while (done.get() < cards && !Thread.currentThread().isInterrupted()) {
+          if (!stale.isEmpty() && random.nextInt(3) == 0) {
+            // A zombie: a worker that lost its lease (or finished) acts on the old token again.
+            Claim zombie = stale.get(random.nextInt(stale.size()));
+            try {
+              if (random.nextBoolean()) {
+                mine.complete(zombie.card().id(), zombie.token());
+              } else {
+                mine.renew(zombie.card().id(), zombie.token(), ttl);
+              }
+              fail("stale token " + zombie.token() + " on " + zombie.card().id() + " was accepted");
+            } catch (LeaseLostException expected) {
+              assertEquals(zombie.token(), expected.presented());
+            }
+          }
           if (random.nextInt(8) == 0) {
             clock.advance(Duration.ofSeconds(1 + random.nextInt(4)));
           }
@@ -382,6 +401,25 @@ public abstract class BacklogStoreConcurrencyContract extends StoreContractSuppo
           Claim claim = got.get();
           CardId id = claim.card().id();
           claimsSeen.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
+          if (random.nextInt(4) == 0) {
+            // A stall: the lease lapses, is reclaimed and the card claimed again (by this worker under a
+            // new token, or by another); the old token must not complete it any more.
+            clock.advance(ttl.plusSeconds(1));
+            mine.reclaimExpired();
+            List<Claim> again = mine.claim(ClaimRequest.builder(owner).ttl(ttl).card(id).build());
+            try {
+              mine.complete(id, claim.token());
+              fail("the lapsed lease " + claim.token() + " completed " + id + " after it was reclaimed");
+            } catch (LeaseLostException expected) {
+              assertEquals(claim.token(), expected.presented());
+            }
+            stale.add(claim);
+            if (again.isEmpty()) {
+              continue;
+            }
+            claim = again.get(0);
+            claimsSeen.get(id).incrementAndGet();
+          }
           try {
             for (int r = random.nextInt(3); r > 0; r--) {
               if (random.nextInt(3) == 0) {
@@ -403,6 +441,7 @@ public abstract class BacklogStoreConcurrencyContract extends StoreContractSuppo
             lost.incrementAndGet();
             assertEquals(claim.token(), e.presented());
           }
+          stale.add(claim);
         }
         return null;
       });
