@@ -290,7 +290,11 @@ public final class OpLog implements AutoCloseable {
     return new ArrayList<>(heads.values());
   }
 
-  /** Puts a conflicting or quarantined op back to pending with its attempts reset. */
+  /**
+   * Puts a conflicting or quarantined op back in line with its attempts reset. A quarantined op
+   * becomes uncertain, because one of its failed attempts may have reached the remote: the next
+   * drain looks it up before sending it again.
+   */
   public synchronized Op retry(String id) {
     ensureOpen();
     Op op = existing(id);
@@ -298,7 +302,8 @@ public final class OpLog implements AutoCloseable {
       throw new IllegalStateException("op " + id + " is " + op.state().wireName()
           + "; only conflict or quarantined ops can be retried");
     }
-    Op next = op.with(OpState.PENDING, 0, null, clock.instant());
+    OpState back = op.state() == OpState.QUARANTINED ? OpState.UNCERTAIN : OpState.PENDING;
+    Op next = op.with(back, 0, null, clock.instant());
     put(next);
     return next;
   }
