@@ -230,24 +230,16 @@ public record NewCard(
       }
       CardId cardId = problems.stream().anyMatch(v -> v.field().equals("id")) ? null : new CardId(id);
       try {
-        if (cardId != null) {
-          return check(problems, new NewCard(cardId, title, body, phase, priority, deps, acceptance, idempotencyKey,
-              maxAttempts, blocked, blockedReason));
+        // Without a valid id, validate the rest with a stand-in id so that every problem is reported together.
+        NewCard card = new NewCard(cardId != null ? cardId : new CardId("x"), title, body, phase, priority, deps,
+            acceptance, idempotencyKey, maxAttempts, blocked, blockedReason);
+        if (problems.isEmpty()) {
+          return card;
         }
-        // Validate the rest with a stand-in id so that every problem is reported together.
-        new NewCard(new CardId("x"), title, body, phase, priority, deps, acceptance, idempotencyKey, maxAttempts,
-            blocked, blockedReason);
       } catch (InvalidInputException e) {
         problems.addAll(e.violations());
       }
       throw new InvalidInputException(problems);
-    }
-
-    private static NewCard check(List<Violation> problems, NewCard card) {
-      if (!problems.isEmpty()) {
-        throw new InvalidInputException(problems);
-      }
-      return card;
     }
   }
 }
