@@ -162,7 +162,7 @@ public final class BookkeepingTransaction implements AutoCloseable {
           }
         };
         commit = coordinator.commitPaths(worktree, mission.branch(), List.of(mission.eventLogPath(),
-            mission.statusPath()), message(), onStart).orElseThrow(() -> new GitCoordinationException(
+            mission.statusPath()), message(), onStart, Optional.of(head)).orElseThrow(() -> new GitCoordinationException(
                 GitErrorCode.GIT_FAILED, "transaction " + id + " found nothing to commit after appending events"));
       } catch (RuntimeException | IOException e) {
         rollBackAfterFailure(journal, journalFile, e);

@@ -530,6 +530,15 @@ public final class Coordinator implements AutoCloseable {
 
   Optional<String> commitPaths(Path wt, String destinationRef, List<String> paths, String message,
       Consumer<ProcessHandle> onStart) {
+    return commitPaths(wt, destinationRef, paths, message, onStart, Optional.empty());
+  }
+
+  /**
+   * As {@link #safeCommit}; with {@code knownTip} (the caller holds the mission lock and knows the
+   * tracked paths changed) the change probe and the staging step are skipped.
+   */
+  Optional<String> commitPaths(Path wt, String destinationRef, List<String> paths, String message,
+      Consumer<ProcessHandle> onStart, Optional<String> knownTip) {
     String branch = destinationRef.startsWith("refs/heads/") ? destinationRef.substring(11) : destinationRef;
     if (config.protectedBranches().contains(branch)) {
       throw new GitCoordinationException(GitErrorCode.PROTECTED_BRANCH, "refusing to commit to protected branch '"
@@ -545,16 +554,18 @@ public final class Coordinator implements AutoCloseable {
           + (head.ok() ? head.text() : "a detached HEAD") + " checked out, not " + ref
           + "; commit from the worktree of " + branch);
     }
-    Optional<String> before = resolve(ref);
-    List<String> statusArgs = new ArrayList<>(List.of("--literal-pathspecs", "status", "--porcelain", "-z",
-        "--untracked-files=all", "--"));
-    statusArgs.addAll(paths);
-    if (git.require(wt, statusArgs).stdout().length == 0) {
-      return Optional.empty();
+    Optional<String> before = knownTip.isPresent() ? knownTip : resolve(ref);
+    if (knownTip.isEmpty()) {
+      List<String> statusArgs = new ArrayList<>(List.of("--literal-pathspecs", "status", "--porcelain", "-z",
+          "--untracked-files=all", "--"));
+      statusArgs.addAll(paths);
+      if (git.require(wt, statusArgs).stdout().length == 0) {
+        return Optional.empty();
+      }
+      List<String> add = new ArrayList<>(List.of("--literal-pathspecs", "add", "-A", "--"));
+      add.addAll(paths);
+      git.require(wt, add);
     }
-    List<String> add = new ArrayList<>(List.of("--literal-pathspecs", "add", "-A", "--"));
-    add.addAll(paths);
-    git.require(wt, add);
     List<String> commit = new ArrayList<>(List.of("--literal-pathspecs", "commit", "-q", "-m", message, "--only", "--"));
     commit.addAll(paths);
     GitResult r = git.run(wt, onStart, commit);
