@@ -513,4 +513,48 @@ public abstract class BacklogStoreConcurrencyContract extends StoreContractSuppo
       }
     }
   }
+  @Test
+  void aReaderPagingBySeqWhileWritersCommitNeverMissesAnEvent() throws Exception {
+    int writers = Math.max(1, sizes().threads() - 1);
+    int perWriter = Math.max(1, sizes().cards() / writers);
+    AtomicInteger finished = new AtomicInteger();
+    List<Callable<Long>> tasks = new ArrayList<>();
+    for (int t = 0; t < writers; t++) {
+      Backlog mine = facade();
+      int writer = t;
+      tasks.add(() -> {
+        try {
+          for (int i = 0; i < perWriter; i++) {
+            String id = "e" + writer + "-" + i;
+            mine.inTransaction(tx -> {
+              tx.create(NewCard.builder(id).title(id).build());
+              return tx.block(CardId.of(id), null);
+            });
+          }
+        } finally {
+          finished.incrementAndGet();
+        }
+        return 0L;
+      });
+    }
+    Backlog reader = facade();
+    tasks.add(() -> {
+      long last = 0;
+      while (true) {
+        boolean writersDone = finished.get() == writers;
+        List<Event> page = reader.events(EventQuery.after(last, 7));
+        for (Event e : page) {
+          assertEquals(last + 1, e.seq(), "a reader paging by seq skipped an event that committed later");
+          last = e.seq();
+        }
+        if (page.isEmpty() && writersDone) {
+          return last;
+        }
+      }
+    });
+    List<Long> results = runTogether(tasks);
+    long seen = results.get(results.size() - 1);
+    assertEquals(2L * writers * perWriter, seen, "the reader must have seen every committed event");
+    assertEquals(seen, allEvents().size());
+  }
 }

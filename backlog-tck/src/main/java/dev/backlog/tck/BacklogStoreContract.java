@@ -524,6 +524,33 @@ public abstract class BacklogStoreContract extends StoreContractSupport {
     assertEquals(List.of(), claimable());
   }
 
+  @Test
+  void aWaitingClaimWakesUpWhenWorkArrives() throws Exception {
+    Backlog producer = second();
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try {
+      long start = System.nanoTime();
+      Future<List<Claim>> waiting = pool.submit(() -> backlog.claim(ClaimRequest.builder("w").ttl(TTL)
+          .maxWait(Duration.ofSeconds(20)).build()));
+      Thread.sleep(50);
+      producer.create(NewCard.builder("late").title("arrives while a worker waits").build());
+      List<Claim> claims = waiting.get(30, TimeUnit.SECONDS);
+      assertEquals(List.of("late"), claimedIds(claims));
+      assertTrue(Duration.ofNanos(System.nanoTime() - start).compareTo(Duration.ofSeconds(10)) < 0,
+          "the waiting claim must wake up on the change, not at the end of its wait");
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void aWaitingClaimGivesUpEmptyWhenNoWorkArrives() {
+    long start = System.nanoTime();
+    List<Claim> claims = backlog.claim(ClaimRequest.builder("w").maxWait(Duration.ofMillis(200)).build());
+    assertEquals(List.of(), claims);
+    assertTrue(System.nanoTime() - start >= Duration.ofMillis(200).toNanos(), "the claim must wait before giving up");
+  }
+
   // ---------------------------------------------------------------- DAG
 
   @Test
