@@ -1,0 +1,137 @@
+package dev.backlog.cli.internal;
+
+import dev.backlog.core.BacklogException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Objects;
+import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
+
+/**
+ * Runs one {@code backlog} command line: parses it with picocli, runs the command, maps failures to
+ * exit codes and error output. The streams, environment, working directory and store opener are
+ * injected so that tests can run commands in-process.
+ *
+ * <p>Thread-safe as long as the injected streams are: each {@link #execute} call has its own state.
+ */
+public final class Cli {
+
+  private final PrintStream out;
+  private final PrintStream err;
+  private final Map<String, String> env;
+  private final Path workingDir;
+  private final StoreOpener opener;
+
+  /** Creates a CLI over the given process surroundings. */
+  public Cli(PrintStream out, PrintStream err, Map<String, String> env, Path workingDir, StoreOpener opener) {
+    this.out = Objects.requireNonNull(out, "out");
+    this.err = Objects.requireNonNull(err, "err");
+    this.env = Map.copyOf(env);
+    this.workingDir = Objects.requireNonNull(workingDir, "workingDir");
+    this.opener = Objects.requireNonNull(opener, "opener");
+  }
+
+  /** The CLI over this process's standard streams, environment and working directory, on the JDBC store. */
+  public static Cli system() {
+    PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false,
+        StandardCharsets.UTF_8);
+    PrintStream err = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true,
+        StandardCharsets.UTF_8);
+    return new Cli(out, err, System.getenv(), Path.of("").toAbsolutePath(), new JdbcStoreOpener());
+  }
+
+  PrintStream out() {
+    return out;
+  }
+
+  PrintStream err() {
+    return err;
+  }
+
+  Map<String, String> env() {
+    return env;
+  }
+
+  Path workingDir() {
+    return workingDir;
+  }
+
+  StoreOpener opener() {
+    return opener;
+  }
+
+  /** Runs the command line and returns its exit code. */
+  public int execute(String... args) {
+    RootCommand root = new RootCommand(this);
+    CommandLine cl = Commands.commandLine(root, args);
+    cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
+    cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
+    boolean jsonAsked = Arrays.asList(args).contains("--json");
+    cl.setParameterExceptionHandler((ex, ignored) -> usageError(ex, root.jsonRequested() || jsonAsked));
+    cl.setExecutionExceptionHandler((ex, line, parsed) -> failure(ex, root));
+    try {
+      return cl.execute(args);
+    } catch (RuntimeException | Error e) {
+      // picocli passes only Exceptions to the handler; linkage errors and the like end here.
+      return failure(e, root);
+    } finally {
+      root.closeContext();
+      out.flush();
+      err.flush();
+    }
+  }
+
+  private int usageError(ParameterException ex, boolean json) {
+    String command = ex.getCommandLine().getCommandSpec().qualifiedName();
+    String text = ex.getMessage() == null ? "invalid command line" : ex.getMessage();
+    if (text.startsWith("Error: ")) {
+      text = text.substring("Error: ".length());
+    }
+    String message = text + " (run '" + command + " --help' for usage)";
+    StringWriter suggestions = new StringWriter();
+    if (!json && CommandLine.UnmatchedArgumentException.printSuggestions(ex, new PrintWriter(suggestions))) {
+      message += System.lineSeparator() + suggestions.toString().strip();
+    }
+    report(CliErrorCode.USAGE.name(), message, json, Redaction.none());
+    return CliErrorCode.USAGE.category().exitCode();
+  }
+
+  private int failure(Throwable ex, RootCommand root) {
+    Redaction redaction = root.redaction();
+    boolean json = root.jsonRequested();
+    if (ex instanceof BacklogException be) {
+      report(be.code().name(), be.getMessage(), json, redaction);
+      if (root.verbose() && be.getCause() != null) {
+        printTrace(be, redaction);
+      }
+      return be.code().category().exitCode();
+    }
+    report(CliErrorCode.UNEXPECTED.name(), "unexpected failure: " + ex
+        + (root.verbose() ? "" : "; rerun with --verbose for the stack trace"), json, redaction);
+    if (root.verbose()) {
+      printTrace(ex, redaction);
+    }
+    return CliErrorCode.UNEXPECTED.category().exitCode();
+  }
+
+  private void printTrace(Throwable t, Redaction redaction) {
+    StringWriter trace = new StringWriter();
+    t.printStackTrace(new PrintWriter(trace));
+    err.print(redaction.apply(trace.toString()));
+  }
+
+  private void report(String code, String message, boolean json, Redaction redaction) {
+    String safe = redaction.apply(message);
+    if (json) {
+      err.println(Json.error(code, safe));
+    } else {
+      err.println("backlog: " + safe);
+    }
+    err.flush();
+  }
+}

@@ -1,0 +1,218 @@
+package dev.backlog.cli.internal;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.backlog.core.Card;
+import dev.backlog.core.CardId;
+import dev.backlog.core.CardStatus;
+import dev.backlog.core.Event;
+import dev.backlog.core.Lease;
+import dev.backlog.core.Stats;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Renders cards, events and stats as the CLI's JSON contract (compact, one value, ISO-8601 UTC
+ * timestamps). Uses the streaming generator only, which keeps start-up cheap.
+ *
+ * <p>Stateless and thread-safe.
+ */
+public final class Json {
+
+  private static final JsonFactory FACTORY = JsonFactory.builder().build();
+
+  private Json() {
+  }
+
+  /** Writes one JSON value. */
+  @FunctionalInterface
+  public interface Writer {
+    /** Writes the value to the generator. */
+    void write(JsonGenerator g) throws IOException;
+  }
+
+  /** Renders a value written by {@code writer} as compact JSON text. */
+  public static String render(Writer writer) {
+    StringWriter out = new StringWriter();
+    try (JsonGenerator g = FACTORY.createGenerator(out)) {
+      writer.write(g);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toString();
+  }
+
+  /** A card as the contract's object. */
+  public static String card(Card card) {
+    return render(g -> writeCard(g, card));
+  }
+
+  /** A card or {@code null}. */
+  public static String cardOrNull(Card card) {
+    return card == null ? "null" : card(card);
+  }
+
+  /** An array of cards. */
+  public static String cards(Collection<Card> cards) {
+    return render(g -> {
+      g.writeStartArray();
+      for (Card card : cards) {
+        writeCard(g, card);
+      }
+      g.writeEndArray();
+    });
+  }
+
+  /** Writes the contract's card object. */
+  public static void writeCard(JsonGenerator g, Card c) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("id", c.id().value());
+    g.writeStringField("title", c.title());
+    g.writeStringField("body", c.body());
+    g.writeStringField("phase", c.phase());
+    g.writeNumberField("priority", c.priority());
+    g.writeStringField("status", c.status().wireName());
+    g.writeArrayFieldStart("dependsOn");
+    for (CardId dep : c.dependsOn()) {
+      g.writeString(dep.value());
+    }
+    g.writeEndArray();
+    g.writeFieldName("acceptance");
+    if (c.acceptance() == null) {
+      g.writeNull();
+    } else {
+      // The core keeps acceptance as validated, compact JSON text: embed the value itself.
+      g.writeRawValue(c.acceptance());
+    }
+    g.writeStringField("idempotencyKey", c.idempotencyKey());
+    g.writeNumberField("attempts", c.attempts());
+    g.writeFieldName("maxAttempts");
+    if (c.maxAttempts() == null) {
+      g.writeNull();
+    } else {
+      g.writeNumber(c.maxAttempts());
+    }
+    g.writeStringField("blockedReason", c.blockedReason());
+    g.writeFieldName("lease");
+    writeLease(g, c.lease());
+    g.writeStringField("createdAt", time(c.createdAt()));
+    g.writeStringField("updatedAt", time(c.updatedAt()));
+    g.writeNumberField("version", c.version());
+    g.writeEndObject();
+  }
+
+  private static void writeLease(JsonGenerator g, Lease lease) throws IOException {
+    if (lease == null) {
+      g.writeNull();
+      return;
+    }
+    g.writeStartObject();
+    g.writeStringField("owner", lease.owner());
+    g.writeNumberField("token", lease.token().value());
+    g.writeStringField("claimedAt", time(lease.claimedAt()));
+    g.writeStringField("expiresAt", time(lease.expiresAt()));
+    g.writeEndObject();
+  }
+
+  /** An event as the contract's object. */
+  public static String event(Event event) {
+    return render(g -> writeEvent(g, event));
+  }
+
+  /** An array of events. */
+  public static String events(List<Event> events) {
+    return render(g -> {
+      g.writeStartArray();
+      for (Event e : events) {
+        writeEvent(g, e);
+      }
+      g.writeEndArray();
+    });
+  }
+
+  private static void writeEvent(JsonGenerator g, Event e) throws IOException {
+    g.writeStartObject();
+    g.writeNumberField("seq", e.seq());
+    g.writeStringField("cardId", e.cardId().value());
+    g.writeStringField("type", e.type().wireName());
+    g.writeStringField("actor", e.actor());
+    g.writeStringField("at", time(e.at()));
+    g.writeFieldName("leaseToken");
+    if (e.leaseToken() == null) {
+      g.writeNull();
+    } else {
+      g.writeNumber(e.leaseToken().value());
+    }
+    g.writeFieldName("data");
+    g.writeRawValue(e.data());
+    g.writeEndObject();
+  }
+
+  /** Stats as the contract's object. */
+  public static String stats(Stats s) {
+    return render(g -> {
+      g.writeStartObject();
+      g.writeFieldName("counts");
+      writeCounts(g, s.counts());
+      g.writeNumberField("total", s.total());
+      g.writeNumberField("claimable", s.claimable());
+      g.writeFieldName("oldestClaimableAgeSeconds");
+      if (s.oldestClaimableAge() == null) {
+        g.writeNull();
+      } else {
+        g.writeNumber(s.oldestClaimableAge().toSeconds());
+      }
+      g.writeNumberField("expiredLeaseCount", s.expiredLeaseCount());
+      g.writeObjectFieldStart("byPhase");
+      for (Map.Entry<String, Map<CardStatus, Long>> phase : s.byPhase().entrySet()) {
+        g.writeFieldName(phase.getKey());
+        writeCounts(g, phase.getValue());
+      }
+      g.writeEndObject();
+      g.writeEndObject();
+    });
+  }
+
+  private static void writeCounts(JsonGenerator g, Map<CardStatus, Long> counts) throws IOException {
+    g.writeStartObject();
+    for (CardStatus status : CardStatus.values()) {
+      g.writeNumberField(status.wireName(), counts.getOrDefault(status, 0L));
+    }
+    g.writeEndObject();
+  }
+
+  /** An array of ids under one field, such as {@code {"reclaimed": [...]}}. */
+  public static String idList(String field, Collection<CardId> ids) {
+    return render(g -> {
+      g.writeStartObject();
+      g.writeArrayFieldStart(field);
+      for (CardId id : ids) {
+        g.writeString(id.value());
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+    });
+  }
+
+  /** The error object {@code {"error":{"code","message"}}}. */
+  public static String error(String code, String message) {
+    return render(g -> {
+      g.writeStartObject();
+      g.writeObjectFieldStart("error");
+      g.writeStringField("code", code);
+      g.writeStringField("message", message);
+      g.writeEndObject();
+      g.writeEndObject();
+    });
+  }
+
+  /** An ISO-8601 UTC timestamp, or null. */
+  public static String time(Instant instant) {
+    return instant == null ? null : instant.toString();
+  }
+}
