@@ -74,7 +74,6 @@ public final class LocalTrackerProvider implements TrackerProvider {
   /** The event journal in each feature directory. */
   public static final String EVENTS_FILE = "events.jsonl";
 
-  private static final ObjectMapper STATE_JSON = new ObjectMapper();
 
   private final Path root;
   private final Path features;
@@ -84,6 +83,7 @@ public final class LocalTrackerProvider implements TrackerProvider {
   private final Path stateFile;
   private final InstantSource clock;
   private final FileLocks locks = new FileLocks();
+  private final ObjectMapper stateJson = new ObjectMapper();
 
   /** A provider with the default file names. */
   public LocalTrackerProvider(Path root, InstantSource clock) {
@@ -350,7 +350,7 @@ public final class LocalTrackerProvider implements TrackerProvider {
       return Optional.empty();
     }
     try {
-      JsonNode at = STATE_JSON.readTree(text.get()).get("lastSync");
+      JsonNode at = stateJson.readTree(text.get()).get("lastSync");
       return Optional.of(Instant.parse(at.asText()));
     } catch (IOException | RuntimeException e) {
       LOG.warn("tracker state file {} is corrupt ({}); last sync is unknown until the next sync rewrites it",
