@@ -57,6 +57,8 @@ public final class JdbcBacklogStore implements BacklogStore {
   public static final int MAX_POOL_SIZE = 1_000;
   /** How long opening the database and lost connections are retried before the store reports it unavailable. */
   public static final Duration CONNECT_RETRY = Duration.ofSeconds(20);
+  /** How long a PostgreSQL server that refuses connections is retried when the store opens. */
+  private static final Duration PG_OPEN_RETRY = Duration.ofSeconds(3);
   /** The H2 lock timeout the store sets on its connections unless the URL sets one. */
   public static final Duration H2_LOCK_TIMEOUT = Duration.ofSeconds(10);
 
@@ -286,7 +288,7 @@ public final class JdbcBacklogStore implements BacklogStore {
 
     private JdbcBacklogStore openDataSource(Secrets secrets) {
       String where = "(host data source)";
-      Dialect dialect = retrying(where, secrets, () -> {
+      Dialect dialect = retrying(where, secrets, PG_OPEN_RETRY, () -> {
         try (Connection c = dataSource.getConnection()) {
           String product = c.getMetaData().getDatabaseProductName();
           return Dialect.fromProductName(product).orElseThrow(() -> InvalidInputException.of("dataSource",
@@ -301,16 +303,19 @@ public final class JdbcBacklogStore implements BacklogStore {
 
     private static void migrate(DataSource ds, Dialect dialect, String where, Secrets secrets) {
       Migrator migrator = new Migrator(ds, dialect, where);
-      retrying(where, secrets, migrator::migrate);
+      // H2's file lock changes hands when an auto-server owner exits, which takes a few seconds; a
+      // PostgreSQL server that refuses connections is reported sooner.
+      Duration connectBudget = dialect == Dialect.H2 ? CONNECT_RETRY : PG_OPEN_RETRY;
+      retrying(where, secrets, connectBudget, migrator::migrate);
     }
 
     private interface SqlCall<T> {
       T call() throws SQLException;
     }
 
-    /** Runs a call, retrying connection and lock failures for {@link #CONNECT_RETRY}. */
-    private static <T> T retrying(String where, Secrets secrets, SqlCall<T> call) {
-      long deadline = System.nanoTime() + CONNECT_RETRY.toNanos();
+    /** Runs a call, retrying connection failures for {@code connectBudget} and lock failures for {@link #CONNECT_RETRY}. */
+    private static <T> T retrying(String where, Secrets secrets, Duration connectBudget, SqlCall<T> call) {
+      long start = System.nanoTime();
       int attempt = 0;
       while (true) {
         attempt++;
@@ -320,8 +325,9 @@ public final class JdbcBacklogStore implements BacklogStore {
           throw e;
         } catch (SQLException | RuntimeException e) {
           SqlErrors.Kind kind = SqlErrors.classify(e);
-          boolean retry = (kind == SqlErrors.Kind.CONNECTION || kind == SqlErrors.Kind.TRANSIENT
-              || kind == SqlErrors.Kind.DUPLICATE) && System.nanoTime() < deadline;
+          long elapsed = System.nanoTime() - start;
+          boolean retry = kind == SqlErrors.Kind.CONNECTION ? elapsed < connectBudget.toNanos()
+              : (kind == SqlErrors.Kind.TRANSIENT || kind == SqlErrors.Kind.DUPLICATE) && elapsed < CONNECT_RETRY.toNanos();
           if (!retry) {
             throw SqlErrors.translate(e, kind == SqlErrors.Kind.OTHER ? SqlErrors.Kind.CONNECTION : kind, where,
                 secrets);

@@ -8,6 +8,6 @@ import java.time.InstantSource;
 class H2FileBacklogStoreModelTest extends BacklogStoreModelContract {
   @Override
   protected BacklogStore newStore(InstantSource clock) {
-    return TestStores.h2File(clock);
+    return ReusedStore.open("h2file", clock);
   }
 }

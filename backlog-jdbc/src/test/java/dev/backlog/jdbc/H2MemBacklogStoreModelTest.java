@@ -8,6 +8,6 @@ import java.time.InstantSource;
 class H2MemBacklogStoreModelTest extends BacklogStoreModelContract {
   @Override
   protected BacklogStore newStore(InstantSource clock) {
-    return TestStores.h2Mem(clock);
+    return ReusedStore.open("h2mem", clock);
   }
 }

@@ -8,6 +8,6 @@ import java.time.InstantSource;
 class PostgresBacklogStoreModelTest extends BacklogStoreModelContract {
   @Override
   protected BacklogStore newStore(InstantSource clock) {
-    return TestStores.postgres(clock);
+    return ReusedStore.open("postgres", clock);
   }
 }

@@ -274,19 +274,26 @@ public final class JdbcTransaction implements StoreTransaction {
 
   @Override
   public Card create(NewCard request, String actor) {
+    // One statement, so that both checks see the same snapshot of a racing create.
+    Query clashQuery = handle.createQuery("SELECT id, idempotency_key, fingerprint FROM cards WHERE id = :id"
+        + (request.idempotencyKey() != null ? " OR idempotency_key = :k" : "")).bind("id", request.id().value());
     if (request.idempotencyKey() != null) {
-      Optional<String[]> seen = handle.createQuery("SELECT id, fingerprint FROM cards WHERE idempotency_key = :k")
-          .bind("k", request.idempotencyKey())
-          .map((rs, ctx) -> new String[] {rs.getString("id"), rs.getString("fingerprint")}).findOne();
-      if (seen.isPresent()) {
-        CardId existing = CardId.of(seen.get()[0]);
-        if (request.fingerprint().equals(seen.get()[1])) {
-          return require(existing);
+      clashQuery.bind("k", request.idempotencyKey());
+    }
+    List<String[]> clashes = clashQuery
+        .map((rs, ctx) -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)}).list();
+    if (request.idempotencyKey() != null) {
+      for (String[] row : clashes) {
+        if (request.idempotencyKey().equals(row[1])) {
+          CardId existing = CardId.of(row[0]);
+          if (request.fingerprint().equals(row[2])) {
+            return require(existing);
+          }
+          throw new IdempotencyConflictException(request.idempotencyKey(), existing);
         }
-        throw new IdempotencyConflictException(request.idempotencyKey(), existing);
       }
     }
-    if (exists(request.id())) {
+    if (!clashes.isEmpty()) {
       throw new DuplicateCardException(request.id());
     }
     boolean named = !request.dependsOn().isEmpty() && hasDependents(request.id());
@@ -431,18 +438,7 @@ public final class JdbcTransaction implements StoreTransaction {
    * CTE because its predicate uses the same literals.
    */
   private List<Card> claimPostgres(ClaimRequest request) {
-    String sql = "WITH c AS (SELECT id, priority, created_at FROM cards"
-        + " WHERE status = 'ready' AND unmet_deps = 0"
-        + (request.phase() != null ? " AND phase = :phase" : "")
-        + (request.cardId() != null ? " AND id = :card" : "")
-        + " ORDER BY priority DESC, created_at, id LIMIT :limit FOR UPDATE SKIP LOCKED),"
-        + " t AS (SELECT id, nextval('lease_tokens') AS token FROM c ORDER BY priority DESC, created_at, id),"
-        + " n AS (SELECT COALESCE(CAST(:now AS TIMESTAMPTZ), CURRENT_TIMESTAMP) AS at)"
-        + " UPDATE cards k SET status = 'claimed', attempts = k.attempts + 1, lease_owner = :owner,"
-        + " lease_token = t.token, lease_claimed_at = n.at,"
-        + " lease_expires_at = n.at + :ttlMicros * INTERVAL '1 microsecond',"
-        + " blocked_reason = NULL, version = k.version + 1, updated_at = n.at"
-        + " FROM t, n WHERE k.id = t.id RETURNING " + prefixed("k");
+    String sql = postgresClaimSql(request.phase() != null, request.cardId() != null);
     Query q = handle.createQuery(sql).bind("limit", request.limit()).bind("owner", request.owner())
         .bind("ttlMicros", micros(request.ttl()))
         .bindByType("now", now == null && clock == null ? null : odt(now()), OffsetDateTime.class);
@@ -457,6 +453,25 @@ public final class JdbcTransaction implements StoreTransaction {
       now = cards.get(0).lease().claimedAt();
     }
     return cards;
+  }
+
+  /**
+   * The PostgreSQL claim statement. Binds {@code :limit}, {@code :owner}, {@code :ttlMicros},
+   * {@code :now} (null for the database clock), and {@code :phase} / {@code :card} when asked for.
+   */
+  public static String postgresClaimSql(boolean byPhase, boolean byCard) {
+    return "WITH c AS (SELECT id, priority, created_at FROM cards"
+        + " WHERE status = 'ready' AND unmet_deps = 0"
+        + (byPhase ? " AND phase = :phase" : "")
+        + (byCard ? " AND id = :card" : "")
+        + " ORDER BY priority DESC, created_at, id LIMIT :limit FOR UPDATE SKIP LOCKED),"
+        + " t AS (SELECT id, nextval('lease_tokens') AS token FROM c ORDER BY priority DESC, created_at, id),"
+        + " n AS (SELECT COALESCE(CAST(:now AS TIMESTAMPTZ), CURRENT_TIMESTAMP) AS at)"
+        + " UPDATE cards k SET status = 'claimed', attempts = k.attempts + 1, lease_owner = :owner,"
+        + " lease_token = t.token, lease_claimed_at = n.at,"
+        + " lease_expires_at = n.at + :ttlMicros * INTERVAL '1 microsecond',"
+        + " blocked_reason = NULL, version = k.version + 1, updated_at = n.at"
+        + " FROM t, n WHERE k.id = t.id RETURNING " + prefixed("k");
   }
 
   /**

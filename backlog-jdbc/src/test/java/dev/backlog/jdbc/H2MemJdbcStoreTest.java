@@ -1,0 +1,79 @@
+package dev.backlog.jdbc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.backlog.core.BacklogException;
+import dev.backlog.core.ErrorCategory;
+import dev.backlog.core.InvalidInputException;
+import dev.backlog.core.StoreUnavailableException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** JDBC store behaviour on an H2 in-memory database, plus the builder's validation and secret handling. */
+class H2MemJdbcStoreTest extends JdbcStoreBehaviour {
+
+  @Override
+  protected String freshUrl() {
+    return "jdbc:h2:mem:b" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+  }
+
+  @Test
+  void aBuilderWithoutADatabaseOrWithAnUnknownUrlIsRefusedWithEveryProblemListed() {
+    InvalidInputException none = assertThrows(InvalidInputException.class,
+        () -> JdbcBacklogStore.builder().maxPoolSize(0).build());
+    assertEquals(2, none.violations().size(), none.getMessage());
+    InvalidInputException mysql = assertThrows(InvalidInputException.class,
+        () -> JdbcBacklogStore.builder().url("jdbc:mysql://db/x?password=Hidden-7").build());
+    assertTrue(mysql.getMessage().contains("jdbc:h2:"), mysql.getMessage());
+    assertFalse(mysql.getMessage().contains("Hidden-7"), mysql.getMessage());
+  }
+
+  @Test
+  void aWrongPasswordIsReportedAsUnavailableWithoutShowingAnyPassword() {
+    String url = freshUrl();
+    String rightPassword = "Right-Secret-1";
+    try (JdbcBacklogStore store = JdbcBacklogStore.builder().url(url).username("sa").password(rightPassword)
+        .build()) {
+      assertTrue(store.describe().contains("H2"));
+    }
+    String wrong = "Wrong-Secret-2";
+    StoreUnavailableException e = assertThrows(StoreUnavailableException.class,
+        () -> JdbcBacklogStore.builder().url(url).username("sa").password(wrong).build());
+    assertEquals(ErrorCategory.UNAVAILABLE, e.code().category());
+    assertFalse(everything(e).contains(wrong), everything(e));
+    assertFalse(everything(e).contains(rightPassword), everything(e));
+    String inUrl = "Wrong-Secret-3";
+    BacklogException e2 = assertThrows(BacklogException.class,
+        () -> JdbcBacklogStore.builder().url(url + ";USER=sa;PASSWORD=" + inUrl).build());
+    assertFalse(everything(e2).contains(inUrl), everything(e2));
+  }
+
+  @Test
+  void aServerThatRefusesConnectionsIsUnavailableAndThePasswordInTheUrlStaysHidden() {
+    String secret = "Url-Secret-4";
+    StoreUnavailableException e = assertThrows(StoreUnavailableException.class, () -> JdbcBacklogStore.builder()
+        .url("jdbc:postgresql://127.0.0.1:1/backlog?user=u&password=" + secret).password("Builder-Secret-5").build());
+    assertFalse(everything(e).contains(secret), everything(e));
+    assertFalse(everything(e).contains("Builder-Secret-5"), everything(e));
+    assertTrue(e.getMessage().contains("127.0.0.1:1"), e.getMessage());
+  }
+
+  @Test
+  void theBuildersTextMasksThePassword() {
+    String text = JdbcBacklogStore.builder().url("jdbc:h2:mem:x;PASSWORD=Url-Secret-6").password("Secret-7")
+        .toString();
+    assertFalse(text.contains("Url-Secret-6"), text);
+    assertFalse(text.contains("Secret-7"), text);
+  }
+
+  private static String everything(Throwable t) {
+    StringWriter out = new StringWriter();
+    t.printStackTrace(new PrintWriter(out));
+    return out.toString();
+  }
+}

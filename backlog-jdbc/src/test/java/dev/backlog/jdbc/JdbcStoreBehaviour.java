@@ -1,0 +1,398 @@
+package dev.backlog.jdbc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.backlog.core.Backlog;
+import dev.backlog.core.Card;
+import dev.backlog.core.CardId;
+import dev.backlog.core.CardQuery;
+import dev.backlog.core.CardStatus;
+import dev.backlog.core.Claim;
+import dev.backlog.core.ClaimRequest;
+import dev.backlog.core.Event;
+import dev.backlog.core.EventQuery;
+import dev.backlog.core.EventType;
+import dev.backlog.core.LeaseLostException;
+import dev.backlog.core.NewCard;
+import dev.backlog.core.StoreUnavailableException;
+import dev.backlog.core.UnknownDependencyException;
+import dev.backlog.tck.MutableClock;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Behaviour specific to the JDBC store, beyond the backlog-tck contracts: commit-ordered event
+ * numbering, dependency counters and their repair, forward references, the database clock,
+ * migrations and error reporting. Subclasses name the database.
+ */
+abstract class JdbcStoreBehaviour {
+
+  private final List<AutoCloseable> opened = new ArrayList<>();
+
+  /** A URL of a fresh, empty database (or schema). */
+  protected abstract String freshUrl();
+
+  @AfterEach
+  void closeEverything() throws Exception {
+    for (int i = opened.size() - 1; i >= 0; i--) {
+      opened.get(i).close();
+    }
+  }
+
+  protected JdbcBacklogStore open(String url, InstantSource clock) {
+    JdbcBacklogStore.Builder builder = JdbcBacklogStore.builder().url(url);
+    if (clock != null) {
+      builder.clock(clock);
+    }
+    JdbcBacklogStore store = builder.build();
+    opened.add(store);
+    return store;
+  }
+
+  protected Backlog backlog(JdbcBacklogStore store) {
+    Backlog backlog = Backlog.builder().store(store).closeStore(false).build();
+    opened.add(backlog);
+    return backlog;
+  }
+
+  protected static void sql(String url, String statement) {
+    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+      s.execute(statement);
+    } catch (SQLException e) {
+      throw new IllegalStateException(statement + ": " + e.getMessage(), e);
+    }
+  }
+
+  protected static long count(String url, String query) {
+    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
+         ResultSet rs = s.executeQuery(query)) {
+      rs.next();
+      return rs.getLong(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException(query + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static NewCard card(String id, String... deps) {
+    return NewCard.builder(id).title("card " + id).dependsOn(deps).build();
+  }
+
+  // ------------------------------------------------------------------ events
+
+  @Test
+  void aTransactionThatTakesItsSeqsFirstCommitsFirstSoAPagingReaderNeverSkipsAnEvent() throws Exception {
+    String url = freshUrl();
+    JdbcBacklogStore store = open(url, null);
+    Backlog backlog = backlog(store);
+    CountDownLatch sealed = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      // A takes seq 1 and holds its transaction open.
+      Future<List<Event>> a = pool.submit(() -> store.inTransaction(tx -> {
+        tx.create(card("A"), "a");
+        List<Event> written = tx.writtenEvents();
+        sealed.countDown();
+        try {
+          assertTrue(release.await(30, TimeUnit.SECONDS));
+        } catch (InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
+        return written;
+      }));
+      assertTrue(sealed.await(30, TimeUnit.SECONDS));
+      // B does its work now, but can only number its event after A committed.
+      Future<Card> b = pool.submit(() -> backlog.create(card("B")));
+      Thread.sleep(400);
+      assertFalse(b.isDone(), "B must wait for A before it takes a seq and commits");
+      assertEquals(List.of(), backlog.events(EventQuery.after(0, 100)), "nothing is committed yet");
+      release.countDown();
+      assertEquals(1, a.get(30, TimeUnit.SECONDS).get(0).seq());
+      b.get(30, TimeUnit.SECONDS);
+      List<Event> all = backlog.events(EventQuery.after(0, 100));
+      assertEquals(List.of(1L, 2L), all.stream().map(Event::seq).toList());
+      assertEquals(List.of("A", "B"), all.stream().map(e -> e.cardId().value()).toList(),
+          "seq order is commit order");
+    } finally {
+      release.countDown();
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void aReaderPagingBySeqWhileWritersCommitSeesEverySeqOnceWithoutGaps() throws Exception {
+    JdbcBacklogStore store = open(freshUrl(), null);
+    Backlog backlog = backlog(store);
+    int writers = 4;
+    int perWriter = 60;
+    ExecutorService pool = Executors.newFixedThreadPool(writers);
+    AtomicBoolean done = new AtomicBoolean();
+    List<Future<?>> futures = new ArrayList<>();
+    for (int w = 0; w < writers; w++) {
+      int writer = w;
+      futures.add(pool.submit(() -> {
+        for (int i = 0; i < perWriter; i++) {
+          String id = "w" + writer + "-" + i;
+          if (i % 3 == 0) {
+            // Two events in one transaction.
+            backlog.inTransaction(tx -> {
+              tx.create(card(id));
+              return tx.block(CardId.of(id), "later");
+            });
+          } else {
+            backlog.create(card(id));
+          }
+        }
+        return null;
+      }));
+    }
+    List<Long> seen = new ArrayList<>();
+    long after = 0;
+    int expected = writers * (perWriter + (perWriter + 2) / 3);
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+    while (seen.size() < expected && System.nanoTime() < deadline) {
+      for (Event e : backlog.events(EventQuery.after(after, 7))) {
+        seen.add(e.seq());
+        after = e.seq();
+      }
+    }
+    for (Future<?> f : futures) {
+      f.get(1, TimeUnit.MINUTES);
+    }
+    done.set(true);
+    pool.shutdown();
+    List<Long> all = new ArrayList<>();
+    for (long s = 1; s <= expected; s++) {
+      all.add(s);
+    }
+    assertEquals(all, seen, "the reader saw every seq from 1, once, in order");
+  }
+
+  @Test
+  void aRolledBackTransactionLeavesNoGapInTheSeqs() {
+    JdbcBacklogStore store = open(freshUrl(), null);
+    Backlog backlog = backlog(store);
+    backlog.create(card("A"));
+    assertThrows(IllegalStateException.class, () -> backlog.inTransaction(tx -> {
+      tx.create(card("B"));
+      tx.events(EventQuery.after(0, 10));
+      throw new IllegalStateException("abort after the seqs were taken");
+    }));
+    backlog.create(card("C"));
+    assertEquals(List.of(1L, 2L), backlog.events(EventQuery.after(0, 10)).stream().map(Event::seq).toList());
+  }
+
+  // ------------------------------------------------------------------ dependency counters
+
+  @Test
+  void aCardMayDependOnACardCreatedLaterInTheSameTransaction() {
+    JdbcBacklogStore store = open(freshUrl(), null);
+    Backlog backlog = backlog(store);
+    backlog.inTransaction(tx -> {
+      tx.create(card("B", "A"));
+      return tx.create(card("A"));
+    });
+    List<Claim> first = backlog.claim(ClaimRequest.builder("w").limit(10).build());
+    assertEquals(List.of("A"), first.stream().map(c -> c.card().id().value()).toList());
+    backlog.complete(CardId.of("A"), first.get(0).token());
+    List<Claim> second = backlog.claim(ClaimRequest.builder("w").limit(10).build());
+    assertEquals(List.of("B"), second.stream().map(c -> c.card().id().value()).toList());
+    assertEquals(0, store.recount(), "the counters were right all along");
+  }
+
+  @Test
+  void aDependencyThatNeverAppearsRollsTheWholeTransactionBack() {
+    String url = freshUrl();
+    JdbcBacklogStore store = open(url, null);
+    Backlog backlog = backlog(store);
+    UnknownDependencyException e = assertThrows(UnknownDependencyException.class, () -> backlog.inTransaction(tx -> {
+      tx.create(card("A"));
+      return tx.create(card("B", "A", "ghost"));
+    }));
+    assertEquals("B", e.card().value());
+    assertEquals(List.of(CardId.of("ghost")), List.copyOf(e.missing()));
+    assertEquals(0, count(url, "SELECT COUNT(*) FROM cards"));
+    assertEquals(0, count(url, "SELECT COUNT(*) FROM card_deps"));
+    assertEquals(0, count(url, "SELECT COUNT(*) FROM events"));
+    assertEquals(0, count(url, "SELECT last_seq FROM event_counter"));
+  }
+
+  @Test
+  void completionReopenLinkUnlinkAndForcedCompletionKeepTheCountersRight() {
+    String url = freshUrl();
+    JdbcBacklogStore store = open(url, null);
+    Backlog backlog = backlog(store);
+    backlog.create(card("A"));
+    backlog.create(card("B"));
+    backlog.create(card("C", "A", "B"));
+    backlog.create(card("D", "C"));
+    assertEquals(2, unmet(url, "C"));
+    backlog.forceComplete(CardId.of("A"));
+    assertEquals(1, unmet(url, "C"));
+    backlog.unlink(CardId.of("C"), CardId.of("B"));
+    assertEquals(0, unmet(url, "C"));
+    assertClaimable(backlog, "B", "C");
+    backlog.link(CardId.of("C"), CardId.of("B"));
+    assertEquals(1, unmet(url, "C"));
+    backlog.reopen(CardId.of("A"));
+    assertEquals(2, unmet(url, "C"));
+    backlog.link(CardId.of("D"), CardId.of("A"));
+    assertEquals(2, unmet(url, "D"));
+    Claim a = backlog.claim(ClaimRequest.builder("w").card(CardId.of("A")).build()).get(0);
+    backlog.complete(CardId.of("A"), a.token());
+    backlog.forceComplete(CardId.of("B"));
+    assertEquals(0, unmet(url, "C"));
+    assertEquals(1, unmet(url, "D"));
+    assertClaimable(backlog, "C");
+    assertEquals(0, store.recount());
+  }
+
+  @Test
+  void recountRepairsCountersEditedByHand() {
+    String url = freshUrl();
+    JdbcBacklogStore store = open(url, null);
+    Backlog backlog = backlog(store);
+    backlog.create(card("A"));
+    backlog.create(card("B", "A"));
+    backlog.forceComplete(CardId.of("A"));
+    sql(url, "UPDATE cards SET unmet_deps = 3 WHERE id = 'B'");
+    sql(url, "UPDATE cards SET unmet_deps = 0 WHERE id = 'A'");
+    assertClaimable(backlog);
+    assertEquals(1, store.recount());
+    assertClaimable(backlog, "B");
+    assertEquals(0, store.recount());
+  }
+
+  private static long unmet(String url, String id) {
+    return count(url, "SELECT unmet_deps FROM cards WHERE id = '" + id + "'");
+  }
+
+  private static void assertClaimable(Backlog backlog, String... ids) {
+    List<String> claimable = backlog.list(new CardQuery(null, null, true, 100)).stream()
+        .map(c -> c.id().value()).sorted().toList();
+    assertEquals(List.of(ids), claimable);
+  }
+
+  // ------------------------------------------------------------------ the database clock
+
+  @Test
+  void leasesAreJudgedByTheDatabaseClockAndALateCompleteWithTheStaleTokenIsRefused() throws Exception {
+    JdbcBacklogStore store = open(freshUrl(), null);
+    Backlog slow = Backlog.builder().store(store).closeStore(false).sweepInterval(Duration.ZERO).build();
+    opened.add(slow);
+    slow.create(card("A"));
+    Claim first = slow.claim(ClaimRequest.builder("slow").ttl(Duration.ofMillis(1_500)).build()).get(0);
+    assertEquals(List.of(), slow.claim(ClaimRequest.builder("fast").build()), "the lease still holds");
+    Thread.sleep(1_700);
+    Claim second = slow.claim(ClaimRequest.builder("fast").build()).get(0);
+    assertEquals("A", second.card().id().value());
+    assertTrue(second.token().compareTo(first.token()) > 0, "tokens increase");
+    LeaseLostException lost = assertThrows(LeaseLostException.class,
+        () -> slow.complete(CardId.of("A"), first.token()));
+    assertEquals(CardStatus.CLAIMED, lost.status());
+    Card done = slow.complete(CardId.of("A"), second.token());
+    assertEquals(CardStatus.DONE, done.status());
+    List<EventType> types = slow.events(EventQuery.after(0, 100)).stream().map(Event::type).toList();
+    assertEquals(List.of(EventType.CREATED, EventType.CLAIMED, EventType.RECLAIMED, EventType.CLAIMED,
+        EventType.COMPLETED), types);
+  }
+
+  @Test
+  void anInjectedClockDecidesExpiryInsteadOfTheDatabaseClock() {
+    MutableClock clock = new MutableClock();
+    JdbcBacklogStore store = open(freshUrl(), clock);
+    Backlog backlog = Backlog.builder().store(store).clock(clock).closeStore(false).sweepInterval(null).build();
+    opened.add(backlog);
+    backlog.create(card("A"));
+    Claim claim = backlog.claim(ClaimRequest.builder("w").ttl(Duration.ofMinutes(10)).build()).get(0);
+    assertEquals(clock.instant(), claim.lease().claimedAt());
+    clock.advance(Duration.ofMinutes(11));
+    assertEquals(List.of(CardId.of("A")), backlog.reclaimExpired());
+  }
+
+  // ------------------------------------------------------------------ migrations and errors
+
+  @Test
+  void manyStoresOpeningAFreshDatabaseAtOnceAllSucceedAndMigrateOnce() throws Exception {
+    String url = freshUrl();
+    int n = 6;
+    ExecutorService pool = Executors.newFixedThreadPool(n);
+    CountDownLatch go = new CountDownLatch(1);
+    List<Future<JdbcBacklogStore>> futures = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      futures.add(pool.submit(() -> {
+        go.await();
+        return JdbcBacklogStore.builder().url(url).maxPoolSize(2).build();
+      }));
+    }
+    go.countDown();
+    for (Future<JdbcBacklogStore> f : futures) {
+      opened.add(f.get(2, TimeUnit.MINUTES));
+    }
+    pool.shutdown();
+    assertEquals(1, count(url, "SELECT COUNT(*) FROM backlog_schema_history"));
+    backlog((JdbcBacklogStore) opened.get(0)).create(card("A"));
+    assertEquals(1, count(url, "SELECT COUNT(*) FROM cards"));
+  }
+
+  @Test
+  void aSchemaNewerThanTheCodeIsRefusedWithBothVersionsNamed() {
+    String url = freshUrl();
+    open(url, null).close();
+    sql(url, "INSERT INTO backlog_schema_history (version, description, checksum, installed_at)"
+        + " VALUES (7, 'from the future', 'x', CURRENT_TIMESTAMP)");
+    StoreUnavailableException e = assertThrows(StoreUnavailableException.class,
+        () -> JdbcBacklogStore.builder().url(url).build());
+    assertTrue(e.getMessage().contains("schema version 7"), e.getMessage());
+    assertTrue(e.getMessage().contains("version 1"), e.getMessage());
+  }
+
+  @Test
+  void aScriptChangedAfterItWasAppliedIsRefused() {
+    String url = freshUrl();
+    open(url, null).close();
+    sql(url, "UPDATE backlog_schema_history SET checksum = 'abc' WHERE version = 1");
+    StoreUnavailableException e = assertThrows(StoreUnavailableException.class,
+        () -> JdbcBacklogStore.builder().url(url).build());
+    assertTrue(e.getMessage().contains("checksum abc"), e.getMessage());
+  }
+
+  @Test
+  void reopeningAnUpToDateDatabaseKeepsItsContent() {
+    String url = freshUrl();
+    JdbcBacklogStore first = open(url, null);
+    backlog(first).create(card("A"));
+    first.close();
+    JdbcBacklogStore second = open(url, null);
+    Optional<Card> found = backlog(second).find(CardId.of("A"));
+    assertTrue(found.isPresent());
+    assertNull(found.get().lease());
+  }
+
+  @Test
+  void describeNamesTheDatabaseWithoutSecrets() {
+    JdbcBacklogStore store = open(freshUrl(), null);
+    assertTrue(store.describe().startsWith("JDBC store ("), store.describe());
+    assertFalse(store.describe().toLowerCase().contains("password="), store.describe());
+  }
+}

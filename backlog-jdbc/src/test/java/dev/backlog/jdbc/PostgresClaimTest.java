@@ -1,0 +1,187 @@
+package dev.backlog.jdbc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.backlog.core.Backlog;
+import dev.backlog.core.CardId;
+import dev.backlog.core.CardQuery;
+import dev.backlog.core.CardStatus;
+import dev.backlog.core.Claim;
+import dev.backlog.core.ClaimRequest;
+import dev.backlog.core.NewCard;
+import dev.backlog.jdbc.internal.JdbcTransaction;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+
+/** The PostgreSQL claim path: its plan, its behaviour under many threads, and long-poll wake-ups. */
+class PostgresClaimTest {
+
+  @Test
+  void theClaimStatementUsesThePartialIndexOnTheClaimableSetAtOneHundredThousandCards() throws Exception {
+    String url = TestPostgres.freshSchemaUrl();
+    JdbcBacklogStore.builder().url(url).build().close();
+    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+      // 100,000 cards, nearly all done; 500 claimable.
+      s.execute("INSERT INTO cards (id, title, priority, status, attempts, created_at, updated_at, version,"
+          + " unmet_deps) SELECT 'c' || g, 'card ' || g, g % 7, CASE WHEN g % 200 = 0 THEN 'ready' ELSE 'done' END,"
+          + " 0, now(), now(), 1, 0 FROM generate_series(1, 100000) g");
+      s.execute("ANALYZE cards");
+      for (boolean byPhase : new boolean[] {false, true}) {
+        String sql = "EXPLAIN " + JdbcTransaction.postgresClaimSql(byPhase, false)
+            .replace(":limit", "1").replace(":owner", "'w'").replace(":ttlMicros", "1000000")
+            .replace(":now", "NULL").replace(":phase", "'p'");
+        StringBuilder plan = new StringBuilder();
+        try (ResultSet rs = s.executeQuery(sql)) {
+          while (rs.next()) {
+            plan.append(rs.getString(1)).append('\n');
+          }
+        }
+        String index = byPhase ? "cards_claimable_by_phase" : "cards_claimable";
+        assertTrue(plan.toString().contains("Index Scan using " + index + " "), plan.toString());
+        assertFalse(plan.toString().contains("Seq Scan on cards"), plan.toString());
+      }
+    }
+  }
+
+  @Test
+  void aBatchClaimReturnsCardsInClaimOrderWithIncreasingTokens() {
+    try (JdbcBacklogStore store = TestStores.postgres(null);
+         Backlog backlog = Backlog.builder().store(store).build()) {
+      for (int i = 0; i < 20; i++) {
+        backlog.create(NewCard.builder("c" + i).title("card " + i).priority(i % 4).build());
+      }
+      List<Claim> claims = backlog.claim(ClaimRequest.builder("w").limit(8).build());
+      assertEquals(8, claims.size());
+      for (int i = 1; i < claims.size(); i++) {
+        assertTrue(claims.get(i - 1).card().priority() >= claims.get(i).card().priority());
+        assertTrue(claims.get(i - 1).token().compareTo(claims.get(i).token()) < 0, "tokens follow claim order");
+      }
+    }
+  }
+
+  @Test
+  void aTransactionSendsOneNotificationHoweverManyCardsItChanges() throws Exception {
+    String url = TestPostgres.freshSchemaUrl();
+    try (JdbcBacklogStore store = JdbcBacklogStore.builder().url(url).build();
+         Backlog backlog = Backlog.builder().store(store).build();
+         Connection listen = DriverManager.getConnection(url)) {
+      try (Statement s = listen.createStatement()) {
+        s.execute("LISTEN backlog_change");
+      }
+      backlog.inTransaction(tx -> {
+        for (int i = 0; i < 50; i++) {
+          tx.create(NewCard.builder("c" + i).title("card " + i).build());
+        }
+        return null;
+      });
+      PGNotification[] first = listen.unwrap(PGConnection.class).getNotifications(5_000);
+      assertEquals(1, first.length);
+      PGNotification[] more = listen.unwrap(PGConnection.class).getNotifications(300);
+      assertEquals(0, more == null ? 0 : more.length);
+    }
+  }
+
+  @Test
+  void aLongPollingClaimWakesWhenAnotherProcessAddsWork() throws Exception {
+    String url = TestPostgres.freshSchemaUrl();
+    try (JdbcBacklogStore waiterStore = JdbcBacklogStore.builder().url(url).build();
+         JdbcBacklogStore otherStore = JdbcBacklogStore.builder().url(url).build();
+         Backlog waiter = Backlog.builder().store(waiterStore).build();
+         Backlog other = Backlog.builder().store(otherStore).build()) {
+      ExecutorService pool = Executors.newSingleThreadExecutor();
+      try {
+        Future<List<Claim>> claim = pool.submit(() ->
+            waiter.claim(ClaimRequest.builder("w").maxWait(Duration.ofSeconds(30)).build()));
+        Thread.sleep(500);
+        long start = System.nanoTime();
+        other.create(NewCard.builder("late").title("late work").build());
+        List<Claim> claims = claim.get(20, TimeUnit.SECONDS);
+        long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertEquals(List.of(CardId.of("late")), claims.stream().map(c -> c.card().id()).toList());
+        assertTrue(waited < 5_000, "woke after " + waited + " ms");
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+  }
+
+  @Test
+  @Tag("slow")
+  void thirtyTwoThreadsDrainTenThousandCardsWithoutADoubleClaim() throws Exception {
+    int threads = 32;
+    int cards = 10_000;
+    String url = TestPostgres.freshSchemaUrl();
+    try (JdbcBacklogStore store = JdbcBacklogStore.builder().url(url).maxPoolSize(threads + 2).build();
+         Backlog backlog = Backlog.builder().store(store).build()) {
+      try (Connection c = DriverManager.getConnection(url); PreparedStatement ps = c.prepareStatement(
+          "INSERT INTO cards (id, title, priority, status, attempts, created_at, updated_at, version, unmet_deps)"
+              + " SELECT 'c' || g, 'card ' || g, g % 5, 'ready', 0, now(), now(), 1, 0"
+              + " FROM generate_series(1, ?) g")) {
+        ps.setInt(1, cards);
+        ps.executeUpdate();
+      }
+      Set<String> claimed = ConcurrentHashMap.newKeySet();
+      AtomicInteger doubles = new AtomicInteger();
+      ExecutorService pool = Executors.newFixedThreadPool(threads);
+      List<Future<Integer>> futures = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        String owner = "w" + t;
+        futures.add(pool.submit(() -> {
+          int mine = 0;
+          while (true) {
+            List<Claim> got = backlog.claim(ClaimRequest.builder(owner).limit(t(owner) % 2 == 0 ? 1 : 4).build());
+            if (got.isEmpty()) {
+              return mine;
+            }
+            for (Claim claim : got) {
+              if (!claimed.add(claim.card().id().value())) {
+                doubles.incrementAndGet();
+              }
+              backlog.complete(claim.card().id(), claim.token());
+              mine++;
+            }
+          }
+        }));
+      }
+      int total = 0;
+      for (Future<Integer> f : futures) {
+        total += f.get(10, TimeUnit.MINUTES);
+      }
+      pool.shutdown();
+      assertEquals(0, doubles.get(), "no card was claimed twice");
+      assertEquals(cards, total);
+      assertEquals(cards, claimed.size());
+      assertEquals(cards, backlog.list(new CardQuery(CardStatus.DONE, null, false, CardQuery.MAX_LIMIT)).size());
+      try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
+           ResultSet rs = s.executeQuery("SELECT COUNT(*), COUNT(DISTINCT card_id), MAX(seq) FROM events"
+               + " WHERE type = 'completed'")) {
+        rs.next();
+        assertEquals(cards, rs.getInt(1));
+        assertEquals(cards, rs.getInt(2));
+      }
+    }
+  }
+
+  private static int t(String owner) {
+    return Integer.parseInt(owner.substring(1));
+  }
+}
