@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>State lives in one JSON file, rewritten atomically after each change. A corrupt file is
  * reported, moved aside and replaced by an empty ledger: with no base every differing field is
- * reported as a conflict again, so nothing is overwritten silently. Thread-safe within one process.
+ * reported as a conflict again, so nothing is overwritten silently. Thread-safe within one process;
+ * to serialize processes, use it only while holding the provider's {@link OpLog} open.
  */
 public final class ConflictLedger {
 
