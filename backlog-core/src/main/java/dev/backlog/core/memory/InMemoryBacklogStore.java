@@ -67,6 +67,7 @@ public final class InMemoryBacklogStore implements BacklogStore {
   private final TreeSet<Card> ready = new TreeSet<>(CLAIM_ORDER);
   private final Map<String, Idempotent> keys = new HashMap<>();
   private final List<Event> events = new ArrayList<>();
+  /** The last lease token issued; never decreases, not even on rollback. */
   private long lastToken;
   private boolean closed;
 
@@ -332,9 +333,9 @@ public final class InMemoryBacklogStore implements BacklogStore {
       }
       List<Claim> claims = new ArrayList<>();
       for (Card card : chosen) {
-        long previous = lastToken;
+        // Like a database sequence, the counter is not rolled back: a token handed out inside a
+        // transaction that later failed is never issued again, so it can never fence a later lease.
         lastToken++;
-        undo.push(() -> lastToken = previous);
         Lease lease = new Lease(request.owner(), new LeaseToken(lastToken), now, now.plus(request.ttl()));
         Card next = Transitions.claim(card, lease, now);
         put(next);
