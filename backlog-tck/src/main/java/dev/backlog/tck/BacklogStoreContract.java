@@ -459,6 +459,30 @@ public abstract class BacklogStoreContract extends StoreContractSupport {
   }
 
   @Test
+  void aTokenIssuedInARolledBackTransactionIsNeverIssuedAgain() {
+    create("c1");
+    LeaseToken rolledBack = assertThrows(TokenEscape.class, () -> backlog.inTransaction(tx -> {
+      throw new TokenEscape(tx.claimOne("w", TTL).orElseThrow().token());
+    })).token;
+    assertEquals(CardStatus.READY, card("c1").status());
+    Claim claim = claim("w").orElseThrow();
+    assertTrue(claim.token().compareTo(rolledBack) > 0, () -> "token " + claim.token() + " after rolled-back token "
+        + rolledBack + ": lease tokens come from a sequence that a rollback does not rewind");
+    assertLeaseLost(CardStatus.CLAIMED, () -> backlog.complete(id("c1"), rolledBack));
+  }
+
+  /** Carries a token out of a transaction that is then rolled back. */
+  private static final class TokenEscape extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final transient LeaseToken token;
+
+    TokenEscape(LeaseToken token) {
+      super("roll back after claiming", null, false, false);
+      this.token = token;
+    }
+  }
+
+  @Test
   void aClaimByIdTakesThatCardEvenWhenOthersRankHigher() {
     create("a", 9);
     create("b", 1);
@@ -662,6 +686,16 @@ public abstract class BacklogStoreContract extends StoreContractSupport {
         }));
     assertEquals(List.of(id("c"), id("a"), id("b"), id("c")), e.path());
     assertTrue(backlog.list(CardQuery.ALL).isEmpty(), "the whole transaction must roll back");
+  }
+
+  @Test
+  void aCreateClosingATwoCycleThroughAForwardReferenceIsRefusedNamingThePath() {
+    DependencyCycleException e = assertRefusedWithoutChange(DependencyCycleException.class,
+        () -> backlog.inTransaction(tx -> {
+          tx.create(NewCard.builder("a").title("a").dependsOn("b").build());
+          return tx.create(NewCard.builder("b").title("b").dependsOn("a").build());
+        }));
+    assertEquals(List.of(id("b"), id("a"), id("b")), e.path());
   }
 
   @Test
