@@ -142,7 +142,7 @@ public final class AtomicFiles {
   public static void forceDirectory(Path dir) {
     try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
       channel.force(true);
-    } catch (IOException | UnsupportedOperationException e) {
+    } catch (IOException e) {
       LOG.debug("directory {} cannot be forced on this platform", dir, e);
     }
   }
