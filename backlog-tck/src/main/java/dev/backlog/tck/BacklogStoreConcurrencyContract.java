@@ -364,7 +364,7 @@ public abstract class BacklogStoreConcurrencyContract extends StoreContractSuppo
     Map<CardId, LeaseToken> completedWith = new ConcurrentHashMap<>();
     Map<CardId, AtomicInteger> claimsSeen = new ConcurrentHashMap<>();
     AtomicInteger done = new AtomicInteger();
-    AtomicInteger lost = new AtomicInteger();
+    AtomicInteger refusedStaleTokens = new AtomicInteger();
     List<Callable<Void>> workers = new ArrayList<>();
     for (int t = 0; t < sizes().threads(); t++) {
       Backlog mine = facade();
@@ -385,6 +385,7 @@ public abstract class BacklogStoreConcurrencyContract extends StoreContractSuppo
               fail("stale token " + zombie.token() + " on " + zombie.card().id() + " was accepted");
             } catch (LeaseLostException expected) {
               assertEquals(zombie.token(), expected.presented());
+              refusedStaleTokens.incrementAndGet();
             }
           }
           if (random.nextInt(8) == 0) {
@@ -412,6 +413,7 @@ public abstract class BacklogStoreConcurrencyContract extends StoreContractSuppo
               fail("the lapsed lease " + claim.token() + " completed " + id + " after it was reclaimed");
             } catch (LeaseLostException expected) {
               assertEquals(claim.token(), expected.presented());
+              refusedStaleTokens.incrementAndGet();
             }
             stale.add(claim);
             if (again.isEmpty()) {
@@ -438,7 +440,7 @@ public abstract class BacklogStoreConcurrencyContract extends StoreContractSuppo
             }
             done.incrementAndGet();
           } catch (LeaseLostException e) {
-            lost.incrementAndGet();
+            refusedStaleTokens.incrementAndGet();
             assertEquals(claim.token(), e.presented());
           }
           stale.add(claim);
@@ -463,6 +465,7 @@ public abstract class BacklogStoreConcurrencyContract extends StoreContractSuppo
     }
     claimsSeen.forEach((id, n) -> assertEquals(n.get(), claimEvents.get(id), () -> "claimed events of " + id));
     assertEquals(cards, completedWith.size());
+    assertTrue(refusedStaleTokens.get() > 0, "the race must have presented stale tokens at least once");
   }
 
   @Test
