@@ -7,7 +7,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
-class TrackerConfigProperties {
+class TrackerConfigPropertiesTest {
 
   private static final Path FILE = Path.of("/project/.backlog/config.json");
   private static final Path HOME = Path.of("/home/u/.backlog");
