@@ -628,6 +628,9 @@ public final class Coordinator implements AutoCloseable {
       for (Lane lane : lanes(m)) {
         String laneRef = "refs/heads/" + lane.branch();
         if (isAncestor(laneRef, "refs/heads/" + m.branch())) {
+          if (marker(m, lane.number()).isEmpty()) {
+            writeMarker(m, lane.number());
+          }
           continue;
         }
         mergeInto(coordWt, laneRef, m.branch(), "Merge lane " + lane.number() + " of mission " + m.handle());
