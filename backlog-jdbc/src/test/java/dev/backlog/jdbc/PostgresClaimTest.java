@@ -41,14 +41,15 @@ class PostgresClaimTest {
     JdbcBacklogStore.builder().url(url).build().close();
     try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
       // 100,000 cards, nearly all done; 500 claimable.
-      s.execute("INSERT INTO cards (id, title, priority, status, attempts, created_at, updated_at, version,"
-          + " unmet_deps) SELECT 'c' || g, 'card ' || g, g % 7, CASE WHEN g % 200 = 0 THEN 'ready' ELSE 'done' END,"
-          + " 0, now(), now(), 1, 0 FROM generate_series(1, 100000) g");
+      s.execute("INSERT INTO cards (id, title, phase, priority, status, attempts, created_at, updated_at, version,"
+          + " unmet_deps) SELECT 'c' || g, 'card ' || g, 'p' || (g % 4), g % 7,"
+          + " CASE WHEN g % 200 = 0 THEN 'ready' ELSE 'done' END, 0, now(), now(), 1, 0"
+          + " FROM generate_series(1, 100000) g");
       s.execute("ANALYZE cards");
       for (boolean byPhase : new boolean[] {false, true}) {
         String sql = "EXPLAIN " + JdbcTransaction.postgresClaimSql(byPhase, false)
             .replace(":limit", "1").replace(":owner", "'w'").replace(":ttlMicros", "1000000")
-            .replace(":now", "NULL").replace(":phase", "'p'");
+            .replace(":now", "NULL").replace(":phase", "'p0'");
         StringBuilder plan = new StringBuilder();
         try (ResultSet rs = s.executeQuery(sql)) {
           while (rs.next()) {

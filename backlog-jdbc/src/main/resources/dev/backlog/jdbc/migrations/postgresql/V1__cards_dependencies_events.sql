@@ -33,7 +33,6 @@ CREATE INDEX cards_claimable ON cards (priority DESC, created_at, id)
 CREATE INDEX cards_claimable_by_phase ON cards (phase, priority DESC, created_at, id)
   WHERE status = 'ready' AND unmet_deps = 0;
 CREATE INDEX cards_lease_expiry ON cards (lease_expires_at) WHERE status = 'claimed';
-CREATE INDEX cards_by_status ON cards (status, priority DESC, created_at, id);
 
 -- card_id depends on depends_on. depends_on has no foreign key: a card may name a dependency created
 -- later in the same transaction; the store checks that it exists before commit.
