@@ -22,15 +22,12 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ErrorHandlingIT {
 
-  @TempDir
-  Path dir;
-
   CliProcess cli;
   long heldToken;
   String exported;
 
   @BeforeAll
-  void seedABacklogWithAClaimedCard() {
+  void seedABacklogWithAClaimedCard(@TempDir Path dir) {
     cli = new CliProcess(dir);
     ok(cli.run("create", "--id", "A", "--title", "first"));
     ok(cli.run("create", "--id", "C", "--title", "waits for A", "--depends-on", "A"));
