@@ -179,4 +179,32 @@ class BookkeepingTransactionTest {
     assertEquals(10, events.size());
     assertEquals(10, events.stream().mapToLong(CoordinationEvent::clock).distinct().count(), "Lamport clocks are distinct");
   }
+  @Test
+  void aDamagedJournalAndAGarbageLockFileAreReportedAndRecoveredNeverABlock() throws Exception {
+    coord.record(mission, EventDraft.of(CardId.of("A1"), "claimed", "w1"));
+    Files.writeString(coord.lockFile(mission), "{{{ not a lock");
+    Files.writeString(coord.journalFile(mission), "garbage, not JSON");
+    Files.writeString(wt.resolve(mission.eventLogPath()), "half a line", java.nio.file.StandardOpenOption.APPEND);
+
+    coord.record(mission, EventDraft.of(CardId.of("A1"), "completed", "w1"));
+
+    assertEquals(List.of("claimed", "completed"), coord.events(mission).stream().map(CoordinationEvent::type).toList());
+    assertFalse(Files.exists(coord.journalFile(mission)));
+    try (var s = Files.list(coord.journalFile(mission).getParent())) {
+      assertTrue(s.anyMatch(p -> p.getFileName().toString().startsWith("journal.damaged-")), "moved aside for inspection");
+    }
+  }
+
+  @Test
+  void aCoordinationWorktreeDeletedByHandIsRecreatedOnTheNextTransaction() throws Exception {
+    coord.record(mission, EventDraft.of(CardId.of("A1"), "claimed", "w1"));
+    LanesAndMergeTest.deleteRecursively(wt);
+
+    coord.record(mission, EventDraft.of(CardId.of("A1"), "completed", "w1"));
+
+    assertTrue(Files.exists(wt.resolve(mission.statusPath())));
+    assertEquals(2, coord.events(mission).size());
+    RecoveryReport.WorktreeState state = coord.recoveryReport(mission).worktrees().get(0);
+    assertTrue(state.worktreePresent() && state.registered() && !state.dirty(), state.toString());
+  }
 }
