@@ -1,0 +1,191 @@
+package dev.backlog.benchmarks.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Judges the performance targets of the design from one run's measurements. Every ratio compares
+ * measurements of the same run.
+ *
+ * <p>Stateless and thread-safe.
+ */
+public final class Targets {
+
+  /** The CLI's median wall-time limit in seconds. */
+  public static final double CLI_LIMIT_SECONDS = 0.5;
+
+  private Targets() {
+  }
+
+  /** The targets, in the design's order. */
+  public static List<Target> judge(Results r, Options options) {
+    List<Target> out = new ArrayList<>();
+    out.add(ceiling(r));
+    out.add(batching(r));
+    out.add(backlogSize(r));
+    out.add(baseline(r));
+    out.add(dag(r));
+    out.add(h2(r));
+    out.add(cli(r));
+    return out;
+  }
+
+  private static Target ceiling(Results r) {
+    String name = "PostgreSQL, synchronous commit: single-card claim+complete throughput vs the raw-JDBC ceiling";
+    double worst = Double.NaN;
+    int worstW = 0;
+    StringBuilder all = new StringBuilder();
+    for (Measurement ours : r.measurements()) {
+      if (!ours.group().equals("throughput") || !ours.system().equals("ours")) {
+        continue;
+      }
+      Optional<Measurement> ceil = r.find("pg.ceiling.w" + ours.workers());
+      if (ceil.isEmpty() || ceil.get().cardsPerSecond() <= 0) {
+        continue;
+      }
+      double ratio = ours.cardsPerSecond() / ceil.get().cardsPerSecond();
+      all.append(all.length() == 0 ? "" : ", ").append(ours.workers()).append(" w: ").append(pct(ratio));
+      if (Double.isNaN(worst) || ratio < worst) {
+        worst = ratio;
+        worstW = ours.workers();
+      }
+    }
+    if (Double.isNaN(worst)) {
+      return new Target(name, "≥ 0.80", Double.NaN, "not measured", "—", "no ceiling measurement in this run");
+    }
+    boolean met = worst >= 0.80;
+    return new Target(name, "≥ 0.80", worst, met ? "met" : "not met",
+        "lowest ratio over worker counts (" + all + "); lowest at " + worstW + " workers",
+        met ? "" : "the store does more work per card than the two bare statements: it reads the card under a row"
+            + " lock before completing it, writes an event per change into a commit-ordered log (one counter row"
+            + " all writers update) and looks up dependents, so per-card CPU and lock time grows where the"
+            + " machine's 2 cores are saturated");
+  }
+
+  private static Target batching(Results r) {
+    String name = "PostgreSQL: batched claims (64 per claim) vs single-card claims";
+    double worst = Double.NaN;
+    StringBuilder all = new StringBuilder();
+    for (Measurement b64 : r.measurements()) {
+      if (!b64.group().equals("batch") || b64.batch() != 64) {
+        continue;
+      }
+      Optional<Measurement> b1 = r.find("pg.ours.w" + b64.workers() + ".b1");
+      if (b1.isEmpty() || b1.get().cardsPerSecond() <= 0) {
+        continue;
+      }
+      double ratio = b64.cardsPerSecond() / b1.get().cardsPerSecond();
+      all.append(all.length() == 0 ? "" : ", ").append(b64.workers()).append(" w: ").append(x(ratio));
+      worst = Double.isNaN(worst) ? ratio : Math.min(worst, ratio);
+    }
+    if (Double.isNaN(worst)) {
+      return new Target(name, "≥ 8×", Double.NaN, "not measured", "—", "no batch measurement in this run");
+    }
+    boolean met = worst >= 8;
+    return new Target(name, "≥ 8×", worst, met ? "met" : "not met",
+        "lowest ratio over worker counts (" + all + "); a batch is claimed in one transaction and completed in one",
+        met ? "" : "a batch saves commits (2 per 64 cards instead of 2 per card), but completion still runs its"
+            + " statements card by card, so CPU per card, not fsync, becomes the limit on this 2-core machine");
+  }
+
+  private static Target backlogSize(Results r) {
+    String name = "Claim p99 at a large, mostly done backlog vs p99 at 1,000 cards";
+    Optional<Measurement> small = r.find("pg.size.1000");
+    Optional<Measurement> big = r.find("pg.size.1000000").or(() -> r.find("pg.size.100000"));
+    if (small.isEmpty() || big.isEmpty() || small.get().claimP99Micros() <= 0) {
+      return new Target(name, "≤ 1.5×", Double.NaN, "not measured", "—", "a backlog-size measurement is missing");
+    }
+    double ratio = big.get().claimP99Micros() / small.get().claimP99Micros();
+    boolean million = big.get().id().endsWith("1000000");
+    boolean met = ratio <= 1.5;
+    String basis = "p99 " + us(big.get().claimP99Micros()) + " at " + (million ? "1,000,000" : "100,000")
+        + " cards vs " + us(small.get().claimP99Micros()) + " at 1,000 (4 workers)";
+    String reason = million ? "" : "measured at 100,000 cards, not 1,000,000: run with --million for the design's size";
+    if (!met) {
+      reason = (reason.isEmpty() ? "" : reason + "; ") + "the claim reads only the partial index of claimable"
+          + " cards, so a higher tail comes from the larger tables' other indexes, cache misses and the noise of"
+          + " fsync on a shared disk";
+    }
+    return new Target(name, "≤ 1.5×", ratio, met ? "met" : "not met", basis, reason);
+  }
+
+  private static Target baseline(Results r) {
+    String name = "Seed 003's claim query (jsonb depends_on, NOT EXISTS against the done ids) vs ours at 100,000"
+        + " done cards";
+    Optional<Measurement> ours = r.find("pg.base.ours");
+    Optional<Measurement> seed = r.find("pg.base.seed003");
+    if (ours.isEmpty() || seed.isEmpty() || ours.get().claimP50Micros() <= 0) {
+      return new Target(name, "≥ 50× slower", Double.NaN, "not measured", "—", "a baseline measurement is missing");
+    }
+    double ratio = seed.get().claimP50Micros() / ours.get().claimP50Micros();
+    double throughput = seed.get().cardsPerSecond() > 0
+        ? ours.get().cardsPerSecond() / seed.get().cardsPerSecond() : Double.NaN;
+    boolean met = ratio >= 50;
+    return new Target(name, "≥ 50× slower", ratio, met ? "met" : "not met",
+        "median claim latency (claim statement + commit), seed " + us(seed.get().claimP50Micros()) + " vs ours "
+            + us(ours.get().claimP50Micros()) + "; claim+complete throughput ratio " + x(throughput),
+        met ? "" : "a single claim of ours costs at least one synchronous commit (an fsync), which bounds how much"
+            + " faster it can be than a query that scans the done ids");
+  }
+
+  private static Target dag(Results r) {
+    String name = "Random DAG (mean in-degree 3): claim+complete rate vs the DAG-free rate";
+    Optional<Measurement> dag = r.find("pg.dag.random");
+    Optional<Measurement> free = r.find("pg.dag.free");
+    if (dag.isEmpty() || free.isEmpty() || free.get().cardsPerSecond() <= 0) {
+      return new Target(name, "≥ 0.80", Double.NaN, "not measured", "—", "a DAG measurement is missing");
+    }
+    double ratio = dag.get().cardsPerSecond() / free.get().cardsPerSecond();
+    boolean met = ratio >= 0.80;
+    return new Target(name, "≥ 0.80 (within 20 %)", ratio, met ? "met" : "not met",
+        dag.get().backlog() + " vs " + free.get().backlog() + ", 4 workers",
+        met ? "" : "completing a card also locks and updates its dependents' counters, and claims return each"
+            + " card's dependencies; with about 3 dependents per card that is extra work on every completion");
+  }
+
+  private static Target h2(Results r) {
+    String name = "H2 embedded, in-process: throughput grows from 1 to 4 workers";
+    Optional<Measurement> one = r.find("h2.ours.w1");
+    Optional<Measurement> four = r.find("h2.ours.w4");
+    if (one.isEmpty() || four.isEmpty() || one.get().cardsPerSecond() <= 0) {
+      return new Target(name, "> 1.0×", Double.NaN, "not measured", "—", "an H2 measurement is missing");
+    }
+    double ratio = four.get().cardsPerSecond() / one.get().cardsPerSecond();
+    boolean met = ratio > 1.0;
+    return new Target(name, "> 1.0×", ratio, met ? "met" : "not met",
+        String.format(Locale.ROOT, "%.0f cards/s with 4 workers vs %.0f with 1", four.get().cardsPerSecond(),
+            one.get().cardsPerSecond()),
+        met ? "growth is bounded by the machine's 2 cores: H2 runs in the same process as the workers"
+            : "on 2 shared cores an in-process database and 4 workers compete for the same CPU");
+  }
+
+  private static Target cli(Results r) {
+    String name = "CLI: median wall time of `backlog claim --json` on a warm H2 file";
+    CliTiming.Result cli = r.cli();
+    if (!cli.status().equals("measured")) {
+      return new Target(name, "≤ 0.5 s", Double.NaN, "not measured", cli.command(), cli.reason());
+    }
+    double ratio = cli.medianSeconds() / CLI_LIMIT_SECONDS;
+    boolean met = cli.medianSeconds() <= CLI_LIMIT_SECONDS;
+    return new Target(name, "≤ 0.5 s (ratio ≤ 1.0)", ratio, met ? "met" : "not met",
+        String.format(Locale.ROOT, "median %.3f s over %d runs of %s", cli.medianSeconds(), cli.runsSeconds().size(),
+            cli.command()),
+        met ? cli.reason() : "starting a JVM, opening the H2 file and checking the schema dominate, and the"
+            + " machine's load slows a cold process most" + (cli.reason().isEmpty() ? "" : "; " + cli.reason()));
+  }
+
+  static String pct(double ratio) {
+    return String.format(Locale.ROOT, "%.0f %%", ratio * 100);
+  }
+
+  static String x(double ratio) {
+    return Double.isNaN(ratio) ? "n/a" : String.format(Locale.ROOT, "%.1f×", ratio);
+  }
+
+  static String us(double micros) {
+    return micros >= 1_000 ? String.format(Locale.ROOT, "%.1f ms", micros / 1_000)
+        : String.format(Locale.ROOT, "%.0f µs", micros);
+  }
+}

@@ -1,0 +1,199 @@
+package dev.backlog.benchmarks.internal;
+
+import dev.backlog.core.Backlog;
+import dev.backlog.core.Claim;
+import dev.backlog.core.ClaimRequest;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The claim-and-complete loops the scenarios race: the library, the raw-JDBC ceiling and the
+ * reference project's claim.
+ *
+ * <p>Each worker is used by one thread.
+ */
+public final class Workers {
+
+  /** The lease length every worker asks for. */
+  static final Duration TTL = Duration.ofMinutes(15);
+
+  private Workers() {
+  }
+
+  /**
+   * The library: {@code Backlog.claim} for up to {@code batch} cards, then {@code complete} for
+   * each, in one transaction when the batch holds several cards.
+   */
+  public static LoadDriver.Worker ours(Backlog backlog, String owner, int batch) {
+    ClaimRequest request = ClaimRequest.builder(owner).ttl(TTL).limit(batch).build();
+    return new LoadDriver.Worker() {
+      private long transactions;
+
+      @Override
+      public int step(Latencies claimLatencies) {
+        long t0 = System.nanoTime();
+        List<Claim> claims = backlog.claim(request);
+        long t1 = System.nanoTime();
+        transactions++;
+        if (claims.isEmpty()) {
+          return -1;
+        }
+        claimLatencies.add(t1 - t0);
+        if (claims.size() == 1) {
+          Claim c = claims.get(0);
+          backlog.complete(c.card().id(), c.token());
+        } else {
+          backlog.inTransaction(tx -> {
+            for (Claim c : claims) {
+              tx.complete(c.card().id(), c.token());
+            }
+            return null;
+          });
+        }
+        transactions++;
+        return claims.size();
+      }
+
+      @Override
+      public long transactions() {
+        return transactions;
+      }
+    };
+  }
+
+  /**
+   * The ceiling on PostgreSQL: a plain JDBC connection running the store's claim statement and a
+   * single fenced completion {@code UPDATE}, each committed on its own, with nothing around them:
+   * no pool, no events, no dependency bookkeeping, no retries.
+   */
+  public static LoadDriver.Worker ceiling(String url, String owner) throws SQLException {
+    Connection c = PgServer.connect(url);
+    c.setAutoCommit(false);
+    String columns = "k.id, k.title, k.body, k.phase, k.priority, k.status, k.acceptance, k.idempotency_key,"
+        + " k.attempts, k.max_attempts, k.lease_owner, k.lease_token, k.lease_claimed_at, k.lease_expires_at,"
+        + " k.blocked_reason, k.created_at, k.updated_at, k.version";
+    PreparedStatement claim = c.prepareStatement("WITH c AS (SELECT id, priority, created_at FROM cards"
+        + " WHERE status = 'ready' AND unmet_deps = 0"
+        + " ORDER BY priority DESC, created_at, id LIMIT ? FOR UPDATE SKIP LOCKED),"
+        + " t AS (SELECT id, nextval('lease_tokens') AS token FROM c ORDER BY priority DESC, created_at, id),"
+        + " n AS (SELECT CURRENT_TIMESTAMP AS at)"
+        + " UPDATE cards k SET status = 'claimed', attempts = k.attempts + 1, lease_owner = ?,"
+        + " lease_token = t.token, lease_claimed_at = n.at,"
+        + " lease_expires_at = n.at + ? * INTERVAL '1 microsecond',"
+        + " blocked_reason = NULL, version = k.version + 1, updated_at = n.at"
+        + " FROM t, n WHERE k.id = t.id RETURNING " + columns);
+    PreparedStatement complete = c.prepareStatement("UPDATE cards SET status = 'done', lease_owner = NULL,"
+        + " lease_token = NULL, lease_claimed_at = NULL, lease_expires_at = NULL, blocked_reason = NULL,"
+        + " updated_at = CURRENT_TIMESTAMP, version = version + 1"
+        + " WHERE id = ? AND lease_token = ? AND status = 'claimed'");
+    long ttlMicros = TTL.toNanos() / 1_000;
+    return new LoadDriver.Worker() {
+      @Override
+      public int step(Latencies claimLatencies) throws SQLException {
+        long t0 = System.nanoTime();
+        claim.setInt(1, 1);
+        claim.setString(2, owner);
+        claim.setLong(3, ttlMicros);
+        String id = null;
+        long token = 0;
+        try (ResultSet rs = claim.executeQuery()) {
+          if (rs.next()) {
+            id = rs.getString("id");
+            token = rs.getLong("lease_token");
+          }
+        }
+        c.commit();
+        long t1 = System.nanoTime();
+        if (id == null) {
+          return -1;
+        }
+        claimLatencies.add(t1 - t0);
+        complete.setString(1, id);
+        complete.setLong(2, token);
+        if (complete.executeUpdate() != 1) {
+          throw new IllegalStateException("the ceiling loop could not complete card " + id + " with lease " + token);
+        }
+        c.commit();
+        return 1;
+      }
+
+      @Override
+      public void close() throws SQLException {
+        c.close();
+      }
+    };
+  }
+
+  /**
+   * The reference project's claim (seed 003) on its own table: one {@code UPDATE} whose subquery
+   * picks the first ready card none of whose {@code depends_on} ids is missing from the set of
+   * done ids, {@code FOR UPDATE SKIP LOCKED}; then its completion {@code UPDATE}. Each commits.
+   */
+  public static LoadDriver.Worker seed003(String url, String owner) throws SQLException {
+    Connection c = PgServer.connect(url);
+    c.setAutoCommit(false);
+    PreparedStatement claim = c.prepareStatement("UPDATE backlog SET status = 'claimed', claim_owner = ?,"
+        + " claim_ttl_seconds = ?, claimed_at = now(), attempts = attempts + 1, updated_at = now()"
+        + " WHERE id = (SELECT b.id FROM backlog AS b WHERE b.status = 'ready'"
+        + " AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements_text(b.depends_on) AS dep"
+        + " WHERE dep NOT IN (SELECT d.id FROM backlog AS d WHERE d.status = 'done'))"
+        + " ORDER BY b.priority DESC, b.created_at ASC FOR UPDATE SKIP LOCKED LIMIT 1)"
+        + " RETURNING *");
+    PreparedStatement complete = c.prepareStatement("UPDATE backlog SET status = 'done', claim_owner = NULL,"
+        + " claimed_at = NULL, updated_at = now() WHERE id = ? AND status = 'claimed'");
+    return new LoadDriver.Worker() {
+      @Override
+      public int step(Latencies claimLatencies) throws SQLException {
+        long t0 = System.nanoTime();
+        claim.setString(1, owner);
+        claim.setInt(2, (int) TTL.toSeconds());
+        String id = null;
+        try (ResultSet rs = claim.executeQuery()) {
+          if (rs.next()) {
+            id = rs.getString("id");
+          }
+        }
+        c.commit();
+        long t1 = System.nanoTime();
+        if (id == null) {
+          return -1;
+        }
+        claimLatencies.add(t1 - t0);
+        complete.setString(1, id);
+        if (complete.executeUpdate() != 1) {
+          throw new IllegalStateException("the seed 003 loop could not complete card " + id);
+        }
+        c.commit();
+        return 1;
+      }
+
+      @Override
+      public void close() throws SQLException {
+        c.close();
+      }
+    };
+  }
+
+  /** Ids {@code prefix000000001}… zero-padded so that id order is creation order. */
+  static String id(String prefix, long n) {
+    String digits = Long.toString(n);
+    return prefix + "0".repeat(Math.max(0, 9 - digits.length())) + digits;
+  }
+
+  /** {@code k} distinct ids of done cards {@code D…} drawn from {@code [0, doneCount)}. */
+  static List<String> someDone(java.util.Random random, int doneCount, int k) {
+    List<String> out = new ArrayList<>(k);
+    while (out.size() < Math.min(k, doneCount)) {
+      String id = id("D", random.nextInt(doneCount));
+      if (!out.contains(id)) {
+        out.add(id);
+      }
+    }
+    return out;
+  }
+}

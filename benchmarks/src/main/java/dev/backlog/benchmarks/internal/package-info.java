@@ -1,0 +1,2 @@
+/** Scenarios, workloads, bulk loaders, measurements and the report generator behind the benchmark driver. */
+package dev.backlog.benchmarks.internal;

@@ -1,0 +1,77 @@
+package dev.backlog.benchmarks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.backlog.benchmarks.internal.Measurement;
+import dev.backlog.benchmarks.internal.Report;
+import dev.backlog.benchmarks.internal.Results;
+import dev.backlog.benchmarks.internal.Target;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs the quick benchmark end to end, as CI does, and fails only on coarse guards: the numbers
+ * of a shared machine are noisy, so the guards leave wide room around the design's targets.
+ */
+@Tag("slow")
+class QuickBenchmarkTest {
+
+  @Test
+  void theQuickRunMeasuresEveryScenarioJudgesEveryTargetAndStaysWithinTheCoarseGuards(@TempDir Path out)
+      throws Exception {
+    ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+    ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+    long start = System.nanoTime();
+    int exit = BacklogBench.run(List.of("quick", "--out", out.toString(), "--cli-root", Path.of("..").toString()),
+        new PrintStream(stdout, true, StandardCharsets.UTF_8), new PrintStream(stderr, true, StandardCharsets.UTF_8));
+    double seconds = (System.nanoTime() - start) / 1e9;
+    String log = stderr.toString(StandardCharsets.UTF_8);
+    assertEquals(0, exit, "the quick run failed:\n" + log);
+
+    Results r = BacklogBench.read(out.resolve("results.json"));
+    assertEquals("quick", r.mode());
+    assertEquals(7, r.targets().size(), "every target of the design is judged");
+    for (Target t : r.targets()) {
+      assertTrue(Set.of("met", "not met", "not measured").contains(t.status()), t.toString());
+      assertTrue(!t.status().equals("not met") || !t.reason().isBlank(), "a missed target says why: " + t);
+    }
+    for (String id : List.of("pg.ours.w1.b1", "pg.ceiling.w1", "pg.ours.w4.b64", "pg.size.1000", "pg.size.100000",
+        "pg.base.ours", "pg.base.seed003", "pg.dag.random", "pg.dag.free", "pg.dag.chain100", "pg.peer.ours",
+        "pg.peer.dbscheduler", "h2.ours.w1", "h2.ours.w4")) {
+      Measurement m = r.find(id).orElseThrow(() -> new AssertionError("no measurement " + id + "\n" + log));
+      assertTrue(m.cards() > 0 && m.cardsPerSecond() > 0, "measurement " + id + " did work: " + m);
+    }
+    assertEquals(100, r.find("pg.dag.chain100").orElseThrow().cards(), "the chain is drained to the end");
+
+    // Coarse guards.
+    double ours = r.find("pg.ours.w1.b1").orElseThrow().cardsPerSecond();
+    double ceiling = r.find("pg.ceiling.w1").orElseThrow().cardsPerSecond();
+    assertTrue(ours >= 0.5 * ceiling, "single-worker throughput " + ours + " cards/s is below half the raw-JDBC"
+        + " ceiling's " + ceiling + " cards/s");
+    double p99Small = r.find("pg.size.1000").orElseThrow().claimP99Micros();
+    double p99Large = r.find("pg.size.100000").orElseThrow().claimP99Micros();
+    assertTrue(p99Large <= 3 * p99Small, "claim p99 at 100,000 cards (" + p99Large + " µs) is more than 3× the p99"
+        + " at 1,000 cards (" + p99Small + " µs)");
+
+    String md = Files.readString(out.resolve("benchmarks.md"));
+    for (Target t : r.targets()) {
+      assertTrue(md.contains(t.name()), "the report lists " + t.name());
+    }
+    for (String png : List.of(Report.THROUGHPUT_PNG, Report.P99_PNG)) {
+      BufferedImage image = ImageIO.read(out.resolve(png).toFile());
+      assertTrue(image != null && image.getWidth() > 100, png + " is a PNG image");
+    }
+    assertTrue(seconds < 300, "the quick run took " + seconds + " s; keep it under 3 minutes on a quiet machine");
+  }
+}

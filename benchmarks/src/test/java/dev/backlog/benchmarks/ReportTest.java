@@ -1,0 +1,84 @@
+package dev.backlog.benchmarks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.backlog.benchmarks.internal.CliTiming;
+import dev.backlog.benchmarks.internal.Machine;
+import dev.backlog.benchmarks.internal.Measurement;
+import dev.backlog.benchmarks.internal.Options;
+import dev.backlog.benchmarks.internal.Report;
+import dev.backlog.benchmarks.internal.Results;
+import dev.backlog.benchmarks.internal.Target;
+import dev.backlog.benchmarks.internal.Targets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReportTest {
+
+  private static Measurement m(String id, String group, String system, int workers, int batch, double rate,
+      double p99) {
+    return new Measurement(id, group, system, "PostgreSQL", workers, batch, "1,000 done", 100, 1, rate, p99 / 2, p99,
+        100, 2.0, "");
+  }
+
+  private static Results results() {
+    List<Measurement> ms = new ArrayList<>(List.of(
+        m("pg.ours.w1.b1", "throughput", "ours", 1, 1, 90, 1_000),
+        m("pg.ceiling.w1", "throughput", "ceiling", 1, 1, 100, 900),
+        m("pg.ours.w1.b64", "batch", "ours", 1, 64, 450, 5_000),
+        m("pg.size.1000", "backlog-size", "ours", 4, 1, 80, 2_000),
+        m("pg.size.100000", "backlog-size", "ours", 4, 1, 80, 4_000),
+        m("pg.base.ours", "baseline", "ours", 4, 1, 80, 2_000),
+        m("pg.base.seed003", "baseline", "seed-003", 4, 1, 1, 400_000),
+        m("pg.dag.free", "dag", "ours", 4, 1, 100, 2_000),
+        m("pg.dag.random", "dag", "ours", 4, 1, 85, 2_000),
+        m("h2.ours.w1", "h2", "ours", 1, 1, 1_000, 100),
+        m("h2.ours.w4", "h2", "ours", 4, 1, 1_500, 300)));
+    CliTiming.Result cli = new CliTiming.Result("measured", 0.3, List.of(0.3, 0.3, 0.4), "./backlog claim", "");
+    Results partial = new Results("quick", "2026-01-01T00:00:00Z", 1, Machine.current("14"), ms, List.of(), cli,
+        List.of());
+    return new Results("quick", partial.startedAt(), 1, partial.machine(), ms,
+        Targets.judge(partial, Options.parse(List.of("quick"), null)), cli, List.of("a note"));
+  }
+
+  @Test
+  void targetsAreJudgedFromRatiosOfTheSameRun() {
+    List<Target> t = results().targets();
+    assertEquals(7, t.size());
+    assertEquals("met", t.get(0).status(), t.get(0).toString());
+    assertEquals(0.9, t.get(0).measured(), 1e-9);
+    assertEquals("not met", t.get(1).status(), "a 5× batch gain misses the 8× target");
+    assertEquals(5.0, t.get(1).measured(), 1e-9);
+    assertEquals("not met", t.get(2).status(), "p99 doubled at 100,000 cards");
+    assertTrue(t.get(2).reason().contains("100,000"), "says which size it measured: " + t.get(2));
+    assertEquals("met", t.get(3).status(), "200× slower seed query: " + t.get(3));
+    assertEquals("met", t.get(4).status());
+    assertEquals("met", t.get(5).status());
+    assertEquals("met", t.get(6).status());
+  }
+
+  @Test
+  void theReportShowsEveryTargetAndFigureWithItsRatioAndDrawsThePlots(@TempDir Path dir) throws Exception {
+    Results r = results();
+    Path json = BacklogBench.write(r, dir);
+    Results back = BacklogBench.read(json);
+    assertEquals(r.measurements(), back.measurements());
+    Path md = Report.write(back, dir);
+    String text = Files.readString(md);
+    for (Target t : r.targets()) {
+      assertTrue(text.contains(t.name()), t.name());
+    }
+    assertTrue(text.contains("| 1 | 90 | 100 | 90 % |"), text);
+    assertTrue(text.contains("Likely reason:"), text);
+    assertTrue(text.contains("| " + Runtime.getRuntime().availableProcessors() + " |"), "machine cores are listed");
+    assertTrue(text.contains("- a note"), text);
+    assertTrue(ImageIO.read(dir.resolve(Report.THROUGHPUT_PNG).toFile()).getWidth() > 100);
+    assertTrue(ImageIO.read(dir.resolve(Report.P99_PNG).toFile()).getWidth() > 100);
+  }
+}
