@@ -276,6 +276,15 @@ public final class Coordinator implements AutoCloseable {
    */
   public Lane addLane(Mission m, int n) {
     requireMission(m);
+    LockManager.Held held = locks.acquire(lockFile(m), config.lockTimeout());
+    try {
+      return addLaneLocked(m, n);
+    } finally {
+      held.close();
+    }
+  }
+
+  private Lane addLaneLocked(Mission m, int n) {
     int number = n;
     if (number == 0) {
       number = lanes(m).stream().mapToInt(Lane::number).max().orElse(0) + 1;
@@ -319,6 +328,15 @@ public final class Coordinator implements AutoCloseable {
    * dirty or has commits not on the coordination branch is refused.
    */
   public void removeLane(Mission m, int n, boolean force) {
+    LockManager.Held held = locks.acquire(lockFile(m), config.lockTimeout());
+    try {
+      removeLaneLocked(m, n, force);
+    } finally {
+      held.close();
+    }
+  }
+
+  private void removeLaneLocked(Mission m, int n, boolean force) {
     Lane lane = lanes(m).stream().filter(l -> l.number() == n).findFirst().orElseThrow(() ->
         new GitCoordinationException(GitErrorCode.LANE_NOT_FOUND, "mission " + m.handle() + " has no lane " + n
             + "; list lanes with 'backlog coord lane list'"));
