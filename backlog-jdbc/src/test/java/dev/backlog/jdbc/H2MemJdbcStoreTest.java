@@ -9,8 +9,14 @@ import dev.backlog.core.BacklogException;
 import dev.backlog.core.ErrorCategory;
 import dev.backlog.core.InvalidInputException;
 import dev.backlog.core.StoreUnavailableException;
+import dev.backlog.jdbc.internal.JdbcTransaction;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -69,6 +75,29 @@ class H2MemJdbcStoreTest extends JdbcStoreBehaviour {
         .toString();
     assertFalse(text.contains("Url-Secret-6"), text);
     assertFalse(text.contains("Secret-7"), text);
+  }
+
+  @Test
+  void theClaimWindowReadsTheClaimOrderIndexWithoutSorting() {
+    String url = freshUrl();
+    open(url, null);
+    for (boolean byPhase : new boolean[] {false, true}) {
+      String sql = "EXPLAIN " + JdbcTransaction.h2WindowSql(byPhase).replace(":w", "32").replace(":phase", "'p'");
+      String plan = explain(url, sql);
+      String index = byPhase ? "CARDS_CLAIM_ORDER_BY_PHASE" : "CARDS_CLAIM_ORDER";
+      assertTrue(plan.contains(index + ":"), plan);
+      assertTrue(plan.contains("/* index sorted */"), plan);
+    }
+  }
+
+  private static String explain(String url, String sql) {
+    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
+         ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getString(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException(sql + ": " + e.getMessage(), e);
+    }
   }
 
   private static String everything(Throwable t) {

@@ -330,6 +330,28 @@ abstract class JdbcStoreBehaviour {
     assertEquals(List.of(CardId.of("A")), backlog.reclaimExpired());
   }
 
+  @Test
+  void aLongPollingClaimWakesWhenAnotherStoreOnTheSameDatabaseAddsWork() throws Exception {
+    String url = freshUrl();
+    Backlog waiter = backlog(open(url, null));
+    Backlog other = backlog(open(url, null));
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try {
+      Future<List<Claim>> claim = pool.submit(() ->
+          waiter.claim(ClaimRequest.builder("w").maxWait(Duration.ofSeconds(30)).build()));
+      Thread.sleep(400);
+      assertFalse(claim.isDone(), "nothing to claim yet");
+      long start = System.nanoTime();
+      other.create(card("late"));
+      List<Claim> claims = claim.get(20, TimeUnit.SECONDS);
+      long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+      assertEquals(List.of("late"), claims.stream().map(c -> c.card().id().value()).toList());
+      assertTrue(waited < 5_000, "woke after " + waited + " ms");
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   // ------------------------------------------------------------------ migrations and errors
 
   @Test
