@@ -28,19 +28,39 @@ median_of() {
   sort -n | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else print int((a[NR / 2] + a[NR / 2 + 1]) / 2) }'
 }
 
-measure() {
-  local label="$1"; shift
-  local times=() i start end
-  for i in $(seq 1 "$runs"); do
-    start=$(date +%s%N)
-    "$@" claim --owner "$label-$i" --json >/dev/null
-    end=$(date +%s%N)
-    times+=($(((end - start) / 1000000)))
-  done
-  printf '%-9s median %4d ms   runs: %s\n' "$label" "$(printf '%s\n' "${times[@]}" | median_of)" "${times[*]}"
+# One timed run: prints "wall_ms cpu_ms" (cpu = user + sys of the process, from GNU time when present).
+timed() {
+  local start end cpu=0 out="$home/time.out"
+  start=$(date +%s%N)
+  if [ -x /usr/bin/time ]; then
+    /usr/bin/time -o "$out" -f "%U %S" "$@" >/dev/null
+    cpu=$(awk '{ printf "%d", ($1 + $2) * 1000 }' "$out")
+  else
+    "$@" >/dev/null
+  fi
+  end=$(date +%s%N)
+  echo "$(((end - start) / 1000000)) $cpu"
 }
 
-echo "backlog claim --json on a warm H2 file, $runs runs each ($(nproc) cores, $("$java" -version 2>&1 | head -1))"
-measure launcher "$root/backlog"
-BACKLOG_JAVA_OPTS="-Xshare:off" measure no-cds "$root/backlog"
-measure plain "$java" -jar "$root/examples/cli/target/backlog.jar"
+declare -A wall cpu
+labels=(launcher no-cds plain)
+# Round-robin over the set-ups so that a change in machine load affects all of them alike.
+for i in $(seq 1 "$runs"); do
+  for label in "${labels[@]}"; do
+    case "$label" in
+      launcher) r=$(timed "$root/backlog" claim --owner "l-$i" --json) ;;
+      no-cds) r=$(BACKLOG_JAVA_OPTS="-Xshare:off" timed "$root/backlog" claim --owner "n-$i" --json) ;;
+      plain) r=$(timed "$java" -jar "$root/examples/cli/target/backlog.jar" claim --owner "p-$i" --json) ;;
+    esac
+    wall[$label]+="${r% *} "
+    cpu[$label]+="${r#* } "
+  done
+done
+
+echo "backlog claim --json on a warm H2 file, $runs runs each ($(nproc) cores, load average" \
+  "$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?'), $("$java" -version 2>&1 | head -1))"
+for label in "${labels[@]}"; do
+  printf '%-9s median wall %5d ms  median cpu %5d ms   wall runs: %s\n' "$label" \
+    "$(tr ' ' '\n' <<<"${wall[$label]}" | grep . | median_of)" \
+    "$(tr ' ' '\n' <<<"${cpu[$label]}" | grep . | median_of)" "${wall[$label]}"
+done
