@@ -202,6 +202,51 @@ abstract class JdbcStoreBehaviour {
     assertEquals(List.of(1L, 2L), backlog.events(EventQuery.after(0, 10)).stream().map(Event::seq).toList());
   }
 
+  @Test
+  void aDeadlockBetweenTwoTransactionsIsRetriedUntilBothSucceed() throws Exception {
+    JdbcBacklogStore store = open(freshUrl(), null);
+    Backlog backlog = backlog(store);
+    for (String id : List.of("A", "B", "C", "D")) {
+      backlog.create(card(id));
+    }
+    java.util.concurrent.CyclicBarrier bothHoldOneLock = new java.util.concurrent.CyclicBarrier(2);
+    java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      Future<?> one = pool.submit(() -> store.inTransaction(tx -> {
+        int run = runs.incrementAndGet();
+        tx.link(CardId.of("A"), CardId.of("C"), "one");
+        awaitFirstRun(bothHoldOneLock, run);
+        return tx.link(CardId.of("B"), CardId.of("C"), "one");
+      }));
+      Future<?> two = pool.submit(() -> store.inTransaction(tx -> {
+        int run = runs.incrementAndGet();
+        tx.link(CardId.of("B"), CardId.of("D"), "two");
+        awaitFirstRun(bothHoldOneLock, run);
+        return tx.link(CardId.of("A"), CardId.of("D"), "two");
+      }));
+      one.get(2, TimeUnit.MINUTES);
+      two.get(2, TimeUnit.MINUTES);
+    } finally {
+      pool.shutdownNow();
+    }
+    assertTrue(runs.get() >= 3, "one transaction was re-run after the deadlock (" + runs.get() + " runs)");
+    assertEquals(List.of(CardId.of("C"), CardId.of("D")), List.copyOf(backlog.find(CardId.of("A")).get().dependsOn()));
+    assertEquals(List.of(CardId.of("C"), CardId.of("D")), List.copyOf(backlog.find(CardId.of("B")).get().dependsOn()));
+    assertEquals(4, backlog.events(EventQuery.after(0, 100)).stream().filter(e -> e.type() == EventType.LINKED).count());
+  }
+
+  private static void awaitFirstRun(java.util.concurrent.CyclicBarrier barrier, int run) {
+    if (run > 2) {
+      return;
+    }
+    try {
+      barrier.await(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   // ------------------------------------------------------------------ dependency counters
 
   @Test
