@@ -440,6 +440,7 @@ public final class Coordinator implements AutoCloseable {
       journal = Journal.read(journalFile);
     } catch (IOException e) {
       LOG.warn("journal {} is damaged ({}); restoring the status files to the branch tip", journalFile, e.getMessage());
+      removeTempFiles(wt.resolve(m.dataDir()));
       git.require(wt, "checkout", "HEAD", "--", m.eventLogPath(), m.statusPath());
       try {
         Files.move(journalFile, journalFile.resolveSibling("journal.damaged-" + System.currentTimeMillis()));
@@ -454,6 +455,7 @@ public final class Coordinator implements AutoCloseable {
     }
     Journal j = journal.get();
     LOG.info("recovering bookkeeping transaction {} of mission {}", j.transaction(), m.handle());
+    removeTempFiles(wt.resolve(m.dataDir()));
     j.commitPid().flatMap(pid -> ProcessTrees.find(pid, j.commitStarted())).ifPresent(p -> {
       LOG.warn("killing git process {} left running by a crashed transaction", p.pid());
       ProcessTrees.killTree(p, Duration.ofSeconds(10));
@@ -474,6 +476,22 @@ public final class Coordinator implements AutoCloseable {
     } catch (IOException e) {
       throw new GitCoordinationException(GitErrorCode.CORRUPT_STATE, "cannot recover transaction "
           + j.transaction() + " in " + wt + ": " + e.getMessage() + "; inspect " + log + " and " + status, e);
+    }
+  }
+
+  /** Deletes the temp files a process killed inside an atomic write left next to the status files. */
+  private static void removeTempFiles(Path dataDir) {
+    if (!Files.isDirectory(dataDir)) {
+      return;
+    }
+    try (var files = Files.list(dataDir)) {
+      for (Path p : files.filter(f -> f.getFileName().toString().startsWith(".status.")
+          && f.getFileName().toString().endsWith(".tmp")).toList()) {
+        Files.deleteIfExists(p);
+        LOG.info("removed {} left by an interrupted write", p);
+      }
+    } catch (IOException e) {
+      LOG.warn("cannot clean temp files in {}: {}", dataDir, e.getMessage());
     }
   }
 

@@ -185,11 +185,13 @@ class BookkeepingTransactionTest {
     Files.writeString(coord.lockFile(mission), "{{{ not a lock");
     Files.writeString(coord.journalFile(mission), "garbage, not JSON");
     Files.writeString(wt.resolve(mission.eventLogPath()), "half a line", java.nio.file.StandardOpenOption.APPEND);
+    Files.writeString(wt.resolve(mission.dataDir()).resolve(".status.json.0000.tmp"), "half a status");
 
     coord.record(mission, EventDraft.of(CardId.of("A1"), "completed", "w1"));
 
     assertEquals(List.of("claimed", "completed"), coord.events(mission).stream().map(CoordinationEvent::type).toList());
     assertFalse(Files.exists(coord.journalFile(mission)));
+    assertEquals("", fx.git(wt, "status", "--porcelain", "--untracked-files=all").text(), "no temp file left");
     try (var s = Files.list(coord.journalFile(mission).getParent())) {
       assertTrue(s.anyMatch(p -> p.getFileName().toString().startsWith("journal.damaged-")), "moved aside for inspection");
     }
