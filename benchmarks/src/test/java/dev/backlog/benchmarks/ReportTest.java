@@ -42,9 +42,9 @@ class ReportTest {
         m("h2.ours.w4", "h2", "ours", 4, 1, 1_500, 300)));
     CliTiming.Result cli = new CliTiming.Result("measured", 0.3, List.of(0.3, 0.3, 0.4), "./backlog claim", "");
     Results partial = new Results("quick", "2026-01-01T00:00:00Z", 1, Machine.current("14"), ms, List.of(), cli,
-        List.of());
+        List.of(), 0.5, 0.7, 0.1);
     return new Results("quick", partial.startedAt(), 1, partial.machine(), ms,
-        Targets.judge(partial, Options.parse(List.of("quick"), null)), cli, List.of("a note"));
+        Targets.judge(partial, Options.parse(List.of("quick"), null)), cli, List.of("a note"), 0.5, 0.7, 0.1);
   }
 
   @Test

@@ -15,9 +15,14 @@ import java.util.Objects;
  * @param targets the targets of the design
  * @param cli the CLI timing
  * @param notes remarks on the run as a whole
+ * @param loadAtStart the system's 1-minute load average when the run started (negative when unknown)
+ * @param loadAtEnd the system's 1-minute load average when the run ended (negative when unknown)
+ * @param othersCpuShare the share of the machine's CPU time other programs used during the database
+ *     scenarios (negative when unknown)
  */
 public record Results(String mode, String startedAt, double wallSeconds, Machine machine,
-    List<Measurement> measurements, List<Target> targets, CliTiming.Result cli, List<String> notes) {
+    List<Measurement> measurements, List<Target> targets, CliTiming.Result cli, List<String> notes,
+    double loadAtStart, double loadAtEnd, double othersCpuShare) {
 
   /** Validates and copies the lists. */
   public Results {
