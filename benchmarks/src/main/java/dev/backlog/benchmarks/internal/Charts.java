@@ -154,7 +154,7 @@ public final class Charts {
     if (v >= 1_000_000 && v % 1_000_000 == 0) {
       return String.format(Locale.ROOT, "%,.0fM", v / 1_000_000);
     }
-    if (v >= 10_000) {
+    if (v >= 1_000 && v == Math.rint(v)) {
       return String.format(Locale.ROOT, "%,.0f", v);
     }
     if (v == Math.rint(v)) {
