@@ -15,7 +15,6 @@ import dev.backlog.jdbc.internal.Secrets;
 import dev.backlog.jdbc.internal.SqlErrors;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -23,7 +22,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.Properties;
 import java.util.concurrent.ThreadLocalRandom;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -259,22 +257,8 @@ public final class JdbcBacklogStore implements BacklogStore {
             + " add " + (dialect == Dialect.H2 ? "com.h2database:h2" : "org.postgresql:postgresql")
             + " to the class path", SqlErrors.sanitized(e, secrets));
       }
-      JdbcEngine.ConnectionOpener listen = null;
-      if (dialect == Dialect.POSTGRESQL) {
-        String u = url;
-        String user = username;
-        String pass = password;
-        listen = () -> {
-          Properties props = new Properties();
-          if (user != null) {
-            props.setProperty("user", user);
-          }
-          if (pass != null) {
-            props.setProperty("password", pass);
-          }
-          return DriverManager.getConnection(u, props);
-        };
-      }
+      JdbcEngine.ConnectionOpener listen = dialect == Dialect.POSTGRESQL
+          ? JdbcEngine.postgresOpener(url, username, password) : null;
       try {
         migrate(pool, dialect, where, secrets);
       } catch (RuntimeException e) {

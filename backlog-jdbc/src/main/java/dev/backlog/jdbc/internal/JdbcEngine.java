@@ -89,6 +89,14 @@ public final class JdbcEngine implements AutoCloseable {
     Connection open() throws SQLException;
   }
 
+  /**
+   * Opens PostgreSQL connections for LISTEN straight from the driver class (not through
+   * {@code DriverManager}, which may not see a driver loaded by a host's own class loader).
+   */
+  public static ConnectionOpener postgresOpener(String url, String user, String password) {
+    return () -> PgListener.connect(url, user, password);
+  }
+
   /** The dialect. */
   public Dialect dialect() {
     return dialect;

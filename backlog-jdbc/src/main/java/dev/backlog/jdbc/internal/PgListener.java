@@ -3,6 +3,8 @@ package dev.backlog.jdbc.internal;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Properties;
+import org.postgresql.Driver;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
@@ -33,6 +35,22 @@ final class PgListener implements AutoCloseable {
     this.opener = opener;
     this.onNotify = onNotify;
     this.where = where;
+  }
+
+  /** Opens a connection with the PostgreSQL driver itself. */
+  static Connection connect(String url, String user, String password) throws SQLException {
+    Properties props = new Properties();
+    if (user != null) {
+      props.setProperty("user", user);
+    }
+    if (password != null) {
+      props.setProperty("password", password);
+    }
+    Connection c = new Driver().connect(url, props);
+    if (c == null) {
+      throw new SQLException("the PostgreSQL driver does not accept the URL", "08001");
+    }
+    return c;
   }
 
   /** Starts the listening thread unless it runs already. */
