@@ -5,13 +5,20 @@ import dev.backlog.core.StoreUnavailableException;
 import dev.backlog.core.spi.BacklogStore;
 import dev.backlog.jdbc.JdbcBacklogStore;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import org.slf4j.LoggerFactory;
 
 /**
  * Opens the JDBC store: the URL from the settings, or the default H2 file under the backlog home
  * (created when missing), which several processes may use at once. Stateless and thread-safe.
  */
 final class JdbcStoreOpener implements StoreOpener {
+
+  /** The lock file, in the home, that serializes opening the default H2 file. */
+  static final String OPEN_LOCK = ".open.lock";
 
   @Override
   public BacklogStore open(Settings settings, int maxPoolSize) {
@@ -25,6 +32,7 @@ final class JdbcStoreOpener implements StoreOpener {
       }
       url = JdbcBacklogStore.defaultH2Url(settings.home());
     }
+    // Only the default file gets the open lock below; its home exists by now.
     JdbcBacklogStore.Builder builder = JdbcBacklogStore.builder().url(url).maxPoolSize(maxPoolSize);
     if (settings.dbUser() != null) {
       builder.username(settings.dbUser());
@@ -33,13 +41,43 @@ final class JdbcStoreOpener implements StoreOpener {
       builder.password(settings.dbPassword());
     }
     try {
-      return builder.build();
+      BacklogStore store = settings.dbUrl() == null ? openSerialized(settings, builder) : builder.build();
+      return H2Handover.wrap(store, url, settings.dbUser(), settings.dbPassword());
     } catch (BacklogException e) {
       throw e;
     } catch (RuntimeException e) {
       throw new StoreUnavailableException("cannot open the backlog database " + settings.displayUrl() + " ("
           + settings.redaction().apply(String.valueOf(e.getMessage())) + "); check --db, BACKLOG_DB_URL or the"
           + " config files", e);
+    }
+  }
+
+  /**
+   * Opens the default H2 file while holding an OS file lock in the home, so that processes
+   * starting together open it one after the other: the first becomes the host that serves the
+   * file, the rest connect to it, instead of racing for the file. The lock is held only while
+   * opening.
+   */
+  private static BacklogStore openSerialized(Settings settings, JdbcBacklogStore.Builder builder) {
+    Path lockFile = settings.home().resolve(OPEN_LOCK);
+    FileChannel channel = null;
+    try {
+      channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      channel.lock();
+    } catch (IOException e) {
+      LoggerFactory.getLogger(JdbcStoreOpener.class).debug("cannot lock {} ({}); opening without it", lockFile,
+          e.toString());
+    }
+    try {
+      return builder.build();
+    } finally {
+      if (channel != null) {
+        try {
+          channel.close();
+        } catch (IOException e) {
+          LoggerFactory.getLogger(JdbcStoreOpener.class).debug("cannot release {} ({})", lockFile, e.toString());
+        }
+      }
     }
   }
 }
