@@ -70,6 +70,33 @@ class H2MemJdbcStoreTest extends JdbcStoreBehaviour {
   }
 
   @Test
+  void aHostDataSourceIsUsedAsGivenAndLeftOpenWhenTheStoreCloses() throws Exception {
+    org.h2.jdbcx.JdbcDataSource ds = new org.h2.jdbcx.JdbcDataSource();
+    String url = freshUrl();
+    ds.setURL(url);
+    try (JdbcBacklogStore store = JdbcBacklogStore.builder().dataSource(ds).build();
+         dev.backlog.core.Backlog backlog = dev.backlog.core.Backlog.builder().store(store).build()) {
+      assertTrue(store.describe().contains("host data source"), store.describe());
+      backlog.create(dev.backlog.core.NewCard.builder("A").title("a").build());
+    }
+    try (Connection c = ds.getConnection(); Statement s = c.createStatement();
+         ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM cards")) {
+      rs.next();
+      assertEquals(1, rs.getInt(1));
+    }
+    InvalidInputException both = assertThrows(InvalidInputException.class,
+        () -> JdbcBacklogStore.builder().dataSource(ds).url(url).build());
+    assertTrue(both.getMessage().contains("only one"), both.getMessage());
+  }
+
+  @Test
+  void theDefaultUrlIsAnAutoServerH2FileUnderTheHomeAndRefusesAHomeItCannotExpress() {
+    String url = JdbcBacklogStore.defaultH2Url(java.nio.file.Path.of("/tmp/home dir"));
+    assertEquals("jdbc:h2:file:/tmp/home dir/backlog;AUTO_SERVER=TRUE", url);
+    assertThrows(InvalidInputException.class, () -> JdbcBacklogStore.defaultH2Url(java.nio.file.Path.of("/tmp/a;b")));
+  }
+
+  @Test
   void theBuildersTextMasksThePassword() {
     String text = JdbcBacklogStore.builder().url("jdbc:h2:mem:x;PASSWORD=Url-Secret-6").password("Secret-7")
         .toString();
