@@ -310,6 +310,8 @@ abstract class JdbcStoreBehaviour {
     assertEquals(1, unmet(url, "D"));
     assertClaimable(backlog, "C");
     assertEquals(0, store.recount());
+    assertEquals(4, count(url, "SELECT SUM(n) FROM card_counts"), "stats come from the maintained counts");
+    assertEquals(2, backlog.stats().count(CardStatus.DONE));
   }
 
   @Test
@@ -322,9 +324,12 @@ abstract class JdbcStoreBehaviour {
     backlog.forceComplete(CardId.of("A"));
     sql(url, "UPDATE cards SET unmet_deps = 3 WHERE id = 'B'");
     sql(url, "UPDATE cards SET unmet_deps = 0 WHERE id = 'A'");
+    sql(url, "UPDATE card_counts SET n = 40");
     assertClaimable(backlog);
     assertEquals(1, store.recount());
     assertClaimable(backlog, "B");
+    assertEquals(2, backlog.stats().total(), "the status counts were rebuilt from the cards");
+    assertEquals(1, backlog.stats().count(CardStatus.DONE));
     assertEquals(0, store.recount());
   }
 

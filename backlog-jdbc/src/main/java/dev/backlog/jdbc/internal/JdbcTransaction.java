@@ -78,6 +78,8 @@ public final class JdbcTransaction implements StoreTransaction {
   private final List<PendingEvent> pending = new ArrayList<>();
   private final List<Event> sealed = new ArrayList<>();
   private final Set<CardId> forwardReferences = new LinkedHashSet<>();
+  /** Changes to card_counts, keyed by status and phase, applied when the events are numbered. */
+  private final Map<Map.Entry<CardStatus, String>, Long> countDeltas = new HashMap<>();
   private boolean wakesWaiters;
   private boolean notified;
 
@@ -144,6 +146,36 @@ public final class JdbcTransaction implements StoreTransaction {
     batch.execute();
     pending.clear();
     sealed.addAll(numbered);
+    applyCountDeltas();
+  }
+
+  private void count(CardStatus status, String phase, long delta) {
+    countDeltas.merge(Map.entry(status, phase == null ? "" : phase), delta, Long::sum);
+  }
+
+  private void statusCounts(Card before, Card after) {
+    if (before.status() != after.status()) {
+      count(before.status(), before.phase(), -1);
+      count(after.status(), after.phase(), 1);
+    }
+  }
+
+  /** Applies the status counts; the caller holds the event_counter row, so no one else writes them now. */
+  private void applyCountDeltas() {
+    for (Map.Entry<Map.Entry<CardStatus, String>, Long> d : countDeltas.entrySet()) {
+      if (d.getValue() == 0) {
+        continue;
+      }
+      String status = d.getKey().getKey().wireName();
+      String phase = d.getKey().getValue();
+      int updated = handle.createUpdate("UPDATE card_counts SET n = n + :d WHERE status = :s AND phase = :p")
+          .bind("d", d.getValue()).bind("s", status).bind("p", phase).execute();
+      if (updated == 0) {
+        handle.createUpdate("INSERT INTO card_counts (status, phase, n) VALUES (:s, :p, :d)")
+            .bind("d", d.getValue()).bind("s", status).bind("p", phase).execute();
+      }
+    }
+    countDeltas.clear();
   }
 
   /** Whether the transaction changed something a waiting claimer may care about. */
@@ -222,18 +254,24 @@ public final class JdbcTransaction implements StoreTransaction {
     Map<CardStatus, Long> counts = new EnumMap<>(CardStatus.class);
     Map<String, Map<CardStatus, Long>> byPhase = new TreeMap<>();
     long[] total = {0};
-    handle.createQuery("SELECT status, phase, COUNT(*) AS n FROM cards GROUP BY status, phase")
-        .map((rs, ctx) -> {
-          CardStatus status = status(rs.getString("status"));
-          String phase = rs.getString("phase");
-          long n = rs.getLong("n");
-          counts.merge(status, n, Long::sum);
-          total[0] += n;
-          if (phase != null) {
-            byPhase.computeIfAbsent(phase, p -> new EnumMap<>(CardStatus.class)).merge(status, n, Long::sum);
-          }
-          return n;
-        }).list();
+    // Committed counts plus this transaction's own changes not yet applied.
+    Map<Map.Entry<CardStatus, String>, Long> merged = new HashMap<>(countDeltas);
+    handle.createQuery("SELECT status, phase, n FROM card_counts")
+        .map((rs, ctx) -> Map.entry(Map.entry(status(rs.getString("status")), rs.getString("phase")), rs.getLong("n")))
+        .forEach(e -> merged.merge(e.getKey(), e.getValue(), Long::sum));
+    for (Map.Entry<Map.Entry<CardStatus, String>, Long> e : merged.entrySet()) {
+      long n = e.getValue();
+      if (n == 0) {
+        continue;
+      }
+      CardStatus status = e.getKey().getKey();
+      String phase = e.getKey().getValue();
+      counts.merge(status, n, Long::sum);
+      total[0] += n;
+      if (!phase.isEmpty()) {
+        byPhase.computeIfAbsent(phase, p -> new EnumMap<>(CardStatus.class)).merge(status, n, Long::sum);
+      }
+    }
     long[] claimable = {0};
     Instant[] oldest = {null};
     handle.createQuery("SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM cards"
@@ -350,6 +388,7 @@ public final class JdbcTransaction implements StoreTransaction {
     if (missing) {
       forwardReferences.add(card.id());
     }
+    count(card.status(), card.phase(), 1);
     event(card, EventType.CREATED, actor, null, EventData.created(card));
     return card;
   }
@@ -426,6 +465,8 @@ public final class JdbcTransaction implements StoreTransaction {
     cards.sort(InMemoryBacklogStore.CLAIM_ORDER);
     List<Claim> claims = new ArrayList<>(cards.size());
     for (Card card : cards) {
+      count(CardStatus.READY, card.phase(), -1);
+      count(CardStatus.CLAIMED, card.phase(), 1);
       event(card, EventType.CLAIMED, request.owner(), card.lease().token(), EventData.claimed(card));
       claims.add(new Claim(card, card.lease()));
     }
@@ -571,8 +612,9 @@ public final class JdbcTransaction implements StoreTransaction {
 
   @Override
   public Card renew(CardId id, LeaseToken token, Duration ttl, String actor) {
-    Card next = Transitions.renew(lock(id), token, Duration.of(micros(ttl), ChronoUnit.MICROS), now());
-    write(next);
+    Card card = lock(id);
+    Card next = Transitions.renew(card, token, Duration.of(micros(ttl), ChronoUnit.MICROS), now());
+    write(card, next);
     event(next, EventType.RENEWED, actor, token, EventData.renewed(next));
     return next;
   }
@@ -581,7 +623,7 @@ public final class JdbcTransaction implements StoreTransaction {
   public Card complete(CardId id, LeaseToken token, String actor) {
     Card card = lock(id);
     Card next = Transitions.complete(card, token, now());
-    write(next);
+    write(card, next);
     statusChanged(card, next);
     event(next, EventType.COMPLETED, actor, token, EventData.completed(CardStatus.CLAIMED, false));
     return next;
@@ -591,7 +633,7 @@ public final class JdbcTransaction implements StoreTransaction {
   public Card forceComplete(CardId id, String actor) {
     Card card = lock(id);
     Card next = Transitions.forceComplete(card, now());
-    write(next);
+    write(card, next);
     statusChanged(card, next);
     event(next, EventType.COMPLETED, actor, null, EventData.completed(card.status(), true));
     return next;
@@ -599,16 +641,18 @@ public final class JdbcTransaction implements StoreTransaction {
 
   @Override
   public Card release(CardId id, LeaseToken token, String actor) {
-    Card next = Transitions.release(lock(id), token, now());
-    write(next);
+    Card card = lock(id);
+    Card next = Transitions.release(card, token, now());
+    write(card, next);
     event(next, EventType.RELEASED, actor, token, EventData.empty());
     return next;
   }
 
   @Override
   public Card fail(CardId id, LeaseToken token, String reason, int defaultMaxAttempts, String actor) {
-    Card next = Transitions.fail(lock(id), token, reason, defaultMaxAttempts, now());
-    write(next);
+    Card card = lock(id);
+    Card next = Transitions.fail(card, token, reason, defaultMaxAttempts, now());
+    write(card, next);
     event(next, EventType.FAILED, actor, token, EventData.failed(reason, next));
     return next;
   }
@@ -631,7 +675,7 @@ public final class JdbcTransaction implements StoreTransaction {
     List<CardId> reclaimed = new ArrayList<>();
     for (Card card : sorted) {
       Card next = Transitions.expire(card, defaultMaxAttempts, at);
-      write(next);
+      write(card, next);
       event(next, EventType.RECLAIMED, actor, card.lease().token(), EventData.reclaimed(card, next, true));
       reclaimed.add(card.id());
     }
@@ -642,7 +686,7 @@ public final class JdbcTransaction implements StoreTransaction {
   public Card reclaim(CardId id, String actor) {
     Card card = lock(id);
     Card next = Transitions.reclaim(card, now());
-    write(next);
+    write(card, next);
     event(next, EventType.RECLAIMED, actor, card.lease().token(),
         EventData.reclaimed(card, next, card.lease().isExpiredAt(now())));
     return next;
@@ -652,15 +696,16 @@ public final class JdbcTransaction implements StoreTransaction {
   public Card block(CardId id, String reason, String actor) {
     Card card = lock(id);
     Card next = Transitions.block(card, reason, now());
-    write(next);
+    write(card, next);
     event(next, EventType.BLOCKED, actor, null, EventData.blocked(card.status(), reason));
     return next;
   }
 
   @Override
   public Card unblock(CardId id, String actor) {
-    Card next = Transitions.unblock(lock(id), now());
-    write(next);
+    Card card = lock(id);
+    Card next = Transitions.unblock(card, now());
+    write(card, next);
     event(next, EventType.UNBLOCKED, actor, null, EventData.empty());
     return next;
   }
@@ -669,7 +714,7 @@ public final class JdbcTransaction implements StoreTransaction {
   public Card reopen(CardId id, String actor) {
     Card card = lock(id);
     Card next = Transitions.reopen(card, now());
-    write(next);
+    write(card, next);
     statusChanged(card, next);
     event(next, EventType.REOPENED, actor, null, EventData.empty());
     return next;
@@ -678,15 +723,22 @@ public final class JdbcTransaction implements StoreTransaction {
   // ---------------------------------------------------------------- repair
 
   /**
-   * Recomputes every card's {@code unmet_deps} from the edges and the dependencies' statuses.
+   * Recomputes every card's {@code unmet_deps} from the edges and the dependencies' statuses, and
+   * the per-status counts from the cards.
    *
    * @return how many cards had a wrong counter
    */
   public int recount() {
     String truth = "(SELECT COUNT(*) FROM card_deps e LEFT JOIN cards d ON d.id = e.depends_on"
         + " WHERE e.card_id = cards.id AND (d.id IS NULL OR NOT (d.status = 'done')))";
-    return handle.createUpdate("UPDATE cards SET unmet_deps = " + truth + " WHERE NOT (unmet_deps = " + truth + ")")
-        .execute();
+    int fixed = handle.createUpdate("UPDATE cards SET unmet_deps = " + truth + " WHERE NOT (unmet_deps = " + truth
+        + ")").execute();
+    // The status counts too, under the event_counter row like every other writer of card_counts.
+    handle.createUpdate("UPDATE event_counter SET last_seq = last_seq WHERE id = 1").execute();
+    handle.createUpdate("DELETE FROM card_counts").execute();
+    handle.createUpdate("INSERT INTO card_counts (status, phase, n) SELECT status, COALESCE(phase, ''), COUNT(*)"
+        + " FROM cards GROUP BY status, COALESCE(phase, '')").execute();
+    return fixed;
   }
 
   // ---------------------------------------------------------------- helpers
@@ -777,8 +829,9 @@ public final class JdbcTransaction implements StoreTransaction {
         .orElseThrow(() -> new CardNotFoundException(id));
   }
 
-  /** Writes every column a transition may change. */
-  private void write(Card next) {
+  /** Writes every column a transition may change, and notes a status change for the counts. */
+  private void write(Card before, Card next) {
+    statusCounts(before, next);
     Lease lease = next.lease();
     handle.createUpdate("UPDATE cards SET status = :status, attempts = :attempts, lease_owner = :owner,"
         + " lease_token = :token, lease_claimed_at = :claimedAt, lease_expires_at = :expiresAt,"

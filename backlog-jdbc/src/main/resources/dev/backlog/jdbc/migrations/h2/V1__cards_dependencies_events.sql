@@ -61,6 +61,15 @@ CREATE TABLE IF NOT EXISTS event_counter (
 );
 INSERT INTO event_counter (id, last_seq) SELECT 1, 0 WHERE NOT EXISTS (SELECT 1 FROM event_counter WHERE id = 1);
 
+-- Cards per status and phase ('' for no phase), so that stats never scan the cards. Changed only by
+-- transactions that hold the event_counter row, so updating it adds no contention.
+CREATE TABLE IF NOT EXISTS card_counts (
+  status VARCHAR(16) NOT NULL,
+  phase  VARCHAR(64) NOT NULL,
+  n      BIGINT      NOT NULL,
+  CONSTRAINT card_counts_pk PRIMARY KEY (status, phase)
+);
+
 -- Serializes changes that could close a dependency cycle (link; create of a card others already name).
 CREATE TABLE IF NOT EXISTS graph_lock (
   id      INTEGER NOT NULL PRIMARY KEY,
