@@ -43,6 +43,7 @@ final class Commands {
     all.put("import", TransferCommands.Import.class);
     all.put("export", TransferCommands.Export.class);
     all.put("coord", dev.backlog.cli.coord.CoordCommand.class);
+    all.put("tracker", dev.backlog.cli.tracker.TrackerCommand.class);
     all.put("demo", DemoCommand.class);
     all.put("completion", CompletionCommand.class);
     all.put("help", CommandLine.HelpCommand.class);

@@ -32,6 +32,9 @@ record ConfigFile(Path path, Map<String, String> values) {
   /** The project directory searched for from the working directory upward. */
   static final String PROJECT_DIR = ".backlog";
 
+  /** The tracker block; {@code backlog tracker} reads and validates it with the tracker API. */
+  static final String TRACKER_KEY = "tracker";
+
   private static final Set<String> HOME_KEYS = Set.of("db", "dbUser", "dbPassword", "actor");
   private static final Set<String> PROJECT_KEYS = Set.of("db", "dbUser", "dbPassword", "actor", "home");
 
@@ -85,6 +88,9 @@ record ConfigFile(Path path, Map<String, String> values) {
     List<String> problems = new ArrayList<>();
     for (Map.Entry<String, JsonNode> field : root.properties()) {
       String key = field.getKey();
+      if (key.equals(TRACKER_KEY)) {
+        continue;
+      }
       if (!allowed.contains(key)) {
         problems.add("unknown key '" + key + "' (allowed: " + String.join(", ", allowed.stream().sorted().toList())
             + ")");
