@@ -16,7 +16,8 @@ import java.util.Locale;
 
 /**
  * The benchmark driver: {@code backlog-bench quick|full [--million] [--pg-url URL] [--out DIR]
- * [--docs DIR]}. Runs the scenarios on embedded H2 and PostgreSQL (an embedded server unless a URL
+ * [--docs DIR]}, or {@code backlog-bench report RESULTS.json DIR} to rewrite a report from a
+ * finished run's results. Runs the scenarios on embedded H2 and PostgreSQL (an embedded server unless a URL
  * is given, also through {@code BACKLOG_BENCH_PG_URL}), writes {@code results.json},
  * {@code benchmarks.md} and its plots into the output directory (and the report into
  * {@code --docs} as well), and prints each target's verdict.
@@ -39,6 +40,9 @@ public final class BacklogBench {
    * @return 0 on success, 2 on bad arguments, 1 when the run failed
    */
   public static int run(List<String> args, PrintStream out, PrintStream err) {
+    if (!args.isEmpty() && args.get(0).equals("report")) {
+      return report(args, out, err);
+    }
     Options options;
     try {
       options = Options.parse(args, System.getenv("BACKLOG_BENCH_PG_URL"));
@@ -63,6 +67,29 @@ public final class BacklogBench {
     } catch (Exception e) {
       err.println("backlog-bench: the run failed: " + e);
       e.printStackTrace(err);
+      return 1;
+    }
+  }
+
+  /**
+   * {@code report RESULTS.json DIR}: judges the targets again from the measurements of a finished
+   * run and writes {@code DIR/benchmarks.md} and its plots, without measuring anything.
+   */
+  private static int report(List<String> args, PrintStream out, PrintStream err) {
+    if (args.size() != 3) {
+      err.println("backlog-bench: usage: backlog-bench report RESULTS.json DIR");
+      return 2;
+    }
+    try {
+      Results old = read(Path.of(args.get(1)));
+      Options options = Options.parse(List.of(old.mode().startsWith("full") ? "full" : "quick"), null);
+      Results judged = new Results(old.mode(), old.startedAt(), old.wallSeconds(), old.machine(), old.measurements(),
+          dev.backlog.benchmarks.internal.Targets.judge(old, options), old.cli(), old.notes(), old.loadAtStart(),
+          old.loadAtEnd(), old.othersCpuShare());
+      out.println("report:  " + Report.write(judged, Path.of(args.get(2))));
+      return 0;
+    } catch (IOException | RuntimeException e) {
+      err.println("backlog-bench: cannot write the report from " + args.get(1) + ": " + e);
       return 1;
     }
   }

@@ -81,4 +81,16 @@ class ReportTest {
     assertTrue(ImageIO.read(dir.resolve(Report.THROUGHPUT_PNG).toFile()).getWidth() > 100);
     assertTrue(ImageIO.read(dir.resolve(Report.P99_PNG).toFile()).getWidth() > 100);
   }
+
+  @Test
+  void theReportCommandRewritesTheReportFromAFinishedRunsResults(@TempDir Path dir) throws Exception {
+    Path json = BacklogBench.write(results(), dir.resolve("run"));
+    int exit = BacklogBench.run(List.of("report", json.toString(), dir.resolve("docs").toString()), System.out,
+        System.err);
+    assertEquals(0, exit);
+    String text = Files.readString(dir.resolve("docs/benchmarks.md"));
+    assertTrue(text.contains("| 1 | 90 | 100 | 90 % |"), text);
+    assertTrue(Files.isRegularFile(dir.resolve("docs").resolve(Report.P99_PNG)));
+    assertEquals(2, BacklogBench.run(List.of("report", json.toString()), System.out, System.err));
+  }
 }

@@ -57,22 +57,30 @@ public final class Targets {
     }
     boolean met = worst >= 0.80;
     String growth = "";
+    boolean oursScalesLess = false;
     Optional<Measurement> o1 = r.find("pg.ours.w1.b1");
     Optional<Measurement> c1 = r.find("pg.ceiling.w1");
-    Optional<Measurement> oN = r.find("pg.ours.w" + worstW + ".b1");
-    Optional<Measurement> cN = r.find("pg.ceiling.w" + worstW);
-    if (worstW > 1 && o1.isPresent() && c1.isPresent() && oN.isPresent() && cN.isPresent()) {
-      growth = String.format(Locale.ROOT, "; from 1 to %d workers ours grows %.1f×, the ceiling %.1f×", worstW,
-          oN.get().cardsPerSecond() / o1.get().cardsPerSecond(), cN.get().cardsPerSecond() / c1.get().cardsPerSecond());
+    int top = r.measurements().stream().filter(m -> m.system().equals("ceiling")).mapToInt(Measurement::workers)
+        .max().orElse(1);
+    Optional<Measurement> oN = r.find("pg.ours.w" + top + ".b1");
+    Optional<Measurement> cN = r.find("pg.ceiling.w" + top);
+    if (top > 1 && o1.isPresent() && c1.isPresent() && oN.isPresent() && cN.isPresent()) {
+      double og = oN.get().cardsPerSecond() / o1.get().cardsPerSecond();
+      double cg = cN.get().cardsPerSecond() / c1.get().cardsPerSecond();
+      oursScalesLess = og < cg;
+      growth = String.format(Locale.ROOT, "; from 1 to %d workers ours grows %.1f×, the ceiling %.1f×", top, og, cg);
+    }
+    String reason = "a card costs about a dozen statements in the store against the ceiling's two (a locked read of"
+        + " the card, reads of its dependencies and dependents, the event-counter update and the event inserts),"
+        + " each a round trip that also waits for a core when other programs keep the machine busy";
+    if (oursScalesLess) {
+      reason += "; and every store transaction bumps the single event_counter row right before it commits (so that"
+          + " event numbers follow commit order), so concurrent transactions queue on that row through each"
+          + " other's synchronous commit instead of sharing an fsync as the ceiling's independent ones do";
     }
     return new Target(name, "≥ 0.80", worst, met ? "met" : "not met",
         "lowest ratio over worker counts (" + all + "); lowest at " + worstW + " workers" + growth,
-        met ? "" : "every store transaction, claim or completion, bumps the single event_counter row right before"
-            + " it commits (so that event numbers follow commit order), so concurrent transactions queue on that"
-            + " row lock through each other's synchronous commit and cannot share an fsync the way the ceiling's"
-            + " independent transactions do; and a card costs about a dozen statements against the ceiling's two"
-            + " (lock read, dependency reads, event inserts), each a round trip that waits for a core when other"
-            + " programs keep the machine busy");
+        met ? "" : reason);
   }
 
   private static Target batching(Results r) {
