@@ -72,6 +72,26 @@ class CommandsTest {
   }
 
   @Test
+  void claimWithWaitLongPollsForWorkAndReturnsNullWhenNoneCame() throws Exception {
+    long start = System.nanoTime();
+    assertTrue(json("claim", "--owner", "w", "--wait", "1").isNull());
+    assertTrue(System.nanoTime() - start >= 900_000_000L, "waited about a second");
+
+    Thread creator = new Thread(() -> {
+      try {
+        Thread.sleep(300);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      cli.run("create", "--id", "LATE", "--title", "arrives while the claim waits");
+    });
+    creator.start();
+    JsonNode claimed = json("claim", "--owner", "w", "--wait", "10");
+    creator.join();
+    assertEquals("LATE", claimed.get("id").asText());
+  }
+
+  @Test
   void statsFollowsTheContract() throws IOException {
     json("create", "--id", "A", "--title", "t", "--phase", "build");
     json("create", "--id", "B", "--title", "t", "--blocked", "--reason", "waiting for review");
