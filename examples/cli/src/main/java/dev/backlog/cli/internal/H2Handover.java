@@ -15,9 +15,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Wraps a store on an H2 file in auto-server mode so that a short-lived process hands the file over
  * gently: the process that hosts the database (the first to open it serves it to the others) waits
- * before closing until no other process is connected, for at most {@link #MAX_WAIT}. Without this,
- * a host that exits breaks its clients' sessions, and a burst of short commands turns into a chain
- * of hand-overs and retries.
+ * before closing while another process is busy with it (running a statement, or connected within
+ * the last {@link #RECENT}), for at most {@link #MAX_WAIT}; a long-lived idle client such as
+ * {@code events --follow} is not waited for. Without this, a host that exits breaks its clients'
+ * sessions, and a burst of short commands turns into a chain of hand-overs and retries.
  *
  * <p>Thread-safe, like the wrapped store.
  */
@@ -25,6 +26,9 @@ final class H2Handover implements BacklogStore {
 
   /** The longest a host waits for its clients before closing anyway. */
   static final Duration MAX_WAIT = Duration.ofSeconds(15);
+
+  /** A client that connected this recently is probably a short command still at work. */
+  static final Duration RECENT = Duration.ofSeconds(10);
 
   private static final Logger LOG = LoggerFactory.getLogger(H2Handover.class);
 
@@ -82,7 +86,8 @@ final class H2Handover implements BacklogStore {
         long clients;
         try (ResultSet rs = s.executeQuery("SELECT (SELECT SERVER FROM INFORMATION_SCHEMA.SESSIONS"
             + " WHERE SESSION_ID = SESSION_ID()) IS NULL, (SELECT COUNT(*) FROM INFORMATION_SCHEMA.SESSIONS"
-            + " WHERE SERVER IS NOT NULL)")) {
+            + " WHERE SERVER IS NOT NULL AND (SESSION_STATE <> 'SLEEP'"
+            + " OR SESSION_START > DATEADD(SECOND, -" + RECENT.toSeconds() + ", CURRENT_TIMESTAMP)))")) {
           rs.next();
           host = rs.getBoolean(1);
           clients = rs.getLong(2);
