@@ -87,6 +87,14 @@ class BuildHostTest {
     assertTrue(Files.readString(project.resolve("site/tracker/CHANGELOG.md")).contains("## 2.0.0"));
   }
 
+  @Test
+  void theMainProgramRunsABuildInTheProjectDirectoryItIsGiven() throws IOException {
+    BuildHost.main(new String[] {project.toString(), "3.1.0"});
+
+    assertTrue(Files.readString(project.resolve("docs/tracker/CHANGELOG.md")).contains("## 3.1.0\n\n- **compile** Run compile"));
+    assertTrue(Files.readString(project.resolve("docs/tracker/ROADMAP.md")).contains("| package | Run package | complete | test |"));
+  }
+
   private static List<String> eventTypes(Path file) throws IOException {
     List<String> types = new ArrayList<>();
     for (String line : Files.readAllLines(file)) {
