@@ -42,12 +42,14 @@ public final class Charts {
    * @param name the legend label
    * @param xs x values
    * @param ys y values, one per x
+   * @param labels a label drawn beside each point (a ratio), or an empty list for none
    */
-  public record Series(String name, double[] xs, double[] ys) {
+  public record Series(String name, double[] xs, double[] ys, List<String> labels) {
     /** Validates the series. */
     public Series {
       Objects.requireNonNull(name, "name");
-      if (xs.length != ys.length) {
+      labels = List.copyOf(labels);
+      if (xs.length != ys.length || (!labels.isEmpty() && labels.size() != xs.length)) {
         throw new IllegalArgumentException("series " + name + " has " + xs.length + " x values but " + ys.length
             + " y values");
       }
@@ -118,6 +120,9 @@ public final class Charts {
           int x = xFor(slots.indexOf(line.xs()[i]), slots.size(), plotW);
           int y = TOP + plotH - (int) Math.round(plotH * line.ys()[i] / top);
           g.fillOval(x - 4, y - 4, 8, 8);
+          if (!line.labels().isEmpty()) {
+            g.drawString(line.labels().get(i), x + 7, y - 7);
+          }
           if (prevX >= 0) {
             g.drawLine(prevX, prevY, x, y);
           }

@@ -37,7 +37,14 @@ public final class Report {
 
   private static void plots(Results r, Path dir) throws IOException {
     List<Charts.Series> lines = new ArrayList<>();
-    addSeries(lines, r, "ours, PG", m -> m.group().equals("throughput") && m.system().equals("ours"));
+    List<Measurement> ours = r.measurements().stream()
+        .filter(m -> m.group().equals("throughput") && m.system().equals("ours")).toList();
+    if (!ours.isEmpty()) {
+      lines.add(new Charts.Series("ours, PG (% of ceiling)", ours.stream().mapToDouble(Measurement::workers).toArray(),
+          ours.stream().mapToDouble(Measurement::cardsPerSecond).toArray(), ours.stream()
+              .map(m -> r.find("pg.ceiling.w" + m.workers()).map(c -> Targets.pct(m.cardsPerSecond()
+                  / c.cardsPerSecond())).orElse("")).toList()));
+    }
     addSeries(lines, r, "ceiling (raw JDBC), PG", m -> m.system().equals("ceiling"));
     addSeries(lines, r, "ours, H2 (in-process)", m -> m.group().equals("h2"));
     Charts.line(dir.resolve(THROUGHPUT_PNG), "Claim+complete throughput vs workers (batch 1)", "workers",
@@ -48,14 +55,16 @@ public final class Report {
     double[] p50 = sizes.stream().mapToDouble(m -> m.claimP50Micros() / 1_000).toArray();
     Charts.line(dir.resolve(P99_PNG), "Claim latency vs backlog size (PostgreSQL, 4 workers)",
         "cards in the backlog (all but 500 done)", "claim latency, ms",
-        List.of(new Charts.Series("p99", xs, p99), new Charts.Series("p50", xs, p50)));
+        List.of(new Charts.Series("p99 (× p99 at 1,000)", xs, p99, sizes.stream().map(m -> r.find("pg.size.1000")
+            .map(k -> Targets.x(m.claimP99Micros() / k.claimP99Micros())).orElse("")).toList()),
+            new Charts.Series("p50", xs, p50, List.of())));
   }
 
   private static void addSeries(List<Charts.Series> out, Results r, String name, Predicate<Measurement> which) {
     List<Measurement> ms = r.measurements().stream().filter(which).toList();
     if (!ms.isEmpty()) {
       out.add(new Charts.Series(name, ms.stream().mapToDouble(Measurement::workers).toArray(),
-          ms.stream().mapToDouble(Measurement::cardsPerSecond).toArray()));
+          ms.stream().mapToDouble(Measurement::cardsPerSecond).toArray(), List.of()));
     }
   }
 
@@ -69,7 +78,8 @@ public final class Report {
         .append(String.format(Locale.ROOT, "%.0f", r.wallSeconds())).append(" s of wall time. Run it again with\n\n")
         .append("```\n./backlog-bench quick|full [--million] [--pg-url URL] [--out DIR]\n```\n\n")
         .append("`full` also rewrites this page and its plots; `quick` (what CI runs) writes them into the output"
-            + " directory only. The machine is shared and noisy, so absolute numbers move from run to run; the"
+            + " directory only; `./backlog-bench report docs/benchmarks/results.json docs` rewrites this page from"
+            + " the stored results of the run it shows. The machine is shared and noisy, so absolute numbers move from run to run; the"
             + " ratios, each taken between measurements of the same run, are what the targets judge.\n\n");
     md.append("## Machine\n\n| cores | memory | JVM max heap | JDK | OS | PostgreSQL | H2 |\n")
         .append("| --- | --- | --- | --- | --- | --- | --- |\n")
