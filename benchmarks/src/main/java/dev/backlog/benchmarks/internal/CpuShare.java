@@ -7,8 +7,9 @@ import java.util.Optional;
 
 /**
  * How much of the machine's CPU other programs used while the benchmark ran, from Linux's
- * {@code /proc}: all busy time minus the time of this JVM and its child processes (the embedded
- * PostgreSQL server and its backends, the CLI processes), exited children included.
+ * {@code /proc}: all busy time minus the time of this JVM and its child processes (the CLI
+ * processes) and of the PostgreSQL server the benchmark started (its postmaster runs detached, so
+ * it is named explicitly), exited children included.
  *
  * <p>Immutable and thread-safe.
  *
@@ -18,8 +19,11 @@ import java.util.Optional;
  */
 public record CpuShare(long busy, long total, long ours) {
 
-  /** A snapshot, or empty where {@code /proc} cannot be read. */
-  public static Optional<CpuShare> snapshot() {
+  /**
+   * A snapshot, or empty where {@code /proc} cannot be read; {@code alsoOurs} are further process
+   * trees to count as the benchmark's own (the embedded PostgreSQL's postmaster).
+   */
+  public static Optional<CpuShare> snapshot(java.util.List<Long> alsoOurs) {
     try {
       String cpu = Files.readAllLines(Path.of("/proc/stat")).get(0);
       String[] f = cpu.trim().split("\\s+");
@@ -35,6 +39,13 @@ public record CpuShare(long busy, long total, long ours) {
       long ours = ticks(ProcessHandle.current().pid());
       for (ProcessHandle child : ProcessHandle.current().descendants().toList()) {
         ours += ticks(child.pid());
+      }
+      for (long root : alsoOurs) {
+        ours += ticks(root);
+        for (ProcessHandle child : ProcessHandle.of(root).map(h -> h.descendants().toList())
+            .orElse(java.util.List.of())) {
+          ours += ticks(child.pid());
+        }
       }
       return Optional.of(new CpuShare(total - idle, total, ours));
     } catch (IOException | RuntimeException e) {

@@ -77,6 +77,23 @@ public final class PgServer implements AutoCloseable {
     return DriverManager.getConnection(url);
   }
 
+  /**
+   * The process id of the embedded server's postmaster (the parent of a backend), for counting its
+   * CPU time; empty for a server given by URL or when it cannot be seen.
+   */
+  public java.util.List<Long> localServerPids() {
+    if (embedded == null) {
+      return java.util.List.of();
+    }
+    try {
+      long backend = Long.parseLong(query("SELECT pg_backend_pid()"));
+      return ProcessHandle.of(backend).flatMap(ProcessHandle::parent).map(p -> java.util.List.of(p.pid()))
+          .orElse(java.util.List.of());
+    } catch (RuntimeException e) {
+      return java.util.List.of();
+    }
+  }
+
   /** The server version. */
   public String version() {
     return query("SHOW server_version");

@@ -49,9 +49,11 @@ public final class Suite {
     long started = System.nanoTime();
     String startedAt = Instant.now().toString();
     double loadBefore = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-    java.util.Optional<CpuShare> cpuBefore = CpuShare.snapshot();
     pg = options.externalPg().map(PgServer::external).orElseGet(PgServer::embedded);
     String pgVersion;
+    List<Long> serverPids = pg.localServerPids();
+    java.util.Optional<CpuShare> cpuBefore = CpuShare.snapshot(serverPids);
+    java.util.Optional<CpuShare> cpuAfter;
     try {
       pgVersion = pg.version();
       notes.add("PostgreSQL: " + pg.describe() + ", version " + pgVersion + ".");
@@ -62,15 +64,15 @@ public final class Suite {
       baseline();
       dagShapes();
       peer();
+      cpuAfter = CpuShare.snapshot(serverPids);
     } finally {
       pg.close();
     }
     h2Workers();
-    java.util.Optional<CpuShare> cpuAfter = CpuShare.snapshot();
     double others = cpuBefore.isPresent() && cpuAfter.isPresent() ? cpuAfter.get().othersSince(cpuBefore.get()) : -1;
     if (others >= 0) {
       notes.add(String.format(Locale.ROOT, "Other programs used %.0f %% of the machine's CPU time while the"
-          + " database scenarios ran (from /proc: all busy time minus this driver's and its PostgreSQL's).",
+          + " PostgreSQL scenarios ran (from /proc: all busy time minus this driver's and its PostgreSQL's).",
           others * 100));
     }
     progress.accept("timing the CLI");
