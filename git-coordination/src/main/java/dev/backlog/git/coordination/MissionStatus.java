@@ -1,5 +1,6 @@
 package dev.backlog.git.coordination;
 
+import dev.backlog.git.coordination.internal.EventLogCodec;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
@@ -21,5 +22,10 @@ public record MissionStatus(String mission, long clock, int events, Map<String, 
   public MissionStatus {
     Objects.requireNonNull(mission, "mission");
     cards = Collections.unmodifiableMap(new TreeMap<>(cards));
+  }
+
+  /** The canonical JSON form, byte for byte what {@code status.json} holds (UTF-8). */
+  public byte[] toJson() {
+    return EventLogCodec.render(this);
   }
 }

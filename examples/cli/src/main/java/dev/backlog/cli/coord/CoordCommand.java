@@ -46,6 +46,15 @@ public final class CoordCommand implements Callable<Integer> {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** The mission status as the JSON object that {@code status.json} holds. */
+  static ObjectNode readStatus(MissionStatus status) {
+    try {
+      return (ObjectNode) JSON.readTree(status.toJson());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("status.json of " + status.mission() + " could not be read back", e);
+    }
+  }
+
   @Spec
   CommandSpec spec;
 
@@ -314,26 +323,10 @@ public final class CoordCommand implements Callable<Integer> {
         return 0;
       }
       MissionStatus s = coord.status(m);
-      ObjectNode n = JSON.createObjectNode();
-      n.put("mission", s.mission());
-      n.put("clock", s.clock());
-      n.put("events", s.events());
-      ObjectNode cards = n.putObject("cards");
+      ObjectNode n = readStatus(s);
       StringBuilder human = new StringBuilder("mission " + s.mission() + ": " + s.events() + " events\n");
       for (Map.Entry<String, CardState> c : s.cards().entrySet()) {
         CardState st = c.getValue();
-        ObjectNode o = cards.putObject(c.getKey());
-        o.put("state", st.state());
-        o.put("clock", st.clock());
-        o.put("lastEvent", st.lastEvent());
-        o.put("actor", st.actor());
-        o.put("at", st.at().toString());
-        if (st.lease().isPresent()) {
-          o.put("lease", st.lease().get());
-        } else {
-          o.putNull("lease");
-        }
-        o.put("events", st.events());
         human.append(c.getKey()).append('\t').append(st.state()).append('\t').append(st.actor()).append('\n');
       }
       emit(n, human.toString().stripTrailing());
