@@ -83,7 +83,8 @@ class QuickBenchmarkTest {
   // (the full report in docs/benchmarks.md shows the target as not met, with the measured ratios): the guard stays
   // here, disabled, until the store's per-transaction overhead is brought down, so that CI does not fail on
   // a known, reported gap.
-  @Disabled("the store is below half the raw-JDBC ceiling at one worker (39-51 % measured); see docs/benchmarks.md")
+  @Disabled("known, reported gap (docs/benchmarks.md): one worker reaches 39-51 % of the raw-JDBC ceiling because every"
+      + " store transaction updates the event_counter row before commit; re-enable once that fixed cost is removed")
   @Test
   @org.junit.jupiter.api.Order(2)
   void singleWorkerThroughputIsAtLeastHalfTheRawJdbcCeiling() {
