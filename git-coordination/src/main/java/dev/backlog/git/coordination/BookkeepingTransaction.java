@@ -5,7 +5,6 @@ import dev.backlog.core.InvalidInputException;
 import dev.backlog.core.LeaseToken;
 import dev.backlog.git.coordination.internal.AtomicFiles;
 import dev.backlog.git.coordination.internal.EventLogCodec;
-import dev.backlog.git.coordination.internal.FaultPoints;
 import dev.backlog.git.coordination.internal.Journal;
 import dev.backlog.git.coordination.internal.LockManager;
 import java.io.IOException;
@@ -146,20 +145,18 @@ public final class BookkeepingTransaction implements AutoCloseable {
           lines.append(EventLogCodec.line(e)).append('\n');
         }
         AtomicFiles.append(log, lines.toString().getBytes(StandardCharsets.UTF_8));
-        FaultPoints.reach("AFTER_APPEND");
+        observe(BookkeepingObserver.Step.APPENDED, Optional.empty());
         List<CoordinationEvent> all = new ArrayList<>(existing);
         all.addAll(pending);
         AtomicFiles.write(status, EventLogCodec.render(StatusReducer.reduce(mission, all)));
-        FaultPoints.reach("AFTER_MATERIALIZE");
+        observe(BookkeepingObserver.Step.MATERIALIZED, Optional.empty());
         Consumer<ProcessHandle> onStart = p -> {
           try {
             journal.withCommitProcess(p).write(journalFile);
           } catch (IOException e) {
             LOG.warn("cannot journal the commit process {}: {}", p.pid(), e.getMessage());
           }
-          if (FaultPoints.armed("IN_HOOK")) {
-            haltOnceHookRuns(p);
-          }
+          observe(BookkeepingObserver.Step.COMMIT_STARTED, Optional.of(p));
         };
         commit = coordinator.commitPaths(worktree, mission.branch(), List.of(mission.eventLogPath(),
             mission.statusPath()), message(), onStart, Optional.of(head)).orElseThrow(() -> new GitCoordinationException(
@@ -168,7 +165,7 @@ public final class BookkeepingTransaction implements AutoCloseable {
         rollBackAfterFailure(journal, journalFile, e);
         throw e;
       }
-      FaultPoints.reach("AFTER_COMMIT");
+      observe(BookkeepingObserver.Step.COMMITTED, Optional.empty());
       AtomicFiles.delete(journalFile);
     } catch (IOException e) {
       release();
@@ -207,15 +204,15 @@ public final class BookkeepingTransaction implements AutoCloseable {
     }
   }
 
-  private static void haltOnceHookRuns(ProcessHandle git) {
-    long deadline = System.nanoTime() + 20_000_000_000L;
-    while (System.nanoTime() < deadline && git.isAlive()) {
-      if (git.descendants().findAny().isPresent()) {
-        Runtime.getRuntime().halt(137);
-      }
-      Thread.onSpinWait();
+  private void observe(BookkeepingObserver.Step step, Optional<ProcessHandle> gitCommit) {
+    try {
+      coordinator.config().observer().reached(step, id, gitCommit);
+    } catch (RuntimeException e) {
+      LOG.warn("bookkeeping observer failed at {} of transaction {}; the transaction goes on: {}", step, id,
+          e.toString());
     }
   }
+
 
   private String message() {
     StringBuilder sb = new StringBuilder("Record ");

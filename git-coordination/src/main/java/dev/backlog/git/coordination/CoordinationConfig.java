@@ -27,10 +27,11 @@ import java.util.Set;
  * @param mergeDriverCommand the command registered as the event-log merge driver; empty to use
  *     this JVM ({@code java -cp <classpath> ...EventLogMergeDriver %O %A %B})
  * @param clock the clock for event times and grace periods
+ * @param observer watches bookkeeping transactions pass the steps of their commit
  */
 public record CoordinationConfig(String gitExecutable, Duration gitTimeout, Duration lockTimeout,
     Set<String> protectedBranches, Map<String, String> environment, Optional<String> mergeDriverCommand,
-    InstantSource clock) {
+    InstantSource clock, BookkeepingObserver observer) {
 
   /** Default git executable. */
   public static final String DEFAULT_GIT = "git";
@@ -62,6 +63,7 @@ public record CoordinationConfig(String gitExecutable, Duration gitTimeout, Dura
     environment = Map.copyOf(Objects.requireNonNullElse(environment, Map.of()));
     mergeDriverCommand = Objects.requireNonNullElse(mergeDriverCommand, Optional.empty());
     Objects.requireNonNull(clock, "clock");
+    observer = Objects.requireNonNullElse(observer, BookkeepingObserver.NONE);
   }
 
   /** The defaults. */
@@ -78,7 +80,8 @@ public record CoordinationConfig(String gitExecutable, Duration gitTimeout, Dura
   public String toString() {
     return "CoordinationConfig[git=" + gitExecutable + ", gitTimeout=" + gitTimeout + ", lockTimeout="
         + lockTimeout + ", protectedBranches=" + protectedBranches + ", environment=" + environment.keySet()
-        + ", mergeDriverCommand=" + mergeDriverCommand.map(c -> "custom").orElse("this JVM") + "]";
+        + ", mergeDriverCommand=" + mergeDriverCommand.map(c -> "custom").orElse("this JVM")
+        + (observer == BookkeepingObserver.NONE ? "" : ", observer=" + observer.getClass().getName()) + "]";
   }
 
   /** Builds a {@link CoordinationConfig}; not thread-safe. */
@@ -90,6 +93,7 @@ public record CoordinationConfig(String gitExecutable, Duration gitTimeout, Dura
     private final Map<String, String> environment = new LinkedHashMap<>();
     private Optional<String> mergeDriver = Optional.empty();
     private InstantSource clock = InstantSource.system();
+    private BookkeepingObserver observer = BookkeepingObserver.NONE;
 
     private Builder() {
     }
@@ -136,9 +140,16 @@ public record CoordinationConfig(String gitExecutable, Duration gitTimeout, Dura
       return this;
     }
 
+    /** Sets the observer of bookkeeping commits. */
+    public Builder observer(BookkeepingObserver value) {
+      this.observer = value;
+      return this;
+    }
+
     /** Builds and validates. */
     public CoordinationConfig build() {
-      return new CoordinationConfig(git, gitTimeout, lockTimeout, protectedBranches, environment, mergeDriver, clock);
+      return new CoordinationConfig(git, gitTimeout, lockTimeout, protectedBranches, environment, mergeDriver, clock,
+          observer);
     }
   }
 }

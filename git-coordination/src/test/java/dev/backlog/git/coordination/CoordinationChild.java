@@ -11,7 +11,10 @@ import java.util.Map;
 /**
  * A separate JVM for multi-process tests. Modes:
  * {@code write <repo> <mission> <writer-prefix> <threads> <events-per-thread>},
- * {@code record <repo> <mission> <card> <marker>}.
+ * {@code record <repo> <mission> <card> <marker>},
+ * {@code record-and-halt <repo> <mission> <card> <marker> <step>} (halts the JVM abruptly, as a kill
+ * would, when the transaction reaches the {@link BookkeepingObserver.Step}; at {@code COMMIT_STARTED}
+ * it waits until git runs a hook first).
  * Its git environment comes from the inherited variables (the parent passes the isolated ones).
  */
 public final class CoordinationChild {
@@ -22,8 +25,12 @@ public final class CoordinationChild {
   public static void main(String[] args) throws Exception {
     Path repo = Path.of(args[1]);
     Mission mission = Mission.parse(args[2]);
-    CoordinationConfig config = CoordinationConfig.builder().gitTimeout(Duration.ofSeconds(60))
-        .lockTimeout(Duration.ofMinutes(3)).build();
+    CoordinationConfig.Builder builder = CoordinationConfig.builder().gitTimeout(Duration.ofSeconds(60))
+        .lockTimeout(Duration.ofMinutes(3));
+    if (args[0].equals("record-and-halt")) {
+      builder.observer(haltAt(BookkeepingObserver.Step.valueOf(args[5])));
+    }
+    CoordinationConfig config = builder.build();
     Coordinator c = Coordinator.open(repo, config);
     switch (args[0]) {
       case "write" -> {
@@ -55,10 +62,27 @@ public final class CoordinationChild {
           System.exit(1);
         }
       }
-      case "record" -> c.record(mission, EventDraft.of(CardId.of(args[3]), "claimed", "child")
+      case "record", "record-and-halt" -> c.record(mission, EventDraft.of(CardId.of(args[3]), "claimed", "child")
           .withLease(LeaseToken.of(1)).withData(Map.of("key", args[4])));
       default -> throw new IllegalArgumentException(args[0]);
     }
     System.exit(0);
+  }
+
+  private static BookkeepingObserver haltAt(BookkeepingObserver.Step target) {
+    return (step, transactionId, gitCommit) -> {
+      if (step != target) {
+        return;
+      }
+      if (gitCommit.isPresent()) {
+        // Wait until git has started a hook (a child of the commit process), then die mid-commit.
+        ProcessHandle git = gitCommit.get();
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (System.nanoTime() < deadline && git.isAlive() && git.descendants().findAny().isEmpty()) {
+          Thread.onSpinWait();
+        }
+      }
+      Runtime.getRuntime().halt(137);
+    };
   }
 }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.backlog.git.coordination.internal.EventLogCodec;
-import dev.backlog.git.coordination.internal.FaultPoints;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -24,7 +23,7 @@ class CrashRecoveryTest {
   Path tmp;
 
   @ParameterizedTest(name = "a process killed {0} leaves the commit exactly once or no trace, ten times")
-  @ValueSource(strings = {"AFTER_APPEND", "AFTER_MATERIALIZE", "IN_HOOK", "AFTER_COMMIT"})
+  @ValueSource(strings = {"APPENDED", "MATERIALIZED", "COMMIT_STARTED", "COMMITTED"})
   void aProcessKilledAtTheFaultPointLeavesTheCommitExactlyOnceOrNoTrace(String point) throws Exception {
     GitFixture fx = new GitFixture(tmp);
     Path repo = fx.newRepo("repo");
@@ -32,14 +31,14 @@ class CrashRecoveryTest {
     Mission mission = coord.init(new Mission("crash", "00c0ffee"), "main");
     Path wt = coord.coordinationWorktree(mission);
     String start = fx.git(repo, "rev-parse", mission.branch()).text();
-    if (point.equals("IN_HOOK")) {
+    if (point.equals("COMMIT_STARTED")) {
       fx.hook(repo, "pre-commit", "sleep 1\nexit 0");
     }
     int committed = 0;
     for (int round = 0; round < ROUNDS; round++) {
       String marker = point + "-" + round;
-      Process child = fx.child(List.of("-D" + FaultPoints.PROPERTY + "=" + point), "record", repo.toString(),
-          mission.handle(), "A1", marker);
+      Process child = fx.child(List.of(), "record-and-halt", repo.toString(),
+          mission.handle(), "A1", marker, point);
       assertEquals(137, GitFixture.await(child, 120), "the child halted at " + point);
 
       // the next acquire recovers
@@ -47,8 +46,8 @@ class CrashRecoveryTest {
 
       long copies = coord.events(mission).stream().filter(e -> marker.equals(e.data().get("key"))).count();
       switch (point) {
-        case "AFTER_APPEND", "AFTER_MATERIALIZE" -> assertEquals(0, copies, "rolled back: no trace");
-        case "AFTER_COMMIT" -> assertEquals(1, copies, "rolled forward: exactly once");
+        case "APPENDED", "MATERIALIZED" -> assertEquals(0, copies, "rolled back: no trace");
+        case "COMMITTED" -> assertEquals(1, copies, "rolled forward: exactly once");
         default -> assertTrue(copies <= 1, "exactly once or no trace");
       }
       committed += (int) copies;
