@@ -230,7 +230,10 @@ public final class Report {
             + " then the measured run.\n")
         .append("- **Ceiling**: one plain JDBC connection per worker (no pool, no library) running the store's own"
             + " claim statement and a single fenced completion `UPDATE`, each committed: the least work the"
-            + " same claim and complete can do. It writes no events and keeps no dependency counters.\n")
+            + " same claim and complete can do. It writes no events and keeps no dependency counters. Ours and"
+            + " the ceiling run on one and the same backlog in alternating rounds (ours, ceiling, ceiling, ours,"
+            + " …), after a warm-up of each; both keep their connections from the warm-up through every round,"
+            + " and each system's figures are the sums over its rounds.\n")
         .append("- **Claim latency**: the wall time of the claim call (statement and commit), sampled for every"
             + " claim that returned work; percentiles by nearest rank over the sorted samples.\n")
         .append("- **Commits per card**: on PostgreSQL the growth of `pg_stat_database.xact_commit` over the"

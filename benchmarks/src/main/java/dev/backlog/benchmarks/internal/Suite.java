@@ -116,11 +116,100 @@ public final class Suite {
   }
 
   private void pgThroughput() throws Exception {
-    int pool = options.full() ? 30_000 : 8_000;
+    int pool = options.full() ? 60_000 : 16_000;
     String backlog = fmt(SMALL_DONE) + " done + " + fmt(pool) + " ready";
     for (int w : options.workerCounts()) {
-      ours("pg.ours.w" + w + ".b1", "throughput", w, 1, backlog, l -> doneAndReady(l, SMALL_DONE, pool, 0));
-      ceiling("pg.ceiling.w" + w, w, backlog, l -> doneAndReady(l, SMALL_DONE, pool, 0));
+      againstCeiling(w, pool, backlog);
+    }
+  }
+
+  /** Rounds per system in the ours-against-ceiling comparison. */
+  static final int PAIRED_ROUNDS = 4;
+
+  /**
+   * Ours and the raw-JDBC ceiling on one and the same backlog, in alternating rounds (ours, ceiling,
+   * ceiling, ours, …), so that both see the same table, the same dead rows and the same moments of the
+   * machine's load. Both are warmed first, and both keep their connections from the warm-up through every
+   * round: the store's pool and its prepared statements, and the ceiling's plain connections, are warm
+   * when the clock runs. Each system's figures are the sums over its rounds.
+   */
+  private void againstCeiling(int workers, int pool, String backlog) throws Exception {
+    String oursId = "pg.ours.w" + workers + ".b1";
+    String ceilingId = "pg.ceiling.w" + workers;
+    progress.accept(oursId + " and " + ceilingId + " (alternating rounds on one backlog)");
+    String url = pg.freshSchema("pair_w" + workers);
+    List<LoadDriver.Worker> ceilingWorkers = new ArrayList<>();
+    try {
+      try (JdbcBacklogStore store = openStore(url, workers)) {
+        load(url, l -> doneAndReady(l, SMALL_DONE, pool, 0));
+        store.describe();
+      }
+      analyze(url);
+      for (int i = 0; i < workers; i++) {
+        ceilingWorkers.add(Workers.ceiling(url, "c" + i));
+      }
+      LoadDriver.WorkerFactory ceiling = i -> keptOpen(ceilingWorkers.get(i));
+      Duration round = options.scenarioTime().multipliedBy(options.full() ? 1 : 2).dividedBy(PAIRED_ROUNDS);
+      Tally ours = new Tally();
+      Tally raw = new Tally();
+      try (Backlog backlog2 = openBacklog(url, workers)) {
+        LoadDriver.WorkerFactory library = i -> Workers.ours(backlog2, "w" + i, 1);
+        LoadDriver.run(workers, warmup(), library);
+        LoadDriver.run(workers, warmup(), ceiling);
+        for (int r = 0; r < PAIRED_ROUNDS; r++) {
+          boolean oursFirst = r % 2 == 0;
+          (oursFirst ? ours : raw).round(workers, round, oursFirst ? library : ceiling);
+          (oursFirst ? raw : ours).round(workers, round, oursFirst ? ceiling : library);
+        }
+      }
+      String rounds = PAIRED_ROUNDS + " rounds of " + round.toMillis() + " ms, alternating with the "
+          + "%s on the same backlog";
+      add(ours.measurement(oursId, "ours", workers, backlog, String.format(Locale.ROOT, rounds, "ceiling")));
+      add(raw.measurement(ceilingId, "ceiling", workers, backlog, "raw JDBC: the store's claim statement and one"
+          + " fenced completion UPDATE, each committed; " + String.format(Locale.ROOT, rounds, "store")));
+    } finally {
+      for (LoadDriver.Worker w : ceilingWorkers) {
+        w.close();
+      }
+      pg.dropSchema(url);
+    }
+  }
+
+  /** A worker whose connection outlives one run: closing it is left to its owner. */
+  private static LoadDriver.Worker keptOpen(LoadDriver.Worker inner) {
+    return new LoadDriver.Worker() {
+      @Override
+      public int step(Latencies claimLatencies) throws Exception {
+        return inner.step(claimLatencies);
+      }
+
+      @Override
+      public long transactions() {
+        return inner.transactions();
+      }
+    };
+  }
+
+  /** One system's sums over the rounds of {@link #againstCeiling}. */
+  private final class Tally {
+    private long cards;
+    private double seconds;
+    private long commits;
+    private final Latencies latencies = new Latencies();
+
+    void round(int workers, Duration time, LoadDriver.WorkerFactory factory) throws Exception {
+      long c0 = pg.commits();
+      LoadDriver.Run run = LoadDriver.run(workers, time, factory);
+      commits += pg.commits() - c0;
+      cards += run.cards();
+      seconds += run.seconds();
+      latencies.addAll(run.latencies());
+    }
+
+    Measurement measurement(String id, String system, int workers, String backlog, String note) {
+      return new Measurement(id, "throughput", system, "PostgreSQL", workers, 1, backlog, cards, seconds,
+          seconds <= 0 ? 0 : cards / seconds, latencies.percentile(50) / 1e3, latencies.percentile(99) / 1e3,
+          latencies.size(), commits / (double) Math.max(1, cards), note);
     }
   }
 
@@ -419,27 +508,6 @@ public final class Suite {
       long c1 = pg.commits();
       add(measure(id, group, "ours", "PostgreSQL", workers, batch, backlog, run,
           (c1 - c0) / (double) Math.max(1, run.cards()), note));
-    } finally {
-      pg.dropSchema(url);
-    }
-  }
-
-  private void ceiling(String id, int workers, String backlog, Loader loader) throws Exception {
-    progress.accept(id);
-    String url = pg.freshSchema(id.replace('.', '_'));
-    try {
-      try (JdbcBacklogStore store = openStore(url, 1)) {
-        load(url, loader);
-        store.describe();
-      }
-      analyze(url);
-      LoadDriver.run(workers, warmup(), i -> Workers.ceiling(url, "w" + i));
-      long c0 = pg.commits();
-      LoadDriver.Run run = LoadDriver.run(workers, options.scenarioTime(), i -> Workers.ceiling(url, "w" + i));
-      long c1 = pg.commits();
-      add(measure(id, "throughput", "ceiling", "PostgreSQL", workers, 1, backlog, run,
-          (c1 - c0) / (double) Math.max(1, run.cards()), "raw JDBC: the store's claim statement and one fenced"
-              + " completion UPDATE, each committed"));
     } finally {
       pg.dropSchema(url);
     }
