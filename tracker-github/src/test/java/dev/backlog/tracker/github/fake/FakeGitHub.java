@@ -754,7 +754,8 @@ public final class FakeGitHub implements AutoCloseable {
         m.put("node_id", repo.nodeId);
         m.put("name", repo.name);
         m.put("full_name", repo.fullName());
-        m.put("owner", Map.of("login", repo.owner));
+        boolean org = state.orgs.containsKey(repo.owner.toLowerCase(Locale.ROOT));
+        m.put("owner", Map.of("login", repo.owner, "type", org ? "Organization" : "User"));
         m.put("private", false);
         m.put("html_url", "https://github.com/" + repo.fullName());
         m.put("url", apiUrl + "/repos/" + repo.fullName());
