@@ -37,7 +37,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import dev.backlog.jdbc.internal.Dialect;
+import dev.backlog.jdbc.internal.Migrator;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -51,6 +54,15 @@ abstract class JdbcStoreBehaviour {
 
   /** A URL of a fresh, empty database (or schema). */
   protected abstract String freshUrl();
+
+  /**
+   * Whether the database is PostgreSQL: there seqs come from a sequence (a rolled-back transaction leaves
+   * a gap, and a lower seq may commit after a higher one, which readers wait for); on H2 seq order is
+   * commit order, without gaps.
+   */
+  protected boolean postgres() {
+    return false;
+  }
 
   @AfterEach
   void closeEverything() throws Exception {
@@ -101,6 +113,8 @@ abstract class JdbcStoreBehaviour {
 
   @Test
   void aTransactionThatTakesItsSeqsFirstCommitsFirstSoAPagingReaderNeverSkipsAnEvent() throws Exception {
+    Assumptions.assumeFalse(postgres(), "on PostgreSQL writers do not wait for each other's seqs; the test"
+        + " below shows that readers wait instead");
     String url = freshUrl();
     JdbcBacklogStore store = open(url, null);
     Backlog backlog = backlog(store);
@@ -133,6 +147,94 @@ abstract class JdbcStoreBehaviour {
       assertEquals(List.of(1L, 2L), all.stream().map(Event::seq).toList());
       assertEquals(List.of("A", "B"), all.stream().map(e -> e.cardId().value()).toList(),
           "seq order is commit order");
+    } finally {
+      release.countDown();
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void aTransactionWithALowerSeqThatCommitsAfterOneWithAHigherSeqIsNeverSkippedByAPagingReader() throws Exception {
+    Assumptions.assumeTrue(postgres(), "on H2 seq order is commit order, so a lower seq cannot commit after a"
+        + " higher one; the test above shows that");
+    String url = freshUrl();
+    JdbcBacklogStore store = open(url, null);
+    Backlog backlog = backlog(store);
+    backlog.create(card("Z"));
+    long before = backlog.events(EventQuery.after(0, 100)).get(0).seq();
+    CountDownLatch sealed = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(3);
+    try {
+      // A draws the lower seq and holds its transaction open.
+      Future<List<Event>> a = pool.submit(() -> store.inTransaction(tx -> {
+        tx.create(card("A"), "a");
+        List<Event> written = tx.writtenEvents();
+        sealed.countDown();
+        try {
+          assertTrue(release.await(30, TimeUnit.SECONDS));
+        } catch (InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
+        return written;
+      }));
+      assertTrue(sealed.await(30, TimeUnit.SECONDS));
+      // B draws a higher seq and commits first: writers do not wait for each other.
+      Card b = pool.submit(() -> backlog.create(card("B"))).get(30, TimeUnit.SECONDS);
+      assertEquals("B", b.id().value());
+      assertEquals(1, count(url, "SELECT COUNT(*) FROM events WHERE card_id = 'B'"), "B committed while A is open");
+      // A reader paging from the last event it saw must not return B's seq while A's lower one is open.
+      Future<List<Event>> page = pool.submit(() -> backlog.events(EventQuery.after(before, 100)));
+      Thread.sleep(400);
+      assertFalse(page.isDone(), "the reader waits for the open transaction that holds a lower seq");
+      release.countDown();
+      long seqA = a.get(30, TimeUnit.SECONDS).get(0).seq();
+      List<Event> seen = page.get(30, TimeUnit.SECONDS);
+      assertEquals(List.of("A", "B"), seen.stream().map(e -> e.cardId().value()).toList(),
+          "the reader sees both events, the one committed later first, because it has the lower seq");
+      assertEquals(seqA, seen.get(0).seq());
+      assertTrue(seen.get(0).seq() < seen.get(1).seq(), "in seq order: " + seen);
+      assertEquals(seen, backlog.events(EventQuery.after(before, 100)), "a second read returns the same page");
+    } finally {
+      release.countDown();
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void aWriterDrawsNoSeqWhileAReaderHoldsTheEventFence() throws Exception {
+    Assumptions.assumeTrue(postgres(), "on H2 seqs come from the commit-ordered counter row, without a fence");
+    String url = freshUrl();
+    JdbcBacklogStore store = open(url, null);
+    Backlog backlog = backlog(store);
+    backlog.create(card("A"));
+    long drawn = count(url, "SELECT pg_sequence_last_value('event_seq')");
+    CountDownLatch reading = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      // The reader holds the fence until its transaction ends.
+      Future<List<Event>> reader = pool.submit(() -> store.inTransaction(tx -> {
+        List<Event> page = tx.events(EventQuery.after(0, 10));
+        reading.countDown();
+        try {
+          assertTrue(release.await(30, TimeUnit.SECONDS));
+        } catch (InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
+        return page;
+      }));
+      assertTrue(reading.await(30, TimeUnit.SECONDS));
+      Future<Card> writer = pool.submit(() -> backlog.create(card("B")));
+      Thread.sleep(400);
+      assertFalse(writer.isDone(), "the writer waits for the fence before it draws a seq");
+      assertEquals(drawn, count(url, "SELECT pg_sequence_last_value('event_seq')"),
+          "the fence is taken before the sequence is drawn");
+      release.countDown();
+      assertEquals(1, reader.get(30, TimeUnit.SECONDS).size());
+      writer.get(30, TimeUnit.SECONDS);
+      assertEquals(List.of("A", "B"), backlog.events(EventQuery.after(0, 10)).stream()
+          .map(e -> e.cardId().value()).toList());
     } finally {
       release.countDown();
       pool.shutdownNow();
@@ -182,14 +284,19 @@ abstract class JdbcStoreBehaviour {
     done.set(true);
     pool.shutdown();
     List<Long> all = new ArrayList<>();
-    for (long s = 1; s <= expected; s++) {
-      all.add(s);
+    if (postgres()) {
+      backlog.events(EventQuery.after(0, EventQuery.MAX_LIMIT)).forEach(e -> all.add(e.seq()));
+      assertEquals(expected, all.size());
+    } else {
+      for (long s = 1; s <= expected; s++) {
+        all.add(s);
+      }
     }
-    assertEquals(all, seen, "the reader saw every seq from 1, once, in order");
+    assertEquals(all, seen, "the reader saw every seq once, in order" + (postgres() ? "" : ", from 1 without gaps"));
   }
 
   @Test
-  void aRolledBackTransactionLeavesNoGapInTheSeqs() {
+  void aRolledBackTransactionLeavesNoEventsAndOnH2NoGapInTheSeqs() {
     JdbcBacklogStore store = open(freshUrl(), null);
     Backlog backlog = backlog(store);
     backlog.create(card("A"));
@@ -199,7 +306,13 @@ abstract class JdbcStoreBehaviour {
       throw new IllegalStateException("abort after the seqs were taken");
     }));
     backlog.create(card("C"));
-    assertEquals(List.of(1L, 2L), backlog.events(EventQuery.after(0, 10)).stream().map(Event::seq).toList());
+    List<Event> events = backlog.events(EventQuery.after(0, 10));
+    assertEquals(List.of("A", "C"), events.stream().map(e -> e.cardId().value()).toList());
+    if (postgres()) {
+      assertTrue(events.get(0).seq() < events.get(1).seq(), "seqs increase: " + events);
+    } else {
+      assertEquals(List.of(1L, 2L), events.stream().map(Event::seq).toList());
+    }
   }
 
   @Test
@@ -279,7 +392,8 @@ abstract class JdbcStoreBehaviour {
     assertEquals(0, count(url, "SELECT COUNT(*) FROM cards"));
     assertEquals(0, count(url, "SELECT COUNT(*) FROM card_deps"));
     assertEquals(0, count(url, "SELECT COUNT(*) FROM events"));
-    assertEquals(0, count(url, "SELECT last_seq FROM event_counter"));
+    assertEquals(0, count(url, postgres() ? "SELECT COALESCE(pg_sequence_last_value('event_seq'), 0)"
+        : "SELECT last_seq FROM event_counter"), "no seq was drawn");
   }
 
   @Test
@@ -422,7 +536,7 @@ abstract class JdbcStoreBehaviour {
       opened.add(f.get(2, TimeUnit.MINUTES));
     }
     pool.shutdown();
-    assertEquals(1, count(url, "SELECT COUNT(*) FROM backlog_schema_history"));
+    assertEquals(2, count(url, "SELECT COUNT(*) FROM backlog_schema_history"));
     backlog((JdbcBacklogStore) opened.get(0)).create(card("A"));
     assertEquals(1, count(url, "SELECT COUNT(*) FROM cards"));
   }
@@ -436,7 +550,52 @@ abstract class JdbcStoreBehaviour {
     StoreUnavailableException e = assertThrows(StoreUnavailableException.class,
         () -> JdbcBacklogStore.builder().url(url).build());
     assertTrue(e.getMessage().contains("schema version 7"), e.getMessage());
-    assertTrue(e.getMessage().contains("version 1"), e.getMessage());
+    assertTrue(e.getMessage().contains("version 2"), e.getMessage());
+  }
+
+  @Test
+  void aDatabaseAtSchemaVersion1MigratesAndKeepsItsEventsCountsAndSeqs() throws Exception {
+    String url = freshUrl();
+    Dialect dialect = postgres() ? Dialect.POSTGRESQL : Dialect.H2;
+    Migrator.Migration v1 = Migrator.load(dialect).get(0);
+    assertEquals(1, v1.version());
+    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE backlog_schema_history (version INTEGER NOT NULL PRIMARY KEY,"
+          + " description VARCHAR(200) NOT NULL, checksum VARCHAR(64) NOT NULL,"
+          + " installed_at TIMESTAMP WITH TIME ZONE NOT NULL)");
+      for (String statement : v1.script().split(";\\s*\\n")) {
+        String sql = statement.lines().filter(l -> !l.strip().startsWith("--")).reduce("", (x, y) -> x + y + "\n");
+        if (!sql.isBlank()) {
+          s.execute(sql.strip().replaceAll(";$", ""));
+        }
+      }
+      s.execute("INSERT INTO backlog_schema_history VALUES (1, '" + v1.description() + "', '" + v1.checksum()
+          + "', CURRENT_TIMESTAMP)");
+      // What version 1 of the store wrote: two cards, three events, their counts and the counter.
+      s.execute("INSERT INTO cards (id, title, priority, status, attempts, created_at, updated_at, version, unmet_deps)"
+          + " VALUES ('A', 'a', 0, 'done', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 3, 0),"
+          + " ('B', 'b', 0, 'ready', 0, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1, 0)");
+      s.execute("INSERT INTO events (seq, card_id, type, actor, at, data) VALUES"
+          + " (1, 'A', 'created', 'x', CURRENT_TIMESTAMP, '{}'), (2, 'B', 'created', 'x', CURRENT_TIMESTAMP, '{}'),"
+          + " (3, 'A', 'completed', 'x', CURRENT_TIMESTAMP, '{}')");
+      s.execute("INSERT INTO card_counts (status, phase, n) VALUES ('done', '', 1), ('ready', '', 1)");
+      s.execute("UPDATE event_counter SET last_seq = 3 WHERE id = 1");
+    }
+    JdbcBacklogStore store = open(url, null);
+    Backlog backlog = backlog(store);
+    assertEquals(2, count(url, "SELECT MAX(version) FROM backlog_schema_history"));
+    assertEquals(1, backlog.stats().count(CardStatus.DONE));
+    assertEquals(1, backlog.stats().count(CardStatus.READY));
+    backlog.create(card("C"));
+    Claim claim = backlog.claim(ClaimRequest.builder("w").card(CardId.of("B")).build()).get(0);
+    backlog.complete(CardId.of("B"), claim.token());
+    List<Event> events = backlog.events(EventQuery.after(0, 100));
+    assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L), events.stream().map(Event::seq).toList(),
+        "new events continue after the old ones");
+    assertEquals(2, backlog.stats().count(CardStatus.DONE));
+    assertEquals(1, backlog.stats().count(CardStatus.READY));
+    assertEquals(3, backlog.stats().total());
+    assertEquals(0, store.recount());
   }
 
   @Test

@@ -7,4 +7,9 @@ class PostgresJdbcStoreTest extends JdbcStoreBehaviour {
   protected String freshUrl() {
     return TestPostgres.freshSchemaUrl();
   }
+
+  @Override
+  protected boolean postgres() {
+    return true;
+  }
 }

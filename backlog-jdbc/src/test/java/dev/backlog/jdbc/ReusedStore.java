@@ -15,7 +15,7 @@ import java.util.function.Function;
 
 /**
  * A real {@link JdbcBacklogStore} kept open across the tries of a property: {@link #close()}
- * empties its tables (cards, edges, events, status counts, the event counter; the token sequence keeps
+ * empties its tables (cards, edges, events, status counts, the event counter or sequence; the token sequence keeps
  * increasing, which the contracts allow) instead of closing it, and the next
  * {@link #open(String, InstantSource)} of the same kind hands it out again with the new try's clock.
  * Building a store (pool, migration check) costs more than a whole try of the property, so this
@@ -81,7 +81,11 @@ final class ReusedStore implements BacklogStore {
       s.execute("DELETE FROM card_deps");
       s.execute("DELETE FROM cards");
       s.execute("DELETE FROM card_counts");
-      s.execute("UPDATE event_counter SET last_seq = 0 WHERE id = 1");
+      if (url.startsWith("jdbc:postgresql:")) {
+        s.execute("ALTER SEQUENCE event_seq RESTART");
+      } else {
+        s.execute("UPDATE event_counter SET last_seq = 0 WHERE id = 1");
+      }
     } catch (SQLException e) {
       throw new IllegalStateException("cannot empty the reused store at " + url + ": " + e.getMessage(), e);
     }

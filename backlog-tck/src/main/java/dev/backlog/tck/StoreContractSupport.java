@@ -29,6 +29,17 @@ public abstract class StoreContractSupport {
    */
   protected abstract BacklogStore newStore(InstantSource clock);
 
+  /**
+   * Whether the store numbers its events 1, 2, 3, … without gaps (the in-memory store does, and so do
+   * stores whose seq order is commit order). The design requires less: seqs increase strictly, never
+   * repeat, and a reader paging by seq never misses an event, even one that committed after an event
+   * with a higher seq. A store whose seqs may have gaps (drawn from a database sequence, so a rolled-back
+   * transaction leaves one) overrides this to return false; the contracts then check exactly that.
+   */
+  protected boolean seqsAreGapFree() {
+    return true;
+  }
+
   /** The clock handed to {@link #newStore}; override to start at another instant. */
   protected MutableClock newClock() {
     return new MutableClock();

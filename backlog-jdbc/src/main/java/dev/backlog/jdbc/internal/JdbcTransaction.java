@@ -34,6 +34,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -54,8 +55,10 @@ import org.jdbi.v3.core.statement.Query;
 /**
  * One store transaction on an open JDBI handle. Implements the status machine with
  * {@link Transitions}, keeps the {@code unmet_deps} counters right, and buffers events until
- * {@link #seal()} numbers them from the event counter (right before commit, so that seq order is
- * commit order).
+ * {@link #seal()} numbers them right before commit: on H2 from the event counter row (so that seq order
+ * is commit order), on PostgreSQL from the {@code event_seq} sequence under a shared advisory lock that
+ * readers of the event log take exclusively (so that a reader never reads past a seq whose transaction
+ * is still open; see {@link #events}).
  *
  * <p>Not thread-safe: used by one thread while its transaction runs.
  */
@@ -85,6 +88,20 @@ public final class JdbcTransaction implements StoreTransaction {
 
   /** The PostgreSQL channel that wakes long-polling claimers. */
   public static final String CHANNEL = "backlog_change";
+
+  /**
+   * The event fence on PostgreSQL, an advisory lock per schema: writers hold it shared from the moment
+   * they draw their seqs until they commit; a reader of the event log takes it exclusively, which waits
+   * until every transaction that drew seqs has ended. The first key is "bklg" in ASCII (the two-key form
+   * does not collide with the migrator's one-key lock).
+   */
+  static final String FENCE_KEYS = "1651207271, hashtext(current_schema())";
+
+  /**
+   * Status-count stripes on PostgreSQL: each connection adds its changes to the stripe of its server
+   * process, so concurrent transactions do not wait for each other's count rows.
+   */
+  static final int COUNT_STRIPES = 64;
 
   private record PendingEvent(CardId cardId, EventType type, String actor, LeaseToken token, String data) {
   }
@@ -122,21 +139,29 @@ public final class JdbcTransaction implements StoreTransaction {
       notified = true;
     }
     int n = pending.size();
-    long last;
+    List<Long> seqs = new ArrayList<>(n);
     if (dialect == Dialect.POSTGRESQL) {
-      last = handle.createQuery("UPDATE event_counter SET last_seq = last_seq + :n WHERE id = 1 RETURNING last_seq")
-          .bind("n", n).mapTo(Long.class).one();
+      // The counts first: a row wait must not happen while this transaction holds the fence.
+      applyCountDeltas();
+      // The fence is an uncorrelated subquery, so PostgreSQL takes it once, before the first nextval.
+      seqs.addAll(handle.createQuery("SELECT nextval('event_seq') FROM generate_series(1, :n) g"
+              + " WHERE (SELECT 1 FROM (SELECT pg_advisory_xact_lock_shared(" + FENCE_KEYS + ")) f) = 1")
+          .bind("n", n).mapTo(Long.class).list());
+      Collections.sort(seqs);
     } else {
-      last = handle.createQuery("SELECT last_seq FROM FINAL TABLE (UPDATE event_counter SET last_seq = last_seq + :n"
-          + " WHERE id = 1)").bind("n", n).mapTo(Long.class).one();
+      long last = handle.createQuery("SELECT last_seq FROM FINAL TABLE (UPDATE event_counter SET last_seq"
+          + " = last_seq + :n WHERE id = 1)").bind("n", n).mapTo(Long.class).one();
+      for (long seq = last - n + 1; seq <= last; seq++) {
+        seqs.add(seq);
+      }
     }
-    long seq = last - n + 1;
     Instant at = now();
     PreparedBatch batch = handle.prepareBatch("INSERT INTO events (seq, card_id, type, actor, at, lease_token, data)"
         + " VALUES (:seq, :card, :type, :actor, :at, :token, :data)");
     List<Event> numbered = new ArrayList<>(n);
-    for (PendingEvent p : pending) {
-      Event event = new Event(seq++, p.cardId(), p.type(), p.actor(), at, p.token(), p.data());
+    for (int i = 0; i < n; i++) {
+      PendingEvent p = pending.get(i);
+      Event event = new Event(seqs.get(i), p.cardId(), p.type(), p.actor(), at, p.token(), p.data());
       numbered.add(event);
       batch.bind("seq", event.seq()).bind("card", event.cardId().value()).bind("type", event.type().wireName())
           .bind("actor", event.actor()).bindByType("at", odt(at), OffsetDateTime.class)
@@ -146,7 +171,9 @@ public final class JdbcTransaction implements StoreTransaction {
     batch.execute();
     pending.clear();
     sealed.addAll(numbered);
-    applyCountDeltas();
+    if (dialect == Dialect.H2) {
+      applyCountDeltas();
+    }
   }
 
   private void count(CardStatus status, String phase, long delta) {
@@ -160,8 +187,29 @@ public final class JdbcTransaction implements StoreTransaction {
     }
   }
 
-  /** Applies the status counts; the caller holds the event_counter row, so no one else writes them now. */
+  /**
+   * Applies the status counts. On H2 the caller holds the event_counter row, so no one else writes them
+   * now; on PostgreSQL each change is added to this connection's stripe, in a fixed order of rows.
+   */
   private void applyCountDeltas() {
+    if (dialect == Dialect.POSTGRESQL) {
+      List<Map.Entry<Map.Entry<CardStatus, String>, Long>> rows = new ArrayList<>(countDeltas.entrySet());
+      rows.removeIf(d -> d.getValue() == 0);
+      if (!rows.isEmpty()) {
+        rows.sort(Comparator.comparing((Map.Entry<Map.Entry<CardStatus, String>, Long> d) ->
+            d.getKey().getKey().wireName()).thenComparing(d -> d.getKey().getValue()));
+        PreparedBatch batch = handle.prepareBatch("INSERT INTO card_counts (status, phase, stripe, n)"
+            + " VALUES (:s, :p, pg_backend_pid() % " + COUNT_STRIPES + ", :d) ON CONFLICT (status, phase, stripe)"
+            + " DO UPDATE SET n = card_counts.n + EXCLUDED.n");
+        for (Map.Entry<Map.Entry<CardStatus, String>, Long> d : rows) {
+          batch.bind("s", d.getKey().getKey().wireName()).bind("p", d.getKey().getValue()).bind("d", d.getValue())
+              .add();
+        }
+        batch.execute();
+      }
+      countDeltas.clear();
+      return;
+    }
     for (Map.Entry<Map.Entry<CardStatus, String>, Long> d : countDeltas.entrySet()) {
       if (d.getValue() == 0) {
         continue;
@@ -256,7 +304,7 @@ public final class JdbcTransaction implements StoreTransaction {
     long[] total = {0};
     // Committed counts plus this transaction's own changes not yet applied.
     Map<Map.Entry<CardStatus, String>, Long> merged = new HashMap<>(countDeltas);
-    handle.createQuery("SELECT status, phase, n FROM card_counts")
+    handle.createQuery("SELECT status, phase, SUM(n) AS n FROM card_counts GROUP BY status, phase")
         .map((rs, ctx) -> Map.entry(Map.entry(status(rs.getString("status")), rs.getString("phase")), rs.getLong("n")))
         .forEach(e -> merged.merge(e.getKey(), e.getValue(), Long::sum));
     for (Map.Entry<Map.Entry<CardStatus, String>, Long> e : merged.entrySet()) {
@@ -293,6 +341,14 @@ public final class JdbcTransaction implements StoreTransaction {
   @Override
   public List<Event> events(EventQuery query) {
     seal();
+    if (dialect == Dialect.POSTGRESQL) {
+      // Seqs come from a sequence, so a transaction holding seq 7 may commit after one holding seq 8.
+      // Taking the fence exclusively waits until every transaction that drew seqs has ended (locks are
+      // released after the commit became visible); the query below then reads with a fresh snapshot in
+      // which no seq can still appear below the ones it sees. New writers wait until this transaction ends.
+      handle.createQuery("SELECT 1 FROM (SELECT pg_advisory_xact_lock(" + FENCE_KEYS + ")) f").mapTo(Integer.class)
+          .one();
+    }
     String sql = "SELECT seq, card_id, type, actor, at, lease_token, data FROM events WHERE seq > :after"
         + (query.cardId() == null ? "" : " AND card_id = :card") + " ORDER BY seq LIMIT :limit";
     Query q = handle.createQuery(sql).bind("after", query.afterSeq()).bind("limit", query.limit());
@@ -457,10 +513,15 @@ public final class JdbcTransaction implements StoreTransaction {
       }
       return List.of();
     }
-    Map<CardId, SortedSet<CardId>> deps = dependenciesOf(claimed.stream().map(Card::id).toList());
     List<Card> cards = new ArrayList<>();
-    for (Card c : claimed) {
-      cards.add(c.toBuilder().dependsOn(deps.getOrDefault(c.id(), Collections.emptySortedSet())).build());
+    if (dialect == Dialect.POSTGRESQL) {
+      // The claim statement returned each card's dependencies already.
+      cards.addAll(claimed);
+    } else {
+      Map<CardId, SortedSet<CardId>> deps = dependenciesOf(claimed.stream().map(Card::id).toList());
+      for (Card c : claimed) {
+        cards.add(c.toBuilder().dependsOn(deps.getOrDefault(c.id(), Collections.emptySortedSet())).build());
+      }
     }
     cards.sort(InMemoryBacklogStore.CLAIM_ORDER);
     List<Claim> claims = new ArrayList<>(cards.size());
@@ -489,7 +550,7 @@ public final class JdbcTransaction implements StoreTransaction {
     if (request.cardId() != null) {
       q.bind("card", request.cardId().value());
     }
-    List<Card> cards = q.map((rs, ctx) -> mapCard(rs)).list();
+    List<Card> cards = q.map((rs, ctx) -> mapCardWithDeps(rs)).list();
     if (now == null && !cards.isEmpty()) {
       now = cards.get(0).lease().claimedAt();
     }
@@ -512,7 +573,33 @@ public final class JdbcTransaction implements StoreTransaction {
         + " lease_token = t.token, lease_claimed_at = n.at,"
         + " lease_expires_at = n.at + :ttlMicros * INTERVAL '1 microsecond',"
         + " blocked_reason = NULL, version = k.version + 1, updated_at = n.at"
-        + " FROM t, n WHERE k.id = t.id RETURNING " + prefixed("k");
+        + " FROM t, n WHERE k.id = t.id RETURNING " + prefixed("k") + ", " + DEPS_ARRAY.replace("{card}", "k.id");
+  }
+
+  /** A PostgreSQL column expression {@code deps}: the ids a card ({@code {card}}) depends on, as an array. */
+  private static final String DEPS_ARRAY = "ARRAY(SELECT e.depends_on FROM card_deps e WHERE e.card_id = {card})"
+      + " AS deps";
+
+  /** The card of a row that has a {@link #DEPS_ARRAY} column, with its dependencies. */
+  private static Card mapCardWithDeps(ResultSet rs) throws SQLException {
+    Card card = mapCard(rs);
+    java.sql.Array array = rs.getArray("deps");
+    if (array == null) {
+      return card;
+    }
+    try {
+      Object[] ids = (Object[]) array.getArray();
+      if (ids.length == 0) {
+        return card;
+      }
+      List<CardId> deps = new ArrayList<>(ids.length);
+      for (Object id : ids) {
+        deps.add(CardId.of((String) id));
+      }
+      return card.toBuilder().dependsOn(deps).build();
+    } finally {
+      array.free();
+    }
   }
 
   /**
@@ -733,6 +820,16 @@ public final class JdbcTransaction implements StoreTransaction {
         + " WHERE e.card_id = cards.id AND (d.id IS NULL OR NOT (d.status = 'done')))";
     int fixed = handle.createUpdate("UPDATE cards SET unmet_deps = " + truth + " WHERE NOT (unmet_deps = " + truth
         + ")").execute();
+    if (dialect == Dialect.POSTGRESQL) {
+      // The status counts too. The table lock waits for every transaction that already added counts and
+      // makes later ones wait until this one commits: their cards' changes are not in the count below,
+      // their counts are added on top of it.
+      handle.createUpdate("LOCK TABLE card_counts IN EXCLUSIVE MODE").execute();
+      handle.createUpdate("DELETE FROM card_counts").execute();
+      handle.createUpdate("INSERT INTO card_counts (status, phase, stripe, n) SELECT status, COALESCE(phase, ''), 0,"
+          + " COUNT(*) FROM cards GROUP BY status, COALESCE(phase, '')").execute();
+      return fixed;
+    }
     // The status counts too, under the event_counter row like every other writer of card_counts.
     handle.createUpdate("UPDATE event_counter SET last_seq = last_seq WHERE id = 1").execute();
     handle.createUpdate("DELETE FROM card_counts").execute();
@@ -745,8 +842,11 @@ public final class JdbcTransaction implements StoreTransaction {
 
   private void event(Card card, EventType type, String actor, LeaseToken token, String data) {
     pending.add(new PendingEvent(card.id(), type, actor, token, data));
+    // A completion wakes claimers only when it has dependents (see statusChanged): on PostgreSQL a
+    // NOTIFY serializes the commits of every notifying transaction, so it is sent only when work may
+    // have become claimable.
     if (type != EventType.CLAIMED && type != EventType.RENEWED && type != EventType.BLOCKED
-        && type != EventType.LINKED) {
+        && type != EventType.LINKED && type != EventType.COMPLETED) {
       wakesWaiters = true;
     }
   }
@@ -824,6 +924,18 @@ public final class JdbcTransaction implements StoreTransaction {
 
   /** Reads a card with a row lock held until the transaction ends. */
   private Card lock(CardId id) {
+    if (dialect == Dialect.POSTGRESQL) {
+      // One round trip: the row, its dependencies and (when time is the database's) the transaction's time.
+      boolean readClock = now == null && clock == null;
+      return handle.createQuery("SELECT " + CARD_COLUMNS + ", " + DEPS_ARRAY.replace("{card}", "cards.id")
+              + (readClock ? ", CURRENT_TIMESTAMP(6) AS tx_now" : "") + " FROM cards WHERE id = :id FOR UPDATE")
+          .bind("id", id.value()).map((rs, ctx) -> {
+            if (readClock && now == null) {
+              now = instant(rs, "tx_now").truncatedTo(ChronoUnit.MICROS);
+            }
+            return mapCardWithDeps(rs);
+          }).findOne().orElseThrow(() -> new CardNotFoundException(id));
+    }
     return handle.createQuery("SELECT " + CARD_COLUMNS + " FROM cards WHERE id = :id FOR UPDATE")
         .bind("id", id.value()).map((rs, ctx) -> mapCard(rs)).findOne().map(this::withDependencies)
         .orElseThrow(() -> new CardNotFoundException(id));
@@ -863,12 +975,27 @@ public final class JdbcTransaction implements StoreTransaction {
     if (wasDone == isDone) {
       return;
     }
+    if (dialect == Dialect.POSTGRESQL) {
+      // One statement: the CTE locks the dependents in id order (so that two completions never wait on
+      // each other in a cycle), then the update changes exactly those rows.
+      int changed = handle.createUpdate("WITH d AS (SELECT id FROM cards WHERE id IN"
+              + " (SELECT card_id FROM card_deps WHERE depends_on = :id) ORDER BY id FOR UPDATE)"
+              + " UPDATE cards SET unmet_deps = cards.unmet_deps + :delta FROM d WHERE cards.id = d.id")
+          .bind("delta", isDone ? -1 : 1).bind("id", before.id().value()).execute();
+      if (changed > 0 && isDone) {
+        wakesWaiters = true;
+      }
+      return;
+    }
     // Lock the dependents in id order first, so that two completions never wait on each other in a cycle.
     List<String> dependents = handle.createQuery("SELECT id FROM cards WHERE id IN"
             + " (SELECT card_id FROM card_deps WHERE depends_on = :id) ORDER BY id FOR UPDATE")
         .bind("id", before.id().value()).mapTo(String.class).list();
     if (dependents.isEmpty()) {
       return;
+    }
+    if (isDone) {
+      wakesWaiters = true;
     }
     handle.createUpdate("UPDATE cards SET unmet_deps = unmet_deps + :delta WHERE id IN"
             + " (SELECT card_id FROM card_deps WHERE depends_on = :id)")

@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
 public final class Migrator {
 
   /** The scripts of every dialect, in order; each dialect has a file of the same name. */
-  static final List<String> SCRIPTS = List.of("V1__cards_dependencies_events.sql");
+  static final List<String> SCRIPTS = List.of("V1__cards_dependencies_events.sql",
+      "V2__event_sequence_and_count_stripes.sql");
 
   private static final Logger LOG = LoggerFactory.getLogger(Migrator.class);
   private static final Pattern NAME = Pattern.compile("V(\\d+)__([A-Za-z0-9_]+)\\.sql");
