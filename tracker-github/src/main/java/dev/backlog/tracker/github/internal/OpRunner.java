@@ -262,8 +262,8 @@ public final class OpRunner {
     }
 
     /**
-     * Drains the op-log (up to three passes while ops made progress, so an op left uncertain early in
-     * the sync is looked up and finished in the same sync). Ops a rate-limit stop held back are put
+     * Drains the op-log, with up to two more passes while ops made progress and some are uncertain,
+     * so an op whose answer was lost early in the sync is looked up and finished in the same sync. Ops a rate-limit stop held back are put
      * back as pending with their attempts cleared.
      */
     public SyncReport drain() {
@@ -280,7 +280,8 @@ public final class OpRunner {
         drained += r.drained();
         quarantined += r.quarantined();
         conflicted += Math.max(0, r.conflicted() - held);
-        if (stopped || r.drained() == 0 || log.pending() == 0) {
+        boolean uncertain = log.openOps().stream().anyMatch(op -> op.state() == OpState.UNCERTAIN);
+        if (stopped || r.drained() == 0 || !uncertain) {
           break;
         }
       }
