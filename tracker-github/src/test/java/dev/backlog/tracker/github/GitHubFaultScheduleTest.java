@@ -43,6 +43,10 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.LongStream;
@@ -81,9 +85,34 @@ class GitHubFaultScheduleTest {
     @TestFactory
     Stream<DynamicTest> everyFaultScheduleConvergesWithoutDuplicatesOrLostEvents() {
         Long only = Long.getLong("github.schedule.seed");
-        LongStream seeds = only != null ? LongStream.of(only)
-                : LongStream.range(0, Integer.getInteger("github.schedule.count", 200));
-        return seeds.mapToObj(seed -> DynamicTest.dynamicTest("schedule seed " + seed, () -> runSchedule(seed)));
+        List<Long> seeds = (only != null ? LongStream.of(only)
+                : LongStream.range(0, Integer.getInteger("github.schedule.count", 200))).boxed().toList();
+        // Schedules are independent (each has its own fake, clock and state) and mostly wait on loopback
+        // round trips, so a few run at once; each dynamic test reports its own seed's outcome.
+        int threads = Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors()));
+        ExecutorService pool = Executors.newFixedThreadPool(threads, runnable -> {
+            Thread thread = new Thread(runnable, "fault-schedule");
+            thread.setDaemon(true);
+            return thread;
+        });
+        Map<Long, Future<?>> runs = new LinkedHashMap<>();
+        for (long seed : seeds) {
+            runs.put(seed, pool.submit(() -> {
+                runSchedule(seed);
+                return null;
+            }));
+        }
+        pool.shutdown();
+        return seeds.stream().map(seed -> DynamicTest.dynamicTest("schedule seed " + seed, () -> {
+            try {
+                runs.get(seed).get();
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof Error error) {
+                    throw error;
+                }
+                throw new AssertionError("fault schedule seed " + seed + " failed", e.getCause());
+            }
+        }));
     }
 
     private static void runSchedule(long seed) throws Exception {

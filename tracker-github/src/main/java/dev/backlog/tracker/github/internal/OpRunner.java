@@ -339,7 +339,8 @@ public final class OpRunner {
         return Outcome.CONFLICT;
       } catch (GitHubException e) {
         GitHubErrorCode code = e.code() instanceof GitHubErrorCode ? (GitHubErrorCode) e.code() : null;
-        if (code == GitHubErrorCode.GITHUB_PROJECT_SETUP || code == GitHubErrorCode.GITHUB_AUTH) {
+        if (code == GitHubErrorCode.GITHUB_PROJECT_SETUP || code == GitHubErrorCode.GITHUB_AUTH
+            || code == GitHubErrorCode.GITHUB_NOT_FOUND) {
           problems.add(e);
         }
         throw e;
