@@ -134,6 +134,7 @@ class GitHubFaultScheduleTest {
         private final Path dir;
         private final VirtualClock clock = new VirtualClock(Instant.parse("2026-06-01T08:00:00Z"));
         private final Map<CardId, List<String>> eventIds = new TreeMap<>();
+        private final Map<CardId, FeatureStatus> statuses = new TreeMap<>();
         private final Map<CardId, Set<String>> humanLabels = new HashMap<>();
         private final Map<CardId, String> humanTitles = new HashMap<>();
         private final Set<String> expectedConflicts = new TreeSet<>();
@@ -238,9 +239,10 @@ class GitHubFaultScheduleTest {
             return tracker.listFeatures();
         }
 
-        private Feature randomFeature() {
-            List<Feature> all = features();
-            return all.get(random.nextInt(all.size()));
+        /** A random feature's code; the model keeps codes and statuses so that picking one reads no files. */
+        private CardId randomCode() {
+            List<CardId> codes = List.copyOf(statuses.keySet());
+            return codes.get(random.nextInt(codes.size()));
         }
 
         private void create(int n) {
@@ -251,37 +253,38 @@ class GitHubFaultScheduleTest {
             }
             tracker.createFeature(builder.build());
             eventIds.put(CardId.of(code), new ArrayList<>());
+            statuses.put(CardId.of(code), FeatureStatus.PLANNED);
         }
 
         private void statusChange() {
-            Feature feature = randomFeature();
+            CardId code = randomCode();
             List<FeatureStatus> targets = new ArrayList<>();
             for (FeatureStatus to : FeatureStatus.values()) {
-                if (TransitionPolicy.allows(feature.status(), to)) {
+                if (TransitionPolicy.allows(statuses.get(code), to)) {
                     targets.add(to);
                 }
             }
             FeatureStatus to = targets.get(random.nextInt(targets.size()));
-            tracker.setStatus(feature.code(), to, "worker-" + random.nextInt(3));
+            assertEquals(to, tracker.setStatus(code, to, "worker-" + random.nextInt(3)).status());
+            statuses.put(code, to);
         }
 
         private void event() {
-            Feature feature = randomFeature();
+            CardId code = randomCode();
             String id = "ev-" + seed + "-" + events++;
-            FeatureEvent event = new FeatureEvent(id, feature.code(), "note", "tester", clock.instant(),
-                    "{\"n\":" + events + "}");
+            FeatureEvent event = new FeatureEvent(id, code, "note", "tester", clock.instant(), "{\"n\":" + events + "}");
             assertTrue(tracker.appendEvent(event), "a new event id is appended");
-            eventIds.get(feature.code()).add(id);
+            eventIds.get(code).add(id);
         }
 
         private void changelog(int version) {
-            Feature feature = randomFeature();
+            Feature feature = tracker.getFeature(randomCode()).orElseThrow();
             tracker.appendChangelog(ChangelogEntry.of(feature.code().value(), "0." + version + ".0",
                     "Shipped " + feature.title()));
         }
 
         private void localTitleEdit() {
-            Feature feature = randomFeature();
+            Feature feature = tracker.getFeature(randomCode()).orElseThrow();
             if (conflicted.contains(feature.code()) || humanTitles.containsKey(feature.code())) {
                 return;
             }
@@ -420,6 +423,9 @@ class GitHubFaultScheduleTest {
             assertEquals(FEATURES, issues.size(), "one issue per feature");
             List<Feature> features = features();
             assertEquals(FEATURES, features.size());
+            for (Feature feature : features) {
+                assertEquals(statuses.get(feature.code()), feature.status(), feature.code() + ": local status");
+            }
             for (Feature feature : features) {
                 FakeIssue issue = byCode.get(feature.code());
                 assertTrue(issue != null, "no issue for " + feature.code());
