@@ -307,13 +307,6 @@ public final class FakeGitHub implements AutoCloseable {
     /** Stops the server at once. */
     @Override
     public void close() {
-        if (Boolean.getBoolean("github.fake.stats")) {
-            java.util.Map<String, Integer> counts = new java.util.TreeMap<>();
-            for (RecordedRequest r : requests()) {
-                counts.merge(r.method() + " " + r.pathAndQuery().replaceAll("\\d+", "N"), 1, Integer::sum);
-            }
-            System.out.println("STATS " + requests().size() + " " + counts);
-        }
         server.stop(0);
         executor.shutdownNow();
         try {
