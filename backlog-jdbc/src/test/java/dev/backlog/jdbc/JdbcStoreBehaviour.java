@@ -242,6 +242,27 @@ abstract class JdbcStoreBehaviour {
   }
 
   @Test
+  void aTransactionWritingMoreEventsThanOneSealStatementHoldsNumbersThemAllInOrder() {
+    JdbcBacklogStore store = open(freshUrl(), null);
+    Backlog backlog = backlog(store);
+    int cards = 1_205;
+    List<Event> written = store.inTransaction(tx -> {
+      for (int i = 0; i < cards; i++) {
+        tx.create(card(String.format(java.util.Locale.ROOT, "c%05d", i)), "bulk");
+      }
+      return tx.writtenEvents();
+    });
+    assertEquals(cards, written.size());
+    List<Event> read = backlog.events(EventQuery.after(0, EventQuery.MAX_LIMIT));
+    assertEquals(written.subList(0, Math.min(cards, read.size())), read, "the log holds what the transaction wrote");
+    for (int i = 1; i < written.size(); i++) {
+      assertTrue(written.get(i).seq() > written.get(i - 1).seq(), "seqs increase in the order of the events");
+      assertTrue(written.get(i).cardId().compareTo(written.get(i - 1).cardId()) > 0, "events keep their order");
+    }
+    assertEquals(cards, backlog.stats().count(CardStatus.READY));
+  }
+
+  @Test
   void aReaderPagingBySeqWhileWritersCommitSeesEverySeqOnceWithoutGaps() throws Exception {
     JdbcBacklogStore store = open(freshUrl(), null);
     Backlog backlog = backlog(store);

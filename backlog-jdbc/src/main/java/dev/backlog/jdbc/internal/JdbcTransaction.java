@@ -138,30 +138,20 @@ public final class JdbcTransaction implements StoreTransaction {
       handle.createUpdate("NOTIFY " + CHANNEL).execute();
       notified = true;
     }
-    int n = pending.size();
-    List<Long> seqs = new ArrayList<>(n);
     if (dialect == Dialect.POSTGRESQL) {
-      // The counts first: a row wait must not happen while this transaction holds the fence.
-      applyCountDeltas();
-      // The fence is an uncorrelated subquery, so PostgreSQL takes it once, before the first nextval.
-      seqs.addAll(handle.createQuery("SELECT nextval('event_seq') FROM generate_series(1, :n) g"
-              + " WHERE (SELECT 1 FROM (SELECT pg_advisory_xact_lock_shared(" + FENCE_KEYS + ")) f) = 1")
-          .bind("n", n).mapTo(Long.class).list());
-      Collections.sort(seqs);
-    } else {
-      long last = handle.createQuery("SELECT last_seq FROM FINAL TABLE (UPDATE event_counter SET last_seq"
-          + " = last_seq + :n WHERE id = 1)").bind("n", n).mapTo(Long.class).one();
-      for (long seq = last - n + 1; seq <= last; seq++) {
-        seqs.add(seq);
-      }
+      sealPostgres();
+      return;
     }
+    int n = pending.size();
+    long last = handle.createQuery("SELECT last_seq FROM FINAL TABLE (UPDATE event_counter SET last_seq"
+        + " = last_seq + :n WHERE id = 1)").bind("n", n).mapTo(Long.class).one();
+    long seq = last - n + 1;
     Instant at = now();
     PreparedBatch batch = handle.prepareBatch("INSERT INTO events (seq, card_id, type, actor, at, lease_token, data)"
         + " VALUES (:seq, :card, :type, :actor, :at, :token, :data)");
     List<Event> numbered = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      PendingEvent p = pending.get(i);
-      Event event = new Event(seqs.get(i), p.cardId(), p.type(), p.actor(), at, p.token(), p.data());
+    for (PendingEvent p : pending) {
+      Event event = new Event(seq++, p.cardId(), p.type(), p.actor(), at, p.token(), p.data());
       numbered.add(event);
       batch.bind("seq", event.seq()).bind("card", event.cardId().value()).bind("type", event.type().wireName())
           .bind("actor", event.actor()).bindByType("at", odt(at), OffsetDateTime.class)
@@ -171,9 +161,75 @@ public final class JdbcTransaction implements StoreTransaction {
     batch.execute();
     pending.clear();
     sealed.addAll(numbered);
-    if (dialect == Dialect.H2) {
-      applyCountDeltas();
+    applyCountDeltas();
+  }
+
+  /** Events per statement when sealing on PostgreSQL (seven parameters each, far below the protocol's limit). */
+  private static final int SEAL_CHUNK = 1_000;
+
+  /**
+   * Seals on PostgreSQL in one round trip per {@value #SEAL_CHUNK} events: a single statement takes the
+   * event fence shared (an uncorrelated subquery: PostgreSQL evaluates it once, before the first row),
+   * draws each event's seq with {@code nextval} as the VALUES rows are read in order, inserts the
+   * events, and adds the status counts to this connection's stripe in a data-modifying CTE.
+   */
+  private void sealPostgres() {
+    Instant at = now();
+    List<Event> numbered = new ArrayList<>(pending.size());
+    List<Map.Entry<Map.Entry<CardStatus, String>, Long>> counts = new ArrayList<>(countDeltas.entrySet());
+    counts.removeIf(d -> d.getValue() == 0);
+    counts.sort(Comparator.comparing((Map.Entry<Map.Entry<CardStatus, String>, Long> d) ->
+        d.getKey().getKey().wireName()).thenComparing(d -> d.getKey().getValue()));
+    for (int from = 0; from < pending.size(); from += SEAL_CHUNK) {
+      List<PendingEvent> chunk = pending.subList(from, Math.min(pending.size(), from + SEAL_CHUNK));
+      StringBuilder sql = new StringBuilder();
+      if (from == 0 && !counts.isEmpty()) {
+        sql.append("WITH counts AS (INSERT INTO card_counts (status, phase, stripe, n) VALUES ");
+        for (int i = 0; i < counts.size(); i++) {
+          sql.append(i == 0 ? "" : ", ").append("(:cs").append(i).append(", :cp").append(i)
+              .append(", pg_backend_pid() % ").append(COUNT_STRIPES).append(", CAST(:cd").append(i)
+              .append(" AS BIGINT))");
+        }
+        sql.append(" ON CONFLICT (status, phase, stripe) DO UPDATE SET n = card_counts.n + EXCLUDED.n) ");
+      }
+      sql.append("INSERT INTO events (seq, card_id, type, actor, at, lease_token, data) SELECT v.* FROM (VALUES ");
+      for (int i = 0; i < chunk.size(); i++) {
+        sql.append(i == 0 ? "" : ", ").append("(nextval('event_seq'), CAST(:c").append(i).append(" AS VARCHAR),")
+            .append(" CAST(:t").append(i).append(" AS VARCHAR), CAST(:a").append(i).append(" AS VARCHAR),")
+            .append(" CAST(:at AS TIMESTAMPTZ), CAST(:k").append(i).append(" AS BIGINT), CAST(:d").append(i)
+            .append(" AS TEXT))");
+      }
+      sql.append(") AS v (seq, card_id, type, actor, at, lease_token, data)"
+          + " WHERE (SELECT 1 FROM (SELECT pg_advisory_xact_lock_shared(" + FENCE_KEYS + ")) f) = 1 RETURNING seq");
+      Query q = handle.createQuery(sql.toString()).bindByType("at", odt(at), OffsetDateTime.class);
+      if (from == 0) {
+        for (int i = 0; i < counts.size(); i++) {
+          Map.Entry<Map.Entry<CardStatus, String>, Long> d = counts.get(i);
+          q.bind("cs" + i, d.getKey().getKey().wireName()).bind("cp" + i, d.getKey().getValue())
+              .bind("cd" + i, d.getValue().longValue());
+        }
+      }
+      for (int i = 0; i < chunk.size(); i++) {
+        PendingEvent p = chunk.get(i);
+        q.bind("c" + i, p.cardId().value()).bind("t" + i, p.type().wireName()).bind("a" + i, p.actor())
+            .bindByType("k" + i, p.token() == null ? null : p.token().value(), Long.class).bind("d" + i, p.data());
+      }
+      // Rows are inserted, and returned, in the order of the VALUES list.
+      List<Long> seqs = q.mapTo(Long.class).list();
+      if (seqs.size() != chunk.size()) {
+        throw new IllegalStateException("sealing " + chunk.size() + " events returned " + seqs.size() + " seqs");
+      }
+      for (int i = 0; i < chunk.size(); i++) {
+        PendingEvent p = chunk.get(i);
+        if (i > 0 && seqs.get(i) <= seqs.get(i - 1)) {
+          throw new IllegalStateException("event seqs were not drawn in the order of the events: " + seqs);
+        }
+        numbered.add(new Event(seqs.get(i), p.cardId(), p.type(), p.actor(), at, p.token(), p.data()));
+      }
     }
+    pending.clear();
+    countDeltas.clear();
+    sealed.addAll(numbered);
   }
 
   private void count(CardStatus status, String phase, long delta) {
@@ -187,29 +243,8 @@ public final class JdbcTransaction implements StoreTransaction {
     }
   }
 
-  /**
-   * Applies the status counts. On H2 the caller holds the event_counter row, so no one else writes them
-   * now; on PostgreSQL each change is added to this connection's stripe, in a fixed order of rows.
-   */
+  /** Applies the status counts on H2; the caller holds the event_counter row, so no one else writes them now. */
   private void applyCountDeltas() {
-    if (dialect == Dialect.POSTGRESQL) {
-      List<Map.Entry<Map.Entry<CardStatus, String>, Long>> rows = new ArrayList<>(countDeltas.entrySet());
-      rows.removeIf(d -> d.getValue() == 0);
-      if (!rows.isEmpty()) {
-        rows.sort(Comparator.comparing((Map.Entry<Map.Entry<CardStatus, String>, Long> d) ->
-            d.getKey().getKey().wireName()).thenComparing(d -> d.getKey().getValue()));
-        PreparedBatch batch = handle.prepareBatch("INSERT INTO card_counts (status, phase, stripe, n)"
-            + " VALUES (:s, :p, pg_backend_pid() % " + COUNT_STRIPES + ", :d) ON CONFLICT (status, phase, stripe)"
-            + " DO UPDATE SET n = card_counts.n + EXCLUDED.n");
-        for (Map.Entry<Map.Entry<CardStatus, String>, Long> d : rows) {
-          batch.bind("s", d.getKey().getKey().wireName()).bind("p", d.getKey().getValue()).bind("d", d.getValue())
-              .add();
-        }
-        batch.execute();
-      }
-      countDeltas.clear();
-      return;
-    }
     for (Map.Entry<Map.Entry<CardStatus, String>, Long> d : countDeltas.entrySet()) {
       if (d.getValue() == 0) {
         continue;
