@@ -1,6 +1,10 @@
 package dev.backlog.cli;
 
 import dev.backlog.cli.internal.Cli;
+import dev.backlog.cli.internal.LazyLogback;
+import dev.backlog.cli.internal.Warmup;
+import org.slf4j.LoggerFactory;
+import org.slf4j.helpers.Reporter;
 
 /**
  * The {@code backlog} command's entry point. {@link #main} runs one command line and exits with
@@ -14,8 +18,21 @@ public final class BacklogCli {
   private BacklogCli() {
   }
 
-  /** Runs the command line and exits the JVM with its exit code. */
+  /**
+   * Runs the command line and exits the JVM with its exit code. Logging goes through the CLI's own
+   * slf4j provider, which starts logback only when there is something to log (unless the
+   * {@code slf4j.provider} system property names another). A command that opens the store warms
+   * the database code up on a second thread while the command line is parsed.
+   */
   public static void main(String[] args) {
+    if (System.getProperty(LoggerFactory.PROVIDER_PROPERTY_KEY) == null) {
+      System.setProperty(LoggerFactory.PROVIDER_PROPERTY_KEY, LazyLogback.class.getName());
+      // slf4j reports the explicit choice at INFO on stderr; only its warnings and errors are wanted.
+      if (System.getProperty(Reporter.SLF4J_INTERNAL_VERBOSITY_KEY) == null) {
+        System.setProperty(Reporter.SLF4J_INTERNAL_VERBOSITY_KEY, "WARN");
+      }
+    }
+    Warmup.startFor(args);
     int code = execute(args);
     System.out.flush();
     System.err.flush();

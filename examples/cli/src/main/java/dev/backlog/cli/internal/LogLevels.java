@@ -12,8 +12,10 @@ final class LogLevels {
 
   /** Logs everything from DEBUG up, to stderr. */
   static void debug() {
-    if (LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME) instanceof Logger root) {
-      root.setLevel(Level.DEBUG);
-    }
+    LazyLogback.current().ifPresentOrElse(lazy -> lazy.threshold(org.slf4j.event.Level.DEBUG), () -> {
+      if (LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME) instanceof Logger root) {
+        root.setLevel(Level.DEBUG);
+      }
+    });
   }
 }

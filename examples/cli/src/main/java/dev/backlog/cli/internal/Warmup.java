@@ -1,0 +1,67 @@
+package dev.backlog.cli.internal;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Set;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Warms the database code on a second thread while the main thread parses the command line: runs
+ * a few statements through the SQL library against a private in-memory H2 database, so that the
+ * classes the command's real store needs are loaded and initialized by the time it opens. Touches
+ * no file, no environment and no shared state; a failure only means no warm-up.
+ *
+ * <p>Thread-safe; each call starts its own daemon thread.
+ */
+public final class Warmup {
+
+  /** The commands that open the backlog store. */
+  static final Set<String> STORE_COMMANDS = Set.of("create", "show", "list", "claim", "renew", "complete",
+      "release", "fail", "reclaim", "block", "unblock", "reopen", "link", "unlink", "stats", "graph", "events",
+      "import", "export");
+
+  private Warmup() {
+  }
+
+  /**
+   * Starts warming up when the command line names a command that opens the store, unless the
+   * system property {@code backlog.warmup} is {@code false}.
+   */
+  public static void startFor(String... args) {
+    String command = Commands.commandName(args);
+    if (command != null && STORE_COMMANDS.contains(command) && !"false".equals(System.getProperty("backlog.warmup"))) {
+      // Logging starts here, on this thread: loggers first asked for by two threads at once while
+      // slf4j starts would drop messages (and slf4j would say so on stderr).
+      LoggerFactory.getILoggerFactory();
+      Thread thread = new Thread(Warmup::run, "backlog-warmup");
+      thread.setDaemon(true);
+      thread.start();
+    }
+  }
+
+  private static void run() {
+    try (Connection connection = DriverManager.getConnection("jdbc:h2:mem:", "", "");
+        Handle h = Jdbi.create(connection).open()) {
+      h.begin();
+      h.execute("CREATE TABLE warmup (id VARCHAR(64) PRIMARY KEY, n BIGINT, at TIMESTAMP(6) WITH TIME ZONE)");
+      h.createUpdate("INSERT INTO warmup (id, n, at) VALUES (:id, :n, :at)").bind("id", "a").bind("n", 1L)
+          .bindByType("at", OffsetDateTime.now(ZoneOffset.UTC), OffsetDateTime.class).execute();
+      h.prepareBatch("UPDATE warmup SET n = n + :d WHERE id = :id").bind("d", 1).bind("id", "a").add().execute();
+      h.createQuery("SELECT id, n, at FROM warmup WHERE id = :id AND n >= :n ORDER BY id LIMIT :limit")
+          .bind("id", "a").bind("n", 0L).bind("limit", 1)
+          .map((rs, ctx) -> rs.getString(1) + rs.getLong(2) + rs.getObject(3, OffsetDateTime.class)).findOne();
+      h.createQuery("SELECT COUNT(*) FROM warmup").mapTo(Long.class).one();
+      h.commit();
+      // The hand-over check on close (H2Handover) reads the session table.
+      h.createQuery("SELECT COUNT(*) FROM INFORMATION_SCHEMA.SESSIONS WHERE SERVER IS NOT NULL")
+          .mapTo(Long.class).one();
+    } catch (SQLException | RuntimeException e) {
+      // Only a warm-up: the command itself reports any real problem with the database code.
+    }
+  }
+}
