@@ -743,12 +743,58 @@ public final class JdbcTransaction implements StoreTransaction {
 
   @Override
   public Card complete(CardId id, LeaseToken token, String actor) {
+    if (dialect == Dialect.POSTGRESQL) {
+      Optional<Card> done = completeHeldLeasePostgres(id, token);
+      if (done.isPresent()) {
+        Card next = done.get();
+        count(CardStatus.CLAIMED, next.phase(), -1);
+        count(CardStatus.DONE, next.phase(), 1);
+        event(next, EventType.COMPLETED, actor, token, EventData.completed(CardStatus.CLAIMED, false));
+        return next;
+      }
+      // Not the current, unexpired lease (or no such card): the general path below says exactly why.
+    }
     Card card = lock(id);
     Card next = Transitions.complete(card, token, now());
     write(card, next);
     statusChanged(card, next);
     event(next, EventType.COMPLETED, actor, token, EventData.completed(CardStatus.CLAIMED, false));
     return next;
+  }
+
+  /**
+   * The common completion on PostgreSQL in one round trip: when {@code token} is the card's current,
+   * unexpired lease, flips the card to done (as {@link Transitions#complete} would), then locks its
+   * dependents in id order and decrements their counters, and returns the card with its dependencies.
+   * Empty when the lease does not hold; nothing changed then.
+   */
+  private Optional<Card> completeHeldLeasePostgres(CardId id, LeaseToken token) {
+    boolean readClock = now == null && clock == null;
+    String sql = "WITH n AS (SELECT COALESCE(CAST(:now AS TIMESTAMPTZ), CURRENT_TIMESTAMP) AS at),"
+        + " u AS (UPDATE cards k SET status = 'done', lease_owner = NULL, lease_token = NULL, lease_claimed_at = NULL,"
+        + " lease_expires_at = NULL, version = k.version + 1, updated_at = n.at FROM n WHERE k.id = :id"
+        + " AND k.status = 'claimed' AND k.lease_token = :token AND k.lease_expires_at > n.at RETURNING "
+        + prefixed("k") + "),"
+        + " d AS (SELECT c.id FROM cards c WHERE c.id IN (SELECT card_id FROM card_deps WHERE depends_on = :id)"
+        + " AND EXISTS (SELECT 1 FROM u) ORDER BY c.id FOR UPDATE),"
+        + " x AS (UPDATE cards SET unmet_deps = cards.unmet_deps - 1 FROM d WHERE cards.id = d.id RETURNING 1)"
+        + " SELECT u.*, " + DEPS_ARRAY.replace("{card}", "u.id") + ", (SELECT COUNT(*) FROM x) AS unblocked FROM u";
+    long[] unblocked = {0};
+    Optional<Card> card = handle.createQuery(sql).bind("id", id.value()).bind("token", token.value())
+        .bindByType("now", readClock ? null : odt(now()), OffsetDateTime.class)
+        .map((rs, ctx) -> {
+          unblocked[0] = rs.getLong("unblocked");
+          return mapCardWithDeps(rs);
+        }).findOne();
+    if (card.isPresent()) {
+      if (readClock && now == null) {
+        now = card.get().updatedAt();
+      }
+      if (unblocked[0] > 0) {
+        wakesWaiters = true;
+      }
+    }
+    return card;
   }
 
   @Override
