@@ -38,6 +38,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
@@ -411,61 +412,73 @@ class GitHubFaultScheduleTest {
             return CardId.of(json(markers.get(0)).get("code").asText());
         }
 
+        /** Checks the end state and reports every difference at once, so one defect does not hide another. */
         private void verify() {
+            List<String> problems = new ArrayList<>();
             List<FakeIssue> issues = github.issues("octo", "widgets");
             Map<CardId, FakeIssue> byCode = new LinkedHashMap<>();
             for (FakeIssue issue : issues) {
                 FakeIssue previous = byCode.put(codeOf(issue), issue);
                 if (previous != null) {
-                    fail("duplicate issues #" + previous.number() + " and #" + issue.number() + " for " + codeOf(issue));
+                    problems.add("duplicate issues #" + previous.number() + " and #" + issue.number() + " for "
+                            + codeOf(issue));
                 }
             }
-            assertEquals(FEATURES, issues.size(), "one issue per feature");
+            expect(problems, FEATURES, issues.size(), "issues on GitHub (one per feature)");
             List<Feature> features = features();
-            assertEquals(FEATURES, features.size());
+            expect(problems, FEATURES, features.size(), "local features");
             for (Feature feature : features) {
-                assertEquals(statuses.get(feature.code()), feature.status(), feature.code() + ": local status");
-            }
-            for (Feature feature : features) {
+                expect(problems, statuses.get(feature.code()), feature.status(), feature.code() + ": local status");
                 FakeIssue issue = byCode.get(feature.code());
-                assertTrue(issue != null, "no issue for " + feature.code());
-                verifyIssue(feature, issue);
+                if (issue == null) {
+                    problems.add("no issue for " + feature.code());
+                } else {
+                    verifyIssue(problems, feature, issue);
+                }
             }
 
             Set<String> ledger = new TreeSet<>();
             for (FieldConflict conflict : tracker.conflicts()) {
                 ledger.add(conflict.feature().value() + "." + conflict.field());
             }
-            assertEquals(expectedConflicts, ledger, "ledger entries exactly for the fields edited on both sides");
-            assertEquals(0, tracker.health().quarantined(), "no quarantined op");
-            assertEquals(Optional.of(Roadmaps.render(features)), github.file("octo", "widgets", "main", "ROADMAP.md"),
-                    "the roadmap on GitHub is the local one");
-            assertEquals(Optional.of(tracker.getChangelog()), github.file("octo", "widgets", "main", "CHANGELOG.md"),
-                    "the changelog on GitHub is the local one");
-            assertEquals(List.of(), github.graphQlViolations(), "GraphQL documents GitHub would refuse");
-            assertEquals(List.of(), github.protocolViolations(), "requests breaking GitHub's REST conventions");
+            expect(problems, expectedConflicts, ledger, "ledger entries (exactly the fields edited on both sides)");
+            expect(problems, 0, tracker.health().quarantined(), "quarantined ops");
+            expectText(problems, Roadmaps.render(features), github.file("octo", "widgets", "main", "ROADMAP.md"),
+                    "ROADMAP.md on GitHub against the local features");
+            expectText(problems, tracker.getChangelog(), github.file("octo", "widgets", "main", "CHANGELOG.md"),
+                    "CHANGELOG.md on GitHub against the local changelog");
+            expect(problems, List.of(), github.graphQlViolations(), "GraphQL documents GitHub would refuse");
+            expect(problems, List.of(), github.protocolViolations(), "requests breaking GitHub's REST conventions");
+            if (!problems.isEmpty()) {
+                fail(problems.size() + " difference(s) after the op-log was drained:\n- " + String.join("\n- ", problems));
+            }
         }
 
-        private void verifyIssue(Feature feature, FakeIssue issue) {
+        private void verifyIssue(List<String> problems, Feature feature, FakeIssue issue) {
             CardId code = feature.code();
             if (humanTitles.containsKey(code)) {
-                assertEquals(humanTitles.get(code), feature.title(), code + ": a title edited only on GitHub is merged");
+                expect(problems, humanTitles.get(code), feature.title(),
+                        code + ": local title after a title edit made only on GitHub (must be merged)");
             }
             if (!conflicted.contains(code)) {
-                assertEquals("[" + code.value() + "] " + feature.title(), issue.title(), code + ": title");
+                expect(problems, "[" + code.value() + "] " + feature.title(), issue.title(), code + ": issue title");
             }
             boolean terminal = feature.status() == FeatureStatus.COMPLETE;
-            assertEquals(terminal ? "closed" : "open", issue.state(), code + " is " + feature.status().wireName());
+            expect(problems, terminal ? "closed" : "open", issue.state(), code + " (" + feature.status().wireName()
+                    + "): issue state");
             List<String> statusLabels = issue.labels().stream().filter(l -> l.startsWith("status:")).toList();
-            assertEquals(List.of("status:" + feature.status().wireName()), statusLabels, code + ": status label");
-            assertTrue(issue.labels().contains("backlog"), code + ": backlog label in " + issue.labels());
-            for (String human : humanLabels.getOrDefault(code, Set.of())) {
-                assertTrue(issue.labels().contains(human), code + ": the person's label " + human + " is kept: "
-                        + issue.labels());
+            expect(problems, List.of("status:" + feature.status().wireName()), statusLabels, code + ": status labels");
+            if (!issue.labels().contains("backlog")) {
+                problems.add(code + ": no backlog label in " + issue.labels());
             }
-            assertEquals(1, github.projectItemCount(project, issue.nodeId()), code + ": one project item");
+            for (String human : humanLabels.getOrDefault(code, Set.of())) {
+                if (!issue.labels().contains(human)) {
+                    problems.add(code + ": the person's label " + human + " was dropped: " + issue.labels());
+                }
+            }
+            expect(problems, 1, github.projectItemCount(project, issue.nodeId()), code + ": project items");
             String option = github.projectStatus(project, issue.nodeId()).orElse("(none)");
-            assertEquals(feature.status().wireName(), option.toLowerCase(Locale.ROOT).replace(' ', '_'),
+            expect(problems, feature.status().wireName(), option.toLowerCase(Locale.ROOT).replace(' ', '_'),
                     code + ": project Status");
 
             List<String> commented = new ArrayList<>();
@@ -474,12 +487,40 @@ class GitHubFaultScheduleTest {
                     commented.add(json(marker).get("id").asText());
                 }
             }
-            assertEquals(new LinkedHashSet<>(commented).size(), commented.size(), code + ": a comment posted twice: "
-                    + commented);
+            if (new LinkedHashSet<>(commented).size() != commented.size()) {
+                problems.add(code + ": an event was commented twice: " + commented);
+            }
             List<String> local = tracker.readEvents(code).stream().map(FeatureEvent::id).toList();
-            assertEquals(new TreeSet<>(local), new TreeSet<>(commented), code + ": every event is one comment");
+            expect(problems, new TreeSet<>(local), new TreeSet<>(commented), code + ": event ids commented on the issue");
             for (String id : eventIds.get(code)) {
-                assertEquals(1, Collections.frequency(local, id), code + ": event " + id + " once locally");
+                expect(problems, 1, Collections.frequency(local, id), code + ": local copies of event " + id);
+            }
+        }
+
+        /** Compares a file line by line and names the lines that differ. */
+        private static void expectText(List<String> problems, String expected, Optional<String> actual, String what) {
+            if (actual.isEmpty()) {
+                problems.add(what + ": the file is missing");
+                return;
+            }
+            List<String> want = expected.lines().toList();
+            List<String> got = actual.get().lines().toList();
+            List<String> differences = new ArrayList<>();
+            for (int i = 0; i < Math.max(want.size(), got.size()); i++) {
+                String w = i < want.size() ? want.get(i) : "(none)";
+                String g = i < got.size() ? got.get(i) : "(none)";
+                if (!w.equals(g)) {
+                    differences.add("line " + (i + 1) + " expected <" + w + "> but was <" + g + ">");
+                }
+            }
+            if (!differences.isEmpty() || !expected.equals(actual.get())) {
+                problems.add(what + ": " + (differences.isEmpty() ? "line endings differ" : String.join("; ", differences)));
+            }
+        }
+
+        private static void expect(List<String> problems, Object expected, Object actual, String what) {
+            if (!Objects.equals(expected, actual)) {
+                problems.add(what + ": expected <" + expected + "> but was <" + actual + ">");
             }
         }
     }
