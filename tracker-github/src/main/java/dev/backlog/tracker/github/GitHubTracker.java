@@ -443,6 +443,15 @@ public final class GitHubTracker implements TrackerProvider {
       run.pull(state.features());
       enqueueRoadmap(log);
       SyncReport drained = run.drain();
+      if (!run.stopped()) {
+        // fields pulled from issues during the drain may change the roadmap: write it in this sync too
+        enqueueRoadmap(log);
+        if (log.openOps().stream().anyMatch(op -> op.feature().equals(ROADMAP) && op.state().isPending())) {
+          SyncReport more = run.drain();
+          drained = new SyncReport(drained.drained() + more.drained(), drained.quarantined() + more.quarantined(),
+              drained.conflicted() + more.conflicted(), more.remaining());
+        }
+      }
       if (!run.stopped() && log.openOps().stream().noneMatch(op -> op.feature().equals(CHANGELOG))) {
         run.pullChangelog();
       }

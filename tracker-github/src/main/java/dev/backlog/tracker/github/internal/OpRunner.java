@@ -227,12 +227,13 @@ public final class OpRunner {
     }
 
     /**
-     * Compares each feature that has an issue and no op waiting with its issue, and queues an update
-     * where the issue's managed fields moved away from the last synced values (edited by people).
+     * Compares each feature that has an issue and no issue update waiting with its issue, and queues an
+     * update where the issue's managed fields moved away from the last synced values (edited by people).
      */
     public void pull(List<Feature> features) {
       Set<CardId> busy = new HashSet<>();
-      log.openOps().forEach(op -> busy.add(op.feature()));
+      log.openOps().stream().filter(op -> (op.kind().equals(UPDATE_ISSUE) || op.kind().equals(CREATE_ISSUE))
+          && op.state().isPending()).forEach(op -> busy.add(op.feature()));
       Map<CardId, LocalState.IssueRef> refs = state.issues();
       if (refs.isEmpty()) {
         return;
@@ -242,6 +243,10 @@ public final class OpRunner {
       } catch (RateLimitedException e) {
         stopped = true;
         LOG.warn("{}", e.getMessage());
+        return;
+      } catch (GitHubException e) {
+        LOG.warn("could not list the issues to look for edits by people ({}); the next sync looks again",
+            e.getMessage());
         return;
       }
       for (Feature feature : features) {
@@ -295,6 +300,9 @@ public final class OpRunner {
       } catch (RateLimitedException e) {
         stopped = true;
         LOG.warn("{}", e.getMessage());
+      } catch (GitHubException e) {
+        LOG.warn("could not read {} to refresh the local changelog ({}); the next sync reads it again",
+            changelogPath, e.getMessage());
       }
     }
 
