@@ -111,6 +111,23 @@ class GitHubConfigTest {
   }
 
   @Test
+  void theGhCommandLineIsAskedForATokenWhenTheVariableIsUnset() throws Exception {
+    Path bin = java.nio.file.Files.createDirectories(dir.resolve("bin"));
+    Path gh = bin.resolve("gh");
+    java.nio.file.Files.writeString(gh, "#!/bin/sh\n[ \"$1 $2\" = \"auth token\" ] && echo " + this.gh.fake.token()
+        + " && exit 0\nexit 1\n");
+    assertTrue(gh.toFile().setExecutable(true));
+    GitHubRuntime withGh = new GitHubRuntime(name -> Optional.ofNullable(Map.of("PATH", bin.toString()).get(name)),
+        d -> { }, true);
+    GitHubTracker tracker = GitHubTracker.open(this.gh.context(this.gh.settings("")), withGh);
+    assertTrue(tracker.toString().contains("gh auth token"), tracker.toString());
+    assertFalse(tracker.toString().contains(this.gh.fake.token()));
+    GitHubRuntime without = new GitHubRuntime(name -> Optional.ofNullable(Map.of("PATH", bin.toString()).get(name)),
+        d -> { }, false);
+    assertThrows(GitHubException.class, () -> GitHubTracker.open(this.gh.context(this.gh.settings("")), without));
+  }
+
+  @Test
   void theTokenComesFromTheConfiguredVariable() {
     GitHubTracker tracker = GitHubTracker.open(gh.context(gh.settings("\"auth\":{\"tokenEnv\":\"MY_TOKEN\"}")),
         gh.runtime(Map.of("MY_TOKEN", gh.fake.token())));

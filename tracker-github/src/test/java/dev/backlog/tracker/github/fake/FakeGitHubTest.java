@@ -301,6 +301,21 @@ class FakeGitHubTest {
         assertEquals("4999", after.headers().firstValue("x-ratelimit-remaining").orElseThrow());
     }
 
+    @Test
+    void aSpentHourlyLimitIsRefusedUntilTheWindowResetsAnHourAfterItOpened() throws Exception {
+        github.rateLimit("core", 2);
+        assertEquals(200, call("GET", "/repos/o/r", null).statusCode());
+        HttpResponse<String> last = call("GET", "/repos/o/r", null);
+        assertEquals("0", last.headers().firstValue("x-ratelimit-remaining").orElseThrow());
+        HttpResponse<String> refused = call("GET", "/repos/o/r", null);
+        assertEquals(403, refused.statusCode());
+        assertTrue(json(refused).get("message").asText().startsWith("API rate limit exceeded"));
+        clock.advance(Duration.ofMinutes(59));
+        assertEquals(403, call("GET", "/repos/o/r", null).statusCode());
+        clock.advance(Duration.ofMinutes(1));
+        assertEquals(200, call("GET", "/repos/o/r", null).statusCode());
+    }
+
     private int graphqlStatus() throws Exception {
         return call("POST", "/graphql", Map.of("query", "{ rateLimit { remaining } }")).statusCode();
     }
