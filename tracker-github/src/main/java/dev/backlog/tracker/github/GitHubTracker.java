@@ -3,7 +3,6 @@ package dev.backlog.tracker.github;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.backlog.core.CardId;
 import dev.backlog.tracker.ChangelogEntry;
 import dev.backlog.tracker.ChangelogSplice;

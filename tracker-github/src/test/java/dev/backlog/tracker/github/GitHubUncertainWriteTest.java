@@ -1,7 +1,6 @@
 package dev.backlog.tracker.github;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.backlog.core.CardId;
 import dev.backlog.tracker.Feature;

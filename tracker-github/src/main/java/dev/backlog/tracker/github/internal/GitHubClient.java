@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -416,11 +415,6 @@ public final class GitHubClient {
   /** The path and query of a URL without the API root, for messages. */
   private String strip(String url) {
     return url.startsWith(base) ? url.substring(base.length()) : url;
-  }
-
-  /** An empty JSON array, for callers that need one. */
-  public static ArrayNode emptyArray() {
-    return JsonNodeFactory.instance.arrayNode();
   }
 
   @Override
