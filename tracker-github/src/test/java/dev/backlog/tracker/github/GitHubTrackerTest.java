@@ -182,6 +182,23 @@ class GitHubTrackerTest {
   }
 
   @Test
+  void persistRawCreatesTheIssueAndFieldsWithoutAPlaceOnAnIssueTravelInTheMarker() {
+    tracker.persistRaw(Feature.builder("C3", "Docs").status(FeatureStatus.BLOCKED).build());
+    tracker.sync();
+    assertEquals(Set.of("backlog", "status:blocked"), Set.copyOf(gh.issue("C3").labels()));
+    assertTrue(tracker.readEvents(CardId.of("C3")).isEmpty(), "persistRaw appends no event");
+    Feature next = Feature.builder("C3", "Docs").status(FeatureStatus.BLOCKED).dependsOn("A1").phase("beta")
+        .field("owner", "\"ana\"").build();
+    tracker.persistRaw(next);
+    tracker.sync();
+    Markers.FeatureMarker marker = Markers.featureMarker(gh.issue("C3").body()).orElseThrow();
+    FakeIssue issue = gh.issue("C3");
+    assertEquals(next, Markers.featureOf(marker, issue.title(), issue.body(), FeatureStatus.BLOCKED),
+        "the issue alone is enough to rebuild the feature");
+    assertTrue(gh.issue("C3").comments().isEmpty());
+  }
+
+  @Test
   void healthNamesTheRepositoryCountsPendingOpsAndTheLastSync() {
     assertEquals("github", tracker.health().provider());
     assertTrue(tracker.health().canonicalSource().contains("o/r"));
