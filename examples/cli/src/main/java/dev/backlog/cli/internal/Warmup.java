@@ -1,10 +1,13 @@
 package dev.backlog.cli.internal;
 
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Set;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -44,7 +47,30 @@ public final class Warmup {
     }
   }
 
+  /**
+   * Classes on the path of opening a store on the default H2 file that the in-memory run does not
+   * reach; initializing them here is cheap and spares the command the wait.
+   */
+  private static final List<String> CLASSES = List.of("org.h2.store.FileLock", "org.h2.server.TcpServer",
+      "org.h2.mvstore.SingleFileStore", "org.h2.store.fs.disk.FilePathDisk", "com.zaxxer.hikari.HikariConfig",
+      "com.zaxxer.hikari.HikariDataSource", "com.zaxxer.hikari.pool.HikariPool", "dev.backlog.jdbc.JdbcBacklogStore",
+      "dev.backlog.core.Backlog");
+
   private static void run() {
+    ClassLoader loader = Warmup.class.getClassLoader();
+    for (String name : CLASSES) {
+      try {
+        Class.forName(name, true, loader);
+      } catch (ClassNotFoundException | LinkageError e) {
+        // Only a warm-up.
+      }
+    }
+    try {
+      // The schema check hashes the migration scripts; the security providers start on first use.
+      MessageDigest.getInstance("SHA-256").digest(new byte[1]);
+    } catch (NoSuchAlgorithmException e) {
+      // Only a warm-up.
+    }
     try (Connection connection = DriverManager.getConnection("jdbc:h2:mem:", "", "");
         Handle h = Jdbi.create(connection).open()) {
       h.begin();
