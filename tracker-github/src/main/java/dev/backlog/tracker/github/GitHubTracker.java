@@ -403,18 +403,47 @@ public final class GitHubTracker implements TrackerProvider {
   }
 
   /**
-   * Settles a ledger entry with the chosen value (null = absent), which becomes the field's last
-   * synced value; the next sync pushes or pulls it like any one-sided change.
+   * Settles a ledger entry: the feature's field takes the chosen value (null = absent, for the body),
+   * and the next sync writes it to the issue, unless the issue changed that field once more, which
+   * is a new entry.
    *
+   * @param field {@code title}, {@code body} or {@code status} (a status wire name)
    * @return whether there was an open entry for that field
+   * @throws IllegalArgumentException when the field is not a managed one or the value does not fit it
    */
   public boolean resolveConflict(CardId code, String field, String chosen) {
     return withLog(log -> {
-      boolean resolved = ledger().resolve(code, field, chosen);
-      if (resolved && state.feature(code).isPresent()) {
-        enqueueCreateOrUpdate(log, code);
+      ConflictLedger ledger = ledger();
+      Optional<FieldConflict> open = ledger.conflicts().stream()
+          .filter(c -> c.feature().equals(code) && c.field().equals(field)).findFirst();
+      if (open.isEmpty()) {
+        return false;
       }
-      return resolved;
+      Feature current = state.feature(code).orElseThrow(() -> new FeatureNotFoundException(code, ID));
+      Feature.Builder next = current.toBuilder();
+      switch (field) {
+        case "title":
+          next.title(chosen);
+          break;
+        case "body":
+          next.body(chosen);
+          break;
+        case "status":
+          next.status(FeatureStatus.fromWireName(chosen));
+          break;
+        default:
+          throw new IllegalArgumentException("'" + field + "' is not a managed field; use title, body or status");
+      }
+      Feature resolved = next.build();
+      // the base becomes what the issue holds, so the chosen value is a local change the next sync pushes
+      ledger.resolve(code, field, open.get().remote());
+      state.write(resolved);
+      enqueueCreateOrUpdate(log, code);
+      if (resolved.status() != current.status()) {
+        enqueueProject(log, code);
+      }
+      enqueueRoadmap(log);
+      return true;
     });
   }
 

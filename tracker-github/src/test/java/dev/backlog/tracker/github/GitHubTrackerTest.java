@@ -162,8 +162,19 @@ class GitHubTrackerTest {
     assertEquals("title", tracker.conflicts().get(0).field());
     assertEquals("[A1] Title from GitHub", gh.issue("A1").title(), "the remote side is not overwritten");
     assertTrue(tracker.resolveConflict(CardId.of("A1"), "title", "Title from GitHub"));
+    assertFalse(tracker.resolveConflict(CardId.of("A1"), "title", "again"), "nothing left to settle");
     tracker.sync();
     assertEquals(0, tracker.health().conflicts());
+    assertEquals("Title from GitHub", tracker.getFeature(CardId.of("A1")).orElseThrow().title());
+    assertEquals("[A1] Title from GitHub", gh.issue("A1").title());
+
+    gh.fake.editIssue("o", "r", number, "[A1] Second remote title", null, null, null);
+    tracker.putFeature(tracker.getFeature(CardId.of("A1")).orElseThrow().toBuilder().title("Second local title").build());
+    tracker.sync();
+    assertTrue(tracker.resolveConflict(CardId.of("A1"), "title", "Second local title"));
+    tracker.sync();
+    assertEquals(0, tracker.health().conflicts());
+    assertEquals("[A1] Second local title", gh.issue("A1").title(), "the chosen local value is pushed");
   }
 
   @Test
