@@ -51,6 +51,7 @@ public final class JdbcEngine implements AutoCloseable {
   private final String where;
   private final Duration connectRetry;
   private final PgListener listener;
+  private final Notifier notifier;
 
   private final Object changes = new Object();
   private long generation;
@@ -80,6 +81,7 @@ public final class JdbcEngine implements AutoCloseable {
     this.jdbi = Jdbi.create(dataSource);
     ConnectionOpener opener = listenConnections != null ? listenConnections : dataSource::getConnection;
     this.listener = dialect == Dialect.POSTGRESQL ? new PgListener(opener, this::signal, where) : null;
+    this.notifier = dialect == Dialect.POSTGRESQL ? new Notifier() : null;
   }
 
   /** Opens a JDBC connection. */
@@ -112,7 +114,7 @@ public final class JdbcEngine implements AutoCloseable {
     int fixed = run(JdbcTransaction::recount);
     if (fixed > 0) {
       LOG.warn("repaired {} dependency counter(s) in {}", fixed, where);
-      signal();
+      wake();
     }
     return fixed;
   }
@@ -130,7 +132,7 @@ public final class JdbcEngine implements AutoCloseable {
       try {
         T result = once(work, a);
         if (a.tx.wakesWaiters()) {
-          signal();
+          wake();
         }
         return result;
       } catch (BacklogException e) {
@@ -146,7 +148,7 @@ public final class JdbcEngine implements AutoCloseable {
           if (first.isPresent() && committed(first.get(), start)) {
             LOG.info("the connection to {} broke while committing; the event log shows the commit took effect", where);
             if (a.tx.wakesWaiters()) {
-              signal();
+              wake();
             }
             return a.result;
           }
@@ -256,6 +258,76 @@ public final class JdbcEngine implements AutoCloseable {
     }
   }
 
+  /**
+   * After a commit that may have made work claimable: wakes this store's waiters now, and on PostgreSQL
+   * asks the notifier to wake the other processes' waiters.
+   */
+  private void wake() {
+    signal();
+    if (notifier != null) {
+      notifier.request();
+    }
+  }
+
+  /**
+   * Sends {@code NOTIFY} on PostgreSQL from one background thread, after the commits that asked for it,
+   * coalescing the requests that arrive while it is busy. A NOTIFY inside a writing transaction would
+   * make PostgreSQL serialize that transaction's commit with every other notifying one (a database-wide
+   * lock held through the commit keeps the notification queue in commit order), so writers do not send
+   * it themselves. A notification lost to a failure or to the process ending right after a commit only
+   * delays other processes' waiters: they look again at least every second.
+   */
+  private final class Notifier implements Runnable {
+    private boolean requested;
+    private boolean stopped;
+    private Thread thread;
+
+    synchronized void request() {
+      if (stopped) {
+        return;
+      }
+      requested = true;
+      if (thread == null) {
+        thread = new Thread(this, "backlog-notify");
+        thread.setDaemon(true);
+        thread.start();
+      }
+      notifyAll();
+    }
+
+    synchronized void stop() {
+      stopped = true;
+      notifyAll();
+    }
+
+    @Override
+    public void run() {
+      while (true) {
+        synchronized (this) {
+          while (!requested && !stopped) {
+            try {
+              wait();
+            } catch (InterruptedException e) {
+              return;
+            }
+          }
+          if (stopped) {
+            return;
+          }
+          requested = false;
+        }
+        try (Connection c = dataSource.getConnection(); java.sql.Statement s = c.createStatement()) {
+          s.execute("NOTIFY " + JdbcTransaction.CHANNEL);
+          if (!c.getAutoCommit()) {
+            c.commit();
+          }
+        } catch (SQLException | RuntimeException e) {
+          LOG.debug("cannot notify other processes' waiters on {}: {}", where, SqlErrors.describe(e, secrets));
+        }
+      }
+    }
+  }
+
   /** Wakes every local waiter. */
   void signal() {
     synchronized (changes) {
@@ -328,6 +400,9 @@ public final class JdbcEngine implements AutoCloseable {
   public void close() {
     closed = true;
     signal();
+    if (notifier != null) {
+      notifier.stop();
+    }
     if (listener != null) {
       listener.close();
     }

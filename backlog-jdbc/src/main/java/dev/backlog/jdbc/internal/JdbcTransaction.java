@@ -84,7 +84,6 @@ public final class JdbcTransaction implements StoreTransaction {
   /** Changes to card_counts, keyed by status and phase, applied when the events are numbered. */
   private final Map<Map.Entry<CardStatus, String>, Long> countDeltas = new HashMap<>();
   private boolean wakesWaiters;
-  private boolean notified;
 
   /** The PostgreSQL channel that wakes long-polling claimers. */
   public static final String CHANNEL = "backlog_change";
@@ -132,11 +131,6 @@ public final class JdbcTransaction implements StoreTransaction {
     checkForwardReferences();
     if (pending.isEmpty()) {
       return;
-    }
-    if (wakesWaiters && !notified && dialect == Dialect.POSTGRESQL) {
-      // One NOTIFY per transaction, delivered by PostgreSQL at commit.
-      handle.createUpdate("NOTIFY " + CHANNEL).execute();
-      notified = true;
     }
     if (dialect == Dialect.POSTGRESQL) {
       sealPostgres();
@@ -777,8 +771,10 @@ public final class JdbcTransaction implements StoreTransaction {
         + prefixed("k") + "),"
         + " d AS (SELECT c.id FROM cards c WHERE c.id IN (SELECT card_id FROM card_deps WHERE depends_on = :id)"
         + " AND EXISTS (SELECT 1 FROM u) ORDER BY c.id FOR UPDATE),"
-        + " x AS (UPDATE cards SET unmet_deps = cards.unmet_deps - 1 FROM d WHERE cards.id = d.id RETURNING 1)"
-        + " SELECT u.*, " + DEPS_ARRAY.replace("{card}", "u.id") + ", (SELECT COUNT(*) FROM x) AS unblocked FROM u";
+        + " x AS (UPDATE cards SET unmet_deps = cards.unmet_deps - 1 FROM d WHERE cards.id = d.id"
+        + " RETURNING cards.status = 'ready' AND cards.unmet_deps = 0 AS claimable)"
+        + " SELECT u.*, " + DEPS_ARRAY.replace("{card}", "u.id") + ", (SELECT COUNT(*) FROM x WHERE x.claimable)"
+        + " AS unblocked FROM u";
     long[] unblocked = {0};
     Optional<Card> card = handle.createQuery(sql).bind("id", id.value()).bind("token", token.value())
         .bindByType("now", readClock ? null : odt(now()), OffsetDateTime.class)
@@ -923,9 +919,8 @@ public final class JdbcTransaction implements StoreTransaction {
 
   private void event(Card card, EventType type, String actor, LeaseToken token, String data) {
     pending.add(new PendingEvent(card.id(), type, actor, token, data));
-    // A completion wakes claimers only when it has dependents (see statusChanged): on PostgreSQL a
-    // NOTIFY serializes the commits of every notifying transaction, so it is sent only when work may
-    // have become claimable.
+    // A completion wakes claimers only when it has dependents (see statusChanged), since only then may
+    // work have become claimable.
     if (type != EventType.CLAIMED && type != EventType.RENEWED && type != EventType.BLOCKED
         && type != EventType.LINKED && type != EventType.COMPLETED) {
       wakesWaiters = true;
