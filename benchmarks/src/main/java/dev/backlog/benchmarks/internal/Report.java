@@ -227,7 +227,7 @@ public final class Report {
             + " workers + 2), each call its own transaction; with batches, one claim and one transaction"
             + " completing the batch. Each worker is a thread; the backlog sweeps lapsed leases once a second as"
             + " it does by default. Every scenario gets a fresh schema, a warm-up run on a separate `Backlog`,"
-            + " then the measured run.\n")
+            + " then the measured run; against the ceiling, one `Backlog` serves the warm-up and every round.\n")
         .append("- **Ceiling**: one plain JDBC connection per worker (no pool, no library) running the store's own"
             + " claim statement and a single fenced completion `UPDATE`, each committed: the least work the"
             + " same claim and complete can do. It writes no events and keeps no dependency counters. Ours and"

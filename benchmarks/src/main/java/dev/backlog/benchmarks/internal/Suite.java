@@ -149,7 +149,7 @@ public final class Suite {
         ceilingWorkers.add(Workers.ceiling(url, "c" + i));
       }
       LoadDriver.WorkerFactory ceiling = i -> keptOpen(ceilingWorkers.get(i));
-      Duration round = options.scenarioTime().multipliedBy(options.full() ? 1 : 2).dividedBy(PAIRED_ROUNDS);
+      Duration round = options.scenarioTime().dividedBy(PAIRED_ROUNDS);
       Tally ours = new Tally();
       Tally raw = new Tally();
       try (Backlog backlog2 = openBacklog(url, workers)) {
