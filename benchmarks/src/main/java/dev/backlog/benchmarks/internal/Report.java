@@ -238,7 +238,9 @@ public final class Report {
             + " claim that returned work; percentiles by nearest rank over the sorted samples.\n")
         .append("- **Commits per card**: on PostgreSQL the growth of `pg_stat_database.xact_commit` over the"
             + " measured run divided by the cards done (it counts every committed transaction, read-only ones"
-            + " and the lease sweeps included); on H2 the transactions the workers issued.\n")
+            + " and the lease sweeps included); on H2, and for ours and the ceiling in their alternating rounds"
+            + " (where PostgreSQL's counters, which each connection sends only when it next ends a transaction, would"
+            + " mix the two systems), the transactions the workers issued, empty claims included.\n")
         .append("- **Large backlogs** are bulk-loaded (`COPY` on PostgreSQL, batched inserts on H2) straight into"
             + " the store's tables with each card's `unmet_deps` set to its dependencies that are not done; the"
             + " store's recount checks the counters of the DAG scenarios before they run. Bulk-loaded cards have"

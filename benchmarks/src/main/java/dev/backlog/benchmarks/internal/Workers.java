@@ -93,6 +93,13 @@ public final class Workers {
         + " WHERE id = ? AND lease_token = ? AND status = 'claimed'");
     long ttlMicros = TTL.toNanos() / 1_000;
     return new LoadDriver.Worker() {
+      private long transactions;
+
+      @Override
+      public long transactions() {
+        return transactions;
+      }
+
       @Override
       public int step(Latencies claimLatencies) throws SQLException {
         long t0 = System.nanoTime();
@@ -108,6 +115,7 @@ public final class Workers {
           }
         }
         c.commit();
+        transactions++;
         long t1 = System.nanoTime();
         if (id == null) {
           return -1;
@@ -119,6 +127,7 @@ public final class Workers {
           throw new IllegalStateException("the ceiling loop could not complete card " + id + " with lease " + token);
         }
         c.commit();
+        transactions++;
         return 1;
       }
 
