@@ -263,6 +263,27 @@ abstract class JdbcStoreBehaviour {
   }
 
   @Test
+  void readingEventsOnADataSourceWithRepeatableReadIsRefusedWithTheFix() {
+    Assumptions.assumeTrue(postgres(), "H2 numbers events in commit order; the fence and its isolation need are"
+        + " PostgreSQL's");
+    String url = freshUrl();
+    open(url, null).close();
+    com.zaxxer.hikari.HikariDataSource ds = new com.zaxxer.hikari.HikariDataSource();
+    ds.setJdbcUrl(url);
+    ds.setMaximumPoolSize(2);
+    ds.setTransactionIsolation("TRANSACTION_REPEATABLE_READ");
+    opened.add(ds);
+    Backlog backlog = backlog(open(url, null));
+    backlog.create(card("A"));
+    Backlog repeatable = backlog(JdbcBacklogStore.builder().dataSource(ds).build());
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> repeatable.events(EventQuery.after(0, 10)));
+    assertTrue(e.getMessage().contains("READ COMMITTED") && e.getMessage().contains("repeatable read"),
+        e.getMessage());
+    assertEquals(1, backlog.events(EventQuery.after(0, 10)).size());
+  }
+
+  @Test
   void aReaderPagingBySeqWhileWritersCommitSeesEverySeqOnceWithoutGaps() throws Exception {
     JdbcBacklogStore store = open(freshUrl(), null);
     Backlog backlog = backlog(store);

@@ -375,8 +375,15 @@ public final class JdbcTransaction implements StoreTransaction {
       // Taking the fence exclusively waits until every transaction that drew seqs has ended (locks are
       // released after the commit became visible); the query below then reads with a fresh snapshot in
       // which no seq can still appear below the ones it sees. New writers wait until this transaction ends.
-      handle.createQuery("SELECT 1 FROM (SELECT pg_advisory_xact_lock(" + FENCE_KEYS + ")) f").mapTo(Integer.class)
-          .one();
+      // This needs read committed: a snapshot taken before the fence was granted could miss what committed
+      // while the reader waited.
+      String isolation = handle.createQuery("SELECT current_setting('transaction_isolation') FROM"
+          + " (SELECT pg_advisory_xact_lock(" + FENCE_KEYS + ")) f").mapTo(String.class).one();
+      if (!"read committed".equals(isolation)) {
+        throw new IllegalStateException("reading events on PostgreSQL needs READ COMMITTED transactions, but this"
+            + " connection runs '" + isolation + "': configure the data source's transaction isolation as READ"
+            + " COMMITTED (PostgreSQL's default)");
+      }
     }
     String sql = "SELECT seq, card_id, type, actor, at, lease_token, data FROM events WHERE seq > :after"
         + (query.cardId() == null ? "" : " AND card_id = :card") + " ORDER BY seq LIMIT :limit";
