@@ -136,6 +136,8 @@ class GitHubFaultScheduleTest {
         private final VirtualClock clock = new VirtualClock(Instant.parse("2026-06-01T08:00:00Z"));
         private final Map<CardId, List<String>> eventIds = new TreeMap<>();
         private final Map<CardId, FeatureStatus> statuses = new TreeMap<>();
+        /** Features whose issue a person closed or reopened this round, with the status that must be merged. */
+        private final Map<CardId, FeatureStatus> remoteStatusEdits = new TreeMap<>();
         private final Map<CardId, Set<String>> humanLabels = new HashMap<>();
         private final Map<CardId, String> humanTitles = new HashMap<>();
         private final Set<String> expectedConflicts = new TreeSet<>();
@@ -234,6 +236,12 @@ class GitHubFaultScheduleTest {
             work.forEach(Runnable::run);
             injectFaults(round);
             syncUntilDrained(round);
+            for (Map.Entry<CardId, FeatureStatus> edit : remoteStatusEdits.entrySet()) {
+                assertEquals(edit.getValue(), tracker.getFeature(edit.getKey()).orElseThrow().status(), "round " + round
+                        + ": " + edit.getKey() + " was closed or reopened only on GitHub; the status must be merged");
+                statuses.put(edit.getKey(), edit.getValue());
+            }
+            remoteStatusEdits.clear();
         }
 
         private List<Feature> features() {
@@ -259,6 +267,10 @@ class GitHubFaultScheduleTest {
 
         private void statusChange() {
             CardId code = randomCode();
+            while (remoteStatusEdits.containsKey(code)) {
+                // That status was changed on GitHub only this round: a local change would make it a both-sides edit.
+                code = randomCode();
+            }
             List<FeatureStatus> targets = new ArrayList<>();
             for (FeatureStatus to : FeatureStatus.values()) {
                 if (TransitionPolicy.allows(statuses.get(code), to)) {
@@ -303,7 +315,7 @@ class GitHubFaultScheduleTest {
                 if (conflicted.contains(code)) {
                     continue;
                 }
-                switch (random.nextInt(4)) {
+                switch (random.nextInt(5)) {
                     case 0 -> {
                         String title = "Retitled by a person in round " + round;
                         github.editIssue("octo", "widgets", issue.number(), "[" + code.value() + "] " + title, null,
@@ -328,6 +340,16 @@ class GitHubFaultScheduleTest {
                         github.editIssue("octo", "widgets", issue.number(), null, null, labels, null);
                         humanLabels.computeIfAbsent(code, c -> new LinkedHashSet<>()).add(label);
                         journal.add("round " + round + ": human label on " + code);
+                    }
+                    case 3 -> {
+                        FeatureStatus local = statuses.get(code);
+                        if (remoteStatusEdits.containsKey(code)) {
+                            continue;
+                        }
+                        boolean reopen = local == FeatureStatus.COMPLETE;
+                        github.editIssue("octo", "widgets", issue.number(), null, null, null, reopen ? "open" : "closed");
+                        remoteStatusEdits.put(code, reopen ? FeatureStatus.PLANNED : FeatureStatus.COMPLETE);
+                        journal.add("round " + round + ": " + (reopen ? "reopened " : "closed ") + code + " on GitHub");
                     }
                     default -> {
                         github.addComment("octo", "widgets", issue.number(), "A person's remark in round " + round,

@@ -101,6 +101,23 @@ class GitHubRateLimitTest {
   }
 
   @Test
+  void aBudgetUsedUpByOurOwnRequestsIsWaitedForBeforeTheNextRequestInsteadOfBeingRefused() {
+    GitHubTracker tracker = gh.open("\"maxRateLimitWaitSeconds\":7200");
+    for (int i = 0; i < 5; i++) {
+      tracker.createFeature(feature("F" + i));
+    }
+    long used = gh.fake.requests().stream().filter(r -> r.status() != 304 && !r.pathAndQuery().startsWith("/graphql"))
+        .count();
+    gh.fake.rateLimit("core", (int) used + 3);
+    Instant before = gh.clock.instant();
+    SyncReport report = tracker.sync();
+    assertEquals(0, report.remaining());
+    assertEquals(5, gh.issues().size());
+    assertTrue(gh.fake.requests().stream().noneMatch(r -> r.status() == 403), "no request was refused: " + gh.fake.requests());
+    assertTrue(gh.clock.instant().isAfter(before.plusSeconds(60)), "waited for the reset: " + gh.sleeps);
+  }
+
+  @Test
   void writesAreSentOneAtATimeWithTheConfiguredSpacing() {
     GitHubTracker tracker = gh.open("\"writeSpacingMillis\":1000");
     tracker.createFeature(feature("A1"));

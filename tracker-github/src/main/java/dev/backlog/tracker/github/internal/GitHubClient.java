@@ -344,7 +344,7 @@ public final class GitHubClient {
     String resource = response.headers().firstValue("x-ratelimit-resource").orElse("core");
     Optional<Duration> wait = RateLimits.exhaustedWait(response.headers().firstValue("x-ratelimit-remaining")
         .orElse(null), response.headers().firstValue("x-ratelimit-reset").orElse(null), clock.instant());
-    if (wait.isPresent() && response.statusCode() / 100 == 2) {
+    if (wait.isPresent() && response.statusCode() != 403 && response.statusCode() != 429) {
       synchronized (this) {
         exhaustedUntil.put(resource, clock.instant().plus(wait.get()));
       }
