@@ -121,11 +121,16 @@ class GitHubFaultScheduleTest {
         try {
             new Schedule(seed, dir).run();
         } catch (AssertionError | RuntimeException e) {
-            throw new AssertionError("fault schedule seed " + seed + " failed (rerun it alone with"
+            AssertionError failure = new AssertionError("fault schedule seed " + seed + " failed (rerun it alone with"
                     + " -Dgithub.schedule.seed=" + seed + "): " + e.getMessage(), e);
-        } finally {
-            deleteTree(dir);
+            try {
+                deleteTree(dir);
+            } catch (UncheckedIOException cleanup) {
+                failure.addSuppressed(cleanup);
+            }
+            throw failure;
         }
+        deleteTree(dir);
     }
 
     /** One schedule: its fake, its provider, and the model of what both sides must end up holding. */
