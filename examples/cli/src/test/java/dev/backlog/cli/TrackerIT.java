@@ -134,7 +134,7 @@ class TrackerIT {
 
     refused(cli, config, "{\"tracker\": {\"provider\": \"local\",", "CONFIG_INVALID", "line");
     refused(cli, config, "{\"tracker\":{\"provider\":\"jira\"}}", "TRACKER_CONFIG_INVALID",
-        "'tracker.provider': names provider 'jira', which is not installed (available: local)");
+        "'tracker.provider': names provider 'jira', which is not installed (available: github, local)");
     refused(cli, config, "{\"tracker\":{\"local\":{\"root\":\".\"}}}", "TRACKER_CONFIG_INVALID",
         "'tracker.provider': is missing");
     refused(cli, config, "{\"tracker\":{\"provider\":\"local\",\"local\":{\"rooot\":\".\"}}}",
