@@ -171,6 +171,10 @@ class GitHubFaultScheduleTest {
                     github.rateLimit("core", 150);
                     journal.add("core limit 150 per hour");
                 }
+                if (seed % 10 == 3) {
+                    github.rateLimit("graphql", 30);
+                    journal.add("graphql limit 30 per hour");
+                }
                 tracker = open();
                 try {
                     for (int round = 0; round < ROUNDS; round++) {
