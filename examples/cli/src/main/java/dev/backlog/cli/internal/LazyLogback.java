@@ -79,6 +79,11 @@ public final class LazyLogback implements SLF4JServiceProvider {
     }
   }
 
+  /** Whether logback has been started (a message passed the level). */
+  boolean started() {
+    return logback != null;
+  }
+
   private boolean enabled(Level level) {
     return level.toInt() >= threshold.toInt();
   }
