@@ -210,6 +210,23 @@ class GitHubTrackerTest {
   }
 
   @Test
+  void aSecondHostWithItsOwnStateLinksTheExistingIssueAndPostsNoEventTwice() {
+    tracker.createFeature(parser());
+    tracker.appendEvent(event("backlog-1", "A1"));
+    tracker.sync();
+    GitHubTracker other = GitHubTracker.open(gh.context(gh.settings("").replace(
+        dir.resolve("state").toString(), dir.resolve("other-state").toString())), gh.runtime());
+    other.createFeature(parser());
+    other.appendEvent(event("backlog-1", "A1"));
+    other.appendEvent(event("backlog-2", "A1"));
+    other.sync();
+    assertEquals(1, gh.issues().size(), "the issue is found by its marker, not created again");
+    List<String> ids = gh.issue("A1").comments().stream().map(c -> Markers.eventId(c.body()).orElse("?")).toList();
+    assertEquals(List.of("backlog-1", "backlog-2"), ids);
+    assertEquals(0, other.health().conflicts(), "equal values on both sides are no conflict");
+  }
+
+  @Test
   void healthNamesTheRepositoryCountsPendingOpsAndTheLastSync() {
     assertEquals("github", tracker.health().provider());
     assertTrue(tracker.health().canonicalSource().contains("o/r"));

@@ -46,7 +46,8 @@ import org.slf4j.LoggerFactory;
  *       list searched for its marker, already has one;</li>
  *   <li>{@value #UPDATE_ISSUE}: merges the feature with its issue through the conflict ledger and
  *       patches what differs (labels merged with people's labels, closed when complete);</li>
- *   <li>{@value #COMMENT}: posts an event as a comment;</li>
+ *   <li>{@value #COMMENT}: posts an event as a comment, unless a comment of the issue already carries
+ *       its event id;</li>
  *   <li>{@value #PROJECT_STATUS}: adds the issue to the project and sets its Status;</li>
  *   <li>{@value #ROADMAP_PUT}, {@value #CHANGELOG_ENTRY}, {@value #CHANGELOG_PUT}: write a file through
  *       the Contents API with its blob sha, re-reading and retrying up to 3 times on 409 or 422, and
@@ -188,6 +189,7 @@ public final class OpRunner {
     private Map<CardId, JsonNode> byCode;
     private Map<String, JsonNode> byOp;
     private Map<Integer, JsonNode> byNumber;
+    private final Map<Integer, Set<String>> commentIds = new HashMap<>();
     private boolean stopped;
     private final List<String> stoppedOps = new ArrayList<>();
     private final List<GitHubException> problems = new ArrayList<>();
@@ -380,12 +382,8 @@ public final class OpRunner {
             if (ref.isEmpty()) {
               return Resolution.NOT_APPLIED;
             }
-            for (JsonNode comment : repo.comments(ref.get().number())) {
-              if (Markers.eventId(comment.path("body").asText()).map(event.id()::equals).orElse(false)) {
-                return Resolution.APPLIED;
-              }
-            }
-            return Resolution.NOT_APPLIED;
+            return commentIds(ref.get().number(), true).contains(event.id()) ? Resolution.APPLIED
+                : Resolution.NOT_APPLIED;
           default:
             return Resolution.NOT_APPLIED;
         }
@@ -468,6 +466,12 @@ public final class OpRunner {
       if (!pulled.equals(local)) {
         LOG.info("feature {}: took {} from its issue #{}", code, merge.toPull(), ref.get().number());
         state.write(pulled);
+        boolean projectWaiting = log.openOps().stream().anyMatch(o -> o.feature().equals(code)
+            && o.kind().equals(PROJECT_STATUS) && o.state() == OpState.PENDING);
+        if (projects != null && pulled.status() != local.status() && !projectWaiting) {
+          // a person closed or reopened the issue: the project's Status follows the pulled status
+          log.enqueue(code, PROJECT_STATUS, json(JSON.createObjectNode().put("code", code.value())));
+        }
       }
       Feature desired = pulled.toBuilder()
           .title(conflicts.contains("title") ? remote.get("title") : pulled.title())
@@ -505,8 +509,33 @@ public final class OpRunner {
       LocalState.IssueRef ref = state.issue(event.code()).orElseThrow(() -> new GitHubException(
           GitHubErrorCode.GITHUB_UNAVAILABLE, "feature " + event.code() + " has no issue yet for event "
           + event.id() + "; the issue is created first on the next sync"));
+      Set<String> posted = commentIds(ref.number(), false);
+      if (posted.contains(event.id())) {
+        LOG.debug("event {} is already a comment on issue #{}; not posted again", event.id(), ref.number());
+        return Outcome.DONE;
+      }
       repo.comment(ref.number(), Markers.commentBody(event));
+      posted.add(event.id());
       return Outcome.DONE;
+    }
+
+    /**
+     * The event ids of an issue's comments, read once per sync through the paginated list (so an
+     * event another host or an earlier state directory already posted is not posted twice).
+     */
+    private Set<String> commentIds(int number, boolean fresh) {
+      if (fresh) {
+        commentIds.remove(number);
+      }
+      Set<String> ids = commentIds.get(number);
+      if (ids == null) {
+        ids = new HashSet<>();
+        for (JsonNode comment : repo.comments(number)) {
+          Markers.eventId(comment.path("body").asText()).ifPresent(ids::add);
+        }
+        commentIds.put(number, ids);
+      }
+      return ids;
     }
 
     private Outcome projectStatus(CardId code) {
