@@ -39,6 +39,8 @@ public final class JdbcEngine implements AutoCloseable {
   private static final long BACKOFF_CAP_MILLIS = 400;
   private static final long H2_POLL_MILLIS = 100;
   private static final long PG_MAX_WAIT_NANOS = 1_000_000_000L;
+  /** The notifier's pause after each NOTIFY: requests arriving meanwhile share the next one. */
+  private static final long NOTIFY_INTERVAL_MILLIS = 10;
 
   private static final Logger LOG = LoggerFactory.getLogger(JdbcEngine.class);
 
@@ -274,8 +276,10 @@ public final class JdbcEngine implements AutoCloseable {
    * coalescing the requests that arrive while it is busy. A NOTIFY inside a writing transaction would
    * make PostgreSQL serialize that transaction's commit with every other notifying one (a database-wide
    * lock held through the commit keeps the notification queue in commit order), so writers do not send
-   * it themselves. A notification lost to a failure or to the process ending right after a commit only
-   * delays other processes' waiters: they look again at least every second.
+   * it themselves. After each NOTIFY the thread pauses {@value #NOTIFY_INTERVAL_MILLIS} ms, so a busy
+   * store sends at most about a hundred a second (each is a commit of its own). A notification lost to a
+   * failure or to the process ending right after a commit only delays other processes' waiters: they look
+   * again at least every second.
    */
   private final class Notifier implements Runnable {
     private boolean requested;
@@ -323,6 +327,11 @@ public final class JdbcEngine implements AutoCloseable {
           }
         } catch (SQLException | RuntimeException e) {
           LOG.debug("cannot notify other processes' waiters on {}: {}", where, SqlErrors.describe(e, secrets));
+        }
+        try {
+          Thread.sleep(NOTIFY_INTERVAL_MILLIS);
+        } catch (InterruptedException e) {
+          return;
         }
       }
     }
