@@ -259,8 +259,16 @@ public final class Report {
     if (Double.isNaN(t.measured())) {
       return "—";
     }
-    return t.goal().contains("%") || t.goal().startsWith("≥ 0.") ? String.format(Locale.ROOT, "%.2f (%s)",
-        t.measured(), Targets.pct(t.measured())) : String.format(Locale.ROOT, "%.2f×", t.measured());
+    // A value that misses its goal by less than the rounding shows a third decimal, so it never reads as the goal.
+    java.util.regex.Matcher goal = java.util.regex.Pattern.compile("[0-9]+(\\.[0-9]+)?").matcher(t.goal());
+    boolean close = !t.status().equals("met") && goal.find()
+        && String.format(Locale.ROOT, "%.2f", t.measured()).equals(String.format(Locale.ROOT, "%.2f",
+            Double.parseDouble(goal.group())));
+    if (t.goal().contains("%") || t.goal().startsWith("≥ 0.")) {
+      return close ? String.format(Locale.ROOT, "%.3f (%.1f %%)", t.measured(), t.measured() * 100)
+          : String.format(Locale.ROOT, "%.2f (%s)", t.measured(), Targets.pct(t.measured()));
+    }
+    return String.format(Locale.ROOT, close ? "%.3f×" : "%.2f×", t.measured());
   }
 
   private static String rate(Measurement m) {
