@@ -37,7 +37,6 @@ class GitHubClientTest {
   @AfterEach
   void stop() {
     gh.close();
-    assertEquals(List.of(), gh.fake.protocolViolations());
   }
 
   private void createIssues(int n) {

@@ -75,8 +75,16 @@ final class GitHubTestHarness implements AutoCloseable {
     return found.get(0);
   }
 
+  /**
+   * Stops the fake, then fails when the provider sent a GraphQL document that GitHub's schema refuses
+   * or a request without the headers GitHub expects: every test that uses the harness checks both.
+   */
   @Override
   public void close() {
     fake.close();
+    if (!fake.graphQlViolations().isEmpty() || !fake.protocolViolations().isEmpty()) {
+      throw new AssertionError("the provider sent requests GitHub would refuse: GraphQL " + fake.graphQlViolations()
+          + ", protocol " + fake.protocolViolations());
+    }
   }
 }

@@ -40,8 +40,6 @@ class GitHubTrackerTest {
   void stop() {
     tracker.close();
     gh.close();
-    assertEquals(List.of(), gh.fake.graphQlViolations());
-    assertEquals(List.of(), gh.fake.protocolViolations());
   }
 
   private static Feature parser() {
