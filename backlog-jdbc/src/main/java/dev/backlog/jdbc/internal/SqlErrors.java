@@ -8,6 +8,7 @@ import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Sorts database failures into what the store retries and what it reports, and turns them into
@@ -39,6 +40,16 @@ public final class SqlErrors {
    * closed or closing, file I/O while the owner switches.
    */
   private static final Set<Integer> H2_CONNECTION = Set.of(90020, 90067, 90098, 90121, 90028, 90031, 90135);
+  /**
+   * H2's general error code. With AUTO_SERVER, the process hosting the database may close it (it is
+   * exiting) while another process's transaction is open; the closing database rolls that transaction
+   * back and its next statement fails with this code and H2's storage error 103, "Transaction N has
+   * status ROLLED_BACK (or CLOSED), not OPEN". Nothing of the transaction was committed, and a new
+   * connection reaches the next host, so it is treated like a broken connection.
+   */
+  private static final int H2_GENERAL_ERROR = 50000;
+  private static final Pattern H2_TRANSACTION_CLOSED_UNDER_US =
+      Pattern.compile("Transaction \\d+ has status (ROLLED_BACK|CLOSED), not OPEN \\[[^/\\]]+/103]");
 
   private SqlErrors() {
   }
@@ -108,7 +119,8 @@ public final class SqlErrors {
     }
     if (e instanceof SQLTransientConnectionException || e instanceof SQLNonTransientConnectionException
         || state.startsWith("08") || state.equals("57P01") || state.equals("57P02") || state.equals("57P03")
-        || H2_CONNECTION.contains(code)) {
+        || H2_CONNECTION.contains(code) || (code == H2_GENERAL_ERROR && e.getMessage() != null
+            && H2_TRANSACTION_CLOSED_UNDER_US.matcher(e.getMessage()).find())) {
       return Kind.CONNECTION;
     }
     return Kind.OTHER;

@@ -1,0 +1,39 @@
+package dev.backlog.jdbc.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.sql.SQLException;
+import org.junit.jupiter.api.Test;
+
+class SqlErrorsTest {
+
+  private static SQLException h2(String message, int code) {
+    return new SQLException(message, code == 50000 ? "HY000" : String.valueOf(code), code);
+  }
+
+  @Test
+  void aTransactionRolledBackBecauseTheAutoServerHostClosedTheDatabaseIsRetriedLikeABrokenConnection() {
+    // The message H2 2.3 sends a client whose transaction the exiting host process rolled back.
+    SQLException e = h2("General error: \"Transaction 1 has status ROLLED_BACK, not OPEN [2.3.232/103]\"; SQL statement:\n"
+        + "UPDATE card_counts SET n = n + ? WHERE status = ? AND phase = ? [50000-232]", 50000);
+    assertEquals(SqlErrors.Kind.CONNECTION, SqlErrors.classify(new RuntimeException("wrapped", e)));
+    SQLException closed = h2("General error: \"Transaction 7 has status CLOSED, not OPEN [2.3.232/103]\" [50000-232]", 50000);
+    assertEquals(SqlErrors.Kind.CONNECTION, SqlErrors.classify(closed));
+  }
+
+  @Test
+  void otherGeneralErrorsStayDefects() {
+    assertEquals(SqlErrors.Kind.OTHER, SqlErrors.classify(h2("General error: \"java.lang.NullPointerException\" [50000-232]",
+        50000)));
+    assertEquals(SqlErrors.Kind.OTHER, SqlErrors.classify(h2("Transaction 1 has status ROLLED_BACK, not OPEN [2.3.232/103]",
+        42000)), "only H2's general error code carries the storage error");
+  }
+
+  @Test
+  void deadlocksLockTimeoutsAndDuplicatesKeepTheirKinds() {
+    assertEquals(SqlErrors.Kind.TRANSIENT, SqlErrors.classify(new SQLException("deadlock", "40001", 40001)));
+    assertEquals(SqlErrors.Kind.TRANSIENT, SqlErrors.classify(new SQLException("lock timeout", "HYT00", 50200)));
+    assertEquals(SqlErrors.Kind.DUPLICATE, SqlErrors.classify(new SQLException("dup", "23505", 23505)));
+    assertEquals(SqlErrors.Kind.CONNECTION, SqlErrors.classify(new SQLException("broken", "08006", 0)));
+  }
+}
