@@ -20,6 +20,14 @@ final class JdbcStoreOpener implements StoreOpener {
   /** The lock file, in the home, that serializes opening the default H2 file. */
   static final String OPEN_LOCK = ".open.lock";
 
+  /**
+   * The size from which the default H2 file is compacted when the last process closes it. H2
+   * compacts the file on every close by default, which costs a short command tens of milliseconds
+   * (more under load); a smaller file is closed without compacting and grows by some kilobytes per
+   * writing command until it reaches this size, when the next close compacts it again.
+   */
+  static final long COMPACT_ABOVE_BYTES = 1L << 20;
+
   @Override
   public BacklogStore open(Settings settings, int maxPoolSize) {
     String url = settings.dbUrl();
@@ -30,7 +38,7 @@ final class JdbcStoreOpener implements StoreOpener {
         throw new StoreUnavailableException("cannot create the backlog home " + settings.home() + " (" + e
             + "); choose a writable directory with --home or BACKLOG_HOME", e);
       }
-      url = JdbcBacklogStore.defaultH2Url(settings.home());
+      url = JdbcBacklogStore.defaultH2Url(settings.home()) + compaction(settings.home());
     }
     // Only the default file gets the open lock below; its home exists by now.
     JdbcBacklogStore.Builder builder = JdbcBacklogStore.builder().url(url).maxPoolSize(maxPoolSize);
@@ -50,6 +58,21 @@ final class JdbcStoreOpener implements StoreOpener {
           + settings.redaction().apply(String.valueOf(e.getMessage())) + "); check --db, BACKLOG_DB_URL or the"
           + " config files", e);
     }
+  }
+
+  /**
+   * The URL setting that switches H2's compaction on close off while the default file is below
+   * {@link #COMPACT_ABOVE_BYTES}; empty (H2's default, compacting) from that size on. The setting
+   * matters only to the process that opens the file; one that connects to another's file ignores it.
+   */
+  static String compaction(Path home) {
+    long size;
+    try {
+      size = Files.size(home.resolve("backlog.mv.db"));
+    } catch (IOException e) {
+      size = 0;
+    }
+    return size >= COMPACT_ABOVE_BYTES ? "" : ";MAX_COMPACT_TIME=0";
   }
 
   /**
