@@ -30,6 +30,7 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -105,6 +106,25 @@ abstract class JdbcStoreBehaviour {
     }
   }
 
+  /**
+   * Creates the card in a transaction on the pool, numbers its event ({@code writtenEvents} seals it), counts
+   * {@code sealed} down and keeps the transaction open until {@code release} is counted down.
+   */
+  private static Future<List<Event>> createAndHoldOpen(JdbcBacklogStore store, ExecutorService pool, String id,
+      CountDownLatch sealed, CountDownLatch release) {
+    return pool.submit(() -> store.inTransaction(tx -> {
+      tx.create(card(id), id.toLowerCase(Locale.ROOT));
+      List<Event> written = tx.writtenEvents();
+      sealed.countDown();
+      try {
+        assertTrue(release.await(30, TimeUnit.SECONDS));
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+      return written;
+    }));
+  }
+
   private static NewCard card(String id, String... deps) {
     return NewCard.builder(id).title("card " + id).dependsOn(deps).build();
   }
@@ -123,17 +143,7 @@ abstract class JdbcStoreBehaviour {
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
       // A takes seq 1 and holds its transaction open.
-      Future<List<Event>> a = pool.submit(() -> store.inTransaction(tx -> {
-        tx.create(card("A"), "a");
-        List<Event> written = tx.writtenEvents();
-        sealed.countDown();
-        try {
-          assertTrue(release.await(30, TimeUnit.SECONDS));
-        } catch (InterruptedException e) {
-          throw new IllegalStateException(e);
-        }
-        return written;
-      }));
+      Future<List<Event>> a = createAndHoldOpen(store, pool, "A", sealed, release);
       assertTrue(sealed.await(30, TimeUnit.SECONDS));
       // B does its work now, but can only number its event after A committed.
       Future<Card> b = pool.submit(() -> backlog.create(card("B")));
@@ -167,17 +177,7 @@ abstract class JdbcStoreBehaviour {
     ExecutorService pool = Executors.newFixedThreadPool(3);
     try {
       // A draws the lower seq and holds its transaction open.
-      Future<List<Event>> a = pool.submit(() -> store.inTransaction(tx -> {
-        tx.create(card("A"), "a");
-        List<Event> written = tx.writtenEvents();
-        sealed.countDown();
-        try {
-          assertTrue(release.await(30, TimeUnit.SECONDS));
-        } catch (InterruptedException e) {
-          throw new IllegalStateException(e);
-        }
-        return written;
-      }));
+      Future<List<Event>> a = createAndHoldOpen(store, pool, "A", sealed, release);
       assertTrue(sealed.await(30, TimeUnit.SECONDS));
       // B draws a higher seq and commits first: writers do not wait for each other.
       Card b = pool.submit(() -> backlog.create(card("B"))).get(30, TimeUnit.SECONDS);
