@@ -158,72 +158,109 @@ public final class JdbcTransaction implements StoreTransaction {
     applyCountDeltas();
   }
 
-  /** Events per statement when sealing on PostgreSQL (seven parameters each, far below the protocol's limit). */
+  /** Events per statement when sealing on PostgreSQL. */
   private static final int SEAL_CHUNK = 1_000;
 
   /**
-   * Seals on PostgreSQL in one round trip per {@value #SEAL_CHUNK} events: a single statement takes the
-   * event fence shared (an uncorrelated subquery: PostgreSQL evaluates it once, before the first row),
-   * draws each event's seq with {@code nextval} as the VALUES rows are read in order, inserts the
-   * events, and adds the status counts to this connection's stripe in a data-modifying CTE.
+   * The PostgreSQL seal: one text for any number of events, so the server plans it once per connection.
+   * It takes the event fence shared (an uncorrelated subquery: PostgreSQL evaluates it once, before the
+   * first row), draws each event's seq with {@code nextval} as the events are read in array order,
+   * inserts them, and adds the status counts to this connection's stripe in a data-modifying CTE.
+   */
+  private static final NamedSql SEAL_POSTGRES = NamedSql.compile("WITH counts AS (INSERT INTO card_counts"
+      + " (status, phase, stripe, n) SELECT x.status, x.phase, pg_backend_pid() % " + COUNT_STRIPES + ", x.n"
+      + " FROM unnest(CAST(:countStatus AS VARCHAR[]), CAST(:countPhase AS VARCHAR[]), CAST(:countDelta AS BIGINT[]))"
+      + " AS x (status, phase, n)"
+      + " ON CONFLICT (status, phase, stripe) DO UPDATE SET n = card_counts.n + EXCLUDED.n)"
+      + " INSERT INTO events (seq, card_id, type, actor, at, lease_token, data)"
+      + " SELECT nextval('event_seq'), v.card_id, v.type, v.actor, CAST(:at AS TIMESTAMPTZ), v.lease_token, v.data"
+      + " FROM (SELECT * FROM unnest(CAST(:cards AS VARCHAR[]), CAST(:types AS VARCHAR[]),"
+      + " CAST(:actors AS VARCHAR[]), CAST(:tokens AS BIGINT[]), CAST(:data AS TEXT[])) WITH ORDINALITY"
+      + " AS u (card_id, type, actor, lease_token, data, ord) ORDER BY ord) v"
+      + " WHERE (SELECT 1 FROM (SELECT pg_advisory_xact_lock_shared(" + FENCE_KEYS + ")) f) = 1 RETURNING seq");
+
+  /**
+   * Seals on PostgreSQL in one round trip per {@value #SEAL_CHUNK} events with {@link #SEAL_POSTGRES};
+   * the status counts go with the first chunk.
    */
   private void sealPostgres() {
     Instant at = now();
     List<Event> numbered = new ArrayList<>(pending.size());
     List<Map.Entry<Map.Entry<CardStatus, String>, Long>> counts = new ArrayList<>(countDeltas.entrySet());
     counts.removeIf(d -> d.getValue() == 0);
+    // Stripe rows are locked in one order by every writer.
     counts.sort(Comparator.comparing((Map.Entry<Map.Entry<CardStatus, String>, Long> d) ->
         d.getKey().getKey().wireName()).thenComparing(d -> d.getKey().getValue()));
-    for (int from = 0; from < pending.size(); from += SEAL_CHUNK) {
-      List<PendingEvent> chunk = pending.subList(from, Math.min(pending.size(), from + SEAL_CHUNK));
-      StringBuilder sql = new StringBuilder();
-      if (from == 0 && !counts.isEmpty()) {
-        sql.append("WITH counts AS (INSERT INTO card_counts (status, phase, stripe, n) VALUES ");
-        for (int i = 0; i < counts.size(); i++) {
-          sql.append(i == 0 ? "" : ", ").append("(:cs").append(i).append(", :cp").append(i)
-              .append(", pg_backend_pid() % ").append(COUNT_STRIPES).append(", CAST(:cd").append(i)
-              .append(" AS BIGINT))");
+    java.sql.Connection c = handle.getConnection();
+    try (java.sql.PreparedStatement ps = SEAL_POSTGRES.prepare(c)) {
+      NamedSql.Binder b = SEAL_POSTGRES.binder(ps);
+      for (int from = 0; from < pending.size(); from += SEAL_CHUNK) {
+        List<PendingEvent> chunk = pending.subList(from, Math.min(pending.size(), from + SEAL_CHUNK));
+        int n = chunk.size();
+        int k = from == 0 ? counts.size() : 0;
+        String[] countStatus = new String[k];
+        String[] countPhase = new String[k];
+        Long[] countDelta = new Long[k];
+        for (int i = 0; i < k; i++) {
+          countStatus[i] = counts.get(i).getKey().getKey().wireName();
+          countPhase[i] = counts.get(i).getKey().getValue();
+          countDelta[i] = counts.get(i).getValue();
         }
-        sql.append(" ON CONFLICT (status, phase, stripe) DO UPDATE SET n = card_counts.n + EXCLUDED.n) ");
-      }
-      sql.append("INSERT INTO events (seq, card_id, type, actor, at, lease_token, data) SELECT v.* FROM (VALUES ");
-      for (int i = 0; i < chunk.size(); i++) {
-        sql.append(i == 0 ? "" : ", ").append("(nextval('event_seq'), CAST(:c").append(i).append(" AS VARCHAR),")
-            .append(" CAST(:t").append(i).append(" AS VARCHAR), CAST(:a").append(i).append(" AS VARCHAR),")
-            .append(" CAST(:at AS TIMESTAMPTZ), CAST(:k").append(i).append(" AS BIGINT), CAST(:d").append(i)
-            .append(" AS TEXT))");
-      }
-      sql.append(") AS v (seq, card_id, type, actor, at, lease_token, data)"
-          + " WHERE (SELECT 1 FROM (SELECT pg_advisory_xact_lock_shared(" + FENCE_KEYS + ")) f) = 1 RETURNING seq");
-      Query q = handle.createQuery(sql.toString()).bindByType("at", odt(at), OffsetDateTime.class);
-      if (from == 0) {
-        for (int i = 0; i < counts.size(); i++) {
-          Map.Entry<Map.Entry<CardStatus, String>, Long> d = counts.get(i);
-          q.bind("cs" + i, d.getKey().getKey().wireName()).bind("cp" + i, d.getKey().getValue())
-              .bind("cd" + i, d.getValue().longValue());
+        String[] cards = new String[n];
+        String[] types = new String[n];
+        String[] actors = new String[n];
+        Long[] tokens = new Long[n];
+        String[] data = new String[n];
+        for (int i = 0; i < n; i++) {
+          PendingEvent p = chunk.get(i);
+          cards[i] = p.cardId().value();
+          types[i] = p.type().wireName();
+          actors[i] = p.actor();
+          tokens[i] = p.token() == null ? null : p.token().value();
+          data[i] = p.data();
+        }
+        b.set("countStatus", c.createArrayOf("varchar", countStatus), java.sql.Types.ARRAY)
+            .set("countPhase", c.createArrayOf("varchar", countPhase), java.sql.Types.ARRAY)
+            .set("countDelta", c.createArrayOf("int8", countDelta), java.sql.Types.ARRAY)
+            .set("at", odt(at), java.sql.Types.TIMESTAMP_WITH_TIMEZONE)
+            .set("cards", c.createArrayOf("varchar", cards), java.sql.Types.ARRAY)
+            .set("types", c.createArrayOf("varchar", types), java.sql.Types.ARRAY)
+            .set("actors", c.createArrayOf("varchar", actors), java.sql.Types.ARRAY)
+            .set("tokens", c.createArrayOf("int8", tokens), java.sql.Types.ARRAY)
+            .set("data", c.createArrayOf("text", data), java.sql.Types.ARRAY);
+        long[] seqs = new long[n];
+        int got = 0;
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            if (got < n) {
+              seqs[got] = rs.getLong(1);
+            }
+            got++;
+          }
+        }
+        if (got != n) {
+          throw new IllegalStateException("sealing " + n + " events returned " + got + " seqs");
+        }
+        for (int i = 0; i < n; i++) {
+          PendingEvent p = chunk.get(i);
+          if (i > 0 && seqs[i] <= seqs[i - 1]) {
+            throw new IllegalStateException("event seqs were not drawn in the order of the events: "
+                + java.util.Arrays.toString(seqs));
+          }
+          numbered.add(new Event(seqs[i], p.cardId(), p.type(), p.actor(), at, p.token(), p.data()));
         }
       }
-      for (int i = 0; i < chunk.size(); i++) {
-        PendingEvent p = chunk.get(i);
-        q.bind("c" + i, p.cardId().value()).bind("t" + i, p.type().wireName()).bind("a" + i, p.actor())
-            .bindByType("k" + i, p.token() == null ? null : p.token().value(), Long.class).bind("d" + i, p.data());
-      }
-      // Rows are inserted, and returned, in the order of the VALUES list.
-      List<Long> seqs = q.mapTo(Long.class).list();
-      if (seqs.size() != chunk.size()) {
-        throw new IllegalStateException("sealing " + chunk.size() + " events returned " + seqs.size() + " seqs");
-      }
-      for (int i = 0; i < chunk.size(); i++) {
-        PendingEvent p = chunk.get(i);
-        if (i > 0 && seqs.get(i) <= seqs.get(i - 1)) {
-          throw new IllegalStateException("event seqs were not drawn in the order of the events: " + seqs);
-        }
-        numbered.add(new Event(seqs.get(i), p.cardId(), p.type(), p.actor(), at, p.token(), p.data()));
-      }
+    } catch (SQLException e) {
+      throw failed(e);
     }
     pending.clear();
     countDeltas.clear();
     sealed.addAll(numbered);
+  }
+
+  /** A failure of a statement run on the handle's connection, for the engine to classify like the library's own. */
+  private static RuntimeException failed(SQLException e) {
+    return new org.jdbi.v3.core.statement.UnableToExecuteStatementException(e, null);
   }
 
   private void count(CardStatus status, String phase, long delta) {
@@ -576,22 +613,37 @@ public final class JdbcTransaction implements StoreTransaction {
    * CTE because its predicate uses the same literals.
    */
   private List<Card> claimPostgres(ClaimRequest request) {
-    String sql = postgresClaimSql(request.phase() != null, request.cardId() != null);
-    Query q = handle.createQuery(sql).bind("limit", request.limit()).bind("owner", request.owner())
-        .bind("ttlMicros", micros(request.ttl()))
-        .bindByType("now", now == null && clock == null ? null : odt(now()), OffsetDateTime.class);
-    if (request.phase() != null) {
-      q.bind("phase", request.phase());
+    NamedSql sql = CLAIM_POSTGRES[(request.phase() != null ? 2 : 0) + (request.cardId() != null ? 1 : 0)];
+    List<Card> cards = new ArrayList<>(Math.min(request.limit(), 64));
+    try (java.sql.PreparedStatement ps = sql.prepare(handle.getConnection())) {
+      NamedSql.Binder b = sql.binder(ps).set("limit", request.limit(), java.sql.Types.INTEGER)
+          .set("owner", request.owner(), java.sql.Types.VARCHAR)
+          .set("ttlMicros", micros(request.ttl()), java.sql.Types.BIGINT)
+          .set("now", now == null && clock == null ? null : odt(now()), java.sql.Types.TIMESTAMP_WITH_TIMEZONE);
+      if (request.phase() != null) {
+        b.set("phase", request.phase(), java.sql.Types.VARCHAR);
+      }
+      if (request.cardId() != null) {
+        b.set("card", request.cardId().value(), java.sql.Types.VARCHAR);
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          cards.add(mapCardWithDeps(rs));
+        }
+      }
+    } catch (SQLException e) {
+      throw failed(e);
     }
-    if (request.cardId() != null) {
-      q.bind("card", request.cardId().value());
-    }
-    List<Card> cards = q.map((rs, ctx) -> mapCardWithDeps(rs)).list();
     if (now == null && !cards.isEmpty()) {
       now = cards.get(0).lease().claimedAt();
     }
     return cards;
   }
+
+  /** {@link #postgresClaimSql} compiled, indexed by (by phase ? 2 : 0) + (by card ? 1 : 0). */
+  private static final NamedSql[] CLAIM_POSTGRES = {
+      NamedSql.compile(postgresClaimSql(false, false)), NamedSql.compile(postgresClaimSql(false, true)),
+      NamedSql.compile(postgresClaimSql(true, false)), NamedSql.compile(postgresClaimSql(true, true))};
 
   /**
    * The PostgreSQL claim statement. Binds {@code :limit}, {@code :owner}, {@code :ttlMicros},
@@ -771,34 +823,45 @@ public final class JdbcTransaction implements StoreTransaction {
    */
   private Optional<Card> completeHeldLeasePostgres(CardId id, LeaseToken token) {
     boolean readClock = now == null && clock == null;
-    String sql = "WITH n AS (SELECT COALESCE(CAST(:now AS TIMESTAMPTZ), CURRENT_TIMESTAMP) AS at),"
-        + " u AS (UPDATE cards k SET status = 'done', lease_owner = NULL, lease_token = NULL, lease_claimed_at = NULL,"
-        + " lease_expires_at = NULL, version = k.version + 1, updated_at = n.at FROM n WHERE k.id = :id"
-        + " AND k.status = 'claimed' AND k.lease_token = :token AND k.lease_expires_at > n.at RETURNING "
-        + prefixed("k") + "),"
-        + " d AS (SELECT c.id FROM cards c WHERE c.id IN (SELECT card_id FROM card_deps WHERE depends_on = :id)"
-        + " AND EXISTS (SELECT 1 FROM u) ORDER BY c.id FOR UPDATE),"
-        + " x AS (UPDATE cards SET unmet_deps = cards.unmet_deps - 1 FROM d WHERE cards.id = d.id"
-        + " RETURNING cards.status = 'ready' AND cards.unmet_deps = 0 AS claimable)"
-        + " SELECT u.*, " + DEPS_ARRAY.replace("{card}", "u.id") + ", (SELECT COUNT(*) FROM x WHERE x.claimable)"
-        + " AS unblocked FROM u";
-    long[] unblocked = {0};
-    Optional<Card> card = handle.createQuery(sql).bind("id", id.value()).bind("token", token.value())
-        .bindByType("now", readClock ? null : odt(now()), OffsetDateTime.class)
-        .map((rs, ctx) -> {
-          unblocked[0] = rs.getLong("unblocked");
-          return mapCardWithDeps(rs);
-        }).findOne();
-    if (card.isPresent()) {
-      if (readClock && now == null) {
-        now = card.get().updatedAt();
+    Card card = null;
+    long unblocked = 0;
+    try (java.sql.PreparedStatement ps = COMPLETE_HELD_POSTGRES.prepare(handle.getConnection())) {
+      COMPLETE_HELD_POSTGRES.binder(ps).set("id", id.value(), java.sql.Types.VARCHAR)
+          .set("token", token.value(), java.sql.Types.BIGINT)
+          .set("now", readClock ? null : odt(now()), java.sql.Types.TIMESTAMP_WITH_TIMEZONE);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (rs.next()) {
+          unblocked = rs.getLong("unblocked");
+          card = mapCardWithDeps(rs);
+        }
       }
-      if (unblocked[0] > 0) {
-        wakesWaiters = true;
-      }
+    } catch (SQLException e) {
+      throw failed(e);
     }
-    return card;
+    if (card == null) {
+      return Optional.empty();
+    }
+    if (readClock && now == null) {
+      now = card.updatedAt();
+    }
+    if (unblocked > 0) {
+      wakesWaiters = true;
+    }
+    return Optional.of(card);
   }
+
+  private static final NamedSql COMPLETE_HELD_POSTGRES = NamedSql.compile(
+      "WITH n AS (SELECT COALESCE(CAST(:now AS TIMESTAMPTZ), CURRENT_TIMESTAMP) AS at),"
+      + " u AS (UPDATE cards k SET status = 'done', lease_owner = NULL, lease_token = NULL, lease_claimed_at = NULL,"
+      + " lease_expires_at = NULL, version = k.version + 1, updated_at = n.at FROM n WHERE k.id = :id"
+      + " AND k.status = 'claimed' AND k.lease_token = :token AND k.lease_expires_at > n.at RETURNING "
+      + prefixed("k") + "),"
+      + " d AS (SELECT c.id FROM cards c WHERE c.id IN (SELECT card_id FROM card_deps WHERE depends_on = :id)"
+      + " AND EXISTS (SELECT 1 FROM u) ORDER BY c.id FOR UPDATE),"
+      + " x AS (UPDATE cards SET unmet_deps = cards.unmet_deps - 1 FROM d WHERE cards.id = d.id"
+      + " RETURNING cards.status = 'ready' AND cards.unmet_deps = 0 AS claimable)"
+      + " SELECT u.*, " + DEPS_ARRAY.replace("{card}", "u.id") + ", (SELECT COUNT(*) FROM x WHERE x.claimable)"
+      + " AS unblocked FROM u");
 
   @Override
   public Card forceComplete(CardId id, String actor) {
