@@ -203,6 +203,11 @@ public final class Backlog implements BacklogOperations, AutoCloseable {
   }
 
   @Override
+  public List<Card> completeAll(List<Claim> claims) {
+    return inTransaction(tx -> tx.completeAll(claims));
+  }
+
+  @Override
   public Card forceComplete(CardId id) {
     return inTransaction(tx -> tx.forceComplete(id));
   }
@@ -343,6 +348,24 @@ public final class Backlog implements BacklogOperations, AutoCloseable {
     @Override
     public Card complete(CardId id, LeaseToken token) {
       return stx().complete(Objects.requireNonNull(id, "id"), Objects.requireNonNull(token, "token"), actor);
+    }
+
+    @Override
+    public List<Card> completeAll(List<Claim> claims) {
+      List<Claim> checked = List.copyOf(Objects.requireNonNull(claims, "claims"));
+      java.util.Set<CardId> seen = new java.util.HashSet<>();
+      List<Violation> problems = new ArrayList<>();
+      for (int i = 0; i < checked.size(); i++) {
+        CardId id = checked.get(i).card().id();
+        if (!seen.add(id)) {
+          problems.add(new Violation("claims[" + i + "]", "card " + id + " appears more than once; give each"
+              + " card's claim once"));
+        }
+      }
+      if (!problems.isEmpty()) {
+        throw new InvalidInputException(problems);
+      }
+      return checked.isEmpty() ? List.of() : stx().completeAll(checked, actor);
     }
 
     @Override

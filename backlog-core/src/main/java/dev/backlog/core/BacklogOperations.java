@@ -70,6 +70,17 @@ public interface BacklogOperations {
    */
   Card complete(CardId id, LeaseToken token);
 
+  /**
+   * Completes several claimed cards at once, all or none: typically the cards of one batched claim.
+   * Returns the completed cards in the order given; an empty list completes nothing.
+   *
+   * @throws LeaseLostException for the first claim, in the order given, whose token is not its card's
+   *     current, unexpired lease; no card is completed then, not even inside a transaction that goes on
+   * @throws CardNotFoundException for the first claim whose card no longer exists; nothing is completed then
+   * @throws InvalidInputException when a card appears more than once
+   */
+  List<Card> completeAll(List<Claim> claims);
+
   /** Completes a ready, claimed or blocked card without a token (the admin path), revoking any lease. */
   Card forceComplete(CardId id);
 

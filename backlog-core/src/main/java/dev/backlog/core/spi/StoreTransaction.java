@@ -69,6 +69,26 @@ public interface StoreTransaction {
   /** Completes a card whose valid lease is presented. */
   Card complete(CardId id, LeaseToken token, String actor);
 
+  /**
+   * Completes the claims' cards, all or none, in the order given; the list holds each card once. A
+   * claim whose lease does not hold (or whose card is gone) raises what {@link #complete} would, and
+   * then nothing has changed. This default checks every lease first, then completes the cards one by
+   * one; stores override it to do the work in fewer statements.
+   */
+  default List<Card> completeAll(List<Claim> claims, String actor) {
+    Instant at = now();
+    for (Claim claim : claims) {
+      Card card = find(claim.card().id()).orElseThrow(() -> new dev.backlog.core.CardNotFoundException(
+          claim.card().id()));
+      Transitions.complete(card, claim.token(), at);
+    }
+    List<Card> done = new java.util.ArrayList<>(claims.size());
+    for (Claim claim : claims) {
+      done.add(complete(claim.card().id(), claim.token(), actor));
+    }
+    return List.copyOf(done);
+  }
+
   /** Completes a ready, claimed or blocked card without a token, revoking any lease. */
   Card forceComplete(CardId id, String actor);
 

@@ -863,6 +863,132 @@ public final class JdbcTransaction implements StoreTransaction {
       + " SELECT u.*, " + DEPS_ARRAY.replace("{card}", "u.id") + ", (SELECT COUNT(*) FROM x WHERE x.claimable)"
       + " AS unblocked FROM u");
 
+  /**
+   * Locks every card of the batch in id order and checks each lease in the order given (so nothing is
+   * written when one fails), then completes them: on PostgreSQL in one statement for the cards and
+   * their dependents, elsewhere card by card.
+   */
+  @Override
+  public List<Card> completeAll(List<Claim> claims, String actor) {
+    List<CardId> ids = claims.stream().map(c -> c.card().id()).toList();
+    Map<CardId, Card> locked = lockAll(ids);
+    Instant at = now();
+    List<Card> before = new ArrayList<>(claims.size());
+    List<Card> after = new ArrayList<>(claims.size());
+    for (Claim claim : claims) {
+      Card card = locked.get(claim.card().id());
+      if (card == null) {
+        throw new CardNotFoundException(claim.card().id());
+      }
+      before.add(card);
+      after.add(Transitions.complete(card, claim.token(), at));
+    }
+    // A claimed card may have been linked to another card of the batch since; one statement cannot update a
+    // row both as a completed card and as a dependent, so such a batch goes card by card.
+    Set<CardId> batch = new HashSet<>(ids);
+    boolean linkedWithin = before.stream().anyMatch(c -> c.dependsOn().stream().anyMatch(batch::contains));
+    if (dialect == Dialect.POSTGRESQL && !linkedWithin) {
+      completeLockedPostgres(ids, at);
+      for (Card next : after) {
+        count(CardStatus.CLAIMED, next.phase(), -1);
+        count(CardStatus.DONE, next.phase(), 1);
+      }
+    } else {
+      for (int i = 0; i < before.size(); i++) {
+        write(before.get(i), after.get(i));
+        statusChanged(before.get(i), after.get(i));
+      }
+    }
+    for (int i = 0; i < claims.size(); i++) {
+      event(after.get(i), EventType.COMPLETED, actor, claims.get(i).token(),
+          EventData.completed(CardStatus.CLAIMED, false));
+    }
+    return List.copyOf(after);
+  }
+
+  /** Reads the named cards that exist, with their dependencies, locking their rows in id order. */
+  private Map<CardId, Card> lockAll(List<CardId> ids) {
+    Map<CardId, Card> out = new HashMap<>();
+    List<String> sorted = ids.stream().map(CardId::value).sorted().distinct().toList();
+    if (dialect == Dialect.POSTGRESQL) {
+      boolean readClock = now == null && clock == null;
+      java.sql.Connection c = handle.getConnection();
+      try (java.sql.PreparedStatement ps = LOCK_ALL_POSTGRES.prepare(c)) {
+        LOCK_ALL_POSTGRES.binder(ps).set("ids", c.createArrayOf("varchar", sorted.toArray(new String[0])),
+            java.sql.Types.ARRAY);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            if (readClock && now == null) {
+              now = instant(rs, "tx_now").truncatedTo(ChronoUnit.MICROS);
+            }
+            Card card = mapCardWithDeps(rs);
+            out.put(card.id(), card);
+          }
+        }
+      } catch (SQLException e) {
+        throw failed(e);
+      }
+      return out;
+    }
+    List<Card> cards = new ArrayList<>();
+    for (int i = 0; i < sorted.size(); i += IN_CHUNK) {
+      List<String> chunk = sorted.subList(i, Math.min(sorted.size(), i + IN_CHUNK));
+      cards.addAll(handle.createQuery("SELECT " + CARD_COLUMNS + " FROM cards WHERE id IN (<ids>) ORDER BY id"
+          + " FOR UPDATE").bindList("ids", chunk).map((rs, ctx) -> mapCard(rs)).list());
+    }
+    Map<CardId, SortedSet<CardId>> deps = dependenciesOf(cards.stream().map(Card::id).toList());
+    for (Card card : cards) {
+      out.put(card.id(), card.toBuilder().dependsOn(deps.getOrDefault(card.id(), Collections.emptySortedSet()))
+          .build());
+    }
+    return out;
+  }
+
+  private static final NamedSql LOCK_ALL_POSTGRES = NamedSql.compile("SELECT " + CARD_COLUMNS + ", "
+      + DEPS_ARRAY.replace("{card}", "cards.id") + ", CURRENT_TIMESTAMP(6) AS tx_now FROM cards"
+      + " WHERE id = ANY (CAST(:ids AS VARCHAR[])) ORDER BY id FOR UPDATE");
+
+  /**
+   * Completes locked cards whose leases were checked, in one statement: flips them to done (as
+   * {@link Transitions#complete} did in memory), then locks their dependents in id order and lowers each
+   * one's counter by the number of its dependencies in the batch.
+   */
+  private void completeLockedPostgres(List<CardId> ids, Instant at) {
+    java.sql.Connection c = handle.getConnection();
+    long updated;
+    long unblocked;
+    try (java.sql.PreparedStatement ps = COMPLETE_LOCKED_POSTGRES.prepare(c)) {
+      COMPLETE_LOCKED_POSTGRES.binder(ps)
+          .set("ids", c.createArrayOf("varchar", ids.stream().map(CardId::value).toArray(String[]::new)),
+              java.sql.Types.ARRAY)
+          .set("at", odt(at), java.sql.Types.TIMESTAMP_WITH_TIMEZONE);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        updated = rs.getLong("updated");
+        unblocked = rs.getLong("unblocked");
+      }
+    } catch (SQLException e) {
+      throw failed(e);
+    }
+    if (updated != ids.size()) {
+      throw new IllegalStateException("completing " + ids.size() + " locked cards updated " + updated);
+    }
+    if (unblocked > 0) {
+      wakesWaiters = true;
+    }
+  }
+
+  private static final NamedSql COMPLETE_LOCKED_POSTGRES = NamedSql.compile(
+      "WITH u AS (UPDATE cards k SET status = 'done', lease_owner = NULL, lease_token = NULL,"
+      + " lease_claimed_at = NULL, lease_expires_at = NULL, version = k.version + 1,"
+      + " updated_at = CAST(:at AS TIMESTAMPTZ) WHERE k.id = ANY (CAST(:ids AS VARCHAR[])) RETURNING k.id),"
+      + " dd AS (SELECT e.card_id AS id, COUNT(*) AS n FROM card_deps e WHERE e.depends_on IN (SELECT id FROM u)"
+      + " GROUP BY e.card_id),"
+      + " d AS (SELECT c.id, dd.n FROM cards c JOIN dd ON dd.id = c.id ORDER BY c.id FOR UPDATE OF c),"
+      + " x AS (UPDATE cards SET unmet_deps = cards.unmet_deps - d.n FROM d WHERE cards.id = d.id"
+      + " RETURNING cards.status = 'ready' AND cards.unmet_deps = 0 AS claimable)"
+      + " SELECT (SELECT COUNT(*) FROM u) AS updated, (SELECT COUNT(*) FROM x WHERE x.claimable) AS unblocked");
+
   @Override
   public Card forceComplete(CardId id, String actor) {
     Card card = lock(id);

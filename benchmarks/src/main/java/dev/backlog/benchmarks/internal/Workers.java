@@ -26,8 +26,8 @@ public final class Workers {
   }
 
   /**
-   * The library: {@code Backlog.claim} for up to {@code batch} cards, then {@code complete} for
-   * each, in one transaction when the batch holds several cards.
+   * The library: {@code Backlog.claim} for up to {@code batch} cards, then {@code complete}, or
+   * {@code completeAll} (one transaction) when the batch holds several cards.
    */
   public static LoadDriver.Worker ours(Backlog backlog, String owner, int batch) {
     ClaimRequest request = ClaimRequest.builder(owner).ttl(TTL).limit(batch).build();
@@ -48,12 +48,7 @@ public final class Workers {
           Claim c = claims.get(0);
           backlog.complete(c.card().id(), c.token());
         } else {
-          backlog.inTransaction(tx -> {
-            for (Claim c : claims) {
-              tx.complete(c.card().id(), c.token());
-            }
-            return null;
-          });
+          backlog.completeAll(claims);
         }
         transactions++;
         return claims.size();
