@@ -153,16 +153,18 @@ public final class Backlog implements BacklogOperations, AutoCloseable {
 
   /**
    * Claims up to {@code request.limit()} claimable cards, first sweeping lapsed leases when the
-   * sweep interval passed. With a positive {@code wait}, waits up to that long for work to become
-   * claimable; returns an empty list when none did.
+   * sweep interval passed. The sweep runs in the claim's own transaction, before the claim (so a
+   * card whose lease just lapsed can be claimed again at once, and a one-shot claim costs one
+   * transaction); the listener then gets the sweep's events and the claim's in one call. With a
+   * positive {@code wait}, waits up to that long for work to become claimable; returns an empty
+   * list when none did.
    */
   @Override
   public List<Claim> claim(ClaimRequest request) {
     Objects.requireNonNull(request, "request");
-    sweepIfDue();
     long deadline = System.nanoTime() + request.maxWait().toNanos();
     while (true) {
-      List<Claim> claims = inTransaction(tx -> tx.claim(request));
+      List<Claim> claims = sweepAndClaim(request);
       long remaining = deadline - System.nanoTime();
       if (!claims.isEmpty() || remaining <= 0) {
         return claims;
@@ -173,23 +175,37 @@ public final class Backlog implements BacklogOperations, AutoCloseable {
         Thread.currentThread().interrupt();
         return List.of();
       }
-      sweepIfDue();
     }
   }
 
-  private void sweepIfDue() {
+  /** One transaction: the sweep of lapsed leases when it is due, then the claim. */
+  private List<Claim> sweepAndClaim(ClaimRequest request) {
     if (sweepInterval == null) {
-      return;
+      return inTransaction(tx -> tx.claim(request));
     }
     Instant now = clock.instant();
     Instant last = lastSweep.get();
     if (last.plus(sweepInterval).isAfter(now) || !lastSweep.compareAndSet(last, now)) {
-      return;
+      return inTransaction(tx -> tx.claim(request));
     }
-    List<CardId> reclaimed = reclaimExpired();
+    List<CardId> reclaimed = new ArrayList<>();
+    List<Claim> claims;
+    try {
+      claims = inTransaction(tx -> {
+        // The store may retry the transaction; keep only the last attempt's sweep.
+        reclaimed.clear();
+        reclaimed.addAll(tx.reclaimExpired());
+        return tx.claim(request);
+      });
+    } catch (RuntimeException | Error e) {
+      // The sweep was rolled back with the claim: let the next claim sweep again.
+      lastSweep.compareAndSet(now, last);
+      throw e;
+    }
     if (!reclaimed.isEmpty()) {
       LOG.info("reclaimed {} lapsed lease(s): {}", reclaimed.size(), reclaimed);
     }
+    return claims;
   }
 
   @Override
