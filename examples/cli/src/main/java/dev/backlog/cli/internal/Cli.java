@@ -65,14 +65,30 @@ public final class Cli {
     return opener;
   }
 
-  /** Runs the command line and returns its exit code. */
+  /**
+   * Runs the command line and returns its exit code. A {@code claim} line that the code-built
+   * model covers runs on it ({@link FastModel}); when that model rejects the line, or for any
+   * other line, the annotated model runs it, so usage errors and help read the same either way.
+   */
   public int execute(String... args) {
+    if (FastModel.covers(args)) {
+      RootCommand root = new RootCommand(this);
+      return run(root, FastModel.claim(root), args, (ex, ignored) -> executeAnnotated(args));
+    }
+    return executeAnnotated(args);
+  }
+
+  private int executeAnnotated(String... args) {
     RootCommand root = new RootCommand(this);
-    CommandLine cl = Commands.commandLine(root, args);
+    boolean jsonAsked = Arrays.asList(args).contains("--json");
+    return run(root, Commands.commandLine(root, args), args,
+        (ex, ignored) -> usageError(ex, root.jsonRequested() || jsonAsked));
+  }
+
+  private int run(RootCommand root, CommandLine cl, String[] args, CommandLine.IParameterExceptionHandler onUsage) {
     cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
     cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
-    boolean jsonAsked = Arrays.asList(args).contains("--json");
-    cl.setParameterExceptionHandler((ex, ignored) -> usageError(ex, root.jsonRequested() || jsonAsked));
+    cl.setParameterExceptionHandler(onUsage);
     cl.setExecutionExceptionHandler((ex, line, parsed) -> failure(ex, root));
     try {
       return cl.execute(args);
