@@ -63,6 +63,31 @@ class PostgresClaimTest {
     }
   }
 
+  /** The claim statement writes its events' expiry in SQL; it must read exactly as {@code Instant.toString()}. */
+  @Test
+  void theClaimStatementWritesInstantsExactlyAsJavaDoes() throws Exception {
+    String url = TestPostgres.freshSchemaUrl();
+    List<java.time.Instant> instants = List.of(java.time.Instant.EPOCH, java.time.Instant.parse("2026-11-24T01:02:03Z"),
+        java.time.Instant.parse("2026-11-24T01:02:03.100Z"), java.time.Instant.parse("2026-11-24T01:02:03.120Z"),
+        java.time.Instant.parse("2026-11-24T01:02:03.123Z"), java.time.Instant.parse("2026-11-24T01:02:03.000001Z"),
+        java.time.Instant.parse("2026-11-24T01:02:03.123450Z"), java.time.Instant.parse("2026-11-24T23:59:59.999999Z"),
+        java.time.Instant.parse("0999-02-28T00:00:00.010Z"), java.time.Instant.parse("2400-02-29T12:00:00.000100Z"));
+    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+      // A session time zone far from UTC must not show through.
+      s.execute("SET TIME ZONE 'Asia/Kathmandu'");
+      try (PreparedStatement ps = c.prepareStatement("SELECT " + JdbcTransaction.isoInstantSql("t.x")
+          + " FROM (SELECT CAST(? AS TIMESTAMPTZ) AS x) t")) {
+        for (java.time.Instant instant : instants) {
+          ps.setObject(1, java.time.OffsetDateTime.ofInstant(instant, java.time.ZoneOffset.UTC));
+          try (ResultSet rs = ps.executeQuery()) {
+            assertTrue(rs.next());
+            assertEquals(instant.toString(), rs.getString(1));
+          }
+        }
+      }
+    }
+  }
+
   @Test
   void aBatchClaimReturnsCardsInClaimOrderWithIncreasingTokens() {
     try (JdbcBacklogStore store = TestStores.postgres(null);

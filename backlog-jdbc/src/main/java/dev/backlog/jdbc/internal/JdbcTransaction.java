@@ -579,7 +579,8 @@ public final class JdbcTransaction implements StoreTransaction {
 
   @Override
   public List<Claim> claim(ClaimRequest request) {
-    List<Card> claimed = dialect == Dialect.POSTGRESQL ? claimPostgres(request) : claimH2(request);
+    boolean inline = inlineEvents();
+    List<Card> claimed = dialect == Dialect.POSTGRESQL ? claimPostgres(request, inline) : claimH2(request);
     if (claimed.isEmpty()) {
       if (request.cardId() != null && !exists(request.cardId())) {
         throw new CardNotFoundException(request.cardId());
@@ -599,10 +600,24 @@ public final class JdbcTransaction implements StoreTransaction {
     cards.sort(InMemoryBacklogStore.CLAIM_ORDER);
     List<Claim> claims = new ArrayList<>(cards.size());
     for (Card card : cards) {
-      count(CardStatus.READY, card.phase(), -1);
-      count(CardStatus.CLAIMED, card.phase(), 1);
-      event(card, EventType.CLAIMED, request.owner(), card.lease().token(), EventData.claimed(card));
+      if (!inline) {
+        count(CardStatus.READY, card.phase(), -1);
+        count(CardStatus.CLAIMED, card.phase(), 1);
+        event(card, EventType.CLAIMED, request.owner(), card.lease().token(), EventData.claimed(card));
+      }
       claims.add(new Claim(card, card.lease()));
+    }
+    if (inline) {
+      // The statement wrote the events and counts; number them in claim order, as the buffered path would.
+      long last = Long.MIN_VALUE;
+      for (Card card : cards) {
+        Event event = inlineEvents.remove(card.id());
+        if (event == null || event.seq() <= last) {
+          throw new IllegalStateException("the claim statement's events do not follow claim order: " + card.id());
+        }
+        last = event.seq();
+        sealed.add(event);
+      }
     }
     return claims;
   }
@@ -612,8 +627,9 @@ public final class JdbcTransaction implements StoreTransaction {
    * claimers hold, and flip them to claimed. The partial index {@code cards_claimable} serves the
    * CTE because its predicate uses the same literals.
    */
-  private List<Card> claimPostgres(ClaimRequest request) {
-    NamedSql sql = CLAIM_POSTGRES[(request.phase() != null ? 2 : 0) + (request.cardId() != null ? 1 : 0)];
+  private List<Card> claimPostgres(ClaimRequest request, boolean inline) {
+    NamedSql sql = CLAIM_POSTGRES[(inline ? 4 : 0) + (request.phase() != null ? 2 : 0)
+        + (request.cardId() != null ? 1 : 0)];
     List<Card> cards = new ArrayList<>(Math.min(request.limit(), 64));
     try (java.sql.PreparedStatement ps = sql.prepare(handle.getConnection())) {
       NamedSql.Binder b = sql.binder(ps).set("limit", request.limit(), java.sql.Types.INTEGER)
@@ -626,9 +642,23 @@ public final class JdbcTransaction implements StoreTransaction {
       if (request.cardId() != null) {
         b.set("card", request.cardId().value(), java.sql.Types.VARCHAR);
       }
+      if (inline) {
+        b.set("dataHead", EventData.claimedHead(request.owner()), java.sql.Types.VARCHAR)
+            .set("dataMiddle", EventData.CLAIMED_MIDDLE, java.sql.Types.VARCHAR);
+      }
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          cards.add(mapCardWithDeps(rs));
+          Card card = mapCardWithDeps(rs);
+          cards.add(card);
+          if (inline) {
+            String data = EventData.claimed(card);
+            if (!data.equals(rs.getString("event_data"))) {
+              throw new IllegalStateException("the claim statement wrote the event data "
+                  + rs.getString("event_data") + " where the event's format is " + data);
+            }
+            inlineEvents.put(card.id(), new Event(rs.getLong("event_seq"), card.id(), EventType.CLAIMED,
+                request.owner(), card.lease().claimedAt(), card.lease().token(), data));
+          }
         }
       }
     } catch (SQLException e) {
@@ -640,10 +670,74 @@ public final class JdbcTransaction implements StoreTransaction {
     return cards;
   }
 
-  /** {@link #postgresClaimSql} compiled, indexed by (by phase ? 2 : 0) + (by card ? 1 : 0). */
-  private static final NamedSql[] CLAIM_POSTGRES = {
-      NamedSql.compile(postgresClaimSql(false, false)), NamedSql.compile(postgresClaimSql(false, true)),
-      NamedSql.compile(postgresClaimSql(true, false)), NamedSql.compile(postgresClaimSql(true, true))};
+  /** Events a statement wrote itself, by card, until {@link #claim} numbers them in claim order. */
+  private final Map<CardId, Event> inlineEvents = new HashMap<>();
+
+  /**
+   * Whether an operation may write its events and status counts in its own statement: on PostgreSQL, when
+   * no event of an earlier operation of this transaction waits to be numbered (a transaction's events
+   * are numbered in the order of its operations). Saves the separate sealing statement for transactions
+   * of one operation, the common case.
+   */
+  private boolean inlineEvents() {
+    return dialect == Dialect.POSTGRESQL && pending.isEmpty();
+  }
+
+  /**
+   * {@link #postgresClaimSql} compiled, indexed by (writes its events ? 4 : 0) + (by phase ? 2 : 0) + (by
+   * card ? 1 : 0).
+   */
+  private static final NamedSql[] CLAIM_POSTGRES = new NamedSql[8];
+
+  static {
+    for (int i = 0; i < CLAIM_POSTGRES.length; i++) {
+      boolean byPhase = (i & 2) != 0;
+      boolean byCard = (i & 1) != 0;
+      CLAIM_POSTGRES[i] = NamedSql.compile((i & 4) != 0 ? postgresClaimWithEventsSql(byPhase, byCard)
+          : postgresClaimSql(byPhase, byCard));
+    }
+  }
+
+  /**
+   * The claim statement that also writes each claimed card's event (numbered in claim order, behind the
+   * event fence taken shared) and adds the status counts to this connection's stripe, as sealing would.
+   * Binds what {@link #postgresClaimSql} binds, plus {@code :dataHead} and {@code :dataMiddle} (see
+   * {@link EventData#claimedHead}); returns each card with {@code deps}, {@code event_seq} and
+   * {@code event_data}.
+   */
+  static String postgresClaimWithEventsSql(boolean byPhase, boolean byCard) {
+    String claim = postgresClaimSql(byPhase, byCard);
+    int returning = claim.indexOf(" UPDATE cards k SET");
+    return claim.substring(0, returning) + ", u AS (" + claim.substring(returning + 1, claim.indexOf(" RETURNING "))
+        + " RETURNING " + prefixed("k") + "),"
+        + " ev AS (INSERT INTO events (seq, card_id, type, actor, at, lease_token, data)"
+        + " SELECT nextval('event_seq'), o.id, 'claimed', :owner, o.lease_claimed_at, o.lease_token,"
+        + " :dataHead || " + isoInstantSql("o.lease_expires_at") + " || :dataMiddle || o.attempts || '}'"
+        + " FROM (SELECT * FROM u ORDER BY lease_token) o"
+        + " WHERE (SELECT 1 FROM (SELECT pg_advisory_xact_lock_shared(" + FENCE_KEYS + ")) f) = 1"
+        + " RETURNING seq, card_id, data),"
+        + " cnt AS (INSERT INTO card_counts (status, phase, stripe, n)"
+        + " SELECT s.status, s.phase, pg_backend_pid() % " + COUNT_STRIPES + ", s.n FROM ("
+        + "SELECT 'claimed' AS status, COALESCE(phase, '') AS phase, COUNT(*) AS n FROM u GROUP BY COALESCE(phase, '')"
+        + " UNION ALL SELECT 'ready', COALESCE(phase, ''), -COUNT(*) FROM u GROUP BY COALESCE(phase, '')) s"
+        + " ORDER BY s.status, s.phase"
+        + " ON CONFLICT (status, phase, stripe) DO UPDATE SET n = card_counts.n + EXCLUDED.n)"
+        + " SELECT u.*, " + DEPS_ARRAY.replace("{card}", "u.id") + ", ev.seq AS event_seq, ev.data AS event_data"
+        + " FROM u JOIN ev ON ev.card_id = u.id";
+  }
+
+  /**
+   * A PostgreSQL expression writing the timestamp {@code expr} (microsecond precision) as
+   * {@link Instant#toString()} does: UTC, seconds always, the fraction in groups of three digits and only as
+   * long as needed.
+   */
+  public static String isoInstantSql(String expr) {
+    String utc = "(" + expr + " AT TIME ZONE 'UTC')";
+    String micros = "MOD(CAST(EXTRACT(MICROSECONDS FROM " + utc + ") AS BIGINT), 1000000)";
+    return "(to_char(" + utc + ", 'YYYY-MM-DD\"T\"HH24:MI:SS') || CASE WHEN " + micros + " = 0 THEN ''"
+        + " WHEN MOD(" + micros + ", 1000) = 0 THEN '.' || LPAD(CAST(" + micros + " / 1000 AS TEXT), 3, '0')"
+        + " ELSE '.' || LPAD(CAST(" + micros + " AS TEXT), 6, '0') END || 'Z')";
+  }
 
   /**
    * The PostgreSQL claim statement. Binds {@code :limit}, {@code :owner}, {@code :ttlMicros},
@@ -797,12 +891,15 @@ public final class JdbcTransaction implements StoreTransaction {
   @Override
   public Card complete(CardId id, LeaseToken token, String actor) {
     if (dialect == Dialect.POSTGRESQL) {
-      Optional<Card> done = completeHeldLeasePostgres(id, token);
+      boolean inline = inlineEvents();
+      Optional<Card> done = completeHeldLeasePostgres(id, token, inline ? actor : null);
       if (done.isPresent()) {
         Card next = done.get();
-        count(CardStatus.CLAIMED, next.phase(), -1);
-        count(CardStatus.DONE, next.phase(), 1);
-        event(next, EventType.COMPLETED, actor, token, EventData.completed(CardStatus.CLAIMED, false));
+        if (!inline) {
+          count(CardStatus.CLAIMED, next.phase(), -1);
+          count(CardStatus.DONE, next.phase(), 1);
+          event(next, EventType.COMPLETED, actor, token, EventData.completed(CardStatus.CLAIMED, false));
+        }
         return next;
       }
       // Not the current, unexpired lease (or no such card): the general path below says exactly why.
@@ -821,18 +918,28 @@ public final class JdbcTransaction implements StoreTransaction {
    * dependents in id order and decrements their counters, and returns the card with its dependencies.
    * Empty when the lease does not hold; nothing changed then.
    */
-  private Optional<Card> completeHeldLeasePostgres(CardId id, LeaseToken token) {
+  private Optional<Card> completeHeldLeasePostgres(CardId id, LeaseToken token, String eventActor) {
     boolean readClock = now == null && clock == null;
+    boolean inline = eventActor != null;
+    NamedSql sql = inline ? COMPLETE_HELD_WITH_EVENT_POSTGRES : COMPLETE_HELD_POSTGRES;
+    String data = EventData.completed(CardStatus.CLAIMED, false);
     Card card = null;
     long unblocked = 0;
-    try (java.sql.PreparedStatement ps = COMPLETE_HELD_POSTGRES.prepare(handle.getConnection())) {
-      COMPLETE_HELD_POSTGRES.binder(ps).set("id", id.value(), java.sql.Types.VARCHAR)
+    long seq = 0;
+    try (java.sql.PreparedStatement ps = sql.prepare(handle.getConnection())) {
+      NamedSql.Binder b = sql.binder(ps).set("id", id.value(), java.sql.Types.VARCHAR)
           .set("token", token.value(), java.sql.Types.BIGINT)
           .set("now", readClock ? null : odt(now()), java.sql.Types.TIMESTAMP_WITH_TIMEZONE);
+      if (inline) {
+        b.set("actor", eventActor, java.sql.Types.VARCHAR).set("data", data, java.sql.Types.VARCHAR);
+      }
       try (ResultSet rs = ps.executeQuery()) {
         if (rs.next()) {
           unblocked = rs.getLong("unblocked");
           card = mapCardWithDeps(rs);
+          if (inline) {
+            seq = rs.getLong("event_seq");
+          }
         }
       }
     } catch (SQLException e) {
@@ -847,10 +954,13 @@ public final class JdbcTransaction implements StoreTransaction {
     if (unblocked > 0) {
       wakesWaiters = true;
     }
+    if (inline) {
+      sealed.add(new Event(seq, card.id(), EventType.COMPLETED, eventActor, card.updatedAt(), token, data));
+    }
     return Optional.of(card);
   }
 
-  private static final NamedSql COMPLETE_HELD_POSTGRES = NamedSql.compile(
+  private static final String COMPLETE_HELD_CTES =
       "WITH n AS (SELECT COALESCE(CAST(:now AS TIMESTAMPTZ), CURRENT_TIMESTAMP) AS at),"
       + " u AS (UPDATE cards k SET status = 'done', lease_owner = NULL, lease_token = NULL, lease_claimed_at = NULL,"
       + " lease_expires_at = NULL, version = k.version + 1, updated_at = n.at FROM n WHERE k.id = :id"
@@ -859,15 +969,30 @@ public final class JdbcTransaction implements StoreTransaction {
       + " d AS (SELECT c.id FROM cards c WHERE c.id IN (SELECT card_id FROM card_deps WHERE depends_on = :id)"
       + " AND EXISTS (SELECT 1 FROM u) ORDER BY c.id FOR UPDATE),"
       + " x AS (UPDATE cards SET unmet_deps = cards.unmet_deps - 1 FROM d WHERE cards.id = d.id"
-      + " RETURNING cards.status = 'ready' AND cards.unmet_deps = 0 AS claimable)"
-      + " SELECT u.*, " + DEPS_ARRAY.replace("{card}", "u.id") + ", (SELECT COUNT(*) FROM x WHERE x.claimable)"
-      + " AS unblocked FROM u");
+      + " RETURNING cards.status = 'ready' AND cards.unmet_deps = 0 AS claimable)";
+
+  private static final String COMPLETE_HELD_RESULT = " SELECT u.*, " + DEPS_ARRAY.replace("{card}", "u.id")
+      + ", (SELECT COUNT(*) FROM x WHERE x.claimable) AS unblocked";
+
+  private static final NamedSql COMPLETE_HELD_POSTGRES = NamedSql.compile(COMPLETE_HELD_CTES + COMPLETE_HELD_RESULT
+      + " FROM u");
 
   /**
-   * Locks every card of the batch in id order and checks each lease in the order given (so nothing is
-   * written when one fails), then completes them: on PostgreSQL in one statement for the cards and
-   * their dependents, elsewhere card by card.
+   * The held-lease completion that also writes the card's event (behind the event fence taken shared) and
+   * adds the status counts to this connection's stripe, as sealing would; binds {@code :actor} and
+   * {@code :data} besides, and returns {@code event_seq}.
    */
+  private static final NamedSql COMPLETE_HELD_WITH_EVENT_POSTGRES = NamedSql.compile(COMPLETE_HELD_CTES + ","
+      + " ev AS (INSERT INTO events (seq, card_id, type, actor, at, lease_token, data)"
+      + " SELECT nextval('event_seq'), u.id, 'completed', :actor, u.updated_at, CAST(:token AS BIGINT), :data FROM u"
+      + " WHERE (SELECT 1 FROM (SELECT pg_advisory_xact_lock_shared(" + FENCE_KEYS + ")) f) = 1 RETURNING seq),"
+      + " cnt AS (INSERT INTO card_counts (status, phase, stripe, n)"
+      + " SELECT s.status, s.phase, pg_backend_pid() % " + COUNT_STRIPES + ", s.n FROM ("
+      + "SELECT 'claimed' AS status, COALESCE(phase, '') AS phase, CAST(-1 AS BIGINT) AS n FROM u"
+      + " UNION ALL SELECT 'done', COALESCE(phase, ''), CAST(1 AS BIGINT) FROM u) s ORDER BY s.status, s.phase"
+      + " ON CONFLICT (status, phase, stripe) DO UPDATE SET n = card_counts.n + EXCLUDED.n)"
+      + COMPLETE_HELD_RESULT + ", (SELECT seq FROM ev) AS event_seq FROM u");
+
   @Override
   public List<Card> completeAll(List<Claim> claims, String actor) {
     List<CardId> ids = claims.stream().map(c -> c.card().id()).toList();
