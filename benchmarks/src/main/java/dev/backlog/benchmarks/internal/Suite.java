@@ -96,24 +96,47 @@ public final class Suite {
    * code to compile). Nothing of it is recorded.
    */
   private void jitWarmUp() throws Exception {
-    Duration time = options.full() ? Duration.ofSeconds(10) : Duration.ofSeconds(5);
-    progress.accept("JIT warm-up (" + time.toSeconds() + " s, not measured)");
+    Duration least = options.full() ? Duration.ofSeconds(10) : Duration.ofSeconds(5);
+    Duration most = options.full() ? Duration.ofSeconds(40) : Duration.ofSeconds(25);
+    progress.accept("JIT warm-up (" + least.toSeconds() + " to " + most.toSeconds() + " s, until the compiler is"
+        + " quiet; not measured)");
+    java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+    boolean timed = jit != null && jit.isCompilationTimeMonitoringSupported();
     String url = pg.freshSchema("jit_warm_up");
+    long start = System.nanoTime();
+    int rounds = 0;
+    long lastCompileMillis = -1;
     try {
       try (JdbcBacklogStore store = openStore(url, 2)) {
-        load(url, l -> doneAndReady(l, 100, 40_000, 0));
+        load(url, l -> doneAndReady(l, 100, 80_000, 0));
         store.describe();
       }
       try (Backlog backlog = openBacklog(url, 2)) {
-        LoadDriver.run(1, time.dividedBy(2), i -> Workers.ours(backlog, "w" + i, 1));
-        LoadDriver.run(2, time.dividedBy(2), i -> Workers.ours(backlog, "w" + i, 1));
+        while (true) {
+          long compiled = timed ? jit.getTotalCompilationTime() : 0;
+          int workers = rounds % 2 + 1;
+          LoadDriver.run(workers, WARM_UP_ROUND, i -> Workers.ours(backlog, "w" + i, 1));
+          rounds++;
+          lastCompileMillis = timed ? jit.getTotalCompilationTime() - compiled : -1;
+          Duration spent = Duration.ofNanos(System.nanoTime() - start);
+          boolean quiet = timed && lastCompileMillis * 20 < WARM_UP_ROUND.toMillis();
+          if (spent.compareTo(most) >= 0 || (spent.compareTo(least) >= 0 && (quiet || !timed))) {
+            break;
+          }
+        }
       }
     } finally {
       pg.dropSchema(url);
     }
-    notes.add("A JIT warm-up of " + time.toSeconds() + " s on the store preceded the measurements; each scenario"
-        + " also has its own short warm-up.");
+    double seconds = (System.nanoTime() - start) / 1e9;
+    notes.add(String.format(Locale.ROOT, "A JIT warm-up on the store preceded the measurements: %.0f s, until the"
+        + " compiler spent less than 5 %% of a round compiling (%s in the last round of %d ms); each scenario also"
+        + " has its own short warm-up.", seconds, lastCompileMillis < 0 ? "not measurable"
+        : lastCompileMillis + " ms", WARM_UP_ROUND.toMillis()));
   }
+
+  /** One round of the JIT warm-up; the compiler's time is judged per round. */
+  private static final Duration WARM_UP_ROUND = Duration.ofSeconds(1);
 
   private void pgThroughput() throws Exception {
     int pool = options.full() ? 60_000 : 16_000;
