@@ -10,6 +10,7 @@ import dev.backlog.core.Claim;
 import dev.backlog.core.ClaimRequest;
 import dev.backlog.core.Event;
 import dev.backlog.core.EventQuery;
+import dev.backlog.core.Lease;
 import dev.backlog.core.LeaseToken;
 import dev.backlog.core.NewCard;
 import dev.backlog.core.Stats;
@@ -113,6 +114,9 @@ public abstract class BacklogStoreModelContract extends StoreContractSupport {
   record Complete(int card, TokenChoice token) implements Op {
   }
 
+  record CompleteAll(List<Integer> cards, List<TokenChoice> tokens) implements Op {
+  }
+
   record Release(int card, TokenChoice token) implements Op {
   }
 
@@ -167,6 +171,8 @@ public abstract class BacklogStoreModelContract extends StoreContractSupport {
         .as(ClaimOp::new);
     Arbitrary<Op> renew = Combinators.combine(card, token, uniform(1, 120)).as(Renew::new);
     Arbitrary<Op> complete = Combinators.combine(card, token).as(Complete::new);
+    Arbitrary<Op> completeAll = Combinators.combine(card.list().ofMinSize(1).ofMaxSize(3),
+        token.list().ofMinSize(3).ofMaxSize(3)).as(CompleteAll::new);
     Arbitrary<Op> release = Combinators.combine(card, token).as(Release::new);
     Arbitrary<Op> fail = Combinators.combine(card, token).as(Fail::new);
     Arbitrary<Op> block = Combinators.combine(card, uniform(0, 1).map(n -> n == 0 ? null : "hold")).as(Block::new);
@@ -176,7 +182,8 @@ public abstract class BacklogStoreModelContract extends StoreContractSupport {
     Arbitrary<Op> reclaimExpired = Arbitraries.just(new ReclaimExpired());
     Arbitrary<Op> forceComplete = card.map(ForceComplete::new);
     Arbitrary<Op> advance = uniform(1, 90).map(Advance::new);
-    Arbitrary<Op> rolledBack = Arbitraries.oneOf(create, link, claim, complete, fail, block, reopen, reclaimExpired)
+    Arbitrary<Op> rolledBack = Arbitraries.oneOf(create, link, claim, complete, completeAll, fail, block, reopen,
+        reclaimExpired)
         .map(RolledBack::new);
     // Weighted choice by a uniform number without edge cases: edge cases (and jqwik's frequency
     // arbitraries) favour the first entries, which would make most steps creates.
@@ -187,6 +194,7 @@ public abstract class BacklogStoreModelContract extends StoreContractSupport {
     addWeighted(weighted, 8, claim);
     addWeighted(weighted, 2, renew);
     addWeighted(weighted, 5, complete);
+    addWeighted(weighted, 2, completeAll);
     addWeighted(weighted, 2, release);
     addWeighted(weighted, 3, fail);
     addWeighted(weighted, 1, block);
@@ -372,6 +380,27 @@ public abstract class BacklogStoreModelContract extends StoreContractSupport {
         long t = token(id, c.token());
         modelStep = () -> model.complete(id, t, now);
         storeStep = b -> b.complete(CardId.of(id), LeaseToken.of(t));
+      } else if (op instanceof CompleteAll c) {
+        // Distinct cards (a card given twice is refused before the store sees the batch; the contract tests that).
+        List<String> ids = new ArrayList<>();
+        List<Long> tokens = new ArrayList<>();
+        for (int i = 0; i < c.cards().size(); i++) {
+          String id = pick(c.cards().get(i), CLAIMED);
+          if (!ids.contains(id)) {
+            ids.add(id);
+            tokens.add(token(id, c.tokens().get(i)));
+          }
+        }
+        List<Claim> claims = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i++) {
+          // The store reads only each claim's card id and token.
+          Lease lease = new Lease("w", LeaseToken.of(tokens.get(i)), now, now.plusSeconds(1));
+          Card stub = Card.builder().id(CardId.of(ids.get(i))).title("t").status(CardStatus.CLAIMED).lease(lease)
+              .createdAt(now).updatedAt(now).build();
+          claims.add(new Claim(stub, lease));
+        }
+        modelStep = () -> model.completeAll(ids, tokens, now);
+        storeStep = b -> b.completeAll(claims);
       } else if (op instanceof Release r) {
         String id = pick(r.card(), CLAIMED);
         long t = token(id, r.token());

@@ -359,6 +359,16 @@ final class StoreModel {
     event(card, EventType.COMPLETED, ACTOR, token);
   }
 
+  /** All or none: every lease is checked before any card changes. */
+  void completeAll(List<String> ids, List<Long> tokens, Instant now) {
+    for (int i = 0; i < ids.size(); i++) {
+      checkLease(require(ids.get(i)), tokens.get(i), now);
+    }
+    for (int i = 0; i < ids.size(); i++) {
+      complete(ids.get(i), tokens.get(i), now);
+    }
+  }
+
   void release(String id, long token, Instant now) {
     MCard card = require(id);
     checkLease(card, token, now);
