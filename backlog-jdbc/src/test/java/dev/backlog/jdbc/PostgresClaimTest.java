@@ -46,10 +46,13 @@ class PostgresClaimTest {
           + " CASE WHEN g % 200 = 0 THEN 'ready' ELSE 'done' END, 0, now(), now(), 1, 0"
           + " FROM generate_series(1, 100000) g");
       s.execute("ANALYZE cards");
-      for (boolean byPhase : new boolean[] {false, true}) {
-        String sql = "EXPLAIN " + JdbcTransaction.postgresClaimSql(byPhase, false)
+      for (int variant = 0; variant < 4; variant++) {
+        boolean byPhase = variant % 2 == 1;
+        String claim = variant < 2 ? JdbcTransaction.postgresClaimSql(byPhase, false)
+            : JdbcTransaction.postgresClaimWithEventsSql(byPhase, false);
+        String sql = "EXPLAIN " + claim
             .replace(":limit", "1").replace(":owner", "'w'").replace(":ttlMicros", "1000000")
-            .replace(":now", "NULL").replace(":phase", "'p0'");
+            .replace(":now", "NULL").replace(":phase", "'p0'").replace(":dataHead", "'{'").replace(":dataMiddle", "','");
         StringBuilder plan = new StringBuilder();
         try (ResultSet rs = s.executeQuery(sql)) {
           while (rs.next()) {

@@ -705,7 +705,7 @@ public final class JdbcTransaction implements StoreTransaction {
    * {@link EventData#claimedHead}); returns each card with {@code deps}, {@code event_seq} and
    * {@code event_data}.
    */
-  static String postgresClaimWithEventsSql(boolean byPhase, boolean byCard) {
+  public static String postgresClaimWithEventsSql(boolean byPhase, boolean byCard) {
     String claim = postgresClaimSql(byPhase, byCard);
     int returning = claim.indexOf(" UPDATE cards k SET");
     return claim.substring(0, returning) + ", u AS (" + claim.substring(returning + 1, claim.indexOf(" RETURNING "))
