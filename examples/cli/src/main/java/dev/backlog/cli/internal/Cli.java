@@ -66,29 +66,38 @@ public final class Cli {
   }
 
   /**
-   * Runs the command line and returns its exit code. A {@code claim} line that the code-built
-   * model covers runs on it ({@link FastModel}); when that model rejects the line, or for any
-   * other line, the annotated model runs it, so usage errors and help read the same either way.
+   * Runs the command line and returns its exit code. A plain {@code claim} line is read without
+   * picocli ({@link PlainClaim}); every other line runs on picocli's annotated model.
    */
   public int execute(String... args) {
-    if (FastModel.covers(args)) {
-      RootCommand root = new RootCommand(this);
-      return run(root, FastModel.claim(root), args, (ex, ignored) -> executeAnnotated(args));
+    RootCommand plainRoot = new RootCommand(this);
+    LeaseCommands.ClaimCards claim = PlainClaim.parse(plainRoot, args);
+    if (claim != null) {
+      return runPlain(plainRoot, claim);
     }
     return executeAnnotated(args);
   }
 
-  private int executeAnnotated(String... args) {
-    RootCommand root = new RootCommand(this);
-    boolean jsonAsked = Arrays.asList(args).contains("--json");
-    return run(root, Commands.commandLine(root, args), args,
-        (ex, ignored) -> usageError(ex, root.jsonRequested() || jsonAsked));
+  private int runPlain(RootCommand root, LeaseCommands.ClaimCards claim) {
+    try {
+      return claim.run(root.context());
+    } catch (Exception | Error e) {
+      // What picocli's execution handler would get, handled alike.
+      return failure(e, root);
+    } finally {
+      root.closeContext();
+      out.flush();
+      err.flush();
+    }
   }
 
-  private int run(RootCommand root, CommandLine cl, String[] args, CommandLine.IParameterExceptionHandler onUsage) {
+  private int executeAnnotated(String... args) {
+    RootCommand root = new RootCommand(this);
+    CommandLine cl = Commands.commandLine(root, args);
     cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
     cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
-    cl.setParameterExceptionHandler(onUsage);
+    boolean jsonAsked = Arrays.asList(args).contains("--json");
+    cl.setParameterExceptionHandler((ex, ignored) -> usageError(ex, root.jsonRequested() || jsonAsked));
     cl.setExecutionExceptionHandler((ex, line, parsed) -> failure(ex, root));
     try {
       return cl.execute(args);
