@@ -63,6 +63,26 @@ class PostgresClaimTest {
         assertTrue(plan.toString().contains("Index Scan using " + index + " "), plan.toString());
         assertFalse(plan.toString().contains("Seq Scan on cards"), plan.toString());
       }
+      // A one-card claim has LIMIT 1 in its text so that PostgreSQL can settle on a generic plan instead of
+      // planning every execution: that generic plan must use the index too.
+      s.execute("SET plan_cache_mode = force_generic_plan");
+      for (int variant = 0; variant < 2; variant++) {
+        String claim = (variant == 0 ? JdbcTransaction.postgresClaimSql(false, false)
+            : JdbcTransaction.postgresClaimWithEventsSql(false, false)).replace("LIMIT :limit", "LIMIT 1")
+            .replace(":owner", "$1").replace(":ttlMicros", "$2").replace(":now", "$3").replace(":dataHead", "$4")
+            .replace(":dataMiddle", "$5");
+        s.execute("PREPARE one_card" + variant + " (varchar, bigint, timestamptz" + (variant == 0 ? "" : ", text, text")
+            + ") AS " + claim);
+        StringBuilder plan = new StringBuilder();
+        try (ResultSet rs = s.executeQuery("EXPLAIN EXECUTE one_card" + variant + " ('w', 1000000, NULL"
+            + (variant == 0 ? "" : ", '{', ','") + ")")) {
+          while (rs.next()) {
+            plan.append(rs.getString(1)).append('\n');
+          }
+        }
+        assertTrue(plan.toString().contains("Index Scan using cards_claimable "), plan.toString());
+        assertFalse(plan.toString().contains("Seq Scan on cards"), plan.toString());
+      }
     }
   }
 

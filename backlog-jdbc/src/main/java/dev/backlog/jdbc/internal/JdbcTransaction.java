@@ -628,12 +628,16 @@ public final class JdbcTransaction implements StoreTransaction {
    * CTE because its predicate uses the same literals.
    */
   private List<Card> claimPostgres(ClaimRequest request, boolean inline) {
-    NamedSql sql = CLAIM_POSTGRES[(inline ? 4 : 0) + (request.phase() != null ? 2 : 0)
+    boolean single = request.limit() == 1;
+    NamedSql sql = CLAIM_POSTGRES[(single ? 8 : 0) + (inline ? 4 : 0) + (request.phase() != null ? 2 : 0)
         + (request.cardId() != null ? 1 : 0)];
     List<Card> cards = new ArrayList<>(Math.min(request.limit(), 64));
     try (java.sql.PreparedStatement ps = sql.prepare(handle.getConnection())) {
-      NamedSql.Binder b = sql.binder(ps).set("limit", request.limit(), java.sql.Types.INTEGER)
-          .set("owner", request.owner(), java.sql.Types.VARCHAR)
+      NamedSql.Binder b = sql.binder(ps);
+      if (!single) {
+        b.set("limit", request.limit(), java.sql.Types.INTEGER);
+      }
+      b.set("owner", request.owner(), java.sql.Types.VARCHAR)
           .set("ttlMicros", micros(request.ttl()), java.sql.Types.BIGINT)
           .set("now", now == null && clock == null ? null : odt(now()), java.sql.Types.TIMESTAMP_WITH_TIMEZONE);
       if (request.phase() != null) {
@@ -684,17 +688,19 @@ public final class JdbcTransaction implements StoreTransaction {
   }
 
   /**
-   * {@link #postgresClaimSql} compiled, indexed by (writes its events ? 4 : 0) + (by phase ? 2 : 0) + (by
-   * card ? 1 : 0).
+   * {@link #postgresClaimSql} compiled, indexed by (one card ? 8 : 0) + (writes its events ? 4 : 0) + (by
+   * phase ? 2 : 0) + (by card ? 1 : 0). A claim of one card has its limit written into the text: with the
+   * limit a parameter, PostgreSQL cannot cost a generic plan well and plans every execution anew (about
+   * as long as running it), while with {@code LIMIT 1} it settles on the generic plan after a few runs.
    */
-  private static final NamedSql[] CLAIM_POSTGRES = new NamedSql[8];
+  private static final NamedSql[] CLAIM_POSTGRES = new NamedSql[16];
 
   static {
     for (int i = 0; i < CLAIM_POSTGRES.length; i++) {
       boolean byPhase = (i & 2) != 0;
       boolean byCard = (i & 1) != 0;
-      CLAIM_POSTGRES[i] = NamedSql.compile((i & 4) != 0 ? postgresClaimWithEventsSql(byPhase, byCard)
-          : postgresClaimSql(byPhase, byCard));
+      String sql = (i & 4) != 0 ? postgresClaimWithEventsSql(byPhase, byCard) : postgresClaimSql(byPhase, byCard);
+      CLAIM_POSTGRES[i] = NamedSql.compile((i & 8) != 0 ? sql.replace("LIMIT :limit", "LIMIT 1") : sql);
     }
   }
 
