@@ -62,9 +62,10 @@ public final class Workers {
   }
 
   /**
-   * The ceiling on PostgreSQL: a plain JDBC connection running the store's claim statement and a
-   * single fenced completion {@code UPDATE}, each committed on its own, with nothing around them:
-   * no pool, no events, no dependency bookkeeping, no retries.
+   * The ceiling on PostgreSQL: a plain JDBC connection running the store's claim statement for one
+   * card (its limit written into the text, as the store does) and a single fenced completion
+   * {@code UPDATE}, each committed on its own, with nothing around them: no pool, no events, no
+   * dependency bookkeeping, no retries.
    */
   public static LoadDriver.Worker ceiling(String url, String owner) throws SQLException {
     Connection c = PgServer.connect(url);
@@ -74,7 +75,7 @@ public final class Workers {
         + " k.blocked_reason, k.created_at, k.updated_at, k.version";
     PreparedStatement claim = c.prepareStatement("WITH c AS (SELECT id, priority, created_at FROM cards"
         + " WHERE status = 'ready' AND unmet_deps = 0"
-        + " ORDER BY priority DESC, created_at, id LIMIT ? FOR UPDATE SKIP LOCKED),"
+        + " ORDER BY priority DESC, created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED),"
         + " t AS (SELECT id, nextval('lease_tokens') AS token FROM c ORDER BY priority DESC, created_at, id),"
         + " n AS (SELECT CURRENT_TIMESTAMP AS at)"
         + " UPDATE cards k SET status = 'claimed', attempts = k.attempts + 1, lease_owner = ?,"
@@ -98,9 +99,8 @@ public final class Workers {
       @Override
       public int step(Latencies claimLatencies) throws SQLException {
         long t0 = System.nanoTime();
-        claim.setInt(1, 1);
-        claim.setString(2, owner);
-        claim.setLong(3, ttlMicros);
+        claim.setString(1, owner);
+        claim.setLong(2, ttlMicros);
         String id = null;
         long token = 0;
         try (ResultSet rs = claim.executeQuery()) {
