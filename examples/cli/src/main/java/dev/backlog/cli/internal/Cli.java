@@ -85,10 +85,15 @@ public final class Cli {
       // What picocli's execution handler would get, handled alike.
       return failure(e, root);
     } finally {
-      root.closeContext();
-      out.flush();
-      err.flush();
+      finish(root);
     }
+  }
+
+  /** Closes what the command opened and flushes its output, however it ended. */
+  private void finish(RootCommand root) {
+    root.closeContext();
+    out.flush();
+    err.flush();
   }
 
   private int executeAnnotated(String... args) {
@@ -105,9 +110,7 @@ public final class Cli {
       // picocli passes only Exceptions to the handler; linkage errors and the like end here.
       return failure(e, root);
     } finally {
-      root.closeContext();
-      out.flush();
-      err.flush();
+      finish(root);
     }
   }
 
