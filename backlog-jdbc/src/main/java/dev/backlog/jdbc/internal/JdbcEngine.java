@@ -277,7 +277,8 @@ public final class JdbcEngine implements AutoCloseable {
    * make PostgreSQL serialize that transaction's commit with every other notifying one (a database-wide
    * lock held through the commit keeps the notification queue in commit order), so writers do not send
    * it themselves. After each NOTIFY the thread pauses {@value #NOTIFY_INTERVAL_MILLIS} ms, so a busy
-   * store sends at most about a hundred a second (each is a commit of its own). A notification lost to a
+   * store sends at most about a hundred a second (each is a commit of its own, made without waiting for the
+   * log flush). A notification lost to a
    * failure or to the process ending right after a commit only delays other processes' waiters: they look
    * again at least every second.
    */
@@ -321,7 +322,11 @@ public final class JdbcEngine implements AutoCloseable {
           requested = false;
         }
         try (Connection c = dataSource.getConnection(); java.sql.Statement s = c.createStatement()) {
-          s.execute("NOTIFY " + JdbcTransaction.CHANNEL);
+          // One statement, so one transaction even on a connection in auto-commit mode. Its commit does not
+          // wait for the log to reach the disk (a notification lost to a crash only delays waiters, who look
+          // again within a second), so the notifier does not add a synchronous flush to the writers' own.
+          s.execute("SELECT set_config('synchronous_commit', 'off', true), pg_notify('" + JdbcTransaction.CHANNEL
+              + "', '')");
           if (!c.getAutoCommit()) {
             c.commit();
           }
