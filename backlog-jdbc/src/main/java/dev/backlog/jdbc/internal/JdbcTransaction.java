@@ -58,7 +58,9 @@ import org.jdbi.v3.core.statement.Query;
  * {@link #seal()} numbers them right before commit: on H2 from the event counter row (so that seq order
  * is commit order), on PostgreSQL from the {@code event_seq} sequence under a shared advisory lock that
  * readers of the event log take exclusively (so that a reader never reads past a seq whose transaction
- * is still open; see {@link #events}).
+ * is still open; see {@link #events}). On PostgreSQL a claim or held-lease completion that comes before
+ * any buffered event writes its events itself, in its own statement, behind the same lock (see
+ * {@link #inlineEvents()}).
  *
  * <p>Not thread-safe: used by one thread while its transaction runs.
  */
@@ -101,6 +103,20 @@ public final class JdbcTransaction implements StoreTransaction {
    * process, so concurrent transactions do not wait for each other's count rows.
    */
   static final int COUNT_STRIPES = 64;
+
+  /**
+   * The WHERE clause of every statement that draws event seqs on PostgreSQL: takes the event fence shared
+   * (an uncorrelated subquery, which PostgreSQL evaluates once, before the first row).
+   */
+  private static final String FENCE_SHARED = " WHERE (SELECT 1 FROM (SELECT pg_advisory_xact_lock_shared("
+      + FENCE_KEYS + ")) f) = 1";
+
+  /** The tail of every insert into {@code card_counts} on PostgreSQL: adds to the row of this connection's stripe. */
+  private static final String COUNT_UPSERT = " ON CONFLICT (status, phase, stripe) DO UPDATE SET n = card_counts.n"
+      + " + EXCLUDED.n";
+
+  /** This connection's status-count stripe on PostgreSQL. */
+  private static final String STRIPE = "pg_backend_pid() % " + COUNT_STRIPES;
 
   private record PendingEvent(CardId cardId, EventType type, String actor, LeaseToken token, String data) {
   }
@@ -168,16 +184,16 @@ public final class JdbcTransaction implements StoreTransaction {
    * inserts them, and adds the status counts to this connection's stripe in a data-modifying CTE.
    */
   private static final NamedSql SEAL_POSTGRES = NamedSql.compile("WITH counts AS (INSERT INTO card_counts"
-      + " (status, phase, stripe, n) SELECT x.status, x.phase, pg_backend_pid() % " + COUNT_STRIPES + ", x.n"
+      + " (status, phase, stripe, n) SELECT x.status, x.phase, " + STRIPE + ", x.n"
       + " FROM unnest(CAST(:countStatus AS VARCHAR[]), CAST(:countPhase AS VARCHAR[]), CAST(:countDelta AS BIGINT[]))"
       + " AS x (status, phase, n)"
-      + " ON CONFLICT (status, phase, stripe) DO UPDATE SET n = card_counts.n + EXCLUDED.n)"
+      + COUNT_UPSERT + ")"
       + " INSERT INTO events (seq, card_id, type, actor, at, lease_token, data)"
       + " SELECT nextval('event_seq'), v.card_id, v.type, v.actor, CAST(:at AS TIMESTAMPTZ), v.lease_token, v.data"
       + " FROM (SELECT * FROM unnest(CAST(:cards AS VARCHAR[]), CAST(:types AS VARCHAR[]),"
       + " CAST(:actors AS VARCHAR[]), CAST(:tokens AS BIGINT[]), CAST(:data AS TEXT[])) WITH ORDINALITY"
       + " AS u (card_id, type, actor, lease_token, data, ord) ORDER BY ord) v"
-      + " WHERE (SELECT 1 FROM (SELECT pg_advisory_xact_lock_shared(" + FENCE_KEYS + ")) f) = 1 RETURNING seq");
+      + FENCE_SHARED + " RETURNING seq");
 
   /**
    * Seals on PostgreSQL in one round trip per {@value #SEAL_CHUNK} events with {@link #SEAL_POSTGRES};
@@ -579,8 +595,10 @@ public final class JdbcTransaction implements StoreTransaction {
 
   @Override
   public List<Claim> claim(ClaimRequest request) {
-    boolean inline = inlineEvents();
-    List<Card> claimed = dialect == Dialect.POSTGRESQL ? claimPostgres(request, inline) : claimH2(request);
+    // On PostgreSQL, when nothing is buffered, the claim statement writes the events itself: by card, here.
+    Map<CardId, Event> written = inlineEvents() ? new HashMap<>() : null;
+    boolean inline = written != null;
+    List<Card> claimed = dialect == Dialect.POSTGRESQL ? claimPostgres(request, written) : claimH2(request);
     if (claimed.isEmpty()) {
       if (request.cardId() != null && !exists(request.cardId())) {
         throw new CardNotFoundException(request.cardId());
@@ -611,7 +629,7 @@ public final class JdbcTransaction implements StoreTransaction {
       // The statement wrote the events and counts; number them in claim order, as the buffered path would.
       long last = Long.MIN_VALUE;
       for (Card card : cards) {
-        Event event = inlineEvents.remove(card.id());
+        Event event = written.get(card.id());
         if (event == null || event.seq() <= last) {
           throw new IllegalStateException("the claim statement's events do not follow claim order: " + card.id());
         }
@@ -627,7 +645,8 @@ public final class JdbcTransaction implements StoreTransaction {
    * claimers hold, and flip them to claimed. The partial index {@code cards_claimable} serves the
    * CTE because its predicate uses the same literals.
    */
-  private List<Card> claimPostgres(ClaimRequest request, boolean inline) {
+  private List<Card> claimPostgres(ClaimRequest request, Map<CardId, Event> written) {
+    boolean inline = written != null;
     boolean single = request.limit() == 1;
     NamedSql sql = CLAIM_POSTGRES[(single ? 8 : 0) + (inline ? 4 : 0) + (request.phase() != null ? 2 : 0)
         + (request.cardId() != null ? 1 : 0)];
@@ -660,7 +679,7 @@ public final class JdbcTransaction implements StoreTransaction {
               throw new IllegalStateException("the claim statement wrote the event data "
                   + rs.getString("event_data") + " where the event's format is " + data);
             }
-            inlineEvents.put(card.id(), new Event(rs.getLong("event_seq"), card.id(), EventType.CLAIMED,
+            written.put(card.id(), new Event(rs.getLong("event_seq"), card.id(), EventType.CLAIMED,
                 request.owner(), card.lease().claimedAt(), card.lease().token(), data));
           }
         }
@@ -673,9 +692,6 @@ public final class JdbcTransaction implements StoreTransaction {
     }
     return cards;
   }
-
-  /** Events a statement wrote itself, by card, until {@link #claim} numbers them in claim order. */
-  private final Map<CardId, Event> inlineEvents = new HashMap<>();
 
   /**
    * Whether an operation may write its events and status counts in its own statement: on PostgreSQL, when
@@ -720,14 +736,13 @@ public final class JdbcTransaction implements StoreTransaction {
         + " SELECT nextval('event_seq'), o.id, 'claimed', :owner, o.lease_claimed_at, o.lease_token,"
         + " :dataHead || " + isoInstantSql("o.lease_expires_at") + " || :dataMiddle || o.attempts || '}'"
         + " FROM (SELECT * FROM u ORDER BY lease_token) o"
-        + " WHERE (SELECT 1 FROM (SELECT pg_advisory_xact_lock_shared(" + FENCE_KEYS + ")) f) = 1"
-        + " RETURNING seq, card_id, data),"
+        + FENCE_SHARED + " RETURNING seq, card_id, data),"
         + " cnt AS (INSERT INTO card_counts (status, phase, stripe, n)"
-        + " SELECT s.status, s.phase, pg_backend_pid() % " + COUNT_STRIPES + ", s.n FROM ("
+        + " SELECT s.status, s.phase, " + STRIPE + ", s.n FROM ("
         + "SELECT 'claimed' AS status, COALESCE(phase, '') AS phase, COUNT(*) AS n FROM u GROUP BY COALESCE(phase, '')"
         + " UNION ALL SELECT 'ready', COALESCE(phase, ''), -COUNT(*) FROM u GROUP BY COALESCE(phase, '')) s"
         + " ORDER BY s.status, s.phase"
-        + " ON CONFLICT (status, phase, stripe) DO UPDATE SET n = card_counts.n + EXCLUDED.n)"
+        + COUNT_UPSERT + ")"
         + " SELECT u.*, " + DEPS_ARRAY.replace("{card}", "u.id") + ", ev.seq AS event_seq, ev.data AS event_data"
         + " FROM u JOIN ev ON ev.card_id = u.id";
   }
@@ -991,12 +1006,12 @@ public final class JdbcTransaction implements StoreTransaction {
   private static final NamedSql COMPLETE_HELD_WITH_EVENT_POSTGRES = NamedSql.compile(COMPLETE_HELD_CTES + ","
       + " ev AS (INSERT INTO events (seq, card_id, type, actor, at, lease_token, data)"
       + " SELECT nextval('event_seq'), u.id, 'completed', :actor, u.updated_at, CAST(:token AS BIGINT), :data FROM u"
-      + " WHERE (SELECT 1 FROM (SELECT pg_advisory_xact_lock_shared(" + FENCE_KEYS + ")) f) = 1 RETURNING seq),"
+      + FENCE_SHARED + " RETURNING seq),"
       + " cnt AS (INSERT INTO card_counts (status, phase, stripe, n)"
-      + " SELECT s.status, s.phase, pg_backend_pid() % " + COUNT_STRIPES + ", s.n FROM ("
+      + " SELECT s.status, s.phase, " + STRIPE + ", s.n FROM ("
       + "SELECT 'claimed' AS status, COALESCE(phase, '') AS phase, CAST(-1 AS BIGINT) AS n FROM u"
       + " UNION ALL SELECT 'done', COALESCE(phase, ''), CAST(1 AS BIGINT) FROM u) s ORDER BY s.status, s.phase"
-      + " ON CONFLICT (status, phase, stripe) DO UPDATE SET n = card_counts.n + EXCLUDED.n)"
+      + COUNT_UPSERT + ")"
       + COMPLETE_HELD_RESULT + ", (SELECT seq FROM ev) AS event_seq FROM u");
 
   @Override
@@ -1325,23 +1340,16 @@ public final class JdbcTransaction implements StoreTransaction {
     return find(id).orElseThrow(() -> new CardNotFoundException(id));
   }
 
-  /** Reads a card with a row lock held until the transaction ends. */
+  /**
+   * Reads a card with its dependencies and a row lock held until the transaction ends (on PostgreSQL in one
+   * round trip, which also reads the transaction's time when it is the database's).
+   */
   private Card lock(CardId id) {
-    if (dialect == Dialect.POSTGRESQL) {
-      // One round trip: the row, its dependencies and (when time is the database's) the transaction's time.
-      boolean readClock = now == null && clock == null;
-      return handle.createQuery("SELECT " + CARD_COLUMNS + ", " + DEPS_ARRAY.replace("{card}", "cards.id")
-              + (readClock ? ", CURRENT_TIMESTAMP(6) AS tx_now" : "") + " FROM cards WHERE id = :id FOR UPDATE")
-          .bind("id", id.value()).map((rs, ctx) -> {
-            if (readClock && now == null) {
-              now = instant(rs, "tx_now").truncatedTo(ChronoUnit.MICROS);
-            }
-            return mapCardWithDeps(rs);
-          }).findOne().orElseThrow(() -> new CardNotFoundException(id));
+    Card card = lockAll(List.of(id)).get(id);
+    if (card == null) {
+      throw new CardNotFoundException(id);
     }
-    return handle.createQuery("SELECT " + CARD_COLUMNS + " FROM cards WHERE id = :id FOR UPDATE")
-        .bind("id", id.value()).map((rs, ctx) -> mapCard(rs)).findOne().map(this::withDependencies)
-        .orElseThrow(() -> new CardNotFoundException(id));
+    return card;
   }
 
   /** Writes every column a transition may change, and notes a status change for the counts. */
