@@ -142,6 +142,7 @@ public final class JdbcBacklogStore implements BacklogStore {
     private String username;
     private String password;
     private DataSource dataSource;
+    private String dataSourceName;
     private InstantSource clock;
     private int maxPoolSize = DEFAULT_MAX_POOL_SIZE;
 
@@ -169,6 +170,16 @@ public final class JdbcBacklogStore implements BacklogStore {
     /** A data source the host supplies and closes, instead of a URL; its database decides the dialect. */
     public Builder dataSource(DataSource ds) {
       this.dataSource = ds;
+      return this;
+    }
+
+    /**
+     * A data source the host supplies and closes, named in the store's messages and description
+     * (instead of "host data source"); the name must not contain secrets.
+     */
+    public Builder dataSource(DataSource ds, String name) {
+      this.dataSource = ds;
+      this.dataSourceName = name;
       return this;
     }
 
@@ -271,7 +282,7 @@ public final class JdbcBacklogStore implements BacklogStore {
     }
 
     private JdbcBacklogStore openDataSource(Secrets secrets) {
-      String where = "(host data source)";
+      String where = dataSourceName == null ? "(host data source)" : dataSourceName;
       Dialect dialect = retrying(where, secrets, PG_OPEN_RETRY, () -> {
         try (Connection c = dataSource.getConnection()) {
           String product = c.getMetaData().getDatabaseProductName();
@@ -282,7 +293,8 @@ public final class JdbcBacklogStore implements BacklogStore {
       });
       migrate(dataSource, dialect, where, secrets);
       JdbcEngine engine = new JdbcEngine(dataSource, null, dialect, clock, secrets, where, CONNECT_RETRY, null);
-      return new JdbcBacklogStore(engine, "JDBC store (" + dialect.displayName() + ", host data source)");
+      return new JdbcBacklogStore(engine, "JDBC store (" + dialect.displayName() + ", "
+          + (dataSourceName == null ? "host data source" : dataSourceName) + ")");
     }
 
     private static void migrate(DataSource ds, Dialect dialect, String where, Secrets secrets) {

@@ -84,6 +84,9 @@ class H2MemJdbcStoreTest extends JdbcStoreBehaviour {
       rs.next();
       assertEquals(1, rs.getInt(1));
     }
+    try (JdbcBacklogStore named = JdbcBacklogStore.builder().dataSource(ds, "the test's H2").build()) {
+      assertEquals("JDBC store (H2, the test's H2)", named.describe());
+    }
     InvalidInputException both = assertThrows(InvalidInputException.class,
         () -> JdbcBacklogStore.builder().dataSource(ds).url(url).build());
     assertTrue(both.getMessage().contains("only one"), both.getMessage());

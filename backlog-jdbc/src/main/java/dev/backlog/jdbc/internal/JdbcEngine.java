@@ -15,13 +15,14 @@ import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import javax.sql.DataSource;
+import org.jdbi.v3.core.ConnectionFactory;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs store transactions: opens a handle, runs the work, seals its events, commits, and retries
+ * Runs store transactions: takes a connection, runs the work, seals its events, commits, and retries
  * the whole work with bounded jittered backoff when the database reports a transient failure
  * (serialization failure, deadlock, lock timeout) or a lost connection. A commit whose outcome is
  * unknown because the connection broke is verified against the event log before any retry, so a
@@ -44,7 +45,10 @@ public final class JdbcEngine implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(JdbcEngine.class);
 
-  private final Jdbi jdbi;
+  /** JDBI, started on first need (see {@link JdbcTransaction}): its handles borrow the transaction's connection. */
+  private volatile Jdbi jdbi;
+  /** The connection of the transaction on this thread while a JDBI handle is opened on it. */
+  private final ThreadLocal<Connection> opening = new ThreadLocal<>();
   private final DataSource dataSource;
   private final HikariDataSource pool;
   private final Dialect dialect;
@@ -80,7 +84,6 @@ public final class JdbcEngine implements AutoCloseable {
     this.secrets = secrets;
     this.where = where;
     this.connectRetry = connectRetry;
-    this.jdbi = Jdbi.create(dataSource);
     ConnectionOpener opener = listenConnections != null ? listenConnections : dataSource::getConnection;
     this.listener = dialect == Dialect.POSTGRESQL ? new PgListener(opener, this::signal, where) : null;
     this.notifier = dialect == Dialect.POSTGRESQL ? new Notifier() : null;
@@ -186,41 +189,97 @@ public final class JdbcEngine implements AutoCloseable {
   }
 
   private <T> T once(Function<JdbcTransaction, T> work, Attempt<T> a) {
-    Handle handle = jdbi.open();
-    boolean broken = false;
+    Connection connection;
     try {
-      handle.begin();
+      connection = dataSource.getConnection();
+    } catch (SQLException e) {
+      throw JdbcTransaction.failed(e);
+    }
+    boolean broken = false;
+    JdbcTransaction tx = null;
+    try {
+      connection.setAutoCommit(false);
       try {
-        JdbcTransaction tx = new JdbcTransaction(handle, dialect, clock);
+        tx = new JdbcTransaction(connection, this::handleOn, dialect, clock);
         a.tx = tx;
         T result = work.apply(tx);
         tx.seal();
+        tx.closeHandle();
         a.result = result;
         a.commitSent = true;
-        handle.commit();
+        connection.commit();
         return result;
-      } catch (RuntimeException | Error e) {
+      } catch (SQLException | RuntimeException | Error e) {
         broken = SqlErrors.classify(e) == SqlErrors.Kind.CONNECTION;
+        if (tx != null) {
+          try {
+            tx.closeHandle();
+          } catch (RuntimeException suppressed) {
+            // Closing the handle releases only its statements; the rollback below ends the transaction.
+          }
+        }
         try {
-          handle.rollback();
-        } catch (RuntimeException suppressed) {
+          connection.rollback();
+        } catch (SQLException | RuntimeException suppressed) {
           broken = true;
         }
         throw e;
       }
+    } catch (SQLException e) {
+      throw JdbcTransaction.failed(e);
     } finally {
       if (broken && pool != null) {
         try {
-          pool.evictConnection(handle.getConnection());
+          pool.evictConnection(connection);
         } catch (RuntimeException ignored) {
           // The pool validates connections it hands out; a failed eviction only delays that.
         }
       }
       try {
-        handle.close();
-      } catch (RuntimeException ignored) {
+        if (!broken) {
+          connection.setAutoCommit(true);
+        }
+        connection.close();
+      } catch (SQLException | RuntimeException ignored) {
         // The transaction ended above; a failure to return the connection must not hide the outcome.
       }
+    }
+  }
+
+  /**
+   * A JDBI handle on {@code connection}, which is in a transaction: closing the handle leaves the
+   * connection open and its transaction alone.
+   */
+  private Handle handleOn(Connection connection) {
+    Jdbi j = jdbi;
+    if (j == null) {
+      synchronized (this) {
+        j = jdbi;
+        if (j == null) {
+          j = Jdbi.create(new ConnectionFactory() {
+            @Override
+            public Connection openConnection() throws SQLException {
+              Connection c = opening.get();
+              if (c == null) {
+                throw new SQLException("a backlog JDBI handle was opened outside a store transaction");
+              }
+              return c;
+            }
+
+            @Override
+            public void closeConnection(Connection toClose) {
+              // The engine ends the transaction and returns the connection itself.
+            }
+          });
+          jdbi = j;
+        }
+      }
+    }
+    opening.set(connection);
+    try {
+      return j.open();
+    } finally {
+      opening.remove();
     }
   }
 

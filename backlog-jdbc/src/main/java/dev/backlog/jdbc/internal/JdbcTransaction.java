@@ -48,12 +48,11 @@ import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.statement.PreparedBatch;
-import org.jdbi.v3.core.statement.Query;
 
 /**
- * One store transaction on an open JDBI handle. Implements the status machine with
+ * One store transaction on an open connection (auto-commit off). Implements the status machine with
  * {@link Transitions}, keeps the {@code unmet_deps} counters right, and buffers events until
  * {@link #seal()} numbers them right before commit: on H2 from the event counter row (so that seq order
  * is commit order), on PostgreSQL from the {@code event_seq} sequence under a shared advisory lock that
@@ -61,6 +60,13 @@ import org.jdbi.v3.core.statement.Query;
  * is still open; see {@link #events}). On PostgreSQL a claim or held-lease completion that comes before
  * any buffered event writes its events itself, in its own statement, behind the same lock (see
  * {@link #inlineEvents()}).
+ *
+ * <p>The statements of creating, claiming, the lease holder's operations, the lease sweep, blocking,
+ * linking and unlinking, reading cards, stats and events run as plain JDBC on the connection
+ * ({@link NamedSql} texts fixed at class load); the recount and the PostgreSQL event reader's fence go
+ * through a JDBI handle on the same connection, opened when first needed. A short-lived process
+ * (the command line) thus seldom starts the SQL library, whose first use costs more than a
+ * whole command.
  *
  * <p>Not thread-safe: used by one thread while its transaction runs.
  */
@@ -75,7 +81,9 @@ public final class JdbcTransaction implements StoreTransaction {
   private static final int H2_WINDOW = 32;
   private static final int H2_MAX_WINDOW = 4096;
 
-  private final Handle handle;
+  private final java.sql.Connection connection;
+  private final Function<java.sql.Connection, Handle> handles;
+  private Handle handle;
   private final Dialect dialect;
   private final InstantSource clock;
   private Instant now;
@@ -124,14 +132,97 @@ public final class JdbcTransaction implements StoreTransaction {
   /**
    * Opens the transaction view.
    *
-   * @param handle a handle whose transaction has begun
+   * @param connection a connection whose transaction has begun (auto-commit off)
+   * @param handles opens a JDBI handle on the connection, for the statements that run through JDBI
    * @param dialect the database dialect
    * @param clock the injected clock, or null to judge time by the database clock
    */
-  public JdbcTransaction(Handle handle, Dialect dialect, InstantSource clock) {
-    this.handle = handle;
+  public JdbcTransaction(java.sql.Connection connection, Function<java.sql.Connection, Handle> handles,
+      Dialect dialect, InstantSource clock) {
+    this.connection = connection;
+    this.handles = handles;
     this.dialect = dialect;
     this.clock = clock;
+  }
+
+  /** The JDBI handle on this transaction's connection, opened on first use. */
+  private Handle handle() {
+    if (handle == null) {
+      handle = handles.apply(connection);
+    }
+    return handle;
+  }
+
+  /**
+   * Closes the JDBI handle if one was opened (it leaves the connection and its transaction alone);
+   * the engine calls it before it commits or rolls back.
+   */
+  public void closeHandle() {
+    if (handle != null) {
+      Handle h = handle;
+      handle = null;
+      h.close();
+    }
+  }
+
+  /** Reads one row of a plain JDBC result. */
+  @FunctionalInterface
+  private interface Row<T> {
+    T read(ResultSet rs) throws SQLException;
+  }
+
+  /** Binds a plain JDBC statement's parameters by name. */
+  @FunctionalInterface
+  private interface Bind {
+    void to(NamedSql.Binder b) throws SQLException;
+  }
+
+  /** Runs a query on the connection and reads every row. */
+  private <T> List<T> rows(NamedSql sql, Bind bind, Row<T> row) {
+    try (java.sql.PreparedStatement ps = sql.prepare(connection)) {
+      bind.to(sql.binder(ps));
+      List<T> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(row.read(rs));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw failed(e);
+    }
+  }
+
+  /**
+   * Runs {@code head + " IN (?, …)" + tail} with one parameter per value of {@code values} (at most
+   * {@link #IN_CHUNK} of them) and reads every row.
+   */
+  private <T> List<T> rowsIn(String head, List<String> values, String tail, Row<T> row) {
+    String sql = head + " IN (" + String.join(", ", Collections.nCopies(values.size(), "?")) + ")" + tail;
+    try (java.sql.PreparedStatement ps = connection.prepareStatement(sql)) {
+      for (int k = 0; k < values.size(); k++) {
+        ps.setString(k + 1, values.get(k));
+      }
+      List<T> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(row.read(rs));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw failed(e);
+    }
+  }
+
+  /** Runs an update on the connection; returns the rows changed. */
+  private int update(NamedSql sql, Bind bind) {
+    try (java.sql.PreparedStatement ps = sql.prepare(connection)) {
+      bind.to(sql.binder(ps));
+      return ps.executeUpdate();
+    } catch (SQLException e) {
+      throw failed(e);
+    }
   }
 
   // ---------------------------------------------------------------- lifecycle
@@ -153,26 +244,81 @@ public final class JdbcTransaction implements StoreTransaction {
       return;
     }
     int n = pending.size();
-    long last = handle.createQuery("SELECT last_seq FROM FINAL TABLE (UPDATE event_counter SET last_seq"
-        + " = last_seq + :n WHERE id = 1)").bind("n", n).mapTo(Long.class).one();
+    long last = rows(DRAW_SEQS_H2, b -> b.set("n", n, java.sql.Types.INTEGER), rs -> rs.getLong(1)).get(0);
     long seq = last - n + 1;
     Instant at = now();
-    PreparedBatch batch = handle.prepareBatch("INSERT INTO events (seq, card_id, type, actor, at, lease_token, data)"
-        + " VALUES (:seq, :card, :type, :actor, :at, :token, :data)");
     List<Event> numbered = new ArrayList<>(n);
-    for (PendingEvent p : pending) {
-      Event event = new Event(seq++, p.cardId(), p.type(), p.actor(), at, p.token(), p.data());
-      numbered.add(event);
-      batch.bind("seq", event.seq()).bind("card", event.cardId().value()).bind("type", event.type().wireName())
-          .bind("actor", event.actor()).bindByType("at", odt(at), OffsetDateTime.class)
-          .bindByType("token", event.leaseToken() == null ? null : event.leaseToken().value(), Long.class)
-          .bind("data", event.data()).add();
+    try (java.sql.PreparedStatement ps = INSERT_EVENT_H2.prepare(connection)) {
+      NamedSql.Binder b = INSERT_EVENT_H2.binder(ps);
+      for (PendingEvent p : pending) {
+        Event event = new Event(seq++, p.cardId(), p.type(), p.actor(), at, p.token(), p.data());
+        numbered.add(event);
+        b.set("seq", event.seq(), java.sql.Types.BIGINT).set("card", event.cardId().value(), java.sql.Types.VARCHAR)
+            .set("type", event.type().wireName(), java.sql.Types.VARCHAR)
+            .set("actor", event.actor(), java.sql.Types.VARCHAR)
+            .set("at", odt(at), java.sql.Types.TIMESTAMP_WITH_TIMEZONE)
+            .set("token", event.leaseToken() == null ? null : event.leaseToken().value(), java.sql.Types.BIGINT)
+            .set("data", event.data(), java.sql.Types.VARCHAR);
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    } catch (SQLException e) {
+      throw failed(e);
     }
-    batch.execute();
     pending.clear();
     sealed.addAll(numbered);
     applyCountDeltas();
   }
+
+  private static final NamedSql DRAW_SEQS_H2 = NamedSql.compile("SELECT last_seq FROM FINAL TABLE (UPDATE"
+      + " event_counter SET last_seq = last_seq + :n WHERE id = 1)");
+  private static final NamedSql INSERT_EVENT_H2 = NamedSql.compile("INSERT INTO events (seq, card_id, type, actor,"
+      + " at, lease_token, data) VALUES (:seq, :card, :type, :actor, :at, :token, :data)");
+  private static final NamedSql ADD_COUNT_H2 = NamedSql.compile("UPDATE card_counts SET n = n + :d"
+      + " WHERE status = :s AND phase = :p");
+  private static final NamedSql INSERT_COUNT_H2 = NamedSql.compile("INSERT INTO card_counts (status, phase, n)"
+      + " VALUES (:s, :p, :d)");
+  private static final NamedSql NOW = NamedSql.compile("SELECT CURRENT_TIMESTAMP(6)");
+  private static final NamedSql CARD_BY_ID = NamedSql.compile("SELECT " + CARD_COLUMNS + " FROM cards WHERE id = :id");
+  private static final NamedSql DEPENDENCIES = NamedSql.compile("SELECT depends_on FROM card_deps"
+      + " WHERE card_id = :id ORDER BY depends_on");
+  private static final NamedSql EXISTS = NamedSql.compile("SELECT COUNT(*) FROM cards WHERE id = :id");
+  private static final NamedSql HAS_DEPENDENTS = NamedSql.compile("SELECT COUNT(*) FROM (SELECT 1 FROM card_deps"
+      + " WHERE depends_on = :id LIMIT 1) x");
+  private static final NamedSql LOCK_GRAPH = NamedSql.compile("UPDATE graph_lock SET changes = changes + 1"
+      + " WHERE id = 1");
+  private static final NamedSql WRITE_CARD = NamedSql.compile("UPDATE cards SET status = :status,"
+      + " attempts = :attempts, lease_owner = :owner, lease_token = :token, lease_claimed_at = :claimedAt,"
+      + " lease_expires_at = :expiresAt, blocked_reason = :reason, updated_at = :updatedAt, version = :version"
+      + " WHERE id = :id");
+  private static final NamedSql WRITE_VERSION = NamedSql.compile("UPDATE cards SET updated_at = :updatedAt,"
+      + " version = :version WHERE id = :id");
+  private static final NamedSql ADJUST_UNMET = NamedSql.compile("UPDATE cards SET unmet_deps = unmet_deps + :delta"
+      + " WHERE id = :id");
+  private static final NamedSql SET_UNMET = NamedSql.compile("UPDATE cards SET unmet_deps = :unmet WHERE id = :id");
+  private static final NamedSql LOCK_DEPENDENTS_H2 = NamedSql.compile("SELECT id FROM cards WHERE id IN"
+      + " (SELECT card_id FROM card_deps WHERE depends_on = :id) ORDER BY id FOR UPDATE");
+  private static final NamedSql DEPENDENTS_DONE_H2 = NamedSql.compile("UPDATE cards SET unmet_deps = unmet_deps"
+      + " + :delta WHERE id IN (SELECT card_id FROM card_deps WHERE depends_on = :id)");
+  /**
+   * One statement: the CTE locks the dependents in id order (so that two completions never wait on
+   * each other in a cycle), then the update changes exactly those rows.
+   */
+  private static final NamedSql DEPENDENTS_DONE_POSTGRES = NamedSql.compile("WITH d AS (SELECT id FROM cards"
+      + " WHERE id IN (SELECT card_id FROM card_deps WHERE depends_on = :id) ORDER BY id FOR UPDATE)"
+      + " UPDATE cards SET unmet_deps = cards.unmet_deps + :delta FROM d WHERE cards.id = d.id");
+  /** A card's clashes by id, and by idempotency key when one is given (one statement: one snapshot). */
+  private static final NamedSql[] CLASHES = {
+      NamedSql.compile("SELECT id, idempotency_key, fingerprint FROM cards WHERE id = :id"),
+      NamedSql.compile("SELECT id, idempotency_key, fingerprint FROM cards WHERE id = :id OR idempotency_key = :k")};
+  private static final NamedSql INSERT_CARD = NamedSql.compile("INSERT INTO cards (id, title, body, phase, priority,"
+      + " status, acceptance, idempotency_key, fingerprint, attempts, max_attempts, blocked_reason, created_at,"
+      + " updated_at, version, unmet_deps) VALUES (:id, :title, :body, :phase, :priority, :status, :acceptance,"
+      + " :key, :fingerprint, 0, :maxAttempts, :reason, :at, :at, 1, :unmet)");
+  private static final NamedSql INSERT_EDGE = NamedSql.compile("INSERT INTO card_deps (card_id, depends_on)"
+      + " VALUES (:card, :dep)");
+  private static final NamedSql DELETE_EDGE = NamedSql.compile("DELETE FROM card_deps WHERE card_id = :card"
+      + " AND depends_on = :dep");
 
   /** Events per statement when sealing on PostgreSQL. */
   private static final int SEAL_CHUNK = 1_000;
@@ -207,7 +353,7 @@ public final class JdbcTransaction implements StoreTransaction {
     // Stripe rows are locked in one order by every writer.
     counts.sort(Comparator.comparing((Map.Entry<Map.Entry<CardStatus, String>, Long> d) ->
         d.getKey().getKey().wireName()).thenComparing(d -> d.getKey().getValue()));
-    java.sql.Connection c = handle.getConnection();
+    java.sql.Connection c = connection;
     try (java.sql.PreparedStatement ps = SEAL_POSTGRES.prepare(c)) {
       NamedSql.Binder b = SEAL_POSTGRES.binder(ps);
       for (int from = 0; from < pending.size(); from += SEAL_CHUNK) {
@@ -275,7 +421,7 @@ public final class JdbcTransaction implements StoreTransaction {
   }
 
   /** A failure of a statement run on the handle's connection, for the engine to classify like the library's own. */
-  private static RuntimeException failed(SQLException e) {
+  static RuntimeException failed(SQLException e) {
     return new org.jdbi.v3.core.statement.UnableToExecuteStatementException(e, null);
   }
 
@@ -298,11 +444,10 @@ public final class JdbcTransaction implements StoreTransaction {
       }
       String status = d.getKey().getKey().wireName();
       String phase = d.getKey().getValue();
-      int updated = handle.createUpdate("UPDATE card_counts SET n = n + :d WHERE status = :s AND phase = :p")
-          .bind("d", d.getValue()).bind("s", status).bind("p", phase).execute();
-      if (updated == 0) {
-        handle.createUpdate("INSERT INTO card_counts (status, phase, n) VALUES (:s, :p, :d)")
-            .bind("d", d.getValue()).bind("s", status).bind("p", phase).execute();
+      Bind bind = b -> b.set("d", d.getValue(), java.sql.Types.BIGINT).set("s", status, java.sql.Types.VARCHAR)
+          .set("p", phase, java.sql.Types.VARCHAR);
+      if (update(ADD_COUNT_H2, bind) == 0) {
+        update(INSERT_COUNT_H2, bind);
       }
     }
     countDeltas.clear();
@@ -331,8 +476,7 @@ public final class JdbcTransaction implements StoreTransaction {
       if (clock != null) {
         now = clock.instant().truncatedTo(ChronoUnit.MICROS);
       } else {
-        now = handle.createQuery("SELECT CURRENT_TIMESTAMP(6)").map((rs, ctx) -> instant(rs, 1)).one()
-            .truncatedTo(ChronoUnit.MICROS);
+        now = rows(NOW, b -> { }, rs -> instant(rs, 1)).get(0).truncatedTo(ChronoUnit.MICROS);
       }
     }
     return now;
@@ -340,8 +484,8 @@ public final class JdbcTransaction implements StoreTransaction {
 
   @Override
   public Optional<Card> find(CardId id) {
-    return handle.createQuery("SELECT " + CARD_COLUMNS + " FROM cards WHERE id = :id")
-        .bind("id", id.value()).map((rs, ctx) -> mapCard(rs)).findOne().map(this::withDependencies);
+    return rows(CARD_BY_ID, b -> b.set("id", id.value(), java.sql.Types.VARCHAR), JdbcTransaction::mapCard).stream()
+        .findFirst().map(this::withDependencies);
   }
 
   @Override
@@ -349,9 +493,10 @@ public final class JdbcTransaction implements StoreTransaction {
     StringBuilder sql = new StringBuilder("SELECT " + CARD_COLUMNS + " FROM cards WHERE 1 = 1");
     String filter = filter(query);
     sql.append(filter).append(" ORDER BY priority DESC, created_at, id LIMIT :limit");
-    Query q = handle.createQuery(sql.toString()).bind("limit", query.limit());
-    bindFilter(q, query);
-    List<Card> cards = q.map((rs, ctx) -> mapCard(rs)).list();
+    List<Card> cards = rows(NamedSql.compile(sql.toString()), b -> {
+      b.set("limit", query.limit(), java.sql.Types.INTEGER);
+      bindFilter(b, query);
+    }, JdbcTransaction::mapCard);
     return withDependencies(cards, filter, query);
   }
 
@@ -369,14 +514,21 @@ public final class JdbcTransaction implements StoreTransaction {
     return sql.toString();
   }
 
-  private static void bindFilter(Query q, CardQuery query) {
+  private static void bindFilter(NamedSql.Binder b, CardQuery query) throws SQLException {
     if (query.status() != null) {
-      q.bind("status", query.status().wireName());
+      b.set("status", query.status().wireName(), java.sql.Types.VARCHAR);
     }
     if (query.phase() != null) {
-      q.bind("phase", query.phase());
+      b.set("phase", query.phase(), java.sql.Types.VARCHAR);
     }
   }
+
+  private static final NamedSql COUNTS = NamedSql.compile("SELECT status, phase, SUM(n) AS n FROM card_counts"
+      + " GROUP BY status, phase");
+  private static final NamedSql CLAIMABLE = NamedSql.compile("SELECT COUNT(*) AS n, MIN(created_at) AS oldest"
+      + " FROM cards WHERE status = 'ready' AND unmet_deps = 0");
+  private static final NamedSql EXPIRED = NamedSql.compile("SELECT COUNT(*) FROM cards WHERE status = 'claimed'"
+      + " AND lease_expires_at <= :now");
 
   @Override
   public Stats stats() {
@@ -386,9 +538,10 @@ public final class JdbcTransaction implements StoreTransaction {
     long[] total = {0};
     // Committed counts plus this transaction's own changes not yet applied.
     Map<Map.Entry<CardStatus, String>, Long> merged = new HashMap<>(countDeltas);
-    handle.createQuery("SELECT status, phase, SUM(n) AS n FROM card_counts GROUP BY status, phase")
-        .map((rs, ctx) -> Map.entry(Map.entry(status(rs.getString("status")), rs.getString("phase")), rs.getLong("n")))
-        .forEach(e -> merged.merge(e.getKey(), e.getValue(), Long::sum));
+    for (Map.Entry<Map.Entry<CardStatus, String>, Long> e : rows(COUNTS, b -> { },
+        rs -> Map.entry(Map.entry(status(rs.getString("status")), rs.getString("phase")), rs.getLong("n")))) {
+      merged.merge(e.getKey(), e.getValue(), Long::sum);
+    }
     for (Map.Entry<Map.Entry<CardStatus, String>, Long> e : merged.entrySet()) {
       long n = e.getValue();
       if (n == 0) {
@@ -404,20 +557,26 @@ public final class JdbcTransaction implements StoreTransaction {
     }
     long[] claimable = {0};
     Instant[] oldest = {null};
-    handle.createQuery("SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM cards"
-        + " WHERE status = 'ready' AND unmet_deps = 0").map((rs, ctx) -> {
-          claimable[0] = rs.getLong("n");
-          oldest[0] = rs.getObject("oldest") == null ? null : instant(rs, "oldest");
-          return 0;
-        }).one();
-    long expired = handle.createQuery("SELECT COUNT(*) FROM cards WHERE status = 'claimed'"
-        + " AND lease_expires_at <= :now").bindByType("now", odt(at), OffsetDateTime.class).mapTo(Long.class).one();
+    rows(CLAIMABLE, b -> { }, rs -> {
+      claimable[0] = rs.getLong("n");
+      oldest[0] = rs.getObject("oldest") == null ? null : instant(rs, "oldest");
+      return 0;
+    });
+    long expired = rows(EXPIRED, b -> b.set("now", odt(at), java.sql.Types.TIMESTAMP_WITH_TIMEZONE),
+        rs -> rs.getLong(1)).get(0);
     Duration age = null;
     if (oldest[0] != null) {
       Duration d = Duration.between(oldest[0], at);
       age = d.isNegative() ? Duration.ZERO : d;
     }
     return new Stats(counts, total[0], claimable[0], age, expired, byPhase);
+  }
+
+  private static final NamedSql[] EVENTS = {NamedSql.compile(eventsSql(false)), NamedSql.compile(eventsSql(true))};
+
+  private static String eventsSql(boolean byCard) {
+    return "SELECT seq, card_id, type, actor, at, lease_token, data FROM events WHERE seq > :after"
+        + (byCard ? " AND card_id = :card" : "") + " ORDER BY seq LIMIT :limit";
   }
 
   @Override
@@ -430,7 +589,7 @@ public final class JdbcTransaction implements StoreTransaction {
       // which no seq can still appear below the ones it sees. New writers wait until this transaction ends.
       // This needs read committed: a snapshot taken before the fence was granted could miss what committed
       // while the reader waited.
-      String isolation = handle.createQuery("SELECT current_setting('transaction_isolation') FROM"
+      String isolation = handle().createQuery("SELECT current_setting('transaction_isolation') FROM"
           + " (SELECT pg_advisory_xact_lock(" + FENCE_KEYS + ")) f").mapTo(String.class).one();
       if (!"read committed".equals(isolation)) {
         throw new IllegalStateException("reading events on PostgreSQL needs READ COMMITTED transactions, but this"
@@ -438,13 +597,12 @@ public final class JdbcTransaction implements StoreTransaction {
             + " COMMITTED (PostgreSQL's default)");
       }
     }
-    String sql = "SELECT seq, card_id, type, actor, at, lease_token, data FROM events WHERE seq > :after"
-        + (query.cardId() == null ? "" : " AND card_id = :card") + " ORDER BY seq LIMIT :limit";
-    Query q = handle.createQuery(sql).bind("after", query.afterSeq()).bind("limit", query.limit());
-    if (query.cardId() != null) {
-      q.bind("card", query.cardId().value());
-    }
-    return q.map((rs, ctx) -> mapEvent(rs)).list();
+    return rows(EVENTS[query.cardId() == null ? 0 : 1], b -> {
+      b.set("after", query.afterSeq(), java.sql.Types.BIGINT).set("limit", query.limit(), java.sql.Types.INTEGER);
+      if (query.cardId() != null) {
+        b.set("card", query.cardId().value(), java.sql.Types.VARCHAR);
+      }
+    }, JdbcTransaction::mapEvent);
   }
 
   @Override
@@ -458,13 +616,12 @@ public final class JdbcTransaction implements StoreTransaction {
   @Override
   public Card create(NewCard request, String actor) {
     // One statement, so that both checks see the same snapshot of a racing create.
-    Query clashQuery = handle.createQuery("SELECT id, idempotency_key, fingerprint FROM cards WHERE id = :id"
-        + (request.idempotencyKey() != null ? " OR idempotency_key = :k" : "")).bind("id", request.id().value());
-    if (request.idempotencyKey() != null) {
-      clashQuery.bind("k", request.idempotencyKey());
-    }
-    List<String[]> clashes = clashQuery
-        .map((rs, ctx) -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)}).list();
+    List<String[]> clashes = rows(CLASHES[request.idempotencyKey() != null ? 1 : 0], b -> {
+      b.set("id", request.id().value(), java.sql.Types.VARCHAR);
+      if (request.idempotencyKey() != null) {
+        b.set("k", request.idempotencyKey(), java.sql.Types.VARCHAR);
+      }
+    }, rs -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)});
     if (request.idempotencyKey() != null) {
       for (String[] row : clashes) {
         if (request.idempotencyKey().equals(row[1])) {
@@ -513,22 +670,28 @@ public final class JdbcTransaction implements StoreTransaction {
         .idempotencyKey(request.idempotencyKey()).maxAttempts(request.maxAttempts())
         .status(request.blocked() ? CardStatus.BLOCKED : CardStatus.READY).blockedReason(request.blockedReason())
         .createdAt(at).updatedAt(at).version(1).build();
-    handle.createUpdate("INSERT INTO cards (id, title, body, phase, priority, status, acceptance, idempotency_key,"
-        + " fingerprint, attempts, max_attempts, blocked_reason, created_at, updated_at, version, unmet_deps)"
-        + " VALUES (:id, :title, :body, :phase, :priority, :status, :acceptance, :key, :fingerprint, 0, :maxAttempts,"
-        + " :reason, :at, :at, 1, :unmet)")
-        .bind("id", card.id().value()).bind("title", card.title()).bind("body", card.body())
-        .bind("phase", card.phase()).bind("priority", card.priority()).bind("status", card.status().wireName())
-        .bind("acceptance", card.acceptance()).bind("key", card.idempotencyKey())
-        .bind("fingerprint", request.idempotencyKey() == null ? null : request.fingerprint())
-        .bind("maxAttempts", card.maxAttempts()).bind("reason", card.blockedReason())
-        .bindByType("at", odt(at), OffsetDateTime.class).bind("unmet", unmet).execute();
+    int unmetDeps = unmet;
+    update(INSERT_CARD, b -> b.set("id", card.id().value(), java.sql.Types.VARCHAR)
+        .set("title", card.title(), java.sql.Types.VARCHAR).set("body", card.body(), java.sql.Types.VARCHAR)
+        .set("phase", card.phase(), java.sql.Types.VARCHAR).set("priority", card.priority(), java.sql.Types.INTEGER)
+        .set("status", card.status().wireName(), java.sql.Types.VARCHAR)
+        .set("acceptance", card.acceptance(), java.sql.Types.VARCHAR)
+        .set("key", card.idempotencyKey(), java.sql.Types.VARCHAR)
+        .set("fingerprint", request.idempotencyKey() == null ? null : request.fingerprint(), java.sql.Types.VARCHAR)
+        .set("maxAttempts", card.maxAttempts(), java.sql.Types.INTEGER)
+        .set("reason", card.blockedReason(), java.sql.Types.VARCHAR)
+        .set("at", odt(at), java.sql.Types.TIMESTAMP_WITH_TIMEZONE).set("unmet", unmetDeps, java.sql.Types.INTEGER));
     if (!request.dependsOn().isEmpty()) {
-      PreparedBatch batch = handle.prepareBatch("INSERT INTO card_deps (card_id, depends_on) VALUES (:card, :dep)");
-      for (CardId dep : request.dependsOn()) {
-        batch.bind("card", card.id().value()).bind("dep", dep.value()).add();
+      try (java.sql.PreparedStatement ps = INSERT_EDGE.prepare(connection)) {
+        NamedSql.Binder b = INSERT_EDGE.binder(ps);
+        for (CardId dep : request.dependsOn()) {
+          b.set("card", card.id().value(), java.sql.Types.VARCHAR).set("dep", dep.value(), java.sql.Types.VARCHAR);
+          ps.addBatch();
+        }
+        ps.executeBatch();
+      } catch (SQLException e) {
+        throw failed(e);
       }
-      batch.execute();
     }
     if (missing) {
       forwardReferences.add(card.id());
@@ -558,8 +721,8 @@ public final class JdbcTransaction implements StoreTransaction {
         throw new DependencyCycleException(cycle.get());
       }
     }
-    handle.createUpdate("INSERT INTO card_deps (card_id, depends_on) VALUES (:card, :dep)")
-        .bind("card", from.value()).bind("dep", to.value()).execute();
+    update(INSERT_EDGE, b -> b.set("card", from.value(), java.sql.Types.VARCHAR).set("dep", to.value(),
+        java.sql.Types.VARCHAR));
     if (target.get(to) != CardStatus.DONE) {
       adjustUnmet(from, 1);
     }
@@ -578,8 +741,8 @@ public final class JdbcTransaction implements StoreTransaction {
       return card;
     }
     Map<CardId, CardStatus> target = lockStatuses(List.of(to));
-    handle.createUpdate("DELETE FROM card_deps WHERE card_id = :card AND depends_on = :dep")
-        .bind("card", from.value()).bind("dep", to.value()).execute();
+    update(DELETE_EDGE, b -> b.set("card", from.value(), java.sql.Types.VARCHAR).set("dep", to.value(),
+        java.sql.Types.VARCHAR));
     if (target.get(to) != CardStatus.DONE) {
       adjustUnmet(from, -1);
     }
@@ -651,7 +814,7 @@ public final class JdbcTransaction implements StoreTransaction {
     NamedSql sql = CLAIM_POSTGRES[(single ? 8 : 0) + (inline ? 4 : 0) + (request.phase() != null ? 2 : 0)
         + (request.cardId() != null ? 1 : 0)];
     List<Card> cards = new ArrayList<>(Math.min(request.limit(), 64));
-    try (java.sql.PreparedStatement ps = sql.prepare(handle.getConnection())) {
+    try (java.sql.PreparedStatement ps = sql.prepare(connection)) {
       NamedSql.Binder b = sql.binder(ps);
       if (!single) {
         b.set("limit", request.limit(), java.sql.Types.INTEGER);
@@ -867,35 +1030,52 @@ public final class JdbcTransaction implements StoreTransaction {
             + " ORDER BY status, unmet_deps, priority DESC, created_at, id LIMIT :w";
   }
 
+  private static final NamedSql[] WINDOW_H2 = {NamedSql.compile(h2WindowSql(false)),
+      NamedSql.compile(h2WindowSql(true))};
+  private static final NamedSql[] PROBE_H2 = {NamedSql.compile(probeH2Sql(false)), NamedSql.compile(probeH2Sql(true))};
+  private static final NamedSql[] TAKE_H2 = {NamedSql.compile(takeH2Sql(false)), NamedSql.compile(takeH2Sql(true))};
+
+  private static String claimableH2(boolean byPhase) {
+    return "id = :id AND status = 'ready' AND unmet_deps = 0" + (byPhase ? " AND phase = :phase" : "");
+  }
+
+  private static String probeH2Sql(boolean byPhase) {
+    return "SELECT id FROM cards WHERE " + claimableH2(byPhase) + " FOR UPDATE SKIP LOCKED";
+  }
+
+  private static String takeH2Sql(boolean byPhase) {
+    return "SELECT " + CARD_COLUMNS + " FROM FINAL TABLE (UPDATE cards SET"
+        + " status = 'claimed', attempts = attempts + 1, lease_owner = :owner,"
+        + " lease_token = " + Dialect.H2.nextToken() + ", lease_claimed_at = :at, lease_expires_at = :expires,"
+        + " blocked_reason = NULL, version = version + 1, updated_at = :at WHERE " + claimableH2(byPhase) + ")";
+  }
+
   private List<CardId> claimWindowH2(String phase, int window) {
-    Query q = handle.createQuery(h2WindowSql(phase != null)).bind("w", window);
-    if (phase != null) {
-      q.bind("phase", phase);
-    }
-    return q.map((rs, ctx) -> CardId.of(rs.getString(1))).list();
+    return rows(WINDOW_H2[phase != null ? 1 : 0], b -> {
+      b.set("w", window, java.sql.Types.INTEGER);
+      if (phase != null) {
+        b.set("phase", phase, java.sql.Types.VARCHAR);
+      }
+    }, rs -> CardId.of(rs.getString(1)));
   }
 
   private Optional<Card> tryClaimH2(CardId id, ClaimRequest request, Instant at, Instant expires) {
-    String condition = "id = :id AND status = 'ready' AND unmet_deps = 0"
-        + (request.phase() != null ? " AND phase = :phase" : "");
-    Query probe = handle.createQuery("SELECT id FROM cards WHERE " + condition + " FOR UPDATE SKIP LOCKED")
-        .bind("id", id.value());
-    if (request.phase() != null) {
-      probe.bind("phase", request.phase());
-    }
-    if (probe.mapTo(String.class).findOne().isEmpty()) {
+    int byPhase = request.phase() != null ? 1 : 0;
+    Bind which = b -> {
+      b.set("id", id.value(), java.sql.Types.VARCHAR);
+      if (request.phase() != null) {
+        b.set("phase", request.phase(), java.sql.Types.VARCHAR);
+      }
+    };
+    if (rows(PROBE_H2[byPhase], which, rs -> rs.getString(1)).isEmpty()) {
       return Optional.empty();
     }
-    Query update = handle.createQuery("SELECT " + CARD_COLUMNS + " FROM FINAL TABLE (UPDATE cards SET"
-        + " status = 'claimed', attempts = attempts + 1, lease_owner = :owner,"
-        + " lease_token = " + dialect.nextToken() + ", lease_claimed_at = :at, lease_expires_at = :expires,"
-        + " blocked_reason = NULL, version = version + 1, updated_at = :at WHERE " + condition + ")")
-        .bind("id", id.value()).bind("owner", request.owner())
-        .bindByType("at", odt(at), OffsetDateTime.class).bindByType("expires", odt(expires), OffsetDateTime.class);
-    if (request.phase() != null) {
-      update.bind("phase", request.phase());
-    }
-    return update.map((rs, ctx) -> mapCard(rs)).findOne();
+    return rows(TAKE_H2[byPhase], b -> {
+      which.to(b);
+      b.set("owner", request.owner(), java.sql.Types.VARCHAR)
+          .set("at", odt(at), java.sql.Types.TIMESTAMP_WITH_TIMEZONE)
+          .set("expires", odt(expires), java.sql.Types.TIMESTAMP_WITH_TIMEZONE);
+    }, JdbcTransaction::mapCard).stream().findFirst();
   }
 
   // ---------------------------------------------------------------- lease holder operations
@@ -947,7 +1127,7 @@ public final class JdbcTransaction implements StoreTransaction {
     Card card = null;
     long unblocked = 0;
     long seq = 0;
-    try (java.sql.PreparedStatement ps = sql.prepare(handle.getConnection())) {
+    try (java.sql.PreparedStatement ps = sql.prepare(connection)) {
       NamedSql.Binder b = sql.binder(ps).set("id", id.value(), java.sql.Types.VARCHAR)
           .set("token", token.value(), java.sql.Types.BIGINT)
           .set("now", readClock ? null : odt(now()), java.sql.Types.TIMESTAMP_WITH_TIMEZONE);
@@ -1058,7 +1238,7 @@ public final class JdbcTransaction implements StoreTransaction {
     List<String> sorted = ids.stream().map(CardId::value).sorted().distinct().toList();
     if (dialect == Dialect.POSTGRESQL) {
       boolean readClock = now == null && clock == null;
-      java.sql.Connection c = handle.getConnection();
+      java.sql.Connection c = connection;
       try (java.sql.PreparedStatement ps = LOCK_ALL_POSTGRES.prepare(c)) {
         LOCK_ALL_POSTGRES.binder(ps).set("ids", c.createArrayOf("varchar", sorted.toArray(new String[0])),
             java.sql.Types.ARRAY);
@@ -1079,8 +1259,8 @@ public final class JdbcTransaction implements StoreTransaction {
     List<Card> cards = new ArrayList<>();
     for (int i = 0; i < sorted.size(); i += IN_CHUNK) {
       List<String> chunk = sorted.subList(i, Math.min(sorted.size(), i + IN_CHUNK));
-      cards.addAll(handle.createQuery("SELECT " + CARD_COLUMNS + " FROM cards WHERE id IN (<ids>) ORDER BY id"
-          + " FOR UPDATE").bindList("ids", chunk).map((rs, ctx) -> mapCard(rs)).list());
+      cards.addAll(rowsIn("SELECT " + CARD_COLUMNS + " FROM cards WHERE id", chunk, " ORDER BY id FOR UPDATE",
+          JdbcTransaction::mapCard));
     }
     Map<CardId, SortedSet<CardId>> deps = dependenciesOf(cards.stream().map(Card::id).toList());
     for (Card card : cards) {
@@ -1100,7 +1280,7 @@ public final class JdbcTransaction implements StoreTransaction {
    * one's counter by the number of its dependencies in the batch.
    */
   private void completeLockedPostgres(List<CardId> ids, Instant at) {
-    java.sql.Connection c = handle.getConnection();
+    java.sql.Connection c = connection;
     long updated;
     long unblocked;
     try (java.sql.PreparedStatement ps = COMPLETE_LOCKED_POSTGRES.prepare(c)) {
@@ -1163,12 +1343,14 @@ public final class JdbcTransaction implements StoreTransaction {
     return next;
   }
 
+  private static final NamedSql LAPSED = NamedSql.compile("SELECT " + CARD_COLUMNS + " FROM cards"
+      + " WHERE status = 'claimed' AND lease_expires_at <= :now ORDER BY id FOR UPDATE SKIP LOCKED");
+
   @Override
   public List<CardId> reclaimExpired(int defaultMaxAttempts, String actor) {
     Instant at = now();
-    List<Card> lapsed = handle.createQuery("SELECT " + CARD_COLUMNS + " FROM cards WHERE status = 'claimed'"
-            + " AND lease_expires_at <= :now ORDER BY id FOR UPDATE SKIP LOCKED")
-        .bindByType("now", odt(at), OffsetDateTime.class).map((rs, ctx) -> mapCard(rs)).list();
+    List<Card> lapsed = rows(LAPSED, b -> b.set("now", odt(at), java.sql.Types.TIMESTAMP_WITH_TIMEZONE),
+        JdbcTransaction::mapCard);
     if (lapsed.isEmpty()) {
       return List.of();
     }
@@ -1237,22 +1419,22 @@ public final class JdbcTransaction implements StoreTransaction {
   public int recount() {
     String truth = "(SELECT COUNT(*) FROM card_deps e LEFT JOIN cards d ON d.id = e.depends_on"
         + " WHERE e.card_id = cards.id AND (d.id IS NULL OR NOT (d.status = 'done')))";
-    int fixed = handle.createUpdate("UPDATE cards SET unmet_deps = " + truth + " WHERE NOT (unmet_deps = " + truth
+    int fixed = handle().createUpdate("UPDATE cards SET unmet_deps = " + truth + " WHERE NOT (unmet_deps = " + truth
         + ")").execute();
     if (dialect == Dialect.POSTGRESQL) {
       // The status counts too. The table lock waits for every transaction that already added counts and
       // makes later ones wait until this one commits: their cards' changes are not in the count below,
       // their counts are added on top of it.
-      handle.createUpdate("LOCK TABLE card_counts IN EXCLUSIVE MODE").execute();
-      handle.createUpdate("DELETE FROM card_counts").execute();
-      handle.createUpdate("INSERT INTO card_counts (status, phase, stripe, n) SELECT status, COALESCE(phase, ''), 0,"
+      handle().createUpdate("LOCK TABLE card_counts IN EXCLUSIVE MODE").execute();
+      handle().createUpdate("DELETE FROM card_counts").execute();
+      handle().createUpdate("INSERT INTO card_counts (status, phase, stripe, n) SELECT status, COALESCE(phase, ''), 0,"
           + " COUNT(*) FROM cards GROUP BY status, COALESCE(phase, '')").execute();
       return fixed;
     }
     // The status counts too, under the event_counter row like every other writer of card_counts.
-    handle.createUpdate("UPDATE event_counter SET last_seq = last_seq WHERE id = 1").execute();
-    handle.createUpdate("DELETE FROM card_counts").execute();
-    handle.createUpdate("INSERT INTO card_counts (status, phase, n) SELECT status, COALESCE(phase, ''), COUNT(*)"
+    handle().createUpdate("UPDATE event_counter SET last_seq = last_seq WHERE id = 1").execute();
+    handle().createUpdate("DELETE FROM card_counts").execute();
+    handle().createUpdate("INSERT INTO card_counts (status, phase, n) SELECT status, COALESCE(phase, ''), COUNT(*)"
         + " FROM cards GROUP BY status, COALESCE(phase, '')").execute();
     return fixed;
   }
@@ -1274,8 +1456,8 @@ public final class JdbcTransaction implements StoreTransaction {
       return;
     }
     for (CardId id : List.copyOf(forwardReferences)) {
-      List<CardId> deps = handle.createQuery("SELECT depends_on FROM card_deps WHERE card_id = :id ORDER BY depends_on")
-          .bind("id", id.value()).map((rs, ctx) -> CardId.of(rs.getString(1))).list();
+      List<CardId> deps = rows(DEPENDENCIES, b -> b.set("id", id.value(), java.sql.Types.VARCHAR),
+          rs -> CardId.of(rs.getString(1)));
       Map<CardId, CardStatus> statuses = lockStatuses(deps);
       SortedSet<CardId> missing = new TreeSet<>();
       int unmet = 0;
@@ -1292,31 +1474,29 @@ public final class JdbcTransaction implements StoreTransaction {
         throw new UnknownDependencyException(id, missing);
       }
       // Dependencies created by other transactions meanwhile may already be done.
-      handle.createUpdate("UPDATE cards SET unmet_deps = :unmet WHERE id = :id")
-          .bind("unmet", unmet).bind("id", id.value()).execute();
+      int counted = unmet;
+      update(SET_UNMET, b -> b.set("unmet", counted, java.sql.Types.INTEGER).set("id", id.value(),
+          java.sql.Types.VARCHAR));
       forwardReferences.remove(id);
     }
   }
 
   private boolean exists(CardId id) {
-    return handle.createQuery("SELECT COUNT(*) FROM cards WHERE id = :id").bind("id", id.value())
-        .mapTo(Integer.class).one() > 0;
+    return rows(EXISTS, b -> b.set("id", id.value(), java.sql.Types.VARCHAR), rs -> rs.getInt(1)).get(0) > 0;
   }
 
   private boolean hasDependents(CardId id) {
-    return handle.createQuery("SELECT COUNT(*) FROM (SELECT 1 FROM card_deps WHERE depends_on = :id LIMIT 1) x")
-        .bind("id", id.value()).mapTo(Integer.class).one() > 0;
+    return rows(HAS_DEPENDENTS, b -> b.set("id", id.value(), java.sql.Types.VARCHAR), rs -> rs.getInt(1)).get(0) > 0;
   }
 
   private void lockGraph() {
-    handle.createUpdate("UPDATE graph_lock SET changes = changes + 1 WHERE id = 1").execute();
+    update(LOCK_GRAPH, b -> { });
   }
 
   private java.util.function.Function<CardId, Collection<CardId>> dependencyReader() {
     Map<CardId, Collection<CardId>> cache = new HashMap<>();
-    return id -> cache.computeIfAbsent(id, k -> handle.createQuery(
-            "SELECT depends_on FROM card_deps WHERE card_id = :id ORDER BY depends_on")
-        .bind("id", k.value()).map((rs, ctx) -> CardId.of(rs.getString(1))).list());
+    return id -> cache.computeIfAbsent(id, k -> rows(DEPENDENCIES, b -> b.set("id", k.value(), java.sql.Types.VARCHAR),
+        rs -> CardId.of(rs.getString(1))));
   }
 
   /** Locks the named cards that exist (in id order) and returns their statuses. */
@@ -1328,10 +1508,10 @@ public final class JdbcTransaction implements StoreTransaction {
     List<String> sorted = ids.stream().map(CardId::value).sorted().distinct().toList();
     for (int i = 0; i < sorted.size(); i += IN_CHUNK) {
       List<String> chunk = sorted.subList(i, Math.min(sorted.size(), i + IN_CHUNK));
-      handle.createQuery("SELECT id, status FROM cards WHERE id IN (<ids>) ORDER BY id " + dialect.shareLock())
-          .bindList("ids", chunk)
-          .map((rs, ctx) -> Map.entry(CardId.of(rs.getString(1)), status(rs.getString(2))))
-          .forEach(e -> out.put(e.getKey(), e.getValue()));
+      for (Map.Entry<CardId, CardStatus> e : rowsIn("SELECT id, status FROM cards WHERE id", chunk,
+          " ORDER BY id " + dialect.shareLock(), rs -> Map.entry(CardId.of(rs.getString(1)), status(rs.getString(2))))) {
+        out.put(e.getKey(), e.getValue());
+      }
     }
     return out;
   }
@@ -1356,27 +1536,25 @@ public final class JdbcTransaction implements StoreTransaction {
   private void write(Card before, Card next) {
     statusCounts(before, next);
     Lease lease = next.lease();
-    handle.createUpdate("UPDATE cards SET status = :status, attempts = :attempts, lease_owner = :owner,"
-        + " lease_token = :token, lease_claimed_at = :claimedAt, lease_expires_at = :expiresAt,"
-        + " blocked_reason = :reason, updated_at = :updatedAt, version = :version WHERE id = :id")
-        .bind("status", next.status().wireName()).bind("attempts", next.attempts())
-        .bind("owner", lease == null ? null : lease.owner())
-        .bindByType("token", lease == null ? null : lease.token().value(), Long.class)
-        .bindByType("claimedAt", lease == null ? null : odt(lease.claimedAt()), OffsetDateTime.class)
-        .bindByType("expiresAt", lease == null ? null : odt(lease.expiresAt()), OffsetDateTime.class)
-        .bind("reason", next.blockedReason()).bindByType("updatedAt", odt(next.updatedAt()), OffsetDateTime.class)
-        .bind("version", next.version()).bind("id", next.id().value()).execute();
+    update(WRITE_CARD, b -> b.set("status", next.status().wireName(), java.sql.Types.VARCHAR)
+        .set("attempts", next.attempts(), java.sql.Types.INTEGER)
+        .set("owner", lease == null ? null : lease.owner(), java.sql.Types.VARCHAR)
+        .set("token", lease == null ? null : lease.token().value(), java.sql.Types.BIGINT)
+        .set("claimedAt", lease == null ? null : odt(lease.claimedAt()), java.sql.Types.TIMESTAMP_WITH_TIMEZONE)
+        .set("expiresAt", lease == null ? null : odt(lease.expiresAt()), java.sql.Types.TIMESTAMP_WITH_TIMEZONE)
+        .set("reason", next.blockedReason(), java.sql.Types.VARCHAR)
+        .set("updatedAt", odt(next.updatedAt()), java.sql.Types.TIMESTAMP_WITH_TIMEZONE)
+        .set("version", next.version(), java.sql.Types.BIGINT).set("id", next.id().value(), java.sql.Types.VARCHAR));
   }
 
   private void writeVersion(Card next) {
-    handle.createUpdate("UPDATE cards SET updated_at = :updatedAt, version = :version WHERE id = :id")
-        .bindByType("updatedAt", odt(next.updatedAt()), OffsetDateTime.class).bind("version", next.version())
-        .bind("id", next.id().value()).execute();
+    update(WRITE_VERSION, b -> b.set("updatedAt", odt(next.updatedAt()), java.sql.Types.TIMESTAMP_WITH_TIMEZONE)
+        .set("version", next.version(), java.sql.Types.BIGINT).set("id", next.id().value(), java.sql.Types.VARCHAR));
   }
 
   private void adjustUnmet(CardId id, int delta) {
-    handle.createUpdate("UPDATE cards SET unmet_deps = unmet_deps + :delta WHERE id = :id")
-        .bind("delta", delta).bind("id", id.value()).execute();
+    update(ADJUST_UNMET, b -> b.set("delta", delta, java.sql.Types.INTEGER).set("id", id.value(),
+        java.sql.Types.VARCHAR));
   }
 
   /** Keeps dependents' counters right when a card becomes done or stops being done. */
@@ -1387,35 +1565,29 @@ public final class JdbcTransaction implements StoreTransaction {
       return;
     }
     if (dialect == Dialect.POSTGRESQL) {
-      // One statement: the CTE locks the dependents in id order (so that two completions never wait on
-      // each other in a cycle), then the update changes exactly those rows.
-      int changed = handle.createUpdate("WITH d AS (SELECT id FROM cards WHERE id IN"
-              + " (SELECT card_id FROM card_deps WHERE depends_on = :id) ORDER BY id FOR UPDATE)"
-              + " UPDATE cards SET unmet_deps = cards.unmet_deps + :delta FROM d WHERE cards.id = d.id")
-          .bind("delta", isDone ? -1 : 1).bind("id", before.id().value()).execute();
+      int changed = update(DEPENDENTS_DONE_POSTGRES, b -> b.set("delta", isDone ? -1 : 1, java.sql.Types.INTEGER)
+          .set("id", before.id().value(), java.sql.Types.VARCHAR));
       if (changed > 0 && isDone) {
         wakesWaiters = true;
       }
       return;
     }
     // Lock the dependents in id order first, so that two completions never wait on each other in a cycle.
-    List<String> dependents = handle.createQuery("SELECT id FROM cards WHERE id IN"
-            + " (SELECT card_id FROM card_deps WHERE depends_on = :id) ORDER BY id FOR UPDATE")
-        .bind("id", before.id().value()).mapTo(String.class).list();
+    List<String> dependents = rows(LOCK_DEPENDENTS_H2, b -> b.set("id", before.id().value(), java.sql.Types.VARCHAR),
+        rs -> rs.getString(1));
     if (dependents.isEmpty()) {
       return;
     }
     if (isDone) {
       wakesWaiters = true;
     }
-    handle.createUpdate("UPDATE cards SET unmet_deps = unmet_deps + :delta WHERE id IN"
-            + " (SELECT card_id FROM card_deps WHERE depends_on = :id)")
-        .bind("delta", isDone ? -1 : 1).bind("id", before.id().value()).execute();
+    update(DEPENDENTS_DONE_H2, b -> b.set("delta", isDone ? -1 : 1, java.sql.Types.INTEGER)
+        .set("id", before.id().value(), java.sql.Types.VARCHAR));
   }
 
   private Card withDependencies(Card card) {
-    List<CardId> deps = handle.createQuery("SELECT depends_on FROM card_deps WHERE card_id = :id")
-        .bind("id", card.id().value()).map((rs, ctx) -> CardId.of(rs.getString(1))).list();
+    List<CardId> deps = rows(DEPENDENCIES, b -> b.set("id", card.id().value(), java.sql.Types.VARCHAR),
+        rs -> CardId.of(rs.getString(1)));
     return deps.isEmpty() ? card : card.toBuilder().dependsOn(deps).build();
   }
 
@@ -1428,11 +1600,11 @@ public final class JdbcTransaction implements StoreTransaction {
       deps = dependenciesOf(cards.stream().map(Card::id).toList());
     } else {
       deps = new HashMap<>();
-      Query q = handle.createQuery("SELECT e.card_id, e.depends_on FROM card_deps e JOIN cards ON cards.id = e.card_id"
-          + " WHERE 1 = 1" + filter);
-      bindFilter(q, query);
-      q.map((rs, ctx) -> deps.computeIfAbsent(CardId.of(rs.getString(1)), k -> new TreeSet<>())
-          .add(CardId.of(rs.getString(2)))).list();
+      for (CardId[] edge : rows(NamedSql.compile("SELECT e.card_id, e.depends_on FROM card_deps e JOIN cards"
+          + " ON cards.id = e.card_id WHERE 1 = 1" + filter), b -> bindFilter(b, query),
+          rs -> new CardId[] {CardId.of(rs.getString(1)), CardId.of(rs.getString(2))})) {
+        deps.computeIfAbsent(edge[0], k -> new TreeSet<>()).add(edge[1]);
+      }
     }
     List<Card> out = new ArrayList<>(cards.size());
     for (Card c : cards) {
@@ -1446,10 +1618,10 @@ public final class JdbcTransaction implements StoreTransaction {
     Map<CardId, SortedSet<CardId>> deps = new HashMap<>();
     for (int i = 0; i < ids.size(); i += IN_CHUNK) {
       List<String> chunk = ids.subList(i, Math.min(ids.size(), i + IN_CHUNK)).stream().map(CardId::value).toList();
-      handle.createQuery("SELECT card_id, depends_on FROM card_deps WHERE card_id IN (<ids>)")
-          .bindList("ids", chunk)
-          .map((rs, ctx) -> deps.computeIfAbsent(CardId.of(rs.getString(1)), k -> new TreeSet<>())
-              .add(CardId.of(rs.getString(2)))).list();
+      for (CardId[] edge : rowsIn("SELECT card_id, depends_on FROM card_deps WHERE card_id", chunk, "",
+          rs -> new CardId[] {CardId.of(rs.getString(1)), CardId.of(rs.getString(2))})) {
+        deps.computeIfAbsent(edge[0], key -> new TreeSet<>()).add(edge[1]);
+      }
     }
     return deps;
   }
