@@ -2,7 +2,6 @@ package dev.backlog.cli;
 
 import dev.backlog.cli.internal.Cli;
 import dev.backlog.cli.internal.LazyLogback;
-import dev.backlog.cli.internal.Warmup;
 import org.slf4j.LoggerFactory;
 import org.slf4j.helpers.Reporter;
 
@@ -21,8 +20,7 @@ public final class BacklogCli {
   /**
    * Runs the command line and exits the JVM with its exit code. Logging goes through the CLI's own
    * slf4j provider, which starts logback only when there is something to log (unless the
-   * {@code slf4j.provider} system property names another). A command that opens the store warms
-   * the database code up on a second thread while the command line is parsed.
+   * {@code slf4j.provider} system property names another).
    */
   public static void main(String[] args) {
     if (System.getProperty(LoggerFactory.PROVIDER_PROPERTY_KEY) == null) {
@@ -32,7 +30,6 @@ public final class BacklogCli {
         System.setProperty(Reporter.SLF4J_INTERNAL_VERBOSITY_KEY, "WARN");
       }
     }
-    Warmup.startFor(args);
     int code = execute(args);
     System.out.flush();
     System.err.flush();

@@ -58,7 +58,7 @@ final class CardCommands {
         builder.blocked(reason);
       }
       NewCard card = builder.build();
-      Card created = ctx.backlog().create(card);
+      Card created = ctx.briefBacklog().create(card);
       ctx.emit(() -> Json.card(created), () -> "created " + Human.card(created));
       return 0;
     }
@@ -72,7 +72,7 @@ final class CardCommands {
 
     @Override
     int run(Context ctx) {
-      Card card = ctx.backlog().get(CardId.of(id));
+      Card card = ctx.briefBacklog().get(CardId.of(id));
       ctx.emit(() -> Json.card(card), () -> Human.card(card));
       return 0;
     }
@@ -94,7 +94,7 @@ final class CardCommands {
     int run(Context ctx) {
       CardStatus wanted = status == null ? null : CardStatus.fromWireName(status);
       CardQuery query = new CardQuery(wanted, phase, readyOnly, limit == null ? CardQuery.MAX_LIMIT : limit);
-      List<Card> cards = ctx.backlog().list(query);
+      List<Card> cards = ctx.briefBacklog().list(query);
       ctx.emit(() -> Json.cards(cards), () -> Human.cards(cards));
       return 0;
     }
@@ -110,7 +110,7 @@ final class CardCommands {
 
     @Override
     int run(Context ctx) {
-      Card card = ctx.backlog().block(CardId.of(id), reason);
+      Card card = ctx.briefBacklog().block(CardId.of(id), reason);
       ctx.emit(() -> Json.card(card), () -> "blocked " + Human.card(card));
       return 0;
     }
@@ -124,7 +124,7 @@ final class CardCommands {
 
     @Override
     int run(Context ctx) {
-      Card card = ctx.backlog().unblock(CardId.of(id));
+      Card card = ctx.briefBacklog().unblock(CardId.of(id));
       ctx.emit(() -> Json.card(card), () -> "unblocked " + Human.card(card));
       return 0;
     }
@@ -138,7 +138,7 @@ final class CardCommands {
 
     @Override
     int run(Context ctx) {
-      Card card = ctx.backlog().reopen(CardId.of(id));
+      Card card = ctx.briefBacklog().reopen(CardId.of(id));
       ctx.emit(() -> Json.card(card), () -> "reopened " + Human.card(card));
       return 0;
     }
@@ -154,7 +154,7 @@ final class CardCommands {
 
     @Override
     int run(Context ctx) {
-      Card card = ctx.backlog().link(CardId.of(from), CardId.of(to));
+      Card card = ctx.briefBacklog().link(CardId.of(from), CardId.of(to));
       ctx.emit(() -> Json.card(card), () -> "linked " + Human.card(card));
       return 0;
     }
@@ -170,7 +170,7 @@ final class CardCommands {
 
     @Override
     int run(Context ctx) {
-      Card card = ctx.backlog().unlink(CardId.of(from), CardId.of(to));
+      Card card = ctx.briefBacklog().unlink(CardId.of(from), CardId.of(to));
       ctx.emit(() -> Json.card(card), () -> "unlinked " + Human.card(card));
       return 0;
     }

@@ -80,17 +80,32 @@ final class Context implements AutoCloseable {
     return settings;
   }
 
-  /** The backlog, opened on first use with a small pool (one command, one connection at a time). */
+  /**
+   * The backlog, opened on first use with a small pool (one command, one connection at a time),
+   * shared with other processes while the command runs: for commands that may run long.
+   */
   Backlog backlog() {
     if (backlog == null) {
-      backlog = open(settings(), 2);
+      backlog = open(settings(), 2, false);
+    }
+    return backlog;
+  }
+
+  /**
+   * The backlog for a short command, one that ends within a second or so and never waits for
+   * other processes' work: opened on first use, and on the default H2 file kept to this process
+   * while it runs, which opens faster (see {@link JdbcStoreOpener}).
+   */
+  Backlog briefBacklog() {
+    if (backlog == null) {
+      backlog = open(settings(), 2, true);
     }
     return backlog;
   }
 
   /** Opens a backlog on the given settings; the caller closes it. */
-  Backlog open(Settings at, int maxPoolSize) {
-    var store = opener().open(at, maxPoolSize);
+  Backlog open(Settings at, int maxPoolSize, boolean brief) {
+    var store = opener().open(at, maxPoolSize, brief);
     try {
       return Backlog.builder().store(store).actor(at.actor()).build();
     } catch (RuntimeException e) {

@@ -69,7 +69,7 @@ final class DemoCommand extends BacklogCommand {
     start = System.nanoTime();
     note("demo", "fresh backlog home " + home + " (inspect later with: backlog --home " + home + " stats)");
     Settings settings = new Settings(home, null, null, null, "demo", "demo");
-    BacklogStore store = ctx.opener().open(settings, workers + 2);
+    BacklogStore store = ctx.opener().open(settings, workers + 2, false);
     try (Backlog backlog = Backlog.builder().store(store).actor("demo").sweepInterval(Duration.ofMillis(200))
         .listener(this::onEvents).build()) {
       int total = seed(backlog);

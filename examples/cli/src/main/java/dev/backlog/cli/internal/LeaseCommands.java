@@ -1,5 +1,6 @@
 package dev.backlog.cli.internal;
 
+import dev.backlog.core.Backlog;
 import dev.backlog.core.Card;
 import dev.backlog.core.CardId;
 import dev.backlog.core.Claim;
@@ -45,7 +46,9 @@ final class LeaseCommands {
     int run(Context ctx) {
       ClaimRequest request = ClaimRequest.builder(owner).ttl(Duration.ofSeconds(ttl)).phase(phase)
           .card(id == null ? null : CardId.of(id)).limit(limit).maxWait(Duration.ofSeconds(waitSeconds)).build();
-      List<Claim> claims = ctx.backlog().claim(request);
+      // A claim that waits for work shares the file; one that does not is brief.
+      Backlog backlog = waitSeconds > 0 ? ctx.backlog() : ctx.briefBacklog();
+      List<Claim> claims = backlog.claim(request);
       List<Card> cards = claims.stream().map(Claim::card).toList();
       if (limit > 1) {
         ctx.emit(() -> Json.cards(cards), () -> cards.isEmpty() ? "nothing to claim"
@@ -70,7 +73,7 @@ final class LeaseCommands {
 
     @Override
     int run(Context ctx) {
-      Card card = ctx.backlog().renew(CardId.of(id), LeaseToken.of(token), Duration.ofSeconds(ttl));
+      Card card = ctx.briefBacklog().renew(CardId.of(id), LeaseToken.of(token), Duration.ofSeconds(ttl));
       ctx.emit(() -> Json.card(card), () -> "renewed " + card.id() + " until " + card.lease().expiresAt());
       return 0;
     }
@@ -95,8 +98,8 @@ final class LeaseCommands {
     @Override
     int run(Context ctx) {
       CardId card = CardId.of(id);
-      Card done = how.force ? ctx.backlog().forceComplete(card)
-          : ctx.backlog().complete(card, LeaseToken.of(how.token));
+      Card done = how.force ? ctx.briefBacklog().forceComplete(card)
+          : ctx.briefBacklog().complete(card, LeaseToken.of(how.token));
       ctx.emit(() -> Json.card(done), () -> "completed " + Human.card(done));
       return 0;
     }
@@ -112,7 +115,7 @@ final class LeaseCommands {
 
     @Override
     int run(Context ctx) {
-      Card card = ctx.backlog().release(CardId.of(id), LeaseToken.of(token));
+      Card card = ctx.briefBacklog().release(CardId.of(id), LeaseToken.of(token));
       ctx.emit(() -> Json.card(card), () -> "released " + Human.card(card));
       return 0;
     }
@@ -130,7 +133,7 @@ final class LeaseCommands {
 
     @Override
     int run(Context ctx) {
-      Card card = ctx.backlog().fail(CardId.of(id), LeaseToken.of(token), reason);
+      Card card = ctx.briefBacklog().fail(CardId.of(id), LeaseToken.of(token), reason);
       ctx.emit(() -> Json.card(card), () -> "failed " + Human.card(card));
       return 0;
     }
@@ -144,8 +147,8 @@ final class LeaseCommands {
 
     @Override
     int run(Context ctx) {
-      List<CardId> reclaimed = id == null ? ctx.backlog().reclaimExpired()
-          : List.of(ctx.backlog().reclaim(CardId.of(id)).id());
+      List<CardId> reclaimed = id == null ? ctx.briefBacklog().reclaimExpired()
+          : List.of(ctx.briefBacklog().reclaim(CardId.of(id)).id());
       ctx.emit(() -> Json.idList("reclaimed", reclaimed),
           () -> reclaimed.isEmpty() ? "nothing to reclaim" : "reclaimed: " + Human.ids(reclaimed));
       return 0;

@@ -24,7 +24,7 @@ final class ReportCommands {
   static final class StatsCommand extends BacklogCommand {
     @Override
     int run(Context ctx) {
-      Stats stats = ctx.backlog().stats();
+      Stats stats = ctx.briefBacklog().stats();
       ctx.emit(() -> Json.stats(stats), () -> Human.stats(stats));
       return 0;
     }
@@ -43,7 +43,7 @@ final class ReportCommands {
 
     @Override
     int run(Context ctx) {
-      List<Card> cards = ctx.backlog().list(CardQuery.ALL).stream()
+      List<Card> cards = ctx.briefBacklog().list(CardQuery.ALL).stream()
           .sorted(java.util.Comparator.comparing(Card::id)).toList();
       ctx.emit(() -> json(cards), () -> format == Format.dot ? dot(cards) : mermaid(cards));
       return 0;
@@ -161,7 +161,7 @@ final class ReportCommands {
     int run(Context ctx) {
       CardId cardId = card == null ? null : CardId.of(card);
       if (!follow) {
-        List<Event> events = ctx.backlog().events(new EventQuery(after, cardId, limit));
+        List<Event> events = ctx.briefBacklog().events(new EventQuery(after, cardId, limit));
         ctx.emit(() -> Json.events(events), () -> Human.events(events));
         return 0;
       }

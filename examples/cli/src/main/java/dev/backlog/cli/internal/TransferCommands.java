@@ -34,7 +34,7 @@ final class TransferCommands {
 
     @Override
     int run(Context ctx) throws IOException {
-      List<Card> cards = ctx.backlog().list(CardQuery.ALL).stream().sorted(Comparator.comparing(Card::id)).toList();
+      List<Card> cards = ctx.briefBacklog().list(CardQuery.ALL).stream().sorted(Comparator.comparing(Card::id)).toList();
       if (out == null) {
         PrintStream stdout = ctx.out();
         for (Card card : cards) {

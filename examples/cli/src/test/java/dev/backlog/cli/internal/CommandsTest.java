@@ -187,7 +187,7 @@ class CommandsTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     PrintStream stream = new PrintStream(out, true, StandardCharsets.UTF_8);
     // The follower shares the writer's in-memory store.
-    Cli shared = new Cli(stream, stream, cli.env, dir, (s, p) -> new InProcess.NonClosing(cli.store));
+    Cli shared = new Cli(stream, stream, cli.env, dir, (s, p, b) -> new InProcess.NonClosing(cli.store));
     int[] exit = {-1};
     Thread t = new Thread(() -> exit[0] = shared.execute("events", "--follow", "--json", "--poll-millis", "20"));
     t.start();

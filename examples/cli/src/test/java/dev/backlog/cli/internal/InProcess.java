@@ -31,7 +31,7 @@ final class InProcess {
   Run run(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    StoreOpener opener = (settings, pool) -> {
+    StoreOpener opener = (settings, pool, brief) -> {
       lastSettings = settings;
       return new NonClosing(store);
     };

@@ -34,7 +34,7 @@ class PlainClaimTest {
 
   private Cli cli() {
     PrintStream sink = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-    return new Cli(sink, sink, Map.of(), dir, (settings, pool) -> {
+    return new Cli(sink, sink, Map.of(), dir, (settings, pool, brief) -> {
       throw new AssertionError("reading a line opens no store");
     });
   }
