@@ -97,8 +97,8 @@ public final class Targets {
   private static final String PER_TRANSACTION = "A single-card claim or completion runs as many statements as"
       + " the ceiling's (each writes its event and status counts in its own statement), but each statement does"
       + " more: besides the card it writes an event row with its index entries and a status-count row, takes the"
-      + " event fence and reads the card's dependencies; and the library adds its own CPU per call (a JDBI handle"
-      + " and a pooled connection per transaction, the facade, the event's JSON), which takes turns with the"
+      + " event fence and reads the card's dependencies; and the library adds its own CPU per call (a pooled"
+      + " connection per transaction, the facade, the event's JSON), which takes turns with the"
       + " database for the same cores";
 
   private static Target batching(Results r) {
