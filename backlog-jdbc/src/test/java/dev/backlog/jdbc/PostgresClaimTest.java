@@ -36,6 +36,37 @@ import org.postgresql.PGNotification;
 class PostgresClaimTest {
 
   @Test
+  void aDependentsCounterThatLeavesItUnclaimableIsAHotUpdateAndTheLastOneIsNot() throws Exception {
+    String url = TestPostgres.freshSchemaUrl();
+    try (Backlog backlog = Backlog.builder().store(JdbcBacklogStore.builder().url(url).build()).build()) {
+      backlog.create(NewCard.builder("A").title("a").build());
+      backlog.create(NewCard.builder("B").title("b").build());
+      backlog.create(NewCard.builder("C").title("c").dependsOn(List.of(CardId.of("A"), CardId.of("B"))).build());
+    }
+    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+      c.setAutoCommit(false);
+      // The counters the completions of A and then B write; pg_stat_xact_* counts this transaction's updates.
+      s.executeUpdate("UPDATE cards SET unmet_deps = unmet_deps - 1 WHERE id = 'C'");
+      assertEquals(List.of(1L, 1L), updates(s), "2 -> 1 changes no indexed column: updated in place");
+      s.executeUpdate("UPDATE cards SET unmet_deps = unmet_deps - 1 WHERE id = 'C'");
+      assertEquals(List.of(2L, 1L), updates(s), "1 -> 0 makes the card claimable: new index entries");
+      try (ResultSet rs = s.executeQuery("SELECT claimable FROM cards WHERE id = 'C'")) {
+        assertTrue(rs.next() && rs.getBoolean(1), "the stored flag follows the counter");
+      }
+      c.rollback();
+    }
+  }
+
+  /** Updates of {@code cards} in this transaction so far, and how many of them were HOT. */
+  private static List<Long> updates(Statement s) throws Exception {
+    try (ResultSet rs = s.executeQuery("SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_xact_user_tables"
+        + " WHERE relid = CAST('cards' AS regclass)")) {
+      assertTrue(rs.next(), "no statistics row for cards");
+      return List.of(rs.getLong(1), rs.getLong(2));
+    }
+  }
+
+  @Test
   void theClaimStatementUsesThePartialIndexOnTheClaimableSetAtOneHundredThousandCards() throws Exception {
     String url = TestPostgres.freshSchemaUrl();
     JdbcBacklogStore.builder().url(url).build().close();

@@ -71,6 +71,15 @@ public enum Dialect {
     return nextToken;
   }
 
+  /**
+   * The condition for a claimable card of table {@code cards}, as the claim indexes' predicate
+   * states it: PostgreSQL's partial indexes name the stored {@code claimable} column, H2's claim
+   * index leads with the two columns it is computed from.
+   */
+  public String claimable() {
+    return this == POSTGRESQL ? "claimable" : "status = 'ready' AND unmet_deps = 0";
+  }
+
   /** The row lock that keeps a dependency's status stable until commit. */
   public String shareLock() {
     return shareLock;

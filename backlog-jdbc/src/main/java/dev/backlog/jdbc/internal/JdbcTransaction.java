@@ -500,7 +500,7 @@ public final class JdbcTransaction implements StoreTransaction {
     return withDependencies(cards, filter, query);
   }
 
-  private static String filter(CardQuery query) {
+  private String filter(CardQuery query) {
     StringBuilder sql = new StringBuilder();
     if (query.status() != null) {
       sql.append(" AND status = :status");
@@ -509,7 +509,7 @@ public final class JdbcTransaction implements StoreTransaction {
       sql.append(" AND phase = :phase");
     }
     if (query.claimableOnly()) {
-      sql.append(" AND status = 'ready' AND unmet_deps = 0");
+      sql.append(" AND ").append(dialect.claimable());
     }
     return sql.toString();
   }
@@ -525,8 +525,12 @@ public final class JdbcTransaction implements StoreTransaction {
 
   private static final NamedSql COUNTS = NamedSql.compile("SELECT status, phase, SUM(n) AS n FROM card_counts"
       + " GROUP BY status, phase");
-  private static final NamedSql CLAIMABLE = NamedSql.compile("SELECT COUNT(*) AS n, MIN(created_at) AS oldest"
-      + " FROM cards WHERE status = 'ready' AND unmet_deps = 0");
+  private static final NamedSql[] CLAIMABLE = {claimableSql(Dialect.H2), claimableSql(Dialect.POSTGRESQL)};
+
+  private static NamedSql claimableSql(Dialect dialect) {
+    return NamedSql.compile("SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM cards WHERE "
+        + dialect.claimable());
+  }
   private static final NamedSql EXPIRED = NamedSql.compile("SELECT COUNT(*) FROM cards WHERE status = 'claimed'"
       + " AND lease_expires_at <= :now");
 
@@ -557,7 +561,7 @@ public final class JdbcTransaction implements StoreTransaction {
     }
     long[] claimable = {0};
     Instant[] oldest = {null};
-    rows(CLAIMABLE, b -> { }, rs -> {
+    rows(CLAIMABLE[dialect == Dialect.POSTGRESQL ? 1 : 0], b -> { }, rs -> {
       claimable[0] = rs.getLong("n");
       oldest[0] = rs.getObject("oldest") == null ? null : instant(rs, "oldest");
       return 0;
@@ -929,7 +933,7 @@ public final class JdbcTransaction implements StoreTransaction {
    */
   public static String postgresClaimSql(boolean byPhase, boolean byCard) {
     return "WITH c AS (SELECT id, priority, created_at FROM cards"
-        + " WHERE status = 'ready' AND unmet_deps = 0"
+        + " WHERE " + Dialect.POSTGRESQL.claimable()
         + (byPhase ? " AND phase = :phase" : "")
         + (byCard ? " AND id = :card" : "")
         + " ORDER BY priority DESC, created_at, id LIMIT :limit FOR UPDATE SKIP LOCKED),"

@@ -40,7 +40,7 @@ public final class Migrator {
 
   /** The scripts of every dialect, in order; each dialect has a file of the same name. */
   static final List<String> SCRIPTS = List.of("V1__cards_dependencies_events.sql",
-      "V2__event_sequence_and_count_stripes.sql");
+      "V2__event_sequence_and_count_stripes.sql", "V3__claimable_flag.sql");
 
   private static final Logger LOG = LoggerFactory.getLogger(Migrator.class);
   private static final Pattern NAME = Pattern.compile("V(\\d+)__([A-Za-z0-9_]+)\\.sql");

@@ -182,12 +182,12 @@ public final class Targets {
     return new Target(name, "≥ 0.80 (within 20 %)", ratio, met ? "met" : "not met",
         dag.get().backlog() + " vs " + free.get().backlog() + ", 4 workers",
         met ? "" : "completing a card also locks and updates its dependents' counters (about 3 per card, in the"
-            + " same statement as the completion); the counter is part of the claim index's predicate, so"
-            + " PostgreSQL cannot update those rows in place (no HOT update) and writes new index entries for each;"
-            + " and claims return each card's dependencies: more rows locked, written and returned per card than"
-            + " without dependencies, on a CPU-bound machine. Since a single-card transaction lost most of its fixed"
-            + " cost (the one-card claim's generic plan, events written in the operation's own statement), the DAG-free"
-            + " rate rose more than the random DAG's, and this per-dependency work weighs more than it did");
+            + " same statement as the completion): each is a new row version, in place (HOT, no index entries)"
+            + " while the dependent stays unclaimable, with new index entries when it becomes claimable; and claims"
+            + " return each card's dependencies: more rows locked, written and returned per card than without"
+            + " dependencies, on a CPU-bound machine. Since a single-card transaction lost most of its fixed cost"
+            + " (the one-card claim's generic plan, events written in the operation's own statement), this"
+            + " per-dependency work weighs more than it did");
   }
 
   private static Target h2(Results r) {

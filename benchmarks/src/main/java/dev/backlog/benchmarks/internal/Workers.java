@@ -74,7 +74,7 @@ public final class Workers {
         + " k.attempts, k.max_attempts, k.lease_owner, k.lease_token, k.lease_claimed_at, k.lease_expires_at,"
         + " k.blocked_reason, k.created_at, k.updated_at, k.version";
     PreparedStatement claim = c.prepareStatement("WITH c AS (SELECT id, priority, created_at FROM cards"
-        + " WHERE status = 'ready' AND unmet_deps = 0"
+        + " WHERE claimable"
         + " ORDER BY priority DESC, created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED),"
         + " t AS (SELECT id, nextval('lease_tokens') AS token FROM c ORDER BY priority DESC, created_at, id),"
         + " n AS (SELECT CURRENT_TIMESTAMP AS at)"
