@@ -180,12 +180,9 @@ public final class Backlog implements BacklogOperations, AutoCloseable {
 
   /** One transaction: the sweep of lapsed leases when it is due, then the claim. */
   private List<Claim> sweepAndClaim(ClaimRequest request) {
-    if (sweepInterval == null) {
-      return inTransaction(tx -> tx.claim(request));
-    }
-    Instant now = clock.instant();
+    Instant now = sweepInterval == null ? null : clock.instant();
     Instant last = lastSweep.get();
-    if (last.plus(sweepInterval).isAfter(now) || !lastSweep.compareAndSet(last, now)) {
+    if (now == null || last.plus(sweepInterval).isAfter(now) || !lastSweep.compareAndSet(last, now)) {
       return inTransaction(tx -> tx.claim(request));
     }
     List<CardId> reclaimed = new ArrayList<>();
