@@ -181,16 +181,21 @@ public final class JdbcTransaction implements StoreTransaction {
   private <T> List<T> rows(NamedSql sql, Bind bind, Row<T> row) {
     try (java.sql.PreparedStatement ps = sql.prepare(connection)) {
       bind.to(sql.binder(ps));
-      List<T> out = new ArrayList<>();
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(row.read(rs));
-        }
-      }
-      return out;
+      return read(ps, row);
     } catch (SQLException e) {
       throw failed(e);
     }
+  }
+
+  /** Runs a bound query and reads every row. */
+  private static <T> List<T> read(java.sql.PreparedStatement ps, Row<T> row) throws SQLException {
+    List<T> out = new ArrayList<>();
+    try (ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        out.add(row.read(rs));
+      }
+    }
+    return out;
   }
 
   /**
@@ -203,13 +208,7 @@ public final class JdbcTransaction implements StoreTransaction {
       for (int k = 0; k < values.size(); k++) {
         ps.setString(k + 1, values.get(k));
       }
-      List<T> out = new ArrayList<>();
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(row.read(rs));
-        }
-      }
-      return out;
+      return read(ps, row);
     } catch (SQLException e) {
       throw failed(e);
     }

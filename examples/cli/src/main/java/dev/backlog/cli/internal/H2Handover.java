@@ -1,7 +1,6 @@
 package dev.backlog.cli.internal;
 
 import dev.backlog.core.spi.BacklogStore;
-import dev.backlog.core.spi.StoreWork;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -22,7 +21,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe, like the wrapped store.
  */
-final class H2Handover implements BacklogStore {
+final class H2Handover extends ForwardingStore {
 
   /** The longest a host waits for its clients before closing anyway. */
   static final Duration MAX_WAIT = Duration.ofSeconds(15);
@@ -32,13 +31,12 @@ final class H2Handover implements BacklogStore {
 
   private static final Logger LOG = LoggerFactory.getLogger(H2Handover.class);
 
-  private final BacklogStore delegate;
   private final String url;
   private final String user;
   private final String password;
 
   private H2Handover(BacklogStore delegate, String url, String user, String password) {
-    this.delegate = delegate;
+    super(delegate);
     this.url = url;
     this.user = user;
     this.password = password;
@@ -51,21 +49,6 @@ final class H2Handover implements BacklogStore {
       return new H2Handover(store, url, user, password);
     }
     return store;
-  }
-
-  @Override
-  public <T> T inTransaction(StoreWork<T> work) {
-    return delegate.inTransaction(work);
-  }
-
-  @Override
-  public void awaitChange(Duration timeout) throws InterruptedException {
-    delegate.awaitChange(timeout);
-  }
-
-  @Override
-  public String describe() {
-    return delegate.describe();
   }
 
   @Override

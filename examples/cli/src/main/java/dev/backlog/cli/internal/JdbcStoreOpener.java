@@ -3,7 +3,6 @@ package dev.backlog.cli.internal;
 import dev.backlog.core.BacklogException;
 import dev.backlog.core.StoreUnavailableException;
 import dev.backlog.core.spi.BacklogStore;
-import dev.backlog.core.spi.StoreWork;
 import dev.backlog.jdbc.JdbcBacklogStore;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -234,32 +233,16 @@ final class JdbcStoreOpener implements StoreOpener {
   }
 
   /** The store on the default H2 file kept to this process; closing it frees the file, then the lock. */
-  private static final class Exclusive implements BacklogStore {
-    private final BacklogStore delegate;
+  private static final class Exclusive extends ForwardingStore {
     private final JdbcConnectionPool pool;
     private final FileChannel channel;
     private final Path home;
 
     Exclusive(BacklogStore delegate, JdbcConnectionPool pool, FileChannel channel, Path home) {
-      this.delegate = delegate;
+      super(delegate);
       this.pool = pool;
       this.channel = channel;
       this.home = home;
-    }
-
-    @Override
-    public <T> T inTransaction(StoreWork<T> work) {
-      return delegate.inTransaction(work);
-    }
-
-    @Override
-    public void awaitChange(Duration timeout) throws InterruptedException {
-      delegate.awaitChange(timeout);
-    }
-
-    @Override
-    public String describe() {
-      return delegate.describe();
     }
 
     @Override
@@ -307,5 +290,4 @@ final class JdbcStoreOpener implements StoreOpener {
       }
     }
   }
-
 }

@@ -2,12 +2,10 @@ package dev.backlog.cli.internal;
 
 import dev.backlog.core.memory.InMemoryBacklogStore;
 import dev.backlog.core.spi.BacklogStore;
-import dev.backlog.core.spi.StoreWork;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.InstantSource;
 import java.util.HashMap;
 import java.util.Map;
@@ -41,15 +39,9 @@ final class InProcess {
   }
 
   /** Keeps the shared store open when a run's backlog closes. */
-  record NonClosing(BacklogStore delegate) implements BacklogStore {
-    @Override
-    public <T> T inTransaction(StoreWork<T> work) {
-      return delegate.inTransaction(work);
-    }
-
-    @Override
-    public void awaitChange(Duration timeout) throws InterruptedException {
-      delegate.awaitChange(timeout);
+  static final class NonClosing extends ForwardingStore {
+    NonClosing(BacklogStore delegate) {
+      super(delegate);
     }
 
     @Override
