@@ -177,14 +177,25 @@ public final class JdbcTransaction implements StoreTransaction {
     void to(NamedSql.Binder b) throws SQLException;
   }
 
-  /** Runs a query on the connection and reads every row. */
-  private <T> List<T> rows(NamedSql sql, Bind bind, Row<T> row) {
+  /** What to do with a statement once its parameters are bound. */
+  @FunctionalInterface
+  private interface Run<R> {
+    R on(java.sql.PreparedStatement ps) throws SQLException;
+  }
+
+  /** Prepares {@code sql} on the connection, binds it and runs it. */
+  private <R> R run(NamedSql sql, Bind bind, Run<R> run) {
     try (java.sql.PreparedStatement ps = sql.prepare(connection)) {
       bind.to(sql.binder(ps));
-      return read(ps, row);
+      return run.on(ps);
     } catch (SQLException e) {
       throw failed(e);
     }
+  }
+
+  /** Runs a query on the connection and reads every row. */
+  private <T> List<T> rows(NamedSql sql, Bind bind, Row<T> row) {
+    return run(sql, bind, ps -> read(ps, row));
   }
 
   /** Runs a bound query and reads every row. */
@@ -216,12 +227,7 @@ public final class JdbcTransaction implements StoreTransaction {
 
   /** Runs an update on the connection; returns the rows changed. */
   private int update(NamedSql sql, Bind bind) {
-    try (java.sql.PreparedStatement ps = sql.prepare(connection)) {
-      bind.to(sql.binder(ps));
-      return ps.executeUpdate();
-    } catch (SQLException e) {
-      throw failed(e);
-    }
+    return run(sql, bind, java.sql.PreparedStatement::executeUpdate);
   }
 
   // ---------------------------------------------------------------- lifecycle

@@ -85,10 +85,7 @@ final class Context implements AutoCloseable {
    * shared with other processes while the command runs: for commands that may run long.
    */
   Backlog backlog() {
-    if (backlog == null) {
-      backlog = open(settings(), 2, false);
-    }
-    return backlog;
+    return opened(false);
   }
 
   /**
@@ -97,8 +94,12 @@ final class Context implements AutoCloseable {
    * while it runs, which opens faster (see {@link JdbcStoreOpener}).
    */
   Backlog briefBacklog() {
+    return opened(true);
+  }
+
+  private Backlog opened(boolean brief) {
     if (backlog == null) {
-      backlog = open(settings(), 2, true);
+      backlog = open(settings(), 2, brief);
     }
     return backlog;
   }

@@ -58,9 +58,8 @@ final class JdbcStoreOpener implements StoreOpener {
 
   @Override
   public BacklogStore open(Settings settings, int maxPoolSize, boolean brief) {
-    String url = settings.dbUrl();
-    if (url != null) {
-      return openUrl(settings, url, maxPoolSize);
+    if (settings.dbUrl() != null) {
+      return openShared(settings, settings.dbUrl(), maxPoolSize, false);
     }
     try {
       Files.createDirectories(settings.home());
@@ -74,21 +73,19 @@ final class JdbcStoreOpener implements StoreOpener {
         return store;
       }
     }
-    url = JdbcBacklogStore.defaultH2Url(settings.home()) + compaction(settings.home());
-    try {
-      return H2Handover.wrap(openSerialized(settings, builder(settings, url, maxPoolSize)), url, settings.dbUser(),
-          settings.dbPassword());
-    } catch (BacklogException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      throw unavailable(settings, e);
-    }
+    return openShared(settings, JdbcBacklogStore.defaultH2Url(settings.home()) + compaction(settings.home()),
+        maxPoolSize, true);
   }
 
-  private static BacklogStore openUrl(Settings settings, String url, int maxPoolSize) {
+  /**
+   * Opens the store at {@code url} through the store's own pool; {@code defaultFile} says the URL is
+   * the default H2 file, which is opened under the open lock.
+   */
+  private BacklogStore openShared(Settings settings, String url, int maxPoolSize, boolean defaultFile) {
     try {
-      return H2Handover.wrap(builder(settings, url, maxPoolSize).build(), url, settings.dbUser(),
-          settings.dbPassword());
+      JdbcBacklogStore.Builder builder = builder(settings, url, maxPoolSize);
+      BacklogStore store = defaultFile ? openSerialized(settings, builder) : builder.build();
+      return H2Handover.wrap(store, url, settings.dbUser(), settings.dbPassword());
     } catch (BacklogException e) {
       throw e;
     } catch (RuntimeException e) {
