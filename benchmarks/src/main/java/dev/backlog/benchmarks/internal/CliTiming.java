@@ -60,11 +60,11 @@ public final class CliTiming {
     if (root == null) {
       return Result.notMeasured("-", "skipped with --no-cli");
     }
-    Path jar = root.resolve("examples/cli/target/backlog.jar");
+    Path jar = root.resolve("backlog-cli/target/backlog.jar");
     Path launcher = root.resolve("backlog");
     if (!Files.isRegularFile(jar)) {
-      return Result.notMeasured("backlog claim --json", "the CLI jar examples/cli/target/backlog.jar is missing;"
-          + " build the CLI first (./backlog builds it on first use, or ./mvnw -pl examples/cli -am package)");
+      return Result.notMeasured("backlog claim --json", "the CLI jar backlog-cli/target/backlog.jar is missing;"
+          + " build the CLI first (./backlog builds it on first use, or ./mvnw -pl backlog-cli -am package)");
     }
     List<String> base = new ArrayList<>();
     String shown;
@@ -74,7 +74,7 @@ public final class CliTiming {
     } else {
       base.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
           jar.toAbsolutePath().toString()));
-      shown = "java -jar examples/cli/target/backlog.jar";
+      shown = "java -jar backlog-cli/target/backlog.jar";
     }
     Path home = null;
     try {

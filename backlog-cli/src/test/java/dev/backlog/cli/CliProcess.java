@@ -23,7 +23,7 @@ final class CliProcess {
   static final Path JAR = Path.of(System.getProperty("backlog.cli.jar", "target/backlog.jar")).toAbsolutePath();
 
   /** The launcher at the repository root; it runs the jar with a class-data-sharing archive. */
-  static final Path LAUNCHER = Path.of(System.getProperty("backlog.launcher", "../../backlog")).toAbsolutePath()
+  static final Path LAUNCHER = Path.of(System.getProperty("backlog.launcher", "../backlog")).toAbsolutePath()
       .normalize();
 
   /** What a finished process left behind. */

@@ -4,10 +4,10 @@
 #   launcher   ./backlog as shipped (AppCDS archive, C1 only, serial GC)
 #   no-cds     ./backlog with class-data sharing switched off
 #   plain      java -jar backlog.jar with no tuning
-# Usage: examples/cli/measure-startup.sh [RUNS]   (default 11). Reports only; asserts nothing.
+# Usage: backlog-cli/measure-startup.sh [RUNS]   (default 11). Reports only; asserts nothing.
 set -euo pipefail
 
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)"
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
 runs="${1:-11}"
 java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 home="$(mktemp -d "${TMPDIR:-/tmp}/backlog-startup.XXXXXX")"
@@ -50,7 +50,7 @@ for i in $(seq 1 "$runs"); do
     case "$label" in
       launcher) r=$(timed "$root/backlog" claim --owner "l-$i" --json) ;;
       no-cds) r=$(BACKLOG_JAVA_OPTS="-Xshare:off" timed "$root/backlog" claim --owner "n-$i" --json) ;;
-      plain) r=$(timed "$java" -jar "$root/examples/cli/target/backlog.jar" claim --owner "p-$i" --json) ;;
+      plain) r=$(timed "$java" -jar "$root/backlog-cli/target/backlog.jar" claim --owner "p-$i" --json) ;;
     esac
     wall[$label]+="${r% *} "
     cpu[$label]+="${r#* } "

@@ -37,13 +37,13 @@ class FreshCloneIT {
         "the repository is not a git checkout, so there is no file list to copy a fresh clone from");
     Path clone = dir.resolve("clone");
     copyRepository(clone);
-    assertFalse(Files.exists(clone.resolve("examples/cli/target")), "the copy holds no build output");
+    assertFalse(Files.exists(clone.resolve("backlog-cli/target")), "the copy holds no build output");
 
     Run built = run(clone, 900, "--version");
     assertEquals(0, built.exit(), built.toString());
     assertTrue(built.err().contains("building the CLI jar"), built.toString());
-    assertTrue(Files.isRegularFile(clone.resolve("examples/cli/target/backlog.jar")), built.toString());
-    assertTrue(Files.isRegularFile(clone.resolve("examples/cli/target/backlog.jsa")),
+    assertTrue(Files.isRegularFile(clone.resolve("backlog-cli/target/backlog.jar")), built.toString());
+    assertTrue(Files.isRegularFile(clone.resolve("backlog-cli/target/backlog.jsa")),
         "the launcher trained its class-data archive: " + built);
 
     long started = System.nanoTime();
