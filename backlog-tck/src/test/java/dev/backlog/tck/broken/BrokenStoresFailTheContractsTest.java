@@ -1,7 +1,9 @@
 package dev.backlog.tck.broken;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectNestedClass;
 
 import dev.backlog.core.memory.InMemoryBacklogStore;
 import dev.backlog.core.spi.BacklogStore;
@@ -12,19 +14,27 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.platform.engine.DiscoverySelector;
+import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.engine.support.descriptor.MethodSource;
 import org.junit.platform.launcher.LauncherDiscoveryRequest;
+import org.junit.platform.launcher.TestExecutionListener;
+import org.junit.platform.launcher.TestIdentifier;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
 import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
 import org.junit.platform.launcher.listeners.TestExecutionSummary;
 
 /**
- * The kit catches broken stores: each planted defect makes the relevant contract tests and the
- * stateful property fail, while the honest in-memory store passes the very same selection. The
- * contracts are run through the JUnit Platform launcher, as a build would run them.
+ * The kit catches broken stores: each planted defect makes the tests of the relevant area of
+ * {@link BacklogStoreContract} (one of its {@code @Nested} groups, run whole), the stateful
+ * property and the relevant concurrency tests fail, while the honest in-memory store passes every
+ * test of the same areas and the same property and concurrency tests. The contracts are run
+ * through the JUnit Platform launcher, as a build would run them.
  *
  * <p>The contract subclasses below are nested classes, which the build's test scan skips; only
  * this class's tests run them.
@@ -35,6 +45,21 @@ class BrokenStoresFailTheContractsTest {
   private static final String PROPERTY = "randomOperationSequencesBehaveLikeTheModel";
   private static final BacklogStoreConcurrencyContract.Sizes SMALL =
       new BacklogStoreConcurrencyContract.Sizes(4, 60, 3, Duration.ofSeconds(60));
+
+  /**
+   * One area of {@link BacklogStoreContract}: the simple name of its {@code @Nested} group and the
+   * tests in it that must each catch the area's planted defect.
+   */
+  private record Area(String group, List<String> catching) {
+    DiscoverySelector selector(Class<? extends BacklogStoreContract> examples) {
+      return selectNestedClass(List.of(examples.getName()), BacklogStoreContract.class.getName() + "$" + group);
+    }
+
+    @Override
+    public String toString() {
+      return "BacklogStoreContract." + group;
+    }
+  }
 
   /** One contract test to run: the contract class to run it on and the method's name. */
   private record Selected(Class<?> contract, String method) {
@@ -49,22 +74,63 @@ class BrokenStoresFailTheContractsTest {
     }
   }
 
-  private static TestExecutionSummary run(Selected test) {
+  /** What a run found: the outcome of every test by method name, and the summary. */
+  private record Outcome(Map<String, TestExecutionResult.Status> byTest, TestExecutionSummary summary) {
+  }
+
+  private static Outcome run(DiscoverySelector selector) {
     LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
-        .selectors(test.selector())
+        .selectors(selector)
         .configurationParameter("jqwik.database", "target/jqwik-broken-stores.database")
         // A failure is all these tests need; shrinking it would only cost time.
         .configurationParameter("jqwik.shrinking.default", "OFF")
         .build();
-    SummaryGeneratingListener listener = new SummaryGeneratingListener();
-    LauncherFactory.create().execute(request, listener);
-    return listener.getSummary();
+    Map<String, TestExecutionResult.Status> byTest = new TreeMap<>();
+    TestExecutionListener outcomes = new TestExecutionListener() {
+      @Override
+      public void executionFinished(TestIdentifier test, TestExecutionResult result) {
+        if (test.isTest() && test.getSource().orElse(null) instanceof MethodSource method) {
+          byTest.put(method.getMethodName(), result.getStatus());
+        }
+      }
+    };
+    SummaryGeneratingListener summary = new SummaryGeneratingListener();
+    LauncherFactory.create().execute(request, outcomes, summary);
+    return new Outcome(byTest, summary.getSummary());
+  }
+
+  /** Runs the whole area on the broken store: each of the area's catching tests must fail. */
+  private static void assertAreaCatches(Class<? extends BacklogStoreContract> examples, Area area) {
+    Outcome outcome = run(area.selector(examples));
+    assertTrue(outcome.summary().getTestsFoundCount() > 0, () -> area + " was not found");
+    List<String> passed = new ArrayList<>();
+    for (String test : area.catching()) {
+      assertTrue(outcome.byTest().containsKey(test), () -> area + "#" + test + " was not found");
+      if (outcome.byTest().get(test) != TestExecutionResult.Status.FAILED) {
+        passed.add(area + "#" + test);
+      }
+    }
+    assertEquals(List.of(), passed, "these tests of the area did not catch the planted defect");
+  }
+
+  /** Runs the whole area on the honest store: every test in it must pass. */
+  private static void assertAreaPasses(Class<? extends BacklogStoreContract> examples, Area area) {
+    Outcome outcome = run(area.selector(examples));
+    assertTrue(outcome.summary().getTestsFoundCount() > 0, () -> area + " was not found");
+    assertTrue(outcome.byTest().keySet().containsAll(area.catching()), () -> area + " lacks some of "
+        + area.catching() + ": " + outcome.byTest().keySet());
+    List<String> failed = new ArrayList<>();
+    outcome.summary().getFailures().forEach(f -> failed.add(area + ": " + f.getTestIdentifier().getDisplayName()
+        + ": " + f.getException()));
+    assertEquals(List.of(), failed, "the honest store must pass every test of the area");
+    assertEquals(outcome.summary().getTestsFoundCount(), outcome.summary().getTestsSucceededCount(),
+        () -> area + ": every test found must pass");
   }
 
   private static void assertEachFails(List<Selected> tests) {
     List<String> passed = new ArrayList<>();
     for (Selected test : tests) {
-      TestExecutionSummary summary = run(test);
+      TestExecutionSummary summary = run(test.selector()).summary();
       assertEquals(1, summary.getTestsFoundCount(), () -> test + " was not found");
       if (summary.getTestsFailedCount() != 1) {
         passed.add(test.toString());
@@ -76,7 +142,7 @@ class BrokenStoresFailTheContractsTest {
   private static void assertEachPasses(List<Selected> tests) {
     List<String> failed = new ArrayList<>();
     for (Selected test : tests) {
-      TestExecutionSummary summary = run(test);
+      TestExecutionSummary summary = run(test.selector()).summary();
       assertEquals(1, summary.getTestsFoundCount(), () -> test + " was not found");
       if (summary.getTestsSucceededCount() != 1) {
         StringBuilder why = new StringBuilder(test.toString());
@@ -87,57 +153,59 @@ class BrokenStoresFailTheContractsTest {
     assertEquals(List.of(), failed, "the honest store must pass the selection");
   }
 
-  private static List<Selected> selection(Class<?> examples, Class<?> model, Class<?> concurrency,
-      List<String> exampleTests, List<String> concurrencyTests) {
+  /** The stateful property and the given concurrency tests. */
+  private static List<Selected> properties(Class<?> model, Class<?> concurrency, List<String> concurrencyTests) {
     List<Selected> tests = new ArrayList<>();
-    exampleTests.forEach(m -> tests.add(new Selected(examples, m)));
     tests.add(new Selected(model, PROPERTY));
     concurrencyTests.forEach(m -> tests.add(new Selected(concurrency, m)));
     return tests;
   }
 
-  private static final List<String> CLAIM_EXAMPLES = List.of(
+  private static final Area CLAIMS = new Area("Claims", List.of(
       "twoConcurrentClaimersOnOneCardYieldExactlyOneWinner",
       "eightConcurrentClaimersOnFiveCardsWinFiveDistinctCards",
       "aClaimByIdOfACardThatIsNotClaimableIsEmpty",
-      "sequentialClaimsDrainReadyCardsInPriorityOrderAndThenFindNothing");
+      "sequentialClaimsDrainReadyCardsInPriorityOrderAndThenFindNothing"));
   private static final List<String> CLAIM_CONCURRENCY = List.of(
       "racingClaimersWithAsManyCardsAsClaimersEachWinADistinctCard",
       "racingBatchClaimersEachGetTheirFullBatchOfDistinctCards");
-  private static final List<String> CYCLE_EXAMPLES = List.of(
+  private static final Area DAG = new Area("Dag", List.of(
       "aSelfLinkIsRefusedAsACycle",
       "aLinkClosingATwoCycleIsRefusedNamingThePath",
       "aLinkClosingAThreeCycleIsRefusedNamingThePath",
-      "aCreateThatDependsOnItselfIsRefusedAsACycle");
-  private static final List<String> FENCING_EXAMPLES = List.of(
+      "aCreateThatDependsOnItselfIsRefusedAsACycle"));
+  private static final Area LEASES_AND_FENCING = new Area("LeasesAndFencing", List.of(
       "aStaleTokenIsRefusedAfterExpiryAndReclaimByAnotherOwner",
-      "aTokenNeverIssuedIsRefused");
+      "aTokenNeverIssuedIsRefused"));
+  private static final List<String> FENCING_CONCURRENCY = List.of(
+      "racingRenewalsCompletionsAndReclaimsNeverLetAStaleLeaseWin");
 
   @Test
   void aStoreThatHandsOutAClaimedCardAgainFailsTheClaimContracts() {
-    assertEachFails(selection(DoubleClaimExamples.class, DoubleClaimModel.class, DoubleClaimConcurrency.class,
-        CLAIM_EXAMPLES, CLAIM_CONCURRENCY));
+    assertAreaCatches(DoubleClaimExamples.class, CLAIMS);
+    assertEachFails(properties(DoubleClaimModel.class, DoubleClaimConcurrency.class, CLAIM_CONCURRENCY));
   }
 
   @Test
   void aStoreWithoutTheCycleCheckFailsTheDependencyContracts() {
-    assertEachFails(selection(NoCycleExamples.class, NoCycleModel.class, NoCycleConcurrency.class,
-        CYCLE_EXAMPLES, List.of()));
+    assertAreaCatches(NoCycleExamples.class, DAG);
+    assertEachFails(properties(NoCycleModel.class, NoCycleConcurrency.class, List.of()));
   }
 
   @Test
   void aStoreThatIgnoresFencingTokensFailsTheLeaseContracts() {
-    assertEachFails(selection(NoFencingExamples.class, NoFencingModel.class, NoFencingConcurrency.class,
-        FENCING_EXAMPLES, List.of("racingRenewalsCompletionsAndReclaimsNeverLetAStaleLeaseWin")));
+    assertAreaCatches(NoFencingExamples.class, LEASES_AND_FENCING);
+    assertEachFails(properties(NoFencingModel.class, NoFencingConcurrency.class, FENCING_CONCURRENCY));
   }
 
   @Test
-  void theHonestInMemoryStorePassesTheSameSelection() {
-    List<String> examples = new ArrayList<>(CLAIM_EXAMPLES);
-    examples.addAll(CYCLE_EXAMPLES);
-    examples.addAll(FENCING_EXAMPLES);
-    assertEachPasses(selection(HonestExamples.class, HonestModel.class, HonestConcurrency.class, examples,
-        CLAIM_CONCURRENCY));
+  void theHonestInMemoryStorePassesTheSameAreasAndSelection() {
+    for (Area area : List.of(CLAIMS, DAG, LEASES_AND_FENCING)) {
+      assertAreaPasses(HonestExamples.class, area);
+    }
+    List<String> concurrency = new ArrayList<>(CLAIM_CONCURRENCY);
+    concurrency.addAll(FENCING_CONCURRENCY);
+    assertEachPasses(properties(HonestModel.class, HonestConcurrency.class, concurrency));
   }
 
   // ---------------------------------------------------------------- the contracts over each store
