@@ -2,7 +2,6 @@ package dev.backlog.tck;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.backlog.core.Backlog;
 import dev.backlog.core.Card;
@@ -14,30 +13,22 @@ import dev.backlog.core.ClaimRequest;
 import dev.backlog.core.Event;
 import dev.backlog.core.EventQuery;
 import dev.backlog.core.EventType;
-import dev.backlog.core.LeaseLostException;
 import dev.backlog.core.LeaseToken;
 import dev.backlog.core.NewCard;
 import dev.backlog.core.spi.BacklogStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
@@ -143,101 +134,17 @@ public abstract class BacklogStoreConcurrencyContract extends StoreContractSuppo
   }
 
   /** Runs the tasks on the pool, all released at once, and waits for them within the timeout. */
-  private <T> List<T> runTogether(List<Callable<T>> tasks) throws Exception {
-    CountDownLatch go = new CountDownLatch(1);
-    List<Future<T>> futures = new ArrayList<>();
-    for (Callable<T> task : tasks) {
-      futures.add(pool.submit(() -> {
-        go.await();
-        return task.call();
-      }));
-    }
-    go.countDown();
-    long deadline = System.nanoTime() + sizes().timeout().toNanos();
-    List<T> results = new ArrayList<>();
-    for (Future<T> future : futures) {
-      try {
-        results.add(future.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
-      } catch (TimeoutException e) {
-        futures.forEach(f -> f.cancel(true));
-        fail("the workers did not finish within " + sizes().timeout() + "; the store may have lost a card or"
-            + " deadlocked. " + backlog.stats());
-      } catch (ExecutionException e) {
-        futures.forEach(f -> f.cancel(true));
-        if (e.getCause() instanceof AssertionError assertion) {
-          throw assertion;
-        }
-        throw new AssertionError("a worker failed: " + e.getCause(), e.getCause());
-      }
-    }
-    return results;
+  private <T> List<T> runTogether(List<Callable<T>> tasks) throws InterruptedException {
+    return Race.runTogether(pool, sizes().timeout(), backlog, tasks);
   }
 
   private List<Event> allEvents() {
-    List<Event> all = new ArrayList<>();
-    long after = 0;
-    while (true) {
-      List<Event> page = backlog.events(EventQuery.after(after, 10_000));
-      if (page.isEmpty()) {
-        return all;
-      }
-      all.addAll(page);
-      after = page.get(page.size() - 1).seq();
-    }
+    return EventAudit.allEvents(backlog);
   }
 
-  /**
-   * Checks the event stream has consecutive seq from 1 (strictly increasing seqs where the store does not
-   * promise {@link #seqsAreGapFree()}) and that every token-carrying event belongs
-   * to the lease that was open on its card: a claim opens a lease only when none is open, renew keeps
-   * it, complete/release/fail/reclaim close it with the same token, block and forced completion close it.
-   */
+  /** Audits the event stream; see {@link EventAudit#auditEvents}. */
   private Map<CardId, Integer> auditEvents(List<Event> events) {
-    Map<CardId, LeaseToken> open = new HashMap<>();
-    Map<CardId, Integer> claims = new HashMap<>();
-    Set<LeaseToken> issued = new HashSet<>();
-    for (int i = 0; i < events.size(); i++) {
-      Event e = events.get(i);
-      if (seqsAreGapFree()) {
-        assertEquals(i + 1L, e.seq(), "the event stream must have consecutive seq from 1 (no gaps, no duplicates)");
-      } else {
-        assertTrue(e.seq() > (i == 0 ? 0 : events.get(i - 1).seq()), "the event stream must have strictly"
-            + " increasing seqs (no duplicates): " + events.subList(Math.max(0, i - 1), i + 1));
-      }
-      LeaseToken held = open.get(e.cardId());
-      switch (e.type()) {
-        case CLAIMED -> {
-          if (held != null) {
-            fail("card " + e.cardId() + " was claimed with token " + e.leaseToken() + " while lease " + held
-                + " was still open (event " + e.seq() + "): a card held under two leases");
-          }
-          assertTrue(issued.add(e.leaseToken()), () -> "token " + e.leaseToken() + " was issued twice");
-          open.put(e.cardId(), e.leaseToken());
-          claims.merge(e.cardId(), 1, Integer::sum);
-        }
-        case RENEWED -> assertEquals(held, e.leaseToken(), () -> "event " + e.seq() + " renewed a lease that was"
-            + " not the open one on " + e.cardId());
-        case RELEASED, FAILED, RECLAIMED -> {
-          assertEquals(held, e.leaseToken(), () -> "event " + e.seq() + " (" + e.type() + ") closed a lease that"
-              + " was not the open one on " + e.cardId());
-          open.remove(e.cardId());
-        }
-        case COMPLETED -> {
-          if (e.leaseToken() != null) {
-            assertEquals(held, e.leaseToken(), () -> "event " + e.seq() + " completed " + e.cardId()
-                + " with a token that was not the open lease");
-          }
-          open.remove(e.cardId());
-        }
-        case BLOCKED -> open.remove(e.cardId());
-        default -> {
-          if (held != null && e.type() != EventType.LINKED && e.type() != EventType.UNLINKED) {
-            fail("event " + e.seq() + " (" + e.type() + ") on " + e.cardId() + " while lease " + held + " was open");
-          }
-        }
-      }
-    }
-    return claims;
+    return EventAudit.auditEvents(events, seqsAreGapFree());
   }
 
   // ---------------------------------------------------------------- tests
@@ -305,42 +212,8 @@ public abstract class BacklogStoreConcurrencyContract extends StoreContractSuppo
     for (int t = 0; t < sizes().threads(); t++) {
       Backlog mine = facade();
       String owner = "worker-" + t;
-      workers.add(() -> {
-        int emptyClaims = 0;
-        while (done.get() < cards) {
-          if (Thread.currentThread().isInterrupted()) {
-            return emptyClaims;
-          }
-          Optional<Claim> got = mine.claimOne(owner, LONG_TTL);
-          if (got.isEmpty()) {
-            emptyClaims++;
-            Thread.onSpinWait();
-            continue;
-          }
-          Claim claim = got.get();
-          CardId id = claim.card().id();
-          LeaseToken other = holders.putIfAbsent(id, claim.token());
-          if (other != null) {
-            fail("card " + id + " was handed to " + owner + " under token " + claim.token()
-                + " while token " + other + " still held it");
-          }
-          claimsSeen.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
-          int action = ThreadLocalRandom.current().nextInt(100);
-          holders.remove(id);
-          if (action < 70) {
-            assertEquals(CardStatus.DONE, mine.complete(id, claim.token()).status());
-            completions.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
-            done.incrementAndGet();
-          } else if (action < 85) {
-            mine.release(id, claim.token());
-            releases.incrementAndGet();
-          } else {
-            mine.fail(id, claim.token(), "flaky");
-            failures.incrementAndGet();
-          }
-        }
-        return emptyClaims;
-      });
+      workers.add(new DrainWorker(mine, owner, LONG_TTL, cards, done, holders, claimsSeen, completions, releases,
+          failures));
     }
     runTogether(workers);
 
@@ -375,84 +248,8 @@ public abstract class BacklogStoreConcurrencyContract extends StoreContractSuppo
     for (int t = 0; t < sizes().threads(); t++) {
       Backlog mine = facade();
       String owner = "worker-" + t;
-      workers.add(() -> {
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        List<Claim> stale = new ArrayList<>();
-        while (done.get() < cards && !Thread.currentThread().isInterrupted()) {
-          if (!stale.isEmpty() && random.nextInt(3) == 0) {
-            // A zombie: a worker that lost its lease (or finished) acts on the old token again.
-            Claim zombie = stale.get(random.nextInt(stale.size()));
-            try {
-              if (random.nextBoolean()) {
-                mine.complete(zombie.card().id(), zombie.token());
-              } else {
-                mine.renew(zombie.card().id(), zombie.token(), ttl);
-              }
-              fail("stale token " + zombie.token() + " on " + zombie.card().id() + " was accepted");
-            } catch (LeaseLostException expected) {
-              assertEquals(zombie.token(), expected.presented());
-              refusedStaleTokens.incrementAndGet();
-            }
-          }
-          if (random.nextInt(8) == 0) {
-            clock.advance(Duration.ofSeconds(1 + random.nextInt(4)));
-          }
-          if (random.nextInt(6) == 0) {
-            mine.reclaimExpired();
-          }
-          Optional<Claim> got = mine.claimOne(owner, ttl);
-          if (got.isEmpty()) {
-            Thread.onSpinWait();
-            continue;
-          }
-          Claim claim = got.get();
-          CardId id = claim.card().id();
-          claimsSeen.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
-          if (random.nextInt(4) == 0) {
-            // A stall: the lease lapses, is reclaimed and the card claimed again (by this worker under a
-            // new token, or by another); the old token must not complete it any more.
-            clock.advance(ttl.plusSeconds(1));
-            mine.reclaimExpired();
-            List<Claim> again = mine.claim(ClaimRequest.builder(owner).ttl(ttl).card(id).build());
-            try {
-              mine.complete(id, claim.token());
-              fail("the lapsed lease " + claim.token() + " completed " + id + " after it was reclaimed");
-            } catch (LeaseLostException expected) {
-              assertEquals(claim.token(), expected.presented());
-              refusedStaleTokens.incrementAndGet();
-            }
-            stale.add(claim);
-            if (again.isEmpty()) {
-              continue;
-            }
-            claim = again.get(0);
-            claimsSeen.get(id).incrementAndGet();
-          }
-          try {
-            for (int r = random.nextInt(3); r > 0; r--) {
-              if (random.nextInt(3) == 0) {
-                clock.advance(Duration.ofSeconds(1 + random.nextInt(5)));
-              }
-              Card renewed = mine.renew(id, claim.token(), ttl);
-              assertEquals(claim.token(), renewed.lease().token());
-            }
-            if (random.nextInt(4) == 0) {
-              mine.reclaimExpired();
-            }
-            mine.complete(id, claim.token());
-            LeaseToken previous = completedWith.putIfAbsent(id, claim.token());
-            if (previous != null) {
-              fail("card " + id + " was completed twice, with tokens " + previous + " and " + claim.token());
-            }
-            done.incrementAndGet();
-          } catch (LeaseLostException e) {
-            refusedStaleTokens.incrementAndGet();
-            assertEquals(claim.token(), e.presented());
-          }
-          stale.add(claim);
-        }
-        return null;
-      });
+      workers.add(new StaleLeaseWorker(mine, owner, clock, ttl, cards, done, claimsSeen, completedWith,
+          refusedStaleTokens));
     }
     runTogether(workers);
 

@@ -1,0 +1,65 @@
+package dev.backlog.benchmarks.internal;
+
+import static dev.backlog.benchmarks.internal.ScenarioSteps.SMALL_DONE;
+import static dev.backlog.benchmarks.internal.ScenarioSteps.doneAndReady;
+import static dev.backlog.benchmarks.internal.ScenarioSteps.fmt;
+import static dev.backlog.benchmarks.internal.ScenarioSteps.load;
+import static dev.backlog.benchmarks.internal.ScenarioSteps.measure;
+import static dev.backlog.benchmarks.internal.ScenarioSteps.openBacklog;
+import static dev.backlog.benchmarks.internal.ScenarioSteps.openStore;
+
+import dev.backlog.core.Backlog;
+import dev.backlog.jdbc.JdbcBacklogStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The H2 scenarios: our store embedded on an H2 file, without a server, per worker count.
+ *
+ * <p>Not thread-safe: one run at a time.
+ */
+final class H2Scenarios {
+
+  private final ScenarioSteps steps;
+  private final Options options;
+  private final Consumer<String> progress;
+
+  H2Scenarios(ScenarioSteps steps) {
+    this.steps = steps;
+    this.options = steps.options();
+    this.progress = steps.progress();
+  }
+
+  /** Our store on an embedded H2 file, per worker count. */
+  void run() throws Exception {
+    int pool = options.full() ? 100_000 : 40_000;
+    String backlog = fmt(SMALL_DONE) + " done + " + fmt(pool) + " ready";
+    Path dir = Files.createTempDirectory("backlog-bench-h2");
+    try {
+      for (int w : options.full() ? options.workerCounts() : List.of(1, 2, 4)) {
+        String id = "h2.ours.w" + w;
+        progress.accept(id);
+        String url = "jdbc:h2:file:" + dir.toAbsolutePath().toString().replace('\\', '/') + "/w" + w;
+        try (JdbcBacklogStore store = openStore(url, w)) {
+          load(url, l -> doneAndReady(l, SMALL_DONE, pool, 0));
+          store.describe();
+        }
+        try (Backlog warm = openBacklog(url, w)) {
+          LoadDriver.run(w, steps.warmup(), i -> Workers.ours(warm, "w" + i, 1));
+        }
+        LoadDriver.Run run;
+        try (Backlog backlog2 = openBacklog(url, w)) {
+          run = LoadDriver.run(w, options.scenarioTime(), i -> Workers.ours(backlog2, "w" + i, 1));
+        }
+        steps.add(measure(id, "h2", "ours", "H2", w, 1, backlog, run, run.transactions() / (double) Math.max(1, run.cards()),
+            "embedded in-process H2 file; commits counted by the workers"));
+      }
+    } finally {
+      try (var paths = Files.walk(dir)) {
+        paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+}
