@@ -126,7 +126,7 @@ public final class Cli {
       message += System.lineSeparator() + suggestions.toString().strip();
     }
     report(CliErrorCode.USAGE.name(), message, json, Redaction.none());
-    return CliErrorCode.USAGE.category().exitCode();
+    return ExitCodes.of(CliErrorCode.USAGE);
   }
 
   private int failure(Throwable ex, RootCommand root) {
@@ -137,14 +137,14 @@ public final class Cli {
       if (root.verbose() && be.getCause() != null) {
         printTrace(be, redaction);
       }
-      return be.code().category().exitCode();
+      return ExitCodes.of(be.code());
     }
     report(CliErrorCode.UNEXPECTED.name(), "unexpected failure: " + ex
         + (root.verbose() ? "" : "; rerun with --verbose for the stack trace"), json, redaction);
     if (root.verbose()) {
       printTrace(ex, redaction);
     }
-    return CliErrorCode.UNEXPECTED.category().exitCode();
+    return ExitCodes.of(CliErrorCode.UNEXPECTED);
   }
 
   private void printTrace(Throwable t, Redaction redaction) {
