@@ -2,6 +2,7 @@ package dev.backlog.cli;
 
 import dev.backlog.cli.internal.Cli;
 import dev.backlog.cli.internal.LazyLogback;
+import dev.backlog.cli.internal.SyncObserver;
 import org.slf4j.LoggerFactory;
 import org.slf4j.helpers.Reporter;
 
@@ -23,6 +24,14 @@ public final class BacklogCli {
    * {@code slf4j.provider} system property names another).
    */
   public static void main(String[] args) {
+    exit(args, SyncObserver.NONE);
+  }
+
+  /**
+   * What {@link #main} does, with an observer of {@code tracker sync}: production passes
+   * {@link SyncObserver#NONE}; the crash test's own main class passes one that stops the process.
+   */
+  static void exit(String[] args, SyncObserver syncObserver) {
     if (System.getProperty(LoggerFactory.PROVIDER_PROPERTY_KEY) == null) {
       System.setProperty(LoggerFactory.PROVIDER_PROPERTY_KEY, LazyLogback.class.getName());
       // slf4j reports the explicit choice at INFO on stderr; only its warnings and errors are wanted.
@@ -30,7 +39,7 @@ public final class BacklogCli {
         System.setProperty(Reporter.SLF4J_INTERNAL_VERBOSITY_KEY, "WARN");
       }
     }
-    int code = execute(args);
+    int code = Cli.system(syncObserver).execute(args);
     System.out.flush();
     System.err.flush();
     System.exit(code);

@@ -72,6 +72,29 @@ final class CliProcess {
     List<String> command = new ArrayList<>();
     command.add(LAUNCHER.toString());
     command.addAll(List.of(args));
+    return launch(command);
+  }
+
+  /**
+   * Runs a test-scope main class on the runnable jar plus the test classes (so it drives the same
+   * code as the launcher, with a seam of its own installed), with this process's environment.
+   */
+  Result runMain(Class<?> main, String... args) {
+    assertTrue(Files.isRegularFile(JAR), "the runnable jar " + JAR + " must be built (mvn package) first");
+    Path testClasses;
+    try {
+      testClasses = Path.of(main.getProtectionDomain().getCodeSource().getLocation().toURI());
+    } catch (java.net.URISyntaxException e) {
+      throw new AssertionError(e);
+    }
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", JAR + java.io.File.pathSeparator + testClasses,
+        main.getName()));
+    command.addAll(List.of(args));
+    return launch(command).await();
+  }
+
+  private Started launch(List<String> command) {
     ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile());
     pb.environment().keySet().removeIf(k -> k.startsWith("BACKLOG_"));
     // The build just made the jar: the launcher must run it, not rebuild it.

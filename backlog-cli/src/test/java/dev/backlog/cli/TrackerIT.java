@@ -105,10 +105,9 @@ class TrackerIT {
     seedDagAndCompleteA1(cli);
     Path root = cli.workDir.resolve("tracker");
 
-    cli.env.put("BACKLOG_JAVA_OPTS", "-Dbacklog.test.haltAfterEvents=3");
-    CliProcess.Result killed = cli.run("tracker", "sync", "--json");
-    cli.env.remove("BACKLOG_JAVA_OPTS");
-    assertEquals(137, killed.exit(), killed.toString());
+    // The real command in a child JVM, with an observer that halts it (as kill -9 would) after 3 events.
+    CliProcess.Result killed = cli.runMain(HaltingSyncMain.class, "3", "tracker", "sync", "--json");
+    assertEquals(HaltingSyncMain.HALTED, killed.exit(), killed.toString());
     assertTrue(Files.exists(root.resolve("features")), "the killed sync had started writing");
     assertFalse(Files.exists(root.resolve("ROADMAP.md")), "the killed sync stopped before the end of its page");
     assertTrue(cursorFiles(cli).isEmpty(), "the killed sync recorded no cursor");

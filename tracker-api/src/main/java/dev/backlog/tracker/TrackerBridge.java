@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,10 +87,23 @@ public final class TrackerBridge {
 
   /** Applies every event after the cursor, page by page, and returns what it did. */
   public BridgeReport pump() {
-    return locks.withLock(cursorFile.resolveSibling(cursorFile.getFileName() + ".lock"), this::pumpLocked);
+    return pumpObserved(applied -> { });
   }
 
-  private BridgeReport pumpLocked() {
+  /**
+   * Applies every event after the cursor, page by page, and returns what it did; after each event
+   * (applied, or skipped because its card is gone) calls {@code afterEvent} with the number of events
+   * this pump has handled so far, on the pumping thread, before the page's cursor is written. For
+   * progress reports and crash tests; an exception it throws ends the pump there, which is safe:
+   * the next pump replays the page. (Not an overload of {@link #pump()}, so that {@code bridge::pump}
+   * stays unambiguous for hosts that submit it to an executor.)
+   */
+  public BridgeReport pumpObserved(LongConsumer afterEvent) {
+    Objects.requireNonNull(afterEvent, "afterEvent");
+    return locks.withLock(cursorFile.resolveSibling(cursorFile.getFileName() + ".lock"), () -> pumpLocked(afterEvent));
+  }
+
+  private BridgeReport pumpLocked(LongConsumer afterEvent) {
     long cursor = cursor();
     int events = 0;
     int written = 0;
@@ -104,6 +118,7 @@ public final class TrackerBridge {
         }
         cursor = event.seq();
         events++;
+        afterEvent.accept(events);
       }
       provider.renderRoadmap();
       AtomicFiles.write(cursorFile, "{\"afterSeq\":" + cursor + "}\n");

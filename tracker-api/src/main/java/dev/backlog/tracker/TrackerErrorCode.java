@@ -17,6 +17,11 @@ public enum TrackerErrorCode implements ErrorCode {
   CHANGELOG_FORMAT(ErrorCategory.INVALID_INPUT),
   /** See {@link TrackerStateException}: a tracker file is unreadable or could not be written. */
   TRACKER_STATE(ErrorCategory.UNAVAILABLE),
+  /**
+   * See {@link dev.backlog.tracker.spi.ResponseLostException}: a write may have reached the remote
+   * but its answer was lost; the op-log looks it up before sending it again.
+   */
+  RESPONSE_LOST(ErrorCategory.UNAVAILABLE),
   /** A provider failed in a way that fits no other code. */
   TRACKER_FAILURE(ErrorCategory.UNEXPECTED);
 

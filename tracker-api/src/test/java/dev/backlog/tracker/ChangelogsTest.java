@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.backlog.core.ErrorCategory;
 import org.junit.jupiter.api.Test;
 
 class ChangelogsTest {
@@ -72,7 +73,7 @@ class ChangelogsTest {
     assertEquals(1, e.line());
     assertEquals("# Release notes", e.lineText());
     assertTrue(e.getMessage().contains("'# Release notes'") && e.getMessage().contains("# Changelog"), e.getMessage());
-    assertEquals(2, e.code().category().exitCode());
+    assertEquals(ErrorCategory.INVALID_INPUT, e.code().category());
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.backlog.core.ErrorCategory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,7 +88,7 @@ class TrackerConfigLoaderTest {
     assertTrue(e.getMessage().startsWith(file + ": field '" + field + "': "), e.getMessage());
     assertTrue(e.getMessage().contains(problem), e.getMessage());
     assertTrue(e.getMessage().contains("; fix: "), e.getMessage());
-    assertEquals(2, e.code().category().exitCode());
+    assertEquals(ErrorCategory.INVALID_INPUT, e.code().category());
   }
 
   @Test

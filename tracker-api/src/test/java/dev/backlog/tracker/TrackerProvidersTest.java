@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.backlog.core.ErrorCategory;
 import dev.backlog.tracker.spi.TrackerProvider;
 import dev.backlog.tracker.spi.TrackerProviderFactory;
 import java.io.IOException;
@@ -83,7 +84,7 @@ class TrackerProvidersTest {
       assertTrue(e.getMessage().startsWith(file.toString()), e.getMessage());
       assertTrue(e.getMessage().contains("'jira'") && e.getMessage().contains("available: good")
           && e.getMessage().contains("com.example.Gone"), e.getMessage());
-      assertEquals(2, e.code().category().exitCode());
+      assertEquals(ErrorCategory.INVALID_INPUT, e.code().category());
     }
   }
 

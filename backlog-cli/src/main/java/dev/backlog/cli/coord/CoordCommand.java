@@ -3,7 +3,9 @@ package dev.backlog.cli.coord;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.backlog.cli.internal.ExitCodes;
 import dev.backlog.core.CardId;
+import dev.backlog.core.ErrorCategory;
 import dev.backlog.core.InvalidInputException;
 import dev.backlog.core.LeaseToken;
 import dev.backlog.git.coordination.CardState;
@@ -409,7 +411,7 @@ public final class CoordCommand implements Callable<Integer> {
         human.append(x.ok() ? "ok    " : "FAIL  ").append(x.check()).append(": ").append(x.message()).append('\n');
       }
       emit(n, human.toString().stripTrailing());
-      return r.healthy() ? 0 : dev.backlog.core.ErrorCategory.CONFLICT.exitCode();
+      return r.healthy() ? 0 : ExitCodes.of(ErrorCategory.CONFLICT);
     }
   }
 

@@ -14,8 +14,9 @@ import picocli.CommandLine.ParameterException;
 
 /**
  * Runs one {@code backlog} command line: parses it with picocli, runs the command, maps failures to
- * exit codes and error output. The streams, environment, working directory and store opener are
- * injected so that tests can run commands in-process.
+ * exit codes and error output. The streams, environment, working directory, store opener and the
+ * {@link SyncObserver} of {@code tracker sync} are injected so that tests can run commands
+ * in-process, or stop a child process at a chosen point.
  *
  * <p>Thread-safe as long as the injected streams are: each {@link #execute} call has its own state.
  */
@@ -26,23 +27,36 @@ public final class Cli {
   private final Map<String, String> env;
   private final Path workingDir;
   private final StoreOpener opener;
+  private final SyncObserver syncObserver;
 
-  /** Creates a CLI over the given process surroundings. */
+  /** Creates a CLI over the given process surroundings, with no observer of tracker syncs. */
   public Cli(PrintStream out, PrintStream err, Map<String, String> env, Path workingDir, StoreOpener opener) {
+    this(out, err, env, workingDir, opener, SyncObserver.NONE);
+  }
+
+  /** Creates a CLI over the given process surroundings, reporting each event {@code tracker sync} applies. */
+  public Cli(PrintStream out, PrintStream err, Map<String, String> env, Path workingDir, StoreOpener opener,
+      SyncObserver syncObserver) {
     this.out = Objects.requireNonNull(out, "out");
     this.err = Objects.requireNonNull(err, "err");
     this.env = Map.copyOf(env);
     this.workingDir = Objects.requireNonNull(workingDir, "workingDir");
     this.opener = Objects.requireNonNull(opener, "opener");
+    this.syncObserver = Objects.requireNonNull(syncObserver, "syncObserver");
   }
 
   /** The CLI over this process's standard streams, environment and working directory, on the JDBC store. */
   public static Cli system() {
+    return system(SyncObserver.NONE);
+  }
+
+  /** {@link #system()} with an observer of tracker syncs. */
+  public static Cli system(SyncObserver syncObserver) {
     PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false,
         StandardCharsets.UTF_8);
     PrintStream err = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true,
         StandardCharsets.UTF_8);
-    return new Cli(out, err, System.getenv(), Path.of("").toAbsolutePath(), new JdbcStoreOpener());
+    return new Cli(out, err, System.getenv(), Path.of("").toAbsolutePath(), new JdbcStoreOpener(), syncObserver);
   }
 
   PrintStream out() {
@@ -63,6 +77,10 @@ public final class Cli {
 
   StoreOpener opener() {
     return opener;
+  }
+
+  SyncObserver syncObserver() {
+    return syncObserver;
   }
 
   /**
@@ -126,7 +144,7 @@ public final class Cli {
       message += System.lineSeparator() + suggestions.toString().strip();
     }
     report(CliErrorCode.USAGE.name(), message, json, Redaction.none());
-    return CliErrorCode.USAGE.category().exitCode();
+    return ExitCodes.of(CliErrorCode.USAGE);
   }
 
   private int failure(Throwable ex, RootCommand root) {
@@ -137,14 +155,14 @@ public final class Cli {
       if (root.verbose() && be.getCause() != null) {
         printTrace(be, redaction);
       }
-      return be.code().category().exitCode();
+      return ExitCodes.of(be.code());
     }
     report(CliErrorCode.UNEXPECTED.name(), "unexpected failure: " + ex
         + (root.verbose() ? "" : "; rerun with --verbose for the stack trace"), json, redaction);
     if (root.verbose()) {
       printTrace(ex, redaction);
     }
-    return CliErrorCode.UNEXPECTED.category().exitCode();
+    return ExitCodes.of(CliErrorCode.UNEXPECTED);
   }
 
   private void printTrace(Throwable t, Redaction redaction) {

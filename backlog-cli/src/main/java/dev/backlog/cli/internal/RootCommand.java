@@ -67,6 +67,11 @@ final class RootCommand implements Callable<Integer> {
     return context;
   }
 
+  /** The CLI this run belongs to. */
+  Cli cli() {
+    return cli;
+  }
+
   boolean jsonRequested() {
     return json;
   }

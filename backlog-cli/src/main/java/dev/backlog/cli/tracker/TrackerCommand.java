@@ -2,6 +2,7 @@ package dev.backlog.cli.tracker;
 
 import dev.backlog.cli.internal.Json;
 import dev.backlog.cli.internal.RunContext;
+import dev.backlog.cli.internal.SyncObserver;
 import dev.backlog.tracker.BridgeReport;
 import dev.backlog.tracker.ChangelogEntry;
 import dev.backlog.tracker.SyncReport;
@@ -19,7 +20,6 @@ import java.security.NoSuchAlgorithmException;
 import java.time.InstantSource;
 import java.util.HexFormat;
 import java.util.concurrent.Callable;
-import java.util.function.LongConsumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
@@ -36,12 +36,6 @@ import picocli.CommandLine.Spec;
     "mirrored from the backlog (config: the \"tracker\" block of .backlog/config.json)."},
     subcommands = {TrackerCommand.Status.class, TrackerCommand.Sync.class, TrackerCommand.Render.class})
 public final class TrackerCommand implements Callable<Integer> {
-
-  /**
-   * System property for crash tests only: when set to N, {@code tracker sync} halts the JVM (as a
-   * kill would) right after the N-th event append, before the bridge records its cursor.
-   */
-  static final String HALT_AFTER_EVENTS = "backlog.test.haltAfterEvents";
 
   /** Event appends between two progress lines on a terminal. */
   private static final int PROGRESS_EVERY = 200;
@@ -147,19 +141,14 @@ public final class TrackerCommand implements Callable<Integer> {
     int run(RunContext run, TrackerConfig config, TrackerProvider provider) {
       boolean progress = System.console() != null && !run.json();
       PrintStream err = run.err();
-      long haltAfter = Long.getLong(HALT_AFTER_EVENTS, 0L);
-      LongConsumer onAppend = count -> {
-        if (haltAfter > 0 && count >= haltAfter) {
-          err.flush();
-          Runtime.getRuntime().halt(137);
-        }
+      SyncObserver observer = run.syncObserver();
+      BridgeReport bridged = new TrackerBridge(run.backlog(), provider, cursorFile(config)).pumpObserved(count -> {
+        observer.afterEvent(count);
         if (progress && count % PROGRESS_EVERY == 0) {
           err.print("\rtracker sync: " + count + " events applied");
           err.flush();
         }
-      };
-      ObservedProvider observed = new ObservedProvider(provider, onAppend);
-      BridgeReport bridged = new TrackerBridge(run.backlog(), observed, cursorFile(config)).pump();
+      });
       if (progress && bridged.events() >= PROGRESS_EVERY) {
         err.println("\rtracker sync: " + bridged.events() + " events applied");
       }

@@ -20,6 +20,7 @@ final class InProcess {
   final Map<String, String> env = new HashMap<>();
   Path workingDir;
   Settings lastSettings;
+  SyncObserver syncObserver = SyncObserver.NONE;
 
   InProcess(Path home, Path workingDir) {
     env.put("BACKLOG_HOME", home.toString());
@@ -34,7 +35,7 @@ final class InProcess {
       return new NonClosing(store);
     };
     int exit = new Cli(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-        env, workingDir, opener).execute(args);
+        env, workingDir, opener, syncObserver).execute(args);
     return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 

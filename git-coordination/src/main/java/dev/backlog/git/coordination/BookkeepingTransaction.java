@@ -38,9 +38,6 @@ public final class BookkeepingTransaction implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(BookkeepingTransaction.class);
 
-  /** Fault point names for crash tests (see the internal fault-point property). */
-  public static final List<String> FAULT_POINTS = List.of("AFTER_APPEND", "AFTER_MATERIALIZE", "IN_HOOK", "AFTER_COMMIT");
-
   private final Coordinator coordinator;
   private final Mission mission;
   private final Path worktree;

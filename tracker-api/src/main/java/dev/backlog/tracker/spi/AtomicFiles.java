@@ -15,13 +15,26 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Durable file writes for providers: whole files are replaced atomically (a unique temp file in the
- * same directory, fsync, atomic move, directory fsync), and journals are appended line by line with
- * fsync, a torn last line (from a crash mid-append) being cut off before the next append.
+ * Durable file writes for providers: whole files are replaced atomically, and journals are appended
+ * line by line with fsync, a torn last line (from a crash mid-append) being cut off before the next
+ * append.
+ *
+ * <p>Whole files are replaced by the one rule of docs/durability.md: a unique temp file in the
+ * target's directory, written and forced to disk, then renamed over the target with
+ * {@code ATOMIC_MOVE} and {@code REPLACE_EXISTING}, then the directory forced where the platform
+ * allows. When the file system cannot rename atomically the write is refused (a
+ * {@link TrackerStateException} naming the target, caused by an {@link IOException} that says why),
+ * never degraded to a copy that a crash could tear.
+ *
+ * <p>Twin of {@code dev.backlog.git.coordination.internal.AtomicFiles} in git-coordination (which
+ * may not depend on tracker-api): {@link #write}, {@link #replace} and {@link #forceDirectory}
+ * follow the same rule there, checked by the same tests ({@code AtomicFilesTest} in both modules);
+ * change both or neither.
  *
  * <p>Stateless and thread-safe; callers serialize writers of one file (see {@link FileLocks}).
  */
@@ -30,6 +43,16 @@ public final class AtomicFiles {
   private static final Logger LOG = LoggerFactory.getLogger(AtomicFiles.class);
   /** The suffix of temp files; {@link #removeStaleTemps} deletes old ones. */
   public static final String TEMP_SUFFIX = ".tmp";
+
+  /** Renames a finished temp file over its target: the one step a test swaps to see a refusal. */
+  @FunctionalInterface
+  interface Move {
+    void move(Path source, Path target) throws IOException;
+  }
+
+  /** The rename the rule asks for: atomic, replacing the target. */
+  static final Move ATOMIC_RENAME = (source, target) -> Files.move(source, target, StandardCopyOption.ATOMIC_MOVE,
+      StandardCopyOption.REPLACE_EXISTING);
 
   private AtomicFiles() {
   }
@@ -41,28 +64,28 @@ public final class AtomicFiles {
 
   /** Replaces a file's content atomically, creating parent directories. */
   public static void write(Path target, byte[] data) {
+    write(target, data, ATOMIC_RENAME);
+  }
+
+  static void write(Path target, byte[] data, Move move) {
     Path dir = target.toAbsolutePath().getParent();
     Path temp = null;
     try {
       Files.createDirectories(dir);
-      temp = Files.createTempFile(dir, "." + target.getFileName() + ".", TEMP_SUFFIX);
-      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+      temp = dir.resolve("." + target.getFileName() + "." + UUID.randomUUID() + TEMP_SUFFIX);
+      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         ByteBuffer buffer = ByteBuffer.wrap(data);
         while (buffer.hasRemaining()) {
           channel.write(buffer);
         }
         channel.force(true);
       }
-      try {
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        throw new TrackerStateException(target, "the file system of " + dir
-            + " cannot replace files atomically; keep tracker files on a local file system", e);
-      }
+      replace(temp, target, move);
       temp = null;
       forceDirectory(dir);
     } catch (IOException e) {
-      throw new TrackerStateException(target, "could not write " + target + " (" + e
+      boolean refused = e.getCause() instanceof AtomicMoveNotSupportedException;
+      throw new TrackerStateException(target, refused ? e.getMessage() : "could not write " + target + " (" + e
           + "); check free space and permissions, then retry", e);
     } finally {
       if (temp != null) {
@@ -72,6 +95,20 @@ public final class AtomicFiles {
           LOG.warn("could not delete the temp file {}; sync removes it later", temp, e);
         }
       }
+    }
+  }
+
+  /**
+   * Renames {@code temp} over {@code target} atomically, or refuses: a file system that cannot
+   * rename atomically gets an {@link IOException} that names the target and says why.
+   */
+  static void replace(Path temp, Path target, Move move) throws IOException {
+    try {
+      move.move(temp, target);
+    } catch (AtomicMoveNotSupportedException e) {
+      throw new IOException("refused to replace " + target + ": its file system cannot rename " + temp.getFileName()
+          + " over it atomically (" + e.getMessage() + "), and a plain copy could leave a torn file after a crash;"
+          + " keep " + target.toAbsolutePath().getParent() + " on a local file system", e);
     }
   }
 

@@ -25,11 +25,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -133,6 +135,28 @@ class TrackerBridgeTest {
     }
     bridge(new LocalTrackerProvider(crashed, clock), crashed, 5).pump();
     assertEquals(snapshot(clean), snapshot(crashed));
+  }
+
+  @Test
+  void theObserverHearsEveryEventInTurnAndOneThatStopsThePumpLeavesTheCursorForTheRerun() throws IOException {
+    Path root = tmp.resolve("observed");
+    LocalTrackerProvider provider = new LocalTrackerProvider(root, clock);
+    Path cursor = root.resolve("cursor.json");
+    List<Long> heard = new ArrayList<>();
+    assertThrows(IllegalStateException.class, () -> bridge(provider, root, 5).pumpObserved(n -> {
+      heard.add(n);
+      if (n == 3) {
+        throw new IllegalStateException("stopped after 3 events");
+      }
+    }));
+    assertEquals(List.of(1L, 2L, 3L), heard);
+    assertTrue(Files.notExists(cursor), "stopped inside the first page: no cursor written");
+
+    heard.clear();
+    BridgeReport report = bridge(provider, root, 5).pumpObserved(heard::add);
+    long total = backlog.events(dev.backlog.core.EventQuery.after(0, 1000)).size();
+    assertEquals(total, report.events(), "the rerun starts from the beginning");
+    assertEquals(LongStream.rangeClosed(1, total).boxed().toList(), heard);
   }
 
   @Test

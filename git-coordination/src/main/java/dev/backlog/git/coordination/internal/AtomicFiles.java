@@ -13,33 +13,71 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.UUID;
 
-/** Durable file writes: unique temp file, fsync, atomic move, fsync of the directory. Stateless. */
+/**
+ * Durable file writes. Whole files are replaced by the one rule of docs/durability.md: a unique temp
+ * file in the target's directory, written and forced to disk, then renamed over the target with
+ * {@code ATOMIC_MOVE} and {@code REPLACE_EXISTING}, then the directory forced where the platform
+ * allows. When the file system cannot rename atomically the write is refused with an
+ * {@link IOException} naming the target, never degraded to a copy that a crash could tear.
+ *
+ * <p>Twin of {@code dev.backlog.tracker.spi.AtomicFiles} in tracker-api (git-coordination may not
+ * depend on it): {@link #write}, {@link #replace} and {@link #syncDirectory} follow the same rule
+ * there, checked by the same tests ({@code AtomicFilesTest} in both modules); change both or
+ * neither. Stateless and thread-safe.
+ */
 public final class AtomicFiles {
+
+  /** Renames a finished temp file over its target: the one step a test swaps to see a refusal. */
+  @FunctionalInterface
+  interface Move {
+    void move(Path source, Path target) throws IOException;
+  }
+
+  /** The rename the rule asks for: atomic, replacing the target. */
+  static final Move ATOMIC_RENAME = (source, target) -> Files.move(source, target, StandardCopyOption.ATOMIC_MOVE,
+      StandardCopyOption.REPLACE_EXISTING);
+
+  /** The suffix of temp files; whoever cleans a directory deletes old ones. */
+  static final String TEMP_SUFFIX = ".tmp";
 
   private AtomicFiles() {
   }
 
-  /** Replaces {@code target} with {@code bytes} atomically and durably. */
+  /** Replaces {@code target} with {@code bytes} atomically and durably, creating parent directories. */
   public static void write(Path target, byte[] bytes) throws IOException {
+    write(target, bytes, ATOMIC_RENAME);
+  }
+
+  static void write(Path target, byte[] bytes, Move move) throws IOException {
     Path dir = target.toAbsolutePath().getParent();
     Files.createDirectories(dir);
-    Path tmp = dir.resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
+    Path temp = dir.resolve("." + target.getFileName() + "." + UUID.randomUUID() + TEMP_SUFFIX);
     try {
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         ByteBuffer buf = ByteBuffer.wrap(bytes);
         while (buf.hasRemaining()) {
           ch.write(buf);
         }
         ch.force(true);
       }
-      try {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-      }
+      replace(temp, target, move);
       syncDirectory(dir);
     } finally {
-      Files.deleteIfExists(tmp);
+      Files.deleteIfExists(temp);
+    }
+  }
+
+  /**
+   * Renames {@code temp} over {@code target} atomically, or refuses: a file system that cannot
+   * rename atomically gets an {@link IOException} that names the target and says why.
+   */
+  static void replace(Path temp, Path target, Move move) throws IOException {
+    try {
+      move.move(temp, target);
+    } catch (AtomicMoveNotSupportedException e) {
+      throw new IOException("refused to replace " + target + ": its file system cannot rename " + temp.getFileName()
+          + " over it atomically (" + e.getMessage() + "), and a plain copy could leave a torn file after a crash;"
+          + " keep " + target.toAbsolutePath().getParent() + " on a local file system", e);
     }
   }
 
@@ -75,7 +113,7 @@ public final class AtomicFiles {
     try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
       ch.force(true);
     } catch (IOException e) {
-      // some platforms cannot open directories; the move itself is still atomic there
+      // some platforms (Windows) cannot open directories; the rename itself is still atomic there
     }
   }
 
