@@ -46,6 +46,9 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
+ * <p>A host that opens that file while {@code backlog} commands run should use
+ * {@link Builder#sharedH2File} instead, which takes its turn with them ({@link H2SharedFile}).
+ *
  * <p>Thread-safe. Close it to release its connections.
  */
 public final class JdbcBacklogStore implements BacklogStore {
