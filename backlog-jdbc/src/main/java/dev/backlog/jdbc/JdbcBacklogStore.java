@@ -9,6 +9,7 @@ import dev.backlog.core.Violation;
 import dev.backlog.core.spi.BacklogStore;
 import dev.backlog.core.spi.StoreWork;
 import dev.backlog.jdbc.internal.Dialect;
+import dev.backlog.jdbc.internal.H2FileSharing;
 import dev.backlog.jdbc.internal.JdbcEngine;
 import dev.backlog.jdbc.internal.Migrator;
 import dev.backlog.jdbc.internal.Secrets;
@@ -45,6 +46,9 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
+ * <p>A host that opens that file while {@code backlog} commands run should use
+ * {@link Builder#sharedH2File} instead, which takes its turn with them ({@link H2SharedFile}).
+ *
  * <p>Thread-safe. Close it to release its connections.
  */
 public final class JdbcBacklogStore implements BacklogStore {
@@ -64,10 +68,16 @@ public final class JdbcBacklogStore implements BacklogStore {
 
   private final JdbcEngine engine;
   private final String description;
+  private final H2FileSharing.Closing closing;
 
   private JdbcBacklogStore(JdbcEngine engine, String description) {
+    this(engine, description, H2FileSharing.Closing.NONE);
+  }
+
+  private JdbcBacklogStore(JdbcEngine engine, String description, H2FileSharing.Closing closing) {
     this.engine = engine;
     this.description = description;
+    this.closing = closing;
   }
 
   /** Starts a builder; give either {@link Builder#url} or {@link Builder#dataSource}. */
@@ -126,7 +136,15 @@ public final class JdbcBacklogStore implements BacklogStore {
 
   @Override
   public void close() {
-    engine.close();
+    try {
+      closing.beforeClose();
+    } finally {
+      try {
+        engine.close();
+      } finally {
+        closing.afterClose();
+      }
+    }
   }
 
   @Override
@@ -145,6 +163,7 @@ public final class JdbcBacklogStore implements BacklogStore {
     private String dataSourceName;
     private InstantSource clock;
     private int maxPoolSize = DEFAULT_MAX_POOL_SIZE;
+    private H2SharedFile sharedH2File;
 
     private Builder() {
     }
@@ -199,13 +218,29 @@ public final class JdbcBacklogStore implements BacklogStore {
     }
 
     /**
+     * An embedded H2 file that other processes use at the same time (the {@code backlog} CLI's
+     * default file, say), instead of a {@link #url} or a {@link #dataSource}: the store takes its turn
+     * with them as {@link H2SharedFile} describes, in the file's {@link H2SharedFile.Mode mode}.
+     * {@link #username}, {@link #password}, {@link #maxPoolSize} and {@link #clock} apply as usual.
+     * Needs {@code com.h2database:h2} on the class path.
+     */
+    public Builder sharedH2File(H2SharedFile file) {
+      this.sharedH2File = file;
+      return this;
+    }
+
+    /**
      * Opens the store: connects, and applies the schema migrations the database lacks.
      *
      * @throws InvalidInputException when the settings are incomplete or contradictory
      * @throws StoreUnavailableException when the database cannot be reached, refuses the credentials,
-     *     its driver is missing, or its schema is newer than this library
+     *     its driver is missing, its schema is newer than this library, or (with
+     *     {@link #sharedH2File}) other processes kept the file longer than the wait
      */
     public JdbcBacklogStore build() {
+      if (sharedH2File != null) {
+        return buildShared();
+      }
       List<Violation> problems = new ArrayList<>();
       Dialect dialect = null;
       if (url == null && dataSource == null) {
@@ -229,6 +264,52 @@ public final class JdbcBacklogStore implements BacklogStore {
       }
       Secrets secrets = Secrets.of(url, password);
       return url != null ? openUrl(dialect, secrets) : openDataSource(secrets);
+    }
+
+    /**
+     * Opens the shared H2 file: the sharing policy says what to open the store on (a URL, or H2's own
+     * pool on the file kept to this process), this builder opens it there, and the store's close
+     * adds what the policy needs.
+     */
+    private JdbcBacklogStore buildShared() {
+      List<Violation> problems = new ArrayList<>();
+      if (url != null || dataSource != null) {
+        problems.add(new Violation("sharedH2File", "both a shared H2 file and a " + (url != null ? "URL" : "data source")
+            + " are set; set only one"));
+      }
+      if (maxPoolSize < 1 || maxPoolSize > MAX_POOL_SIZE) {
+        problems.add(new Violation("maxPoolSize", "maxPoolSize " + maxPoolSize + " is out of range; use 1 to "
+            + MAX_POOL_SIZE));
+      }
+      if (!problems.isEmpty()) {
+        throw new InvalidInputException(problems);
+      }
+      H2SharedFile shared = sharedH2File;
+      H2FileSharing.Opening opening;
+      try {
+        opening = H2FileSharing.begin(shared.home().orElse(null), shared.url(),
+            shared.mode() == H2SharedFile.Mode.BRIEF, shared.turnWait(), username, password, maxPoolSize);
+      } catch (LinkageError e) {
+        throw new StoreUnavailableException("cannot open the shared H2 file " + shared + ": the H2 JDBC driver"
+            + " could not be loaded (" + e + "); add com.h2database:h2 to the class path", null);
+      }
+      // Opened by this builder's own path on what the policy chose, then restored.
+      sharedH2File = null;
+      url = opening.url();
+      dataSource = opening.dataSource();
+      dataSourceName = opening.dataSourceName();
+      try {
+        JdbcBacklogStore store = build();
+        return new JdbcBacklogStore(store.engine, store.description, opening.opened());
+      } catch (RuntimeException | Error e) {
+        opening.failed();
+        throw e;
+      } finally {
+        sharedH2File = shared;
+        url = null;
+        dataSource = null;
+        dataSourceName = null;
+      }
     }
 
     private JdbcBacklogStore openUrl(Dialect dialect, Secrets secrets) {
@@ -344,7 +425,7 @@ public final class JdbcBacklogStore implements BacklogStore {
       return "JdbcBacklogStore.Builder[" + (url != null ? Secrets.redactUrl(url) : dataSource != null
           ? "data source" : "no database") + (username != null ? ", user " + username : "")
           + (password != null ? ", password " + Secrets.MASK : "") + ", maxPoolSize " + maxPoolSize
-          + (clock != null ? ", injected clock" : "") + "]";
+          + (clock != null ? ", injected clock" : "") + (sharedH2File != null ? ", " + sharedH2File : "") + "]";
     }
   }
 }

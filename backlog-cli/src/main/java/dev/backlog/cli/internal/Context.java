@@ -91,7 +91,8 @@ final class Context implements AutoCloseable {
   /**
    * The backlog for a short command, one that ends within a second or so and never waits for
    * other processes' work: opened on first use, and on the default H2 file kept to this process
-   * while it runs, which opens faster (see {@link JdbcStoreOpener}).
+   * while it runs, which opens faster (see {@link JdbcStoreOpener} and
+   * {@link dev.backlog.jdbc.H2SharedFile}).
    */
   Backlog briefBacklog() {
     return opened(true);

@@ -2,10 +2,12 @@ package dev.backlog.cli.internal;
 
 import dev.backlog.core.memory.InMemoryBacklogStore;
 import dev.backlog.core.spi.BacklogStore;
+import dev.backlog.core.spi.StoreWork;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.HashMap;
 import java.util.Map;
@@ -40,9 +42,26 @@ final class InProcess {
   }
 
   /** Keeps the shared store open when a run's backlog closes. */
-  static final class NonClosing extends ForwardingStore {
+  static final class NonClosing implements BacklogStore {
+    private final BacklogStore delegate;
+
     NonClosing(BacklogStore delegate) {
-      super(delegate);
+      this.delegate = delegate;
+    }
+
+    @Override
+    public <T> T inTransaction(StoreWork<T> work) {
+      return delegate.inTransaction(work);
+    }
+
+    @Override
+    public void awaitChange(Duration timeout) throws InterruptedException {
+      delegate.awaitChange(timeout);
+    }
+
+    @Override
+    public String describe() {
+      return delegate.describe();
     }
 
     @Override

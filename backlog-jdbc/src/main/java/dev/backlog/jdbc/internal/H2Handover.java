@@ -1,33 +1,32 @@
-package dev.backlog.cli.internal;
+package dev.backlog.jdbc.internal;
 
-import dev.backlog.core.spi.BacklogStore;
+import dev.backlog.jdbc.H2SharedFile;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Wraps a store on an H2 file in auto-server mode so that a short-lived process hands the file over
- * gently: the process that hosts the database (the first to open it serves it to the others) waits
- * before closing while another process is busy with it (running a statement, or connected within
- * the last {@link #RECENT}), for at most {@link #MAX_WAIT}; a long-lived idle client such as
- * {@code events --follow} is not waited for. Without this, a host that exits breaks its clients'
- * sessions, and a burst of short commands turns into a chain of hand-overs and retries.
+ * Closes a store on an H2 file in auto-server mode gently: the process that serves the database (the
+ * first to open it serves it to the others) waits before closing while another process is busy with
+ * it (running a statement, or connected within the last {@link #RECENT}), for at most
+ * {@link #MAX_WAIT}; a long-lived idle client is not waited for. Without this, a server that exits
+ * breaks its clients' sessions, and a burst of short processes turns into a chain of hand-overs and
+ * retries.
  *
- * <p>Thread-safe, like the wrapped store.
+ * <p>Thread-safe.
  */
-final class H2Handover extends ForwardingStore {
+final class H2Handover implements H2FileSharing.Closing {
 
-  /** The longest a host waits for its clients before closing anyway. */
-  static final Duration MAX_WAIT = Duration.ofSeconds(15);
+  /** The longest a server waits for its clients before closing anyway. */
+  static final Duration MAX_WAIT = H2SharedFile.HAND_OVER_MAX_WAIT;
 
-  /** A client that connected this recently is probably a short command still at work. */
-  static final Duration RECENT = Duration.ofSeconds(10);
+  /** A client that connected this recently is probably a short process still at work. */
+  static final Duration RECENT = H2SharedFile.HAND_OVER_RECENT;
 
   private static final Logger LOG = LoggerFactory.getLogger(H2Handover.class);
 
@@ -35,32 +34,14 @@ final class H2Handover extends ForwardingStore {
   private final String user;
   private final String password;
 
-  private H2Handover(BacklogStore delegate, String url, String user, String password) {
-    super(delegate);
+  H2Handover(String url, String user, String password) {
     this.url = url;
     this.user = user;
     this.password = password;
   }
 
-  /** Wraps the store when the URL names an H2 database in auto-server mode; else returns it as is. */
-  static BacklogStore wrap(BacklogStore store, String url, String user, String password) {
-    String lower = url.toLowerCase(Locale.ROOT);
-    if (lower.startsWith("jdbc:h2:") && lower.contains("auto_server=true")) {
-      return new H2Handover(store, url, user, password);
-    }
-    return store;
-  }
-
   @Override
-  public void close() {
-    try {
-      waitForClients();
-    } finally {
-      delegate.close();
-    }
-  }
-
-  private void waitForClients() {
+  public void beforeClose() {
     long deadline = System.nanoTime() + MAX_WAIT.toNanos();
     try (Connection c = DriverManager.getConnection(url, user == null ? "" : user, password == null ? "" : password);
         Statement s = c.createStatement()) {

@@ -1,4 +1,4 @@
-package dev.backlog.cli.internal;
+package dev.backlog.jdbc;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -38,7 +38,8 @@ public final class LockHolder {
   /** Starts {@code mode} on {@code file} in a new JVM on this class path. */
   static Process start(String mode, Path file) throws IOException {
     return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-        System.getProperty("java.class.path"), LockHolder.class.getName(), mode, file.toString())
+        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
+        LockHolder.class.getName(), mode, file.toString())
         .redirectErrorStream(true).start();
   }
 
