@@ -1,8 +1,11 @@
 package dev.backlog.jdbc.internal;
 
+import dev.backlog.core.CardId;
+import dev.backlog.core.LeaseToken;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -101,20 +104,46 @@ final class NamedSql {
       this.statement = statement;
     }
 
-    /** Binds {@code value} (a String, Long, Integer, OffsetDateTime or java.sql.Array) or SQL null of {@code sqlType}. */
-    Binder set(String name, Object value, int sqlType) throws SQLException {
+    /** Binds {@code value} to every position of parameter {@code name}. */
+    Binder set(String name, SqlValue value) throws SQLException {
       int[] at = positions.get(name);
       if (at == null) {
         throw new IllegalArgumentException("no parameter :" + name + " in " + named);
       }
       for (int p : at) {
-        if (value == null) {
-          statement.setNull(p, sqlType);
-        } else {
-          statement.setObject(p, value, sqlType);
-        }
+        value.bind(statement, p);
       }
       return this;
+    }
+
+    /** Binds a text value, or SQL null. */
+    Binder set(String name, String value) throws SQLException {
+      return set(name, SqlValue.of(value));
+    }
+
+    /** Binds a card id, or SQL null. */
+    Binder set(String name, CardId value) throws SQLException {
+      return set(name, SqlValue.of(value));
+    }
+
+    /** Binds a 32-bit integer, or SQL null. */
+    Binder set(String name, Integer value) throws SQLException {
+      return set(name, SqlValue.of(value));
+    }
+
+    /** Binds a 64-bit integer, or SQL null. */
+    Binder set(String name, Long value) throws SQLException {
+      return set(name, SqlValue.of(value));
+    }
+
+    /** Binds a lease token, or SQL null. */
+    Binder set(String name, LeaseToken value) throws SQLException {
+      return set(name, SqlValue.of(value));
+    }
+
+    /** Binds an instant as a timestamp with time zone, or SQL null. */
+    Binder set(String name, Instant value) throws SQLException {
+      return set(name, SqlValue.of(value));
     }
   }
 }
