@@ -143,11 +143,11 @@ public final class H2Dialect implements SqlDialect {
     return "id = :id AND " + CLAIMABLE + (byPhase ? " AND phase = :phase" : "");
   }
 
-  private static String probeSql(boolean byPhase) {
+  public static String probeSql(boolean byPhase) {
     return "SELECT id FROM cards WHERE " + claimableById(byPhase) + " FOR UPDATE SKIP LOCKED";
   }
 
-  private static String takeSql(boolean byPhase) {
+  public static String takeSql(boolean byPhase) {
     return "SELECT " + CardRows.CARD_COLUMNS + " FROM FINAL TABLE (UPDATE cards SET"
         + " status = 'claimed', attempts = attempts + 1, lease_owner = :owner,"
         + " lease_token = NEXT VALUE FOR lease_tokens, lease_claimed_at = :at, lease_expires_at = :expires,"

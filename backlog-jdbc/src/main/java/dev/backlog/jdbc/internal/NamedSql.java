@@ -22,7 +22,7 @@ import java.util.Objects;
  *
  * <p>Immutable and thread-safe; the statements it prepares are not.
  */
-final class NamedSql {
+public final class NamedSql {
 
   private final String named;
   private final String jdbc;
@@ -40,7 +40,7 @@ final class NamedSql {
    *
    * @throws IllegalArgumentException when a quote is not closed
    */
-  static NamedSql compile(String sql) {
+  public static NamedSql compile(String sql) {
     Objects.requireNonNull(sql, "sql");
     StringBuilder out = new StringBuilder(sql.length());
     Map<String, List<Integer>> found = new HashMap<>();
@@ -77,27 +77,27 @@ final class NamedSql {
   }
 
   /** The text as written, with {@code :name} parameters. */
-  String named() {
+  public String named() {
     return named;
   }
 
   /** The text with {@code ?} parameters. */
-  String jdbc() {
+  public String jdbc() {
     return jdbc;
   }
 
   /** Prepares the statement on {@code connection}; the caller binds with {@link #binder} and closes it. */
-  PreparedStatement prepare(Connection connection) throws SQLException {
+  public PreparedStatement prepare(Connection connection) throws SQLException {
     return connection.prepareStatement(jdbc);
   }
 
   /** Binds values by name on a statement this object prepared. */
-  Binder binder(PreparedStatement statement) {
+  public Binder binder(PreparedStatement statement) {
     return new Binder(statement);
   }
 
   /** Sets parameters by name. Not thread-safe. */
-  final class Binder {
+  public final class Binder {
     private final PreparedStatement statement;
 
     private Binder(PreparedStatement statement) {
@@ -105,7 +105,7 @@ final class NamedSql {
     }
 
     /** Binds {@code value} to every position of parameter {@code name}. */
-    Binder set(String name, SqlValue value) throws SQLException {
+    public Binder set(String name, SqlValue value) throws SQLException {
       int[] at = positions.get(name);
       if (at == null) {
         throw new IllegalArgumentException("no parameter :" + name + " in " + named);
@@ -117,32 +117,32 @@ final class NamedSql {
     }
 
     /** Binds a text value, or SQL null. */
-    Binder set(String name, String value) throws SQLException {
+    public Binder set(String name, String value) throws SQLException {
       return set(name, SqlValue.of(value));
     }
 
     /** Binds a card id, or SQL null. */
-    Binder set(String name, CardId value) throws SQLException {
+    public Binder set(String name, CardId value) throws SQLException {
       return set(name, SqlValue.of(value));
     }
 
     /** Binds a 32-bit integer, or SQL null. */
-    Binder set(String name, Integer value) throws SQLException {
+    public Binder set(String name, Integer value) throws SQLException {
       return set(name, SqlValue.of(value));
     }
 
     /** Binds a 64-bit integer, or SQL null. */
-    Binder set(String name, Long value) throws SQLException {
+    public Binder set(String name, Long value) throws SQLException {
       return set(name, SqlValue.of(value));
     }
 
     /** Binds a lease token, or SQL null. */
-    Binder set(String name, LeaseToken value) throws SQLException {
+    public Binder set(String name, LeaseToken value) throws SQLException {
       return set(name, SqlValue.of(value));
     }
 
     /** Binds an instant as a timestamp with time zone, or SQL null. */
-    Binder set(String name, Instant value) throws SQLException {
+    public Binder set(String name, Instant value) throws SQLException {
       return set(name, SqlValue.of(value));
     }
   }

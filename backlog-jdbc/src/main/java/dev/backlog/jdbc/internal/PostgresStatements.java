@@ -172,7 +172,7 @@ public final class PostgresStatements {
    * lease, flips the card to done, then locks its dependents in id order and decrements their
    * counters; returns the card with {@code deps} and how many dependents became claimable.
    */
-  static final NamedSql COMPLETE_HELD = NamedSql.compile(COMPLETE_HELD_CTES + COMPLETE_HELD_RESULT + " FROM u");
+  public static final NamedSql COMPLETE_HELD = NamedSql.compile(COMPLETE_HELD_CTES + COMPLETE_HELD_RESULT + " FROM u");
 
   /**
    * {@link #COMPLETE_HELD} that also writes the card's event (behind the event fence taken shared)
