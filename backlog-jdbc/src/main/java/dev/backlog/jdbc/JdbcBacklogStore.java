@@ -289,7 +289,7 @@ public final class JdbcBacklogStore implements BacklogStore {
 
     private JdbcBacklogStore openHost(Database database, Secrets secrets) {
       String name = dataSourceName != null ? dataSourceName : jdbi != null ? "host Jdbi" : "host data source";
-      String where = "(" + name + ")";
+      String where = dataSourceName != null ? dataSourceName : "(" + name + ")";
       Dialect dialect = retrying(where, secrets, PG_OPEN_RETRY, () -> {
         try (Database.Link link = database.open()) {
           String product = link.connection().getMetaData().getDatabaseProductName();

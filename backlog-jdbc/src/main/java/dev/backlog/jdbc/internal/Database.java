@@ -10,10 +10,10 @@ import org.jdbi.v3.core.Jdbi;
 
 /**
  * Where a store's connections come from: a data source (the store's pool or the host's) with a
- * {@link Jdbi} over it started on first need, or a host's {@code Jdbi} from the start. Starting JDBI
- * costs a fresh process about as long as a whole short command (see docs/storage.md), so a store
- * that is only asked to claim, create and complete never starts it; once started, every connection
- * is opened as a JDBI {@link Handle}, which owns it.
+ * {@link Jdbi} over it started on first need, or a host's {@code Jdbi}. Starting JDBI costs a fresh
+ * process about as long as a whole short command (see docs/storage.md), so a store that is only
+ * asked to claim, create and complete never starts it. Connections come bare from the data source
+ * ({@link #open()}) or owned by a JDBI {@link Handle} ({@link #openHandle()}).
  *
  * <p>Thread-safe.
  */
@@ -80,24 +80,23 @@ public final class Database implements AutoCloseable {
     return j;
   }
 
-  /** Whether JDBI has started. */
-  boolean jdbiStarted() {
-    return jdbi != null;
-  }
-
   /**
-   * Opens a connection with its owner: a JDBI handle once JDBI has started, else the bare pooled
-   * connection.
+   * Opens a connection with its owner: the bare connection from the data source, or a JDBI handle
+   * when the store has only a host's {@code Jdbi}.
    *
    * @throws SQLException when no connection can be had (JDBI's failure carries it as its cause)
    */
   public Link open() throws SQLException {
-    Jdbi j = jdbi;
-    if (j != null) {
-      Handle h = j.open();
-      return new Link(h.getConnection(), h);
+    if (dataSource == null) {
+      return openHandle();
     }
     return new Link(dataSource.getConnection(), null);
+  }
+
+  /** Opens a JDBI handle, starting JDBI if it has not started. */
+  public Link openHandle() {
+    Handle h = jdbi().open();
+    return new Link(h.getConnection(), h);
   }
 
   /** Drops a broken connection from the store's pool, if the store owns one. */

@@ -3,7 +3,6 @@ package dev.backlog.jdbc.internal;
 import dev.backlog.core.BacklogException;
 import dev.backlog.core.Event;
 import dev.backlog.core.spi.StoreWork;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -22,6 +21,11 @@ import org.slf4j.LoggerFactory;
  * (serialization failure, deadlock, lock timeout) or a lost connection. A commit whose outcome is
  * unknown because the connection broke is verified against the event log before any retry, so a
  * committed transaction is never run twice. Also wakes long-polling claimers.
+ *
+ * <p>Each attempt runs on one connection, owned by its {@link Session}: a bare pooled connection,
+ * moved onto a JDBI handle when the work first asks for a JDBI statement. Work that asks for one
+ * after plain statements ran is rolled back and run again on a handle from the start
+ * ({@link Session.JdbiNeeded}), which counts as no attempt.
  *
  * <p>Thread-safe.
  */
@@ -96,11 +100,12 @@ public final class JdbcEngine implements AutoCloseable {
     long start = System.nanoTime();
     int attempt = 0;
     int duplicates = 0;
+    boolean onHandle = false;
     while (true) {
       attempt++;
       Attempt<T> a = new Attempt<>();
       try {
-        T result = once(work, a);
+        T result = once(work, a, onHandle);
         if (a.tx.wakesWaiters()) {
           wake();
         }
@@ -109,7 +114,7 @@ public final class JdbcEngine implements AutoCloseable {
         throw e;
       } catch (Session.JdbiNeeded e) {
         // The work rolled back; run it again on a JDBI handle (not a failure: no attempt is counted).
-        database.jdbi();
+        onHandle = true;
         attempt--;
         continue;
       } catch (RuntimeException e) {
@@ -158,50 +163,46 @@ public final class JdbcEngine implements AutoCloseable {
     boolean commitSent;
   }
 
-  private <T> T once(Function<JdbcTransaction, T> work, Attempt<T> a) {
-    Database.Link link;
+  private <T> T once(Function<JdbcTransaction, T> work, Attempt<T> a, boolean onHandle) {
+    Session session;
     try {
-      link = database.open();
+      session = new Session(database, onHandle, clock);
     } catch (SQLException e) {
       throw new SqlFailure(e);
     }
-    Connection connection = link.connection();
     boolean broken = false;
     try {
-      connection.setAutoCommit(false);
-      try {
-        JdbcTransaction tx = new JdbcTransaction(new Session(connection, link.handle(), clock), dialect);
-        a.tx = tx;
-        T result = work.apply(tx);
-        tx.seal();
-        a.result = result;
-        a.commitSent = true;
-        connection.commit();
-        return result;
-      } catch (SQLException | RuntimeException | Error e) {
-        broken = SqlErrors.classify(e) == SqlErrors.Kind.CONNECTION;
-        try {
-          connection.rollback();
-        } catch (SQLException | RuntimeException suppressed) {
-          broken = true;
-        }
-        throw e;
-      }
+      JdbcTransaction tx = new JdbcTransaction(session, dialect);
+      a.tx = tx;
+      T result = work.apply(tx);
+      tx.seal();
+      a.result = result;
+      a.commitSent = true;
+      session.connection().commit();
+      return result;
     } catch (SQLException e) {
+      broken = rollback(session, e);
       throw new SqlFailure(e);
+    } catch (RuntimeException | Error e) {
+      broken = rollback(session, e);
+      throw e;
     } finally {
       if (broken) {
-        database.evict(connection);
+        database.evict(session.connection());
       }
-      try {
-        if (!broken) {
-          connection.setAutoCommit(true);
-        }
-        link.close();
-      } catch (SQLException | RuntimeException ignored) {
-        // The transaction ended above; a failure to return the connection must not hide the outcome.
-      }
+      session.close(broken);
     }
+  }
+
+  /** Rolls back after {@code failure}; returns whether the connection is broken. */
+  private static boolean rollback(Session session, Throwable failure) {
+    boolean broken = SqlErrors.classify(failure) == SqlErrors.Kind.CONNECTION;
+    try {
+      session.connection().rollback();
+    } catch (SQLException | RuntimeException suppressed) {
+      broken = true;
+    }
+    return broken;
   }
 
   /** Whether the event the transaction wrote first is in the log, i.e. its commit took effect. */

@@ -27,7 +27,10 @@ import org.jdbi.v3.core.Handle;
  * time, the events waiting to be numbered, the events written, the status-count changes not yet
  * applied, and whether it may have made work claimable. Every statement of the transaction runs on
  * its one connection: plain prepared statements through {@link #rows} and {@link #update}, JDBI
- * statements through {@link #handle()}, a JDBI handle that owns the same connection.
+ * statements through {@link #handle()}, a JDBI handle that owns the same connection. A transaction
+ * starts on a bare pooled connection (claims, creates and completions never need more); the first
+ * JDBI statement moves it onto a handle: before any statement ran, by swapping the connection for a
+ * handle's; after, by having the engine run the work again on a handle ({@link JdbiNeeded}).
  *
  * <p>Not thread-safe: used by one thread while its transaction runs.
  */
@@ -47,8 +50,8 @@ public final class Session {
   }
 
   /**
-   * Thrown by {@link #handle()} when the transaction runs on a plain connection because the store
-   * has not started JDBI yet: the engine rolls back, starts JDBI and runs the work again on a handle.
+   * Thrown by {@link #handle()} when the transaction runs on a bare connection on which statements
+   * have already run: the engine rolls back and runs the work again on a handle.
    */
   static final class JdbiNeeded extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -76,8 +79,9 @@ public final class Session {
     R on(PreparedStatement ps) throws SQLException;
   }
 
-  private final Connection connection;
-  private final Handle handle;
+  private final Database database;
+  private Database.Link link;
+  private boolean touched;
   private final InstantSource clock;
   private Instant now;
   final List<PendingEvent> pending = new ArrayList<>();
@@ -87,33 +91,77 @@ public final class Session {
   private boolean wakesWaiters;
 
   /**
-   * Opens the transaction's state.
+   * Opens a transaction: takes a connection (a JDBI handle when {@code onHandle}) and turns
+   * auto-commit off. Close it with {@link #close()}.
    *
-   * @param connection the connection, in a transaction (auto-commit off)
-   * @param handle the JDBI handle owning {@code connection}, or null when the store has not started JDBI
+   * @param database where the connection comes from
+   * @param onHandle whether to start on a JDBI handle
    * @param clock the injected clock, or null to judge time by the database clock
+   * @throws SQLException when no connection can be had
    */
-  Session(Connection connection, Handle handle, InstantSource clock) {
-    this.connection = connection;
-    this.handle = handle;
+  Session(Database database, boolean onHandle, InstantSource clock) throws SQLException {
+    this.database = database;
     this.clock = clock;
+    this.link = onHandle ? database.openHandle() : database.open();
+    begin(link);
+  }
+
+  private static void begin(Database.Link link) throws SQLException {
+    try {
+      link.connection().setAutoCommit(false);
+    } catch (SQLException | RuntimeException e) {
+      try {
+        link.close();
+      } catch (SQLException | RuntimeException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
   }
 
   /** The transaction's connection. */
   Connection connection() {
-    return connection;
+    return link.connection();
   }
 
   /**
    * The JDBI handle on this transaction's connection.
    *
-   * @throws JdbiNeeded when the store has not started JDBI yet
+   * @throws JdbiNeeded when statements already ran on a bare connection
    */
   Handle handle() {
-    if (handle == null) {
+    if (link.handle() != null) {
+      return link.handle();
+    }
+    if (touched) {
       throw new JdbiNeeded();
     }
-    return handle;
+    Database.Link bare = link;
+    try {
+      Database.Link onHandle = database.openHandle();
+      begin(onHandle);
+      link = onHandle;
+      bare.connection().setAutoCommit(true);
+      bare.close();
+    } catch (SQLException e) {
+      throw new SqlFailure(e);
+    }
+    return link.handle();
+  }
+
+  /**
+   * Ends the transaction's hold on its connection: restores auto-commit (unless the connection is
+   * {@code broken}) and returns it.
+   */
+  void close(boolean broken) {
+    try {
+      if (!broken) {
+        link.connection().setAutoCommit(true);
+      }
+      link.close();
+    } catch (SQLException | RuntimeException ignored) {
+      // The transaction ended before; a failure to return the connection must not hide the outcome.
+    }
   }
 
   // ---------------------------------------------------------------- time
@@ -151,7 +199,8 @@ public final class Session {
 
   /** Prepares {@code sql} on the connection, binds it and runs it. */
   <R> R run(NamedSql sql, Bind bind, Run<R> run) {
-    try (PreparedStatement ps = sql.prepare(connection)) {
+    touched = true;
+    try (PreparedStatement ps = sql.prepare(connection())) {
       bind.to(sql.binder(ps));
       return run.on(ps);
     } catch (SQLException e) {
@@ -171,7 +220,8 @@ public final class Session {
 
   /** Runs an update once per item of {@code items}, in one batch. */
   <T> void batch(NamedSql sql, List<T> items, BindEach<T> bind) {
-    try (PreparedStatement ps = sql.prepare(connection)) {
+    touched = true;
+    try (PreparedStatement ps = sql.prepare(connection())) {
       NamedSql.Binder b = sql.binder(ps);
       for (T item : items) {
         bind.to(b, item);
@@ -206,7 +256,8 @@ public final class Session {
    */
   <T> List<T> rowsIn(String head, List<String> values, String tail, Row<T> row) {
     String sql = head + " IN (" + String.join(", ", Collections.nCopies(values.size(), "?")) + ")" + tail;
-    try (PreparedStatement ps = connection.prepareStatement(sql)) {
+    touched = true;
+    try (PreparedStatement ps = connection().prepareStatement(sql)) {
       for (int k = 0; k < values.size(); k++) {
         SqlValue.of(values.get(k)).bind(ps, k + 1);
       }
