@@ -2,6 +2,7 @@ package dev.backlog.core;
 
 import java.time.Instant;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.Collections;
 import java.util.Objects;
 import java.util.Optional;
@@ -48,6 +49,14 @@ public record Card(
     Instant createdAt,
     Instant updatedAt,
     long version) {
+
+  /**
+   * The order in which claimable cards are handed out: priority descending, then creation time,
+   * then id. Every store claims in this order (the JDBC store's claim statements order by the same
+   * columns). Immutable and thread-safe.
+   */
+  public static final Comparator<Card> CLAIM_ORDER = Comparator.comparingInt(Card::priority).reversed()
+      .thenComparing(Card::createdAt).thenComparing(Card::id);
 
   /** Checks the invariants that hold for every stored card. */
   public Card {

@@ -8,11 +8,14 @@ import dev.backlog.core.StoreUnavailableException;
 import dev.backlog.core.Violation;
 import dev.backlog.core.spi.BacklogStore;
 import dev.backlog.core.spi.StoreWork;
+import dev.backlog.jdbc.internal.Database;
 import dev.backlog.jdbc.internal.Dialect;
 import dev.backlog.jdbc.internal.H2FileSharing;
+import dev.backlog.jdbc.internal.H2Dialect;
 import dev.backlog.jdbc.internal.JdbcEngine;
 import dev.backlog.jdbc.internal.Migrator;
 import dev.backlog.jdbc.internal.Secrets;
+import dev.backlog.jdbc.internal.SqlDialect;
 import dev.backlog.jdbc.internal.SqlErrors;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -21,10 +24,10 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import javax.sql.DataSource;
+import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * A {@link BacklogStore} in a relational database: embedded H2 2.x (the default, in memory or in a
  * file that several processes can share) or PostgreSQL 13 and later. The JDBC URL chooses the
  * dialect. The store pools connections with HikariCP unless the host supplies a
- * {@link DataSource}, brings the schema up to date when built, judges lease expiry by the database
+ * {@link DataSource} or a {@link Jdbi}, brings the schema up to date when built, judges lease expiry by the database
  * clock (unless a test injects one), numbers events in commit order, and retries transient
  * failures. The JDBC driver is the host's choice: put {@code com.h2database:h2} or
  * {@code org.postgresql:postgresql} on the class path.
@@ -59,10 +62,10 @@ public final class JdbcBacklogStore implements BacklogStore {
   public static final int MAX_POOL_SIZE = 1_000;
   /** How long opening the database and lost connections are retried before the store reports it unavailable. */
   public static final Duration CONNECT_RETRY = Duration.ofSeconds(20);
-  /** How long a PostgreSQL server that refuses connections is retried when the store opens. */
+  /** How long a host's database that refuses connections is retried while the store finds its dialect. */
   private static final Duration PG_OPEN_RETRY = Duration.ofSeconds(3);
   /** The H2 lock timeout the store sets on its connections unless the URL sets one. */
-  public static final Duration H2_LOCK_TIMEOUT = Duration.ofSeconds(10);
+  public static final Duration H2_LOCK_TIMEOUT = H2Dialect.LOCK_TIMEOUT;
 
   private static final Logger LOG = LoggerFactory.getLogger(JdbcBacklogStore.class);
 
@@ -162,6 +165,7 @@ public final class JdbcBacklogStore implements BacklogStore {
     private DataSource dataSource;
     private String dataSourceName;
     private InstantSource clock;
+    private Jdbi jdbi;
     private int maxPoolSize = DEFAULT_MAX_POOL_SIZE;
     private H2SharedFile sharedH2File;
 
@@ -199,6 +203,17 @@ public final class JdbcBacklogStore implements BacklogStore {
     public Builder dataSource(DataSource ds, String name) {
       this.dataSource = ds;
       this.dataSourceName = name;
+      return this;
+    }
+
+    /**
+     * A {@link Jdbi} the host already has, instead of a URL or data source: the store opens its
+     * handles (one per transaction) from it, and its database decides the dialect. The host owns
+     * and closes the data source behind it. The store uses JDBI only for its own statements and does
+     * not change the instance's configuration.
+     */
+    public Builder jdbi(Jdbi host) {
+      this.jdbi = host;
       return this;
     }
 
@@ -243,11 +258,12 @@ public final class JdbcBacklogStore implements BacklogStore {
       }
       List<Violation> problems = new ArrayList<>();
       Dialect dialect = null;
-      if (url == null && dataSource == null) {
+      int sources = (url != null ? 1 : 0) + (dataSource != null ? 1 : 0) + (jdbi != null ? 1 : 0);
+      if (sources == 0) {
         problems.add(new Violation("url", "no database given; set a JDBC URL such as jdbc:h2:file:/path/backlog"
-            + " or jdbc:postgresql://host/db, or a data source"));
-      } else if (url != null && dataSource != null) {
-        problems.add(new Violation("url", "both a URL and a data source are set; set only one"));
+            + " or jdbc:postgresql://host/db, a data source, or a Jdbi"));
+      } else if (sources > 1) {
+        problems.add(new Violation("url", "more than one of URL, data source and Jdbi is set; set only one"));
       } else if (url != null) {
         dialect = Dialect.fromUrl(url).orElse(null);
         if (dialect == null) {
@@ -263,7 +279,8 @@ public final class JdbcBacklogStore implements BacklogStore {
         throw new InvalidInputException(problems);
       }
       Secrets secrets = Secrets.of(url, password);
-      return url != null ? openUrl(dialect, secrets) : openDataSource(secrets);
+      return url != null ? openUrl(dialect, secrets)
+          : openHost(dataSource != null ? Database.of(dataSource, null) : Database.of(jdbi), secrets);
     }
 
     /**
@@ -273,9 +290,9 @@ public final class JdbcBacklogStore implements BacklogStore {
      */
     private JdbcBacklogStore buildShared() {
       List<Violation> problems = new ArrayList<>();
-      if (url != null || dataSource != null) {
-        problems.add(new Violation("sharedH2File", "both a shared H2 file and a " + (url != null ? "URL" : "data source")
-            + " are set; set only one"));
+      if (url != null || dataSource != null || jdbi != null) {
+        problems.add(new Violation("sharedH2File", "both a shared H2 file and a " + (url != null ? "URL"
+            : dataSource != null ? "data source" : "Jdbi") + " are set; set only one"));
       }
       if (maxPoolSize < 1 || maxPoolSize > MAX_POOL_SIZE) {
         problems.add(new Violation("maxPoolSize", "maxPoolSize " + maxPoolSize + " is out of range; use 1 to "
@@ -316,7 +333,8 @@ public final class JdbcBacklogStore implements BacklogStore {
       String where = Secrets.redactUrl(url);
       HikariConfig config = new HikariConfig();
       config.setJdbcUrl(url);
-      config.setDriverClassName(dialect == Dialect.H2 ? "org.h2.Driver" : "org.postgresql.Driver");
+      SqlDialect sql = dialect.sql();
+      config.setDriverClassName(sql.driverClass());
       if (username != null) {
         config.setUsername(username);
       }
@@ -328,62 +346,47 @@ public final class JdbcBacklogStore implements BacklogStore {
       config.setMinimumIdle(Math.min(2, maxPoolSize));
       config.setConnectionTimeout(5_000);
       config.setInitializationFailTimeout(-1);
-      String lower = url.toLowerCase(Locale.ROOT);
-      if (dialect == Dialect.H2) {
-        if (!lower.contains("lock_timeout")) {
-          config.setConnectionInitSql("SET LOCK_TIMEOUT " + H2_LOCK_TIMEOUT.toMillis());
-        }
-        if (lower.startsWith("jdbc:h2:mem:")) {
-          // An in-memory H2 database vanishes with its last connection: never retire them all.
-          config.setMaxLifetime(0);
-          config.setIdleTimeout(0);
-          config.setMinimumIdle(1);
-        }
-      }
+      sql.configurePool(config, url);
       HikariDataSource pool;
       try {
         pool = new HikariDataSource(config);
       } catch (RuntimeException e) {
         throw new StoreUnavailableException("cannot open the backlog database " + where + ": the "
             + dialect.displayName() + " JDBC driver could not be loaded (" + secrets.scrub(e.getMessage()) + ");"
-            + " add " + (dialect == Dialect.H2 ? "com.h2database:h2" : "org.postgresql:postgresql")
+            + " add " + sql.driverArtifact()
             + " to the class path", SqlErrors.sanitized(e, secrets));
       }
-      JdbcEngine.ConnectionOpener listen = dialect == Dialect.POSTGRESQL
-          ? JdbcEngine.postgresOpener(url, username, password) : null;
+      Database database = sql.database(pool, url, username, password);
       try {
-        migrate(pool, dialect, where, secrets);
+        migrate(database, dialect, where, secrets);
       } catch (RuntimeException e) {
         pool.close();
         throw e;
       }
-      JdbcEngine engine = new JdbcEngine(pool, pool, dialect, clock, secrets, where, CONNECT_RETRY, listen);
+      JdbcEngine engine = new JdbcEngine(database, sql, clock, secrets, where, CONNECT_RETRY);
       LOG.info("opened the backlog store in {} ({})", where, dialect.displayName());
       return new JdbcBacklogStore(engine, "JDBC store (" + dialect.displayName() + ", " + where + ")");
     }
 
-    private JdbcBacklogStore openDataSource(Secrets secrets) {
-      String where = dataSourceName == null ? "(host data source)" : dataSourceName;
+    private JdbcBacklogStore openHost(Database database, Secrets secrets) {
+      String name = dataSourceName != null ? dataSourceName : jdbi != null ? "host Jdbi" : "host data source";
+      String where = dataSourceName != null ? dataSourceName : "(" + name + ")";
       Dialect dialect = retrying(where, secrets, PG_OPEN_RETRY, () -> {
-        try (Connection c = dataSource.getConnection()) {
-          String product = c.getMetaData().getDatabaseProductName();
-          return Dialect.fromProductName(product).orElseThrow(() -> InvalidInputException.of("dataSource",
-              "the data source connects to " + product + ", which this store does not support; use H2 2.x or"
-                  + " PostgreSQL 13 or later"));
+        try (Database.Link link = database.open()) {
+          String product = link.connection().getMetaData().getDatabaseProductName();
+          return Dialect.fromProductName(product).orElseThrow(() -> InvalidInputException.of(
+              jdbi != null ? "jdbi" : "dataSource", "the " + name + " connects to " + product + ", which this store"
+                  + " does not support; use H2 2.x or PostgreSQL 13 or later"));
         }
       });
-      migrate(dataSource, dialect, where, secrets);
-      JdbcEngine engine = new JdbcEngine(dataSource, null, dialect, clock, secrets, where, CONNECT_RETRY, null);
-      return new JdbcBacklogStore(engine, "JDBC store (" + dialect.displayName() + ", "
-          + (dataSourceName == null ? "host data source" : dataSourceName) + ")");
+      migrate(database, dialect, where, secrets);
+      JdbcEngine engine = new JdbcEngine(database, dialect.sql(), clock, secrets, where, CONNECT_RETRY);
+      return new JdbcBacklogStore(engine, "JDBC store (" + dialect.displayName() + ", " + name + ")");
     }
 
-    private static void migrate(DataSource ds, Dialect dialect, String where, Secrets secrets) {
-      Migrator migrator = new Migrator(ds, dialect, where);
-      // H2's file lock changes hands when an auto-server owner exits, which takes a few seconds; a
-      // PostgreSQL server that refuses connections is reported sooner.
-      Duration connectBudget = dialect == Dialect.H2 ? CONNECT_RETRY : PG_OPEN_RETRY;
-      retrying(where, secrets, connectBudget, migrator::migrate);
+    private static void migrate(Database database, Dialect dialect, String where, Secrets secrets) {
+      Migrator migrator = new Migrator(database, dialect, where);
+      retrying(where, secrets, dialect.sql().openRetry(), migrator::migrate);
     }
 
     private interface SqlCall<T> {

@@ -9,7 +9,7 @@ import dev.backlog.core.BacklogException;
 import dev.backlog.core.ErrorCategory;
 import dev.backlog.core.InvalidInputException;
 import dev.backlog.core.StoreUnavailableException;
-import dev.backlog.jdbc.internal.JdbcTransaction;
+import dev.backlog.jdbc.internal.H2Dialect;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.sql.Connection;
@@ -112,7 +112,7 @@ class H2MemJdbcStoreTest extends JdbcStoreBehaviour {
     String url = freshUrl();
     open(url, null);
     for (boolean byPhase : new boolean[] {false, true}) {
-      String sql = "EXPLAIN " + JdbcTransaction.h2WindowSql(byPhase).replace(":w", "32").replace(":phase", "'p'");
+      String sql = "EXPLAIN " + H2Dialect.windowSql(byPhase).replace(":w", "32").replace(":phase", "'p'");
       String plan = explain(url, sql);
       String index = byPhase ? "CARDS_CLAIM_ORDER_BY_PHASE" : "CARDS_CLAIM_ORDER";
       assertTrue(plan.contains(index + ":"), plan);

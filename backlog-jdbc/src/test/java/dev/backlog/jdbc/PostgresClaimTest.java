@@ -11,7 +11,8 @@ import dev.backlog.core.CardStatus;
 import dev.backlog.core.Claim;
 import dev.backlog.core.ClaimRequest;
 import dev.backlog.core.NewCard;
-import dev.backlog.jdbc.internal.JdbcTransaction;
+import dev.backlog.jdbc.internal.PostgresStatements;
+import dev.backlog.jdbc.internal.PostgresStatements.ClaimKey;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -79,11 +80,10 @@ class PostgresClaimTest {
       s.execute("ANALYZE cards");
       for (int variant = 0; variant < 4; variant++) {
         boolean byPhase = variant % 2 == 1;
-        String claim = variant < 2 ? JdbcTransaction.postgresClaimSql(byPhase, false)
-            : JdbcTransaction.postgresClaimWithEventsSql(byPhase, false);
+        String claim = PostgresStatements.claimSql(new ClaimKey(false, variant >= 2, byPhase, false));
         String sql = "EXPLAIN " + claim
             .replace(":limit", "1").replace(":owner", "'w'").replace(":ttlMicros", "1000000")
-            .replace(":now", "NULL").replace(":phase", "'p0'").replace(":dataHead", "'{'").replace(":dataMiddle", "','");
+            .replace(":now", "NULL").replace(":phase", "'p0'");
         StringBuilder plan = new StringBuilder();
         try (ResultSet rs = s.executeQuery(sql)) {
           while (rs.next()) {
@@ -98,15 +98,11 @@ class PostgresClaimTest {
       // planning every execution: that generic plan must use the index too.
       s.execute("SET plan_cache_mode = force_generic_plan");
       for (int variant = 0; variant < 2; variant++) {
-        String claim = (variant == 0 ? JdbcTransaction.postgresClaimSql(false, false)
-            : JdbcTransaction.postgresClaimWithEventsSql(false, false)).replace("LIMIT :limit", "LIMIT 1")
-            .replace(":owner", "$1").replace(":ttlMicros", "$2").replace(":now", "$3").replace(":dataHead", "$4")
-            .replace(":dataMiddle", "$5");
-        s.execute("PREPARE one_card" + variant + " (varchar, bigint, timestamptz" + (variant == 0 ? "" : ", text, text")
-            + ") AS " + claim);
+        String claim = PostgresStatements.claimSql(new ClaimKey(true, variant == 1, false, false))
+            .replace(":owner", "$1").replace(":ttlMicros", "$2").replace(":now", "$3");
+        s.execute("PREPARE one_card" + variant + " (varchar, bigint, timestamptz) AS " + claim);
         StringBuilder plan = new StringBuilder();
-        try (ResultSet rs = s.executeQuery("EXPLAIN EXECUTE one_card" + variant + " ('w', 1000000, NULL"
-            + (variant == 0 ? "" : ", '{', ','") + ")")) {
+        try (ResultSet rs = s.executeQuery("EXPLAIN EXECUTE one_card" + variant + " ('w', 1000000, NULL)")) {
           while (rs.next()) {
             plan.append(rs.getString(1)).append('\n');
           }
@@ -129,7 +125,7 @@ class PostgresClaimTest {
     try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
       // A session time zone far from UTC must not show through.
       s.execute("SET TIME ZONE 'Asia/Kathmandu'");
-      try (PreparedStatement ps = c.prepareStatement("SELECT " + JdbcTransaction.isoInstantSql("t.x")
+      try (PreparedStatement ps = c.prepareStatement("SELECT " + PostgresStatements.isoInstantSql("t.x")
           + " FROM (SELECT CAST(? AS TIMESTAMPTZ) AS x) t")) {
         for (java.time.Instant instant : instants) {
           ps.setObject(1, java.time.OffsetDateTime.ofInstant(instant, java.time.ZoneOffset.UTC));

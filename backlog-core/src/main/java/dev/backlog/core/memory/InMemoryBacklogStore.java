@@ -54,9 +54,8 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class InMemoryBacklogStore implements BacklogStore {
 
-  /** Claim order: priority descending, then creation time, then id. */
-  public static final Comparator<Card> CLAIM_ORDER = Comparator.comparingInt(Card::priority).reversed()
-      .thenComparing(Card::createdAt).thenComparing(Card::id);
+  /** Claim order: priority descending, then creation time, then id; the same as {@link Card#CLAIM_ORDER}. */
+  public static final Comparator<Card> CLAIM_ORDER = Card.CLAIM_ORDER;
 
   private final InstantSource clock;
   private final ReentrantLock lock = new ReentrantLock();

@@ -37,20 +37,9 @@ public final class EventData {
   /** {@code claimed}: owner, expiry and attempt number. */
   public static String claimed(Card claimed) {
     Lease lease = claimed.lease();
-    return claimedHead(lease.owner()) + lease.expiresAt() + CLAIMED_MIDDLE + claimed.attempts() + "}";
+    return "{\"owner\":" + JsonText.quote(lease.owner()) + ",\"expiresAt\":\"" + lease.expiresAt()
+        + "\",\"attempt\":" + claimed.attempts() + "}";
   }
-
-  /**
-   * The start of a {@code claimed} payload, for stores that finish it in SQL: the payload is this head,
-   * the expiry as {@link java.time.Instant#toString()} writes it, {@link #CLAIMED_MIDDLE}, the attempt
-   * number in decimal, and a closing brace.
-   */
-  public static String claimedHead(String owner) {
-    return "{\"owner\":" + JsonText.quote(owner) + ",\"expiresAt\":\"";
-  }
-
-  /** The part of a {@code claimed} payload between the expiry and the attempt number; see {@link #claimedHead}. */
-  public static final String CLAIMED_MIDDLE = "\",\"attempt\":";
 
   /** {@code renewed}: the new expiry. */
   public static String renewed(Card renewed) {

@@ -4,26 +4,28 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The databases the JDBC store speaks, chosen from the JDBC URL.
+ * The databases the JDBC store speaks, chosen from the JDBC URL or the product name a connection
+ * reports; each names the {@link SqlDialect} that holds everything the store does differently on it.
  *
  * <p>Immutable and thread-safe.
  */
 public enum Dialect {
   /** H2 2.x, embedded (in-memory or file) or through its server. */
-  H2("H2", "h2", "NEXT VALUE FOR lease_tokens", "FOR UPDATE"),
+  H2("h2", H2Dialect.INSTANCE),
   /** PostgreSQL 13 or later. */
-  POSTGRESQL("PostgreSQL", "postgresql", "nextval('lease_tokens')", "FOR SHARE");
+  POSTGRESQL("postgresql", PostgresDialect.INSTANCE);
 
-  private final String displayName;
   private final String folder;
-  private final String nextToken;
-  private final String shareLock;
+  private final SqlDialect sql;
 
-  Dialect(String displayName, String folder, String nextToken, String shareLock) {
-    this.displayName = displayName;
+  Dialect(String folder, SqlDialect sql) {
     this.folder = folder;
-    this.nextToken = nextToken;
-    this.shareLock = shareLock;
+    this.sql = sql;
+  }
+
+  /** What the store does on this database. */
+  public SqlDialect sql() {
+    return sql;
   }
 
   /** The dialect a JDBC URL names, if it is one this store speaks. */
@@ -58,30 +60,11 @@ public enum Dialect {
 
   /** The product name for messages. */
   public String displayName() {
-    return displayName;
+    return sql.displayName();
   }
 
   /** The resource folder holding this dialect's migrations. */
   public String migrationFolder() {
     return "dev/backlog/jdbc/migrations/" + folder + "/";
-  }
-
-  /** The SQL expression that draws the next lease token. */
-  public String nextToken() {
-    return nextToken;
-  }
-
-  /**
-   * The condition for a claimable card of table {@code cards}, as the claim indexes' predicate
-   * states it: PostgreSQL's partial indexes name the stored {@code claimable} column, H2's claim
-   * index leads with the two columns it is computed from.
-   */
-  public String claimable() {
-    return this == POSTGRESQL ? "claimable" : "status = 'ready' AND unmet_deps = 0";
-  }
-
-  /** The row lock that keeps a dependency's status stable until commit. */
-  public String shareLock() {
-    return shareLock;
   }
 }

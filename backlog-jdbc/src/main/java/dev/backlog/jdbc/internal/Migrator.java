@@ -7,22 +7,21 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
+import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.sql.DataSource;
+import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,8 +30,13 @@ import org.slf4j.LoggerFactory;
  * {@code dev/backlog/jdbc/migrations/<dialect>/V<n>__<description>.sql}. Applied versions are
  * recorded with a SHA-256 checksum in {@code backlog_schema_history}; a changed script or a schema
  * newer than the code is refused. Safe when many processes open a fresh database at once: one
- * applies the scripts under a lock (an advisory lock on PostgreSQL, a lock row with an expiry on H2)
- * while the others wait, then find nothing left to do.
+ * applies the scripts under the dialect's migration lock (an advisory lock on PostgreSQL, a lock row
+ * with an expiry on H2) while the others wait, then find nothing left to do.
+ *
+ * <p>The check that runs on every open asks the database metadata whether the history table exists
+ * (provoking a "table not found" error instead would make H2 start a {@code .trace.db} file) and
+ * reads it with a plain statement, so that opening an up-to-date database does not start JDBI;
+ * applying scripts, which happens once per database, runs on a JDBI handle.
  *
  * <p>Thread-safe: each call works on its own connection.
  */
@@ -44,9 +48,6 @@ public final class Migrator {
 
   private static final Logger LOG = LoggerFactory.getLogger(Migrator.class);
   private static final Pattern NAME = Pattern.compile("V(\\d+)__([A-Za-z0-9_]+)\\.sql");
-  /** PostgreSQL advisory lock key: "backlog" in ASCII. */
-  private static final long ADVISORY_KEY = 0x6261636b6c6f67L;
-  private static final long H2_LOCK_WAIT_MILLIS = 120_000;
 
   /**
    * One versioned script.
@@ -65,25 +66,25 @@ public final class Migrator {
     }
   }
 
-  private final DataSource dataSource;
-  private final Dialect dialect;
+  private final Database database;
+  private final SqlDialect dialect;
   private final String where;
   private final List<Migration> migrations;
 
   /**
    * Creates a migrator.
    *
-   * @param dataSource where to connect
+   * @param database where to connect
    * @param dialect the database's dialect
    * @param where the database named for messages (no secrets)
    */
-  public Migrator(DataSource dataSource, Dialect dialect, String where) {
-    this(dataSource, dialect, where, load(dialect));
+  public Migrator(Database database, Dialect dialect, String where) {
+    this(database, dialect, where, load(dialect));
   }
 
-  Migrator(DataSource dataSource, Dialect dialect, String where, List<Migration> migrations) {
-    this.dataSource = dataSource;
-    this.dialect = dialect;
+  Migrator(Database database, Dialect dialect, String where, List<Migration> migrations) {
+    this.database = database;
+    this.dialect = dialect.sql();
     this.where = where;
     this.migrations = List.copyOf(migrations);
   }
@@ -125,49 +126,45 @@ public final class Migrator {
 
   /**
    * Applies the scripts the database lacks. Returns the schema version. Connection failures
-   * propagate as {@link SQLException} so that the caller can retry the whole call.
+   * propagate as {@link SQLException} (or JDBI's exception carrying one) so that the caller can
+   * retry the whole call.
    *
    * @throws StoreUnavailableException when the schema is newer than the code or a script changed after it was applied
    */
   public int migrate() throws SQLException {
-    try (Connection c = dataSource.getConnection()) {
+    try (Database.Link link = database.open()) {
+      Connection c = link.connection();
       c.setAutoCommit(true);
-      SortedMap<Integer, String> applied = readHistory(c);
-      if (applied != null && check(applied)) {
+      if (historyExists(c) && check(readHistory(c))) {
         return latestVersion();
       }
-      if (dialect == Dialect.POSTGRESQL) {
-        try (Statement s = c.createStatement()) {
-          s.execute("SELECT pg_advisory_lock(" + ADVISORY_KEY + ")");
-        }
-        try {
-          bootstrap(c);
-          applyMissing(c);
-        } finally {
-          try (Statement s = c.createStatement()) {
-            s.execute("SELECT pg_advisory_unlock(" + ADVISORY_KEY + ")");
-          }
-        }
-      } else {
-        bootstrap(c);
-        String me = UUID.randomUUID().toString();
-        lockH2(c, me);
-        try {
-          applyMissing(c);
-        } finally {
-          try (PreparedStatement ps = c.prepareStatement(
-              "UPDATE backlog_schema_lock SET locked_by = NULL, locked_until = NULL WHERE id = 1 AND locked_by = ?")) {
-            ps.setString(1, me);
-            ps.executeUpdate();
-          }
-        }
-      }
-      return latestVersion();
     }
+    try (Handle h = database.jdbi().open()) {
+      Connection c = h.getConnection();
+      c.setAutoCommit(true);
+      dialect.underMigrationLock(c, where, () -> bootstrap(c), () -> applyMissing(h));
+    }
+    return latestVersion();
   }
 
-  /** The applied versions and checksums, or null when the history table does not exist yet. */
-  private SortedMap<Integer, String> readHistory(Connection c) throws SQLException {
+  /** Whether {@code backlog_schema_history} exists in the connection's schema, by the database metadata. */
+  private static boolean historyExists(Connection c) throws SQLException {
+    DatabaseMetaData meta = c.getMetaData();
+    String escape = meta.getSearchStringEscape();
+    String schema = c.getSchema();
+    for (String name : List.of("backlog_schema_history", "BACKLOG_SCHEMA_HISTORY")) {
+      String pattern = escape == null ? name : name.replace("_", escape + "_");
+      try (ResultSet rs = meta.getTables(c.getCatalog(), schema, pattern, null)) {
+        if (rs.next()) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** The applied versions and checksums. */
+  private static SortedMap<Integer, String> readHistory(Connection c) throws SQLException {
     SortedMap<Integer, String> applied = new TreeMap<>();
     try (Statement s = c.createStatement();
          ResultSet rs = s.executeQuery("SELECT version, checksum FROM backlog_schema_history ORDER BY version")) {
@@ -175,12 +172,6 @@ public final class Migrator {
         applied.put(rs.getInt(1), rs.getString(2));
       }
       return applied;
-    } catch (SQLException e) {
-      if (SqlErrors.classify(e) == SqlErrors.Kind.CONNECTION) {
-        throw e;
-      }
-      // Table missing (42S02 on H2, 42P01 on PostgreSQL): a fresh database.
-      return null;
     }
   }
 
@@ -204,7 +195,7 @@ public final class Migrator {
     return applied.keySet().containsAll(migrations.stream().map(Migration::version).toList());
   }
 
-  private void bootstrap(Connection c) throws SQLException {
+  private static void bootstrap(Connection c) throws SQLException {
     String[] ddl = {
         "CREATE TABLE IF NOT EXISTS backlog_schema_history (version INTEGER NOT NULL PRIMARY KEY,"
             + " description VARCHAR(200) NOT NULL, checksum VARCHAR(64) NOT NULL,"
@@ -227,57 +218,30 @@ public final class Migrator {
     }
   }
 
-  private void lockH2(Connection c, String me) throws SQLException {
-    long deadline = System.nanoTime() + H2_LOCK_WAIT_MILLIS * 1_000_000L;
-    long pause = 20;
-    try (PreparedStatement ps = c.prepareStatement("UPDATE backlog_schema_lock SET locked_by = ?,"
-        + " locked_until = DATEADD(SECOND, 60, CURRENT_TIMESTAMP) WHERE id = 1"
-        + " AND (locked_by IS NULL OR locked_until < CURRENT_TIMESTAMP)")) {
-      ps.setString(1, me);
-      while (ps.executeUpdate() == 0) {
-        if (System.nanoTime() > deadline) {
-          throw new StoreUnavailableException("another process has been migrating the backlog database " + where
-              + " for more than " + H2_LOCK_WAIT_MILLIS / 1000 + " s; wait for it to finish and retry", null);
-        }
-        try {
-          Thread.sleep(pause);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new StoreUnavailableException("interrupted while waiting to migrate the backlog database " + where,
-              null);
-        }
-        pause = Math.min(500, pause * 2);
-      }
-    }
-  }
-
-  private void applyMissing(Connection c) throws SQLException {
-    SortedMap<Integer, String> applied = readHistory(c);
-    if (applied == null) {
-      throw new SQLException("backlog_schema_history vanished while migrating", "42S02");
-    }
+  private void applyMissing(Handle h) throws SQLException {
+    SortedMap<Integer, String> applied = new TreeMap<>();
+    h.createQuery("SELECT version, checksum FROM backlog_schema_history ORDER BY version")
+        .map((rs, ctx) -> Map.entry(rs.getInt(1), rs.getString(2))).forEach(e -> applied.put(e.getKey(), e.getValue()));
     if (check(applied)) {
       return;
     }
+    Connection c = h.getConnection();
+    boolean transactional = dialect.transactionalDdl();
     for (Migration m : migrations) {
       if (applied.containsKey(m.version())) {
         continue;
       }
       LOG.info("applying backlog schema version {} ({}) to {}", m.version(), m.description(), where);
-      boolean transactional = dialect == Dialect.POSTGRESQL;
       c.setAutoCommit(!transactional);
+      // The scripts run as plain statements: they are DDL, not statements with parameters for JDBI to parse.
       try (Statement s = c.createStatement()) {
         for (String sql : statements(m.script())) {
           s.execute(sql);
         }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO backlog_schema_history"
-            + " (version, description, checksum, installed_at) VALUES (?, ?, ?, ?)")) {
-          ps.setInt(1, m.version());
-          ps.setString(2, m.description());
-          ps.setString(3, m.checksum());
-          ps.setObject(4, OffsetDateTime.now(ZoneOffset.UTC));
-          ps.executeUpdate();
-        }
+        h.createUpdate("INSERT INTO backlog_schema_history (version, description, checksum, installed_at)"
+            + " VALUES (:version, :description, :checksum, :at)")
+            .bind("version", SqlValue.of(m.version())).bind("description", SqlValue.of(m.description()))
+            .bind("checksum", SqlValue.of(m.checksum())).bind("at", SqlValue.of(Instant.now())).execute();
         if (transactional) {
           c.commit();
         }

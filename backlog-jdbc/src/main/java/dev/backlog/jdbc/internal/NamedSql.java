@@ -1,8 +1,11 @@
 package dev.backlog.jdbc.internal;
 
+import dev.backlog.core.CardId;
+import dev.backlog.core.LeaseToken;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -19,7 +22,7 @@ import java.util.Objects;
  *
  * <p>Immutable and thread-safe; the statements it prepares are not.
  */
-final class NamedSql {
+public final class NamedSql {
 
   private final String named;
   private final String jdbc;
@@ -37,7 +40,7 @@ final class NamedSql {
    *
    * @throws IllegalArgumentException when a quote is not closed
    */
-  static NamedSql compile(String sql) {
+  public static NamedSql compile(String sql) {
     Objects.requireNonNull(sql, "sql");
     StringBuilder out = new StringBuilder(sql.length());
     Map<String, List<Integer>> found = new HashMap<>();
@@ -74,47 +77,73 @@ final class NamedSql {
   }
 
   /** The text as written, with {@code :name} parameters. */
-  String named() {
+  public String named() {
     return named;
   }
 
   /** The text with {@code ?} parameters. */
-  String jdbc() {
+  public String jdbc() {
     return jdbc;
   }
 
   /** Prepares the statement on {@code connection}; the caller binds with {@link #binder} and closes it. */
-  PreparedStatement prepare(Connection connection) throws SQLException {
+  public PreparedStatement prepare(Connection connection) throws SQLException {
     return connection.prepareStatement(jdbc);
   }
 
   /** Binds values by name on a statement this object prepared. */
-  Binder binder(PreparedStatement statement) {
+  public Binder binder(PreparedStatement statement) {
     return new Binder(statement);
   }
 
   /** Sets parameters by name. Not thread-safe. */
-  final class Binder {
+  public final class Binder {
     private final PreparedStatement statement;
 
     private Binder(PreparedStatement statement) {
       this.statement = statement;
     }
 
-    /** Binds {@code value} (a String, Long, Integer, OffsetDateTime or java.sql.Array) or SQL null of {@code sqlType}. */
-    Binder set(String name, Object value, int sqlType) throws SQLException {
+    /** Binds {@code value} to every position of parameter {@code name}. */
+    public Binder set(String name, SqlValue value) throws SQLException {
       int[] at = positions.get(name);
       if (at == null) {
         throw new IllegalArgumentException("no parameter :" + name + " in " + named);
       }
       for (int p : at) {
-        if (value == null) {
-          statement.setNull(p, sqlType);
-        } else {
-          statement.setObject(p, value, sqlType);
-        }
+        value.bind(statement, p);
       }
       return this;
+    }
+
+    /** Binds a text value, or SQL null. */
+    public Binder set(String name, String value) throws SQLException {
+      return set(name, SqlValue.of(value));
+    }
+
+    /** Binds a card id, or SQL null. */
+    public Binder set(String name, CardId value) throws SQLException {
+      return set(name, SqlValue.of(value));
+    }
+
+    /** Binds a 32-bit integer, or SQL null. */
+    public Binder set(String name, Integer value) throws SQLException {
+      return set(name, SqlValue.of(value));
+    }
+
+    /** Binds a 64-bit integer, or SQL null. */
+    public Binder set(String name, Long value) throws SQLException {
+      return set(name, SqlValue.of(value));
+    }
+
+    /** Binds a lease token, or SQL null. */
+    public Binder set(String name, LeaseToken value) throws SQLException {
+      return set(name, SqlValue.of(value));
+    }
+
+    /** Binds an instant as a timestamp with time zone, or SQL null. */
+    public Binder set(String name, Instant value) throws SQLException {
+      return set(name, SqlValue.of(value));
     }
   }
 }

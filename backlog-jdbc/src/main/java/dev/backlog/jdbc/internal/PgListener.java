@@ -23,15 +23,15 @@ final class PgListener implements AutoCloseable {
   private static final int POLL_MILLIS = 500;
   private static final long RECONNECT_MILLIS = 1_000;
 
-  private final JdbcEngine.ConnectionOpener opener;
+  private final Database.Opener opener;
   private final Runnable onNotify;
   private final String where;
   private Thread thread;
   private volatile boolean healthy;
   private volatile boolean closed;
-  private Connection connection;
+  private Database.Link link;
 
-  PgListener(JdbcEngine.ConnectionOpener opener, Runnable onNotify, String where) {
+  PgListener(Database.Opener opener, Runnable onNotify, String where) {
     this.opener = opener;
     this.onNotify = onNotify;
     this.where = where;
@@ -71,17 +71,17 @@ final class PgListener implements AutoCloseable {
   private void loop() {
     while (!closed) {
       try {
-        if (connection == null) {
-          connection = opener.open();
-          connection.setAutoCommit(true);
-          try (Statement s = connection.createStatement()) {
-            s.execute("LISTEN " + JdbcTransaction.CHANNEL);
+        if (link == null) {
+          link = opener.open();
+          link.connection().setAutoCommit(true);
+          try (Statement s = link.connection().createStatement()) {
+            s.execute("LISTEN " + PostgresDialect.CHANNEL);
           }
           healthy = true;
           // Changes made while the listener was down may have been missed.
           onNotify.run();
         }
-        PGNotification[] notes = connection.unwrap(PGConnection.class).getNotifications(POLL_MILLIS);
+        PGNotification[] notes = link.connection().unwrap(PGConnection.class).getNotifications(POLL_MILLIS);
         if (notes != null && notes.length > 0) {
           onNotify.run();
         }
@@ -103,12 +103,12 @@ final class PgListener implements AutoCloseable {
   }
 
   private void closeConnection() {
-    Connection c = connection;
-    connection = null;
+    Database.Link c = link;
+    link = null;
     if (c != null) {
       try {
         c.close();
-      } catch (SQLException ignored) {
+      } catch (SQLException | RuntimeException ignored) {
         // Closing a broken connection may fail; it is dropped either way.
       }
     }

@@ -12,7 +12,9 @@ import java.util.regex.Pattern;
 
 /**
  * Sorts database failures into what the store retries and what it reports, and turns them into
- * typed backlog errors whose messages carry no secrets.
+ * typed backlog errors whose messages carry no secrets. JDBI's exceptions and {@link SqlFailure}
+ * (a plain statement's failure) are classified alike, by the driver's {@link SQLException} in
+ * their cause chain.
  *
  * <p>Stateless and thread-safe.
  */

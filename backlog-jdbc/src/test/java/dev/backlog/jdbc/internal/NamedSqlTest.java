@@ -8,7 +8,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.Types;
 import org.junit.jupiter.api.Test;
 
 class NamedSqlTest {
@@ -25,14 +24,14 @@ class NamedSqlTest {
     NamedSql sql = NamedSql.compile("SELECT CAST(:x AS INT) + CAST(:y AS INT) + CAST(:x AS INT), CAST(:s AS VARCHAR)");
     try (Connection c = DriverManager.getConnection("jdbc:h2:mem:named");
          PreparedStatement ps = sql.prepare(c)) {
-      sql.binder(ps).set("x", 2, Types.INTEGER).set("y", 10, Types.INTEGER).set("s", null, Types.VARCHAR);
+      sql.binder(ps).set("x", 2).set("y", 10).set("s", (String) null);
       try (ResultSet rs = ps.executeQuery()) {
         assertTrue(rs.next());
         assertEquals(14, rs.getInt(1));
         assertEquals(null, rs.getString(2));
       }
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> sql.binder(ps).set("z", 1, Types.INTEGER));
+          () -> sql.binder(ps).set("z", 1));
       assertTrue(e.getMessage().contains(":z"), e.getMessage());
     }
   }

@@ -36,4 +36,16 @@ class SqlErrorsTest {
     assertEquals(SqlErrors.Kind.DUPLICATE, SqlErrors.classify(new SQLException("dup", "23505", 23505)));
     assertEquals(SqlErrors.Kind.CONNECTION, SqlErrors.classify(new SQLException("broken", "08006", 0)));
   }
+
+  @Test
+  void aPlainStatementsFailureAndJdbisOwnAreClassifiedAlikeFromTheDriversException() {
+    SQLException deadlock = new SQLException("deadlock", "40P01", 0);
+    assertEquals(SqlErrors.Kind.TRANSIENT, SqlErrors.classify(new SqlFailure(deadlock)));
+    assertEquals(SqlErrors.Kind.TRANSIENT,
+        SqlErrors.classify(new org.jdbi.v3.core.statement.UnableToExecuteStatementException(deadlock, null)));
+    SQLException broken = new SQLException("broken", "08006", 0);
+    assertEquals(SqlErrors.Kind.CONNECTION, SqlErrors.classify(new SqlFailure(broken)));
+    assertEquals(SqlErrors.Kind.CONNECTION,
+        SqlErrors.classify(new org.jdbi.v3.core.ConnectionException(broken)));
+  }
 }

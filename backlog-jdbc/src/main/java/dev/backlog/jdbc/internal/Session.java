@@ -1,0 +1,334 @@
+package dev.backlog.jdbc.internal;
+
+import dev.backlog.core.Card;
+import dev.backlog.core.CardId;
+import dev.backlog.core.CardStatus;
+import dev.backlog.core.Event;
+import dev.backlog.core.EventType;
+import dev.backlog.core.LeaseToken;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * The owner of one store transaction's connection and of what the transaction has done so far: its
+ * time, the events waiting to be numbered, the events written, the status-count changes not yet
+ * applied, and whether it may have made work claimable. Every statement of the transaction runs on
+ * its one connection: plain prepared statements through {@link #rows} and {@link #update}, JDBI
+ * statements through {@link #handle()}, a JDBI handle that owns the same connection. A transaction
+ * starts on a bare pooled connection (claims, creates and completions never need more); the first
+ * JDBI statement moves it onto a handle: before any statement ran, by swapping the connection for a
+ * handle's; after, by having the engine run the work again on a handle ({@link JdbiNeeded}).
+ *
+ * <p>Not thread-safe: used by one thread while its transaction runs.
+ */
+public final class Session {
+
+  /** Values per {@code IN (…)} list. */
+  static final int IN_CHUNK = 500;
+
+  private static final NamedSql NOW = NamedSql.compile("SELECT CURRENT_TIMESTAMP(6)");
+
+  /** An event of the transaction waiting to be numbered. */
+  record PendingEvent(CardId cardId, EventType type, String actor, LeaseToken token, String data) {
+  }
+
+  /** A status-count row: a status within a phase ({@code ""} for none). */
+  record CountKey(CardStatus status, String phase) {
+  }
+
+  /**
+   * Thrown by {@link #handle()} when the transaction runs on a bare connection on which statements
+   * have already run: the engine rolls back and runs the work again on a handle.
+   */
+  static final class JdbiNeeded extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    JdbiNeeded() {
+      super("this transaction needs JDBI, which the store had not started", null, false, false);
+    }
+  }
+
+  /** Reads one row of a plain JDBC result. */
+  @FunctionalInterface
+  interface Row<T> {
+    T read(ResultSet rs) throws SQLException;
+  }
+
+  /** Binds a plain JDBC statement's parameters by name. */
+  @FunctionalInterface
+  interface Bind {
+    void to(NamedSql.Binder b) throws SQLException;
+  }
+
+  /** What to do with a statement once its parameters are bound. */
+  @FunctionalInterface
+  interface Run<R> {
+    R on(PreparedStatement ps) throws SQLException;
+  }
+
+  private final Database database;
+  private Database.Link link;
+  private boolean touched;
+  private final InstantSource clock;
+  private Instant now;
+  final List<PendingEvent> pending = new ArrayList<>();
+  final List<Event> sealed = new ArrayList<>();
+  /** Changes to card_counts, applied when the events are numbered. */
+  final Map<CountKey, Long> countDeltas = new HashMap<>();
+  private boolean wakesWaiters;
+
+  /**
+   * Opens a transaction: takes a connection (a JDBI handle when {@code onHandle}) and turns
+   * auto-commit off. Close it with {@link #close()}.
+   *
+   * @param database where the connection comes from
+   * @param onHandle whether to start on a JDBI handle
+   * @param clock the injected clock, or null to judge time by the database clock
+   * @throws SQLException when no connection can be had
+   */
+  Session(Database database, boolean onHandle, InstantSource clock) throws SQLException {
+    this.database = database;
+    this.clock = clock;
+    this.link = onHandle ? database.openHandle() : database.open();
+    begin(link);
+  }
+
+  private static void begin(Database.Link link) throws SQLException {
+    try {
+      link.connection().setAutoCommit(false);
+    } catch (SQLException | RuntimeException e) {
+      try {
+        link.close();
+      } catch (SQLException | RuntimeException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
+  }
+
+  /** The transaction's connection. */
+  Connection connection() {
+    return link.connection();
+  }
+
+  /**
+   * The JDBI handle on this transaction's connection.
+   *
+   * @throws JdbiNeeded when statements already ran on a bare connection
+   */
+  Handle handle() {
+    if (link.handle() != null) {
+      return link.handle();
+    }
+    if (touched) {
+      throw new JdbiNeeded();
+    }
+    Database.Link bare = link;
+    try {
+      Database.Link onHandle = database.openHandle();
+      begin(onHandle);
+      link = onHandle;
+      bare.connection().setAutoCommit(true);
+      bare.close();
+    } catch (SQLException e) {
+      throw new SqlFailure(e);
+    }
+    return link.handle();
+  }
+
+  /**
+   * Ends the transaction's hold on its connection: restores auto-commit (unless the connection is
+   * {@code broken}) and returns it.
+   */
+  void close(boolean broken) {
+    try {
+      if (!broken) {
+        link.connection().setAutoCommit(true);
+      }
+      link.close();
+    } catch (SQLException | RuntimeException ignored) {
+      // The transaction ended before; a failure to return the connection must not hide the outcome.
+    }
+  }
+
+  // ---------------------------------------------------------------- time
+
+  /** The transaction's time: the injected clock's or the database's, read once, in microseconds. */
+  public Instant now() {
+    if (now == null) {
+      if (clock != null) {
+        now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+      } else {
+        now = rows(NOW, b -> { }, rs -> CardRows.instant(rs, 1)).get(0).truncatedTo(ChronoUnit.MICROS);
+      }
+    }
+    return now;
+  }
+
+  /** Whether the transaction's time is still to be read from the database clock. */
+  boolean readsDatabaseClock() {
+    return now == null && clock == null;
+  }
+
+  /** The transaction's time when it is not known yet: a statement that read the database clock saw it. */
+  void sawDatabaseTime(Instant at) {
+    if (now == null) {
+      now = at.truncatedTo(ChronoUnit.MICROS);
+    }
+  }
+
+  /** The transaction's time to bind into a statement, or null to let the statement read the database clock. */
+  Instant timeOrNull() {
+    return readsDatabaseClock() ? null : now();
+  }
+
+  // ---------------------------------------------------------------- statements
+
+  /** Prepares {@code sql} on the connection, binds it and runs it. */
+  <R> R run(NamedSql sql, Bind bind, Run<R> run) {
+    touched = true;
+    try (PreparedStatement ps = sql.prepare(connection())) {
+      bind.to(sql.binder(ps));
+      return run.on(ps);
+    } catch (SQLException e) {
+      throw new SqlFailure(e);
+    }
+  }
+
+  /** Runs a query on the connection and reads every row. */
+  <T> List<T> rows(NamedSql sql, Bind bind, Row<T> row) {
+    return run(sql, bind, ps -> read(ps, row));
+  }
+
+  /** Runs an update on the connection; returns the rows changed. */
+  int update(NamedSql sql, Bind bind) {
+    return run(sql, bind, PreparedStatement::executeUpdate);
+  }
+
+  /** Runs an update once per item of {@code items}, in one batch. */
+  <T> void batch(NamedSql sql, List<T> items, BindEach<T> bind) {
+    touched = true;
+    try (PreparedStatement ps = sql.prepare(connection())) {
+      NamedSql.Binder b = sql.binder(ps);
+      for (T item : items) {
+        bind.to(b, item);
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    } catch (SQLException e) {
+      throw new SqlFailure(e);
+    }
+  }
+
+  /** Binds one batch item. */
+  @FunctionalInterface
+  interface BindEach<T> {
+    void to(NamedSql.Binder b, T item) throws SQLException;
+  }
+
+  /** Runs a bound query and reads every row. */
+  static <T> List<T> read(PreparedStatement ps, Row<T> row) throws SQLException {
+    List<T> out = new ArrayList<>();
+    try (ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        out.add(row.read(rs));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Runs {@code head + " IN (?, …)" + tail} with one parameter per value of {@code values} (at most
+   * {@link #IN_CHUNK} of them) and reads every row.
+   */
+  <T> List<T> rowsIn(String head, List<String> values, String tail, Row<T> row) {
+    String sql = head + " IN (" + String.join(", ", Collections.nCopies(values.size(), "?")) + ")" + tail;
+    touched = true;
+    try (PreparedStatement ps = connection().prepareStatement(sql)) {
+      for (int k = 0; k < values.size(); k++) {
+        SqlValue.of(values.get(k)).bind(ps, k + 1);
+      }
+      return read(ps, row);
+    } catch (SQLException e) {
+      throw new SqlFailure(e);
+    }
+  }
+
+  /** The dependencies of the named cards, by card (cards without any are absent). */
+  Map<CardId, SortedSet<CardId>> dependenciesOf(List<CardId> ids) {
+    Map<CardId, SortedSet<CardId>> deps = new HashMap<>();
+    for (int i = 0; i < ids.size(); i += IN_CHUNK) {
+      List<String> chunk = ids.subList(i, Math.min(ids.size(), i + IN_CHUNK)).stream().map(CardId::value).toList();
+      for (CardId[] edge : rowsIn("SELECT card_id, depends_on FROM card_deps WHERE card_id", chunk, "",
+          rs -> new CardId[] {CardId.of(rs.getString(1)), CardId.of(rs.getString(2))})) {
+        deps.computeIfAbsent(edge[0], key -> new TreeSet<>()).add(edge[1]);
+      }
+    }
+    return deps;
+  }
+
+  /** The cards with their dependencies read in as few statements as possible. */
+  List<Card> withDependencies(List<Card> cards) {
+    Map<CardId, SortedSet<CardId>> deps = dependenciesOf(cards.stream().map(Card::id).toList());
+    List<Card> out = new ArrayList<>(cards.size());
+    for (Card c : cards) {
+      SortedSet<CardId> d = deps.get(c.id());
+      out.add(d == null ? c : c.toBuilder().dependsOn(d).build());
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------- events and counts
+
+  /** Buffers an event until the transaction's events are numbered. */
+  void event(Card card, EventType type, String actor, LeaseToken token, String data) {
+    pending.add(new PendingEvent(card.id(), type, actor, token, data));
+    // A completion wakes claimers only when it has dependents (see the dialects' dependentsChanged), since
+    // only then may work have become claimable.
+    if (type != EventType.CLAIMED && type != EventType.RENEWED && type != EventType.BLOCKED
+        && type != EventType.LINKED && type != EventType.COMPLETED) {
+      wakesWaiters = true;
+    }
+  }
+
+  /** Records an event a statement wrote and numbered itself. */
+  void written(Event event) {
+    sealed.add(event);
+  }
+
+  /** Notes a change of the status counts. */
+  void count(CardStatus status, String phase, long delta) {
+    countDeltas.merge(new CountKey(status, phase == null ? "" : phase), delta, Long::sum);
+  }
+
+  /** Notes the status-count changes of a card's transition. */
+  void statusCounts(Card before, Card after) {
+    if (before.status() != after.status()) {
+      count(before.status(), before.phase(), -1);
+      count(after.status(), after.phase(), 1);
+    }
+  }
+
+  /** Notes that the transaction may have made work claimable. */
+  void wakeWaiters() {
+    wakesWaiters = true;
+  }
+
+  /** Whether the transaction changed something a waiting claimer may care about. */
+  public boolean wakesWaiters() {
+    return wakesWaiters;
+  }
+}
