@@ -20,11 +20,12 @@ final class CliProcess {
 
   static final ObjectMapper JSON = new ObjectMapper();
 
-  static final Path JAR = Path.of(System.getProperty("backlog.cli.jar", "target/backlog.jar")).toAbsolutePath();
+  static final Path JAR =
+      Path.of(System.getProperty("backlog.cli.jar", "target/backlog.jar")).toAbsolutePath();
 
   /** The launcher at the repository root; it runs the jar with a class-data-sharing archive. */
-  static final Path LAUNCHER = Path.of(System.getProperty("backlog.launcher", "../backlog")).toAbsolutePath()
-      .normalize();
+  static final Path LAUNCHER =
+      Path.of(System.getProperty("backlog.launcher", "../backlog")).toAbsolutePath().normalize();
 
   /** What a finished process left behind. */
   record Result(int exit, String out, String err) {
@@ -67,7 +68,8 @@ final class CliProcess {
 
   /** Starts {@code backlog args…} without waiting; output goes to files in the work directory. */
   Started start(String... args) {
-    assertTrue(Files.isRegularFile(JAR), "the runnable jar " + JAR + " must be built (mvn package) first");
+    assertTrue(
+        Files.isRegularFile(JAR), "the runnable jar " + JAR + " must be built (mvn package) first");
     assertTrue(Files.isExecutable(LAUNCHER), "the launcher " + LAUNCHER + " must exist");
     List<String> command = new ArrayList<>();
     command.add(LAUNCHER.toString());
@@ -80,16 +82,23 @@ final class CliProcess {
    * code as the launcher, with a seam of its own installed), with this process's environment.
    */
   Result runMain(Class<?> main, String... args) {
-    assertTrue(Files.isRegularFile(JAR), "the runnable jar " + JAR + " must be built (mvn package) first");
+    assertTrue(
+        Files.isRegularFile(JAR), "the runnable jar " + JAR + " must be built (mvn package) first");
     Path testClasses;
     try {
       testClasses = Path.of(main.getProtectionDomain().getCodeSource().getLocation().toURI());
     } catch (java.net.URISyntaxException e) {
       throw new AssertionError(e);
     }
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", JAR + java.io.File.pathSeparator + testClasses,
-        main.getName()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC",
+                "-cp",
+                JAR + java.io.File.pathSeparator + testClasses,
+                main.getName()));
     command.addAll(List.of(args));
     return launch(command).await();
   }
@@ -104,7 +113,9 @@ final class CliProcess {
     try {
       Path out = Files.createTempFile(workDir, "out-", ".txt");
       Path err = Files.createTempFile(workDir, "err-", ".txt");
-      pb.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE);
+      pb.redirectOutput(out.toFile())
+          .redirectError(err.toFile())
+          .redirectInput(ProcessBuilder.Redirect.PIPE);
       Process process = pb.start();
       process.getOutputStream().close();
       return new Started(process, out, err);
@@ -124,11 +135,15 @@ final class CliProcess {
       try {
         if (!process.waitFor(120, TimeUnit.SECONDS)) {
           process.destroyForcibly();
-          throw new AssertionError("backlog did not finish within 120 s; stderr: "
-              + Files.readString(err, StandardCharsets.UTF_8));
+          throw new AssertionError(
+              "backlog did not finish within 120 s; stderr: "
+                  + Files.readString(err, StandardCharsets.UTF_8));
         }
-        Result result = new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-            Files.readString(err, StandardCharsets.UTF_8));
+        Result result =
+            new Result(
+                process.exitValue(),
+                Files.readString(out, StandardCharsets.UTF_8),
+                Files.readString(err, StandardCharsets.UTF_8));
         Files.deleteIfExists(out);
         Files.deleteIfExists(err);
         return result;

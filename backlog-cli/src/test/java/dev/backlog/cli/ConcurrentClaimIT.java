@@ -21,16 +21,18 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("slow")
 class ConcurrentClaimIT {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void sixteenClaimProcessesOnTenCardsGetTenDistinctCardsAndSixNulls() throws IOException {
     CliProcess cli = new CliProcess(dir);
     Path plan = cli.workDir.resolve("plan.jsonl");
-    Files.writeString(plan, IntStream.rangeClosed(1, 10)
-        .mapToObj(i -> "{\"id\":\"C" + i + "\",\"title\":\"card " + i + "\",\"priority\":" + i + "}")
-        .collect(Collectors.joining("\n")));
+    Files.writeString(
+        plan,
+        IntStream.rangeClosed(1, 10)
+            .mapToObj(
+                i -> "{\"id\":\"C" + i + "\",\"title\":\"card " + i + "\",\"priority\":" + i + "}")
+            .collect(Collectors.joining("\n")));
     CliProcess.Result imported = cli.run("import", plan.toString(), "--json");
     assertEquals(0, imported.exit(), imported.toString());
     assertEquals(10, imported.json().get("imported").asInt());

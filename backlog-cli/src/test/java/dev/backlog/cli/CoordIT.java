@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,14 +15,16 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code backlog coord …} from init to merge, through the real jar, in a real git repository. */
 class CoordIT {
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @Test
-  void aMissionGoesFromInitThroughLanesAndRecordsToAMergeWithJsonOutputAndExitCodes() throws Exception {
+  void aMissionGoesFromInitThroughLanesAndRecordsToAMergeWithJsonOutputAndExitCodes()
+      throws Exception {
     CliProcess cli = new CliProcess(tmp);
     Path gitconfig = tmp.resolve("gitconfig");
-    Files.writeString(gitconfig, "[user]\n\tname = Coord Test\n\temail = coord@example.invalid\n[commit]\n\tgpgsign = false\n");
+    Files.writeString(
+        gitconfig,
+        "[user]\n\tname = Coord Test\n\temail = coord@example.invalid\n[commit]\n\tgpgsign = false\n");
     cli.env.put("HOME", tmp.resolve("home").toString());
     cli.env.put("GIT_CONFIG_GLOBAL", gitconfig.toString());
     cli.env.put("GIT_CONFIG_NOSYSTEM", "1");
@@ -47,13 +48,37 @@ class CoordIT {
     git(cli, laneDir, "add", "feature.txt");
     git(cli, laneDir, "commit", "-q", "-m", "Lane work");
 
-    CliProcess.Result record = cli.run("coord", "record", "--mission", mission, "--card", "C1", "--type", "claimed",
-        "--lease", "12", "--actor", "w1", "--json");
+    CliProcess.Result record =
+        cli.run(
+            "coord",
+            "record",
+            "--mission",
+            mission,
+            "--card",
+            "C1",
+            "--type",
+            "claimed",
+            "--lease",
+            "12",
+            "--actor",
+            "w1",
+            "--json");
     assertEquals(0, record.exit(), record.toString());
     assertEquals("w1", record.json().get("events").get(0).get("actor").asText());
 
-    CliProcess.Result stale = cli.run("coord", "record", "--mission", mission, "--card", "C1", "--type", "completed",
-        "--lease", "11", "--json");
+    CliProcess.Result stale =
+        cli.run(
+            "coord",
+            "record",
+            "--mission",
+            mission,
+            "--card",
+            "C1",
+            "--type",
+            "completed",
+            "--lease",
+            "11",
+            "--json");
     assertEquals(4, stale.exit(), stale.toString());
     assertEquals("STALE_LEASE", stale.errorJson().get("error").get("code").asText());
 
@@ -66,21 +91,26 @@ class CoordIT {
     assertEquals(0, doctor.exit(), doctor.toString());
     assertTrue(doctor.json().get("healthy").asBoolean());
 
-    CliProcess.Result merge = cli.run("coord", "merge", "--mission", mission, "--target", "main", "--json");
+    CliProcess.Result merge =
+        cli.run("coord", "merge", "--mission", mission, "--target", "main", "--json");
     assertEquals(0, merge.exit(), merge.toString());
     assertEquals(List.of(1), List.of(merge.json().get("lanesMerged").get(0).asInt()));
     assertTrue(Files.exists(repo.resolve("feature.txt")));
-    JsonNode merged = CliProcess.JSON.readTree(repo.resolve(".backlog/missions/" + mission + "/status.json").toFile());
+    JsonNode merged =
+        CliProcess.JSON.readTree(
+            repo.resolve(".backlog/missions/" + mission + "/status.json").toFile());
     assertEquals(status.json(), merged, "status.json on main equals the status the CLI reported");
 
-    CliProcess.Result cleanup = cli.run("coord", "cleanup", "--mission", mission, "--grace", "0", "--json");
+    CliProcess.Result cleanup =
+        cli.run("coord", "cleanup", "--mission", mission, "--grace", "0", "--json");
     assertEquals(0, cleanup.exit(), cleanup.toString());
     assertEquals(1, cleanup.json().get("removed").get(0).asInt());
     assertFalse(Files.exists(laneDir));
     CliProcess.Result lanes = cli.run("coord", "lane", "list", "--mission", mission, "--json");
     assertEquals(0, lanes.json().size());
 
-    CliProcess.Result missing = cli.run("coord", "status", "--mission", "nothing-00000000", "--json");
+    CliProcess.Result missing =
+        cli.run("coord", "status", "--mission", "nothing-00000000", "--json");
     assertEquals(3, missing.exit(), missing.toString());
     CliProcess.Result bad = cli.run("coord", "lane", "add", "--mission", "../x", "--json");
     assertEquals(2, bad.exit(), bad.toString());

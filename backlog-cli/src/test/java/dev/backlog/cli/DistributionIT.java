@@ -19,22 +19,23 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The distribution archive the build makes: unpacked with the system's {@code tar}, its
- * {@code bin/backlog} runs the demo from an unrelated directory and answers {@code --version} through
- * a symlink, without building anything; the completion script and the README are in it, and the zip
+ * The distribution archive the build makes: unpacked with the system's {@code tar}, its {@code
+ * bin/backlog} runs the demo from an unrelated directory and answers {@code --version} through a
+ * symlink, without building anything; the completion script and the README are in it, and the zip
  * holds the same files.
  */
 class DistributionIT {
 
-  static final Path ARCHIVE = Path.of(System.getProperty("backlog.dist.archive",
-      "target/backlog-cli-dist.tar.gz")).toAbsolutePath();
+  static final Path ARCHIVE =
+      Path.of(System.getProperty("backlog.dist.archive", "target/backlog-cli-dist.tar.gz"))
+          .toAbsolutePath();
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void theUnpackedArchiveRunsTheDemoAndAnswersThroughASymlink() throws Exception {
-    assertTrue(Files.isRegularFile(ARCHIVE), "the build makes the archive (mvn package): " + ARCHIVE);
+    assertTrue(
+        Files.isRegularFile(ARCHIVE), "the build makes the archive (mvn package): " + ARCHIVE);
     Path unpacked = Files.createDirectories(dir.resolve("opt"));
     Run untar = run(List.of("tar", "-xzf", ARCHIVE.toString(), "-C", unpacked.toString()), dir, 60);
     assertEquals(0, untar.exit(), untar.toString());
@@ -48,9 +49,12 @@ class DistributionIT {
     Path launcher = install.resolve("bin/backlog");
     assertTrue(Files.isExecutable(launcher), "bin/backlog is executable");
     assertTrue(Files.isRegularFile(install.resolve("lib/backlog.jar")));
-    String completion = Files.readString(install.resolve("completion/backlog.bash"), StandardCharsets.UTF_8);
+    String completion =
+        Files.readString(install.resolve("completion/backlog.bash"), StandardCharsets.UTF_8);
     assertTrue(completion.contains("complete -F") && completion.contains("backlog"), completion);
-    assertTrue(completion.contains("claim") && completion.contains("--owner"), "every command is completed");
+    assertTrue(
+        completion.contains("claim") && completion.contains("--owner"),
+        "every command is completed");
     String readme = Files.readString(install.resolve("README.txt"), StandardCharsets.UTF_8);
     assertTrue(readme.contains("bin/backlog demo") && readme.contains("Java 17"), readme);
     assertFalse(readme.contains("${project.version}"), "the README names the version");
@@ -72,7 +76,9 @@ class DistributionIT {
     assertTrue(demo.out().contains("done=14"), demo.out());
     assertFalse(demo.err().contains("building"), "the archive's launcher never builds: " + demo);
     try (Stream<Path> cache = Files.list(dir.resolve("cache/backlog"))) {
-      assertEquals(1, cache.filter(p -> p.toString().endsWith(".jsa")).count(),
+      assertEquals(
+          1,
+          cache.filter(p -> p.toString().endsWith(".jsa")).count(),
           "one class-data archive for this install and jar");
     }
   }
@@ -89,7 +95,8 @@ class DistributionIT {
       }
     }
     Collections.sort(names);
-    assertEquals(List.of("README.txt", "bin/backlog", "completion/backlog.bash", "lib/backlog.jar"), names);
+    assertEquals(
+        List.of("README.txt", "bin/backlog", "completion/backlog.bash", "lib/backlog.jar"), names);
   }
 
   private record Run(int exit, String out, String err) {
@@ -99,9 +106,12 @@ class DistributionIT {
     }
   }
 
-  private Run run(List<String> command, Path workDir, int timeoutSeconds) throws IOException, InterruptedException {
+  private Run run(List<String> command, Path workDir, int timeoutSeconds)
+      throws IOException, InterruptedException {
     ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile());
-    pb.environment().keySet().removeIf(k -> k.startsWith("BACKLOG_") || k.equals("MAVEN_PROJECTBASEDIR"));
+    pb.environment()
+        .keySet()
+        .removeIf(k -> k.startsWith("BACKLOG_") || k.equals("MAVEN_PROJECTBASEDIR"));
     pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
     pb.environment().put("BACKLOG_HOME", dir.resolve("home").toString());
     pb.environment().put("XDG_CACHE_HOME", dir.resolve("cache").toString());
@@ -112,10 +122,16 @@ class DistributionIT {
     if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
       p.descendants().forEach(ProcessHandle::destroyForcibly);
       p.destroyForcibly();
-      throw new AssertionError(String.join(" ", command) + " did not finish within " + timeoutSeconds + " s; stderr: "
-          + Files.readString(err, StandardCharsets.UTF_8));
+      throw new AssertionError(
+          String.join(" ", command)
+              + " did not finish within "
+              + timeoutSeconds
+              + " s; stderr: "
+              + Files.readString(err, StandardCharsets.UTF_8));
     }
-    return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+    return new Run(
+        p.exitValue(),
+        Files.readString(out, StandardCharsets.UTF_8),
         Files.readString(err, StandardCharsets.UTF_8));
   }
 }

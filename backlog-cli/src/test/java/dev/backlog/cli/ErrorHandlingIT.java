@@ -31,7 +31,17 @@ class ErrorHandlingIT {
     cli = new CliProcess(dir);
     ok(cli.run("create", "--id", "A", "--title", "first"));
     ok(cli.run("create", "--id", "C", "--title", "waits for A", "--depends-on", "A"));
-    ok(cli.run("create", "--id", "B", "--title", "urgent", "--priority", "100", "--idempotency-key", "k-b"));
+    ok(
+        cli.run(
+            "create",
+            "--id",
+            "B",
+            "--title",
+            "urgent",
+            "--priority",
+            "100",
+            "--idempotency-key",
+            "k-b"));
     JsonNode claimed = ok(cli.run("claim", "--owner", "w1", "--json")).json();
     assertEquals("B", claimed.get("id").asText());
     heldToken = claimed.get("lease").get("token").asLong();
@@ -61,7 +71,16 @@ class ErrorHandlingIT {
 
   @Test
   void malformedAcceptanceJsonIsInvalidInputThatQuotesIt() {
-    expectRefused(2, "acceptance is not valid JSON", "create", "--id", "X", "--title", "t", "--acceptance", "[\"a\",");
+    expectRefused(
+        2,
+        "acceptance is not valid JSON",
+        "create",
+        "--id",
+        "X",
+        "--title",
+        "t",
+        "--acceptance",
+        "[\"a\",");
   }
 
   @Test
@@ -71,21 +90,32 @@ class ErrorHandlingIT {
 
   @Test
   void completingWithAWrongTokenIsAConflictAndTheLeaseStaysHeld() {
-    expectRefused(4, "lease " + (heldToken + 1000), "complete", "B", "--token", Long.toString(heldToken + 1000));
-    assertTrue(exported.contains("\"token\":" + heldToken + ","), "the lease is still held: " + exported);
+    expectRefused(
+        4,
+        "lease " + (heldToken + 1000),
+        "complete",
+        "B",
+        "--token",
+        Long.toString(heldToken + 1000));
+    assertTrue(
+        exported.contains("\"token\":" + heldToken + ","), "the lease is still held: " + exported);
   }
 
   @Test
   void anImportFileWithBadLinesNamesEveryBadLineAndImportsNothing() throws IOException {
     Path file = cli.workDir.resolve("plan.jsonl");
-    Files.writeString(file, String.join("\n",
-        "{\"id\":\"N1\",\"title\":\"fine\"}",
-        "{\"id\":\"N2\",\"title\":\"also fine\",\"dependsOn\":[\"N1\"]}",
-        "{\"id\":\"N3\",\"title\":\"broken\"",
-        "{\"id\":\"N4\",\"title\":\"\"}",
-        "{\"id\":\"../N5\",\"title\":\"bad id\"}",
-        "{\"id\":\"N6\",\"title\":\"fine again\",\"dependsOn\":[\"N7\"]}",
-        "{\"id\":\"N7\",\"title\":\"forward reference\"}"), StandardCharsets.UTF_8);
+    Files.writeString(
+        file,
+        String.join(
+            "\n",
+            "{\"id\":\"N1\",\"title\":\"fine\"}",
+            "{\"id\":\"N2\",\"title\":\"also fine\",\"dependsOn\":[\"N1\"]}",
+            "{\"id\":\"N3\",\"title\":\"broken\"",
+            "{\"id\":\"N4\",\"title\":\"\"}",
+            "{\"id\":\"../N5\",\"title\":\"bad id\"}",
+            "{\"id\":\"N6\",\"title\":\"fine again\",\"dependsOn\":[\"N7\"]}",
+            "{\"id\":\"N7\",\"title\":\"forward reference\"}"),
+        StandardCharsets.UTF_8);
     CliProcess.Result result = expectRefused(2, "line 3", "import", file.toString());
     assertTrue(result.err().contains("line 4"), result.toString());
     assertTrue(result.err().contains("line 5"), result.toString());
@@ -105,7 +135,8 @@ class ErrorHandlingIT {
   @Test
   void aDuplicateIdOrAReusedIdempotencyKeyIsAConflict() {
     expectRefused(4, "already exists", "create", "--id", "A", "--title", "again");
-    expectRefused(4, "k-b", "create", "--id", "B", "--title", "different", "--idempotency-key", "k-b");
+    expectRefused(
+        4, "k-b", "create", "--id", "B", "--title", "different", "--idempotency-key", "k-b");
   }
 
   @Test
@@ -115,20 +146,30 @@ class ErrorHandlingIT {
 
   @Test
   void anUnreachableStoreExitsWithFiveAndNeverPrintsThePassword() {
-    CliProcess.Result result = expectRefused(5, "",
-        "--db", "jdbc:postgresql://127.0.0.1:9/backlog?user=bob&password=hunter2-secret&connectTimeout=2",
-        "list");
+    CliProcess.Result result =
+        expectRefused(
+            5,
+            "",
+            "--db",
+            "jdbc:postgresql://127.0.0.1:9/backlog?user=bob&password=hunter2-secret&connectTimeout=2",
+            "list");
     assertFalse(result.err().contains("hunter2-secret"), "the password leaked: " + result);
   }
 
   @Test
   void aFailedWriteIsUnexpectedAndExitsWithOne() {
-    expectRefused(1, "does not exist", "export", "--out", cli.workDir.resolve("no/such/dir/out.jsonl").toString());
+    expectRefused(
+        1,
+        "does not exist",
+        "export",
+        "--out",
+        cli.workDir.resolve("no/such/dir/out.jsonl").toString());
   }
 
   @Test
   void withJsonErrorsAreOneJsonObjectOnStderr() {
-    CliProcess.Result result = cli.run("--json", "complete", "B", "--token", Long.toString(heldToken + 7));
+    CliProcess.Result result =
+        cli.run("--json", "complete", "B", "--token", Long.toString(heldToken + 7));
     assertEquals(4, result.exit(), result.toString());
     assertEquals("", result.out());
     JsonNode error = result.errorJson().get("error");
@@ -142,14 +183,16 @@ class ErrorHandlingIT {
 
   @Test
   void aClaimThatFindsNothingExitsWithZeroAndPrintsNull() {
-    CliProcess.Result result = ok(cli.run("claim", "--owner", "w2", "--phase", "nowhere", "--json"));
+    CliProcess.Result result =
+        ok(cli.run("claim", "--owner", "w2", "--phase", "nowhere", "--json"));
     assertTrue(result.json().isNull(), result.toString());
   }
 
   private CliProcess.Result expectRefused(int exit, String mentioned, String... args) {
     CliProcess.Result result = cli.run(args);
     assertEquals(exit, result.exit(), result.toString());
-    assertTrue(result.err().contains(mentioned), "stderr should mention '" + mentioned + "': " + result);
+    assertTrue(
+        result.err().contains(mentioned), "stderr should mention '" + mentioned + "': " + result);
     assertEquals("", result.out(), "nothing on stdout for a refused command");
     assertEquals(exported, export(), "a refused command must change nothing");
     return result;

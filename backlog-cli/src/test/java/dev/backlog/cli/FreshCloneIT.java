@@ -27,23 +27,26 @@ class FreshCloneIT {
 
   private static final Path ROOT = CliProcess.LAUNCHER.getParent();
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void theDemoRunsFromAFreshCopyOfTheRepository() throws Exception {
     // The copy takes the files git knows (tracked, or new and not ignored), as a clone would.
-    assumeTrue(Files.isDirectory(ROOT.resolve(".git")) || Files.isRegularFile(ROOT.resolve(".git")),
+    assumeTrue(
+        Files.isDirectory(ROOT.resolve(".git")) || Files.isRegularFile(ROOT.resolve(".git")),
         "the repository is not a git checkout, so there is no file list to copy a fresh clone from");
     Path clone = dir.resolve("clone");
     copyRepository(clone);
-    assertFalse(Files.exists(clone.resolve("backlog-cli/target")), "the copy holds no build output");
+    assertFalse(
+        Files.exists(clone.resolve("backlog-cli/target")), "the copy holds no build output");
 
     Run built = run(clone, 900, "--version");
     assertEquals(0, built.exit(), built.toString());
     assertTrue(built.err().contains("building the CLI jar"), built.toString());
-    assertTrue(Files.isRegularFile(clone.resolve("backlog-cli/target/backlog.jar")), built.toString());
-    assertTrue(Files.isRegularFile(clone.resolve("backlog-cli/target/backlog.jsa")),
+    assertTrue(
+        Files.isRegularFile(clone.resolve("backlog-cli/target/backlog.jar")), built.toString());
+    assertTrue(
+        Files.isRegularFile(clone.resolve("backlog-cli/target/backlog.jsa")),
         "the launcher trained its class-data archive: " + built);
 
     long started = System.nanoTime();
@@ -58,8 +61,11 @@ class FreshCloneIT {
   }
 
   private static void copyRepository(Path target) throws IOException, InterruptedException {
-    Process git = new ProcessBuilder("git", "ls-files", "-z", "--cached", "--others", "--exclude-standard")
-        .directory(ROOT.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    Process git =
+        new ProcessBuilder("git", "ls-files", "-z", "--cached", "--others", "--exclude-standard")
+            .directory(ROOT.toFile())
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
     byte[] listing = git.getInputStream().readAllBytes();
     assertEquals(0, git.waitFor(), "git ls-files failed in " + ROOT);
     for (String name : new String(listing, StandardCharsets.UTF_8).split("\0")) {
@@ -80,12 +86,15 @@ class FreshCloneIT {
     }
   }
 
-  private Run run(Path clone, int timeoutSeconds, String... args) throws IOException, InterruptedException {
+  private Run run(Path clone, int timeoutSeconds, String... args)
+      throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(clone.resolve("backlog").toString());
     command.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
-    pb.environment().keySet().removeIf(k -> k.startsWith("BACKLOG_") || k.equals("MAVEN_PROJECTBASEDIR"));
+    pb.environment()
+        .keySet()
+        .removeIf(k -> k.startsWith("BACKLOG_") || k.equals("MAVEN_PROJECTBASEDIR"));
     pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
     pb.environment().put("BACKLOG_HOME", dir.resolve("home").toString());
     Path out = dir.resolve("out.txt");
@@ -95,10 +104,17 @@ class FreshCloneIT {
     if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
       p.descendants().forEach(ProcessHandle::destroyForcibly);
       p.destroyForcibly();
-      throw new AssertionError("./backlog " + String.join(" ", args) + " did not finish within " + timeoutSeconds
-          + " s; stderr: " + Files.readString(err, StandardCharsets.UTF_8));
+      throw new AssertionError(
+          "./backlog "
+              + String.join(" ", args)
+              + " did not finish within "
+              + timeoutSeconds
+              + " s; stderr: "
+              + Files.readString(err, StandardCharsets.UTF_8));
     }
-    return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+    return new Run(
+        p.exitValue(),
+        Files.readString(out, StandardCharsets.UTF_8),
         Files.readString(err, StandardCharsets.UTF_8));
   }
 }

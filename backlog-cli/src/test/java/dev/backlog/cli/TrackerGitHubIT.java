@@ -26,18 +26,18 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code backlog tracker status} and {@code sync} through the real jar against the fake GitHub: the
- * project's {@code .backlog/config.json} points the github block's {@code apiUrl} at the fake and its
- * {@code auth.tokenEnv} at a variable only this test sets. A sync mirrors a small DAG into issues,
- * comments, the project's Status and the repository files, survives a lost response without a duplicate,
- * and a second sync changes nothing; the token never appears in any output.
+ * project's {@code .backlog/config.json} points the github block's {@code apiUrl} at the fake and
+ * its {@code auth.tokenEnv} at a variable only this test sets. A sync mirrors a small DAG into
+ * issues, comments, the project's Status and the repository files, survives a lost response without
+ * a duplicate, and a second sync changes nothing; the token never appears in any output.
  */
 class TrackerGitHubIT {
 
   private static final String TOKEN_ENV = "BACKLOG_TEST_GITHUB_TOKEN";
-  private static final Pattern EVENT_MARKER = Pattern.compile("<!--backlog:event (\\{.*?\\})-->", Pattern.DOTALL);
+  private static final Pattern EVENT_MARKER =
+      Pattern.compile("<!--backlog:event (\\{.*?\\})-->", Pattern.DOTALL);
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   private FakeGitHub github;
   private Project project;
@@ -69,7 +69,17 @@ class TrackerGitHubIT {
     assertTrue(before.get("lastSync").isNull(), before.toString());
 
     ok(cli.run("create", "--id", "A1", "--title", "Schema", "--phase", "alpha"));
-    ok(cli.run("create", "--id", "A2", "--title", "Service", "--phase", "alpha", "--depends-on", "A1"));
+    ok(
+        cli.run(
+            "create",
+            "--id",
+            "A2",
+            "--title",
+            "Service",
+            "--phase",
+            "alpha",
+            "--depends-on",
+            "A1"));
     ok(cli.run("create", "--id", "B1", "--title", "Client", "--phase", "beta"));
     JsonNode claimed = ok(cli.run("claim", "--owner", "w1", "--json")).json();
     assertEquals("A1", claimed.get("id").asText(), claimed.toString());
@@ -88,22 +98,28 @@ class TrackerGitHubIT {
     List<FakeIssue> issues = github.issues("octo", "widgets");
     Map<String, FakeIssue> byTitle = new TreeMap<>();
     issues.forEach(issue -> byTitle.put(issue.title(), issue));
-    assertEquals(List.of("[A1] Schema", "[A2] Service", "[B1] Client"), List.copyOf(byTitle.keySet()),
+    assertEquals(
+        List.of("[A1] Schema", "[A2] Service", "[B1] Client"),
+        List.copyOf(byTitle.keySet()),
         "exactly one issue per card, the lost response included");
     FakeIssue a1 = byTitle.get("[A1] Schema");
     assertEquals("closed", a1.state());
-    assertTrue(a1.labels().containsAll(List.of("backlog", "status:complete")), a1.labels().toString());
+    assertTrue(
+        a1.labels().containsAll(List.of("backlog", "status:complete")), a1.labels().toString());
     for (String open : List.of("[A2] Service", "[B1] Client")) {
       FakeIssue issue = byTitle.get(open);
       assertEquals("open", issue.state(), open);
-      assertTrue(issue.labels().containsAll(List.of("backlog", "status:planned")), issue.labels().toString());
+      assertTrue(
+          issue.labels().containsAll(List.of("backlog", "status:planned")),
+          issue.labels().toString());
       assertEquals("Planned", github.projectStatus(project, issue.nodeId()).orElse("(none)"), open);
     }
     assertEquals("Complete", github.projectStatus(project, a1.nodeId()).orElse("(none)"));
 
     List<String> commented = eventIds(issues);
     assertEquals(events.size(), commented.size(), "one comment per backlog event: " + commented);
-    assertEquals(commented.size(), commented.stream().distinct().count(), "no comment twice: " + commented);
+    assertEquals(
+        commented.size(), commented.stream().distinct().count(), "no comment twice: " + commented);
     String roadmap = github.file("octo", "widgets", "main", "ROADMAP.md").orElseThrow();
     assertTrue(roadmap.contains("| A1 | Schema | complete | - |"), roadmap);
     assertTrue(roadmap.contains("| A2 | Service | planned | A1 |"), roadmap);
@@ -116,10 +132,14 @@ class TrackerGitHubIT {
     assertEquals(0, again.get("events").asInt(), again.toString());
     assertEquals(0, again.get("changelogEntries").asInt(), again.toString());
     assertEquals(0, again.get("pending").asInt(), again.toString());
-    assertEquals(issues, github.issues("octo", "widgets"), "a second sync changes nothing on GitHub");
-    assertTrue(github.requests().stream().skip(requests).noneMatch(r -> !r.method().equals("GET")
-        && !r.pathAndQuery().equals("/graphql")), "a second sync writes nothing: " + github.requests().subList(
-        requests, github.requests().size()));
+    assertEquals(
+        issues, github.issues("octo", "widgets"), "a second sync changes nothing on GitHub");
+    assertTrue(
+        github.requests().stream()
+            .skip(requests)
+            .noneMatch(r -> !r.method().equals("GET") && !r.pathAndQuery().equals("/graphql")),
+        "a second sync writes nothing: "
+            + github.requests().subList(requests, github.requests().size()));
 
     JsonNode after = ok(cli.run("tracker", "status", "--json")).json();
     assertEquals(0, after.get("pendingOps").asInt(), after.toString());
@@ -128,9 +148,11 @@ class TrackerGitHubIT {
     assertEquals(events.get(events.size() - 1).get("seq").asLong(), after.get("cursor").asLong());
 
     assertEquals(List.of(), github.graphQlViolations(), "GraphQL documents GitHub would refuse");
-    assertEquals(List.of(), github.protocolViolations(), "requests breaking GitHub's REST conventions");
+    assertEquals(
+        List.of(), github.protocolViolations(), "requests breaking GitHub's REST conventions");
     for (CliProcess.Result result : results) {
-      assertFalse(result.out().contains(github.token()) || result.err().contains(github.token()),
+      assertFalse(
+          result.out().contains(github.token()) || result.err().contains(github.token()),
           "the token appeared in the output of a command");
     }
   }
@@ -143,18 +165,29 @@ class TrackerGitHubIT {
     CliProcess.Result result = cli.run("tracker", "status", "--json");
     assertTrue(result.exit() != 0, result.toString());
     assertFalse(result.out().contains(wrong) || result.err().contains(wrong), result.toString());
-    assertFalse(result.out().contains(github.token()) || result.err().contains(github.token()), result.toString());
-    assertTrue(result.err().contains("401") || result.err().toLowerCase(java.util.Locale.ROOT).contains("credentials")
-        || result.err().toLowerCase(java.util.Locale.ROOT).contains("token"), result.toString());
+    assertFalse(
+        result.out().contains(github.token()) || result.err().contains(github.token()),
+        result.toString());
+    assertTrue(
+        result.err().contains("401")
+            || result.err().toLowerCase(java.util.Locale.ROOT).contains("credentials")
+            || result.err().toLowerCase(java.util.Locale.ROOT).contains("token"),
+        result.toString());
   }
 
   private CliProcess projectWithGitHubTracker(Path dir) throws IOException {
     CliProcess cli = new CliProcess(dir);
     Path config = cli.workDir.resolve(".backlog/config.json");
     Files.createDirectories(config.getParent());
-    Files.writeString(config, "{\"actor\":\"tester\",\"tracker\":{\"provider\":\"github\",\"github\":{"
-        + "\"repo\":\"octo/widgets\",\"projectNumber\":3,\"apiUrl\":\"" + github.apiUrl() + "\","
-        + "\"auth\":{\"tokenEnv\":\"" + TOKEN_ENV + "\"},\"writeSpacingMillis\":0}}}");
+    Files.writeString(
+        config,
+        "{\"actor\":\"tester\",\"tracker\":{\"provider\":\"github\",\"github\":{"
+            + "\"repo\":\"octo/widgets\",\"projectNumber\":3,\"apiUrl\":\""
+            + github.apiUrl()
+            + "\","
+            + "\"auth\":{\"tokenEnv\":\""
+            + TOKEN_ENV
+            + "\"},\"writeSpacingMillis\":0}}}");
     cli.env.put(TOKEN_ENV, github.token());
     return cli;
   }

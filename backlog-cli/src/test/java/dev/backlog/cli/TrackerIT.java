@@ -23,21 +23,27 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code backlog tracker …} through the real jar: a DAG claimed and completed through the command
- * line is mirrored by {@code tracker sync} into the local provider's files; syncs are idempotent and
- * survive a crash midway; a bad tracker block is refused with exit 2 before anything is written.
+ * line is mirrored by {@code tracker sync} into the local provider's files; syncs are idempotent
+ * and survive a crash midway; a bad tracker block is refused with exit 2 before anything is
+ * written.
  */
 class TrackerIT {
 
-  /** The provider's own record of the last sync time: the one file every sync rewrites by design. */
+  /**
+   * The provider's own record of the last sync time: the one file every sync rewrites by design.
+   */
   private static final String STATE_FILE = ".tracker-state.json";
-  /** Lock files name their last holder, so they differ per process; they hold no tracker content. */
+
+  /**
+   * Lock files name their last holder, so they differ per process; they hold no tracker content.
+   */
   private static final String LOCKS_DIR = ".locks";
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @Test
-  void syncMirrorsACompletedDagIntoFeaturesEventsRoadmapAndChangelogAndASecondSyncChangesNoByte() throws Exception {
+  void syncMirrorsACompletedDagIntoFeaturesEventsRoadmapAndChangelogAndASecondSyncChangesNoByte()
+      throws Exception {
     CliProcess cli = projectWithLocalTracker(tmp);
     seedDagAndCompleteA1(cli);
     Path root = cli.workDir.resolve("tracker");
@@ -57,7 +63,9 @@ class TrackerIT {
     JsonNode a2 = CliProcess.JSON.readTree(root.resolve("features/A2/feature.json").toFile());
     assertEquals("planned", a2.get("status").asText(), a2.toString());
     assertEquals("[\"A1\"]", a2.get("dependsOn").toString());
-    assertEquals(List.of("created", "claimed", "completed"), eventTypes(root.resolve("features/A1/events.jsonl")));
+    assertEquals(
+        List.of("created", "claimed", "completed"),
+        eventTypes(root.resolve("features/A1/events.jsonl")));
     assertEquals(List.of("created"), eventTypes(root.resolve("features/B1/events.jsonl")));
     List<String> ids = new ArrayList<>();
     for (String card : List.of("A1", "A2", "B1")) {
@@ -67,7 +75,9 @@ class TrackerIT {
     }
     List<String> expectedIds = new ArrayList<>();
     events.forEach(e -> expectedIds.add("backlog-" + e.get("seq").asLong()));
-    assertEquals(expectedIds.stream().sorted().toList(), ids.stream().sorted().toList(),
+    assertEquals(
+        expectedIds.stream().sorted().toList(),
+        ids.stream().sorted().toList(),
         "every backlog event appears exactly once");
 
     String roadmap = Files.readString(root.resolve("ROADMAP.md"));
@@ -105,11 +115,14 @@ class TrackerIT {
     seedDagAndCompleteA1(cli);
     Path root = cli.workDir.resolve("tracker");
 
-    // The real command in a child JVM, with an observer that halts it (as kill -9 would) after 3 events.
+    // The real command in a child JVM, with an observer that halts it (as kill -9 would) after 3
+    // events.
     CliProcess.Result killed = cli.runMain(HaltingSyncMain.class, "3", "tracker", "sync", "--json");
     assertEquals(HaltingSyncMain.HALTED, killed.exit(), killed.toString());
     assertTrue(Files.exists(root.resolve("features")), "the killed sync had started writing");
-    assertFalse(Files.exists(root.resolve("ROADMAP.md")), "the killed sync stopped before the end of its page");
+    assertFalse(
+        Files.exists(root.resolve("ROADMAP.md")),
+        "the killed sync stopped before the end of its page");
     assertTrue(cursorFiles(cli).isEmpty(), "the killed sync recorded no cursor");
 
     ok(cli.run("tracker", "sync", "--json"));
@@ -121,7 +134,10 @@ class TrackerIT {
       Files.delete(cursor);
     }
     ok(cli.run("tracker", "sync", "--json"));
-    assertEquals(treeHashes(root), recovered, "the rerun after the crash must give the uninterrupted result");
+    assertEquals(
+        treeHashes(root),
+        recovered,
+        "the rerun after the crash must give the uninterrupted result");
     assertNotEquals(0, recovered.size());
   }
 
@@ -132,21 +148,41 @@ class TrackerIT {
     Files.createDirectories(config.getParent());
 
     refused(cli, config, "{\"tracker\": {\"provider\": \"local\",", "CONFIG_INVALID", "line");
-    refused(cli, config, "{\"tracker\":{\"provider\":\"jira\"}}", "TRACKER_CONFIG_INVALID",
+    refused(
+        cli,
+        config,
+        "{\"tracker\":{\"provider\":\"jira\"}}",
+        "TRACKER_CONFIG_INVALID",
         "'tracker.provider': names provider 'jira', which is not installed (available: github, local)");
-    refused(cli, config, "{\"tracker\":{\"local\":{\"root\":\".\"}}}", "TRACKER_CONFIG_INVALID",
+    refused(
+        cli,
+        config,
+        "{\"tracker\":{\"local\":{\"root\":\".\"}}}",
+        "TRACKER_CONFIG_INVALID",
         "'tracker.provider': is missing");
-    refused(cli, config, "{\"tracker\":{\"provider\":\"local\",\"local\":{\"rooot\":\".\"}}}",
-        "TRACKER_CONFIG_INVALID", "'tracker.local.rooot'");
-    refused(cli, config, "{\"tracker\":{\"provider\":\"local\",\"local\":{\"root\":7}}}",
-        "TRACKER_CONFIG_INVALID", "'tracker.local.root'");
+    refused(
+        cli,
+        config,
+        "{\"tracker\":{\"provider\":\"local\",\"local\":{\"rooot\":\".\"}}}",
+        "TRACKER_CONFIG_INVALID",
+        "'tracker.local.rooot'");
+    refused(
+        cli,
+        config,
+        "{\"tracker\":{\"provider\":\"local\",\"local\":{\"root\":7}}}",
+        "TRACKER_CONFIG_INVALID",
+        "'tracker.local.root'");
 
     Files.delete(config);
     Files.delete(config.getParent());
     Path homeConfig = cli.home.resolve("config.json");
     Files.createDirectories(cli.home);
-    refused(cli, homeConfig, "{\"tracker\":{\"provider\":\"local\",\"local\":{\"changelogPath\":\"../x.md\"}}}",
-        "TRACKER_CONFIG_INVALID", "'tracker.local.changelogPath'");
+    refused(
+        cli,
+        homeConfig,
+        "{\"tracker\":{\"provider\":\"local\",\"local\":{\"changelogPath\":\"../x.md\"}}}",
+        "TRACKER_CONFIG_INVALID",
+        "'tracker.local.changelogPath'");
   }
 
   private static void refused(CliProcess cli, Path config, String text, String code, String field)
@@ -164,7 +200,10 @@ class TrackerIT {
       assertTrue(message.contains(config.toString()), "names the file: " + message);
       assertTrue(message.contains(field), "names " + field + ": " + message);
     }
-    assertEquals(home, Files.isDirectory(cli.home) ? treeHashes(cli.home) : Map.of(), "nothing written in the home");
+    assertEquals(
+        home,
+        Files.isDirectory(cli.home) ? treeHashes(cli.home) : Map.of(),
+        "nothing written in the home");
     assertEquals(work, treeHashes(cli.workDir), "nothing written in the project");
   }
 
@@ -172,13 +211,25 @@ class TrackerIT {
     CliProcess cli = new CliProcess(dir);
     Path config = cli.workDir.resolve(".backlog/config.json");
     Files.createDirectories(config.getParent());
-    Files.writeString(config, "{\"actor\":\"tester\",\"tracker\":{\"provider\":\"local\",\"local\":{\"root\":\"tracker\"}}}");
+    Files.writeString(
+        config,
+        "{\"actor\":\"tester\",\"tracker\":{\"provider\":\"local\",\"local\":{\"root\":\"tracker\"}}}");
     return cli;
   }
 
   private static void seedDagAndCompleteA1(CliProcess cli) {
     ok(cli.run("create", "--id", "A1", "--title", "Schema", "--phase", "alpha", "--priority", "9"));
-    ok(cli.run("create", "--id", "A2", "--title", "Service", "--phase", "alpha", "--depends-on", "A1"));
+    ok(
+        cli.run(
+            "create",
+            "--id",
+            "A2",
+            "--title",
+            "Service",
+            "--phase",
+            "alpha",
+            "--depends-on",
+            "A1"));
     ok(cli.run("create", "--id", "B1", "--title", "Client", "--phase", "beta"));
     JsonNode claimed = ok(cli.run("claim", "--owner", "w1", "--json")).json();
     assertEquals("A1", claimed.get("id").asText(), claimed.toString());
@@ -190,8 +241,12 @@ class TrackerIT {
       return List.of();
     }
     try (Stream<Path> files = Files.list(cli.home)) {
-      return files.filter(f -> f.getFileName().toString().startsWith("tracker-cursor-")
-          && f.getFileName().toString().endsWith(".json")).toList();
+      return files
+          .filter(
+              f ->
+                  f.getFileName().toString().startsWith("tracker-cursor-")
+                      && f.getFileName().toString().endsWith(".json"))
+          .toList();
     }
   }
 
@@ -203,12 +258,15 @@ class TrackerIT {
     return types;
   }
 
-  /** SHA-256 of every regular file under the directory except the sync-time record and lock files. */
+  /**
+   * SHA-256 of every regular file under the directory except the sync-time record and lock files.
+   */
   private static Map<String, String> treeHashes(Path dir) throws IOException {
     Map<String, String> hashes = new TreeMap<>();
     try (Stream<Path> files = Files.walk(dir)) {
       for (Path file : files.filter(Files::isRegularFile).toList()) {
-        if (file.getFileName().toString().equals(STATE_FILE) || file.getParent().getFileName().toString().equals(LOCKS_DIR)
+        if (file.getFileName().toString().equals(STATE_FILE)
+            || file.getParent().getFileName().toString().equals(LOCKS_DIR)
             || file.getFileName().toString().startsWith("out-")
             || file.getFileName().toString().startsWith("err-")) {
           continue;

@@ -35,8 +35,10 @@ public final class Backlog implements BacklogOperations, AutoCloseable {
 
   /** The attempt limit for cards created without {@code maxAttempts}. */
   public static final int DEFAULT_MAX_ATTEMPTS = 3;
+
   /** The actor recorded on events when none is configured. */
   public static final String DEFAULT_ACTOR = "backlog";
+
   /** How often, at most, a claim first sweeps lapsed leases, unless configured otherwise. */
   public static final Duration DEFAULT_SWEEP_INTERVAL = Duration.ofSeconds(1);
 
@@ -51,7 +53,10 @@ public final class Backlog implements BacklogOperations, AutoCloseable {
   private final boolean closeStore;
   private final AtomicReference<Instant> lastSweep = new AtomicReference<>(Instant.MIN);
   private final AtomicBoolean closed = new AtomicBoolean();
-  /** Set while this thread runs a transaction callback, to refuse accidental nested transactions. */
+
+  /**
+   * Set while this thread runs a transaction callback, to refuse accidental nested transactions.
+   */
   private final ThreadLocal<Boolean> inCallback = ThreadLocal.withInitial(() -> Boolean.FALSE);
 
   private Backlog(Builder builder) {
@@ -88,39 +93,46 @@ public final class Backlog implements BacklogOperations, AutoCloseable {
     Objects.requireNonNull(work, "work");
     ensureOpen();
     if (inCallback.get()) {
-      throw new IllegalStateException("a transaction is already running on this thread; call the methods of the"
-          + " BacklogTransaction passed to the callback instead of the Backlog's");
+      throw new IllegalStateException(
+          "a transaction is already running on this thread; call the methods of the"
+              + " BacklogTransaction passed to the callback instead of the Backlog's");
     }
     List<Runnable> deferred = new ArrayList<>();
     List<Event> written = new ArrayList<>();
-    T result = store.inTransaction(stx -> {
-      // The store may retry; keep only the last attempt's deferred actions and events.
-      deferred.clear();
-      written.clear();
-      Tx tx = new Tx(stx, deferred);
-      T value;
-      inCallback.set(Boolean.TRUE);
-      try {
-        value = work.run(tx);
-      } finally {
-        inCallback.set(Boolean.FALSE);
-        tx.closed = true;
-      }
-      written.addAll(stx.writtenEvents());
-      return value;
-    });
+    T result =
+        store.inTransaction(
+            stx -> {
+              // The store may retry; keep only the last attempt's deferred actions and events.
+              deferred.clear();
+              written.clear();
+              Tx tx = new Tx(stx, deferred);
+              T value;
+              inCallback.set(Boolean.TRUE);
+              try {
+                value = work.run(tx);
+              } finally {
+                inCallback.set(Boolean.FALSE);
+                tx.closed = true;
+              }
+              written.addAll(stx.writtenEvents());
+              return value;
+            });
     for (Runnable action : deferred) {
       try {
         action.run();
       } catch (RuntimeException e) {
-        LOG.warn("an action deferred until after commit failed; the transaction stays committed", e);
+        LOG.warn(
+            "an action deferred until after commit failed; the transaction stays committed", e);
       }
     }
     if (listener != null && !written.isEmpty()) {
       try {
         listener.onEvents(List.copyOf(written));
       } catch (RuntimeException e) {
-        LOG.warn("the event listener failed on {} events; the transaction stays committed", written.size(), e);
+        LOG.warn(
+            "the event listener failed on {} events; the transaction stays committed",
+            written.size(),
+            e);
       }
     }
     return result;
@@ -182,18 +194,22 @@ public final class Backlog implements BacklogOperations, AutoCloseable {
   private List<Claim> sweepAndClaim(ClaimRequest request) {
     Instant now = sweepInterval == null ? null : clock.instant();
     Instant last = lastSweep.get();
-    if (now == null || last.plus(sweepInterval).isAfter(now) || !lastSweep.compareAndSet(last, now)) {
+    if (now == null
+        || last.plus(sweepInterval).isAfter(now)
+        || !lastSweep.compareAndSet(last, now)) {
       return inTransaction(tx -> tx.claim(request));
     }
     List<CardId> reclaimed = new ArrayList<>();
     List<Claim> claims;
     try {
-      claims = inTransaction(tx -> {
-        // The store may retry the transaction; keep only the last attempt's sweep.
-        reclaimed.clear();
-        reclaimed.addAll(tx.reclaimExpired());
-        return tx.claim(request);
-      });
+      claims =
+          inTransaction(
+              tx -> {
+                // The store may retry the transaction; keep only the last attempt's sweep.
+                reclaimed.clear();
+                reclaimed.addAll(tx.reclaimExpired());
+                return tx.claim(request);
+              });
     } catch (RuntimeException | Error e) {
       // The sweep was rolled back with the claim: let the next claim sweep again.
       lastSweep.compareAndSet(now, last);
@@ -311,7 +327,8 @@ public final class Backlog implements BacklogOperations, AutoCloseable {
 
     private StoreTransaction stx() {
       if (closed) {
-        throw new IllegalStateException("the transaction has ended; use the backlog, not a saved transaction");
+        throw new IllegalStateException(
+            "the transaction has ended; use the backlog, not a saved transaction");
       }
       return stx;
     }
@@ -339,12 +356,14 @@ public final class Backlog implements BacklogOperations, AutoCloseable {
 
     @Override
     public Card link(CardId from, CardId to) {
-      return stx().link(Objects.requireNonNull(from, "from"), Objects.requireNonNull(to, "to"), actor);
+      return stx()
+          .link(Objects.requireNonNull(from, "from"), Objects.requireNonNull(to, "to"), actor);
     }
 
     @Override
     public Card unlink(CardId from, CardId to) {
-      return stx().unlink(Objects.requireNonNull(from, "from"), Objects.requireNonNull(to, "to"), actor);
+      return stx()
+          .unlink(Objects.requireNonNull(from, "from"), Objects.requireNonNull(to, "to"), actor);
     }
 
     @Override
@@ -355,12 +374,16 @@ public final class Backlog implements BacklogOperations, AutoCloseable {
     @Override
     public Card renew(CardId id, LeaseToken token, Duration ttl) {
       ClaimRequest.validTtl(ttl);
-      return stx().renew(Objects.requireNonNull(id, "id"), Objects.requireNonNull(token, "token"), ttl, actor);
+      return stx()
+          .renew(
+              Objects.requireNonNull(id, "id"), Objects.requireNonNull(token, "token"), ttl, actor);
     }
 
     @Override
     public Card complete(CardId id, LeaseToken token) {
-      return stx().complete(Objects.requireNonNull(id, "id"), Objects.requireNonNull(token, "token"), actor);
+      return stx()
+          .complete(
+              Objects.requireNonNull(id, "id"), Objects.requireNonNull(token, "token"), actor);
     }
 
     @Override
@@ -371,8 +394,10 @@ public final class Backlog implements BacklogOperations, AutoCloseable {
       for (int i = 0; i < checked.size(); i++) {
         CardId id = checked.get(i).card().id();
         if (!seen.add(id)) {
-          problems.add(new Violation("claims[" + i + "]", "card " + id + " appears more than once; give each"
-              + " card's claim once"));
+          problems.add(
+              new Violation(
+                  "claims[" + i + "]",
+                  "card " + id + " appears more than once; give each" + " card's claim once"));
         }
       }
       if (!problems.isEmpty()) {
@@ -388,14 +413,20 @@ public final class Backlog implements BacklogOperations, AutoCloseable {
 
     @Override
     public Card release(CardId id, LeaseToken token) {
-      return stx().release(Objects.requireNonNull(id, "id"), Objects.requireNonNull(token, "token"), actor);
+      return stx()
+          .release(Objects.requireNonNull(id, "id"), Objects.requireNonNull(token, "token"), actor);
     }
 
     @Override
     public Card fail(CardId id, LeaseToken token, String reason) {
       String checked = reason("reason", reason);
-      return stx().fail(Objects.requireNonNull(id, "id"), Objects.requireNonNull(token, "token"), checked,
-          defaultMaxAttempts, actor);
+      return stx()
+          .fail(
+              Objects.requireNonNull(id, "id"),
+              Objects.requireNonNull(token, "token"),
+              checked,
+              defaultMaxAttempts,
+              actor);
     }
 
     @Override
@@ -445,33 +476,62 @@ public final class Backlog implements BacklogOperations, AutoCloseable {
     private Duration sweepInterval = DEFAULT_SWEEP_INTERVAL;
     private boolean closeStore = true;
 
-    private Builder() {
-    }
+    private Builder() {}
 
     /** The store (required). */
-    public Builder store(BacklogStore value) { store = value; return this; }
+    public Builder store(BacklogStore value) {
+      store = value;
+      return this;
+    }
 
-    /** The clock that paces the lapsed-lease sweep (default: the system clock). Lease expiry uses the store clock. */
-    public Builder clock(InstantSource value) { clock = value; return this; }
+    /**
+     * The clock that paces the lapsed-lease sweep (default: the system clock). Lease expiry uses
+     * the store clock.
+     */
+    public Builder clock(InstantSource value) {
+      clock = value;
+      return this;
+    }
 
-    /** Who events are attributed to (default {@value Backlog#DEFAULT_ACTOR}); claims are attributed to their owner. */
-    public Builder actor(String value) { actor = value; return this; }
+    /**
+     * Who events are attributed to (default {@value Backlog#DEFAULT_ACTOR}); claims are attributed
+     * to their owner.
+     */
+    public Builder actor(String value) {
+      actor = value;
+      return this;
+    }
 
-    /** The attempt limit for cards created without one (default {@value Backlog#DEFAULT_MAX_ATTEMPTS}). */
-    public Builder defaultMaxAttempts(int value) { defaultMaxAttempts = value; return this; }
+    /**
+     * The attempt limit for cards created without one (default {@value
+     * Backlog#DEFAULT_MAX_ATTEMPTS}).
+     */
+    public Builder defaultMaxAttempts(int value) {
+      defaultMaxAttempts = value;
+      return this;
+    }
 
     /** Receives each committed transaction's events (default: none). */
-    public Builder listener(EventListener value) { listener = value; return this; }
+    public Builder listener(EventListener value) {
+      listener = value;
+      return this;
+    }
 
     /**
      * Before a claim, reclaim lapsed leases when at least this long passed since the last sweep
      * (default {@link Backlog#DEFAULT_SWEEP_INTERVAL}); null disables the sweep, leaving it to
      * explicit {@link Backlog#reclaimExpired()} calls.
      */
-    public Builder sweepInterval(Duration value) { sweepInterval = value; return this; }
+    public Builder sweepInterval(Duration value) {
+      sweepInterval = value;
+      return this;
+    }
 
     /** Whether {@link Backlog#close()} closes the store (default true). */
-    public Builder closeStore(boolean value) { closeStore = value; return this; }
+    public Builder closeStore(boolean value) {
+      closeStore = value;
+      return this;
+    }
 
     /**
      * Builds the backlog.
@@ -481,18 +541,27 @@ public final class Backlog implements BacklogOperations, AutoCloseable {
     public Backlog build() {
       List<Violation> problems = new ArrayList<>();
       if (store == null) {
-        problems.add(new Violation("store", "a store is required; pass one to Backlog.builder().store(...)"));
+        problems.add(
+            new Violation(
+                "store", "a store is required; pass one to Backlog.builder().store(...)"));
       }
       if (clock == null) {
-        problems.add(new Violation("clock", "clock must not be null; leave it out for the system clock"));
+        problems.add(
+            new Violation("clock", "clock must not be null; leave it out for the system clock"));
       }
       Checks.required(problems, "actor", actor, ClaimRequest.MAX_OWNER, false);
       if (defaultMaxAttempts < 1 || defaultMaxAttempts > NewCard.MAX_MAX_ATTEMPTS) {
-        problems.add(new Violation("defaultMaxAttempts", "defaultMaxAttempts " + defaultMaxAttempts
-            + " is out of range; use 1 to " + NewCard.MAX_MAX_ATTEMPTS));
+        problems.add(
+            new Violation(
+                "defaultMaxAttempts",
+                "defaultMaxAttempts "
+                    + defaultMaxAttempts
+                    + " is out of range; use 1 to "
+                    + NewCard.MAX_MAX_ATTEMPTS));
       }
       if (sweepInterval != null && sweepInterval.isNegative()) {
-        problems.add(new Violation("sweepInterval", "sweepInterval " + sweepInterval + " is negative"));
+        problems.add(
+            new Violation("sweepInterval", "sweepInterval " + sweepInterval + " is negative"));
       }
       if (!problems.isEmpty()) {
         throw new InvalidInputException(problems);

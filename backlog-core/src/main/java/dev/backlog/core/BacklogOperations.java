@@ -30,7 +30,8 @@ public interface BacklogOperations {
    *
    * @throws DuplicateCardException when the id is taken and no idempotency key matches
    * @throws IdempotencyConflictException when the key was used with different content
-   * @throws UnknownDependencyException when a dependency does not exist by the end of the transaction
+   * @throws UnknownDependencyException when a dependency does not exist by the end of the
+   *     transaction
    * @throws DependencyCycleException when the dependencies would close a cycle
    */
   Card create(NewCard card);
@@ -74,14 +75,19 @@ public interface BacklogOperations {
    * Completes several claimed cards at once, all or none: typically the cards of one batched claim.
    * Returns the completed cards in the order given; an empty list completes nothing.
    *
-   * @throws LeaseLostException for the first claim, in the order given, whose token is not its card's
-   *     current, unexpired lease; no card is completed then, not even inside a transaction that goes on
-   * @throws CardNotFoundException for the first claim whose card no longer exists; nothing is completed then
+   * @throws LeaseLostException for the first claim, in the order given, whose token is not its
+   *     card's current, unexpired lease; no card is completed then, not even inside a transaction
+   *     that goes on
+   * @throws CardNotFoundException for the first claim whose card no longer exists; nothing is
+   *     completed then
    * @throws InvalidInputException when a card appears more than once
    */
   List<Card> completeAll(List<Claim> claims);
 
-  /** Completes a ready, claimed or blocked card without a token (the admin path), revoking any lease. */
+  /**
+   * Completes a ready, claimed or blocked card without a token (the admin path), revoking any
+   * lease.
+   */
   Card forceComplete(CardId id);
 
   /** Gives a claimed card back. */

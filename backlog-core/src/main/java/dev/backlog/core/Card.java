@@ -2,8 +2,8 @@ package dev.backlog.core;
 
 import java.time.Instant;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedSet;
@@ -22,10 +22,12 @@ import java.util.TreeSet;
  * @param priority higher is claimed sooner
  * @param status where the card is in its life
  * @param dependsOn the cards this card waits for, sorted by id
- * @param acceptance acceptance criteria as compact JSON text (an array of strings or an object), or null
+ * @param acceptance acceptance criteria as compact JSON text (an array of strings or an object), or
+ *     null
  * @param idempotencyKey the key the card was created with, or null
  * @param attempts how many times the card was claimed since it was created, unblocked or reopened
- * @param maxAttempts claims allowed before a failure or an expired lease blocks the card, or null for the backlog default
+ * @param maxAttempts claims allowed before a failure or an expired lease blocks the card, or null
+ *     for the backlog default
  * @param lease the current lease; present exactly when the status is {@link CardStatus#CLAIMED}
  * @param blockedReason why the card is blocked, or null
  * @param createdAt when the card was created (store clock)
@@ -55,8 +57,11 @@ public record Card(
    * then id. Every store claims in this order (the JDBC store's claim statements order by the same
    * columns). Immutable and thread-safe.
    */
-  public static final Comparator<Card> CLAIM_ORDER = Comparator.comparingInt(Card::priority).reversed()
-      .thenComparing(Card::createdAt).thenComparing(Card::id);
+  public static final Comparator<Card> CLAIM_ORDER =
+      Comparator.comparingInt(Card::priority)
+          .reversed()
+          .thenComparing(Card::createdAt)
+          .thenComparing(Card::id);
 
   /** Checks the invariants that hold for every stored card. */
   public Card {
@@ -65,10 +70,16 @@ public record Card(
     Objects.requireNonNull(status, "status");
     Objects.requireNonNull(createdAt, "createdAt");
     Objects.requireNonNull(updatedAt, "updatedAt");
-    dependsOn = Collections.unmodifiableSortedSet(new TreeSet<>(Objects.requireNonNull(dependsOn, "dependsOn")));
+    dependsOn =
+        Collections.unmodifiableSortedSet(
+            new TreeSet<>(Objects.requireNonNull(dependsOn, "dependsOn")));
     if ((status == CardStatus.CLAIMED) != (lease != null)) {
-      throw new IllegalArgumentException("card " + id + " is " + status.wireName()
-          + (lease == null ? " without a lease" : " but holds lease " + lease.token()));
+      throw new IllegalArgumentException(
+          "card "
+              + id
+              + " is "
+              + status.wireName()
+              + (lease == null ? " without a lease" : " but holds lease " + lease.token()));
     }
     if (attempts < 0) {
       throw new IllegalArgumentException("card " + id + " has negative attempts " + attempts);
@@ -109,8 +120,7 @@ public record Card(
     private Instant updatedAt;
     private long version = 1;
 
-    private Builder() {
-    }
+    private Builder() {}
 
     private Builder(Card card) {
       id = card.id;
@@ -132,42 +142,120 @@ public record Card(
     }
 
     /** Sets the id. */
-    public Builder id(CardId value) { id = value; return this; }
+    public Builder id(CardId value) {
+      id = value;
+      return this;
+    }
+
     /** Sets the title. */
-    public Builder title(String value) { title = value; return this; }
+    public Builder title(String value) {
+      title = value;
+      return this;
+    }
+
     /** Sets the body (may be null). */
-    public Builder body(String value) { body = value; return this; }
+    public Builder body(String value) {
+      body = value;
+      return this;
+    }
+
     /** Sets the phase (may be null). */
-    public Builder phase(String value) { phase = value; return this; }
+    public Builder phase(String value) {
+      phase = value;
+      return this;
+    }
+
     /** Sets the priority. */
-    public Builder priority(int value) { priority = value; return this; }
+    public Builder priority(int value) {
+      priority = value;
+      return this;
+    }
+
     /** Sets the status. */
-    public Builder status(CardStatus value) { status = value; return this; }
+    public Builder status(CardStatus value) {
+      status = value;
+      return this;
+    }
+
     /** Replaces the dependencies. */
-    public Builder dependsOn(Collection<CardId> value) { dependsOn = new TreeSet<>(value); return this; }
+    public Builder dependsOn(Collection<CardId> value) {
+      dependsOn = new TreeSet<>(value);
+      return this;
+    }
+
     /** Sets the acceptance JSON (may be null). */
-    public Builder acceptance(String value) { acceptance = value; return this; }
+    public Builder acceptance(String value) {
+      acceptance = value;
+      return this;
+    }
+
     /** Sets the idempotency key (may be null). */
-    public Builder idempotencyKey(String value) { idempotencyKey = value; return this; }
+    public Builder idempotencyKey(String value) {
+      idempotencyKey = value;
+      return this;
+    }
+
     /** Sets the attempt count. */
-    public Builder attempts(int value) { attempts = value; return this; }
+    public Builder attempts(int value) {
+      attempts = value;
+      return this;
+    }
+
     /** Sets the attempt limit (null for the backlog default). */
-    public Builder maxAttempts(Integer value) { maxAttempts = value; return this; }
+    public Builder maxAttempts(Integer value) {
+      maxAttempts = value;
+      return this;
+    }
+
     /** Sets the lease (null when not claimed). */
-    public Builder lease(Lease value) { lease = value; return this; }
+    public Builder lease(Lease value) {
+      lease = value;
+      return this;
+    }
+
     /** Sets the blocked reason (may be null). */
-    public Builder blockedReason(String value) { blockedReason = value; return this; }
+    public Builder blockedReason(String value) {
+      blockedReason = value;
+      return this;
+    }
+
     /** Sets the creation time. */
-    public Builder createdAt(Instant value) { createdAt = value; return this; }
+    public Builder createdAt(Instant value) {
+      createdAt = value;
+      return this;
+    }
+
     /** Sets the last change time. */
-    public Builder updatedAt(Instant value) { updatedAt = value; return this; }
+    public Builder updatedAt(Instant value) {
+      updatedAt = value;
+      return this;
+    }
+
     /** Sets the version. */
-    public Builder version(long value) { version = value; return this; }
+    public Builder version(long value) {
+      version = value;
+      return this;
+    }
 
     /** Builds the card, checking its invariants. */
     public Card build() {
-      return new Card(id, title, body, phase, priority, status, dependsOn, acceptance, idempotencyKey,
-          attempts, maxAttempts, lease, blockedReason, createdAt, updatedAt, version);
+      return new Card(
+          id,
+          title,
+          body,
+          phase,
+          priority,
+          status,
+          dependsOn,
+          acceptance,
+          idempotencyKey,
+          attempts,
+          maxAttempts,
+          lease,
+          blockedReason,
+          createdAt,
+          updatedAt,
+          version);
     }
   }
 }

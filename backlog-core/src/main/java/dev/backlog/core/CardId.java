@@ -22,9 +22,11 @@ public record CardId(String value) implements Comparable<CardId> {
   /** Validates the identifier; see the class comment for the accepted shape. */
   public CardId {
     Objects.requireNonNull(value, "value");
-    problem(value).ifPresent(p -> {
-      throw new InvalidInputException(java.util.List.of(new Violation("id", p)));
-    });
+    problem(value)
+        .ifPresent(
+            p -> {
+              throw new InvalidInputException(java.util.List.of(new Violation("id", p)));
+            });
   }
 
   /**
@@ -43,16 +45,27 @@ public record CardId(String value) implements Comparable<CardId> {
    */
   public static Optional<String> problem(String value) {
     if (value == null || value.isEmpty()) {
-      return Optional.of("card id is empty; give 1 to " + MAX_LENGTH
-          + " characters from [A-Za-z0-9._:-], starting with a letter or digit");
+      return Optional.of(
+          "card id is empty; give 1 to "
+              + MAX_LENGTH
+              + " characters from [A-Za-z0-9._:-], starting with a letter or digit");
     }
     if (value.length() > MAX_LENGTH) {
-      return Optional.of("card id '" + abbreviate(value) + "' has " + value.length()
-          + " characters; at most " + MAX_LENGTH + " are allowed");
+      return Optional.of(
+          "card id '"
+              + abbreviate(value)
+              + "' has "
+              + value.length()
+              + " characters; at most "
+              + MAX_LENGTH
+              + " are allowed");
     }
     if (!SHAPE.matcher(value).matches()) {
-      return Optional.of("card id '" + abbreviate(value) + "' is not allowed; use only"
-          + " [A-Za-z0-9._:-], starting with a letter or digit (ids become file and branch names)");
+      return Optional.of(
+          "card id '"
+              + abbreviate(value)
+              + "' is not allowed; use only"
+              + " [A-Za-z0-9._:-], starting with a letter or digit (ids become file and branch names)");
     }
     return Optional.empty();
   }

@@ -27,7 +27,8 @@ public record CardQuery(CardStatus status, String phase, boolean claimableOnly, 
     List<Violation> problems = new ArrayList<>();
     NewCard.checkPhase(problems, phase);
     if (limit < 1 || limit > MAX_LIMIT) {
-      problems.add(new Violation("limit", "limit " + limit + " is out of range; use 1 to " + MAX_LIMIT));
+      problems.add(
+          new Violation("limit", "limit " + limit + " is out of range; use 1 to " + MAX_LIMIT));
     }
     if (!problems.isEmpty()) {
       throw new InvalidInputException(problems);

@@ -31,7 +31,10 @@ public enum CardStatus {
         }
       }
     }
-    throw new InvalidInputException(java.util.List.of(new Violation("status",
-        "status '" + text + "' is not known; use one of ready, claimed, blocked, done")));
+    throw new InvalidInputException(
+        java.util.List.of(
+            new Violation(
+                "status",
+                "status '" + text + "' is not known; use one of ready, claimed, blocked, done")));
   }
 }

@@ -3,8 +3,8 @@ package dev.backlog.core;
 import java.util.Objects;
 
 /**
- * A successful claim: the card as claimed and the lease to present for renew, complete, release
- * and fail.
+ * A successful claim: the card as claimed and the lease to present for renew, complete, release and
+ * fail.
  *
  * <p>Immutable and thread-safe.
  *
@@ -18,7 +18,8 @@ public record Claim(Card card, Lease lease) {
     Objects.requireNonNull(card, "card");
     Objects.requireNonNull(lease, "lease");
     if (!lease.equals(card.lease())) {
-      throw new IllegalArgumentException("claim of " + card.id() + " carries a lease the card does not hold");
+      throw new IllegalArgumentException(
+          "claim of " + card.id() + " carries a lease the card does not hold");
     }
   }
 

@@ -20,16 +20,21 @@ import java.util.Optional;
  * @param limit the most cards to claim, 1 to {@value #MAX_LIMIT}
  * @param maxWait how long to wait for claimable work when there is none (zero: do not wait)
  */
-public record ClaimRequest(String owner, Duration ttl, String phase, CardId cardId, int limit, Duration maxWait) {
+public record ClaimRequest(
+    String owner, Duration ttl, String phase, CardId cardId, int limit, Duration maxWait) {
 
   /** The lease length when none is given. */
   public static final Duration DEFAULT_TTL = Duration.ofMinutes(15);
+
   /** The longest lease accepted. */
   public static final Duration MAX_TTL = Duration.ofDays(7);
+
   /** The longest wait accepted. */
   public static final Duration MAX_WAIT = Duration.ofHours(1);
+
   /** The largest batch accepted. */
   public static final int MAX_LIMIT = 1_000;
+
   /** The longest owner name accepted. */
   public static final int MAX_OWNER = 200;
 
@@ -40,12 +45,20 @@ public record ClaimRequest(String owner, Duration ttl, String phase, CardId card
     checkTtl(problems, ttl);
     NewCard.checkPhase(problems, phase);
     if (limit < 1 || limit > MAX_LIMIT) {
-      problems.add(new Violation("limit", "limit " + limit + " is out of range; claim 1 to " + MAX_LIMIT + " cards"));
+      problems.add(
+          new Violation(
+              "limit", "limit " + limit + " is out of range; claim 1 to " + MAX_LIMIT + " cards"));
     }
     Objects.requireNonNull(maxWait, "maxWait");
     if (maxWait.isNegative() || maxWait.compareTo(MAX_WAIT) > 0) {
-      problems.add(new Violation("wait", "wait " + maxWait.toSeconds() + "s is out of range; use 0 to "
-          + MAX_WAIT.toSeconds() + " seconds"));
+      problems.add(
+          new Violation(
+              "wait",
+              "wait "
+                  + maxWait.toSeconds()
+                  + "s is out of range; use 0 to "
+                  + MAX_WAIT.toSeconds()
+                  + " seconds"));
     }
     if (!problems.isEmpty()) {
       throw new InvalidInputException(problems);
@@ -57,8 +70,14 @@ public record ClaimRequest(String owner, Duration ttl, String phase, CardId card
     if (ttl == null) {
       problems.add(new Violation("ttl", "ttl is required"));
     } else if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(MAX_TTL) > 0) {
-      problems.add(new Violation("ttl", "ttl " + ttl.toSeconds() + "s is out of range; give 1 to "
-          + MAX_TTL.toSeconds() + " seconds"));
+      problems.add(
+          new Violation(
+              "ttl",
+              "ttl "
+                  + ttl.toSeconds()
+                  + "s is out of range; give 1 to "
+                  + MAX_TTL.toSeconds()
+                  + " seconds"));
     }
   }
 
@@ -86,7 +105,9 @@ public record ClaimRequest(String owner, Duration ttl, String phase, CardId card
     return Optional.ofNullable(cardId);
   }
 
-  /** Starts a builder for the given owner with a {@link #DEFAULT_TTL} lease, batch 1 and no wait. */
+  /**
+   * Starts a builder for the given owner with a {@link #DEFAULT_TTL} lease, batch 1 and no wait.
+   */
   public static Builder builder(String owner) {
     return new Builder(owner);
   }
@@ -105,15 +126,34 @@ public record ClaimRequest(String owner, Duration ttl, String phase, CardId card
     }
 
     /** Sets the lease length. */
-    public Builder ttl(Duration value) { ttl = value; return this; }
+    public Builder ttl(Duration value) {
+      ttl = value;
+      return this;
+    }
+
     /** Claims only cards of this phase. */
-    public Builder phase(String value) { phase = value; return this; }
+    public Builder phase(String value) {
+      phase = value;
+      return this;
+    }
+
     /** Claims only this card. */
-    public Builder card(CardId value) { cardId = value; return this; }
+    public Builder card(CardId value) {
+      cardId = value;
+      return this;
+    }
+
     /** Claims up to this many cards. */
-    public Builder limit(int value) { limit = value; return this; }
+    public Builder limit(int value) {
+      limit = value;
+      return this;
+    }
+
     /** Waits up to this long for claimable work. */
-    public Builder maxWait(Duration value) { wait = value; return this; }
+    public Builder maxWait(Duration value) {
+      wait = value;
+      return this;
+    }
 
     /** Builds the request, reporting every problem at once. */
     public ClaimRequest build() {

@@ -16,8 +16,11 @@ public final class DependencyCycleException extends BacklogException {
    * @param path the cycle, first card repeated last, each depending on the next (e.g. A, B, A)
    */
   public DependencyCycleException(List<CardId> path) {
-    super(CoreErrorCode.DEPENDENCY_CYCLE, "dependency cycle " + path.stream().map(CardId::value)
-        .collect(Collectors.joining(" -> ")) + "; remove one of these links (a card cannot wait for itself)");
+    super(
+        CoreErrorCode.DEPENDENCY_CYCLE,
+        "dependency cycle "
+            + path.stream().map(CardId::value).collect(Collectors.joining(" -> "))
+            + "; remove one of these links (a card cannot wait for itself)");
     this.path = List.copyOf(path);
   }
 

@@ -9,8 +9,12 @@ public final class DuplicateCardException extends BacklogException {
 
   /** Creates the exception for the existing card. */
   public DuplicateCardException(CardId card) {
-    super(CoreErrorCode.DUPLICATE_CARD, "card " + card + " already exists; choose another id,"
-        + " or create with an idempotency key to make retries safe");
+    super(
+        CoreErrorCode.DUPLICATE_CARD,
+        "card "
+            + card
+            + " already exists; choose another id,"
+            + " or create with an idempotency key to make retries safe");
     this.card = card;
   }
 

@@ -1,8 +1,8 @@
 package dev.backlog.core;
 
 /**
- * Identifies a kind of failure. Open for extension: modules define their own enums implementing
- * it, as {@link CoreErrorCode} does for the core.
+ * Identifies a kind of failure. Open for extension: modules define their own enums implementing it,
+ * as {@link CoreErrorCode} does for the core.
  */
 public interface ErrorCode {
 

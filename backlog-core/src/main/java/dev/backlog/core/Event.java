@@ -17,7 +17,13 @@ import java.util.Optional;
  * @param leaseToken the lease token presented or issued, or null
  * @param data details as compact JSON object text
  */
-public record Event(long seq, CardId cardId, EventType type, String actor, Instant at, LeaseToken leaseToken,
+public record Event(
+    long seq,
+    CardId cardId,
+    EventType type,
+    String actor,
+    Instant at,
+    LeaseToken leaseToken,
     String data) {
 
   /** Checks the required parts. */

@@ -1,8 +1,8 @@
 package dev.backlog.core;
 
 /**
- * A page of the event stream: events with {@code seq > afterSeq}, optionally of one card, in
- * {@code seq} order.
+ * A page of the event stream: events with {@code seq > afterSeq}, optionally of one card, in {@code
+ * seq} order.
  *
  * <p>Immutable and thread-safe.
  *
@@ -19,10 +19,13 @@ public record EventQuery(long afterSeq, CardId cardId, int limit) {
   public EventQuery {
     java.util.List<Violation> problems = new java.util.ArrayList<>();
     if (afterSeq < 0) {
-      problems.add(new Violation("after", "after " + afterSeq + " is negative; use 0 for the start of the stream"));
+      problems.add(
+          new Violation(
+              "after", "after " + afterSeq + " is negative; use 0 for the start of the stream"));
     }
     if (limit < 1 || limit > MAX_LIMIT) {
-      problems.add(new Violation("limit", "limit " + limit + " is out of range; use 1 to " + MAX_LIMIT));
+      problems.add(
+          new Violation("limit", "limit " + limit + " is out of range; use 1 to " + MAX_LIMIT));
     }
     if (!problems.isEmpty()) {
       throw new InvalidInputException(problems);

@@ -2,7 +2,10 @@ package dev.backlog.core;
 
 import java.util.Locale;
 
-/** What an {@link Event} records. Each mutation of the backlog writes exactly one event per card it changes. */
+/**
+ * What an {@link Event} records. Each mutation of the backlog writes exactly one event per card it
+ * changes.
+ */
 public enum EventType {
   /** A card was created; data holds its content. */
   CREATED,

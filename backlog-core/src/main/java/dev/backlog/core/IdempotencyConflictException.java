@@ -10,8 +10,13 @@ public final class IdempotencyConflictException extends BacklogException {
 
   /** Creates the exception for the key and the card created with it. */
   public IdempotencyConflictException(String key, CardId existing) {
-    super(CoreErrorCode.IDEMPOTENCY_CONFLICT, "idempotency key '" + key + "' was already used to create card "
-        + existing + " with different content; use a new key for new content, or resend the original content");
+    super(
+        CoreErrorCode.IDEMPOTENCY_CONFLICT,
+        "idempotency key '"
+            + key
+            + "' was already used to create card "
+            + existing
+            + " with different content; use a new key for new content, or resend the original content");
     this.key = key;
     this.existing = existing;
   }

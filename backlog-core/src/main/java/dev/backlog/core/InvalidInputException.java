@@ -33,7 +33,8 @@ public final class InvalidInputException extends BacklogException {
     if (violations.size() == 1) {
       return violations.get(0).message();
     }
-    return violations.size() + " problems: " + violations.stream().map(Violation::message)
-        .collect(Collectors.joining("; "));
+    return violations.size()
+        + " problems: "
+        + violations.stream().map(Violation::message).collect(Collectors.joining("; "));
   }
 }

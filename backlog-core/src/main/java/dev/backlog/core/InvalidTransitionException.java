@@ -17,9 +17,20 @@ public final class InvalidTransitionException extends BacklogException {
    * @param operation the refused operation, such as {@code unblock}
    * @param allowedFrom the statuses the operation accepts, for the message (e.g. "blocked")
    */
-  public InvalidTransitionException(CardId card, CardStatus current, String operation, String allowedFrom) {
-    super(CoreErrorCode.INVALID_TRANSITION, "cannot " + operation + " card " + card + ": it is "
-        + current.wireName() + ", and " + operation + " needs a card that is " + allowedFrom);
+  public InvalidTransitionException(
+      CardId card, CardStatus current, String operation, String allowedFrom) {
+    super(
+        CoreErrorCode.INVALID_TRANSITION,
+        "cannot "
+            + operation
+            + " card "
+            + card
+            + ": it is "
+            + current.wireName()
+            + ", and "
+            + operation
+            + " needs a card that is "
+            + allowedFrom);
     this.card = card;
     this.current = current;
     this.operation = operation;

@@ -22,7 +22,8 @@ public record Lease(String owner, LeaseToken token, Instant claimedAt, Instant e
     Objects.requireNonNull(claimedAt, "claimedAt");
     Objects.requireNonNull(expiresAt, "expiresAt");
     if (expiresAt.isBefore(claimedAt)) {
-      throw new IllegalArgumentException("lease expires at " + expiresAt + " before it was claimed at " + claimedAt);
+      throw new IllegalArgumentException(
+          "lease expires at " + expiresAt + " before it was claimed at " + claimedAt);
     }
   }
 

@@ -23,13 +23,25 @@ public final class LeaseLostException extends BacklogException {
    * @param card the card
    * @param presented the token the caller presented
    * @param status the card's current status
-   * @param expiresAt when the presented lease expired or expires, or null when unknown (e.g. revoked or superseded)
+   * @param expiresAt when the presented lease expired or expires, or null when unknown (e.g.
+   *     revoked or superseded)
    * @param why a short explanation such as "expired" or "the card was claimed again"
    */
-  public LeaseLostException(CardId card, LeaseToken presented, CardStatus status, Instant expiresAt, String why) {
-    super(CoreErrorCode.LEASE_LOST, "lease " + presented + " on card " + card + " is no longer valid: card is "
-        + status.wireName() + (expiresAt != null ? ", lease expiry " + expiresAt : "") + " (" + why + ");"
-        + " stop working on it, or claim it again");
+  public LeaseLostException(
+      CardId card, LeaseToken presented, CardStatus status, Instant expiresAt, String why) {
+    super(
+        CoreErrorCode.LEASE_LOST,
+        "lease "
+            + presented
+            + " on card "
+            + card
+            + " is no longer valid: card is "
+            + status.wireName()
+            + (expiresAt != null ? ", lease expiry " + expiresAt : "")
+            + " ("
+            + why
+            + ");"
+            + " stop working on it, or claim it again");
     this.card = card;
     this.presented = presented;
     this.status = status;

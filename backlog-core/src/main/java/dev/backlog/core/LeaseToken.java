@@ -2,8 +2,8 @@ package dev.backlog.core;
 
 /**
  * A fencing token: strictly increasing across the whole backlog, one per claim. A lease-holder
- * operation presents it; a token that is no longer the card's current one is refused with
- * {@link LeaseLostException}.
+ * operation presents it; a token that is no longer the card's current one is refused with {@link
+ * LeaseLostException}.
  *
  * <p>Immutable and thread-safe.
  *
@@ -14,8 +14,13 @@ public record LeaseToken(long value) implements Comparable<LeaseToken> {
   /** Validates that the token is positive. */
   public LeaseToken {
     if (value < 1) {
-      throw new InvalidInputException(java.util.List.of(new Violation("token",
-          "lease token " + value + " is not valid; tokens are positive numbers returned by claim")));
+      throw new InvalidInputException(
+          java.util.List.of(
+              new Violation(
+                  "token",
+                  "lease token "
+                      + value
+                      + " is not valid; tokens are positive numbers returned by claim")));
     }
   }
 

@@ -28,7 +28,8 @@ import java.util.TreeSet;
  * @param dependsOn cards this card waits for; they may be created later in the same transaction
  * @param acceptance acceptance criteria as compact JSON (an array of strings or an object), or null
  * @param idempotencyKey makes the create safe to retry, or null
- * @param maxAttempts claims allowed before poison-card protection blocks the card, or null for the backlog default
+ * @param maxAttempts claims allowed before poison-card protection blocks the card, or null for the
+ *     backlog default
  * @param blocked create the card blocked instead of ready
  * @param blockedReason why it starts blocked, or null
  */
@@ -47,62 +48,104 @@ public record NewCard(
 
   /** Longest title accepted. */
   public static final int MAX_TITLE = 500;
+
   /** Longest body accepted. */
   public static final int MAX_BODY = 100_000;
+
   /** Longest phase accepted. */
   public static final int MAX_PHASE = 64;
+
   /** Longest idempotency key accepted. */
   public static final int MAX_IDEMPOTENCY_KEY = 200;
+
   /** Longest acceptance JSON accepted. */
   public static final int MAX_ACCEPTANCE = 100_000;
+
   /** Most dependencies one card may name. */
   public static final int MAX_DEPENDENCIES = 1_000;
+
   /** Largest {@code maxAttempts} accepted. */
   public static final int MAX_MAX_ATTEMPTS = 1_000;
+
   /** Longest reason (blocked, failed) accepted. */
   public static final int MAX_REASON = 2_000;
 
   /** Validates every component and reports all problems at once. */
   public NewCard {
     Objects.requireNonNull(id, "id");
-    dependsOn = Collections.unmodifiableSortedSet(new TreeSet<>(Objects.requireNonNull(dependsOn, "dependsOn")));
+    dependsOn =
+        Collections.unmodifiableSortedSet(
+            new TreeSet<>(Objects.requireNonNull(dependsOn, "dependsOn")));
     List<Violation> problems = new ArrayList<>();
     Checks.required(problems, "title", title, MAX_TITLE, false);
     Checks.text(problems, "body", body, MAX_BODY, true);
     checkPhase(problems, phase);
     Checks.text(problems, "idempotencyKey", idempotencyKey, MAX_IDEMPOTENCY_KEY, false);
     if (idempotencyKey != null && idempotencyKey.isBlank()) {
-      problems.add(new Violation("idempotencyKey", "idempotencyKey is blank; leave it out or give a key"));
+      problems.add(
+          new Violation("idempotencyKey", "idempotencyKey is blank; leave it out or give a key"));
     }
     if (maxAttempts != null && (maxAttempts < 1 || maxAttempts > MAX_MAX_ATTEMPTS)) {
-      problems.add(new Violation("maxAttempts", "maxAttempts " + maxAttempts + " is out of range; use 1 to "
-          + MAX_MAX_ATTEMPTS + ", or leave it out for the backlog default"));
+      problems.add(
+          new Violation(
+              "maxAttempts",
+              "maxAttempts "
+                  + maxAttempts
+                  + " is out of range; use 1 to "
+                  + MAX_MAX_ATTEMPTS
+                  + ", or leave it out for the backlog default"));
     }
     if (dependsOn.size() > MAX_DEPENDENCIES) {
-      problems.add(new Violation("dependsOn", "card names " + dependsOn.size() + " dependencies; at most "
-          + MAX_DEPENDENCIES + " are allowed"));
+      problems.add(
+          new Violation(
+              "dependsOn",
+              "card names "
+                  + dependsOn.size()
+                  + " dependencies; at most "
+                  + MAX_DEPENDENCIES
+                  + " are allowed"));
     }
     if (acceptance != null) {
       try {
         String compact = JsonText.compact(acceptance);
         char kind = JsonText.kind(compact);
         if (kind != '[' && kind != '{') {
-          problems.add(new Violation("acceptance", "acceptance must be a JSON array of criteria or a JSON object,"
-              + " not '" + Checks.show(acceptance) + "'"));
+          problems.add(
+              new Violation(
+                  "acceptance",
+                  "acceptance must be a JSON array of criteria or a JSON object,"
+                      + " not '"
+                      + Checks.show(acceptance)
+                      + "'"));
         } else if (compact.length() > MAX_ACCEPTANCE) {
-          problems.add(new Violation("acceptance", "acceptance has " + compact.length() + " characters; at most "
-              + MAX_ACCEPTANCE + " are allowed"));
+          problems.add(
+              new Violation(
+                  "acceptance",
+                  "acceptance has "
+                      + compact.length()
+                      + " characters; at most "
+                      + MAX_ACCEPTANCE
+                      + " are allowed"));
         }
         acceptance = compact;
       } catch (IllegalArgumentException e) {
-        problems.add(new Violation("acceptance", "acceptance is not valid JSON (" + e.getMessage() + "): '"
-            + Checks.show(acceptance) + "'; give a JSON array such as [\"tests pass\"] or a JSON object"));
+        problems.add(
+            new Violation(
+                "acceptance",
+                "acceptance is not valid JSON ("
+                    + e.getMessage()
+                    + "): '"
+                    + Checks.show(acceptance)
+                    + "'; give a JSON array such as [\"tests pass\"] or a JSON object"));
       }
     }
     Checks.text(problems, "blockedReason", blockedReason, MAX_REASON, true);
     if (blockedReason != null && !blocked) {
-      problems.add(new Violation("blockedReason", "blockedReason is set but the card is not created blocked;"
-          + " set blocked or drop the reason"));
+      problems.add(
+          new Violation(
+              "blockedReason",
+              "blockedReason is set but the card is not created blocked;"
+                  + " set blocked or drop the reason"));
     }
     if (!problems.isEmpty()) {
       throw new InvalidInputException(problems);
@@ -121,8 +164,8 @@ public record NewCard(
   }
 
   /**
-   * A digest of the content that idempotent creates compare: every component. Two creates with
-   * the same key are the same request exactly when their fingerprints are equal.
+   * A digest of the content that idempotent creates compare: every component. Two creates with the
+   * same key are the same request exactly when their fingerprints are equal.
    */
   public String fingerprint() {
     StringBuilder sb = new StringBuilder();
@@ -138,7 +181,9 @@ public record NewCard(
     field(sb, Boolean.toString(blocked));
     field(sb, blockedReason);
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(sb.toString().getBytes(StandardCharsets.UTF_8));
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256")
+              .digest(sb.toString().getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(digest);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is required by every Java platform", e);
@@ -182,15 +227,35 @@ public record NewCard(
     }
 
     /** Sets the title (required). */
-    public Builder title(String value) { title = value; return this; }
+    public Builder title(String value) {
+      title = value;
+      return this;
+    }
+
     /** Sets the body. */
-    public Builder body(String value) { body = value; return this; }
+    public Builder body(String value) {
+      body = value;
+      return this;
+    }
+
     /** Sets the phase. */
-    public Builder phase(String value) { phase = value; return this; }
+    public Builder phase(String value) {
+      phase = value;
+      return this;
+    }
+
     /** Sets the priority (default 0). */
-    public Builder priority(int value) { priority = value; return this; }
+    public Builder priority(int value) {
+      priority = value;
+      return this;
+    }
+
     /** Adds dependencies by id. */
-    public Builder dependsOn(String... ids) { dependsOn.addAll(List.of(ids)); return this; }
+    public Builder dependsOn(String... ids) {
+      dependsOn.addAll(List.of(ids));
+      return this;
+    }
+
     /** Adds dependencies by id. */
     public Builder dependsOn(Collection<?> ids) {
       for (Object o : ids) {
@@ -198,18 +263,43 @@ public record NewCard(
       }
       return this;
     }
+
     /** Sets acceptance criteria as JSON text (an array or an object). */
-    public Builder acceptance(String json) { acceptance = json; return this; }
+    public Builder acceptance(String json) {
+      acceptance = json;
+      return this;
+    }
+
     /** Sets acceptance criteria as a list of statements. */
-    public Builder acceptanceCriteria(List<String> criteria) { acceptance = JsonText.array(criteria); return this; }
+    public Builder acceptanceCriteria(List<String> criteria) {
+      acceptance = JsonText.array(criteria);
+      return this;
+    }
+
     /** Sets the idempotency key. */
-    public Builder idempotencyKey(String value) { idempotencyKey = value; return this; }
+    public Builder idempotencyKey(String value) {
+      idempotencyKey = value;
+      return this;
+    }
+
     /** Sets the attempt limit (null for the backlog default). */
-    public Builder maxAttempts(Integer value) { maxAttempts = value; return this; }
+    public Builder maxAttempts(Integer value) {
+      maxAttempts = value;
+      return this;
+    }
+
     /** Creates the card blocked, optionally with a reason. */
-    public Builder blocked(String reason) { blocked = true; blockedReason = reason; return this; }
+    public Builder blocked(String reason) {
+      blocked = true;
+      blockedReason = reason;
+      return this;
+    }
+
     /** Creates the card blocked or not. */
-    public Builder blocked(boolean value) { blocked = value; return this; }
+    public Builder blocked(boolean value) {
+      blocked = value;
+      return this;
+    }
 
     /**
      * Builds the request.
@@ -228,11 +318,24 @@ public record NewCard(
           deps.add(new CardId(dep));
         }
       }
-      CardId cardId = problems.stream().anyMatch(v -> v.field().equals("id")) ? null : new CardId(id);
+      CardId cardId =
+          problems.stream().anyMatch(v -> v.field().equals("id")) ? null : new CardId(id);
       try {
-        // Without a valid id, validate the rest with a stand-in id so that every problem is reported together.
-        NewCard card = new NewCard(cardId != null ? cardId : new CardId("x"), title, body, phase, priority, deps,
-            acceptance, idempotencyKey, maxAttempts, blocked, blockedReason);
+        // Without a valid id, validate the rest with a stand-in id so that every problem is
+        // reported together.
+        NewCard card =
+            new NewCard(
+                cardId != null ? cardId : new CardId("x"),
+                title,
+                body,
+                phase,
+                priority,
+                deps,
+                acceptance,
+                idempotencyKey,
+                maxAttempts,
+                blocked,
+                blockedReason);
         if (problems.isEmpty()) {
           return card;
         }

@@ -16,18 +16,25 @@ import java.util.TreeMap;
  * @param counts cards per status; every status is present
  * @param total all cards
  * @param claimable ready cards whose dependencies are all done
- * @param oldestClaimableAge how long the oldest claimable card has existed, or null when none is claimable
+ * @param oldestClaimableAge how long the oldest claimable card has existed, or null when none is
+ *     claimable
  * @param expiredLeaseCount claimed cards whose lease has lapsed but was not yet reclaimed
  * @param byPhase per phase (cards without a phase are left out), cards per status
  */
-public record Stats(Map<CardStatus, Long> counts, long total, long claimable, Duration oldestClaimableAge,
-    long expiredLeaseCount, Map<String, Map<CardStatus, Long>> byPhase) {
+public record Stats(
+    Map<CardStatus, Long> counts,
+    long total,
+    long claimable,
+    Duration oldestClaimableAge,
+    long expiredLeaseCount,
+    Map<String, Map<CardStatus, Long>> byPhase) {
 
   /** Copies the maps, fills missing statuses with zero and sorts phases by name. */
   public Stats {
     counts = complete(Objects.requireNonNull(counts, "counts"));
     TreeMap<String, Map<CardStatus, Long>> phases = new TreeMap<>();
-    Objects.requireNonNull(byPhase, "byPhase").forEach((phase, perStatus) -> phases.put(phase, complete(perStatus)));
+    Objects.requireNonNull(byPhase, "byPhase")
+        .forEach((phase, perStatus) -> phases.put(phase, complete(perStatus)));
     byPhase = Collections.unmodifiableMap(phases);
   }
 

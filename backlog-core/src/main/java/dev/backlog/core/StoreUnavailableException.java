@@ -1,6 +1,8 @@
 package dev.backlog.core;
 
-/** The store cannot be reached or used right now (connection refused, pool exhausted, disk full). */
+/**
+ * The store cannot be reached or used right now (connection refused, pool exhausted, disk full).
+ */
 public final class StoreUnavailableException extends BacklogException {
 
   private static final long serialVersionUID = 1L;

@@ -2,8 +2,8 @@ package dev.backlog.core;
 
 /**
  * Work grouped into one transaction by {@link Backlog#inTransaction}. It may run more than once
- * when the store retries a transient failure, so keep side effects in
- * {@link BacklogTransaction#afterCommit}.
+ * when the store retries a transient failure, so keep side effects in {@link
+ * BacklogTransaction#afterCommit}.
  *
  * @param <T> the result type
  */

@@ -14,9 +14,17 @@ public final class UnknownDependencyException extends BacklogException {
 
   /** Creates the exception for the card and its missing dependencies. */
   public UnknownDependencyException(CardId card, Set<CardId> missing) {
-    super(CoreErrorCode.UNKNOWN_DEPENDENCY, "card " + card + " depends on " + new TreeSet<>(missing)
-        + ", which do" + (missing.size() == 1 ? "es" : "") + " not exist; create "
-        + (missing.size() == 1 ? "it" : "them") + " first (or in the same transaction), or drop the dependency");
+    super(
+        CoreErrorCode.UNKNOWN_DEPENDENCY,
+        "card "
+            + card
+            + " depends on "
+            + new TreeSet<>(missing)
+            + ", which do"
+            + (missing.size() == 1 ? "es" : "")
+            + " not exist; create "
+            + (missing.size() == 1 ? "it" : "them")
+            + " first (or in the same transaction), or drop the dependency");
     this.card = card;
     this.missing = new TreeSet<>(missing);
   }

@@ -15,12 +15,17 @@ import org.junit.jupiter.api.Test;
 /** The facade's sweep of lapsed leases, which runs in the claim's own transaction. */
 class BacklogSweepTest {
 
-  private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-01-01T00:00:00Z"));
+  private final AtomicReference<Instant> now =
+      new AtomicReference<>(Instant.parse("2026-01-01T00:00:00Z"));
   private final InstantSource clock = now::get;
   private final List<List<Event>> notified = new ArrayList<>();
 
   private Backlog backlog() {
-    return Backlog.builder().store(new InMemoryBacklogStore(clock)).clock(clock).listener(notified::add).build();
+    return Backlog.builder()
+        .store(new InMemoryBacklogStore(clock))
+        .clock(clock)
+        .listener(notified::add)
+        .build();
   }
 
   private void advance(Duration d) {
@@ -39,7 +44,8 @@ class BacklogSweepTest {
       advance(Duration.ofSeconds(60));
       notified.clear();
 
-      List<Claim> second = backlog.claim(ClaimRequest.builder("w2").ttl(Duration.ofSeconds(30)).build());
+      List<Claim> second =
+          backlog.claim(ClaimRequest.builder("w2").ttl(Duration.ofSeconds(30)).build());
 
       assertEquals(1, second.size());
       Card card = second.get(0).card();
@@ -58,21 +64,26 @@ class BacklogSweepTest {
       backlog.create(NewCard.builder(CardId.of("A")).title("a").build());
       backlog.create(NewCard.builder(CardId.of("B")).title("b").build());
       // This claim sweeps (nothing lapsed yet) and starts the interval.
-      backlog.claim(ClaimRequest.builder("w1").ttl(Duration.ofMillis(100)).card(CardId.of("A")).build());
+      backlog.claim(
+          ClaimRequest.builder("w1").ttl(Duration.ofMillis(100)).card(CardId.of("A")).build());
       advance(Duration.ofMillis(500));
       notified.clear();
 
       // A's lease lapsed, but the interval (1 s) has not passed: no sweep, so B is claimed.
-      List<Claim> claims = backlog.claim(ClaimRequest.builder("w2").ttl(Duration.ofSeconds(30)).build());
+      List<Claim> claims =
+          backlog.claim(ClaimRequest.builder("w2").ttl(Duration.ofSeconds(30)).build());
       assertEquals(List.of(CardId.of("B")), claims.stream().map(c -> c.card().id()).toList());
-      assertEquals(List.of(List.of(EventType.CLAIMED)), notified.stream().map(BacklogSweepTest::types).toList());
+      assertEquals(
+          List.of(List.of(EventType.CLAIMED)),
+          notified.stream().map(BacklogSweepTest::types).toList());
       assertEquals(CardStatus.CLAIMED, backlog.get(CardId.of("A")).status());
 
       advance(Duration.ofMillis(600));
       notified.clear();
       claims = backlog.claim(ClaimRequest.builder("w3").ttl(Duration.ofSeconds(30)).build());
       assertEquals(List.of(CardId.of("A")), claims.stream().map(c -> c.card().id()).toList());
-      assertEquals(List.of(List.of(EventType.RECLAIMED, EventType.CLAIMED)),
+      assertEquals(
+          List.of(List.of(EventType.RECLAIMED, EventType.CLAIMED)),
           notified.stream().map(BacklogSweepTest::types).toList());
     }
   }

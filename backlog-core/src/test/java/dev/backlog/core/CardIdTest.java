@@ -17,9 +17,15 @@ class CardIdTest {
 
   @Provide
   Arbitrary<String> validIds() {
-    Arbitrary<Character> first = Arbitraries.chars().range('a', 'z').range('A', 'Z').range('0', '9');
-    Arbitrary<String> rest = Arbitraries.strings().withCharRange('a', 'z').withCharRange('A', 'Z')
-        .withCharRange('0', '9').withChars('.', '_', ':', '-').ofMaxLength(CardId.MAX_LENGTH - 1);
+    Arbitrary<Character> first =
+        Arbitraries.chars().range('a', 'z').range('A', 'Z').range('0', '9');
+    Arbitrary<String> rest =
+        Arbitraries.strings()
+            .withCharRange('a', 'z')
+            .withCharRange('A', 'Z')
+            .withCharRange('0', '9')
+            .withChars('.', '_', ':', '-')
+            .ofMaxLength(CardId.MAX_LENGTH - 1);
     return Combinators.combine(first, rest).as((f, r) -> f + r);
   }
 
@@ -31,7 +37,8 @@ class CardIdTest {
   }
 
   @Property
-  void anIdWithAnyCharacterOutsideTheAlphabetIsRefused(@ForAll("validIds") String valid, @ForAll char bad) {
+  void anIdWithAnyCharacterOutsideTheAlphabetIsRefused(
+      @ForAll("validIds") String valid, @ForAll char bad) {
     if (Character.isLetterOrDigit(bad) && bad < 128 || ".-_:".indexOf(bad) >= 0) {
       return;
     }
@@ -44,7 +51,8 @@ class CardIdTest {
   @Example
   void pathTraversalLeadingPunctuationAndBlanksAreRefusedNamingTheValue() {
     for (String bad : List.of("../x", "a/b", "a\\b", ".hidden", "-flag", "_x", ":x", "a b", "ü")) {
-      InvalidInputException e = assertThrows(InvalidInputException.class, () -> CardId.of(bad), bad);
+      InvalidInputException e =
+          assertThrows(InvalidInputException.class, () -> CardId.of(bad), bad);
       assertTrue(e.getMessage().contains("'" + bad + "'"), e.getMessage());
       assertTrue(e.getMessage().contains("starting with a letter or digit"), e.getMessage());
     }
@@ -53,13 +61,15 @@ class CardIdTest {
   @Example
   void anEmptyIdIsRefusedSayingHowLongAnIdMayBe() {
     InvalidInputException e = assertThrows(InvalidInputException.class, () -> CardId.of(""));
-    assertTrue(e.getMessage().contains("empty") && e.getMessage().contains("1 to 128"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("empty") && e.getMessage().contains("1 to 128"), e.getMessage());
   }
 
   @Example
   void anIdLongerThan128CharactersIsRefusedWithItsLengthAndAnAbbreviatedValue() {
     assertEquals(128, CardId.of("x".repeat(128)).value().length());
-    InvalidInputException e = assertThrows(InvalidInputException.class, () -> CardId.of("y".repeat(200)));
+    InvalidInputException e =
+        assertThrows(InvalidInputException.class, () -> CardId.of("y".repeat(200)));
     assertTrue(e.getMessage().contains("has 200 characters; at most 128"), e.getMessage());
     assertTrue(e.getMessage().contains("y".repeat(37) + "..."), e.getMessage());
     assertTrue(!e.getMessage().contains("y".repeat(41)), "long values are abbreviated in messages");
@@ -67,7 +77,8 @@ class CardIdTest {
 
   @Example
   void controlCharactersAreShownAsQuestionMarks() {
-    InvalidInputException e = assertThrows(InvalidInputException.class, () -> CardId.of("a\u0007b"));
+    InvalidInputException e =
+        assertThrows(InvalidInputException.class, () -> CardId.of("a\u0007b"));
     assertTrue(e.getMessage().contains("'a?b'"), e.getMessage());
   }
 

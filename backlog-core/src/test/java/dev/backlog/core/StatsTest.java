@@ -15,12 +15,36 @@ class StatsTest {
 
   @Test
   void missingStatusesAreCompletedWithZero() {
-    Stats stats = new Stats(Map.of(CardStatus.READY, 2L), 2, 1, Duration.ofSeconds(5), 0,
-        Map.of("M1", Map.of(CardStatus.DONE, 1L)));
-    assertEquals(Map.of(CardStatus.READY, 2L, CardStatus.CLAIMED, 0L, CardStatus.BLOCKED, 0L, CardStatus.DONE, 0L),
+    Stats stats =
+        new Stats(
+            Map.of(CardStatus.READY, 2L),
+            2,
+            1,
+            Duration.ofSeconds(5),
+            0,
+            Map.of("M1", Map.of(CardStatus.DONE, 1L)));
+    assertEquals(
+        Map.of(
+            CardStatus.READY,
+            2L,
+            CardStatus.CLAIMED,
+            0L,
+            CardStatus.BLOCKED,
+            0L,
+            CardStatus.DONE,
+            0L),
         stats.counts());
     assertEquals(0L, stats.count(CardStatus.BLOCKED));
-    assertEquals(Map.of(CardStatus.READY, 0L, CardStatus.CLAIMED, 0L, CardStatus.BLOCKED, 0L, CardStatus.DONE, 1L),
+    assertEquals(
+        Map.of(
+            CardStatus.READY,
+            0L,
+            CardStatus.CLAIMED,
+            0L,
+            CardStatus.BLOCKED,
+            0L,
+            CardStatus.DONE,
+            1L),
         stats.byPhase().get("M1"));
     assertEquals(Optional.of(Duration.ofSeconds(5)), stats.oldestClaimable());
   }
@@ -38,7 +62,8 @@ class StatsTest {
     assertEquals(3L, stats.count(CardStatus.DONE));
     assertEquals(List.of("alpha", "zeta"), List.copyOf(stats.byPhase().keySet()));
     assertEquals(Optional.empty(), stats.oldestClaimable());
-    assertThrows(UnsupportedOperationException.class, () -> stats.counts().put(CardStatus.READY, 1L));
+    assertThrows(
+        UnsupportedOperationException.class, () -> stats.counts().put(CardStatus.READY, 1L));
     assertThrows(UnsupportedOperationException.class, () -> stats.byPhase().remove("alpha"));
   }
 

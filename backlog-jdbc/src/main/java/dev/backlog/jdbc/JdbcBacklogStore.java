@@ -10,15 +10,14 @@ import dev.backlog.core.spi.BacklogStore;
 import dev.backlog.core.spi.StoreWork;
 import dev.backlog.jdbc.internal.Database;
 import dev.backlog.jdbc.internal.Dialect;
-import dev.backlog.jdbc.internal.H2FileSharing;
 import dev.backlog.jdbc.internal.H2Dialect;
+import dev.backlog.jdbc.internal.H2FileSharing;
 import dev.backlog.jdbc.internal.JdbcEngine;
 import dev.backlog.jdbc.internal.Migrator;
 import dev.backlog.jdbc.internal.Secrets;
 import dev.backlog.jdbc.internal.SqlDialect;
 import dev.backlog.jdbc.internal.SqlErrors;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -34,11 +33,11 @@ import org.slf4j.LoggerFactory;
 /**
  * A {@link BacklogStore} in a relational database: embedded H2 2.x (the default, in memory or in a
  * file that several processes can share) or PostgreSQL 13 and later. The JDBC URL chooses the
- * dialect. The store pools connections with HikariCP unless the host supplies a
- * {@link DataSource} or a {@link Jdbi}, brings the schema up to date when built, judges lease expiry by the database
+ * dialect. The store pools connections with HikariCP unless the host supplies a {@link DataSource}
+ * or a {@link Jdbi}, brings the schema up to date when built, judges lease expiry by the database
  * clock (unless a test injects one), numbers events in commit order, and retries transient
- * failures. The JDBC driver is the host's choice: put {@code com.h2database:h2} or
- * {@code org.postgresql:postgresql} on the class path.
+ * failures. The JDBC driver is the host's choice: put {@code com.h2database:h2} or {@code
+ * org.postgresql:postgresql} on the class path.
  *
  * <pre>{@code
  * try (JdbcBacklogStore store = JdbcBacklogStore.builder()
@@ -49,8 +48,8 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>A host that opens that file while {@code backlog} commands run should use
- * {@link Builder#sharedH2File} instead, which takes its turn with them ({@link H2SharedFile}).
+ * <p>A host that opens that file while {@code backlog} commands run should use {@link
+ * Builder#sharedH2File} instead, which takes its turn with them ({@link H2SharedFile}).
  *
  * <p>Thread-safe. Close it to release its connections.
  */
@@ -58,12 +57,22 @@ public final class JdbcBacklogStore implements BacklogStore {
 
   /** The pool size when none is given. */
   public static final int DEFAULT_MAX_POOL_SIZE = 10;
+
   /** The largest pool size accepted. */
   public static final int MAX_POOL_SIZE = 1_000;
-  /** How long opening the database and lost connections are retried before the store reports it unavailable. */
+
+  /**
+   * How long opening the database and lost connections are retried before the store reports it
+   * unavailable.
+   */
   public static final Duration CONNECT_RETRY = Duration.ofSeconds(20);
-  /** How long a host's database that refuses connections is retried while the store finds its dialect. */
+
+  /**
+   * How long a host's database that refuses connections is retried while the store finds its
+   * dialect.
+   */
   private static final Duration PG_OPEN_RETRY = Duration.ofSeconds(3);
+
   /** The H2 lock timeout the store sets on its connections unless the URL sets one. */
   public static final Duration H2_LOCK_TIMEOUT = H2Dialect.LOCK_TIMEOUT;
 
@@ -100,8 +109,12 @@ public final class JdbcBacklogStore implements BacklogStore {
     Objects.requireNonNull(backlogHome, "backlogHome");
     String dir = backlogHome.toAbsolutePath().normalize().toString().replace('\\', '/');
     if (dir.contains(";")) {
-      throw InvalidInputException.of("home", "backlog home '" + dir + "' contains ';', which cannot appear in"
-          + " an H2 URL; choose another directory (--home or BACKLOG_HOME)");
+      throw InvalidInputException.of(
+          "home",
+          "backlog home '"
+              + dir
+              + "' contains ';', which cannot appear in"
+              + " an H2 URL; choose another directory (--home or BACKLOG_HOME)");
     }
     return "jdbc:h2:file:" + dir + "/backlog;AUTO_SERVER=TRUE";
   }
@@ -114,8 +127,8 @@ public final class JdbcBacklogStore implements BacklogStore {
 
   /**
    * Waits for a change that may have made work claimable: a NOTIFY on PostgreSQL (at most one per
-   * committing transaction), on H2 a moved event counter (polled every 100 ms), and in both cases
-   * a commit by this store in this process.
+   * committing transaction), on H2 a moved event counter (polled every 100 ms), and in both cases a
+   * commit by this store in this process.
    */
   @Override
   public void awaitChange(Duration timeout) throws InterruptedException {
@@ -156,7 +169,8 @@ public final class JdbcBacklogStore implements BacklogStore {
   }
 
   /**
-   * Builds a {@link JdbcBacklogStore}. Not thread-safe. {@link #toString()} never shows the password.
+   * Builds a {@link JdbcBacklogStore}. Not thread-safe. {@link #toString()} never shows the
+   * password.
    */
   public static final class Builder {
     private String url;
@@ -169,10 +183,12 @@ public final class JdbcBacklogStore implements BacklogStore {
     private int maxPoolSize = DEFAULT_MAX_POOL_SIZE;
     private H2SharedFile sharedH2File;
 
-    private Builder() {
-    }
+    private Builder() {}
 
-    /** The JDBC URL ({@code jdbc:h2:…} or {@code jdbc:postgresql:…}); the store pools connections to it. */
+    /**
+     * The JDBC URL ({@code jdbc:h2:…} or {@code jdbc:postgresql:…}); the store pools connections to
+     * it.
+     */
     public Builder url(String jdbcUrl) {
       this.url = jdbcUrl;
       return this;
@@ -190,7 +206,10 @@ public final class JdbcBacklogStore implements BacklogStore {
       return this;
     }
 
-    /** A data source the host supplies and closes, instead of a URL; its database decides the dialect. */
+    /**
+     * A data source the host supplies and closes, instead of a URL; its database decides the
+     * dialect.
+     */
     public Builder dataSource(DataSource ds) {
       this.dataSource = ds;
       return this;
@@ -209,8 +228,8 @@ public final class JdbcBacklogStore implements BacklogStore {
     /**
      * A {@link Jdbi} the host already has, instead of a URL or data source: the store opens its
      * handles (one per transaction) from it, and its database decides the dialect. The host owns
-     * and closes the data source behind it. The store uses JDBI only for its own statements and does
-     * not change the instance's configuration.
+     * and closes the data source behind it. The store uses JDBI only for its own statements and
+     * does not change the instance's configuration.
      */
     public Builder jdbi(Jdbi host) {
       this.jdbi = host;
@@ -226,7 +245,10 @@ public final class JdbcBacklogStore implements BacklogStore {
       return this;
     }
 
-    /** The most pooled connections (default {@value #DEFAULT_MAX_POOL_SIZE}); ignored with a data source. */
+    /**
+     * The most pooled connections (default {@value #DEFAULT_MAX_POOL_SIZE}); ignored with a data
+     * source.
+     */
     public Builder maxPoolSize(int n) {
       this.maxPoolSize = n;
       return this;
@@ -234,10 +256,10 @@ public final class JdbcBacklogStore implements BacklogStore {
 
     /**
      * An embedded H2 file that other processes use at the same time (the {@code backlog} CLI's
-     * default file, say), instead of a {@link #url} or a {@link #dataSource}: the store takes its turn
-     * with them as {@link H2SharedFile} describes, in the file's {@link H2SharedFile.Mode mode}.
-     * {@link #username}, {@link #password}, {@link #maxPoolSize} and {@link #clock} apply as usual.
-     * Needs {@code com.h2database:h2} on the class path.
+     * default file, say), instead of a {@link #url} or a {@link #dataSource}: the store takes its
+     * turn with them as {@link H2SharedFile} describes, in the file's {@link H2SharedFile.Mode
+     * mode}. {@link #username}, {@link #password}, {@link #maxPoolSize} and {@link #clock} apply as
+     * usual. Needs {@code com.h2database:h2} on the class path.
      */
     public Builder sharedH2File(H2SharedFile file) {
       this.sharedH2File = file;
@@ -248,8 +270,8 @@ public final class JdbcBacklogStore implements BacklogStore {
      * Opens the store: connects, and applies the schema migrations the database lacks.
      *
      * @throws InvalidInputException when the settings are incomplete or contradictory
-     * @throws StoreUnavailableException when the database cannot be reached, refuses the credentials,
-     *     its driver is missing, its schema is newer than this library, or (with
+     * @throws StoreUnavailableException when the database cannot be reached, refuses the
+     *     credentials, its driver is missing, its schema is newer than this library, or (with
      *     {@link #sharedH2File}) other processes kept the file longer than the wait
      */
     public JdbcBacklogStore build() {
@@ -260,43 +282,63 @@ public final class JdbcBacklogStore implements BacklogStore {
       Dialect dialect = null;
       int sources = (url != null ? 1 : 0) + (dataSource != null ? 1 : 0) + (jdbi != null ? 1 : 0);
       if (sources == 0) {
-        problems.add(new Violation("url", "no database given; set a JDBC URL such as jdbc:h2:file:/path/backlog"
-            + " or jdbc:postgresql://host/db, a data source, or a Jdbi"));
+        problems.add(
+            new Violation(
+                "url",
+                "no database given; set a JDBC URL such as jdbc:h2:file:/path/backlog"
+                    + " or jdbc:postgresql://host/db, a data source, or a Jdbi"));
       } else if (sources > 1) {
-        problems.add(new Violation("url", "more than one of URL, data source and Jdbi is set; set only one"));
+        problems.add(
+            new Violation(
+                "url", "more than one of URL, data source and Jdbi is set; set only one"));
       } else if (url != null) {
         dialect = Dialect.fromUrl(url).orElse(null);
         if (dialect == null) {
-          problems.add(new Violation("url", "JDBC URL '" + Secrets.redactUrl(url) + "' names a database this store"
-              + " does not support; use jdbc:h2:… (H2 2.x) or jdbc:postgresql:… (PostgreSQL 13 or later)"));
+          problems.add(
+              new Violation(
+                  "url",
+                  "JDBC URL '"
+                      + Secrets.redactUrl(url)
+                      + "' names a database this store"
+                      + " does not support; use jdbc:h2:… (H2 2.x) or jdbc:postgresql:… (PostgreSQL 13 or later)"));
         }
       }
       if (maxPoolSize < 1 || maxPoolSize > MAX_POOL_SIZE) {
-        problems.add(new Violation("maxPoolSize", "maxPoolSize " + maxPoolSize + " is out of range; use 1 to "
-            + MAX_POOL_SIZE));
+        problems.add(
+            new Violation(
+                "maxPoolSize",
+                "maxPoolSize " + maxPoolSize + " is out of range; use 1 to " + MAX_POOL_SIZE));
       }
       if (!problems.isEmpty()) {
         throw new InvalidInputException(problems);
       }
       Secrets secrets = Secrets.of(url, password);
-      return url != null ? openUrl(dialect, secrets)
-          : openHost(dataSource != null ? Database.of(dataSource, null) : Database.of(jdbi), secrets);
+      return url != null
+          ? openUrl(dialect, secrets)
+          : openHost(
+              dataSource != null ? Database.of(dataSource, null) : Database.of(jdbi), secrets);
     }
 
     /**
-     * Opens the shared H2 file: the sharing policy says what to open the store on (a URL, or H2's own
-     * pool on the file kept to this process), this builder opens it there, and the store's close
-     * adds what the policy needs.
+     * Opens the shared H2 file: the sharing policy says what to open the store on (a URL, or H2's
+     * own pool on the file kept to this process), this builder opens it there, and the store's
+     * close adds what the policy needs.
      */
     private JdbcBacklogStore buildShared() {
       List<Violation> problems = new ArrayList<>();
       if (url != null || dataSource != null || jdbi != null) {
-        problems.add(new Violation("sharedH2File", "both a shared H2 file and a " + (url != null ? "URL"
-            : dataSource != null ? "data source" : "Jdbi") + " are set; set only one"));
+        problems.add(
+            new Violation(
+                "sharedH2File",
+                "both a shared H2 file and a "
+                    + (url != null ? "URL" : dataSource != null ? "data source" : "Jdbi")
+                    + " are set; set only one"));
       }
       if (maxPoolSize < 1 || maxPoolSize > MAX_POOL_SIZE) {
-        problems.add(new Violation("maxPoolSize", "maxPoolSize " + maxPoolSize + " is out of range; use 1 to "
-            + MAX_POOL_SIZE));
+        problems.add(
+            new Violation(
+                "maxPoolSize",
+                "maxPoolSize " + maxPoolSize + " is out of range; use 1 to " + MAX_POOL_SIZE));
       }
       if (!problems.isEmpty()) {
         throw new InvalidInputException(problems);
@@ -304,11 +346,24 @@ public final class JdbcBacklogStore implements BacklogStore {
       H2SharedFile shared = sharedH2File;
       H2FileSharing.Opening opening;
       try {
-        opening = H2FileSharing.begin(shared.home().orElse(null), shared.url(),
-            shared.mode() == H2SharedFile.Mode.BRIEF, shared.turnWait(), username, password, maxPoolSize);
+        opening =
+            H2FileSharing.begin(
+                shared.home().orElse(null),
+                shared.url(),
+                shared.mode() == H2SharedFile.Mode.BRIEF,
+                shared.turnWait(),
+                username,
+                password,
+                maxPoolSize);
       } catch (LinkageError e) {
-        throw new StoreUnavailableException("cannot open the shared H2 file " + shared + ": the H2 JDBC driver"
-            + " could not be loaded (" + e + "); add com.h2database:h2 to the class path", null);
+        throw new StoreUnavailableException(
+            "cannot open the shared H2 file "
+                + shared
+                + ": the H2 JDBC driver"
+                + " could not be loaded ("
+                + e
+                + "); add com.h2database:h2 to the class path",
+            null);
       }
       // Opened by this builder's own path on what the policy chose, then restored.
       sharedH2File = null;
@@ -351,10 +406,18 @@ public final class JdbcBacklogStore implements BacklogStore {
       try {
         pool = new HikariDataSource(config);
       } catch (RuntimeException e) {
-        throw new StoreUnavailableException("cannot open the backlog database " + where + ": the "
-            + dialect.displayName() + " JDBC driver could not be loaded (" + secrets.scrub(e.getMessage()) + ");"
-            + " add " + sql.driverArtifact()
-            + " to the class path", SqlErrors.sanitized(e, secrets));
+        throw new StoreUnavailableException(
+            "cannot open the backlog database "
+                + where
+                + ": the "
+                + dialect.displayName()
+                + " JDBC driver could not be loaded ("
+                + secrets.scrub(e.getMessage())
+                + ");"
+                + " add "
+                + sql.driverArtifact()
+                + " to the class path",
+            SqlErrors.sanitized(e, secrets));
       }
       Database database = sql.database(pool, url, username, password);
       try {
@@ -365,23 +428,40 @@ public final class JdbcBacklogStore implements BacklogStore {
       }
       JdbcEngine engine = new JdbcEngine(database, sql, clock, secrets, where, CONNECT_RETRY);
       LOG.info("opened the backlog store in {} ({})", where, dialect.displayName());
-      return new JdbcBacklogStore(engine, "JDBC store (" + dialect.displayName() + ", " + where + ")");
+      return new JdbcBacklogStore(
+          engine, "JDBC store (" + dialect.displayName() + ", " + where + ")");
     }
 
     private JdbcBacklogStore openHost(Database database, Secrets secrets) {
-      String name = dataSourceName != null ? dataSourceName : jdbi != null ? "host Jdbi" : "host data source";
+      String name =
+          dataSourceName != null ? dataSourceName : jdbi != null ? "host Jdbi" : "host data source";
       String where = dataSourceName != null ? dataSourceName : "(" + name + ")";
-      Dialect dialect = retrying(where, secrets, PG_OPEN_RETRY, () -> {
-        try (Database.Link link = database.open()) {
-          String product = link.connection().getMetaData().getDatabaseProductName();
-          return Dialect.fromProductName(product).orElseThrow(() -> InvalidInputException.of(
-              jdbi != null ? "jdbi" : "dataSource", "the " + name + " connects to " + product + ", which this store"
-                  + " does not support; use H2 2.x or PostgreSQL 13 or later"));
-        }
-      });
+      Dialect dialect =
+          retrying(
+              where,
+              secrets,
+              PG_OPEN_RETRY,
+              () -> {
+                try (Database.Link link = database.open()) {
+                  String product = link.connection().getMetaData().getDatabaseProductName();
+                  return Dialect.fromProductName(product)
+                      .orElseThrow(
+                          () ->
+                              InvalidInputException.of(
+                                  jdbi != null ? "jdbi" : "dataSource",
+                                  "the "
+                                      + name
+                                      + " connects to "
+                                      + product
+                                      + ", which this store"
+                                      + " does not support; use H2 2.x or PostgreSQL 13 or later"));
+                }
+              });
       migrate(database, dialect, where, secrets);
-      JdbcEngine engine = new JdbcEngine(database, dialect.sql(), clock, secrets, where, CONNECT_RETRY);
-      return new JdbcBacklogStore(engine, "JDBC store (" + dialect.displayName() + ", " + name + ")");
+      JdbcEngine engine =
+          new JdbcEngine(database, dialect.sql(), clock, secrets, where, CONNECT_RETRY);
+      return new JdbcBacklogStore(
+          engine, "JDBC store (" + dialect.displayName() + ", " + name + ")");
     }
 
     private static void migrate(Database database, Dialect dialect, String where, Secrets secrets) {
@@ -393,8 +473,12 @@ public final class JdbcBacklogStore implements BacklogStore {
       T call() throws SQLException;
     }
 
-    /** Runs a call, retrying connection failures for {@code connectBudget} and lock failures for {@link #CONNECT_RETRY}. */
-    private static <T> T retrying(String where, Secrets secrets, Duration connectBudget, SqlCall<T> call) {
+    /**
+     * Runs a call, retrying connection failures for {@code connectBudget} and lock failures for
+     * {@link #CONNECT_RETRY}.
+     */
+    private static <T> T retrying(
+        String where, Secrets secrets, Duration connectBudget, SqlCall<T> call) {
       long start = System.nanoTime();
       int attempt = 0;
       while (true) {
@@ -406,18 +490,22 @@ public final class JdbcBacklogStore implements BacklogStore {
         } catch (SQLException | RuntimeException e) {
           SqlErrors.Kind kind = SqlErrors.classify(e);
           long elapsed = System.nanoTime() - start;
-          boolean retry = kind == SqlErrors.Kind.CONNECTION ? elapsed < connectBudget.toNanos()
-              : (kind == SqlErrors.Kind.TRANSIENT || kind == SqlErrors.Kind.DUPLICATE) && elapsed < CONNECT_RETRY.toNanos();
+          boolean retry =
+              kind == SqlErrors.Kind.CONNECTION
+                  ? elapsed < connectBudget.toNanos()
+                  : (kind == SqlErrors.Kind.TRANSIENT || kind == SqlErrors.Kind.DUPLICATE)
+                      && elapsed < CONNECT_RETRY.toNanos();
           if (!retry) {
-            throw SqlErrors.translate(e, kind == SqlErrors.Kind.OTHER ? SqlErrors.Kind.CONNECTION : kind, where,
-                secrets);
+            throw SqlErrors.translate(
+                e, kind == SqlErrors.Kind.OTHER ? SqlErrors.Kind.CONNECTION : kind, where, secrets);
           }
           long cap = Math.min(1_000, 10L << Math.min(attempt, 8));
           try {
             Thread.sleep(cap / 2 + ThreadLocalRandom.current().nextLong(cap / 2 + 1));
           } catch (InterruptedException ie) {
             Thread.currentThread().interrupt();
-            throw new StoreUnavailableException("interrupted while opening the backlog database " + where, null);
+            throw new StoreUnavailableException(
+                "interrupted while opening the backlog database " + where, null);
           }
         }
       }
@@ -425,10 +513,17 @@ public final class JdbcBacklogStore implements BacklogStore {
 
     @Override
     public String toString() {
-      return "JdbcBacklogStore.Builder[" + (url != null ? Secrets.redactUrl(url) : dataSource != null
-          ? "data source" : "no database") + (username != null ? ", user " + username : "")
-          + (password != null ? ", password " + Secrets.MASK : "") + ", maxPoolSize " + maxPoolSize
-          + (clock != null ? ", injected clock" : "") + (sharedH2File != null ? ", " + sharedH2File : "") + "]";
+      return "JdbcBacklogStore.Builder["
+          + (url != null
+              ? Secrets.redactUrl(url)
+              : dataSource != null ? "data source" : "no database")
+          + (username != null ? ", user " + username : "")
+          + (password != null ? ", password " + Secrets.MASK : "")
+          + ", maxPoolSize "
+          + maxPoolSize
+          + (clock != null ? ", injected clock" : "")
+          + (sharedH2File != null ? ", " + sharedH2File : "")
+          + "]";
     }
   }
 }

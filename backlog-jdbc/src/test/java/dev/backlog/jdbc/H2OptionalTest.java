@@ -20,33 +20,43 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class H2OptionalTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void withoutH2TheStoreLoadsAndTheSharedFileOptionAsksForTheDriver() throws Exception {
     List<URL> urls = new ArrayList<>();
-    String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    String classPath =
+        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     for (String entry : classPath.split(File.pathSeparator)) {
       if (!entry.isEmpty() && !Path.of(entry).getFileName().toString().startsWith("h2-")) {
         urls.add(Path.of(entry).toUri().toURL());
       }
     }
-    try (URLClassLoader withoutH2 = new URLClassLoader(urls.toArray(URL[]::new), ClassLoader.getPlatformClassLoader())) {
-      assertEquals(ClassNotFoundException.class, failureOf(() -> withoutH2.loadClass("org.h2.Driver")));
+    try (URLClassLoader withoutH2 =
+        new URLClassLoader(urls.toArray(URL[]::new), ClassLoader.getPlatformClassLoader())) {
+      assertEquals(
+          ClassNotFoundException.class, failureOf(() -> withoutH2.loadClass("org.h2.Driver")));
       // Loading, verifying and initializing the API classes needs no H2 class.
       Class<?> store = Class.forName(JdbcBacklogStore.class.getName(), true, withoutH2);
-      Class<?> builderType = Class.forName(JdbcBacklogStore.Builder.class.getName(), true, withoutH2);
+      Class<?> builderType =
+          Class.forName(JdbcBacklogStore.Builder.class.getName(), true, withoutH2);
       Class<?> shared = Class.forName(H2SharedFile.class.getName(), true, withoutH2);
       Class<?> mode = Class.forName(H2SharedFile.Mode.class.getName(), true, withoutH2);
-      Object file = shared.getMethod("of", Path.class, mode).invoke(null, dir, mode.getEnumConstants()[0]);
+      Object file =
+          shared.getMethod("of", Path.class, mode).invoke(null, dir, mode.getEnumConstants()[0]);
       Object builder = store.getMethod("builder").invoke(null);
       builderType.getMethod("sharedH2File", shared).invoke(builder, file);
       Method build = builderType.getMethod("build");
-      InvocationTargetException e = org.junit.jupiter.api.Assertions.assertThrows(InvocationTargetException.class,
-          () -> build.invoke(builder));
-      assertEquals("dev.backlog.core.StoreUnavailableException", e.getCause().getClass().getName(), e.getCause().toString());
-      assertTrue(e.getCause().getMessage().contains("add com.h2database:h2 to the class path"), e.getCause().getMessage());
+      InvocationTargetException e =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              InvocationTargetException.class, () -> build.invoke(builder));
+      assertEquals(
+          "dev.backlog.core.StoreUnavailableException",
+          e.getCause().getClass().getName(),
+          e.getCause().toString());
+      assertTrue(
+          e.getCause().getMessage().contains("add com.h2database:h2 to the class path"),
+          e.getCause().getMessage());
     }
     Process probe = LockHolder.start("probe", dir.resolve(H2SharedFile.OPEN_LOCK_FILE));
     assertEquals("free", LockHolder.firstLine(probe), "the failed open released the open lock");

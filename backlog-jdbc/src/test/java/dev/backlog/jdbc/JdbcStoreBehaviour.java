@@ -20,6 +20,8 @@ import dev.backlog.core.LeaseLostException;
 import dev.backlog.core.NewCard;
 import dev.backlog.core.StoreUnavailableException;
 import dev.backlog.core.UnknownDependencyException;
+import dev.backlog.jdbc.internal.Dialect;
+import dev.backlog.jdbc.internal.Migrator;
 import dev.backlog.tck.MutableClock;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -38,8 +40,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import dev.backlog.jdbc.internal.Dialect;
-import dev.backlog.jdbc.internal.Migrator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -57,9 +57,9 @@ abstract class JdbcStoreBehaviour {
   protected abstract String freshUrl();
 
   /**
-   * Whether the database is PostgreSQL: there seqs come from a sequence (a rolled-back transaction leaves
-   * a gap, and a lower seq may commit after a higher one, which readers wait for); on H2 seq order is
-   * commit order, without gaps.
+   * Whether the database is PostgreSQL: there seqs come from a sequence (a rolled-back transaction
+   * leaves a gap, and a lower seq may commit after a higher one, which readers wait for); on H2 seq
+   * order is commit order, without gaps.
    */
   protected boolean postgres() {
     return false;
@@ -89,7 +89,8 @@ abstract class JdbcStoreBehaviour {
   }
 
   protected static void sql(String url, String statement) {
-    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+    try (Connection c = DriverManager.getConnection(url);
+        Statement s = c.createStatement()) {
       s.execute(statement);
     } catch (SQLException e) {
       throw new IllegalStateException(statement + ": " + e.getMessage(), e);
@@ -97,8 +98,9 @@ abstract class JdbcStoreBehaviour {
   }
 
   protected static long count(String url, String query) {
-    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
-         ResultSet rs = s.executeQuery(query)) {
+    try (Connection c = DriverManager.getConnection(url);
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(query)) {
       rs.next();
       return rs.getLong(1);
     } catch (SQLException e) {
@@ -107,22 +109,30 @@ abstract class JdbcStoreBehaviour {
   }
 
   /**
-   * Creates the card in a transaction on the pool, numbers its event ({@code writtenEvents} seals it), counts
-   * {@code sealed} down and keeps the transaction open until {@code release} is counted down.
+   * Creates the card in a transaction on the pool, numbers its event ({@code writtenEvents} seals
+   * it), counts {@code sealed} down and keeps the transaction open until {@code release} is counted
+   * down.
    */
-  private static Future<List<Event>> createAndHoldOpen(JdbcBacklogStore store, ExecutorService pool, String id,
-      CountDownLatch sealed, CountDownLatch release) {
-    return pool.submit(() -> store.inTransaction(tx -> {
-      tx.create(card(id), id.toLowerCase(Locale.ROOT));
-      List<Event> written = tx.writtenEvents();
-      sealed.countDown();
-      try {
-        assertTrue(release.await(30, TimeUnit.SECONDS));
-      } catch (InterruptedException e) {
-        throw new IllegalStateException(e);
-      }
-      return written;
-    }));
+  private static Future<List<Event>> createAndHoldOpen(
+      JdbcBacklogStore store,
+      ExecutorService pool,
+      String id,
+      CountDownLatch sealed,
+      CountDownLatch release) {
+    return pool.submit(
+        () ->
+            store.inTransaction(
+                tx -> {
+                  tx.create(card(id), id.toLowerCase(Locale.ROOT));
+                  List<Event> written = tx.writtenEvents();
+                  sealed.countDown();
+                  try {
+                    assertTrue(release.await(30, TimeUnit.SECONDS));
+                  } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                  }
+                  return written;
+                }));
   }
 
   private static NewCard card(String id, String... deps) {
@@ -132,9 +142,12 @@ abstract class JdbcStoreBehaviour {
   // ------------------------------------------------------------------ events
 
   @Test
-  void aTransactionThatTakesItsSeqsFirstCommitsFirstSoAPagingReaderNeverSkipsAnEvent() throws Exception {
-    Assumptions.assumeFalse(postgres(), "on PostgreSQL writers do not wait for each other's seqs; the test"
-        + " below shows that readers wait instead");
+  void aTransactionThatTakesItsSeqsFirstCommitsFirstSoAPagingReaderNeverSkipsAnEvent()
+      throws Exception {
+    Assumptions.assumeFalse(
+        postgres(),
+        "on PostgreSQL writers do not wait for each other's seqs; the test"
+            + " below shows that readers wait instead");
     String url = freshUrl();
     JdbcBacklogStore store = open(url, null);
     Backlog backlog = backlog(store);
@@ -155,7 +168,9 @@ abstract class JdbcStoreBehaviour {
       b.get(30, TimeUnit.SECONDS);
       List<Event> all = backlog.events(EventQuery.after(0, 100));
       assertEquals(List.of(1L, 2L), all.stream().map(Event::seq).toList());
-      assertEquals(List.of("A", "B"), all.stream().map(e -> e.cardId().value()).toList(),
+      assertEquals(
+          List.of("A", "B"),
+          all.stream().map(e -> e.cardId().value()).toList(),
           "seq order is commit order");
     } finally {
       release.countDown();
@@ -164,9 +179,12 @@ abstract class JdbcStoreBehaviour {
   }
 
   @Test
-  void aTransactionWithALowerSeqThatCommitsAfterOneWithAHigherSeqIsNeverSkippedByAPagingReader() throws Exception {
-    Assumptions.assumeTrue(postgres(), "on H2 seq order is commit order, so a lower seq cannot commit after a"
-        + " higher one; the test above shows that");
+  void aTransactionWithALowerSeqThatCommitsAfterOneWithAHigherSeqIsNeverSkippedByAPagingReader()
+      throws Exception {
+    Assumptions.assumeTrue(
+        postgres(),
+        "on H2 seq order is commit order, so a lower seq cannot commit after a"
+            + " higher one; the test above shows that");
     String url = freshUrl();
     JdbcBacklogStore store = open(url, null);
     Backlog backlog = backlog(store);
@@ -182,19 +200,29 @@ abstract class JdbcStoreBehaviour {
       // B draws a higher seq and commits first: writers do not wait for each other.
       Card b = pool.submit(() -> backlog.create(card("B"))).get(30, TimeUnit.SECONDS);
       assertEquals("B", b.id().value());
-      assertEquals(1, count(url, "SELECT COUNT(*) FROM events WHERE card_id = 'B'"), "B committed while A is open");
-      // A reader paging from the last event it saw must not return B's seq while A's lower one is open.
+      assertEquals(
+          1,
+          count(url, "SELECT COUNT(*) FROM events WHERE card_id = 'B'"),
+          "B committed while A is open");
+      // A reader paging from the last event it saw must not return B's seq while A's lower one is
+      // open.
       Future<List<Event>> page = pool.submit(() -> backlog.events(EventQuery.after(before, 100)));
       Thread.sleep(400);
-      assertFalse(page.isDone(), "the reader waits for the open transaction that holds a lower seq");
+      assertFalse(
+          page.isDone(), "the reader waits for the open transaction that holds a lower seq");
       release.countDown();
       long seqA = a.get(30, TimeUnit.SECONDS).get(0).seq();
       List<Event> seen = page.get(30, TimeUnit.SECONDS);
-      assertEquals(List.of("A", "B"), seen.stream().map(e -> e.cardId().value()).toList(),
+      assertEquals(
+          List.of("A", "B"),
+          seen.stream().map(e -> e.cardId().value()).toList(),
           "the reader sees both events, the one committed later first, because it has the lower seq");
       assertEquals(seqA, seen.get(0).seq());
       assertTrue(seen.get(0).seq() < seen.get(1).seq(), "in seq order: " + seen);
-      assertEquals(seen, backlog.events(EventQuery.after(before, 100)), "a second read returns the same page");
+      assertEquals(
+          seen,
+          backlog.events(EventQuery.after(before, 100)),
+          "a second read returns the same page");
     } finally {
       release.countDown();
       pool.shutdownNow();
@@ -203,7 +231,8 @@ abstract class JdbcStoreBehaviour {
 
   @Test
   void aWriterDrawsNoSeqWhileAReaderHoldsTheEventFence() throws Exception {
-    Assumptions.assumeTrue(postgres(), "on H2 seqs come from the commit-ordered counter row, without a fence");
+    Assumptions.assumeTrue(
+        postgres(), "on H2 seqs come from the commit-ordered counter row, without a fence");
     String url = freshUrl();
     JdbcBacklogStore store = open(url, null);
     Backlog backlog = backlog(store);
@@ -214,27 +243,34 @@ abstract class JdbcStoreBehaviour {
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
       // The reader holds the fence until its transaction ends.
-      Future<List<Event>> reader = pool.submit(() -> store.inTransaction(tx -> {
-        List<Event> page = tx.events(EventQuery.after(0, 10));
-        reading.countDown();
-        try {
-          assertTrue(release.await(30, TimeUnit.SECONDS));
-        } catch (InterruptedException e) {
-          throw new IllegalStateException(e);
-        }
-        return page;
-      }));
+      Future<List<Event>> reader =
+          pool.submit(
+              () ->
+                  store.inTransaction(
+                      tx -> {
+                        List<Event> page = tx.events(EventQuery.after(0, 10));
+                        reading.countDown();
+                        try {
+                          assertTrue(release.await(30, TimeUnit.SECONDS));
+                        } catch (InterruptedException e) {
+                          throw new IllegalStateException(e);
+                        }
+                        return page;
+                      }));
       assertTrue(reading.await(30, TimeUnit.SECONDS));
       Future<Card> writer = pool.submit(() -> backlog.create(card("B")));
       Thread.sleep(400);
       assertFalse(writer.isDone(), "the writer waits for the fence before it draws a seq");
-      assertEquals(drawn, count(url, "SELECT pg_sequence_last_value('event_seq')"),
+      assertEquals(
+          drawn,
+          count(url, "SELECT pg_sequence_last_value('event_seq')"),
           "the fence is taken before the sequence is drawn");
       release.countDown();
       assertEquals(1, reader.get(30, TimeUnit.SECONDS).size());
       writer.get(30, TimeUnit.SECONDS);
-      assertEquals(List.of("A", "B"), backlog.events(EventQuery.after(0, 10)).stream()
-          .map(e -> e.cardId().value()).toList());
+      assertEquals(
+          List.of("A", "B"),
+          backlog.events(EventQuery.after(0, 10)).stream().map(e -> e.cardId().value()).toList());
     } finally {
       release.countDown();
       pool.shutdownNow();
@@ -246,26 +282,37 @@ abstract class JdbcStoreBehaviour {
     JdbcBacklogStore store = open(freshUrl(), null);
     Backlog backlog = backlog(store);
     int cards = 1_205;
-    List<Event> written = store.inTransaction(tx -> {
-      for (int i = 0; i < cards; i++) {
-        tx.create(card(String.format(java.util.Locale.ROOT, "c%05d", i)), "bulk");
-      }
-      return tx.writtenEvents();
-    });
+    List<Event> written =
+        store.inTransaction(
+            tx -> {
+              for (int i = 0; i < cards; i++) {
+                tx.create(card(String.format(java.util.Locale.ROOT, "c%05d", i)), "bulk");
+              }
+              return tx.writtenEvents();
+            });
     assertEquals(cards, written.size());
     List<Event> read = backlog.events(EventQuery.after(0, EventQuery.MAX_LIMIT));
-    assertEquals(written.subList(0, Math.min(cards, read.size())), read, "the log holds what the transaction wrote");
+    assertEquals(
+        written.subList(0, Math.min(cards, read.size())),
+        read,
+        "the log holds what the transaction wrote");
     for (int i = 1; i < written.size(); i++) {
-      assertTrue(written.get(i).seq() > written.get(i - 1).seq(), "seqs increase in the order of the events");
-      assertTrue(written.get(i).cardId().compareTo(written.get(i - 1).cardId()) > 0, "events keep their order");
+      assertTrue(
+          written.get(i).seq() > written.get(i - 1).seq(),
+          "seqs increase in the order of the events");
+      assertTrue(
+          written.get(i).cardId().compareTo(written.get(i - 1).cardId()) > 0,
+          "events keep their order");
     }
     assertEquals(cards, backlog.stats().count(CardStatus.READY));
   }
 
   @Test
   void readingEventsOnADataSourceWithRepeatableReadIsRefusedWithTheFix() {
-    Assumptions.assumeTrue(postgres(), "H2 numbers events in commit order; the fence and its isolation need are"
-        + " PostgreSQL's");
+    Assumptions.assumeTrue(
+        postgres(),
+        "H2 numbers events in commit order; the fence and its isolation need are"
+            + " PostgreSQL's");
     String url = freshUrl();
     open(url, null).close();
     com.zaxxer.hikari.HikariDataSource ds = new com.zaxxer.hikari.HikariDataSource();
@@ -276,9 +323,10 @@ abstract class JdbcStoreBehaviour {
     Backlog backlog = backlog(open(url, null));
     backlog.create(card("A"));
     Backlog repeatable = backlog(JdbcBacklogStore.builder().dataSource(ds).build());
-    IllegalStateException e = assertThrows(IllegalStateException.class,
-        () -> repeatable.events(EventQuery.after(0, 10)));
-    assertTrue(e.getMessage().contains("READ COMMITTED") && e.getMessage().contains("repeatable read"),
+    IllegalStateException e =
+        assertThrows(IllegalStateException.class, () -> repeatable.events(EventQuery.after(0, 10)));
+    assertTrue(
+        e.getMessage().contains("READ COMMITTED") && e.getMessage().contains("repeatable read"),
         e.getMessage());
     assertEquals(1, backlog.events(EventQuery.after(0, 10)).size());
   }
@@ -294,21 +342,24 @@ abstract class JdbcStoreBehaviour {
     List<Future<?>> futures = new ArrayList<>();
     for (int w = 0; w < writers; w++) {
       int writer = w;
-      futures.add(pool.submit(() -> {
-        for (int i = 0; i < perWriter; i++) {
-          String id = "w" + writer + "-" + i;
-          if (i % 3 == 0) {
-            // Two events in one transaction.
-            backlog.inTransaction(tx -> {
-              tx.create(card(id));
-              return tx.block(CardId.of(id), "later");
-            });
-          } else {
-            backlog.create(card(id));
-          }
-        }
-        return null;
-      }));
+      futures.add(
+          pool.submit(
+              () -> {
+                for (int i = 0; i < perWriter; i++) {
+                  String id = "w" + writer + "-" + i;
+                  if (i % 3 == 0) {
+                    // Two events in one transaction.
+                    backlog.inTransaction(
+                        tx -> {
+                          tx.create(card(id));
+                          return tx.block(CardId.of(id), "later");
+                        });
+                  } else {
+                    backlog.create(card(id));
+                  }
+                }
+                return null;
+              }));
     }
     List<Long> seen = new ArrayList<>();
     long after = 0;
@@ -334,7 +385,10 @@ abstract class JdbcStoreBehaviour {
         all.add(s);
       }
     }
-    assertEquals(all, seen, "the reader saw every seq once, in order" + (postgres() ? "" : ", from 1 without gaps"));
+    assertEquals(
+        all,
+        seen,
+        "the reader saw every seq once, in order" + (postgres() ? "" : ", from 1 without gaps"));
   }
 
   @Test
@@ -342,11 +396,15 @@ abstract class JdbcStoreBehaviour {
     JdbcBacklogStore store = open(freshUrl(), null);
     Backlog backlog = backlog(store);
     backlog.create(card("A"));
-    assertThrows(IllegalStateException.class, () -> backlog.inTransaction(tx -> {
-      tx.create(card("B"));
-      tx.events(EventQuery.after(0, 10));
-      throw new IllegalStateException("abort after the seqs were taken");
-    }));
+    assertThrows(
+        IllegalStateException.class,
+        () ->
+            backlog.inTransaction(
+                tx -> {
+                  tx.create(card("B"));
+                  tx.events(EventQuery.after(0, 10));
+                  throw new IllegalStateException("abort after the seqs were taken");
+                }));
     backlog.create(card("C"));
     List<Event> events = backlog.events(EventQuery.after(0, 10));
     assertEquals(List.of("A", "C"), events.stream().map(e -> e.cardId().value()).toList());
@@ -365,30 +423,48 @@ abstract class JdbcStoreBehaviour {
       backlog.create(card(id));
     }
     java.util.concurrent.CyclicBarrier bothHoldOneLock = new java.util.concurrent.CyclicBarrier(2);
-    java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger runs =
+        new java.util.concurrent.atomic.AtomicInteger();
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
-      Future<?> one = pool.submit(() -> store.inTransaction(tx -> {
-        int run = runs.incrementAndGet();
-        tx.link(CardId.of("A"), CardId.of("C"), "one");
-        awaitFirstRun(bothHoldOneLock, run);
-        return tx.link(CardId.of("B"), CardId.of("C"), "one");
-      }));
-      Future<?> two = pool.submit(() -> store.inTransaction(tx -> {
-        int run = runs.incrementAndGet();
-        tx.link(CardId.of("B"), CardId.of("D"), "two");
-        awaitFirstRun(bothHoldOneLock, run);
-        return tx.link(CardId.of("A"), CardId.of("D"), "two");
-      }));
+      Future<?> one =
+          pool.submit(
+              () ->
+                  store.inTransaction(
+                      tx -> {
+                        int run = runs.incrementAndGet();
+                        tx.link(CardId.of("A"), CardId.of("C"), "one");
+                        awaitFirstRun(bothHoldOneLock, run);
+                        return tx.link(CardId.of("B"), CardId.of("C"), "one");
+                      }));
+      Future<?> two =
+          pool.submit(
+              () ->
+                  store.inTransaction(
+                      tx -> {
+                        int run = runs.incrementAndGet();
+                        tx.link(CardId.of("B"), CardId.of("D"), "two");
+                        awaitFirstRun(bothHoldOneLock, run);
+                        return tx.link(CardId.of("A"), CardId.of("D"), "two");
+                      }));
       one.get(2, TimeUnit.MINUTES);
       two.get(2, TimeUnit.MINUTES);
     } finally {
       pool.shutdownNow();
     }
-    assertTrue(runs.get() >= 3, "one transaction was re-run after the deadlock (" + runs.get() + " runs)");
-    assertEquals(List.of(CardId.of("C"), CardId.of("D")), List.copyOf(backlog.find(CardId.of("A")).get().dependsOn()));
-    assertEquals(List.of(CardId.of("C"), CardId.of("D")), List.copyOf(backlog.find(CardId.of("B")).get().dependsOn()));
-    assertEquals(4, backlog.events(EventQuery.after(0, 100)).stream().filter(e -> e.type() == EventType.LINKED).count());
+    assertTrue(
+        runs.get() >= 3, "one transaction was re-run after the deadlock (" + runs.get() + " runs)");
+    assertEquals(
+        List.of(CardId.of("C"), CardId.of("D")),
+        List.copyOf(backlog.find(CardId.of("A")).get().dependsOn()));
+    assertEquals(
+        List.of(CardId.of("C"), CardId.of("D")),
+        List.copyOf(backlog.find(CardId.of("B")).get().dependsOn()));
+    assertEquals(
+        4,
+        backlog.events(EventQuery.after(0, 100)).stream()
+            .filter(e -> e.type() == EventType.LINKED)
+            .count());
   }
 
   private static void awaitFirstRun(java.util.concurrent.CyclicBarrier barrier, int run) {
@@ -408,10 +484,11 @@ abstract class JdbcStoreBehaviour {
   void aCardMayDependOnACardCreatedLaterInTheSameTransaction() {
     JdbcBacklogStore store = open(freshUrl(), null);
     Backlog backlog = backlog(store);
-    backlog.inTransaction(tx -> {
-      tx.create(card("B", "A"));
-      return tx.create(card("A"));
-    });
+    backlog.inTransaction(
+        tx -> {
+          tx.create(card("B", "A"));
+          return tx.create(card("A"));
+        });
     List<Claim> first = backlog.claim(ClaimRequest.builder("w").limit(10).build());
     assertEquals(List.of("A"), first.stream().map(c -> c.card().id().value()).toList());
     backlog.complete(CardId.of("A"), first.get(0).token());
@@ -425,17 +502,28 @@ abstract class JdbcStoreBehaviour {
     String url = freshUrl();
     JdbcBacklogStore store = open(url, null);
     Backlog backlog = backlog(store);
-    UnknownDependencyException e = assertThrows(UnknownDependencyException.class, () -> backlog.inTransaction(tx -> {
-      tx.create(card("A"));
-      return tx.create(card("B", "A", "ghost"));
-    }));
+    UnknownDependencyException e =
+        assertThrows(
+            UnknownDependencyException.class,
+            () ->
+                backlog.inTransaction(
+                    tx -> {
+                      tx.create(card("A"));
+                      return tx.create(card("B", "A", "ghost"));
+                    }));
     assertEquals("B", e.card().value());
     assertEquals(List.of(CardId.of("ghost")), List.copyOf(e.missing()));
     assertEquals(0, count(url, "SELECT COUNT(*) FROM cards"));
     assertEquals(0, count(url, "SELECT COUNT(*) FROM card_deps"));
     assertEquals(0, count(url, "SELECT COUNT(*) FROM events"));
-    assertEquals(0, count(url, postgres() ? "SELECT COALESCE(pg_sequence_last_value('event_seq'), 0)"
-        : "SELECT last_seq FROM event_counter"), "no seq was drawn");
+    assertEquals(
+        0,
+        count(
+            url,
+            postgres()
+                ? "SELECT COALESCE(pg_sequence_last_value('event_seq'), 0)"
+                : "SELECT last_seq FROM event_counter"),
+        "no seq was drawn");
   }
 
   @Test
@@ -466,7 +554,8 @@ abstract class JdbcStoreBehaviour {
     assertEquals(1, unmet(url, "D"));
     assertClaimable(backlog, "C");
     assertEquals(0, store.recount());
-    assertEquals(4, count(url, "SELECT SUM(n) FROM card_counts"), "stats come from the maintained counts");
+    assertEquals(
+        4, count(url, "SELECT SUM(n) FROM card_counts"), "stats come from the maintained counts");
     assertEquals(2, backlog.stats().count(CardStatus.DONE));
   }
 
@@ -494,43 +583,59 @@ abstract class JdbcStoreBehaviour {
   }
 
   private static void assertClaimable(Backlog backlog, String... ids) {
-    List<String> claimable = backlog.list(new CardQuery(null, null, true, 100)).stream()
-        .map(c -> c.id().value()).sorted().toList();
+    List<String> claimable =
+        backlog.list(new CardQuery(null, null, true, 100)).stream()
+            .map(c -> c.id().value())
+            .sorted()
+            .toList();
     assertEquals(List.of(ids), claimable);
   }
 
   // ------------------------------------------------------------------ the database clock
 
   @Test
-  void leasesAreJudgedByTheDatabaseClockAndALateCompleteWithTheStaleTokenIsRefused() throws Exception {
+  void leasesAreJudgedByTheDatabaseClockAndALateCompleteWithTheStaleTokenIsRefused()
+      throws Exception {
     JdbcBacklogStore store = open(freshUrl(), null);
-    Backlog slow = Backlog.builder().store(store).closeStore(false).sweepInterval(Duration.ZERO).build();
+    Backlog slow =
+        Backlog.builder().store(store).closeStore(false).sweepInterval(Duration.ZERO).build();
     opened.add(slow);
     slow.create(card("A"));
-    Claim first = slow.claim(ClaimRequest.builder("slow").ttl(Duration.ofMillis(1_500)).build()).get(0);
-    assertEquals(List.of(), slow.claim(ClaimRequest.builder("fast").build()), "the lease still holds");
+    Claim first =
+        slow.claim(ClaimRequest.builder("slow").ttl(Duration.ofMillis(1_500)).build()).get(0);
+    assertEquals(
+        List.of(), slow.claim(ClaimRequest.builder("fast").build()), "the lease still holds");
     Thread.sleep(1_700);
     Claim second = slow.claim(ClaimRequest.builder("fast").build()).get(0);
     assertEquals("A", second.card().id().value());
     assertTrue(second.token().compareTo(first.token()) > 0, "tokens increase");
-    LeaseLostException lost = assertThrows(LeaseLostException.class,
-        () -> slow.complete(CardId.of("A"), first.token()));
+    LeaseLostException lost =
+        assertThrows(LeaseLostException.class, () -> slow.complete(CardId.of("A"), first.token()));
     assertEquals(CardStatus.CLAIMED, lost.status());
     Card done = slow.complete(CardId.of("A"), second.token());
     assertEquals(CardStatus.DONE, done.status());
-    List<EventType> types = slow.events(EventQuery.after(0, 100)).stream().map(Event::type).toList();
-    assertEquals(List.of(EventType.CREATED, EventType.CLAIMED, EventType.RECLAIMED, EventType.CLAIMED,
-        EventType.COMPLETED), types);
+    List<EventType> types =
+        slow.events(EventQuery.after(0, 100)).stream().map(Event::type).toList();
+    assertEquals(
+        List.of(
+            EventType.CREATED,
+            EventType.CLAIMED,
+            EventType.RECLAIMED,
+            EventType.CLAIMED,
+            EventType.COMPLETED),
+        types);
   }
 
   @Test
   void anInjectedClockDecidesExpiryInsteadOfTheDatabaseClock() {
     MutableClock clock = new MutableClock();
     JdbcBacklogStore store = open(freshUrl(), clock);
-    Backlog backlog = Backlog.builder().store(store).clock(clock).closeStore(false).sweepInterval(null).build();
+    Backlog backlog =
+        Backlog.builder().store(store).clock(clock).closeStore(false).sweepInterval(null).build();
     opened.add(backlog);
     backlog.create(card("A"));
-    Claim claim = backlog.claim(ClaimRequest.builder("w").ttl(Duration.ofMinutes(10)).build()).get(0);
+    Claim claim =
+        backlog.claim(ClaimRequest.builder("w").ttl(Duration.ofMinutes(10)).build()).get(0);
     assertEquals(clock.instant(), claim.lease().claimedAt());
     clock.advance(Duration.ofMinutes(11));
     assertEquals(List.of(CardId.of("A")), backlog.reclaimExpired());
@@ -543,8 +648,10 @@ abstract class JdbcStoreBehaviour {
     Backlog other = backlog(open(url, null));
     ExecutorService pool = Executors.newSingleThreadExecutor();
     try {
-      Future<List<Claim>> claim = pool.submit(() ->
-          waiter.claim(ClaimRequest.builder("w").maxWait(Duration.ofSeconds(30)).build()));
+      Future<List<Claim>> claim =
+          pool.submit(
+              () ->
+                  waiter.claim(ClaimRequest.builder("w").maxWait(Duration.ofSeconds(30)).build()));
       Thread.sleep(400);
       assertFalse(claim.isDone(), "nothing to claim yet");
       long start = System.nanoTime();
@@ -568,10 +675,12 @@ abstract class JdbcStoreBehaviour {
     CountDownLatch go = new CountDownLatch(1);
     List<Future<JdbcBacklogStore>> futures = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      futures.add(pool.submit(() -> {
-        go.await();
-        return JdbcBacklogStore.builder().url(url).maxPoolSize(2).build();
-      }));
+      futures.add(
+          pool.submit(
+              () -> {
+                go.await();
+                return JdbcBacklogStore.builder().url(url).maxPoolSize(2).build();
+              }));
     }
     go.countDown();
     for (Future<JdbcBacklogStore> f : futures) {
@@ -586,7 +695,10 @@ abstract class JdbcStoreBehaviour {
   /** The newest schema version this code knows (every dialect has the same versions). */
   private static int latestVersion() {
     List<Migrator.Migration> migrations = Migrator.load(Dialect.H2);
-    assertEquals(migrations.size(), Migrator.load(Dialect.POSTGRESQL).size(), "both dialects have every version");
+    assertEquals(
+        migrations.size(),
+        Migrator.load(Dialect.POSTGRESQL).size(),
+        "both dialects have every version");
     return migrations.get(migrations.size() - 1).version();
   }
 
@@ -594,10 +706,13 @@ abstract class JdbcStoreBehaviour {
   void aSchemaNewerThanTheCodeIsRefusedWithBothVersionsNamed() {
     String url = freshUrl();
     open(url, null).close();
-    sql(url, "INSERT INTO backlog_schema_history (version, description, checksum, installed_at)"
-        + " VALUES (7, 'from the future', 'x', CURRENT_TIMESTAMP)");
-    StoreUnavailableException e = assertThrows(StoreUnavailableException.class,
-        () -> JdbcBacklogStore.builder().url(url).build());
+    sql(
+        url,
+        "INSERT INTO backlog_schema_history (version, description, checksum, installed_at)"
+            + " VALUES (7, 'from the future', 'x', CURRENT_TIMESTAMP)");
+    StoreUnavailableException e =
+        assertThrows(
+            StoreUnavailableException.class, () -> JdbcBacklogStore.builder().url(url).build());
     assertTrue(e.getMessage().contains("schema version 7"), e.getMessage());
     assertTrue(e.getMessage().contains("version " + latestVersion() + " that"), e.getMessage());
   }
@@ -608,26 +723,39 @@ abstract class JdbcStoreBehaviour {
     Dialect dialect = postgres() ? Dialect.POSTGRESQL : Dialect.H2;
     Migrator.Migration v1 = Migrator.load(dialect).get(0);
     assertEquals(1, v1.version());
-    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
-      s.execute("CREATE TABLE backlog_schema_history (version INTEGER NOT NULL PRIMARY KEY,"
-          + " description VARCHAR(200) NOT NULL, checksum VARCHAR(64) NOT NULL,"
-          + " installed_at TIMESTAMP WITH TIME ZONE NOT NULL)");
+    try (Connection c = DriverManager.getConnection(url);
+        Statement s = c.createStatement()) {
+      s.execute(
+          "CREATE TABLE backlog_schema_history (version INTEGER NOT NULL PRIMARY KEY,"
+              + " description VARCHAR(200) NOT NULL, checksum VARCHAR(64) NOT NULL,"
+              + " installed_at TIMESTAMP WITH TIME ZONE NOT NULL)");
       for (String statement : v1.script().split(";\\s*\\n")) {
-        String sql = statement.lines().filter(l -> !l.strip().startsWith("--")).reduce("", (x, y) -> x + y + "\n");
+        String sql =
+            statement
+                .lines()
+                .filter(l -> !l.strip().startsWith("--"))
+                .reduce("", (x, y) -> x + y + "\n");
         if (!sql.isBlank()) {
           s.execute(sql.strip().replaceAll(";$", ""));
         }
       }
-      s.execute("INSERT INTO backlog_schema_history VALUES (1, '" + v1.description() + "', '" + v1.checksum()
-          + "', CURRENT_TIMESTAMP)");
+      s.execute(
+          "INSERT INTO backlog_schema_history VALUES (1, '"
+              + v1.description()
+              + "', '"
+              + v1.checksum()
+              + "', CURRENT_TIMESTAMP)");
       // What version 1 of the store wrote: two cards, three events, their counts and the counter.
-      s.execute("INSERT INTO cards (id, title, priority, status, attempts, created_at, updated_at, version, unmet_deps)"
-          + " VALUES ('A', 'a', 0, 'done', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 3, 0),"
-          + " ('B', 'b', 0, 'ready', 0, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1, 0)");
-      s.execute("INSERT INTO events (seq, card_id, type, actor, at, data) VALUES"
-          + " (1, 'A', 'created', 'x', CURRENT_TIMESTAMP, '{}'), (2, 'B', 'created', 'x', CURRENT_TIMESTAMP, '{}'),"
-          + " (3, 'A', 'completed', 'x', CURRENT_TIMESTAMP, '{}')");
-      s.execute("INSERT INTO card_counts (status, phase, n) VALUES ('done', '', 1), ('ready', '', 1)");
+      s.execute(
+          "INSERT INTO cards (id, title, priority, status, attempts, created_at, updated_at, version, unmet_deps)"
+              + " VALUES ('A', 'a', 0, 'done', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 3, 0),"
+              + " ('B', 'b', 0, 'ready', 0, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1, 0)");
+      s.execute(
+          "INSERT INTO events (seq, card_id, type, actor, at, data) VALUES"
+              + " (1, 'A', 'created', 'x', CURRENT_TIMESTAMP, '{}'), (2, 'B', 'created', 'x', CURRENT_TIMESTAMP, '{}'),"
+              + " (3, 'A', 'completed', 'x', CURRENT_TIMESTAMP, '{}')");
+      s.execute(
+          "INSERT INTO card_counts (status, phase, n) VALUES ('done', '', 1), ('ready', '', 1)");
       s.execute("UPDATE event_counter SET last_seq = 3 WHERE id = 1");
     }
     JdbcBacklogStore store = open(url, null);
@@ -639,7 +767,9 @@ abstract class JdbcStoreBehaviour {
     Claim claim = backlog.claim(ClaimRequest.builder("w").card(CardId.of("B")).build()).get(0);
     backlog.complete(CardId.of("B"), claim.token());
     List<Event> events = backlog.events(EventQuery.after(0, 100));
-    assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L), events.stream().map(Event::seq).toList(),
+    assertEquals(
+        List.of(1L, 2L, 3L, 4L, 5L, 6L),
+        events.stream().map(Event::seq).toList(),
         "new events continue after the old ones");
     assertEquals(2, backlog.stats().count(CardStatus.DONE));
     assertEquals(1, backlog.stats().count(CardStatus.READY));
@@ -652,8 +782,9 @@ abstract class JdbcStoreBehaviour {
     String url = freshUrl();
     open(url, null).close();
     sql(url, "UPDATE backlog_schema_history SET checksum = 'abc' WHERE version = 1");
-    StoreUnavailableException e = assertThrows(StoreUnavailableException.class,
-        () -> JdbcBacklogStore.builder().url(url).build());
+    StoreUnavailableException e =
+        assertThrows(
+            StoreUnavailableException.class, () -> JdbcBacklogStore.builder().url(url).build());
     assertTrue(e.getMessage().contains("checksum abc"), e.getMessage());
   }
 

@@ -22,14 +22,18 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
 
-/** How the store reaches its database: files it leaves, a host's Jdbi, JDBI started on first need. */
+/**
+ * How the store reaches its database: files it leaves, a host's Jdbi, JDBI started on first need.
+ */
 class JdbcStoreConnectionsTest {
 
   @Test
-  void aFreshH2FileDirectoryHoldsNoTraceFileAfterOpeningTheStoreAndCreatingACard() throws IOException {
+  void aFreshH2FileDirectoryHoldsNoTraceFileAfterOpeningTheStoreAndCreatingACard()
+      throws IOException {
     Path home = TestStores.newDirectory();
-    try (JdbcBacklogStore store = JdbcBacklogStore.builder().url(JdbcBacklogStore.defaultH2Url(home)).build();
-         Backlog backlog = Backlog.builder().store(store).build()) {
+    try (JdbcBacklogStore store =
+            JdbcBacklogStore.builder().url(JdbcBacklogStore.defaultH2Url(home)).build();
+        Backlog backlog = Backlog.builder().store(store).build()) {
       backlog.create(NewCard.builder("A").title("a").build());
     }
     try (Stream<Path> files = Files.list(home)) {
@@ -44,38 +48,51 @@ class JdbcStoreConnectionsTest {
     String url = "jdbc:h2:mem:host-jdbi;DB_CLOSE_DELAY=-1";
     Jdbi host = Jdbi.create(url);
     try (JdbcBacklogStore store = JdbcBacklogStore.builder().jdbi(host).build();
-         Backlog backlog = Backlog.builder().store(store).build()) {
+        Backlog backlog = Backlog.builder().store(store).build()) {
       assertTrue(store.describe().contains("host Jdbi"), store.describe());
       backlog.create(NewCard.builder("A").title("a").build());
-      List<Claim> claims = backlog.claim(ClaimRequest.builder("w").ttl(Duration.ofMinutes(1)).build());
+      List<Claim> claims =
+          backlog.claim(ClaimRequest.builder("w").ttl(Duration.ofMinutes(1)).build());
       assertEquals(1, claims.size());
       backlog.complete(claims.get(0).card().id(), claims.get(0).token());
       assertEquals(3, backlog.events(EventQuery.after(0, 10)).size());
     }
     try (Handle h = host.open()) {
-      assertEquals(1, h.createQuery("SELECT COUNT(*) FROM cards WHERE status = 'done'").mapTo(Integer.class).one());
+      assertEquals(
+          1,
+          h.createQuery("SELECT COUNT(*) FROM cards WHERE status = 'done'")
+              .mapTo(Integer.class)
+              .one());
     }
   }
 
   @Test
   void aTransactionThatReadsThroughJdbiAfterPlainStatementsRunsOnceMoreOnAHandleAndWritesOnce() {
     try (JdbcBacklogStore store = TestStores.h2Mem(null);
-         Backlog backlog = Backlog.builder().store(store).build()) {
+        Backlog backlog = Backlog.builder().store(store).build()) {
       AtomicInteger runs = new AtomicInteger();
-      Optional<Card> found = backlog.inTransaction(tx -> {
-        runs.incrementAndGet();
-        tx.create(NewCard.builder("A").title("a").build());
-        return tx.find(CardId.of("A"));
-      });
+      Optional<Card> found =
+          backlog.inTransaction(
+              tx -> {
+                runs.incrementAndGet();
+                tx.create(NewCard.builder("A").title("a").build());
+                return tx.find(CardId.of("A"));
+              });
       assertTrue(found.isPresent());
-      assertEquals(2, runs.get(), "the first run was on a bare connection; the second ran on a handle");
+      assertEquals(
+          2, runs.get(), "the first run was on a bare connection; the second ran on a handle");
       assertEquals(1, backlog.events(EventQuery.after(0, 10)).size(), "the card was created once");
-      // A transaction whose first statement is a JDBI one moves onto a handle without running again.
+      // A transaction whose first statement is a JDBI one moves onto a handle without running
+      // again.
       runs.set(0);
-      assertTrue(backlog.inTransaction(tx -> {
-        runs.incrementAndGet();
-        return tx.find(CardId.of("A"));
-      }).isPresent());
+      assertTrue(
+          backlog
+              .inTransaction(
+                  tx -> {
+                    runs.incrementAndGet();
+                    return tx.find(CardId.of("A"));
+                  })
+              .isPresent());
       assertEquals(1, runs.get());
     }
   }

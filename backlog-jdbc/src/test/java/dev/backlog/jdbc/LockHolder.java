@@ -14,13 +14,13 @@ import java.nio.file.StandardOpenOption;
  */
 public final class LockHolder {
 
-  private LockHolder() {
-  }
+  private LockHolder() {}
 
   /** Runs one mode; see the class comment. */
   public static void main(String[] args) throws IOException {
     Path file = Path.of(args[1]);
-    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+    try (FileChannel channel =
+        FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
       if (args[0].equals("probe")) {
         FileLock lock = channel.tryLock();
         System.out.println(lock == null ? "busy" : "free");
@@ -37,10 +37,15 @@ public final class LockHolder {
 
   /** Starts {@code mode} on {@code file} in a new JVM on this class path. */
   static Process start(String mode, Path file) throws IOException {
-    return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
-        LockHolder.class.getName(), mode, file.toString())
-        .redirectErrorStream(true).start();
+    return new ProcessBuilder(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-cp",
+            System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
+            LockHolder.class.getName(),
+            mode,
+            file.toString())
+        .redirectErrorStream(true)
+        .start();
   }
 
   /** The first line the process printed. */

@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Several worker JVMs (the test's own class path, the running JDK) claim and complete cards on
- * one database until nothing is left. Afterwards the event log must show every card claimed and
+ * Several worker JVMs (the test's own class path, the running JDK) claim and complete cards on one
+ * database until nothing is left. Afterwards the event log must show every card claimed and
  * completed exactly once per lease, no card ever under two leases, and no worker may have failed.
  * One worker stops early, so that on H2 the auto-server role changes hands during the run.
  */
@@ -48,24 +48,29 @@ abstract class MultiProcessDrain {
     String url = url();
     int n = cards();
     try (JdbcBacklogStore store = JdbcBacklogStore.builder().url(url).build();
-         Backlog backlog = Backlog.builder().store(store).build()) {
+        Backlog backlog = Backlog.builder().store(store).build()) {
       for (int start = 0; start < n; start += 60) {
         int from = start;
-        backlog.inTransaction(tx -> {
-          for (int i = from; i < Math.min(n, from + 60); i++) {
-            NewCard.Builder card = NewCard.builder(String.format("card-%04d", i)).title("card " + i).priority(i % 3);
-            if (i % 5 == 4) {
-              card.dependsOn(String.format("card-%04d", i - 3));
-            }
-            tx.create(card.build());
-          }
-          return null;
-        });
+        backlog.inTransaction(
+            tx -> {
+              for (int i = from; i < Math.min(n, from + 60); i++) {
+                NewCard.Builder card =
+                    NewCard.builder(String.format("card-%04d", i))
+                        .title("card " + i)
+                        .priority(i % 3);
+                if (i % 5 == 4) {
+                  card.dependsOn(String.format("card-%04d", i - 3));
+                }
+                tx.create(card.build());
+              }
+              return null;
+            });
       }
     }
     Path dir = TestStores.newDirectory();
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    String classPath =
+        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     List<Process> processes = new ArrayList<>();
     List<Path> errors = new ArrayList<>();
     // Worker 0 opens the database first (on H2 it becomes the auto-server owner) and stops early,
@@ -75,9 +80,20 @@ abstract class MultiProcessDrain {
       Path err = dir.resolve("worker-" + w + ".err");
       errors.add(err);
       int most = w == 0 ? 15 : Integer.MAX_VALUE;
-      ProcessBuilder pb = new ProcessBuilder(java, "-Xmx192m", "-XX:TieredStopAtLevel=1", "-cp", classPath,
-          MultiProcessWorker.class.getName(), url, "worker-" + w, Integer.toString(most), dir.toString())
-          .redirectOutput(out.toFile()).redirectError(err.toFile());
+      ProcessBuilder pb =
+          new ProcessBuilder(
+                  java,
+                  "-Xmx192m",
+                  "-XX:TieredStopAtLevel=1",
+                  "-cp",
+                  classPath,
+                  MultiProcessWorker.class.getName(),
+                  url,
+                  "worker-" + w,
+                  Integer.toString(most),
+                  dir.toString())
+              .redirectOutput(out.toFile())
+              .redirectError(err.toFile());
       processes.add(pb.start());
       if (w == 0) {
         awaitFile(dir.resolve("ready-worker-0"), processes.get(0), errors.get(0));
@@ -91,14 +107,15 @@ abstract class MultiProcessDrain {
       Process p = processes.get(w);
       if (!p.waitFor(4, TimeUnit.MINUTES)) {
         processes.forEach(Process::destroyForcibly);
-        throw new AssertionError("worker " + w + " did not finish: " + Files.readString(errors.get(w)));
+        throw new AssertionError(
+            "worker " + w + " did not finish: " + Files.readString(errors.get(w)));
       }
       assertEquals(0, p.exitValue(), "worker " + w + " failed: " + Files.readString(errors.get(w)));
       String stderr = Files.readString(errors.get(w));
       assertFalse(stderr.contains("Exception"), "worker " + w + " reported: " + stderr);
     }
     try (JdbcBacklogStore store = JdbcBacklogStore.builder().url(url).build();
-         Backlog backlog = Backlog.builder().store(store).build()) {
+        Backlog backlog = Backlog.builder().store(store).build()) {
       List<Card> all = backlog.list(CardQuery.ALL);
       assertEquals(n, all.size());
       assertTrue(all.stream().allMatch(c -> c.status() == CardStatus.DONE), "every card is done");
@@ -137,19 +154,25 @@ abstract class MultiProcessDrain {
     for (Event e : events) {
       String card = e.cardId().value();
       if (e.type() == EventType.CLAIMED) {
-        assertFalse(open.containsKey(card), "card " + card + " claimed while its lease " + open.get(card) + " was open");
+        assertFalse(
+            open.containsKey(card),
+            "card " + card + " claimed while its lease " + open.get(card) + " was open");
         assertTrue(tokens.add(e.leaseToken().value()), "token " + e.leaseToken() + " issued twice");
         open.put(card, e.leaseToken().value());
         workers.add(e.actor());
       } else if (e.type() == EventType.COMPLETED) {
-        assertEquals(open.remove(card), e.leaseToken().value(), "completed " + card + " with its open lease");
+        assertEquals(
+            open.remove(card),
+            e.leaseToken().value(),
+            "completed " + card + " with its open lease");
         completions.merge(card, 1, Integer::sum);
       } else if (e.type() == EventType.RECLAIMED || e.type() == EventType.RELEASED) {
         open.remove(card);
       }
     }
     assertEquals(n, completions.size(), "every card completed");
-    assertTrue(completions.values().stream().allMatch(c -> c == 1), "every card completed exactly once");
+    assertTrue(
+        completions.values().stream().allMatch(c -> c == 1), "every card completed exactly once");
     assertEquals(WORKERS, workers.size(), "every worker took part: " + workers);
   }
 }

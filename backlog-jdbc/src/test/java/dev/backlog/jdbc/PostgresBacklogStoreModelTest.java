@@ -18,7 +18,10 @@ class PostgresBacklogStoreModelTest extends BacklogStoreModelContract {
     return ReusedStore.open("postgres", clock);
   }
 
-  /** Seqs come from a database sequence: strictly increasing, with gaps where a transaction rolled back. */
+  /**
+   * Seqs come from a database sequence: strictly increasing, with gaps where a transaction rolled
+   * back.
+   */
   @Override
   protected boolean seqsAreGapFree() {
     return false;

@@ -11,7 +11,10 @@ class PostgresBacklogStoreTest extends BacklogStoreContract {
     return TestStores.postgres(clock);
   }
 
-  /** Seqs come from a database sequence: strictly increasing, with gaps where a transaction rolled back. */
+  /**
+   * Seqs come from a database sequence: strictly increasing, with gaps where a transaction rolled
+   * back.
+   */
   @Override
   protected boolean seqsAreGapFree() {
     return false;

@@ -33,24 +33,35 @@ import org.junit.jupiter.api.Test;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
-/** The PostgreSQL claim path: its plan, its behaviour under many threads, and long-poll wake-ups. */
+/**
+ * The PostgreSQL claim path: its plan, its behaviour under many threads, and long-poll wake-ups.
+ */
 class PostgresClaimTest {
 
   @Test
   void aDependentsCounterThatLeavesItUnclaimableIsAHotUpdateAndTheLastOneIsNot() throws Exception {
     String url = TestPostgres.freshSchemaUrl();
-    try (Backlog backlog = Backlog.builder().store(JdbcBacklogStore.builder().url(url).build()).build()) {
+    try (Backlog backlog =
+        Backlog.builder().store(JdbcBacklogStore.builder().url(url).build()).build()) {
       backlog.create(NewCard.builder("A").title("a").build());
       backlog.create(NewCard.builder("B").title("b").build());
-      backlog.create(NewCard.builder("C").title("c").dependsOn(List.of(CardId.of("A"), CardId.of("B"))).build());
+      backlog.create(
+          NewCard.builder("C")
+              .title("c")
+              .dependsOn(List.of(CardId.of("A"), CardId.of("B")))
+              .build());
     }
-    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+    try (Connection c = DriverManager.getConnection(url);
+        Statement s = c.createStatement()) {
       c.setAutoCommit(false);
-      // The counters the completions of A and then B write; pg_stat_xact_* counts this transaction's updates.
+      // The counters the completions of A and then B write; pg_stat_xact_* counts this
+      // transaction's updates.
       s.executeUpdate("UPDATE cards SET unmet_deps = unmet_deps - 1 WHERE id = 'C'");
-      assertEquals(List.of(1L, 1L), updates(s), "2 -> 1 changes no indexed column: updated in place");
+      assertEquals(
+          List.of(1L, 1L), updates(s), "2 -> 1 changes no indexed column: updated in place");
       s.executeUpdate("UPDATE cards SET unmet_deps = unmet_deps - 1 WHERE id = 'C'");
-      assertEquals(List.of(2L, 1L), updates(s), "1 -> 0 makes the card claimable: new index entries");
+      assertEquals(
+          List.of(2L, 1L), updates(s), "1 -> 0 makes the card claimable: new index entries");
       try (ResultSet rs = s.executeQuery("SELECT claimable FROM cards WHERE id = 'C'")) {
         assertTrue(rs.next() && rs.getBoolean(1), "the stored flag follows the counter");
       }
@@ -60,30 +71,41 @@ class PostgresClaimTest {
 
   /** Updates of {@code cards} in this transaction so far, and how many of them were HOT. */
   private static List<Long> updates(Statement s) throws Exception {
-    try (ResultSet rs = s.executeQuery("SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_xact_user_tables"
-        + " WHERE relid = CAST('cards' AS regclass)")) {
+    try (ResultSet rs =
+        s.executeQuery(
+            "SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_xact_user_tables"
+                + " WHERE relid = CAST('cards' AS regclass)")) {
       assertTrue(rs.next(), "no statistics row for cards");
       return List.of(rs.getLong(1), rs.getLong(2));
     }
   }
 
   @Test
-  void theClaimStatementUsesThePartialIndexOnTheClaimableSetAtOneHundredThousandCards() throws Exception {
+  void theClaimStatementUsesThePartialIndexOnTheClaimableSetAtOneHundredThousandCards()
+      throws Exception {
     String url = TestPostgres.freshSchemaUrl();
     JdbcBacklogStore.builder().url(url).build().close();
-    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+    try (Connection c = DriverManager.getConnection(url);
+        Statement s = c.createStatement()) {
       // 100,000 cards, nearly all done; 500 claimable.
-      s.execute("INSERT INTO cards (id, title, phase, priority, status, attempts, created_at, updated_at, version,"
-          + " unmet_deps) SELECT 'c' || g, 'card ' || g, 'p' || (g % 4), g % 7,"
-          + " CASE WHEN g % 200 = 0 THEN 'ready' ELSE 'done' END, 0, now(), now(), 1, 0"
-          + " FROM generate_series(1, 100000) g");
+      s.execute(
+          "INSERT INTO cards (id, title, phase, priority, status, attempts, created_at, updated_at, version,"
+              + " unmet_deps) SELECT 'c' || g, 'card ' || g, 'p' || (g % 4), g % 7,"
+              + " CASE WHEN g % 200 = 0 THEN 'ready' ELSE 'done' END, 0, now(), now(), 1, 0"
+              + " FROM generate_series(1, 100000) g");
       s.execute("ANALYZE cards");
       for (int variant = 0; variant < 4; variant++) {
         boolean byPhase = variant % 2 == 1;
-        String claim = PostgresStatements.claimSql(new ClaimKey(false, variant >= 2, byPhase, false));
-        String sql = "EXPLAIN " + claim
-            .replace(":limit", "1").replace(":owner", "'w'").replace(":ttlMicros", "1000000")
-            .replace(":now", "NULL").replace(":phase", "'p0'");
+        String claim =
+            PostgresStatements.claimSql(new ClaimKey(false, variant >= 2, byPhase, false));
+        String sql =
+            "EXPLAIN "
+                + claim
+                    .replace(":limit", "1")
+                    .replace(":owner", "'w'")
+                    .replace(":ttlMicros", "1000000")
+                    .replace(":now", "NULL")
+                    .replace(":phase", "'p0'");
         StringBuilder plan = new StringBuilder();
         try (ResultSet rs = s.executeQuery(sql)) {
           while (rs.next()) {
@@ -94,15 +116,20 @@ class PostgresClaimTest {
         assertTrue(plan.toString().contains("Index Scan using " + index + " "), plan.toString());
         assertFalse(plan.toString().contains("Seq Scan on cards"), plan.toString());
       }
-      // A one-card claim has LIMIT 1 in its text so that PostgreSQL can settle on a generic plan instead of
+      // A one-card claim has LIMIT 1 in its text so that PostgreSQL can settle on a generic plan
+      // instead of
       // planning every execution: that generic plan must use the index too.
       s.execute("SET plan_cache_mode = force_generic_plan");
       for (int variant = 0; variant < 2; variant++) {
-        String claim = PostgresStatements.claimSql(new ClaimKey(true, variant == 1, false, false))
-            .replace(":owner", "$1").replace(":ttlMicros", "$2").replace(":now", "$3");
+        String claim =
+            PostgresStatements.claimSql(new ClaimKey(true, variant == 1, false, false))
+                .replace(":owner", "$1")
+                .replace(":ttlMicros", "$2")
+                .replace(":now", "$3");
         s.execute("PREPARE one_card" + variant + " (varchar, bigint, timestamptz) AS " + claim);
         StringBuilder plan = new StringBuilder();
-        try (ResultSet rs = s.executeQuery("EXPLAIN EXECUTE one_card" + variant + " ('w', 1000000, NULL)")) {
+        try (ResultSet rs =
+            s.executeQuery("EXPLAIN EXECUTE one_card" + variant + " ('w', 1000000, NULL)")) {
           while (rs.next()) {
             plan.append(rs.getString(1)).append('\n');
           }
@@ -113,20 +140,34 @@ class PostgresClaimTest {
     }
   }
 
-  /** The claim statement writes its events' expiry in SQL; it must read exactly as {@code Instant.toString()}. */
+  /**
+   * The claim statement writes its events' expiry in SQL; it must read exactly as {@code
+   * Instant.toString()}.
+   */
   @Test
   void theClaimStatementWritesInstantsExactlyAsJavaDoes() throws Exception {
     String url = TestPostgres.freshSchemaUrl();
-    List<java.time.Instant> instants = List.of(java.time.Instant.EPOCH, java.time.Instant.parse("2026-11-24T01:02:03Z"),
-        java.time.Instant.parse("2026-11-24T01:02:03.100Z"), java.time.Instant.parse("2026-11-24T01:02:03.120Z"),
-        java.time.Instant.parse("2026-11-24T01:02:03.123Z"), java.time.Instant.parse("2026-11-24T01:02:03.000001Z"),
-        java.time.Instant.parse("2026-11-24T01:02:03.123450Z"), java.time.Instant.parse("2026-11-24T23:59:59.999999Z"),
-        java.time.Instant.parse("0999-02-28T00:00:00.010Z"), java.time.Instant.parse("2400-02-29T12:00:00.000100Z"));
-    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+    List<java.time.Instant> instants =
+        List.of(
+            java.time.Instant.EPOCH,
+            java.time.Instant.parse("2026-11-24T01:02:03Z"),
+            java.time.Instant.parse("2026-11-24T01:02:03.100Z"),
+            java.time.Instant.parse("2026-11-24T01:02:03.120Z"),
+            java.time.Instant.parse("2026-11-24T01:02:03.123Z"),
+            java.time.Instant.parse("2026-11-24T01:02:03.000001Z"),
+            java.time.Instant.parse("2026-11-24T01:02:03.123450Z"),
+            java.time.Instant.parse("2026-11-24T23:59:59.999999Z"),
+            java.time.Instant.parse("0999-02-28T00:00:00.010Z"),
+            java.time.Instant.parse("2400-02-29T12:00:00.000100Z"));
+    try (Connection c = DriverManager.getConnection(url);
+        Statement s = c.createStatement()) {
       // A session time zone far from UTC must not show through.
       s.execute("SET TIME ZONE 'Asia/Kathmandu'");
-      try (PreparedStatement ps = c.prepareStatement("SELECT " + PostgresStatements.isoInstantSql("t.x")
-          + " FROM (SELECT CAST(? AS TIMESTAMPTZ) AS x) t")) {
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT "
+                  + PostgresStatements.isoInstantSql("t.x")
+                  + " FROM (SELECT CAST(? AS TIMESTAMPTZ) AS x) t")) {
         for (java.time.Instant instant : instants) {
           ps.setObject(1, java.time.OffsetDateTime.ofInstant(instant, java.time.ZoneOffset.UTC));
           try (ResultSet rs = ps.executeQuery()) {
@@ -141,7 +182,7 @@ class PostgresClaimTest {
   @Test
   void aBatchClaimReturnsCardsInClaimOrderWithIncreasingTokens() {
     try (JdbcBacklogStore store = TestStores.postgres(null);
-         Backlog backlog = Backlog.builder().store(store).build()) {
+        Backlog backlog = Backlog.builder().store(store).build()) {
       for (int i = 0; i < 20; i++) {
         backlog.create(NewCard.builder("c" + i).title("card " + i).priority(i % 4).build());
       }
@@ -149,7 +190,9 @@ class PostgresClaimTest {
       assertEquals(8, claims.size());
       for (int i = 1; i < claims.size(); i++) {
         assertTrue(claims.get(i - 1).card().priority() >= claims.get(i).card().priority());
-        assertTrue(claims.get(i - 1).token().compareTo(claims.get(i).token()) < 0, "tokens follow claim order");
+        assertTrue(
+            claims.get(i - 1).token().compareTo(claims.get(i).token()) < 0,
+            "tokens follow claim order");
       }
     }
   }
@@ -158,17 +201,18 @@ class PostgresClaimTest {
   void aTransactionSendsOneNotificationHoweverManyCardsItChanges() throws Exception {
     String url = TestPostgres.freshSchemaUrl();
     try (JdbcBacklogStore store = JdbcBacklogStore.builder().url(url).build();
-         Backlog backlog = Backlog.builder().store(store).build();
-         Connection listen = DriverManager.getConnection(url)) {
+        Backlog backlog = Backlog.builder().store(store).build();
+        Connection listen = DriverManager.getConnection(url)) {
       try (Statement s = listen.createStatement()) {
         s.execute("LISTEN backlog_change");
       }
-      backlog.inTransaction(tx -> {
-        for (int i = 0; i < 50; i++) {
-          tx.create(NewCard.builder("c" + i).title("card " + i).build());
-        }
-        return null;
-      });
+      backlog.inTransaction(
+          tx -> {
+            for (int i = 0; i < 50; i++) {
+              tx.create(NewCard.builder("c" + i).title("card " + i).build());
+            }
+            return null;
+          });
       PGNotification[] first = listen.unwrap(PGConnection.class).getNotifications(5_000);
       assertEquals(1, first.length);
       PGNotification[] more = listen.unwrap(PGConnection.class).getNotifications(300);
@@ -180,13 +224,16 @@ class PostgresClaimTest {
   void aLongPollingClaimWakesWhenAnotherProcessAddsWork() throws Exception {
     String url = TestPostgres.freshSchemaUrl();
     try (JdbcBacklogStore waiterStore = JdbcBacklogStore.builder().url(url).build();
-         JdbcBacklogStore otherStore = JdbcBacklogStore.builder().url(url).build();
-         Backlog waiter = Backlog.builder().store(waiterStore).build();
-         Backlog other = Backlog.builder().store(otherStore).build()) {
+        JdbcBacklogStore otherStore = JdbcBacklogStore.builder().url(url).build();
+        Backlog waiter = Backlog.builder().store(waiterStore).build();
+        Backlog other = Backlog.builder().store(otherStore).build()) {
       ExecutorService pool = Executors.newSingleThreadExecutor();
       try {
-        Future<List<Claim>> claim = pool.submit(() ->
-            waiter.claim(ClaimRequest.builder("w").maxWait(Duration.ofSeconds(30)).build()));
+        Future<List<Claim>> claim =
+            pool.submit(
+                () ->
+                    waiter.claim(
+                        ClaimRequest.builder("w").maxWait(Duration.ofSeconds(30)).build()));
         Thread.sleep(500);
         long start = System.nanoTime();
         other.create(NewCard.builder("late").title("late work").build());
@@ -206,12 +253,15 @@ class PostgresClaimTest {
     int threads = 32;
     int cards = 10_000;
     String url = TestPostgres.freshSchemaUrl();
-    try (JdbcBacklogStore store = JdbcBacklogStore.builder().url(url).maxPoolSize(threads + 2).build();
-         Backlog backlog = Backlog.builder().store(store).build()) {
-      try (Connection c = DriverManager.getConnection(url); PreparedStatement ps = c.prepareStatement(
-          "INSERT INTO cards (id, title, priority, status, attempts, created_at, updated_at, version, unmet_deps)"
-              + " SELECT 'c' || g, 'card ' || g, g % 5, 'ready', 0, now(), now(), 1, 0"
-              + " FROM generate_series(1, ?) g")) {
+    try (JdbcBacklogStore store =
+            JdbcBacklogStore.builder().url(url).maxPoolSize(threads + 2).build();
+        Backlog backlog = Backlog.builder().store(store).build()) {
+      try (Connection c = DriverManager.getConnection(url);
+          PreparedStatement ps =
+              c.prepareStatement(
+                  "INSERT INTO cards (id, title, priority, status, attempts, created_at, updated_at, version, unmet_deps)"
+                      + " SELECT 'c' || g, 'card ' || g, g % 5, 'ready', 0, now(), now(), 1, 0"
+                      + " FROM generate_series(1, ?) g")) {
         ps.setInt(1, cards);
         ps.executeUpdate();
       }
@@ -221,22 +271,26 @@ class PostgresClaimTest {
       List<Future<Integer>> futures = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
         String owner = "w" + t;
-        futures.add(pool.submit(() -> {
-          int mine = 0;
-          while (true) {
-            List<Claim> got = backlog.claim(ClaimRequest.builder(owner).limit(t(owner) % 2 == 0 ? 1 : 4).build());
-            if (got.isEmpty()) {
-              return mine;
-            }
-            for (Claim claim : got) {
-              if (!claimed.add(claim.card().id().value())) {
-                doubles.incrementAndGet();
-              }
-              backlog.complete(claim.card().id(), claim.token());
-              mine++;
-            }
-          }
-        }));
+        futures.add(
+            pool.submit(
+                () -> {
+                  int mine = 0;
+                  while (true) {
+                    List<Claim> got =
+                        backlog.claim(
+                            ClaimRequest.builder(owner).limit(t(owner) % 2 == 0 ? 1 : 4).build());
+                    if (got.isEmpty()) {
+                      return mine;
+                    }
+                    for (Claim claim : got) {
+                      if (!claimed.add(claim.card().id().value())) {
+                        doubles.incrementAndGet();
+                      }
+                      backlog.complete(claim.card().id(), claim.token());
+                      mine++;
+                    }
+                  }
+                }));
       }
       int total = 0;
       for (Future<Integer> f : futures) {
@@ -246,10 +300,15 @@ class PostgresClaimTest {
       assertEquals(0, doubles.get(), "no card was claimed twice");
       assertEquals(cards, total);
       assertEquals(cards, claimed.size());
-      assertEquals(cards, backlog.list(new CardQuery(CardStatus.DONE, null, false, CardQuery.MAX_LIMIT)).size());
-      try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
-           ResultSet rs = s.executeQuery("SELECT COUNT(*), COUNT(DISTINCT card_id), MAX(seq) FROM events"
-               + " WHERE type = 'completed'")) {
+      assertEquals(
+          cards,
+          backlog.list(new CardQuery(CardStatus.DONE, null, false, CardQuery.MAX_LIMIT)).size());
+      try (Connection c = DriverManager.getConnection(url);
+          Statement s = c.createStatement();
+          ResultSet rs =
+              s.executeQuery(
+                  "SELECT COUNT(*), COUNT(DISTINCT card_id), MAX(seq) FROM events"
+                      + " WHERE type = 'completed'")) {
         rs.next();
         assertEquals(cards, rs.getInt(1));
         assertEquals(cards, rs.getInt(2));

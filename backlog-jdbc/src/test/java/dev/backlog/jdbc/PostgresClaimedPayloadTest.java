@@ -29,8 +29,8 @@ import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 
 /**
- * The PostgreSQL claim writes the {@code claimed} event's payload in SQL; it must be exactly the text
- * {@link EventData#claimed} writes, for any owner and any expiry the database can hold.
+ * The PostgreSQL claim writes the {@code claimed} event's payload in SQL; it must be exactly the
+ * text {@link EventData#claimed} writes, for any owner and any expiry the database can hold.
  */
 class PostgresClaimedPayloadTest {
 
@@ -44,8 +44,11 @@ class PostgresClaimedPayloadTest {
       // A session time zone far from UTC must not show through.
       s.execute("SET TIME ZONE 'Asia/Kathmandu'");
     }
-    statement = connection.prepareStatement("SELECT " + PostgresStatements.claimedDataSql("CAST(t.o AS TEXT)",
-        "t.x", "t.n") + " FROM (SELECT CAST(? AS VARCHAR) AS o, CAST(? AS TIMESTAMPTZ) AS x, CAST(? AS INTEGER) AS n) t");
+    statement =
+        connection.prepareStatement(
+            "SELECT "
+                + PostgresStatements.claimedDataSql("CAST(t.o AS TEXT)", "t.x", "t.n")
+                + " FROM (SELECT CAST(? AS VARCHAR) AS o, CAST(? AS TIMESTAMPTZ) AS x, CAST(? AS INTEGER) AS n) t");
   }
 
   @AfterContainer
@@ -54,11 +57,22 @@ class PostgresClaimedPayloadTest {
   }
 
   @Property(tries = 300)
-  void theSqlPayloadIsTheTextCoreWrites(@ForAll("owners") String owner, @ForAll("instants") Instant expires,
-      @ForAll("attempts") int attempts) throws SQLException {
-    Card card = Card.builder().id(CardId.of("c1")).title("t").status(CardStatus.CLAIMED).attempts(attempts)
-        .lease(new Lease(owner, LeaseToken.of(1), expires.minusSeconds(1), expires))
-        .createdAt(expires.minusSeconds(2)).updatedAt(expires.minusSeconds(1)).version(1).build();
+  void theSqlPayloadIsTheTextCoreWrites(
+      @ForAll("owners") String owner,
+      @ForAll("instants") Instant expires,
+      @ForAll("attempts") int attempts)
+      throws SQLException {
+    Card card =
+        Card.builder()
+            .id(CardId.of("c1"))
+            .title("t")
+            .status(CardStatus.CLAIMED)
+            .attempts(attempts)
+            .lease(new Lease(owner, LeaseToken.of(1), expires.minusSeconds(1), expires))
+            .createdAt(expires.minusSeconds(2))
+            .updatedAt(expires.minusSeconds(1))
+            .version(1)
+            .build();
     statement.setString(1, owner);
     statement.setObject(2, OffsetDateTime.ofInstant(expires, ZoneOffset.UTC));
     statement.setInt(3, attempts);
@@ -68,31 +82,50 @@ class PostgresClaimedPayloadTest {
     }
   }
 
-  /** Quotes, backslashes, every control character but NUL (which PostgreSQL text cannot hold), unicode. */
+  /**
+   * Quotes, backslashes, every control character but NUL (which PostgreSQL text cannot hold),
+   * unicode.
+   */
   @Provide
   Arbitrary<String> owners() {
-    Arbitrary<Character> special = Arbitraries.of('"', '\\', '/', '\n', '\r', '\t', '\b', '\f', '\u0001', '\u001f',
-        '\u007f', '\u2028', 'é', '中', '\'');
+    Arbitrary<Character> special =
+        Arbitraries.of(
+            '"', '\\', '/', '\n', '\r', '\t', '\b', '\f', '\u0001', '\u001f', '\u007f', '\u2028',
+            'é', '中', '\'');
     Arbitrary<Character> control = Arbitraries.chars().range('\u0001', '\u001f');
     Arbitrary<Character> any = Arbitraries.chars().range('\u0001', '\ud7ff');
-    Arbitrary<String> plain = Arbitraries.frequencyOf(
-        net.jqwik.api.Tuple.of(3, special), net.jqwik.api.Tuple.of(2, control), net.jqwik.api.Tuple.of(5, any))
-        .list().ofMinSize(1).ofMaxSize(24).map(cs -> {
-          StringBuilder sb = new StringBuilder();
-          cs.forEach(sb::append);
-          return sb.toString();
-        });
+    Arbitrary<String> plain =
+        Arbitraries.frequencyOf(
+                net.jqwik.api.Tuple.of(3, special),
+                net.jqwik.api.Tuple.of(2, control),
+                net.jqwik.api.Tuple.of(5, any))
+            .list()
+            .ofMinSize(1)
+            .ofMaxSize(24)
+            .map(
+                cs -> {
+                  StringBuilder sb = new StringBuilder();
+                  cs.forEach(sb::append);
+                  return sb.toString();
+                });
     return Arbitraries.oneOf(plain, Arbitraries.of("worker-1", "😀 emoji", "a\"b\\c"));
   }
 
   /** Whole seconds, milliseconds and microseconds, over four millennia. */
   @Provide
   Arbitrary<Instant> instants() {
-    Arbitrary<Long> seconds = Arbitraries.longs().between(Instant.parse("0100-01-01T00:00:00Z").getEpochSecond(),
-        Instant.parse("4000-12-31T23:59:59Z").getEpochSecond());
-    Arbitrary<Long> micros = Arbitraries.oneOf(Arbitraries.just(0L), Arbitraries.longs().between(0, 999).map(m -> m * 1000),
-        Arbitraries.longs().between(0, 999_999));
-    return seconds.flatMap(s -> micros.map(us -> Instant.ofEpochSecond(s).plus(us, ChronoUnit.MICROS)));
+    Arbitrary<Long> seconds =
+        Arbitraries.longs()
+            .between(
+                Instant.parse("0100-01-01T00:00:00Z").getEpochSecond(),
+                Instant.parse("4000-12-31T23:59:59Z").getEpochSecond());
+    Arbitrary<Long> micros =
+        Arbitraries.oneOf(
+            Arbitraries.just(0L),
+            Arbitraries.longs().between(0, 999).map(m -> m * 1000),
+            Arbitraries.longs().between(0, 999_999));
+    return seconds.flatMap(
+        s -> micros.map(us -> Instant.ofEpochSecond(s).plus(us, ChronoUnit.MICROS)));
   }
 
   @Provide

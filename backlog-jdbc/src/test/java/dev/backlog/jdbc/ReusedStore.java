@@ -15,9 +15,9 @@ import java.util.function.Function;
 
 /**
  * A real {@link JdbcBacklogStore} kept open across the tries of a property: {@link #close()}
- * empties its tables (cards, edges, events, status counts, the event counter or sequence; the token sequence keeps
- * increasing, which the contracts allow) instead of closing it, and the next
- * {@link #open(String, InstantSource)} of the same kind hands it out again with the new try's clock.
+ * empties its tables (cards, edges, events, status counts, the event counter or sequence; the token
+ * sequence keeps increasing, which the contracts allow) instead of closing it, and the next {@link
+ * #open(String, InstantSource)} of the same kind hands it out again with the new try's clock.
  * Building a store (pool, migration check) costs more than a whole try of the property, so this
  * keeps the property's full number of tries affordable.
  *
@@ -42,12 +42,15 @@ final class ReusedStore implements BacklogStore {
   static synchronized ReusedStore open(String kind, InstantSource clock) {
     ReusedStore reused = BY_KIND.get(kind);
     if (reused == null) {
-      Function<String, String> urls = k -> switch (k) {
-        case "h2mem" -> "jdbc:h2:mem:reused-" + ProcessHandle.current().pid() + ";DB_CLOSE_DELAY=-1";
-        case "h2file" -> JdbcBacklogStore.defaultH2Url(TestStores.newDirectory());
-        case "postgres" -> TestPostgres.freshSchemaUrl();
-        default -> throw new IllegalArgumentException(k);
-      };
+      Function<String, String> urls =
+          k ->
+              switch (k) {
+                case "h2mem" ->
+                    "jdbc:h2:mem:reused-" + ProcessHandle.current().pid() + ";DB_CLOSE_DELAY=-1";
+                case "h2file" -> JdbcBacklogStore.defaultH2Url(TestStores.newDirectory());
+                case "postgres" -> TestPostgres.freshSchemaUrl();
+                default -> throw new IllegalArgumentException(k);
+              };
       reused = new ReusedStore(urls.apply(kind), new SwitchingClock());
       BY_KIND.put(kind, reused);
     }
@@ -76,7 +79,8 @@ final class ReusedStore implements BacklogStore {
 
   @Override
   public synchronized void close() {
-    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+    try (Connection c = DriverManager.getConnection(url);
+        Statement s = c.createStatement()) {
       s.execute("DELETE FROM events");
       s.execute("DELETE FROM card_deps");
       s.execute("DELETE FROM cards");
@@ -87,7 +91,8 @@ final class ReusedStore implements BacklogStore {
         s.execute("UPDATE event_counter SET last_seq = 0 WHERE id = 1");
       }
     } catch (SQLException e) {
-      throw new IllegalStateException("cannot empty the reused store at " + url + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot empty the reused store at " + url + ": " + e.getMessage(), e);
     }
     inUse = false;
   }

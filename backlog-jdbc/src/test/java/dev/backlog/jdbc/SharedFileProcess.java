@@ -27,14 +27,15 @@ import java.util.stream.Collectors;
  */
 public final class SharedFileProcess {
 
-  private SharedFileProcess() {
-  }
+  private SharedFileProcess() {}
 
   /** Runs the process; see the class comment. */
   public static void main(String[] args) throws IOException {
     H2SharedFile file = H2SharedFile.of(Path.of(args[0]), H2SharedFile.Mode.valueOf(args[1]));
-    PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
-    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    PrintWriter out =
+        new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
+    BufferedReader in =
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     Backlog held = file.mode() == H2SharedFile.Mode.LONG_RUNNING ? open(file) : null;
     try {
       out.println("open");
@@ -62,22 +63,33 @@ public final class SharedFileProcess {
   }
 
   private static Backlog open(H2SharedFile file) {
-    return Backlog.builder().store(JdbcBacklogStore.builder().sharedH2File(file).maxPoolSize(2).build())
-        .actor("other-process").build();
+    return Backlog.builder()
+        .store(JdbcBacklogStore.builder().sharedH2File(file).maxPoolSize(2).build())
+        .actor("other-process")
+        .build();
   }
 
   private static String run(Backlog backlog, String[] words) {
     switch (words[0]) {
       case "create":
-        return backlog.create(NewCard.builder(words[1]).title("from the other process")
-            .priority(words.length > 2 ? Integer.parseInt(words[2]) : 0).build()).id().value();
+        return backlog
+            .create(
+                NewCard.builder(words[1])
+                    .title("from the other process")
+                    .priority(words.length > 2 ? Integer.parseInt(words[2]) : 0)
+                    .build())
+            .id()
+            .value();
       case "claim":
-        List<Claim> claims = backlog.claim(ClaimRequest.builder(words[1]).ttl(Duration.ofMinutes(5)).build());
+        List<Claim> claims =
+            backlog.claim(ClaimRequest.builder(words[1]).ttl(Duration.ofMinutes(5)).build());
         return claims.isEmpty() ? "none" : claims.get(0).card().id().value();
       case "status":
         return backlog.get(CardId.of(words[1])).status().name();
       case "ids":
-        return backlog.list(dev.backlog.core.CardQuery.ALL).stream().map(c -> c.id().value()).sorted()
+        return backlog.list(dev.backlog.core.CardQuery.ALL).stream()
+            .map(c -> c.id().value())
+            .sorted()
             .collect(Collectors.joining(","));
       default:
         return "error unknown command " + words[0];

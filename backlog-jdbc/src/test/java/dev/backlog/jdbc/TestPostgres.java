@@ -23,8 +23,7 @@ final class TestPostgres {
   private static final AtomicInteger SCHEMAS = new AtomicInteger();
   private static String baseUrl;
 
-  private TestPostgres() {
-  }
+  private TestPostgres() {}
 
   /** The base JDBC URL (credentials included), starting the embedded server on first use. */
   static synchronized String url() {
@@ -45,7 +44,8 @@ final class TestPostgres {
 
   /** Runs one statement on the test server. */
   static void execute(String sql) {
-    try (Connection c = DriverManager.getConnection(url()); Statement s = c.createStatement()) {
+    try (Connection c = DriverManager.getConnection(url());
+        Statement s = c.createStatement()) {
       s.execute(sql);
     } catch (SQLException e) {
       throw new IllegalStateException(sql + ": " + e.getMessage(), e);
@@ -54,23 +54,29 @@ final class TestPostgres {
 
   private static String start() {
     try {
-      EmbeddedPostgres pg = EmbeddedPostgres.builder()
-          .setServerConfig("listen_addresses", "127.0.0.1")
-          .setServerConfig("fsync", "on")
-          .setServerConfig("synchronous_commit", "on")
-          .setServerConfig("full_page_writes", "on")
-          .setServerConfig("max_connections", "300")
-          .start();
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        try {
-          pg.close();
-        } catch (IOException e) {
-          // Best effort at JVM exit.
-        }
-      }, "test-postgres-stop"));
+      EmbeddedPostgres pg =
+          EmbeddedPostgres.builder()
+              .setServerConfig("listen_addresses", "127.0.0.1")
+              .setServerConfig("fsync", "on")
+              .setServerConfig("synchronous_commit", "on")
+              .setServerConfig("full_page_writes", "on")
+              .setServerConfig("max_connections", "300")
+              .start();
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    try {
+                      pg.close();
+                    } catch (IOException e) {
+                      // Best effort at JVM exit.
+                    }
+                  },
+                  "test-postgres-stop"));
       return pg.getJdbcUrl("postgres", "postgres");
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot start the embedded PostgreSQL server for the tests", e);
+      throw new UncheckedIOException(
+          "cannot start the embedded PostgreSQL server for the tests", e);
     }
   }
 }

@@ -10,22 +10,24 @@ import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
- * Fresh stores for the tests: an H2 in-memory database, an H2 file in the CLI's multi-process
- * form, or a new schema on the test PostgreSQL server. Each call returns an empty, independent store.
+ * Fresh stores for the tests: an H2 in-memory database, an H2 file in the CLI's multi-process form,
+ * or a new schema on the test PostgreSQL server. Each call returns an empty, independent store.
  */
 final class TestStores {
 
   private static Path fileRoot;
 
-  private TestStores() {
-  }
+  private TestStores() {}
 
   static JdbcBacklogStore h2Mem(InstantSource clock) {
     return JdbcBacklogStore.builder().url("jdbc:h2:mem:t" + UUID.randomUUID()).clock(clock).build();
   }
 
   static JdbcBacklogStore h2File(InstantSource clock) {
-    return JdbcBacklogStore.builder().url(JdbcBacklogStore.defaultH2Url(newDirectory())).clock(clock).build();
+    return JdbcBacklogStore.builder()
+        .url(JdbcBacklogStore.defaultH2Url(newDirectory()))
+        .clock(clock)
+        .build();
   }
 
   static JdbcBacklogStore postgres(InstantSource clock) {

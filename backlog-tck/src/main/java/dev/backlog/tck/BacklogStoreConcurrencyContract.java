@@ -63,10 +63,22 @@ public abstract class BacklogStoreConcurrencyContract extends StoreContractSuppo
 
     /** Checks the sizes are meaningful. */
     public Sizes {
-      if (threads < 2 || cards < threads || rounds < 1 || timeout == null || timeout.isNegative()
+      if (threads < 2
+          || cards < threads
+          || rounds < 1
+          || timeout == null
+          || timeout.isNegative()
           || timeout.isZero()) {
-        throw new IllegalArgumentException("sizes need threads >= 2, cards >= threads, rounds >= 1 and a positive"
-            + " timeout; got threads=" + threads + ", cards=" + cards + ", rounds=" + rounds + ", timeout=" + timeout);
+        throw new IllegalArgumentException(
+            "sizes need threads >= 2, cards >= threads, rounds >= 1 and a positive"
+                + " timeout; got threads="
+                + threads
+                + ", cards="
+                + cards
+                + ", rounds="
+                + rounds
+                + ", timeout="
+                + timeout);
       }
     }
   }
@@ -82,8 +94,7 @@ public abstract class BacklogStoreConcurrencyContract extends StoreContractSuppo
   private ExecutorService pool;
 
   /** Creates the contract; subclasses are instantiated by the test engine. */
-  protected BacklogStoreConcurrencyContract() {
-  }
+  protected BacklogStoreConcurrencyContract() {}
 
   /** How hard to push; override to scale down for a slow store. */
   protected Sizes sizes() {
@@ -116,21 +127,28 @@ public abstract class BacklogStoreConcurrencyContract extends StoreContractSuppo
 
   /** Each worker gets its own facade over the shared store, as separate hosts would. */
   private Backlog facade() {
-    return Backlog.builder().store(store).clock(clock).sweepInterval(null).closeStore(false)
-        .defaultMaxAttempts(1_000).build();
+    return Backlog.builder()
+        .store(store)
+        .clock(clock)
+        .sweepInterval(null)
+        .closeStore(false)
+        .defaultMaxAttempts(1_000)
+        .build();
   }
 
   private void createCards(String prefix, int count, Random random, boolean withDependencies) {
-    backlog.inTransaction(tx -> {
-      for (int i = 0; i < count; i++) {
-        NewCard.Builder card = NewCard.builder(prefix + i).title("card " + i).priority(random.nextInt(5));
-        if (withDependencies && i > 0 && random.nextInt(4) == 0) {
-          card.dependsOn(prefix + random.nextInt(i));
-        }
-        tx.create(card.build());
-      }
-      return null;
-    });
+    backlog.inTransaction(
+        tx -> {
+          for (int i = 0; i < count; i++) {
+            NewCard.Builder card =
+                NewCard.builder(prefix + i).title("card " + i).priority(random.nextInt(5));
+            if (withDependencies && i > 0 && random.nextInt(4) == 0) {
+              card.dependsOn(prefix + random.nextInt(i));
+            }
+            tx.create(card.build());
+          }
+          return null;
+        });
   }
 
   /** Runs the tasks on the pool, all released at once, and waits for them within the timeout. */
@@ -163,11 +181,21 @@ public abstract class BacklogStoreConcurrencyContract extends StoreContractSuppo
       }
       List<Optional<Claim>> results = runTogether(claimers);
       long won = results.stream().filter(Optional::isPresent).count();
-      assertEquals(threads, won, "round " + round + ": a claimer got nothing while claimable cards remained");
-      assertEquals(threads, results.stream().map(o -> o.orElseThrow().card().id()).distinct().count(),
+      assertEquals(
+          threads,
+          won,
+          "round " + round + ": a claimer got nothing while claimable cards remained");
+      assertEquals(
+          threads,
+          results.stream().map(o -> o.orElseThrow().card().id()).distinct().count(),
           "round " + round + ": two claimers got the same card");
-      assertEquals(0, backlog.stats().claimable(), "round " + round + ": a claimable card was left unclaimed");
-      assertEquals(Optional.empty(), backlog.claimOne("late", LONG_TTL),
+      assertEquals(
+          0,
+          backlog.stats().claimable(),
+          "round " + round + ": a claimable card was left unclaimed");
+      assertEquals(
+          Optional.empty(),
+          backlog.claimOne("late", LONG_TTL),
           "round " + round + ": a late claimer must find nothing once every card is held");
     }
     auditEvents(allEvents());
@@ -188,11 +216,18 @@ public abstract class BacklogStoreConcurrencyContract extends StoreContractSuppo
       }
       List<List<Claim>> results = runTogether(claimers);
       for (List<Claim> claims : results) {
-        assertEquals(batch, claims.size(), "round " + round + ": a batch claimer was short-changed: " + results);
+        assertEquals(
+            batch,
+            claims.size(),
+            "round " + round + ": a batch claimer was short-changed: " + results);
       }
-      assertEquals(threads * batch, results.stream().flatMap(List::stream).map(c -> c.card().id()).distinct()
-          .count(), "round " + round + ": a card was claimed twice");
-      assertEquals(List.of(), backlog.claim(ClaimRequest.builder("late").limit(batch).build()),
+      assertEquals(
+          threads * batch,
+          results.stream().flatMap(List::stream).map(c -> c.card().id()).distinct().count(),
+          "round " + round + ": a card was claimed twice");
+      assertEquals(
+          List.of(),
+          backlog.claim(ClaimRequest.builder("late").limit(batch).build()),
           "round " + round + ": a late batch claimer must find nothing once every card is held");
     }
     auditEvents(allEvents());
@@ -212,8 +247,18 @@ public abstract class BacklogStoreConcurrencyContract extends StoreContractSuppo
     for (int t = 0; t < sizes().threads(); t++) {
       Backlog mine = facade();
       String owner = "worker-" + t;
-      workers.add(new DrainWorker(mine, owner, LONG_TTL, cards, done, holders, claimsSeen, completions, releases,
-          failures));
+      workers.add(
+          new DrainWorker(
+              mine,
+              owner,
+              LONG_TTL,
+              cards,
+              done,
+              holders,
+              claimsSeen,
+              completions,
+              releases,
+              failures));
     }
     runTogether(workers);
 
@@ -221,16 +266,23 @@ public abstract class BacklogStoreConcurrencyContract extends StoreContractSuppo
     assertEquals(cards, all.size());
     for (Card card : all) {
       assertEquals(CardStatus.DONE, card.status(), () -> card.id() + " was not drained");
-      assertEquals(1, completions.get(card.id()).get(), () -> card.id() + " must be completed exactly once");
-      assertEquals(claimsSeen.get(card.id()).get(), card.attempts(),
+      assertEquals(
+          1, completions.get(card.id()).get(), () -> card.id() + " must be completed exactly once");
+      assertEquals(
+          claimsSeen.get(card.id()).get(),
+          card.attempts(),
           () -> card.id() + ": attempts must equal the claims that were handed out");
     }
     List<Event> events = allEvents();
     Map<CardId, Integer> claimEvents = auditEvents(events);
     long totalClaims = claimsSeen.values().stream().mapToInt(AtomicInteger::get).sum();
-    assertEquals(totalClaims, claimEvents.values().stream().mapToInt(Integer::intValue).sum(),
+    assertEquals(
+        totalClaims,
+        claimEvents.values().stream().mapToInt(Integer::intValue).sum(),
         "one claimed event per claim handed out");
-    assertEquals(cards + totalClaims + cards + releases.get() + failures.get(), events.size(),
+    assertEquals(
+        cards + totalClaims + cards + releases.get() + failures.get(),
+        events.size(),
         "one event per mutation: creates, claims, completions, releases and failures");
     assertEquals(cards, events.stream().filter(e -> e.type() == EventType.COMPLETED).count());
   }
@@ -248,27 +300,37 @@ public abstract class BacklogStoreConcurrencyContract extends StoreContractSuppo
     for (int t = 0; t < sizes().threads(); t++) {
       Backlog mine = facade();
       String owner = "worker-" + t;
-      workers.add(new StaleLeaseWorker(mine, owner, clock, ttl, cards, done, claimsSeen, completedWith,
-          refusedStaleTokens));
+      workers.add(
+          new StaleLeaseWorker(
+              mine, owner, clock, ttl, cards, done, claimsSeen, completedWith, refusedStaleTokens));
     }
     runTogether(workers);
 
     for (Card card : backlog.list(CardQuery.ALL)) {
       assertEquals(CardStatus.DONE, card.status(), () -> card.id() + " was not drained");
-      assertEquals(claimsSeen.get(card.id()).get(), card.attempts(),
+      assertEquals(
+          claimsSeen.get(card.id()).get(),
+          card.attempts(),
           () -> card.id() + ": attempts must equal the claims that were handed out");
     }
     List<Event> events = allEvents();
     Map<CardId, Integer> claimEvents = auditEvents(events);
     for (Event e : events) {
       if (e.type() == EventType.COMPLETED) {
-        assertEquals(completedWith.get(e.cardId()), e.leaseToken(),
-            () -> "the completion of " + e.cardId() + " must carry the token of the worker that saw it succeed");
+        assertEquals(
+            completedWith.get(e.cardId()),
+            e.leaseToken(),
+            () ->
+                "the completion of "
+                    + e.cardId()
+                    + " must carry the token of the worker that saw it succeed");
       }
     }
-    claimsSeen.forEach((id, n) -> assertEquals(n.get(), claimEvents.get(id), () -> "claimed events of " + id));
+    claimsSeen.forEach(
+        (id, n) -> assertEquals(n.get(), claimEvents.get(id), () -> "claimed events of " + id));
     assertEquals(cards, completedWith.size());
-    assertTrue(refusedStaleTokens.get() > 0, "the race must have presented stale tokens at least once");
+    assertTrue(
+        refusedStaleTokens.get() > 0, "the race must have presented stale tokens at least once");
   }
 
   @Test
@@ -280,45 +342,57 @@ public abstract class BacklogStoreConcurrencyContract extends StoreContractSuppo
     for (int t = 0; t < threads; t++) {
       Backlog mine = facade();
       int thread = t;
-      writers.add(() -> {
-        barrier.await(30, TimeUnit.SECONDS);
-        int committed = 0;
-        for (int i = 0; i < perThread; i++) {
-          String id = "t" + thread + "-" + i;
-          boolean rollBack = i % 5 == 4;
-          try {
-            mine.inTransaction(tx -> {
-              tx.create(NewCard.builder(id).title(id).build());
-              tx.block(CardId.of(id), "hold");
-              tx.unblock(CardId.of(id));
-              if (rollBack) {
-                throw new IllegalStateException("roll back");
+      writers.add(
+          () -> {
+            barrier.await(30, TimeUnit.SECONDS);
+            int committed = 0;
+            for (int i = 0; i < perThread; i++) {
+              String id = "t" + thread + "-" + i;
+              boolean rollBack = i % 5 == 4;
+              try {
+                mine.inTransaction(
+                    tx -> {
+                      tx.create(NewCard.builder(id).title(id).build());
+                      tx.block(CardId.of(id), "hold");
+                      tx.unblock(CardId.of(id));
+                      if (rollBack) {
+                        throw new IllegalStateException("roll back");
+                      }
+                      return null;
+                    });
+                committed++;
+              } catch (IllegalStateException e) {
+                assertTrue(rollBack, "only the deliberate rollbacks may fail");
               }
-              return null;
-            });
-            committed++;
-          } catch (IllegalStateException e) {
-            assertTrue(rollBack, "only the deliberate rollbacks may fail");
-          }
-        }
-        return committed;
-      });
+            }
+            return committed;
+          });
     }
     int committed = runTogether(writers).stream().mapToInt(Integer::intValue).sum();
     List<Event> events = allEvents();
     auditEvents(events);
-    assertEquals(committed * 3L, events.size(), "three events per committed transaction, none from rollbacks");
+    assertEquals(
+        committed * 3L,
+        events.size(),
+        "three events per committed transaction, none from rollbacks");
     assertEquals(committed, backlog.list(CardQuery.ALL).size());
     Map<CardId, List<EventType>> perCard = new HashMap<>();
     events.forEach(e -> perCard.computeIfAbsent(e.cardId(), k -> new ArrayList<>()).add(e.type()));
-    perCard.forEach((id, types) -> assertEquals(List.of(EventType.CREATED, EventType.BLOCKED, EventType.UNBLOCKED),
-        types, () -> "events of " + id + " out of order"));
+    perCard.forEach(
+        (id, types) ->
+            assertEquals(
+                List.of(EventType.CREATED, EventType.BLOCKED, EventType.UNBLOCKED),
+                types,
+                () -> "events of " + id + " out of order"));
     for (int t = 0; t < threads; t++) {
       for (int i = 4; i < perThread; i += 5) {
-        assertTrue(backlog.find(CardId.of("t" + t + "-" + i)).isEmpty(), "a rolled-back card must not exist");
+        assertTrue(
+            backlog.find(CardId.of("t" + t + "-" + i)).isEmpty(),
+            "a rolled-back card must not exist");
       }
     }
   }
+
   @Test
   void aReaderPagingBySeqWhileWritersCommitNeverMissesAnEvent() throws Exception {
     int writers = Math.max(1, sizes().threads() - 1);
@@ -328,47 +402,56 @@ public abstract class BacklogStoreConcurrencyContract extends StoreContractSuppo
     for (int t = 0; t < writers; t++) {
       Backlog mine = facade();
       int writer = t;
-      tasks.add(() -> {
-        try {
-          for (int i = 0; i < perWriter; i++) {
-            String id = "e" + writer + "-" + i;
-            mine.inTransaction(tx -> {
-              tx.create(NewCard.builder(id).title(id).build());
-              return tx.block(CardId.of(id), null);
-            });
-          }
-        } finally {
-          finished.incrementAndGet();
-        }
-        return 0L;
-      });
+      tasks.add(
+          () -> {
+            try {
+              for (int i = 0; i < perWriter; i++) {
+                String id = "e" + writer + "-" + i;
+                mine.inTransaction(
+                    tx -> {
+                      tx.create(NewCard.builder(id).title(id).build());
+                      return tx.block(CardId.of(id), null);
+                    });
+              }
+            } finally {
+              finished.incrementAndGet();
+            }
+            return 0L;
+          });
     }
     Backlog reader = facade();
     boolean gapFree = seqsAreGapFree();
     List<Long> seenSeqs = java.util.Collections.synchronizedList(new ArrayList<>());
-    tasks.add(() -> {
-      long last = 0;
-      while (true) {
-        boolean writersDone = finished.get() == writers;
-        List<Event> page = reader.events(EventQuery.after(last, 7));
-        for (Event e : page) {
-          if (gapFree) {
-            assertEquals(last + 1, e.seq(), "a reader paging by seq skipped an event that committed later");
-          } else {
-            assertTrue(e.seq() > last, "a reader paging by seq got seq " + e.seq() + " after " + last);
+    tasks.add(
+        () -> {
+          long last = 0;
+          while (true) {
+            boolean writersDone = finished.get() == writers;
+            List<Event> page = reader.events(EventQuery.after(last, 7));
+            for (Event e : page) {
+              if (gapFree) {
+                assertEquals(
+                    last + 1,
+                    e.seq(),
+                    "a reader paging by seq skipped an event that committed later");
+              } else {
+                assertTrue(
+                    e.seq() > last, "a reader paging by seq got seq " + e.seq() + " after " + last);
+              }
+              seenSeqs.add(e.seq());
+              last = e.seq();
+            }
+            if (page.isEmpty() && writersDone) {
+              return (long) seenSeqs.size();
+            }
           }
-          seenSeqs.add(e.seq());
-          last = e.seq();
-        }
-        if (page.isEmpty() && writersDone) {
-          return (long) seenSeqs.size();
-        }
-      }
-    });
+        });
     List<Long> results = runTogether(tasks);
     long seen = results.get(results.size() - 1);
     assertEquals(2L * writers * perWriter, seen, "the reader must have seen every committed event");
-    assertEquals(allEvents().stream().map(Event::seq).toList(), seenSeqs,
+    assertEquals(
+        allEvents().stream().map(Event::seq).toList(),
+        seenSeqs,
         "the reader saw exactly the seqs of the whole log, none skipped");
   }
 }

@@ -22,11 +22,11 @@ import org.junit.jupiter.api.TestClassOrder;
  * }</pre>
  *
  * <p>The tests are grouped by concern in {@link Nested} classes, so a failing store's report reads
- * by area: {@code Creation}, {@code Idempotency}, {@code Claims}, {@code Dag},
- * {@code LeasesAndFencing}, {@code StatusTransitions}, {@code Events}, {@code Transactions},
- * {@code Validation} and {@code Statistics}. Every test of every group runs on the
- * {@link #clock}, {@link #store} and {@link #backlog} this class opens before it, and asks this
- * class for the store's hooks ({@link #seqsAreGapFree()}).
+ * by area: {@code Creation}, {@code Idempotency}, {@code Claims}, {@code Dag}, {@code
+ * LeasesAndFencing}, {@code StatusTransitions}, {@code Events}, {@code Transactions}, {@code
+ * Validation} and {@code Statistics}. Every test of every group runs on the {@link #clock}, {@link
+ * #store} and {@link #backlog} this class opens before it, and asks this class for the store's
+ * hooks ({@link #seqsAreGapFree()}).
  *
  * <p>Not thread-safe; the test engine creates one instance per test.
  */
@@ -38,14 +38,15 @@ public abstract class BacklogStoreContract extends StoreContractSupport {
 
   /** The clock of the current test. */
   protected MutableClock clock;
+
   /** The store of the current test. */
   protected BacklogStore store;
+
   /** The backlog over {@link #store} (sweep disabled, default attempt limit 3). */
   protected Backlog backlog;
 
   /** Creates the contract; subclasses are instantiated by the test engine. */
-  protected BacklogStoreContract() {
-  }
+  protected BacklogStoreContract() {}
 
   /** Opens a fresh store for the test. */
   @BeforeEach

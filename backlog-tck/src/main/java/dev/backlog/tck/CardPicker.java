@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.function.Predicate;
 
 /**
- * Resolves the card numbers and token choices of generated steps against the model's current
- * cards, so that most steps aim at a card for which they make sense.
+ * Resolves the card numbers and token choices of generated steps against the model's current cards,
+ * so that most steps aim at a card for which they make sense.
  *
  * <p>Not thread-safe; reads the model of one try.
  */
@@ -42,7 +42,10 @@ final class CardPicker {
     return fitting.isEmpty() ? id(card) : fitting.get(card % fitting.size());
   }
 
-  /** Below {@code CARDS}: the first free id from c(n) on; from {@code CARDS} up: the raw id (maybe taken). */
+  /**
+   * Below {@code CARDS}: the first free id from c(n) on; from {@code CARDS} up: the raw id (maybe
+   * taken).
+   */
   String freeId(int card) {
     if (card >= CARDS) {
       return id(card - CARDS);
@@ -56,7 +59,10 @@ final class CardPicker {
     return id(card);
   }
 
-  /** The token a step presents: the current lease's, an earlier one of the card's, or one never issued. */
+  /**
+   * The token a step presents: the current lease's, an earlier one of the card's, or one never
+   * issued.
+   */
   long token(String card, TokenChoice choice) {
     MCard c = model.cards.get(card);
     long neverIssued = model.maxToken + 1000;

@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Claiming cards: racing claimers never share a card and never starve, claim order, the lease a
- * claim carries, claims by id, by phase and in batches, empty claims, and waiting (long-poll) claims.
+ * claim carries, claims by id, by phase and in batches, empty claims, and waiting (long-poll)
+ * claims.
  *
  * <p>Runs as a {@code @Nested} group of {@link BacklogStoreContract}; not thread-safe.
  */
@@ -44,7 +45,8 @@ abstract class ClaimContract extends ContractGroup {
     create("only", 10);
     Backlog a = second();
     Backlog b = second();
-    List<Optional<Claim>> results = race(List.of(() -> a.claimOne("worker-A", TTL), () -> b.claimOne("worker-B", TTL)));
+    List<Optional<Claim>> results =
+        race(List.of(() -> a.claimOne("worker-A", TTL), () -> b.claimOne("worker-B", TTL)));
     List<Claim> winners = results.stream().flatMap(Optional::stream).toList();
     assertEquals(1, winners.size(), () -> "exactly one claimer must win: " + results);
     Claim winner = winners.get(0);
@@ -70,8 +72,10 @@ abstract class ClaimContract extends ContractGroup {
     }
     List<Claim> won = race(claimers).stream().flatMap(Optional::stream).toList();
     assertEquals(5, won.size(), () -> "five claimers must win: " + won);
-    assertEquals(5, new HashSet<>(claimedIds(won)).size(), () -> "no card may be claimed twice: " + won);
-    assertEquals(5, won.stream().map(Claim::token).distinct().count(), "every claim gets its own token");
+    assertEquals(
+        5, new HashSet<>(claimedIds(won)).size(), () -> "no card may be claimed twice: " + won);
+    assertEquals(
+        5, won.stream().map(Claim::token).distinct().count(), "every claim gets its own token");
   }
 
   @Test
@@ -89,7 +93,8 @@ abstract class ClaimContract extends ContractGroup {
       }
       List<Optional<Claim>> results = race(claimers);
       List<Claim> won = results.stream().flatMap(Optional::stream).toList();
-      assertEquals(n, won.size(), () -> "no claimer may starve while claimable cards remain: " + results);
+      assertEquals(
+          n, won.size(), () -> "no claimer may starve while claimable cards remain: " + results);
       assertEquals(n, new HashSet<>(claimedIds(won)).size());
       assertEquals(List.of(), claimable(), "every ready card must have been claimed");
     }
@@ -102,8 +107,12 @@ abstract class ClaimContract extends ContractGroup {
     }
     List<String> order = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
-      order.add(claim("w-" + i).orElseThrow(() -> new AssertionError("a ready card was left unclaimed"))
-          .card().id().value());
+      order.add(
+          claim("w-" + i)
+              .orElseThrow(() -> new AssertionError("a ready card was left unclaimed"))
+              .card()
+              .id()
+              .value());
     }
     assertEquals(List.of("s-3", "s-2", "s-1", "s-0"), order);
     assertTrue(claim("late").isEmpty());
@@ -150,17 +159,22 @@ abstract class ClaimContract extends ContractGroup {
     createDependent("main", "dep");
     backlog.create(NewCard.builder("parked").title("p").blocked(true).build());
     for (String target : List.of("main", "parked")) {
-      assertTrue(backlog.claim(ClaimRequest.builder("w").card(id(target)).build()).isEmpty(), target);
+      assertTrue(
+          backlog.claim(ClaimRequest.builder("w").card(id(target)).build()).isEmpty(), target);
     }
     claimCard("w", "dep");
-    assertTrue(backlog.claim(ClaimRequest.builder("w2").card(id("dep")).build()).isEmpty(),
+    assertTrue(
+        backlog.claim(ClaimRequest.builder("w2").card(id("dep")).build()).isEmpty(),
         "a claimed card cannot be claimed again by id");
-    assertEquals(List.of(EventType.CREATED, EventType.CREATED, EventType.CREATED, EventType.CLAIMED), eventTypes());
+    assertEquals(
+        List.of(EventType.CREATED, EventType.CREATED, EventType.CREATED, EventType.CLAIMED),
+        eventTypes());
   }
 
   @Test
   void aClaimByIdOfAnUnknownCardRaisesCardNotFound() {
-    assertThrows(CardNotFoundException.class,
+    assertThrows(
+        CardNotFoundException.class,
         () -> backlog.claim(ClaimRequest.builder("w").card(id("ghost")).build()));
   }
 
@@ -173,7 +187,8 @@ abstract class ClaimContract extends ContractGroup {
     assertEquals(List.of("m1"), claimedIds(claims));
     assertTrue(backlog.claim(ClaimRequest.builder("w").phase("M1").build()).isEmpty());
     assertTrue(backlog.claim(ClaimRequest.builder("w").phase("M3").build()).isEmpty());
-    assertTrue(backlog.claim(ClaimRequest.builder("w").phase("M1").card(id("m2")).build()).isEmpty(),
+    assertTrue(
+        backlog.claim(ClaimRequest.builder("w").phase("M1").card(id("m2")).build()).isEmpty(),
         "a claim by id must respect the phase filter");
   }
 
@@ -207,13 +222,17 @@ abstract class ClaimContract extends ContractGroup {
     ExecutorService pool = Executors.newSingleThreadExecutor();
     try {
       long start = System.nanoTime();
-      Future<List<Claim>> waiting = pool.submit(() -> backlog.claim(ClaimRequest.builder("w").ttl(TTL)
-          .maxWait(Duration.ofSeconds(20)).build()));
+      Future<List<Claim>> waiting =
+          pool.submit(
+              () ->
+                  backlog.claim(
+                      ClaimRequest.builder("w").ttl(TTL).maxWait(Duration.ofSeconds(20)).build()));
       Thread.sleep(50);
       producer.create(NewCard.builder("late").title("arrives while a worker waits").build());
       List<Claim> claims = waiting.get(30, TimeUnit.SECONDS);
       assertEquals(List.of("late"), claimedIds(claims));
-      assertTrue(Duration.ofNanos(System.nanoTime() - start).compareTo(Duration.ofSeconds(10)) < 0,
+      assertTrue(
+          Duration.ofNanos(System.nanoTime() - start).compareTo(Duration.ofSeconds(10)) < 0,
           "the waiting claim must wake up on the change, not at the end of its wait");
     } finally {
       pool.shutdownNow();
@@ -223,8 +242,11 @@ abstract class ClaimContract extends ContractGroup {
   @Test
   void aWaitingClaimGivesUpEmptyWhenNoWorkArrives() {
     long start = System.nanoTime();
-    List<Claim> claims = backlog.claim(ClaimRequest.builder("w").maxWait(Duration.ofMillis(200)).build());
+    List<Claim> claims =
+        backlog.claim(ClaimRequest.builder("w").maxWait(Duration.ofMillis(200)).build());
     assertEquals(List.of(), claims);
-    assertTrue(System.nanoTime() - start >= Duration.ofMillis(200).toNanos(), "the claim must wait before giving up");
+    assertTrue(
+        System.nanoTime() - start >= Duration.ofMillis(200).toNanos(),
+        "the claim must wait before giving up");
   }
 }

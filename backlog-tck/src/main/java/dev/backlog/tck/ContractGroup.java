@@ -36,9 +36,9 @@ import org.junit.jupiter.api.function.Executable;
  * What every group of {@link BacklogStoreContract} shares: the test's clock, store and backlog, and
  * the helpers the scenarios are written with. Each group (claim, DAG, leases and fencing, …) is an
  * abstract subclass in its own file and runs as a {@code @Nested} class of the contract, so a
- * failing store's report reads by area. A group does not open a store of its own: before each
- * test it takes the fixtures the contract's own {@code @BeforeEach} has just opened (JUnit runs
- * the outer class's callbacks first), and it asks the contract for the store author's hooks.
+ * failing store's report reads by area. A group does not open a store of its own: before each test
+ * it takes the fixtures the contract's own {@code @BeforeEach} has just opened (JUnit runs the
+ * outer class's callbacks first), and it asks the contract for the store author's hooks.
  *
  * <p>Not thread-safe; the test engine creates one instance per test.
  */
@@ -51,8 +51,10 @@ abstract class ContractGroup {
 
   /** The clock of the current test. */
   MutableClock clock;
+
   /** The store of the current test. */
   BacklogStore store;
+
   /** The backlog over {@link #store} (sweep disabled, default attempt limit 3). */
   Backlog backlog;
 
@@ -102,7 +104,8 @@ abstract class ContractGroup {
 
   Claim claimCard(String owner, String card) {
     List<Claim> claims = backlog.claim(ClaimRequest.builder(owner).ttl(TTL).card(id(card)).build());
-    assertEquals(1, claims.size(), () -> "claiming " + card + " by id should succeed, got " + claims);
+    assertEquals(
+        1, claims.size(), () -> "claiming " + card + " by id should succeed, got " + claims);
     return claims.get(0);
   }
 
@@ -135,16 +138,23 @@ abstract class ContractGroup {
     List<Card> before = backlog.list(CardQuery.ALL);
     int events = allEvents().size();
     X refused = assertThrows(type, action);
-    assertEquals(before, backlog.list(CardQuery.ALL), "a refused operation must not change any card");
+    assertEquals(
+        before, backlog.list(CardQuery.ALL), "a refused operation must not change any card");
     assertEquals(events, allEvents().size(), "a refused operation must not write an event");
     return refused;
   }
 
   void assertInvalidTransition(CardStatus current, Executable action) {
-    InvalidTransitionException e = assertRefusedWithoutChange(InvalidTransitionException.class, action);
+    InvalidTransitionException e =
+        assertRefusedWithoutChange(InvalidTransitionException.class, action);
     assertEquals(current, e.current(), "the exception must carry the card's current status");
-    assertTrue(e.getMessage().contains(current.wireName()),
-        () -> "the message must name the current status '" + current.wireName() + "': " + e.getMessage());
+    assertTrue(
+        e.getMessage().contains(current.wireName()),
+        () ->
+            "the message must name the current status '"
+                + current.wireName()
+                + "': "
+                + e.getMessage());
   }
 
   LeaseLostException assertLeaseLost(CardStatus status, Executable action) {
@@ -157,7 +167,10 @@ abstract class ContractGroup {
     return backlogOver(store, clock, Backlog.DEFAULT_MAX_ATTEMPTS);
   }
 
-  /** Runs the tasks at once on their own threads (released together) and returns their results in order. */
+  /**
+   * Runs the tasks at once on their own threads (released together) and returns their results in
+   * order.
+   */
   static <T> List<T> race(List<Callable<T>> tasks) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(tasks.size());
     try {
@@ -165,11 +178,13 @@ abstract class ContractGroup {
       CountDownLatch go = new CountDownLatch(1);
       List<Future<T>> futures = new ArrayList<>();
       for (Callable<T> task : tasks) {
-        futures.add(pool.submit(() -> {
-          ready.countDown();
-          go.await();
-          return task.call();
-        }));
+        futures.add(
+            pool.submit(
+                () -> {
+                  ready.countDown();
+                  go.await();
+                  return task.call();
+                }));
       }
       assertTrue(ready.await(30, TimeUnit.SECONDS), "racing threads did not start");
       go.countDown();

@@ -43,9 +43,18 @@ abstract class CreationContract extends ContractGroup {
   void aCreatedCardKeepsEveryFieldItWasGiven() {
     create("dep");
     Instant now = clock.instant();
-    Card created = backlog.create(NewCard.builder("c1").title("First card").body("line one\nline two")
-        .phase("M1").priority(5).dependsOn("dep").acceptance("[ \"tests pass\" , \"docs\" ]")
-        .idempotencyKey("key-1").maxAttempts(4).build());
+    Card created =
+        backlog.create(
+            NewCard.builder("c1")
+                .title("First card")
+                .body("line one\nline two")
+                .phase("M1")
+                .priority(5)
+                .dependsOn("dep")
+                .acceptance("[ \"tests pass\" , \"docs\" ]")
+                .idempotencyKey("key-1")
+                .maxAttempts(4)
+                .build());
     Card read = card("c1");
     assertEquals(created, read, "create must return the card as stored");
     assertAll(
@@ -91,7 +100,8 @@ abstract class CreationContract extends ContractGroup {
   @Test
   void findOfAnUnknownCardIsEmptyAndGetRaisesCardNotFound() {
     assertTrue(backlog.find(id("nope")).isEmpty());
-    CardNotFoundException e = assertThrows(CardNotFoundException.class, () -> backlog.get(id("nope")));
+    CardNotFoundException e =
+        assertThrows(CardNotFoundException.class, () -> backlog.get(id("nope")));
     assertEquals(id("nope"), e.card());
   }
 
@@ -102,8 +112,10 @@ abstract class CreationContract extends ContractGroup {
     backlog.create(NewCard.builder("c3").title("c").phase("M1").build());
     backlog.block(id("c2"), null);
     assertEquals(List.of("c1", "c3"), ids(backlog.list(new CardQuery(null, "M1", false, 100))));
-    assertEquals(List.of("c2"), ids(backlog.list(new CardQuery(CardStatus.BLOCKED, null, false, 100))));
-    assertEquals(List.of("c1", "c3"), ids(backlog.list(new CardQuery(CardStatus.READY, null, false, 100))));
+    assertEquals(
+        List.of("c2"), ids(backlog.list(new CardQuery(CardStatus.BLOCKED, null, false, 100))));
+    assertEquals(
+        List.of("c1", "c3"), ids(backlog.list(new CardQuery(CardStatus.READY, null, false, 100))));
     assertEquals(List.of(), ids(backlog.list(new CardQuery(CardStatus.READY, "M2", false, 100))));
     assertEquals(List.of(), ids(backlog.list(new CardQuery(CardStatus.DONE, null, false, 100))));
   }
@@ -122,8 +134,10 @@ abstract class CreationContract extends ContractGroup {
   @Test
   void aSecondCardWithTheSameIdIsRefused() {
     create("c1");
-    DuplicateCardException e = assertRefusedWithoutChange(DuplicateCardException.class,
-        () -> backlog.create(NewCard.builder("c1").title("again").build()));
+    DuplicateCardException e =
+        assertRefusedWithoutChange(
+            DuplicateCardException.class,
+            () -> backlog.create(NewCard.builder("c1").title("again").build()));
     assertEquals(id("c1"), e.card());
   }
 }

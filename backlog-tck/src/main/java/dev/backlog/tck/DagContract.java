@@ -88,14 +88,17 @@ abstract class DagContract extends ContractGroup {
     assertEquals(List.of("a", "b"), claimable());
     Card again = backlog.unlink(id("a"), id("b"));
     assertEquals(unlinked, again);
-    assertEquals(List.of(EventType.CREATED, EventType.CREATED, EventType.LINKED, EventType.UNLINKED), eventTypes());
+    assertEquals(
+        List.of(EventType.CREATED, EventType.CREATED, EventType.LINKED, EventType.UNLINKED),
+        eventTypes());
   }
 
   @Test
   void aSelfLinkIsRefusedAsACycle() {
     create("a");
-    DependencyCycleException e = assertRefusedWithoutChange(DependencyCycleException.class,
-        () -> backlog.link(id("a"), id("a")));
+    DependencyCycleException e =
+        assertRefusedWithoutChange(
+            DependencyCycleException.class, () -> backlog.link(id("a"), id("a")));
     assertEquals(List.of(id("a"), id("a")), e.path());
   }
 
@@ -104,8 +107,9 @@ abstract class DagContract extends ContractGroup {
     create("a");
     create("b");
     backlog.link(id("a"), id("b"));
-    DependencyCycleException e = assertRefusedWithoutChange(DependencyCycleException.class,
-        () -> backlog.link(id("b"), id("a")));
+    DependencyCycleException e =
+        assertRefusedWithoutChange(
+            DependencyCycleException.class, () -> backlog.link(id("b"), id("a")));
     assertEquals(List.of(id("b"), id("a"), id("b")), e.path());
     assertTrue(e.getMessage().contains("b -> a -> b"), e.getMessage());
   }
@@ -117,55 +121,67 @@ abstract class DagContract extends ContractGroup {
     create("c");
     backlog.link(id("a"), id("b"));
     backlog.link(id("b"), id("c"));
-    DependencyCycleException e = assertRefusedWithoutChange(DependencyCycleException.class,
-        () -> backlog.link(id("c"), id("a")));
+    DependencyCycleException e =
+        assertRefusedWithoutChange(
+            DependencyCycleException.class, () -> backlog.link(id("c"), id("a")));
     assertEquals(List.of(id("c"), id("a"), id("b"), id("c")), e.path());
   }
 
   @Test
   void aCreateThatDependsOnItselfIsRefusedAsACycle() {
-    DependencyCycleException e = assertRefusedWithoutChange(DependencyCycleException.class,
-        () -> createDependent("a", "a"));
+    DependencyCycleException e =
+        assertRefusedWithoutChange(DependencyCycleException.class, () -> createDependent("a", "a"));
     assertEquals(List.of(id("a"), id("a")), e.path());
   }
 
   @Test
   void aCreateClosingACycleThroughAForwardReferenceIsRefusedNamingThePath() {
-    DependencyCycleException e = assertRefusedWithoutChange(DependencyCycleException.class,
-        () -> backlog.inTransaction(tx -> {
-          tx.create(NewCard.builder("a").title("a").dependsOn("b").build());
-          tx.create(NewCard.builder("b").title("b").dependsOn("c").build());
-          return tx.create(NewCard.builder("c").title("c").dependsOn("a").build());
-        }));
+    DependencyCycleException e =
+        assertRefusedWithoutChange(
+            DependencyCycleException.class,
+            () ->
+                backlog.inTransaction(
+                    tx -> {
+                      tx.create(NewCard.builder("a").title("a").dependsOn("b").build());
+                      tx.create(NewCard.builder("b").title("b").dependsOn("c").build());
+                      return tx.create(NewCard.builder("c").title("c").dependsOn("a").build());
+                    }));
     assertEquals(List.of(id("c"), id("a"), id("b"), id("c")), e.path());
     assertTrue(backlog.list(CardQuery.ALL).isEmpty(), "the whole transaction must roll back");
   }
 
   @Test
   void aCreateClosingATwoCycleThroughAForwardReferenceIsRefusedNamingThePath() {
-    DependencyCycleException e = assertRefusedWithoutChange(DependencyCycleException.class,
-        () -> backlog.inTransaction(tx -> {
-          tx.create(NewCard.builder("a").title("a").dependsOn("b").build());
-          return tx.create(NewCard.builder("b").title("b").dependsOn("a").build());
-        }));
+    DependencyCycleException e =
+        assertRefusedWithoutChange(
+            DependencyCycleException.class,
+            () ->
+                backlog.inTransaction(
+                    tx -> {
+                      tx.create(NewCard.builder("a").title("a").dependsOn("b").build());
+                      return tx.create(NewCard.builder("b").title("b").dependsOn("a").build());
+                    }));
     assertEquals(List.of(id("b"), id("a"), id("b")), e.path());
   }
 
   @Test
   void aLinkToAnUnknownCardIsRefusedAndALinkFromAnUnknownCardIsNotFound() {
     create("a");
-    UnknownDependencyException e = assertRefusedWithoutChange(UnknownDependencyException.class,
-        () -> backlog.link(id("a"), id("ghost")));
+    UnknownDependencyException e =
+        assertRefusedWithoutChange(
+            UnknownDependencyException.class, () -> backlog.link(id("a"), id("ghost")));
     assertEquals(id("a"), e.card());
     assertEquals(Set.of(id("ghost")), e.missing());
-    assertRefusedWithoutChange(CardNotFoundException.class, () -> backlog.link(id("ghost"), id("a")));
+    assertRefusedWithoutChange(
+        CardNotFoundException.class, () -> backlog.link(id("ghost"), id("a")));
   }
 
   @Test
   void aCreateWithAnUnknownDependencyIsRefusedAndLeavesNoTrace() {
     create("a");
-    UnknownDependencyException e = assertRefusedWithoutChange(UnknownDependencyException.class,
-        () -> createDependent("b", "a", "ghost"));
+    UnknownDependencyException e =
+        assertRefusedWithoutChange(
+            UnknownDependencyException.class, () -> createDependent("b", "a", "ghost"));
     assertEquals(id("b"), e.card());
     assertEquals(Set.of(id("ghost")), e.missing());
     assertTrue(backlog.find(id("b")).isEmpty());
@@ -173,9 +189,12 @@ abstract class DagContract extends ContractGroup {
 
   @Test
   void aCardMayDependOnACardCreatedLaterInTheSameTransaction() {
-    List<Card> created = backlog.inTransaction(tx -> List.of(
-        tx.create(NewCard.builder("a").title("a").dependsOn("b").build()),
-        tx.create(NewCard.builder("b").title("b").build())));
+    List<Card> created =
+        backlog.inTransaction(
+            tx ->
+                List.of(
+                    tx.create(NewCard.builder("a").title("a").dependsOn("b").build()),
+                    tx.create(NewCard.builder("b").title("b").build())));
     assertEquals(2, created.size());
     assertEquals(Set.of(id("b")), card("a").dependsOn());
     assertEquals(List.of("b"), claimable());
@@ -185,13 +204,17 @@ abstract class DagContract extends ContractGroup {
   void anUnknownDependencyFoundAtCommitRollsBackTheWholeTransaction() {
     create("x");
     int eventsBefore = allEvents().size();
-    UnknownDependencyException e = assertThrows(UnknownDependencyException.class,
-        () -> backlog.inTransaction(tx -> {
-          tx.create(NewCard.builder("a").title("a").dependsOn("b").build());
-          tx.create(NewCard.builder("c").title("c").build());
-          tx.forceComplete(id("x"));
-          return null;
-        }));
+    UnknownDependencyException e =
+        assertThrows(
+            UnknownDependencyException.class,
+            () ->
+                backlog.inTransaction(
+                    tx -> {
+                      tx.create(NewCard.builder("a").title("a").dependsOn("b").build());
+                      tx.create(NewCard.builder("c").title("c").build());
+                      tx.forceComplete(id("x"));
+                      return null;
+                    }));
     assertEquals(id("a"), e.card());
     assertEquals(Set.of(id("b")), e.missing());
     assertEquals(List.of("x"), ids(backlog.list(CardQuery.ALL)));

@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * releases or fails each at random until every card is done, failing if a card is handed out while
  * another token still holds it. Shares its tallies with the other workers.
  *
- * <p>Runs on one thread; the shared tallies are thread-safe. Returns how often it found nothing to claim.
+ * <p>Runs on one thread; the shared tallies are thread-safe. Returns how often it found nothing to
+ * claim.
  */
 final class DrainWorker implements Callable<Integer> {
 
@@ -37,13 +38,21 @@ final class DrainWorker implements Callable<Integer> {
   private final AtomicLong failures;
 
   /**
-   * A worker claiming as {@code owner} through {@code mine} with leases of {@code ttl} until {@code done}
-   * reaches {@code cards}; {@code holders} maps each card to the token that holds it right now, and the
-   * other maps and counters tally claims, completions, releases and failures.
+   * A worker claiming as {@code owner} through {@code mine} with leases of {@code ttl} until {@code
+   * done} reaches {@code cards}; {@code holders} maps each card to the token that holds it right
+   * now, and the other maps and counters tally claims, completions, releases and failures.
    */
-  DrainWorker(Backlog mine, String owner, Duration ttl, int cards, AtomicInteger done,
-      Map<CardId, LeaseToken> holders, Map<CardId, AtomicInteger> claimsSeen, Map<CardId, AtomicInteger> completions,
-      AtomicLong releases, AtomicLong failures) {
+  DrainWorker(
+      Backlog mine,
+      String owner,
+      Duration ttl,
+      int cards,
+      AtomicInteger done,
+      Map<CardId, LeaseToken> holders,
+      Map<CardId, AtomicInteger> claimsSeen,
+      Map<CardId, AtomicInteger> completions,
+      AtomicLong releases,
+      AtomicLong failures) {
     this.mine = mine;
     this.owner = owner;
     this.ttl = ttl;
@@ -73,8 +82,16 @@ final class DrainWorker implements Callable<Integer> {
       CardId id = claim.card().id();
       LeaseToken other = holders.putIfAbsent(id, claim.token());
       if (other != null) {
-        fail("card " + id + " was handed to " + owner + " under token " + claim.token()
-            + " while token " + other + " still held it");
+        fail(
+            "card "
+                + id
+                + " was handed to "
+                + owner
+                + " under token "
+                + claim.token()
+                + " while token "
+                + other
+                + " still held it");
       }
       claimsSeen.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
       int action = ThreadLocalRandom.current().nextInt(100);

@@ -49,22 +49,59 @@ abstract class EventContract extends ContractGroup {
     backlog.forceComplete(id("b"));
 
     List<Event> events = allEvents();
-    assertEquals(List.of(EventType.CREATED, EventType.CREATED, EventType.LINKED, EventType.UNLINKED,
-        EventType.CLAIMED, EventType.RENEWED, EventType.RELEASED, EventType.CLAIMED, EventType.FAILED,
-        EventType.CLAIMED, EventType.COMPLETED, EventType.REOPENED, EventType.BLOCKED, EventType.UNBLOCKED,
-        EventType.CLAIMED, EventType.RECLAIMED, EventType.COMPLETED),
+    assertEquals(
+        List.of(
+            EventType.CREATED,
+            EventType.CREATED,
+            EventType.LINKED,
+            EventType.UNLINKED,
+            EventType.CLAIMED,
+            EventType.RENEWED,
+            EventType.RELEASED,
+            EventType.CLAIMED,
+            EventType.FAILED,
+            EventType.CLAIMED,
+            EventType.COMPLETED,
+            EventType.REOPENED,
+            EventType.BLOCKED,
+            EventType.UNBLOCKED,
+            EventType.CLAIMED,
+            EventType.RECLAIMED,
+            EventType.COMPLETED),
         events.stream().map(Event::type).toList());
     for (int i = 0; i < events.size(); i++) {
       if (seqsAreGapFree()) {
         assertEquals(i + 1L, events.get(i).seq(), "seq must be consecutive from 1");
       } else {
-        assertTrue(events.get(i).seq() > (i == 0 ? 0 : events.get(i - 1).seq()), "seq must increase strictly");
+        assertTrue(
+            events.get(i).seq() > (i == 0 ? 0 : events.get(i - 1).seq()),
+            "seq must increase strictly");
       }
     }
     List<LeaseToken> tokens = events.stream().map(Event::leaseToken).toList();
-    assertEquals(Arrays.asList(null, null, null, null, c1.token(), c1.token(), c1.token(), c2.token(),
-        c2.token(), c3.token(), c3.token(), null, null, null, c4.token(), c4.token(), null), tokens);
-    assertEquals(List.of("a", "b", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "b"),
+    assertEquals(
+        Arrays.asList(
+            null,
+            null,
+            null,
+            null,
+            c1.token(),
+            c1.token(),
+            c1.token(),
+            c2.token(),
+            c2.token(),
+            c3.token(),
+            c3.token(),
+            null,
+            null,
+            null,
+            c4.token(),
+            c4.token(),
+            null),
+        tokens);
+    assertEquals(
+        List.of(
+            "a", "b", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "b"),
         events.stream().map(e -> e.cardId().value()).toList());
     assertEquals("w1", events.get(4).actor(), "a claim is attributed to its owner");
     assertEquals(Backlog.DEFAULT_ACTOR, events.get(0).actor());
@@ -92,12 +129,17 @@ abstract class EventContract extends ContractGroup {
       after = page.get(page.size() - 1).seq();
     }
     assertEquals(all, paged, "paging by seq must return every event once, in order");
-    assertEquals(List.of(3L, 4L), backlog.events(EventQuery.after(2, 2)).stream().map(Event::seq).toList());
+    assertEquals(
+        List.of(3L, 4L), backlog.events(EventQuery.after(2, 2)).stream().map(Event::seq).toList());
     List<Event> ofC1 = backlog.events(new EventQuery(0, id("c1"), 100));
-    assertEquals(List.of(EventType.CREATED, EventType.COMPLETED, EventType.REOPENED),
+    assertEquals(
+        List.of(EventType.CREATED, EventType.COMPLETED, EventType.REOPENED),
         ofC1.stream().map(Event::type).toList());
-    assertEquals(List.of(EventType.REOPENED),
-        backlog.events(new EventQuery(ofC1.get(1).seq(), id("c1"), 100)).stream().map(Event::type).toList());
+    assertEquals(
+        List.of(EventType.REOPENED),
+        backlog.events(new EventQuery(ofC1.get(1).seq(), id("c1"), 100)).stream()
+            .map(Event::type)
+            .toList());
     assertEquals(List.of(), backlog.events(EventQuery.after(7, 10)));
   }
 

@@ -32,21 +32,29 @@ abstract class IdempotencyContract extends ContractGroup {
     NewCard request = NewCard.builder("c1").title("one").priority(2).idempotencyKey("k-1").build();
     Card first = backlog.create(request);
     clock.advance(Duration.ofSeconds(5));
-    Card again = backlog.create(NewCard.builder("c1").title("one").priority(2).idempotencyKey("k-1").build());
+    Card again =
+        backlog.create(
+            NewCard.builder("c1").title("one").priority(2).idempotencyKey("k-1").build());
     assertEquals(first, again, "a retried create must return the original card unchanged");
     assertEquals(1, backlog.list(CardQuery.ALL).size());
-    assertEquals(List.of(EventType.CREATED), eventTypes(), "a retried create must not write a second event");
+    assertEquals(
+        List.of(EventType.CREATED), eventTypes(), "a retried create must not write a second event");
   }
 
   @Test
   void anIdempotencyKeyReusedWithDifferentContentIsAConflict() {
     backlog.create(NewCard.builder("c1").title("one").idempotencyKey("k-1").build());
-    IdempotencyConflictException e = assertRefusedWithoutChange(IdempotencyConflictException.class,
-        () -> backlog.create(NewCard.builder("c2").title("two").idempotencyKey("k-1").build()));
+    IdempotencyConflictException e =
+        assertRefusedWithoutChange(
+            IdempotencyConflictException.class,
+            () -> backlog.create(NewCard.builder("c2").title("two").idempotencyKey("k-1").build()));
     assertEquals("k-1", e.key());
     assertEquals(id("c1"), e.existing());
-    assertRefusedWithoutChange(IdempotencyConflictException.class,
-        () -> backlog.create(NewCard.builder("c1").title("one, edited").idempotencyKey("k-1").build()));
+    assertRefusedWithoutChange(
+        IdempotencyConflictException.class,
+        () ->
+            backlog.create(
+                NewCard.builder("c1").title("one, edited").idempotencyKey("k-1").build()));
   }
 
   @Test
@@ -54,10 +62,14 @@ abstract class IdempotencyContract extends ContractGroup {
     List<Callable<Card>> creates = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
       Backlog facade = second();
-      creates.add(() -> facade.create(NewCard.builder("c1").title("one").idempotencyKey("k-race").build()));
+      creates.add(
+          () -> facade.create(NewCard.builder("c1").title("one").idempotencyKey("k-race").build()));
     }
     List<Card> results = race(creates);
-    assertEquals(1, new HashSet<>(results).size(), () -> "every racing create must return the same card: " + results);
+    assertEquals(
+        1,
+        new HashSet<>(results).size(),
+        () -> "every racing create must return the same card: " + results);
     assertEquals(1, backlog.list(CardQuery.ALL).size());
     assertEquals(List.of(EventType.CREATED), eventTypes());
   }

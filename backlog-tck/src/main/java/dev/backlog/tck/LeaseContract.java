@@ -22,9 +22,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
 /**
- * Leases and fencing tokens: tokens strictly increase and never come back after a rollback,
- * expired leases are reclaimed (and fresh ones are not), stale, expired and never-issued tokens are
- * refused without revealing the new holder, and renewals extend the lease.
+ * Leases and fencing tokens: tokens strictly increase and never come back after a rollback, expired
+ * leases are reclaimed (and fresh ones are not), stale, expired and never-issued tokens are refused
+ * without revealing the new holder, and renewals extend the lease.
  *
  * <p>Runs as a {@code @Nested} group of {@link BacklogStoreContract}; not thread-safe.
  */
@@ -46,20 +46,33 @@ abstract class LeaseContract extends ContractGroup {
       backlog.release(c.card().id(), c.token());
     }
     for (int i = 1; i < tokens.size(); i++) {
-      assertTrue(tokens.get(i).compareTo(tokens.get(i - 1)) > 0, () -> "tokens must increase: " + tokens);
+      assertTrue(
+          tokens.get(i).compareTo(tokens.get(i - 1)) > 0, () -> "tokens must increase: " + tokens);
     }
   }
 
   @Test
   void aTokenIssuedInARolledBackTransactionIsNeverIssuedAgain() {
     create("c1");
-    LeaseToken rolledBack = assertThrows(TokenEscape.class, () -> backlog.inTransaction(tx -> {
-      throw new TokenEscape(tx.claimOne("w", TTL).orElseThrow().token());
-    })).token;
+    LeaseToken rolledBack =
+        assertThrows(
+                TokenEscape.class,
+                () ->
+                    backlog.inTransaction(
+                        tx -> {
+                          throw new TokenEscape(tx.claimOne("w", TTL).orElseThrow().token());
+                        }))
+            .token;
     assertEquals(CardStatus.READY, card("c1").status());
     Claim claim = claim("w").orElseThrow();
-    assertTrue(claim.token().compareTo(rolledBack) > 0, () -> "token " + claim.token() + " after rolled-back token "
-        + rolledBack + ": lease tokens come from a sequence that a rollback does not rewind");
+    assertTrue(
+        claim.token().compareTo(rolledBack) > 0,
+        () ->
+            "token "
+                + claim.token()
+                + " after rolled-back token "
+                + rolledBack
+                + ": lease tokens come from a sequence that a rollback does not rewind");
     assertLeaseLost(CardStatus.CLAIMED, () -> backlog.complete(id("c1"), rolledBack));
   }
 
@@ -86,7 +99,8 @@ abstract class LeaseContract extends ContractGroup {
     assertEquals(1, card.attempts());
     Event reclaimed = allEvents().get(allEvents().size() - 1);
     assertEquals(EventType.RECLAIMED, reclaimed.type());
-    assertEquals(claim.token(), reclaimed.leaseToken(), "a reclaim event carries the revoked lease's token");
+    assertEquals(
+        claim.token(), reclaimed.leaseToken(), "a reclaim event carries the revoked lease's token");
   }
 
   @Test
@@ -137,16 +151,20 @@ abstract class LeaseContract extends ContractGroup {
     backlog.reclaimExpired();
     Claim fresh = backlog.claimOne("secret-owner-w2", TTL).orElseThrow();
     assertTrue(fresh.token().compareTo(old.token()) > 0);
-    for (Executable stale : List.<Executable>of(
-        () -> backlog.complete(id("c1"), old.token()),
-        () -> backlog.renew(id("c1"), old.token(), TTL),
-        () -> backlog.release(id("c1"), old.token()),
-        () -> backlog.fail(id("c1"), old.token(), "late"))) {
+    for (Executable stale :
+        List.<Executable>of(
+            () -> backlog.complete(id("c1"), old.token()),
+            () -> backlog.renew(id("c1"), old.token(), TTL),
+            () -> backlog.release(id("c1"), old.token()),
+            () -> backlog.fail(id("c1"), old.token(), "late"))) {
       LeaseLostException e = assertLeaseLost(CardStatus.CLAIMED, stale);
       assertEquals(id("c1"), e.card());
       assertEquals(old.token(), e.presented());
-      assertFalse(e.getMessage().contains("secret-owner-w2"), () -> "never name the new owner: " + e.getMessage());
-      assertFalse(e.getMessage().contains("lease " + fresh.token() + " "),
+      assertFalse(
+          e.getMessage().contains("secret-owner-w2"),
+          () -> "never name the new owner: " + e.getMessage());
+      assertFalse(
+          e.getMessage().contains("lease " + fresh.token() + " "),
           () -> "never reveal the new token: " + e.getMessage());
     }
     assertEquals(fresh.lease(), card("c1").lease(), "the new holder keeps its lease");
@@ -158,7 +176,8 @@ abstract class LeaseContract extends ContractGroup {
     create("c1");
     Claim claim = backlog.claimOne("w", Duration.ofSeconds(10)).orElseThrow();
     clock.advance(Duration.ofSeconds(20));
-    LeaseLostException e = assertLeaseLost(CardStatus.CLAIMED, () -> backlog.complete(id("c1"), claim.token()));
+    LeaseLostException e =
+        assertLeaseLost(CardStatus.CLAIMED, () -> backlog.complete(id("c1"), claim.token()));
     assertEquals(Optional.of(claim.lease().expiresAt()), e.expiresAt());
     assertLeaseLost(CardStatus.CLAIMED, () -> backlog.renew(id("c1"), claim.token(), TTL));
   }
@@ -180,7 +199,8 @@ abstract class LeaseContract extends ContractGroup {
     assertLeaseLost(CardStatus.DONE, () -> backlog.release(id("c1"), claim.token()));
     create("c2");
     assertLeaseLost(CardStatus.READY, () -> backlog.complete(id("c2"), claim.token()));
-    assertRefusedWithoutChange(CardNotFoundException.class, () -> backlog.complete(id("ghost"), claim.token()));
+    assertRefusedWithoutChange(
+        CardNotFoundException.class, () -> backlog.complete(id("ghost"), claim.token()));
   }
 
   @Test

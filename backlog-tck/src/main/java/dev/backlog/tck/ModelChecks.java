@@ -9,16 +9,15 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The assertions {@link ModelRun} makes: a step's outcome against the model's prediction, a
- * card against the model's card, a value against the expected one. Each fails with an
- * {@link AssertionError} that says what differed.
+ * The assertions {@link ModelRun} makes: a step's outcome against the model's prediction, a card
+ * against the model's card, a value against the expected one. Each fails with an {@link
+ * AssertionError} that says what differed.
  *
  * <p>Stateless.
  */
 final class ModelChecks {
 
-  private ModelChecks() {
-  }
+  private ModelChecks() {}
 
   /** The store refused exactly when the model did, with an exception the model accepts. */
   static void expectOutcome(Op op, Refusal refusal, RuntimeException thrown) {
@@ -27,11 +26,19 @@ final class ModelChecks {
     }
     if (refusal != null) {
       if (thrown == null) {
-        throw new AssertionError(op + " should have been refused (" + refusal.getMessage() + ") but succeeded");
+        throw new AssertionError(
+            op + " should have been refused (" + refusal.getMessage() + ") but succeeded");
       }
       if (refusal.accepted.stream().noneMatch(t -> t.isInstance(thrown))) {
-        throw new AssertionError(op + " should have raised one of " + refusal.accepted + " ("
-            + refusal.getMessage() + ") but raised " + thrown, thrown);
+        throw new AssertionError(
+            op
+                + " should have raised one of "
+                + refusal.accepted
+                + " ("
+                + refusal.getMessage()
+                + ") but raised "
+                + thrown,
+            thrown);
       }
       refusal.check.accept(thrown);
     }
@@ -40,14 +47,18 @@ final class ModelChecks {
   /** The store's card matches the model's in every field the contract checks. */
   static void compareCard(MCard expected, Card actual, String what) {
     if (expected == null) {
-      throw new AssertionError(what + ": the store has card " + actual.id() + " which the model does not");
+      throw new AssertionError(
+          what + ": the store has card " + actual.id() + " which the model does not");
     }
     equal(expected.status, actual.status(), what + " status");
     equal(expected.attempts, actual.attempts(), what + " attempts");
     equal(expected.priority, actual.priority(), what + " priority");
     equal(expected.phase, actual.phase(), what + " phase");
     equal(expected.maxAttempts, actual.maxAttempts(), what + " maxAttempts");
-    equal(List.copyOf(expected.deps), actual.dependsOn().stream().map(CardId::value).toList(), what + " dependsOn");
+    equal(
+        List.copyOf(expected.deps),
+        actual.dependsOn().stream().map(CardId::value).toList(),
+        what + " dependsOn");
     equal(expected.version, actual.version(), what + " version");
     equal(expected.createdAt, actual.createdAt(), what + " createdAt");
     equal(expected.updatedAt, actual.updatedAt(), what + " updatedAt");
@@ -55,7 +66,8 @@ final class ModelChecks {
       equal(null, actual.lease(), what + " lease");
     } else {
       if (actual.lease() == null) {
-        throw new AssertionError(what + ": expected lease " + expected.lease + " but the card has none");
+        throw new AssertionError(
+            what + ": expected lease " + expected.lease + " but the card has none");
       }
       equal(expected.lease.owner(), actual.lease().owner(), what + " lease owner");
       equal(expected.lease.token(), actual.lease().token().value(), what + " lease token");

@@ -8,8 +8,8 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.RandomDistribution;
 
 /**
- * The steps of {@link BacklogStoreModelContract}'s property and their generator. A step names
- * cards by small numbers that {@link ModelRun} resolves against the model when it runs.
+ * The steps of {@link BacklogStoreModelContract}'s property and their generator. A step names cards
+ * by small numbers that {@link ModelRun} resolves against the model when it runs.
  *
  * <p>Stateless; the step records are immutable.
  */
@@ -18,109 +18,130 @@ final class ModelOperations {
   /** How many card ids a sequence uses: {@code c0} … {@code c7}. */
   static final int CARDS = 8;
 
-  private ModelOperations() {
-  }
+  private ModelOperations() {}
 
   /** One generated step; ids and tokens are resolved against the model when it runs. */
-  interface Op {
+  interface Op {}
+
+  enum DepTwist {
+    NONE,
+    SELF,
+    UNKNOWN
   }
 
-  enum DepTwist { NONE, SELF, UNKNOWN }
-
-  enum TokenChoice { CURRENT, EARLIER, NEVER_ISSUED }
-
-  record Create(int card, int priority, String phase, List<Integer> deps, DepTwist twist, Integer maxAttempts,
-      boolean blocked) implements Op {
+  enum TokenChoice {
+    CURRENT,
+    EARLIER,
+    NEVER_ISSUED
   }
 
-  record Link(int from, int to) implements Op {
-  }
+  record Create(
+      int card,
+      int priority,
+      String phase,
+      List<Integer> deps,
+      DepTwist twist,
+      Integer maxAttempts,
+      boolean blocked)
+      implements Op {}
 
-  record Unlink(int from, int to) implements Op {
-  }
+  record Link(int from, int to) implements Op {}
 
-  record ClaimOp(int owner, int ttlSeconds, String phase, int card, int limit) implements Op {
-  }
+  record Unlink(int from, int to) implements Op {}
 
-  record Renew(int card, TokenChoice token, int ttlSeconds) implements Op {
-  }
+  record ClaimOp(int owner, int ttlSeconds, String phase, int card, int limit) implements Op {}
 
-  record Complete(int card, TokenChoice token) implements Op {
-  }
+  record Renew(int card, TokenChoice token, int ttlSeconds) implements Op {}
 
-  record CompleteAll(List<Integer> cards, List<TokenChoice> tokens) implements Op {
-  }
+  record Complete(int card, TokenChoice token) implements Op {}
 
-  record Release(int card, TokenChoice token) implements Op {
-  }
+  record CompleteAll(List<Integer> cards, List<TokenChoice> tokens) implements Op {}
 
-  record Fail(int card, TokenChoice token) implements Op {
-  }
+  record Release(int card, TokenChoice token) implements Op {}
 
-  record Block(int card, String reason) implements Op {
-  }
+  record Fail(int card, TokenChoice token) implements Op {}
 
-  record Unblock(int card) implements Op {
-  }
+  record Block(int card, String reason) implements Op {}
 
-  record Reopen(int card) implements Op {
-  }
+  record Unblock(int card) implements Op {}
 
-  record Reclaim(int card) implements Op {
-  }
+  record Reopen(int card) implements Op {}
 
-  record ReclaimExpired() implements Op {
-  }
+  record Reclaim(int card) implements Op {}
 
-  record ForceComplete(int card) implements Op {
-  }
+  record ReclaimExpired() implements Op {}
 
-  record Advance(int seconds) implements Op {
-  }
+  record ForceComplete(int card) implements Op {}
 
-  record RolledBack(Op inner) implements Op {
-  }
+  record Advance(int seconds) implements Op {}
+
+  record RolledBack(Op inner) implements Op {}
 
   /**
    * The operation sequences of {@link BacklogStoreModelContract}: 1 to {@code maxOperations} steps,
    * lengths spread evenly.
    */
   static Arbitrary<List<Op>> operations(int maxOperations) {
-    // Below CARDS: "a card for which the operation makes sense" (the n-th such card); from CARDS up: a
-    // raw id, which may not exist or may be in the wrong status, so that refusals are exercised too.
-    Arbitrary<Integer> card = uniform(0, 6 * CARDS - 1).map(n -> n < 5 * CARDS ? n % CARDS : CARDS + n % CARDS);
-    Arbitrary<Integer> newCard = uniform(0, 13 * CARDS - 1)
-        .map(n -> n < 12 * CARDS ? n % CARDS : CARDS + n % CARDS);
+    // Below CARDS: "a card for which the operation makes sense" (the n-th such card); from CARDS
+    // up: a
+    // raw id, which may not exist or may be in the wrong status, so that refusals are exercised
+    // too.
+    Arbitrary<Integer> card =
+        uniform(0, 6 * CARDS - 1).map(n -> n < 5 * CARDS ? n % CARDS : CARDS + n % CARDS);
+    Arbitrary<Integer> newCard =
+        uniform(0, 13 * CARDS - 1).map(n -> n < 12 * CARDS ? n % CARDS : CARDS + n % CARDS);
     Arbitrary<Integer> rawCard = uniform(0, CARDS - 1);
-    Arbitrary<TokenChoice> token = uniform(0, 9)
-        .map(n -> n == 3 ? TokenChoice.EARLIER : n == 7 ? TokenChoice.NEVER_ISSUED : TokenChoice.CURRENT);
+    Arbitrary<TokenChoice> token =
+        uniform(0, 9)
+            .map(
+                n ->
+                    n == 3
+                        ? TokenChoice.EARLIER
+                        : n == 7 ? TokenChoice.NEVER_ISSUED : TokenChoice.CURRENT);
     Arbitrary<String> phase = uniform(0, 3).map(n -> n == 1 ? "p1" : n == 2 ? "p2" : null);
-    Arbitrary<DepTwist> twist = uniform(0, 39)
-        .map(n -> n == 17 ? DepTwist.SELF : n == 23 ? DepTwist.UNKNOWN : DepTwist.NONE);
-    Arbitrary<Op> create = Combinators.combine(newCard, uniform(0, 2), phase, rawCard.list().ofMaxSize(2), twist,
-        uniform(0, 4).map(n -> n <= 2 ? null : n - 2), uniform(0, 5).map(n -> n == 0)).as(Create::new);
+    Arbitrary<DepTwist> twist =
+        uniform(0, 39)
+            .map(n -> n == 17 ? DepTwist.SELF : n == 23 ? DepTwist.UNKNOWN : DepTwist.NONE);
+    Arbitrary<Op> create =
+        Combinators.combine(
+                newCard,
+                uniform(0, 2),
+                phase,
+                rawCard.list().ofMaxSize(2),
+                twist,
+                uniform(0, 4).map(n -> n <= 2 ? null : n - 2),
+                uniform(0, 5).map(n -> n == 0))
+            .as(Create::new);
     Arbitrary<Op> link = Combinators.combine(rawCard, rawCard).as(Link::new);
     Arbitrary<Op> unlink = Combinators.combine(rawCard, rawCard).as(Unlink::new);
-    Arbitrary<Op> claim = Combinators.combine(uniform(0, 2), uniform(1, 120),
-        uniform(0, 9).map(n -> n == 1 ? "p1" : n == 2 ? "p2" : null),
-        uniform(0, 4 * CARDS - 1).map(n -> n < CARDS ? n : n < CARDS + 2 ? n : -1), uniform(1, 3))
-        .as(ClaimOp::new);
+    Arbitrary<Op> claim =
+        Combinators.combine(
+                uniform(0, 2),
+                uniform(1, 120),
+                uniform(0, 9).map(n -> n == 1 ? "p1" : n == 2 ? "p2" : null),
+                uniform(0, 4 * CARDS - 1).map(n -> n < CARDS ? n : n < CARDS + 2 ? n : -1),
+                uniform(1, 3))
+            .as(ClaimOp::new);
     Arbitrary<Op> renew = Combinators.combine(card, token, uniform(1, 120)).as(Renew::new);
     Arbitrary<Op> complete = Combinators.combine(card, token).as(Complete::new);
-    Arbitrary<Op> completeAll = Combinators.combine(card.list().ofMinSize(1).ofMaxSize(3),
-        token.list().ofMinSize(3).ofMaxSize(3)).as(CompleteAll::new);
+    Arbitrary<Op> completeAll =
+        Combinators.combine(
+                card.list().ofMinSize(1).ofMaxSize(3), token.list().ofMinSize(3).ofMaxSize(3))
+            .as(CompleteAll::new);
     Arbitrary<Op> release = Combinators.combine(card, token).as(Release::new);
     Arbitrary<Op> fail = Combinators.combine(card, token).as(Fail::new);
-    Arbitrary<Op> block = Combinators.combine(card, uniform(0, 1).map(n -> n == 0 ? null : "hold")).as(Block::new);
+    Arbitrary<Op> block =
+        Combinators.combine(card, uniform(0, 1).map(n -> n == 0 ? null : "hold")).as(Block::new);
     Arbitrary<Op> unblock = card.map(Unblock::new);
     Arbitrary<Op> reopen = card.map(Reopen::new);
     Arbitrary<Op> reclaim = card.map(Reclaim::new);
     Arbitrary<Op> reclaimExpired = Arbitraries.just(new ReclaimExpired());
     Arbitrary<Op> forceComplete = card.map(ForceComplete::new);
     Arbitrary<Op> advance = uniform(1, 90).map(Advance::new);
-    Arbitrary<Op> rolledBack = Arbitraries.oneOf(create, link, claim, complete, completeAll, fail, block, reopen,
-        reclaimExpired)
-        .map(RolledBack::new);
+    Arbitrary<Op> rolledBack =
+        Arbitraries.oneOf(
+                create, link, claim, complete, completeAll, fail, block, reopen, reclaimExpired)
+            .map(RolledBack::new);
     // Weighted choice by a uniform number without edge cases: edge cases (and jqwik's frequency
     // arbitraries) favour the first entries, which would make most steps creates.
     List<Arbitrary<Op>> weighted = new ArrayList<>();
@@ -142,7 +163,10 @@ final class ModelOperations {
     addWeighted(weighted, 4, advance);
     addWeighted(weighted, 1, rolledBack);
     Arbitrary<Op> any = uniform(0, weighted.size() - 1).flatMap(weighted::get).withoutEdgeCases();
-    return any.list().ofMinSize(1).ofMaxSize(maxOperations).withSizeDistribution(RandomDistribution.uniform());
+    return any.list()
+        .ofMinSize(1)
+        .ofMaxSize(maxOperations)
+        .withSizeDistribution(RandomDistribution.uniform());
   }
 
   private static void addWeighted(List<Arbitrary<Op>> weighted, int weight, Arbitrary<Op> op) {
@@ -152,7 +176,9 @@ final class ModelOperations {
   }
 
   private static Arbitrary<Integer> uniform(int min, int max) {
-    return Arbitraries.integers().between(min, max).withDistribution(RandomDistribution.uniform())
+    return Arbitraries.integers()
+        .between(min, max)
+        .withDistribution(RandomDistribution.uniform())
         .withoutEdgeCases();
   }
 }

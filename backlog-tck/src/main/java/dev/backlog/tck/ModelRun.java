@@ -1,11 +1,11 @@
 package dev.backlog.tck;
 
 import static dev.backlog.tck.BacklogStoreModelContract.DEFAULT_MAX_ATTEMPTS;
+import static dev.backlog.tck.CardPicker.CLAIMED;
+import static dev.backlog.tck.CardPicker.id;
 import static dev.backlog.tck.ModelChecks.compareCard;
 import static dev.backlog.tck.ModelChecks.equal;
 import static dev.backlog.tck.ModelChecks.expectOutcome;
-import static dev.backlog.tck.CardPicker.CLAIMED;
-import static dev.backlog.tck.CardPicker.id;
 
 import dev.backlog.core.Backlog;
 import dev.backlog.core.BacklogOperations;
@@ -95,10 +95,11 @@ final class ModelRun {
       Op inner = r.inner();
       RuntimeException thrown = null;
       try {
-        backlog.inTransaction(tx -> {
-          perform(inner, tx, false);
-          throw new Abort();
-        });
+        backlog.inTransaction(
+            tx -> {
+              perform(inner, tx, false);
+              throw new Abort();
+            });
       } catch (RuntimeException e) {
         thrown = e;
       }
@@ -135,13 +136,21 @@ final class ModelRun {
         deps.add("ghost");
       }
       String reason = c.blocked() && c.priority() == 1 ? "parked" : null;
-      NewCard.Builder builder = NewCard.builder(id).title("card " + id).priority(c.priority()).phase(c.phase())
-          .dependsOn(deps).maxAttempts(c.maxAttempts());
+      NewCard.Builder builder =
+          NewCard.builder(id)
+              .title("card " + id)
+              .priority(c.priority())
+              .phase(c.phase())
+              .dependsOn(deps)
+              .maxAttempts(c.maxAttempts());
       if (c.blocked()) {
         builder.blocked(reason);
       }
       NewCard request = builder.build();
-      modelStep = () -> model.create(id, c.phase(), c.priority(), deps, c.maxAttempts(), c.blocked(), reason, now);
+      modelStep =
+          () ->
+              model.create(
+                  id, c.phase(), c.priority(), deps, c.maxAttempts(), c.blocked(), reason, now);
       storeStep = b -> b.create(request);
     } else if (op instanceof Link l) {
       String from = id(l.from());
@@ -151,8 +160,10 @@ final class ModelRun {
     } else if (op instanceof Unlink u) {
       String from = picker.pick(u.from(), c -> !c.deps.isEmpty());
       MCard card = model.cards.get(from);
-      String to = card == null || card.deps.isEmpty() || u.to() % 2 == 1 ? id(u.to())
-          : List.copyOf(card.deps).get(u.to() % card.deps.size());
+      String to =
+          card == null || card.deps.isEmpty() || u.to() % 2 == 1
+              ? id(u.to())
+              : List.copyOf(card.deps).get(u.to() % card.deps.size());
       modelStep = () -> model.unlink(from, to, now);
       storeStep = b -> b.unlink(CardId.of(from), CardId.of(to));
     } else if (op instanceof ClaimOp c) {
@@ -170,7 +181,8 @@ final class ModelRun {
       modelStep = () -> model.complete(id, t, now);
       storeStep = b -> b.complete(CardId.of(id), LeaseToken.of(t));
     } else if (op instanceof CompleteAll c) {
-      // Distinct cards (a card given twice is refused before the store sees the batch; the contract tests that).
+      // Distinct cards (a card given twice is refused before the store sees the batch; the contract
+      // tests that).
       List<String> ids = new ArrayList<>();
       List<Long> tokens = new ArrayList<>();
       for (int i = 0; i < c.cards().size(); i++) {
@@ -184,8 +196,15 @@ final class ModelRun {
       for (int i = 0; i < ids.size(); i++) {
         // The store reads only each claim's card id and token.
         Lease lease = new Lease("w", LeaseToken.of(tokens.get(i)), now, now.plusSeconds(1));
-        Card stub = Card.builder().id(CardId.of(ids.get(i))).title("t").status(CardStatus.CLAIMED).lease(lease)
-            .createdAt(now).updatedAt(now).build();
+        Card stub =
+            Card.builder()
+                .id(CardId.of(ids.get(i)))
+                .title("t")
+                .status(CardStatus.CLAIMED)
+                .lease(lease)
+                .createdAt(now)
+                .updatedAt(now)
+                .build();
         claims.add(new Claim(stub, lease));
       }
       modelStep = () -> model.completeAll(ids, tokens, now);
@@ -201,7 +220,9 @@ final class ModelRun {
       modelStep = () -> model.fail(id, t, now);
       storeStep = b -> b.fail(CardId.of(id), LeaseToken.of(t), "failed in step");
     } else if (op instanceof Block b) {
-      String id = picker.pick(b.card(), c -> c.status == CardStatus.READY || c.status == CardStatus.CLAIMED);
+      String id =
+          picker.pick(
+              b.card(), c -> c.status == CardStatus.READY || c.status == CardStatus.CLAIMED);
       modelStep = () -> model.block(id, b.reason(), now);
       storeStep = ops2 -> ops2.block(CardId.of(id), b.reason());
     } else if (op instanceof Unblock u) {
@@ -223,13 +244,15 @@ final class ModelRun {
     } else if (op instanceof ReclaimExpired) {
       List<String> expected = new ArrayList<>();
       modelStep = () -> expected.addAll(model.reclaimExpired(now));
-      storeStep = b -> {
-        List<String> actual = b.reclaimExpired().stream().map(CardId::value).toList();
-        if (compare && !actual.equals(expected)) {
-          throw new AssertionError("reclaimExpired returned " + actual + " but the lapsed leases were " + expected);
-        }
-        return actual;
-      };
+      storeStep =
+          b -> {
+            List<String> actual = b.reclaimExpired().stream().map(CardId::value).toList();
+            if (compare && !actual.equals(expected)) {
+              throw new AssertionError(
+                  "reclaimExpired returned " + actual + " but the lapsed leases were " + expected);
+            }
+            return actual;
+          };
     } else {
       throw new IllegalArgumentException("unknown operation " + op);
     }
@@ -251,7 +274,8 @@ final class ModelRun {
       thrown = e;
     }
     expectOutcome(op, refusal, thrown);
-    Statistics.label("operations").collect(op.getClass().getSimpleName(), refusal == null ? "applied" : "refused");
+    Statistics.label("operations")
+        .collect(op.getClass().getSimpleName(), refusal == null ? "applied" : "refused");
     if (result instanceof Card card) {
       compareCard(model.cards.get(card.id().value()), card, "the card returned by " + op);
     }
@@ -261,7 +285,8 @@ final class ModelRun {
     String owner = "w" + c.owner();
     Duration ttl = Duration.ofSeconds(c.ttlSeconds());
     String byId = c.card() < 0 ? null : picker.pick(c.card(), model::claimable);
-    ClaimRequest.Builder request = ClaimRequest.builder(owner).ttl(ttl).phase(c.phase()).limit(c.limit());
+    ClaimRequest.Builder request =
+        ClaimRequest.builder(owner).ttl(ttl).phase(c.phase()).limit(c.limit());
     if (byId != null) {
       request.card(CardId.of(byId));
     }
@@ -285,14 +310,17 @@ final class ModelRun {
       thrown = e;
     }
     expectOutcome(c, refusal, thrown);
-    Statistics.label("operations").collect("Claim", refusal != null ? "refused" : claims.size() + " claimed");
+    Statistics.label("operations")
+        .collect("Claim", refusal != null ? "refused" : claims.size() + " claimed");
     List<String> got = claims.stream().map(x -> x.card().id().value()).toList();
     if (!got.equals(plan)) {
-      throw new AssertionError(c + " claimed " + got + " but the claimable cards in claim order were " + plan);
+      throw new AssertionError(
+          c + " claimed " + got + " but the claimable cards in claim order were " + plan);
     }
     for (Claim claim : claims) {
       if (!claim.lease().owner().equals(owner)) {
-        throw new AssertionError("claim by " + owner + " returned a lease owned by " + claim.lease().owner());
+        throw new AssertionError(
+            "claim by " + owner + " returned a lease owned by " + claim.lease().owner());
       }
       model.applyClaim(claim.card().id().value(), owner, claim.token().value(), ttl, now);
       compareCard(model.cards.get(claim.card().id().value()), claim.card(), "the claimed card");
@@ -318,8 +346,12 @@ final class ModelRun {
     for (Card card : all) {
       compareCard(model.cards.get(card.id().value()), card, "card " + card.id());
     }
-    equal(model.claimableIds(), backlog.list(new CardQuery(null, null, true, CardQuery.MAX_LIMIT)).stream()
-        .map(c -> c.id().value()).toList(), "claimable cards in claim order");
+    equal(
+        model.claimableIds(),
+        backlog.list(new CardQuery(null, null, true, CardQuery.MAX_LIMIT)).stream()
+            .map(c -> c.id().value())
+            .toList(),
+        "claimable cards in claim order");
 
     Stats stats = backlog.stats();
     equal(model.counts(c -> true), stats.counts(), "stats counts");
@@ -331,15 +363,24 @@ final class ModelRun {
 
     List<Event> fresh = backlog.events(EventQuery.after(lastSeq, EventQuery.MAX_LIMIT));
     List<MEvent> expected = model.events.subList((int) seenEvents, model.events.size());
-    List<MEvent> actual = fresh.stream().map(e -> new MEvent(e.cardId().value(), e.type(), e.actor(),
-        e.leaseToken() == null ? null : e.leaseToken().value())).toList();
+    List<MEvent> actual =
+        fresh.stream()
+            .map(
+                e ->
+                    new MEvent(
+                        e.cardId().value(),
+                        e.type(),
+                        e.actor(),
+                        e.leaseToken() == null ? null : e.leaseToken().value()))
+            .toList();
     equal(expected, actual, "new events (card, type, actor, token)");
     for (Event event : fresh) {
       seenEvents++;
       if (gapFree) {
         equal(seenEvents, event.seq(), "event seq (consecutive from 1)");
       } else if (event.seq() <= lastSeq) {
-        throw new AssertionError("event seq " + event.seq() + " does not increase after " + lastSeq);
+        throw new AssertionError(
+            "event seq " + event.seq() + " does not increase after " + lastSeq);
       }
       lastSeq = event.seq();
     }

@@ -14,7 +14,10 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class MutableClock implements InstantSource {
 
-  /** Where a clock made with {@link #MutableClock()} starts: a whole second, so every store can store it exactly. */
+  /**
+   * Where a clock made with {@link #MutableClock()} starts: a whole second, so every store can
+   * store it exactly.
+   */
   public static final Instant DEFAULT_START = Instant.parse("2030-01-01T00:00:00Z");
 
   private final AtomicReference<Instant> now;
@@ -43,8 +46,11 @@ public final class MutableClock implements InstantSource {
   public Instant advance(Duration amount) {
     Objects.requireNonNull(amount, "amount");
     if (amount.isNegative()) {
-      throw new IllegalArgumentException("cannot move the clock back by " + amount + "; stores assume time only"
-          + " moves forward");
+      throw new IllegalArgumentException(
+          "cannot move the clock back by "
+              + amount
+              + "; stores assume time only"
+              + " moves forward");
     }
     return now.updateAndGet(t -> t.plus(amount));
   }

@@ -22,22 +22,24 @@ import java.util.concurrent.TimeoutException;
  */
 final class Race {
 
-  private Race() {
-  }
+  private Race() {}
 
   /**
-   * Runs the tasks on {@code pool}, all released at once, and waits for them within {@code timeout};
-   * a stuck race fails with {@code backlog}'s stats, a failed worker with its assertion.
+   * Runs the tasks on {@code pool}, all released at once, and waits for them within {@code
+   * timeout}; a stuck race fails with {@code backlog}'s stats, a failed worker with its assertion.
    */
-  static <T> List<T> runTogether(ExecutorService pool, Duration timeout, Backlog backlog, List<Callable<T>> tasks)
+  static <T> List<T> runTogether(
+      ExecutorService pool, Duration timeout, Backlog backlog, List<Callable<T>> tasks)
       throws InterruptedException {
     CountDownLatch go = new CountDownLatch(1);
     List<Future<T>> futures = new ArrayList<>();
     for (Callable<T> task : tasks) {
-      futures.add(pool.submit(() -> {
-        go.await();
-        return task.call();
-      }));
+      futures.add(
+          pool.submit(
+              () -> {
+                go.await();
+                return task.call();
+              }));
     }
     go.countDown();
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -47,8 +49,12 @@ final class Race {
         results.add(future.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
       } catch (TimeoutException e) {
         futures.forEach(f -> f.cancel(true));
-        fail("the workers did not finish within " + timeout + "; the store may have lost a card or"
-            + " deadlocked. " + backlog.stats());
+        fail(
+            "the workers did not finish within "
+                + timeout
+                + "; the store may have lost a card or"
+                + " deadlocked. "
+                + backlog.stats());
       } catch (ExecutionException e) {
         futures.forEach(f -> f.cancel(true));
         if (e.getCause() instanceof AssertionError assertion) {

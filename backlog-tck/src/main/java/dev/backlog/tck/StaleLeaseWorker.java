@@ -39,12 +39,19 @@ final class StaleLeaseWorker implements Callable<Void> {
   private final AtomicInteger refusedStaleTokens;
 
   /**
-   * A worker claiming as {@code owner} through {@code mine} until {@code done} reaches {@code cards};
-   * it counts claims in {@code claimsSeen}, records successful completions in {@code completedWith} and
-   * refused stale tokens in {@code refusedStaleTokens}.
+   * A worker claiming as {@code owner} through {@code mine} until {@code done} reaches {@code
+   * cards}; it counts claims in {@code claimsSeen}, records successful completions in {@code
+   * completedWith} and refused stale tokens in {@code refusedStaleTokens}.
    */
-  StaleLeaseWorker(Backlog mine, String owner, MutableClock clock, Duration ttl, int cards, AtomicInteger done,
-      Map<CardId, AtomicInteger> claimsSeen, Map<CardId, LeaseToken> completedWith,
+  StaleLeaseWorker(
+      Backlog mine,
+      String owner,
+      MutableClock clock,
+      Duration ttl,
+      int cards,
+      AtomicInteger done,
+      Map<CardId, AtomicInteger> claimsSeen,
+      Map<CardId, LeaseToken> completedWith,
       AtomicInteger refusedStaleTokens) {
     this.mine = mine;
     this.owner = owner;
@@ -92,14 +99,16 @@ final class StaleLeaseWorker implements Callable<Void> {
       CardId id = claim.card().id();
       claimsSeen.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
       if (random.nextInt(4) == 0) {
-        // A stall: the lease lapses, is reclaimed and the card claimed again (by this worker under a
+        // A stall: the lease lapses, is reclaimed and the card claimed again (by this worker under
+        // a
         // new token, or by another); the old token must not complete it any more.
         clock.advance(ttl.plusSeconds(1));
         mine.reclaimExpired();
         List<Claim> again = mine.claim(ClaimRequest.builder(owner).ttl(ttl).card(id).build());
         try {
           mine.complete(id, claim.token());
-          fail("the lapsed lease " + claim.token() + " completed " + id + " after it was reclaimed");
+          fail(
+              "the lapsed lease " + claim.token() + " completed " + id + " after it was reclaimed");
         } catch (LeaseLostException expected) {
           assertEquals(claim.token(), expected.presented());
           refusedStaleTokens.incrementAndGet();
@@ -125,7 +134,13 @@ final class StaleLeaseWorker implements Callable<Void> {
         mine.complete(id, claim.token());
         LeaseToken previous = completedWith.putIfAbsent(id, claim.token());
         if (previous != null) {
-          fail("card " + id + " was completed twice, with tokens " + previous + " and " + claim.token());
+          fail(
+              "card "
+                  + id
+                  + " was completed twice, with tokens "
+                  + previous
+                  + " and "
+                  + claim.token());
         }
         done.incrementAndGet();
       } catch (LeaseLostException e) {

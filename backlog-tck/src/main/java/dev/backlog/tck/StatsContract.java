@@ -16,8 +16,8 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Stats: counts per status and phase, claimable cards, the oldest claimable age and expired
- * leases, and the stats of an empty backlog.
+ * Stats: counts per status and phase, claimable cards, the oldest claimable age and expired leases,
+ * and the stats of an empty backlog.
  *
  * <p>Runs as a {@code @Nested} group of {@link BacklogStoreContract}; not thread-safe.
  */
@@ -45,8 +45,18 @@ abstract class StatsContract extends ContractGroup {
 
     Stats stats = backlog.stats();
     assertAll(
-        () -> assertEquals(Map.of(CardStatus.READY, 3L, CardStatus.CLAIMED, 2L, CardStatus.BLOCKED, 1L,
-            CardStatus.DONE, 1L), stats.counts()),
+        () ->
+            assertEquals(
+                Map.of(
+                    CardStatus.READY,
+                    3L,
+                    CardStatus.CLAIMED,
+                    2L,
+                    CardStatus.BLOCKED,
+                    1L,
+                    CardStatus.DONE,
+                    1L),
+                stats.counts()),
         () -> assertEquals(7, stats.total()),
         () -> assertEquals(2, stats.claimable()),
         () -> assertEquals(Duration.ofSeconds(100), stats.oldestClaimableAge()),

@@ -6,9 +6,8 @@ import java.time.InstantSource;
 
 /**
  * What every contract of this kit needs from a store implementation: a factory for fresh, empty
- * stores. Extend one of the contracts ({@link BacklogStoreContract},
- * {@link BacklogStoreModelContract}, {@link BacklogStoreConcurrencyContract}) rather than this
- * class.
+ * stores. Extend one of the contracts ({@link BacklogStoreContract}, {@link
+ * BacklogStoreModelContract}, {@link BacklogStoreConcurrencyContract}) rather than this class.
  *
  * <p>Instances are created by the test engines, one per test; not meant to be shared between
  * threads by store authors.
@@ -16,8 +15,7 @@ import java.time.InstantSource;
 public abstract class StoreContractSupport {
 
   /** Creates the support; subclasses are instantiated by the test engine. */
-  protected StoreContractSupport() {
-  }
+  protected StoreContractSupport() {}
 
   /**
    * Creates a new, empty store whose lease expiry and timestamps follow {@code clock}. Called once
@@ -30,11 +28,12 @@ public abstract class StoreContractSupport {
   protected abstract BacklogStore newStore(InstantSource clock);
 
   /**
-   * Whether the store numbers its events 1, 2, 3, … without gaps (the in-memory store does, and so do
-   * stores whose seq order is commit order). The design requires less: seqs increase strictly, never
-   * repeat, and a reader paging by seq never misses an event, even one that committed after an event
-   * with a higher seq. A store whose seqs may have gaps (drawn from a database sequence, so a rolled-back
-   * transaction leaves one) overrides this to return false; the contracts then check exactly that.
+   * Whether the store numbers its events 1, 2, 3, … without gaps (the in-memory store does, and so
+   * do stores whose seq order is commit order). The design requires less: seqs increase strictly,
+   * never repeat, and a reader paging by seq never misses an event, even one that committed after
+   * an event with a higher seq. A store whose seqs may have gaps (drawn from a database sequence,
+   * so a rolled-back transaction leaves one) overrides this to return false; the contracts then
+   * check exactly that.
    */
   protected boolean seqsAreGapFree() {
     return true;
@@ -46,11 +45,17 @@ public abstract class StoreContractSupport {
   }
 
   /**
-   * A backlog over the store with the lapsed-lease sweep disabled, so the tests decide when
-   * leases are reclaimed. The backlog does not close the store.
+   * A backlog over the store with the lapsed-lease sweep disabled, so the tests decide when leases
+   * are reclaimed. The backlog does not close the store.
    */
-  protected final Backlog backlogOver(BacklogStore store, InstantSource clock, int defaultMaxAttempts) {
-    return Backlog.builder().store(store).clock(clock).sweepInterval(null).closeStore(false)
-        .defaultMaxAttempts(defaultMaxAttempts).build();
+  protected final Backlog backlogOver(
+      BacklogStore store, InstantSource clock, int defaultMaxAttempts) {
+    return Backlog.builder()
+        .store(store)
+        .clock(clock)
+        .sweepInterval(null)
+        .closeStore(false)
+        .defaultMaxAttempts(defaultMaxAttempts)
+        .build();
   }
 }

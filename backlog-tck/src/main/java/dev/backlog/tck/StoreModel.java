@@ -27,9 +27,9 @@ import java.util.function.Consumer;
 
 /**
  * A deliberately simple, independent model of the backlog semantics (DESIGN §2): plain maps and
- * lists, no shared code with any store. The stateful property checks a store against it after
- * every step. Every method either changes the model and returns, or throws {@link Refusal}
- * describing the exception the store must raise, leaving the model untouched.
+ * lists, no shared code with any store. The stateful property checks a store against it after every
+ * step. Every method either changes the model and returns, or throws {@link Refusal} describing the
+ * exception the store must raise, leaving the model untouched.
  *
  * <p>Not thread-safe; one per property try.
  */
@@ -38,11 +38,9 @@ final class StoreModel {
   /** The actor the contracts' backlog writes on events. */
   static final String ACTOR = dev.backlog.core.Backlog.DEFAULT_ACTOR;
 
-  record MLease(String owner, long token, Instant claimedAt, Instant expiresAt) {
-  }
+  record MLease(String owner, long token, Instant claimedAt, Instant expiresAt) {}
 
-  record MEvent(String card, EventType type, String actor, Long token) {
-  }
+  record MEvent(String card, EventType type, String actor, Long token) {}
 
   /** A card as the model sees it. */
   static final class MCard {
@@ -55,8 +53,10 @@ final class StoreModel {
     CardStatus status;
     int attempts;
     MLease lease;
+
     /** The expected blocked reason; {@link #ANY_REASON} when only its presence is specified. */
     String blockedReason;
+
     Instant updatedAt;
     long version = 1;
     final List<Long> tokens = new ArrayList<>();
@@ -80,7 +80,10 @@ final class StoreModel {
     final transient List<Class<? extends RuntimeException>> accepted;
     final transient Consumer<RuntimeException> check;
 
-    Refusal(String what, List<Class<? extends RuntimeException>> accepted, Consumer<RuntimeException> check) {
+    Refusal(
+        String what,
+        List<Class<? extends RuntimeException>> accepted,
+        Consumer<RuntimeException> check) {
       super(what, null, false, false);
       this.accepted = accepted;
       this.check = check;
@@ -98,8 +101,10 @@ final class StoreModel {
 
   // ------------------------------------------------------------------ queries
 
-  static final Comparator<MCard> CLAIM_ORDER = Comparator.<MCard>comparingInt(c -> -c.priority)
-      .thenComparing(c -> c.createdAt).thenComparing(c -> c.id);
+  static final Comparator<MCard> CLAIM_ORDER =
+      Comparator.<MCard>comparingInt(c -> -c.priority)
+          .thenComparing(c -> c.createdAt)
+          .thenComparing(c -> c.id);
 
   boolean claimable(MCard card) {
     if (card.status != CardStatus.READY) {
@@ -131,13 +136,18 @@ final class StoreModel {
   }
 
   long expiredLeases(Instant now) {
-    return cards.values().stream().filter(c -> c.status == CardStatus.CLAIMED && !now.isBefore(c.lease.expiresAt))
+    return cards.values().stream()
+        .filter(c -> c.status == CardStatus.CLAIMED && !now.isBefore(c.lease.expiresAt))
         .count();
   }
 
   Duration oldestClaimableAge(Instant now) {
-    return cards.values().stream().filter(this::claimable).map(c -> c.createdAt).min(Comparator.naturalOrder())
-        .map(t -> t.isAfter(now) ? Duration.ZERO : Duration.between(t, now)).orElse(null);
+    return cards.values().stream()
+        .filter(this::claimable)
+        .map(c -> c.createdAt)
+        .min(Comparator.naturalOrder())
+        .map(t -> t.isAfter(now) ? Duration.ZERO : Duration.between(t, now))
+        .orElse(null);
   }
 
   int limitOf(MCard card) {
@@ -147,24 +157,40 @@ final class StoreModel {
   // ------------------------------------------------------------------ refusals
 
   private static Refusal notFound(String id) {
-    return new Refusal("card " + id + " not found", List.of(CardNotFoundException.class),
-        e -> check(id.equals(((CardNotFoundException) e).card().value()), "CardNotFoundException names " + id, e));
+    return new Refusal(
+        "card " + id + " not found",
+        List.of(CardNotFoundException.class),
+        e ->
+            check(
+                id.equals(((CardNotFoundException) e).card().value()),
+                "CardNotFoundException names " + id,
+                e));
   }
 
   private static Refusal invalidTransition(MCard card, String op) {
-    return new Refusal(op + " of " + card.status + " card " + card.id, List.of(InvalidTransitionException.class),
-        e -> check(((InvalidTransitionException) e).current() == card.status
-            && e.getMessage().contains(card.status.wireName()), "InvalidTransitionException names status "
-            + card.status, e));
+    return new Refusal(
+        op + " of " + card.status + " card " + card.id,
+        List.of(InvalidTransitionException.class),
+        e ->
+            check(
+                ((InvalidTransitionException) e).current() == card.status
+                    && e.getMessage().contains(card.status.wireName()),
+                "InvalidTransitionException names status " + card.status,
+                e));
   }
 
   private static Refusal leaseLost(MCard card, long token) {
     CardStatus status = card.status;
-    return new Refusal("lease " + token + " of " + status + " card " + card.id + " is not valid",
-        List.of(LeaseLostException.class), e -> {
+    return new Refusal(
+        "lease " + token + " of " + status + " card " + card.id + " is not valid",
+        List.of(LeaseLostException.class),
+        e -> {
           LeaseLostException lost = (LeaseLostException) e;
           check(lost.status() == status, "LeaseLostException carries status " + status, e);
-          check(lost.presented().value() == token, "LeaseLostException carries the presented token " + token, e);
+          check(
+              lost.presented().value() == token,
+              "LeaseLostException carries the presented token " + token,
+              e);
         });
   }
 
@@ -183,7 +209,9 @@ final class StoreModel {
   }
 
   private void checkLease(MCard card, long token, Instant now) {
-    if (card.status != CardStatus.CLAIMED || card.lease.token != token || !now.isBefore(card.lease.expiresAt)) {
+    if (card.status != CardStatus.CLAIMED
+        || card.lease.token != token
+        || !now.isBefore(card.lease.expiresAt)) {
       throw leaseLost(card, token);
     }
   }
@@ -199,28 +227,55 @@ final class StoreModel {
 
   // ------------------------------------------------------------------ mutations
 
-  void create(String id, String phase, int priority, Set<String> deps, Integer maxAttempts, boolean blocked,
-      String blockedReason, Instant now) {
+  void create(
+      String id,
+      String phase,
+      int priority,
+      Set<String> deps,
+      Integer maxAttempts,
+      boolean blocked,
+      String blockedReason,
+      Instant now) {
     List<Refusal> causes = new ArrayList<>();
     if (cards.containsKey(id)) {
-      causes.add(new Refusal("duplicate " + id, List.of(DuplicateCardException.class),
-          e -> check(id.equals(((DuplicateCardException) e).card().value()), "duplicate of " + id, e)));
+      causes.add(
+          new Refusal(
+              "duplicate " + id,
+              List.of(DuplicateCardException.class),
+              e ->
+                  check(
+                      id.equals(((DuplicateCardException) e).card().value()),
+                      "duplicate of " + id,
+                      e)));
     }
     if (deps.contains(id)) {
-      causes.add(new Refusal("self dependency of " + id, List.of(DependencyCycleException.class),
-          e -> check(((DependencyCycleException) e).path().stream().map(c -> c.value()).toList()
-              .equals(List.of(id, id)), "cycle path [" + id + ", " + id + "]", e)));
+      causes.add(
+          new Refusal(
+              "self dependency of " + id,
+              List.of(DependencyCycleException.class),
+              e ->
+                  check(
+                      ((DependencyCycleException) e)
+                          .path().stream().map(c -> c.value()).toList().equals(List.of(id, id)),
+                      "cycle path [" + id + ", " + id + "]",
+                      e)));
     }
     Set<String> missing = new TreeSet<>(deps);
     missing.removeAll(cards.keySet());
     missing.remove(id);
     if (!missing.isEmpty()) {
-      causes.add(new Refusal("unknown dependencies " + missing, List.of(UnknownDependencyException.class), e -> {
-        UnknownDependencyException u = (UnknownDependencyException) e;
-        check(u.card().value().equals(id), "unknown dependency of " + id, e);
-        check(u.missing().stream().map(c -> c.value()).toList().equals(List.copyOf(missing)),
-            "missing " + missing, e);
-      }));
+      causes.add(
+          new Refusal(
+              "unknown dependencies " + missing,
+              List.of(UnknownDependencyException.class),
+              e -> {
+                UnknownDependencyException u = (UnknownDependencyException) e;
+                check(u.card().value().equals(id), "unknown dependency of " + id, e);
+                check(
+                    u.missing().stream().map(c -> c.value()).toList().equals(List.copyOf(missing)),
+                    "missing " + missing,
+                    e);
+              }));
     }
     refuseIfAny(causes);
     MCard card = new MCard(id, phase, priority, maxAttempts, now);
@@ -239,14 +294,17 @@ final class StoreModel {
     if (causes.size() > 1) {
       List<Class<? extends RuntimeException>> accepted = new ArrayList<>();
       causes.forEach(c -> accepted.addAll(c.accepted));
-      throw new Refusal("any of " + causes.stream().map(Throwable::getMessage).toList(), accepted, e -> {
-        for (Refusal cause : causes) {
-          if (cause.accepted.stream().anyMatch(t -> t.isInstance(e))) {
-            cause.check.accept(e);
-            return;
-          }
-        }
-      });
+      throw new Refusal(
+          "any of " + causes.stream().map(Throwable::getMessage).toList(),
+          accepted,
+          e -> {
+            for (Refusal cause : causes) {
+              if (cause.accepted.stream().anyMatch(t -> t.isInstance(e))) {
+                cause.check.accept(e);
+                return;
+              }
+            }
+          });
     }
   }
 
@@ -257,9 +315,16 @@ final class StoreModel {
       causes.add(notFound(from));
     }
     if (!cards.containsKey(to)) {
-      causes.add(new Refusal("link to unknown " + to, List.of(UnknownDependencyException.class),
-          e -> check(((UnknownDependencyException) e).missing().stream().map(c -> c.value()).toList()
-              .equals(List.of(to)), "missing [" + to + "]", e)));
+      causes.add(
+          new Refusal(
+              "link to unknown " + to,
+              List.of(UnknownDependencyException.class),
+              e ->
+                  check(
+                      ((UnknownDependencyException) e)
+                          .missing().stream().map(c -> c.value()).toList().equals(List.of(to)),
+                      "missing [" + to + "]",
+                      e)));
     }
     refuseIfAny(causes);
     MCard card = cards.get(from);
@@ -267,9 +332,15 @@ final class StoreModel {
       return false;
     }
     if (from.equals(to) || reaches(to, from)) {
-      throw new Refusal("link " + from + " -> " + to + " closes a cycle", List.of(DependencyCycleException.class),
-          e -> checkCyclePath(((DependencyCycleException) e).path().stream().map(c -> c.value()).toList(), from, to,
-              e));
+      throw new Refusal(
+          "link " + from + " -> " + to + " closes a cycle",
+          List.of(DependencyCycleException.class),
+          e ->
+              checkCyclePath(
+                  ((DependencyCycleException) e).path().stream().map(c -> c.value()).toList(),
+                  from,
+                  to,
+                  e));
     }
     card.deps.add(to);
     changed(card, now);
@@ -278,13 +349,24 @@ final class StoreModel {
   }
 
   private void checkCyclePath(List<String> path, String from, String to, RuntimeException e) {
-    check(path.size() >= 2 && path.get(0).equals(from) && path.get(1).equals(to)
-        && path.get(path.size() - 1).equals(from), "a cycle path starting " + from + ", " + to + " and ending "
-        + from, e);
+    check(
+        path.size() >= 2
+            && path.get(0).equals(from)
+            && path.get(1).equals(to)
+            && path.get(path.size() - 1).equals(from),
+        "a cycle path starting " + from + ", " + to + " and ending " + from,
+        e);
     for (int i = 1; i + 1 < path.size(); i++) {
       MCard at = cards.get(path.get(i));
-      check(at != null && at.deps.contains(path.get(i + 1)), "every later step of the cycle path to be an existing"
-          + " dependency (" + path.get(i) + " -> " + path.get(i + 1) + ")", e);
+      check(
+          at != null && at.deps.contains(path.get(i + 1)),
+          "every later step of the cycle path to be an existing"
+              + " dependency ("
+              + path.get(i)
+              + " -> "
+              + path.get(i + 1)
+              + ")",
+          e);
     }
   }
 
@@ -320,16 +402,28 @@ final class StoreModel {
   List<String> planClaim(String phase, String byId, int limit) {
     if (byId != null) {
       MCard card = require(byId);
-      return claimable(card) && (phase == null || phase.equals(card.phase)) ? List.of(byId) : List.of();
+      return claimable(card) && (phase == null || phase.equals(card.phase))
+          ? List.of(byId)
+          : List.of();
     }
-    return inClaimOrder().stream().filter(this::claimable).filter(c -> phase == null || phase.equals(c.phase))
-        .limit(limit).map(c -> c.id).toList();
+    return inClaimOrder().stream()
+        .filter(this::claimable)
+        .filter(c -> phase == null || phase.equals(c.phase))
+        .limit(limit)
+        .map(c -> c.id)
+        .toList();
   }
 
   void applyClaim(String id, String owner, long token, Duration ttl, Instant now) {
     if (token <= maxToken) {
-      throw new AssertionError("lease token " + token + " for " + id + " does not exceed every earlier token ("
-          + maxToken + ")");
+      throw new AssertionError(
+          "lease token "
+              + token
+              + " for "
+              + id
+              + " does not exceed every earlier token ("
+              + maxToken
+              + ")");
     }
     maxToken = token;
     MCard card = cards.get(id);
@@ -474,7 +568,11 @@ final class StoreModel {
   /** Per phase (cards without one left out), the status counts. */
   Map<String, Map<CardStatus, Long>> byPhase() {
     Map<String, Map<CardStatus, Long>> out = new LinkedHashMap<>();
-    cards.values().stream().map(c -> c.phase).filter(Objects::nonNull).distinct().sorted()
+    cards.values().stream()
+        .map(c -> c.phase)
+        .filter(Objects::nonNull)
+        .distinct()
+        .sorted()
         .forEach(p -> out.put(p, counts(c -> p.equals(c.phase))));
     return out;
   }

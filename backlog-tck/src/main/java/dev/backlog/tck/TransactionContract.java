@@ -36,13 +36,14 @@ abstract class TransactionContract extends ContractGroup {
   @Test
   void afterCommitActionsRunOnlyOnceTheTransactionCommitted() {
     List<String> log = Collections.synchronizedList(new ArrayList<>());
-    backlog.inTransaction(tx -> {
-      tx.create(NewCard.builder("a").title("a").build());
-      tx.afterCommit(() -> log.add("first:" + backlog.find(id("a")).isPresent()));
-      tx.afterCommit(() -> log.add("second"));
-      log.add("in-transaction");
-      return null;
-    });
+    backlog.inTransaction(
+        tx -> {
+          tx.create(NewCard.builder("a").title("a").build());
+          tx.afterCommit(() -> log.add("first:" + backlog.find(id("a")).isPresent()));
+          tx.afterCommit(() -> log.add("second"));
+          log.add("in-transaction");
+          return null;
+        });
     assertEquals(List.of("in-transaction", "first:true", "second"), log);
   }
 
@@ -50,18 +51,27 @@ abstract class TransactionContract extends ContractGroup {
   void afterCommitActionsNeverRunAfterARollback() {
     List<String> log = new ArrayList<>();
     IllegalStateException boom = new IllegalStateException("boom");
-    IllegalStateException thrown = assertThrows(IllegalStateException.class, () -> backlog.inTransaction(tx -> {
-      tx.create(NewCard.builder("a").title("a").build());
-      tx.afterCommit(() -> log.add("ran"));
-      throw boom;
-    }));
+    IllegalStateException thrown =
+        assertThrows(
+            IllegalStateException.class,
+            () ->
+                backlog.inTransaction(
+                    tx -> {
+                      tx.create(NewCard.builder("a").title("a").build());
+                      tx.afterCommit(() -> log.add("ran"));
+                      throw boom;
+                    }));
     assertSame(boom, thrown);
     assertEquals(List.of(), log);
-    assertThrows(DuplicateCardException.class, () -> backlog.inTransaction(tx -> {
-      tx.afterCommit(() -> log.add("ran"));
-      tx.create(NewCard.builder("x").title("x").build());
-      return tx.create(NewCard.builder("x").title("x").build());
-    }));
+    assertThrows(
+        DuplicateCardException.class,
+        () ->
+            backlog.inTransaction(
+                tx -> {
+                  tx.afterCommit(() -> log.add("ran"));
+                  tx.create(NewCard.builder("x").title("x").build());
+                  return tx.create(NewCard.builder("x").title("x").build());
+                }));
     assertEquals(List.of(), log);
   }
 
@@ -70,12 +80,16 @@ abstract class TransactionContract extends ContractGroup {
     create("keep");
     Stats before = backlog.stats();
     List<Event> eventsBefore = allEvents();
-    assertThrows(IllegalStateException.class, () -> backlog.inTransaction(tx -> {
-      tx.create(NewCard.builder("gone").title("gone").idempotencyKey("k").build());
-      tx.claim(ClaimRequest.builder("w").card(id("keep")).build());
-      tx.link(id("keep"), id("gone"));
-      throw new IllegalStateException("abort");
-    }));
+    assertThrows(
+        IllegalStateException.class,
+        () ->
+            backlog.inTransaction(
+                tx -> {
+                  tx.create(NewCard.builder("gone").title("gone").idempotencyKey("k").build());
+                  tx.claim(ClaimRequest.builder("w").card(id("keep")).build());
+                  tx.link(id("keep"), id("gone"));
+                  throw new IllegalStateException("abort");
+                }));
     assertTrue(backlog.find(id("gone")).isEmpty());
     Card keep = card("keep");
     assertEquals(CardStatus.READY, keep.status());
@@ -83,27 +97,35 @@ abstract class TransactionContract extends ContractGroup {
     assertTrue(keep.dependsOn().isEmpty());
     assertEquals(eventsBefore, allEvents());
     assertEquals(before, backlog.stats());
-    Card recreated = backlog.create(NewCard.builder("gone").title("other content").idempotencyKey("k").build());
-    assertEquals("other content", recreated.title(), "a rolled-back idempotency key must be free again");
+    Card recreated =
+        backlog.create(NewCard.builder("gone").title("other content").idempotencyKey("k").build());
+    assertEquals(
+        "other content", recreated.title(), "a rolled-back idempotency key must be free again");
     if (seqsAreGapFree()) {
-      assertEquals(eventsBefore.size() + 1L, allEvents().get(allEvents().size() - 1).seq(),
+      assertEquals(
+          eventsBefore.size() + 1L,
+          allEvents().get(allEvents().size() - 1).seq(),
           "seq continues without a gap after a rollback");
     } else {
       assertEquals(eventsBefore.size() + 1, allEvents().size(), "one new event after the rollback");
-      assertTrue(allEvents().get(allEvents().size() - 1).seq() > eventsBefore.get(eventsBefore.size() - 1).seq(),
+      assertTrue(
+          allEvents().get(allEvents().size() - 1).seq()
+              > eventsBefore.get(eventsBefore.size() - 1).seq(),
           "seq keeps increasing after a rollback");
     }
   }
 
   @Test
   void operationsInOneTransactionSeeEachOthersWrites() {
-    Claim claim = backlog.inTransaction(tx -> {
-      tx.create(NewCard.builder("a").title("a").build());
-      assertTrue(tx.find(id("a")).isPresent());
-      Claim c = tx.claimOne("w", TTL).orElseThrow();
-      assertEquals(2, tx.events(EventQuery.after(0, 10)).size());
-      return c;
-    });
+    Claim claim =
+        backlog.inTransaction(
+            tx -> {
+              tx.create(NewCard.builder("a").title("a").build());
+              assertTrue(tx.find(id("a")).isPresent());
+              Claim c = tx.claimOne("w", TTL).orElseThrow();
+              assertEquals(2, tx.events(EventQuery.after(0, 10)).size());
+              return c;
+            });
     assertEquals(CardStatus.CLAIMED, card("a").status());
     assertEquals(claim.lease(), card("a").lease());
   }
@@ -111,14 +133,20 @@ abstract class TransactionContract extends ContractGroup {
   @Test
   void theStoreItselfRollsBackWhenTheWorkThrows() {
     RuntimeException boom = new RuntimeException("abort");
-    RuntimeException thrown = assertThrows(RuntimeException.class, () -> store.inTransaction(tx -> {
-      tx.create(NewCard.builder("a").title("a").build(), "direct");
-      assertEquals(1, tx.writtenEvents().size());
-      throw boom;
-    }));
+    RuntimeException thrown =
+        assertThrows(
+            RuntimeException.class,
+            () ->
+                store.inTransaction(
+                    tx -> {
+                      tx.create(NewCard.builder("a").title("a").build(), "direct");
+                      assertEquals(1, tx.writtenEvents().size());
+                      throw boom;
+                    }));
     assertSame(boom, thrown);
     assertTrue(store.inTransaction(tx -> tx.find(id("a"))).isEmpty());
-    Card created = store.inTransaction(tx -> tx.create(NewCard.builder("a").title("a").build(), "direct"));
+    Card created =
+        store.inTransaction(tx -> tx.create(NewCard.builder("a").title("a").build(), "direct"));
     assertEquals(clock.instant(), created.createdAt());
     List<Event> events = store.inTransaction(tx -> tx.events(EventQuery.after(0, 10)));
     assertEquals(1, events.size());

@@ -68,14 +68,18 @@ abstract class TransitionContract extends ContractGroup {
       assertEquals(c, card(c.id().value()), "the returned card is the stored one");
     }
     List<Event> events = allEvents().subList((int) before, allEvents().size());
-    assertEquals(List.of("c4", "c0", "c2", "c1"), events.stream().map(e -> e.cardId().value()).toList());
+    assertEquals(
+        List.of("c4", "c0", "c2", "c1"), events.stream().map(e -> e.cardId().value()).toList());
     for (int i = 0; i < events.size(); i++) {
       assertEquals(EventType.COMPLETED, events.get(i).type());
       assertEquals(order.get(i).token(), events.get(i).leaseToken());
     }
-    assertEquals(List.of("fanIn", "one"), claimable().stream().sorted().toList(),
+    assertEquals(
+        List.of("fanIn", "one"),
+        claimable().stream().sorted().toList(),
         "dependents whose last dependency completed in the batch are claimable");
-    assertEquals(CardStatus.CLAIMED, card("c3").status(), "claims left out of the batch keep their leases");
+    assertEquals(
+        CardStatus.CLAIMED, card("c3").status(), "claims left out of the batch keep their leases");
     assertEquals(List.of(), backlog.completeAll(List.of()), "an empty batch completes nothing");
   }
 
@@ -87,7 +91,10 @@ abstract class TransitionContract extends ContractGroup {
     List<Claim> claims = backlog.claim(ClaimRequest.builder("w").ttl(TTL).limit(2).build());
     assertEquals(List.of("a", "b"), claimedIds(claims));
     backlog.link(id("a"), id("b"));
-    List<Claim> fresh = List.of(new Claim(card("b"), claims.get(1).lease()), new Claim(card("a"), claims.get(0).lease()));
+    List<Claim> fresh =
+        List.of(
+            new Claim(card("b"), claims.get(1).lease()),
+            new Claim(card("a"), claims.get(0).lease()));
     assertEquals(List.of("b", "a"), ids(backlog.completeAll(fresh)));
     assertEquals(List.of("c"), claimable());
     Stats stats = backlog.stats();
@@ -102,38 +109,55 @@ abstract class TransitionContract extends ContractGroup {
     create("c2", 2);
     create("c3", 1);
     createDependent("d", "c1");
-    List<Claim> claims = backlog.claim(ClaimRequest.builder("w").ttl(Duration.ofSeconds(30)).limit(3).build());
+    List<Claim> claims =
+        backlog.claim(ClaimRequest.builder("w").ttl(Duration.ofSeconds(30)).limit(3).build());
     assertEquals(3, claims.size());
     Card renewed = backlog.renew(id("c2"), claims.get(1).token(), Duration.ofSeconds(90));
     clock.advance(Duration.ofSeconds(60));
-    // c1's and c3's leases lapsed (not yet reclaimed); c2's holds: the first lapsed one in the order given is named.
-    LeaseLostException lost = assertLeaseLost(CardStatus.CLAIMED,
-        () -> backlog.completeAll(List.of(claims.get(1), claims.get(2), claims.get(0))));
+    // c1's and c3's leases lapsed (not yet reclaimed); c2's holds: the first lapsed one in the
+    // order given is named.
+    LeaseLostException lost =
+        assertLeaseLost(
+            CardStatus.CLAIMED,
+            () -> backlog.completeAll(List.of(claims.get(1), claims.get(2), claims.get(0))));
     assertTrue(lost.getMessage().contains("c3"), lost.getMessage());
     assertEquals(renewed, card("c2"));
     List<Card> before = backlog.list(CardQuery.ALL);
     int events = allEvents().size();
-    String outcome = backlog.inTransaction(tx -> {
-      try {
-        tx.completeAll(List.of(claims.get(1), claims.get(0)));
-        return "completed";
-      } catch (LeaseLostException e) {
-        return "refused " + e.card();
-      }
-    });
+    String outcome =
+        backlog.inTransaction(
+            tx -> {
+              try {
+                tx.completeAll(List.of(claims.get(1), claims.get(0)));
+                return "completed";
+              } catch (LeaseLostException e) {
+                return "refused " + e.card();
+              }
+            });
     assertEquals("refused c1", outcome);
-    assertEquals(before, backlog.list(CardQuery.ALL), "a refused batch leaves every card as it was");
+    assertEquals(
+        before, backlog.list(CardQuery.ALL), "a refused batch leaves every card as it was");
     assertEquals(events, allEvents().size(), "a refused batch writes no event");
     backlog.forceComplete(id("c3"));
-    assertRefusedWithoutChange(CardNotFoundException.class,
-        () -> backlog.completeAll(List.of(claims.get(1), new Claim(claims.get(0).card().toBuilder()
-            .id(id("ghost")).build(), claims.get(0).lease()))));
-    InvalidInputException twice = assertRefusedWithoutChange(InvalidInputException.class,
-        () -> backlog.completeAll(List.of(claims.get(1), claims.get(1))));
-    assertTrue(twice.getMessage().contains("c2") && twice.getMessage().contains("more than once"),
+    assertRefusedWithoutChange(
+        CardNotFoundException.class,
+        () ->
+            backlog.completeAll(
+                List.of(
+                    claims.get(1),
+                    new Claim(
+                        claims.get(0).card().toBuilder().id(id("ghost")).build(),
+                        claims.get(0).lease()))));
+    InvalidInputException twice =
+        assertRefusedWithoutChange(
+            InvalidInputException.class,
+            () -> backlog.completeAll(List.of(claims.get(1), claims.get(1))));
+    assertTrue(
+        twice.getMessage().contains("c2") && twice.getMessage().contains("more than once"),
         twice.getMessage());
-    assertEquals(List.of(CardStatus.DONE), backlog.completeAll(List.of(claims.get(1))).stream()
-        .map(Card::status).toList());
+    assertEquals(
+        List.of(CardStatus.DONE),
+        backlog.completeAll(List.of(claims.get(1))).stream().map(Card::status).toList());
   }
 
   @Test
@@ -247,7 +271,8 @@ abstract class TransitionContract extends ContractGroup {
       assertNull(done.lease(), c);
     }
     assertLeaseLost(CardStatus.DONE, () -> backlog.complete(id("claimed"), claim.token()));
-    List<Event> completed = allEvents().stream().filter(e -> e.type() == EventType.COMPLETED).toList();
+    List<Event> completed =
+        allEvents().stream().filter(e -> e.type() == EventType.COMPLETED).toList();
     assertEquals(3, completed.size());
     completed.forEach(e -> assertNull(e.leaseToken(), "a forced completion presents no token"));
   }
@@ -279,10 +304,16 @@ abstract class TransitionContract extends ContractGroup {
   @Test
   void operationsOnAnUnknownCardRaiseCardNotFound() {
     CardId ghost = id("ghost");
-    for (Executable op : List.<Executable>of(
-        () -> backlog.block(ghost, null), () -> backlog.unblock(ghost), () -> backlog.reopen(ghost),
-        () -> backlog.forceComplete(ghost), () -> backlog.reclaim(ghost), () -> backlog.unlink(ghost, ghost),
-        () -> backlog.renew(ghost, LeaseToken.of(1), TTL), () -> backlog.fail(ghost, LeaseToken.of(1), null))) {
+    for (Executable op :
+        List.<Executable>of(
+            () -> backlog.block(ghost, null),
+            () -> backlog.unblock(ghost),
+            () -> backlog.reopen(ghost),
+            () -> backlog.forceComplete(ghost),
+            () -> backlog.reclaim(ghost),
+            () -> backlog.unlink(ghost, ghost),
+            () -> backlog.renew(ghost, LeaseToken.of(1), TTL),
+            () -> backlog.fail(ghost, LeaseToken.of(1), null))) {
       CardNotFoundException e = assertRefusedWithoutChange(CardNotFoundException.class, op);
       assertEquals(ghost, e.card());
     }

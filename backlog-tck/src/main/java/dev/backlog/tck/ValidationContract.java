@@ -32,8 +32,16 @@ abstract class ValidationContract extends ContractGroup {
   @Test
   void invalidInputListsEveryViolationAtOnceAndChangesNothing() {
     create("keep");
-    InvalidInputException e = assertRefusedWithoutChange(InvalidInputException.class,
-        () -> backlog.create(NewCard.builder("../x").title("  ").maxAttempts(-1).acceptance("[1, 2").build()));
+    InvalidInputException e =
+        assertRefusedWithoutChange(
+            InvalidInputException.class,
+            () ->
+                backlog.create(
+                    NewCard.builder("../x")
+                        .title("  ")
+                        .maxAttempts(-1)
+                        .acceptance("[1, 2")
+                        .build()));
     Set<String> fields = e.violations().stream().map(Violation::field).collect(Collectors.toSet());
     assertEquals(Set.of("id", "title", "maxAttempts", "acceptance"), fields, e::getMessage);
     assertTrue(e.getMessage().contains("../x"), e.getMessage());
@@ -42,8 +50,10 @@ abstract class ValidationContract extends ContractGroup {
   @Test
   void cardIdsThatAreNotSafeInPathsOrTooLongAreRefused() {
     for (String bad : List.of("../x", "a/b", "", "-leading", "x".repeat(200), "white space")) {
-      InvalidInputException e = assertRefusedWithoutChange(InvalidInputException.class,
-          () -> backlog.create(NewCard.builder(bad).title("t").build()));
+      InvalidInputException e =
+          assertRefusedWithoutChange(
+              InvalidInputException.class,
+              () -> backlog.create(NewCard.builder(bad).title("t").build()));
       assertEquals(List.of("id"), e.violations().stream().map(Violation::field).toList(), bad);
     }
     assertTrue(backlog.list(CardQuery.ALL).isEmpty());
@@ -53,8 +63,10 @@ abstract class ValidationContract extends ContractGroup {
   @Test
   void maxAttemptsOfZeroOrLessIsRefused() {
     for (int bad : new int[] {0, -1}) {
-      InvalidInputException e = assertRefusedWithoutChange(InvalidInputException.class,
-          () -> backlog.create(NewCard.builder("c1").title("t").maxAttempts(bad).build()));
+      InvalidInputException e =
+          assertRefusedWithoutChange(
+              InvalidInputException.class,
+              () -> backlog.create(NewCard.builder("c1").title("t").maxAttempts(bad).build()));
       assertTrue(e.getMessage().contains(Integer.toString(bad)), e.getMessage());
     }
   }
@@ -62,23 +74,30 @@ abstract class ValidationContract extends ContractGroup {
   @Test
   void leaseLengthsOfZeroNegativeOrAboveTheMaximumAreRefusedAtClaimAndRenew() {
     create("c1");
-    for (Duration bad : List.of(Duration.ZERO, Duration.ofSeconds(-5), ClaimRequest.MAX_TTL.plusSeconds(1))) {
-      InvalidInputException e = assertRefusedWithoutChange(InvalidInputException.class,
-          () -> backlog.claim(ClaimRequest.builder("w").ttl(bad).build()));
+    for (Duration bad :
+        List.of(Duration.ZERO, Duration.ofSeconds(-5), ClaimRequest.MAX_TTL.plusSeconds(1))) {
+      InvalidInputException e =
+          assertRefusedWithoutChange(
+              InvalidInputException.class,
+              () -> backlog.claim(ClaimRequest.builder("w").ttl(bad).build()));
       assertEquals("ttl", e.violations().get(0).field());
     }
     Claim claim = claim("w").orElseThrow();
     for (Duration bad : List.of(Duration.ZERO, ClaimRequest.MAX_TTL.plusSeconds(1))) {
-      assertRefusedWithoutChange(InvalidInputException.class, () -> backlog.renew(id("c1"), claim.token(), bad));
+      assertRefusedWithoutChange(
+          InvalidInputException.class, () -> backlog.renew(id("c1"), claim.token(), bad));
     }
     assertEquals(claim.lease(), card("c1").lease());
   }
 
   @Test
   void aClaimRequestListsEveryViolationAtOnce() {
-    InvalidInputException e = assertThrows(InvalidInputException.class,
-        () -> ClaimRequest.builder(" ").ttl(Duration.ZERO).limit(0).build());
-    assertEquals(Set.of("owner", "ttl", "limit"),
+    InvalidInputException e =
+        assertThrows(
+            InvalidInputException.class,
+            () -> ClaimRequest.builder(" ").ttl(Duration.ZERO).limit(0).build());
+    assertEquals(
+        Set.of("owner", "ttl", "limit"),
         e.violations().stream().map(Violation::field).collect(Collectors.toSet()));
   }
 }

@@ -17,17 +17,16 @@ import java.util.Locale;
 /**
  * The benchmark driver: {@code backlog-bench quick|full [--million] [--pg-url URL] [--out DIR]
  * [--docs DIR]}, or {@code backlog-bench report RESULTS.json DIR} to rewrite a report from a
- * finished run's results. Runs the scenarios on embedded H2 and PostgreSQL (an embedded server unless a URL
- * is given, also through {@code BACKLOG_BENCH_PG_URL}), writes {@code results.json},
- * {@code benchmarks.md} and its plots into the output directory (and the report into
- * {@code --docs} as well), and prints each target's verdict.
+ * finished run's results. Runs the scenarios on embedded H2 and PostgreSQL (an embedded server
+ * unless a URL is given, also through {@code BACKLOG_BENCH_PG_URL}), writes {@code results.json},
+ * {@code benchmarks.md} and its plots into the output directory (and the report into {@code --docs}
+ * as well), and prints each target's verdict.
  *
  * <p>Not thread-safe: one run per call.
  */
 public final class BacklogBench {
 
-  private BacklogBench() {
-  }
+  private BacklogBench() {}
 
   /** Runs the driver and exits with 0 on success, 2 on bad arguments, 1 when the run failed. */
   public static void main(String[] args) {
@@ -60,8 +59,16 @@ public final class BacklogBench {
         out.println("report:  " + Report.write(results, options.docs()));
       }
       for (Target t : results.targets()) {
-        out.println(String.format(Locale.ROOT, "%-13s %s (goal %s, measured %s)", t.status(), t.name(), t.goal(),
-            Double.isNaN(t.measured()) ? "—" : String.format(Locale.ROOT, "%.2f", t.measured())));
+        out.println(
+            String.format(
+                Locale.ROOT,
+                "%-13s %s (goal %s, measured %s)",
+                t.status(),
+                t.name(),
+                t.goal(),
+                Double.isNaN(t.measured())
+                    ? "—"
+                    : String.format(Locale.ROOT, "%.2f", t.measured())));
       }
       return 0;
     } catch (Exception e) {
@@ -82,10 +89,21 @@ public final class BacklogBench {
     }
     try {
       Results old = read(Path.of(args.get(1)));
-      Options options = Options.parse(List.of(old.mode().startsWith("full") ? "full" : "quick"), null);
-      Results judged = new Results(old.mode(), old.startedAt(), old.wallSeconds(), old.machine(), old.measurements(),
-          dev.backlog.benchmarks.internal.Targets.judge(old, options), old.cli(), old.notes(), old.loadAtStart(),
-          old.loadAtEnd(), old.othersCpuShare());
+      Options options =
+          Options.parse(List.of(old.mode().startsWith("full") ? "full" : "quick"), null);
+      Results judged =
+          new Results(
+              old.mode(),
+              old.startedAt(),
+              old.wallSeconds(),
+              old.machine(),
+              old.measurements(),
+              dev.backlog.benchmarks.internal.Targets.judge(old, options),
+              old.cli(),
+              old.notes(),
+              old.loadAtStart(),
+              old.loadAtEnd(),
+              old.othersCpuShare());
       out.println("report:  " + Report.write(judged, Path.of(args.get(2))));
       return 0;
     } catch (IOException | RuntimeException e) {

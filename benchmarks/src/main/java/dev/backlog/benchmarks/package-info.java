@@ -1,2 +1,5 @@
-/** The benchmark driver's entry point: runs the load scenarios and writes the results and the report. */
+/**
+ * The benchmark driver's entry point: runs the load scenarios and writes the results and the
+ * report.
+ */
 package dev.backlog.benchmarks;

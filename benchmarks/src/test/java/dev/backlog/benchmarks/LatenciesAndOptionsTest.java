@@ -49,19 +49,25 @@ class LatenciesAndOptionsTest {
 
   @Test
   void theCommandLineNamesModeOutputAndServer() {
-    Options o = Options.parse(List.of("full", "--million", "--out", "x", "--pg-url", "jdbc:postgresql://h/db"), null);
+    Options o =
+        Options.parse(
+            List.of("full", "--million", "--out", "x", "--pg-url", "jdbc:postgresql://h/db"), null);
     assertTrue(o.full());
     assertTrue(o.million());
     assertEquals(Path.of("x"), o.out());
     assertEquals("jdbc:postgresql://h/db", o.pgUrl());
     assertEquals("full+million", o.modeName());
-    assertEquals("jdbc:postgresql://e/db", Options.parse(List.of("quick"), "jdbc:postgresql://e/db").pgUrl());
+    assertEquals(
+        "jdbc:postgresql://e/db",
+        Options.parse(List.of("quick"), "jdbc:postgresql://e/db").pgUrl());
   }
 
   @Test
   void badArgumentsAreAllReportedWithTheUsageLine() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> Options.parse(List.of("--pg-url", "jdbc:mysql://x", "--bogus"), null));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> Options.parse(List.of("--pg-url", "jdbc:mysql://x", "--bogus"), null));
     assertTrue(e.getMessage().contains("--pg-url must be a jdbc:postgresql: URL"), e.getMessage());
     assertTrue(e.getMessage().contains("unknown argument '--bogus'"), e.getMessage());
     assertTrue(e.getMessage().contains("no mode given"), e.getMessage());
@@ -71,7 +77,8 @@ class LatenciesAndOptionsTest {
   @Test
   void theDriverExitsWithTwoOnBadArguments() {
     java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
-    int exit = BacklogBench.run(List.of("sideways"), System.out, new java.io.PrintStream(err, true));
+    int exit =
+        BacklogBench.run(List.of("sideways"), System.out, new java.io.PrintStream(err, true));
     assertEquals(2, exit);
     assertTrue(err.toString().contains("unknown argument 'sideways'"), err.toString());
   }

@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Runs the quick benchmark end to end, as CI does, and fails only on coarse guards: the numbers
- * of a shared machine are noisy, so the guards leave wide room around the design's targets.
+ * Runs the quick benchmark end to end, as CI does, and fails only on coarse guards: the numbers of
+ * a shared machine are noisy, so the guards leave wide room around the design's targets.
  */
 @Tag("slow")
 @org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
@@ -31,13 +31,16 @@ class QuickBenchmarkTest {
 
   @Test
   @org.junit.jupiter.api.Order(1)
-  void theQuickRunMeasuresEveryScenarioJudgesEveryTargetAndStaysWithinTheCoarseGuards(@TempDir Path out)
-      throws Exception {
+  void theQuickRunMeasuresEveryScenarioJudgesEveryTargetAndStaysWithinTheCoarseGuards(
+      @TempDir Path out) throws Exception {
     ByteArrayOutputStream stdout = new ByteArrayOutputStream();
     ByteArrayOutputStream stderr = new ByteArrayOutputStream();
     long start = System.nanoTime();
-    int exit = BacklogBench.run(List.of("quick", "--out", out.toString(), "--cli-root", Path.of("..").toString()),
-        new PrintStream(stdout, true, StandardCharsets.UTF_8), new PrintStream(stderr, true, StandardCharsets.UTF_8));
+    int exit =
+        BacklogBench.run(
+            List.of("quick", "--out", out.toString(), "--cli-root", Path.of("..").toString()),
+            new PrintStream(stdout, true, StandardCharsets.UTF_8),
+            new PrintStream(stderr, true, StandardCharsets.UTF_8));
     double seconds = (System.nanoTime() - start) / 1e9;
     String log = stderr.toString(StandardCharsets.UTF_8);
     assertEquals(0, exit, "the quick run failed:\n" + log);
@@ -47,15 +50,31 @@ class QuickBenchmarkTest {
     assertEquals(7, r.targets().size(), "every target of the design is judged");
     for (Target t : r.targets()) {
       assertTrue(Set.of("met", "not met", "not measured").contains(t.status()), t.toString());
-      assertTrue(!t.status().equals("not met") || !t.reason().isBlank(), "a missed target says why: " + t);
+      assertTrue(
+          !t.status().equals("not met") || !t.reason().isBlank(), "a missed target says why: " + t);
     }
-    for (String id : List.of("pg.ours.w1.b1", "pg.ceiling.w1", "pg.ours.w4.b64", "pg.size.1000", "pg.size.100000",
-        "pg.base.ours", "pg.base.seed003", "pg.dag.random", "pg.dag.free", "pg.dag.chain100", "pg.peer.ours",
-        "pg.peer.dbscheduler", "h2.ours.w1", "h2.ours.w4")) {
-      Measurement m = r.find(id).orElseThrow(() -> new AssertionError("no measurement " + id + "\n" + log));
+    for (String id :
+        List.of(
+            "pg.ours.w1.b1",
+            "pg.ceiling.w1",
+            "pg.ours.w4.b64",
+            "pg.size.1000",
+            "pg.size.100000",
+            "pg.base.ours",
+            "pg.base.seed003",
+            "pg.dag.random",
+            "pg.dag.free",
+            "pg.dag.chain100",
+            "pg.peer.ours",
+            "pg.peer.dbscheduler",
+            "h2.ours.w1",
+            "h2.ours.w4")) {
+      Measurement m =
+          r.find(id).orElseThrow(() -> new AssertionError("no measurement " + id + "\n" + log));
       assertTrue(m.cards() > 0 && m.cardsPerSecond() > 0, "measurement " + id + " did work: " + m);
     }
-    assertEquals(100, r.find("pg.dag.chain100").orElseThrow().cards(), "the chain is drained to the end");
+    assertEquals(
+        100, r.find("pg.dag.chain100").orElseThrow().cards(), "the chain is drained to the end");
 
     String md = Files.readString(out.resolve("benchmarks.md"));
     for (Target t : r.targets()) {
@@ -65,24 +84,37 @@ class QuickBenchmarkTest {
       BufferedImage image = ImageIO.read(out.resolve(png).toFile());
       assertTrue(image != null && image.getWidth() > 100, png + " is a PNG image");
     }
-    assertTrue(seconds < 300, "the quick run took " + seconds + " s; keep it under 3 minutes on a quiet machine");
+    assertTrue(
+        seconds < 300,
+        "the quick run took " + seconds + " s; keep it under 3 minutes on a quiet machine");
 
     last = r;
     double p99Small = r.find("pg.size.1000").orElseThrow().claimP99Micros();
     double p99Large = r.find("pg.size.100000").orElseThrow().claimP99Micros();
     assumeQuiet(r);
-    assertTrue(p99Large <= 3 * p99Small, "claim p99 at 100,000 cards (" + p99Large + " µs) is more than 3× the p99"
-        + " at 1,000 cards (" + p99Small + " µs)");
+    assertTrue(
+        p99Large <= 3 * p99Small,
+        "claim p99 at 100,000 cards ("
+            + p99Large
+            + " µs) is more than 3× the p99"
+            + " at 1,000 cards ("
+            + p99Small
+            + " µs)");
   }
 
   /** The run of the test above, for the guard below. */
   private static Results last;
 
-  // Ours and the ceiling run in alternating rounds on one backlog, both warmed (the JIT warm-up runs until the
-  // compiler is quiet), so the two figures see the same table and the same moments of the machine's load. The
-  // guard judges the paired rounds of the quick run together (1 and 4 workers): ours, cards over seconds summed
-  // over both, against the ceiling's. Measured before it was enabled: 59 % at 1 worker and 67 % at 4 in a quick
-  // run with other work on the machine, 66-83 % at 1 worker in longer runs on a quiet one (the one-card claim's
+  // Ours and the ceiling run in alternating rounds on one backlog, both warmed (the JIT warm-up
+  // runs until the
+  // compiler is quiet), so the two figures see the same table and the same moments of the machine's
+  // load. The
+  // guard judges the paired rounds of the quick run together (1 and 4 workers): ours, cards over
+  // seconds summed
+  // over both, against the ceiling's. Measured before it was enabled: 59 % at 1 worker and 67 % at
+  // 4 in a quick
+  // run with other work on the machine, 66-83 % at 1 worker in longer runs on a quiet one (the
+  // one-card claim's
   // generic plan, the events written in the claim's and the completion's own statements).
   @Test
   @org.junit.jupiter.api.Order(2)
@@ -103,25 +135,41 @@ class QuickBenchmarkTest {
       oursSeconds += ours.seconds();
       ceilingCards += ceiling.cards();
       ceilingSeconds += ceiling.seconds();
-      pairs.append(String.format(java.util.Locale.ROOT, " %d w: %.0f vs %.0f cards/s;", ceiling.workers(),
-          ours.cardsPerSecond(), ceiling.cardsPerSecond()));
+      pairs.append(
+          String.format(
+              java.util.Locale.ROOT,
+              " %d w: %.0f vs %.0f cards/s;",
+              ceiling.workers(),
+              ours.cardsPerSecond(),
+              ceiling.cardsPerSecond()));
     }
     assertTrue(ceilingCards > 0, "the quick run measured no ceiling");
     double ratio = (oursCards / oursSeconds) / (ceilingCards / ceilingSeconds);
-    assertTrue(ratio >= 0.5, String.format(java.util.Locale.ROOT, "the store's claim+complete throughput is %.0f %%"
-        + " of the raw-JDBC ceiling's over the paired rounds, below half:%s", ratio * 100, pairs));
+    assertTrue(
+        ratio >= 0.5,
+        String.format(
+            java.util.Locale.ROOT,
+            "the store's claim+complete throughput is %.0f %%"
+                + " of the raw-JDBC ceiling's over the paired rounds, below half:%s",
+            ratio * 100,
+            pairs));
   }
 
   /**
-   * When other programs keep the cores busy, every round trip and every bit of the library's CPU waits for
-   * a turn on a core, so the store (larger statements than the ceiling's, and a pool, JDBI and the facade
-   * around them) falls behind the bare ceiling for reasons that are not its own: there the guards are not
-   * judged, and the test says so. The driver measures that share
-   * from /proc (its own and its PostgreSQL's time excluded).
+   * When other programs keep the cores busy, every round trip and every bit of the library's CPU
+   * waits for a turn on a core, so the store (larger statements than the ceiling's, and a pool,
+   * JDBI and the facade around them) falls behind the bare ceiling for reasons that are not its
+   * own: there the guards are not judged, and the test says so. The driver measures that share from
+   * /proc (its own and its PostgreSQL's time excluded).
    */
   private static void assumeQuiet(Results r) {
-    Assumptions.assumeTrue(r.othersCpuShare() < 0.25, String.format(java.util.Locale.ROOT, "other programs used"
-        + " %.0f %% of the CPU during the run: the throughput and latency guards are not judged on a busy"
-        + " machine", r.othersCpuShare() * 100));
+    Assumptions.assumeTrue(
+        r.othersCpuShare() < 0.25,
+        String.format(
+            java.util.Locale.ROOT,
+            "other programs used"
+                + " %.0f %% of the CPU during the run: the throughput and latency guards are not judged on a busy"
+                + " machine",
+            r.othersCpuShare() * 100));
   }
 }

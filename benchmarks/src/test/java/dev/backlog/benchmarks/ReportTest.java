@@ -21,30 +21,68 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ReportTest {
 
-  private static Measurement m(String id, String group, String system, int workers, int batch, double rate,
-      double p99) {
-    return new Measurement(id, group, system, "PostgreSQL", workers, batch, "1,000 done", 100, 1, rate, p99 / 2, p99,
-        100, 2.0, "");
+  private static Measurement m(
+      String id, String group, String system, int workers, int batch, double rate, double p99) {
+    return new Measurement(
+        id,
+        group,
+        system,
+        "PostgreSQL",
+        workers,
+        batch,
+        "1,000 done",
+        100,
+        1,
+        rate,
+        p99 / 2,
+        p99,
+        100,
+        2.0,
+        "");
   }
 
   private static Results results() {
-    List<Measurement> ms = new ArrayList<>(List.of(
-        m("pg.ours.w1.b1", "throughput", "ours", 1, 1, 90, 1_000),
-        m("pg.ceiling.w1", "throughput", "ceiling", 1, 1, 100, 900),
-        m("pg.ours.w1.b64", "batch", "ours", 1, 64, 450, 5_000),
-        m("pg.size.1000", "backlog-size", "ours", 4, 1, 80, 2_000),
-        m("pg.size.100000", "backlog-size", "ours", 4, 1, 80, 4_000),
-        m("pg.base.ours", "baseline", "ours", 4, 1, 80, 2_000),
-        m("pg.base.seed003", "baseline", "seed-003", 4, 1, 1, 400_000),
-        m("pg.dag.free", "dag", "ours", 4, 1, 100, 2_000),
-        m("pg.dag.random", "dag", "ours", 4, 1, 85, 2_000),
-        m("h2.ours.w1", "h2", "ours", 1, 1, 1_000, 100),
-        m("h2.ours.w4", "h2", "ours", 4, 1, 1_500, 300)));
-    CliTiming.Result cli = new CliTiming.Result("measured", 0.3, List.of(0.3, 0.3, 0.4), "./backlog claim", "");
-    Results partial = new Results("quick", "2026-01-01T00:00:00Z", 1, Machine.current("14"), ms, List.of(), cli,
-        List.of(), 0.5, 0.7, 0.1);
-    return new Results("quick", partial.startedAt(), 1, partial.machine(), ms,
-        Targets.judge(partial, Options.parse(List.of("quick"), null)), cli, List.of("a note"), 0.5, 0.7, 0.1);
+    List<Measurement> ms =
+        new ArrayList<>(
+            List.of(
+                m("pg.ours.w1.b1", "throughput", "ours", 1, 1, 90, 1_000),
+                m("pg.ceiling.w1", "throughput", "ceiling", 1, 1, 100, 900),
+                m("pg.ours.w1.b64", "batch", "ours", 1, 64, 450, 5_000),
+                m("pg.size.1000", "backlog-size", "ours", 4, 1, 80, 2_000),
+                m("pg.size.100000", "backlog-size", "ours", 4, 1, 80, 4_000),
+                m("pg.base.ours", "baseline", "ours", 4, 1, 80, 2_000),
+                m("pg.base.seed003", "baseline", "seed-003", 4, 1, 1, 400_000),
+                m("pg.dag.free", "dag", "ours", 4, 1, 100, 2_000),
+                m("pg.dag.random", "dag", "ours", 4, 1, 85, 2_000),
+                m("h2.ours.w1", "h2", "ours", 1, 1, 1_000, 100),
+                m("h2.ours.w4", "h2", "ours", 4, 1, 1_500, 300)));
+    CliTiming.Result cli =
+        new CliTiming.Result("measured", 0.3, List.of(0.3, 0.3, 0.4), "./backlog claim", "");
+    Results partial =
+        new Results(
+            "quick",
+            "2026-01-01T00:00:00Z",
+            1,
+            Machine.current("14"),
+            ms,
+            List.of(),
+            cli,
+            List.of(),
+            0.5,
+            0.7,
+            0.1);
+    return new Results(
+        "quick",
+        partial.startedAt(),
+        1,
+        partial.machine(),
+        ms,
+        Targets.judge(partial, Options.parse(List.of("quick"), null)),
+        cli,
+        List.of("a note"),
+        0.5,
+        0.7,
+        0.1);
   }
 
   @Test
@@ -64,7 +102,8 @@ class ReportTest {
   }
 
   @Test
-  void theReportShowsEveryTargetAndFigureWithItsRatioAndDrawsThePlots(@TempDir Path dir) throws Exception {
+  void theReportShowsEveryTargetAndFigureWithItsRatioAndDrawsThePlots(@TempDir Path dir)
+      throws Exception {
     Results r = results();
     Path json = BacklogBench.write(r, dir);
     Results back = BacklogBench.read(json);
@@ -76,17 +115,23 @@ class ReportTest {
     }
     assertTrue(text.contains("| 1 | 90 | 100 | 90 % |"), text);
     assertTrue(text.contains("Likely reason:"), text);
-    assertTrue(text.contains("| " + Runtime.getRuntime().availableProcessors() + " |"), "machine cores are listed");
+    assertTrue(
+        text.contains("| " + Runtime.getRuntime().availableProcessors() + " |"),
+        "machine cores are listed");
     assertTrue(text.contains("- a note"), text);
     assertTrue(ImageIO.read(dir.resolve(Report.THROUGHPUT_PNG).toFile()).getWidth() > 100);
     assertTrue(ImageIO.read(dir.resolve(Report.P99_PNG).toFile()).getWidth() > 100);
   }
 
   @Test
-  void theReportCommandRewritesTheReportFromAFinishedRunsResults(@TempDir Path dir) throws Exception {
+  void theReportCommandRewritesTheReportFromAFinishedRunsResults(@TempDir Path dir)
+      throws Exception {
     Path json = BacklogBench.write(results(), dir.resolve("run"));
-    int exit = BacklogBench.run(List.of("report", json.toString(), dir.resolve("docs").toString()), System.out,
-        System.err);
+    int exit =
+        BacklogBench.run(
+            List.of("report", json.toString(), dir.resolve("docs").toString()),
+            System.out,
+            System.err);
     assertEquals(0, exit);
     String text = Files.readString(dir.resolve("docs/benchmarks.md"));
     assertTrue(text.contains("| 1 | 90 | 100 | 90 % |"), text);

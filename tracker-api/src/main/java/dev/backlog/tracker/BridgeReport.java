@@ -9,5 +9,4 @@ package dev.backlog.tracker;
  * @param featuresWritten feature records written because they differed from the card
  * @param cursor the stream position after the pump
  */
-public record BridgeReport(int events, int featuresWritten, long cursor) {
-}
+public record BridgeReport(int events, int featuresWritten, long cursor) {}

@@ -14,27 +14,43 @@ import java.util.Objects;
  * <p>Immutable and thread-safe.
  *
  * @param code the feature the entry is about; at most one entry per code and version
- * @param version the section label, such as {@code 1.4.0} or {@code 2026-11-23}; one line, not starting with {@code #}
+ * @param version the section label, such as {@code 1.4.0} or {@code 2026-11-23}; one line, not
+ *     starting with {@code #}
  * @param summary one non-blank line
  * @param body further lines, or null
  * @param force replace an existing entry of the same code and version instead of keeping it
  */
-public record ChangelogEntry(CardId code, String version, String summary, String body, boolean force) {
+public record ChangelogEntry(
+    CardId code, String version, String summary, String body, boolean force) {
 
   /** Validates every component and reports all problems at once. */
   public ChangelogEntry {
     Objects.requireNonNull(code, "code");
     List<Violation> problems = new ArrayList<>();
-    if (version == null || version.isBlank() || version.contains("\n") || version.contains("\r")
-        || version.strip().startsWith("#") || !version.equals(version.strip())) {
-      problems.add(new Violation("version", "changelog version '" + version + "' is not allowed; give one line"
-          + " without surrounding spaces that does not start with '#', such as 1.4.0"));
+    if (version == null
+        || version.isBlank()
+        || version.contains("\n")
+        || version.contains("\r")
+        || version.strip().startsWith("#")
+        || !version.equals(version.strip())) {
+      problems.add(
+          new Violation(
+              "version",
+              "changelog version '"
+                  + version
+                  + "' is not allowed; give one line"
+                  + " without surrounding spaces that does not start with '#', such as 1.4.0"));
     }
     if (summary == null || summary.isBlank() || summary.contains("\n") || summary.contains("\r")) {
-      problems.add(new Violation("summary", "changelog summary for " + code + " must be one non-blank line"));
+      problems.add(
+          new Violation(
+              "summary", "changelog summary for " + code + " must be one non-blank line"));
     }
     if (body != null && body.contains("\r")) {
-      problems.add(new Violation("body", "changelog body for " + code + " contains carriage returns; use \\n line ends"));
+      problems.add(
+          new Violation(
+              "body",
+              "changelog body for " + code + " contains carriage returns; use \\n line ends"));
     }
     if (!problems.isEmpty()) {
       throw new InvalidInputException(problems);

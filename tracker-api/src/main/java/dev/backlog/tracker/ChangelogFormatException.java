@@ -1,6 +1,9 @@
 package dev.backlog.tracker;
 
-/** The changelog text is not in the expected format (its first line is not {@code # Changelog}). Nothing changed. */
+/**
+ * The changelog text is not in the expected format (its first line is not {@code # Changelog}).
+ * Nothing changed.
+ */
 public final class ChangelogFormatException extends TrackerException {
 
   private static final long serialVersionUID = 1L;

@@ -27,8 +27,7 @@ public final class Changelogs {
   /** The first line every changelog must have. */
   public static final String HEADING = "# Changelog";
 
-  private Changelogs() {
-  }
+  private Changelogs() {}
 
   /**
    * Splices an entry into a changelog. Idempotent per code and version: when an entry of the same
@@ -39,7 +38,8 @@ public final class Changelogs {
    * @param current the changelog text, empty when there is none
    * @param entry what to add
    * @return the new text and what happened
-   * @throws ChangelogFormatException when the text is not empty and its first line is not {@value #HEADING}
+   * @throws ChangelogFormatException when the text is not empty and its first line is not {@value
+   *     #HEADING}
    */
   public static ChangelogSplice splice(String current, ChangelogEntry entry) {
     List<String> rendered = render(entry);
@@ -54,8 +54,14 @@ public final class Changelogs {
     }
     String first = lines.isEmpty() ? "" : lines.get(0);
     if (!first.strip().equals(HEADING)) {
-      throw new ChangelogFormatException(1, first, "the changelog's first line is '" + abbreviate(first)
-          + "' but must be '" + HEADING + "' (line 1); fix the file's first line, then retry");
+      throw new ChangelogFormatException(
+          1,
+          first,
+          "the changelog's first line is '"
+              + abbreviate(first)
+              + "' but must be '"
+              + HEADING
+              + "' (line 1); fix the file's first line, then retry");
     }
     int sectionStart = -1;
     int sectionEnd = -1;
@@ -97,8 +103,12 @@ public final class Changelogs {
         out.addAll(rendered);
         out.addAll(lines.subList(end, lines.size()));
         String next = join(out);
-        return new ChangelogSplice(next, next.equals(current) ? ChangelogSplice.Action.UNCHANGED
-            : ChangelogSplice.Action.REPLACED, i + 1);
+        return new ChangelogSplice(
+            next,
+            next.equals(current)
+                ? ChangelogSplice.Action.UNCHANGED
+                : ChangelogSplice.Action.REPLACED,
+            i + 1);
       }
       lastEntryEnd = end;
       i = end - 1;
@@ -124,7 +134,8 @@ public final class Changelogs {
       out.addAll(lines.subList(rest, lines.size()));
       return new ChangelogSplice(join(out), ChangelogSplice.Action.APPENDED, at + 1);
     }
-    if (lastEntryEnd < lines.size() && !lines.get(lastEntryEnd).isBlank()
+    if (lastEntryEnd < lines.size()
+        && !lines.get(lastEntryEnd).isBlank()
         && !isEntryStart(lines.get(lastEntryEnd))) {
       out.add("");
     }
@@ -132,7 +143,8 @@ public final class Changelogs {
     return new ChangelogSplice(join(out), ChangelogSplice.Action.APPENDED, at + 1);
   }
 
-  private static ChangelogSplice newSection(List<String> lines, ChangelogEntry entry, List<String> rendered) {
+  private static ChangelogSplice newSection(
+      List<String> lines, ChangelogEntry entry, List<String> rendered) {
     int firstSection = -1;
     for (int i = 1; i < lines.size(); i++) {
       if (sectionLabel(lines.get(i)) != null) {
@@ -197,7 +209,8 @@ public final class Changelogs {
   }
 
   private static boolean startsEntryFor(String line, String prefix) {
-    return line.startsWith(prefix) && (line.length() == prefix.length() || line.charAt(prefix.length()) == ' ');
+    return line.startsWith(prefix)
+        && (line.length() == prefix.length() || line.charAt(prefix.length()) == ' ');
   }
 
   private static String join(List<String> lines) {

@@ -45,8 +45,8 @@ public record Feature(
     SortedMap<String, String> fields) {
 
   /** Names of the mirrored fields; tracker-only fields may not use them. */
-  public static final Set<String> RESERVED = Set.of("code", "title", "phase", "status", "dependsOn", "body",
-      "acceptance");
+  public static final Set<String> RESERVED =
+      Set.of("code", "title", "phase", "status", "dependsOn", "body", "acceptance");
 
   private static final Pattern FIELD_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,63}");
 
@@ -54,44 +54,76 @@ public record Feature(
   public Feature {
     Objects.requireNonNull(code, "code");
     Objects.requireNonNull(status, "status");
-    dependsOn = Collections.unmodifiableSortedSet(new TreeSet<>(Objects.requireNonNull(dependsOn, "dependsOn")));
+    dependsOn =
+        Collections.unmodifiableSortedSet(
+            new TreeSet<>(Objects.requireNonNull(dependsOn, "dependsOn")));
     List<Violation> problems = new ArrayList<>();
     if (title == null || title.isBlank()) {
-      problems.add(new Violation("title", "feature " + code + " has no title; give a non-blank title"));
+      problems.add(
+          new Violation("title", "feature " + code + " has no title; give a non-blank title"));
     }
     if (phase != null && phase.isBlank()) {
-      problems.add(new Violation("phase", "feature " + code + " has a blank phase; leave it out or name a lane"));
+      problems.add(
+          new Violation(
+              "phase", "feature " + code + " has a blank phase; leave it out or name a lane"));
     }
     if (dependsOn.contains(code)) {
-      problems.add(new Violation("dependsOn", "feature " + code + " depends on itself; remove " + code
-          + " from dependsOn"));
+      problems.add(
+          new Violation(
+              "dependsOn",
+              "feature " + code + " depends on itself; remove " + code + " from dependsOn"));
     }
     if (acceptance != null) {
       try {
         String compact = Json.normalize(acceptance);
         if (!compact.startsWith("[") && !compact.startsWith("{")) {
-          problems.add(new Violation("acceptance", "acceptance of " + code + " must be a JSON array or object, not "
-              + compact));
+          problems.add(
+              new Violation(
+                  "acceptance",
+                  "acceptance of " + code + " must be a JSON array or object, not " + compact));
         }
         acceptance = compact;
       } catch (IllegalArgumentException e) {
-        problems.add(new Violation("acceptance", "acceptance of " + code + " is not valid JSON (" + e.getMessage()
-            + "); give a JSON array such as [\"tests pass\"] or an object"));
+        problems.add(
+            new Violation(
+                "acceptance",
+                "acceptance of "
+                    + code
+                    + " is not valid JSON ("
+                    + e.getMessage()
+                    + "); give a JSON array such as [\"tests pass\"] or an object"));
       }
     }
     SortedMap<String, String> checked = new TreeMap<>();
     for (Map.Entry<String, String> field : Objects.requireNonNull(fields, "fields").entrySet()) {
       String name = field.getKey();
       if (name == null || !FIELD_NAME.matcher(name).matches() || RESERVED.contains(name)) {
-        problems.add(new Violation("fields", "tracker-only field name '" + name + "' of " + code
-            + " is not allowed; use a letter then letters, digits or _ (at most 64), and none of " + new TreeSet<>(RESERVED)));
+        problems.add(
+            new Violation(
+                "fields",
+                "tracker-only field name '"
+                    + name
+                    + "' of "
+                    + code
+                    + " is not allowed; use a letter then letters, digits or _ (at most 64), and none of "
+                    + new TreeSet<>(RESERVED)));
         continue;
       }
       try {
-        checked.put(name, Json.normalize(Objects.requireNonNull(field.getValue(), "value of field " + name)));
+        checked.put(
+            name,
+            Json.normalize(Objects.requireNonNull(field.getValue(), "value of field " + name)));
       } catch (IllegalArgumentException e) {
-        problems.add(new Violation("fields", "tracker-only field '" + name + "' of " + code
-            + " is not valid JSON text (" + e.getMessage() + "); quote strings, e.g. \"\\\"text\\\"\""));
+        problems.add(
+            new Violation(
+                "fields",
+                "tracker-only field '"
+                    + name
+                    + "' of "
+                    + code
+                    + " is not valid JSON text ("
+                    + e.getMessage()
+                    + "); quote strings, e.g. \"\\\"text\\\"\""));
       }
     }
     if (!problems.isEmpty()) {
@@ -102,8 +134,15 @@ public record Feature(
 
   /** The feature that mirrors a card, with no tracker-only fields. */
   public static Feature fromCard(Card card) {
-    return new Feature(card.id(), card.title(), card.phase(), FeatureStatus.of(card.status()), card.dependsOn(),
-        card.body(), card.acceptance(), new TreeMap<>());
+    return new Feature(
+        card.id(),
+        card.title(),
+        card.phase(),
+        FeatureStatus.of(card.status()),
+        card.dependsOn(),
+        card.body(),
+        card.acceptance(),
+        new TreeMap<>());
   }
 
   /** A builder for a new feature; status defaults to planned. */
@@ -113,8 +152,15 @@ public record Feature(
 
   /** A builder holding this feature's values. */
   public Builder toBuilder() {
-    return new Builder().code(code).title(title).phase(phase).status(status).dependsOn(dependsOn).body(body)
-        .acceptance(acceptance).fields(fields);
+    return new Builder()
+        .code(code)
+        .title(title)
+        .phase(phase)
+        .status(status)
+        .dependsOn(dependsOn)
+        .body(body)
+        .acceptance(acceptance)
+        .fields(fields);
   }
 
   /** This feature with another status. */
@@ -143,19 +189,38 @@ public record Feature(
     private String acceptance;
     private SortedMap<String, String> fields = new TreeMap<>();
 
-    private Builder() {
-    }
+    private Builder() {}
 
     /** Sets the code. */
-    public Builder code(CardId value) { code = value; return this; }
+    public Builder code(CardId value) {
+      code = value;
+      return this;
+    }
+
     /** Sets the title. */
-    public Builder title(String value) { title = value; return this; }
+    public Builder title(String value) {
+      title = value;
+      return this;
+    }
+
     /** Sets the phase (may be null). */
-    public Builder phase(String value) { phase = value; return this; }
+    public Builder phase(String value) {
+      phase = value;
+      return this;
+    }
+
     /** Sets the status. */
-    public Builder status(FeatureStatus value) { status = value; return this; }
+    public Builder status(FeatureStatus value) {
+      status = value;
+      return this;
+    }
+
     /** Replaces the dependencies. */
-    public Builder dependsOn(Collection<CardId> value) { dependsOn = new TreeSet<>(value); return this; }
+    public Builder dependsOn(Collection<CardId> value) {
+      dependsOn = new TreeSet<>(value);
+      return this;
+    }
+
     /** Adds dependencies by id text. */
     public Builder dependsOn(String... ids) {
       for (String id : ids) {
@@ -163,14 +228,30 @@ public record Feature(
       }
       return this;
     }
+
     /** Sets the body (may be null). */
-    public Builder body(String value) { body = value; return this; }
+    public Builder body(String value) {
+      body = value;
+      return this;
+    }
+
     /** Sets the acceptance JSON (may be null). */
-    public Builder acceptance(String value) { acceptance = value; return this; }
+    public Builder acceptance(String value) {
+      acceptance = value;
+      return this;
+    }
+
     /** Replaces the tracker-only fields (name → JSON text). */
-    public Builder fields(Map<String, String> value) { fields = new TreeMap<>(value); return this; }
+    public Builder fields(Map<String, String> value) {
+      fields = new TreeMap<>(value);
+      return this;
+    }
+
     /** Sets one tracker-only field to JSON text. */
-    public Builder field(String name, String json) { fields.put(name, json); return this; }
+    public Builder field(String name, String json) {
+      fields.put(name, json);
+      return this;
+    }
 
     /** Builds the feature, reporting every problem at once. */
     public Feature build() {

@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
  * @param at when it happened
  * @param data details as compact JSON object text
  */
-public record FeatureEvent(String id, CardId code, String type, String actor, Instant at, String data) {
+public record FeatureEvent(
+    String id, CardId code, String type, String actor, Instant at, String data) {
 
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
   private static final Pattern TYPE = Pattern.compile("[a-z][a-z0-9_.-]{0,63}");
@@ -35,12 +36,22 @@ public record FeatureEvent(String id, CardId code, String type, String actor, In
     Objects.requireNonNull(at, "at");
     List<Violation> problems = new ArrayList<>();
     if (id == null || !ID.matcher(id).matches()) {
-      problems.add(new Violation("id", "event id '" + id + "' is not allowed; use 1 to 128 characters from"
-          + " [A-Za-z0-9._:-], starting with a letter or digit"));
+      problems.add(
+          new Violation(
+              "id",
+              "event id '"
+                  + id
+                  + "' is not allowed; use 1 to 128 characters from"
+                  + " [A-Za-z0-9._:-], starting with a letter or digit"));
     }
     if (type == null || !TYPE.matcher(type).matches()) {
-      problems.add(new Violation("type", "event type '" + type + "' is not allowed; use lower-case letters,"
-          + " digits, '.', '_' or '-', starting with a letter"));
+      problems.add(
+          new Violation(
+              "type",
+              "event type '"
+                  + type
+                  + "' is not allowed; use lower-case letters,"
+                  + " digits, '.', '_' or '-', starting with a letter"));
     }
     if (actor == null || actor.isBlank()) {
       problems.add(new Violation("actor", "event " + id + " has no actor; name who did it"));
@@ -59,9 +70,17 @@ public record FeatureEvent(String id, CardId code, String type, String actor, In
     }
   }
 
-  /** The tracker event that mirrors a backlog event; its id {@code backlog-<seq>} makes replays no-ops. */
+  /**
+   * The tracker event that mirrors a backlog event; its id {@code backlog-<seq>} makes replays
+   * no-ops.
+   */
   public static FeatureEvent fromBacklog(Event event) {
-    return new FeatureEvent("backlog-" + event.seq(), event.cardId(), event.type().wireName(), event.actor(),
-        event.at(), event.data());
+    return new FeatureEvent(
+        "backlog-" + event.seq(),
+        event.cardId(),
+        event.type().wireName(),
+        event.actor(),
+        event.at(),
+        event.data());
   }
 }

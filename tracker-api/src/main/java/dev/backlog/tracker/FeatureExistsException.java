@@ -11,8 +11,13 @@ public final class FeatureExistsException extends TrackerException {
 
   /** Creates the exception for a code. */
   public FeatureExistsException(CardId code, String tracker) {
-    super(TrackerErrorCode.FEATURE_EXISTS, "feature " + code + " already exists in the " + tracker
-        + " tracker; use putFeature to overwrite it");
+    super(
+        TrackerErrorCode.FEATURE_EXISTS,
+        "feature "
+            + code
+            + " already exists in the "
+            + tracker
+            + " tracker; use putFeature to overwrite it");
     this.feature = code;
   }
 

@@ -11,8 +11,13 @@ public final class FeatureNotFoundException extends TrackerException {
 
   /** Creates the exception for a code. */
   public FeatureNotFoundException(CardId code, String tracker) {
-    super(TrackerErrorCode.FEATURE_NOT_FOUND, "feature " + code + " does not exist in the " + tracker
-        + " tracker; create it first (createFeature, or let the bridge mirror the card)");
+    super(
+        TrackerErrorCode.FEATURE_NOT_FOUND,
+        "feature "
+            + code
+            + " does not exist in the "
+            + tracker
+            + " tracker; create it first (createFeature, or let the bridge mirror the card)");
     this.feature = code;
   }
 

@@ -54,7 +54,12 @@ public enum FeatureStatus {
         }
       }
     }
-    throw new InvalidInputException(List.of(new Violation("status", "feature status '" + text
-        + "' is not known; use one of planned, in_progress, blocked, complete")));
+    throw new InvalidInputException(
+        List.of(
+            new Violation(
+                "status",
+                "feature status '"
+                    + text
+                    + "' is not known; use one of planned, in_progress, blocked, complete")));
   }
 }

@@ -11,8 +11,8 @@ import java.util.stream.Collectors;
 
 /**
  * Renders the roadmap, a Markdown view of the features grouped by phase (phases sorted by name, the
- * features without a phase last), each with its status and dependencies. The output depends only
- * on the features, so rendering twice gives the same bytes.
+ * features without a phase last), each with its status and dependencies. The output depends only on
+ * the features, so rendering twice gives the same bytes.
  *
  * <p>Stateless and thread-safe.
  */
@@ -21,8 +21,7 @@ public final class Roadmaps {
   /** The heading of the group of features without a phase. */
   public static final String NO_PHASE = "Unphased";
 
-  private Roadmaps() {
-  }
+  private Roadmaps() {}
 
   /** Renders the roadmap of the given features. */
   public static String render(Collection<Feature> features) {
@@ -50,14 +49,32 @@ public final class Roadmaps {
 
   private static void section(StringBuilder out, String heading, List<Feature> features) {
     long done = features.stream().filter(f -> f.status() == FeatureStatus.COMPLETE).count();
-    out.append("\n## ").append(heading).append(" (").append(done).append('/').append(features.size())
-        .append(" complete)\n\n| Code | Title | Status | Depends on |\n| --- | --- | --- | --- |\n");
-    features.stream().sorted(Comparator.comparing(Feature::code)).forEach(f -> out.append("| ")
-        .append(f.code().value()).append(" | ").append(cell(f.title())).append(" | ")
-        .append(f.status().wireName()).append(" | ")
-        .append(f.dependsOn().isEmpty() ? "-" : f.dependsOn().stream().map(CardId::value)
-            .collect(Collectors.joining(", ")))
-        .append(" |\n"));
+    out.append("\n## ")
+        .append(heading)
+        .append(" (")
+        .append(done)
+        .append('/')
+        .append(features.size())
+        .append(
+            " complete)\n\n| Code | Title | Status | Depends on |\n| --- | --- | --- | --- |\n");
+    features.stream()
+        .sorted(Comparator.comparing(Feature::code))
+        .forEach(
+            f ->
+                out.append("| ")
+                    .append(f.code().value())
+                    .append(" | ")
+                    .append(cell(f.title()))
+                    .append(" | ")
+                    .append(f.status().wireName())
+                    .append(" | ")
+                    .append(
+                        f.dependsOn().isEmpty()
+                            ? "-"
+                            : f.dependsOn().stream()
+                                .map(CardId::value)
+                                .collect(Collectors.joining(", ")))
+                    .append(" |\n"));
   }
 
   private static String cell(String text) {

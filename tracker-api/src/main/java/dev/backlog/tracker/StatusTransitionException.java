@@ -3,9 +3,9 @@ package dev.backlog.tracker;
 import dev.backlog.core.CardId;
 
 /**
- * A status change was refused: either {@code setStatus} asked for a transition the
- * {@link TransitionPolicy} forbids, or {@code putFeature} tried to change the status (which only
- * {@code setStatus} may do). Nothing changed.
+ * A status change was refused: either {@code setStatus} asked for a transition the {@link
+ * TransitionPolicy} forbids, or {@code putFeature} tried to change the status (which only {@code
+ * setStatus} may do). Nothing changed.
  */
 public final class StatusTransitionException extends TrackerException {
 
@@ -16,7 +16,8 @@ public final class StatusTransitionException extends TrackerException {
   private final FeatureStatus to;
 
   /** Creates the exception with a message saying why and what to do instead. */
-  public StatusTransitionException(CardId code, FeatureStatus from, FeatureStatus to, String message) {
+  public StatusTransitionException(
+      CardId code, FeatureStatus from, FeatureStatus to, String message) {
     super(TrackerErrorCode.STATUS_TRANSITION_REFUSED, message);
     this.feature = code;
     this.from = from;

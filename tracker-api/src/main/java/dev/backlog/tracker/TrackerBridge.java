@@ -18,11 +18,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Follows the backlog's event stream into a tracker. Each {@link #pump()} pages through
- * {@link Backlog#events(EventQuery)} from a durable cursor; for each event it re-reads the card,
- * writes the mirrored feature (keeping its tracker-only fields) when it differs, and appends the
- * event under the id {@code backlog-<seq>}. After each page it re-renders the roadmap and writes
- * the cursor atomically.
+ * Follows the backlog's event stream into a tracker. Each {@link #pump()} pages through {@link
+ * Backlog#events(EventQuery)} from a durable cursor; for each event it re-reads the card, writes
+ * the mirrored feature (keeping its tracker-only fields) when it differs, and appends the event
+ * under the id {@code backlog-<seq>}. After each page it re-renders the roadmap and writes the
+ * cursor atomically.
  *
  * <p>Delivery is at least once (a crash between applying a page and writing the cursor replays the
  * page) and the effect exactly once: replays write the same feature bytes and the event append is
@@ -34,6 +34,7 @@ import org.slf4j.LoggerFactory;
 public final class TrackerBridge {
 
   private static final Logger LOG = LoggerFactory.getLogger(TrackerBridge.class);
+
   /** Events read per page, unless configured otherwise. */
   public static final int DEFAULT_PAGE_SIZE = 500;
 
@@ -61,7 +62,8 @@ public final class TrackerBridge {
     this.provider = Objects.requireNonNull(provider, "provider");
     this.cursorFile = Objects.requireNonNull(cursorFile, "cursorFile").toAbsolutePath().normalize();
     if (pageSize < 1 || pageSize > EventQuery.MAX_LIMIT) {
-      throw new IllegalArgumentException("pageSize " + pageSize + " is out of range; use 1 to " + EventQuery.MAX_LIMIT);
+      throw new IllegalArgumentException(
+          "pageSize " + pageSize + " is out of range; use 1 to " + EventQuery.MAX_LIMIT);
     }
     this.pageSize = pageSize;
   }
@@ -74,33 +76,42 @@ public final class TrackerBridge {
     }
     try {
       JsonNode node = Json.parse(text.get()).get("afterSeq");
-      if (node == null || !node.canConvertToLong() || !node.isIntegralNumber() || node.asLong() < 0) {
-        throw new IllegalArgumentException("field afterSeq is missing or not a non-negative integer");
+      if (node == null
+          || !node.canConvertToLong()
+          || !node.isIntegralNumber()
+          || node.asLong() < 0) {
+        throw new IllegalArgumentException(
+            "field afterSeq is missing or not a non-negative integer");
       }
       return node.asLong();
     } catch (IllegalArgumentException e) {
-      LOG.warn("tracker cursor {} is corrupt ({}); replaying the event stream from the start, which is safe"
-          + " because applying an event is idempotent", cursorFile, e.getMessage());
+      LOG.warn(
+          "tracker cursor {} is corrupt ({}); replaying the event stream from the start, which is safe"
+              + " because applying an event is idempotent",
+          cursorFile,
+          e.getMessage());
       return 0;
     }
   }
 
   /** Applies every event after the cursor, page by page, and returns what it did. */
   public BridgeReport pump() {
-    return pumpObserved(applied -> { });
+    return pumpObserved(applied -> {});
   }
 
   /**
    * Applies every event after the cursor, page by page, and returns what it did; after each event
-   * (applied, or skipped because its card is gone) calls {@code afterEvent} with the number of events
-   * this pump has handled so far, on the pumping thread, before the page's cursor is written. For
-   * progress reports and crash tests; an exception it throws ends the pump there, which is safe:
-   * the next pump replays the page. (Not an overload of {@link #pump()}, so that {@code bridge::pump}
-   * stays unambiguous for hosts that submit it to an executor.)
+   * (applied, or skipped because its card is gone) calls {@code afterEvent} with the number of
+   * events this pump has handled so far, on the pumping thread, before the page's cursor is
+   * written. For progress reports and crash tests; an exception it throws ends the pump there,
+   * which is safe: the next pump replays the page. (Not an overload of {@link #pump()}, so that
+   * {@code bridge::pump} stays unambiguous for hosts that submit it to an executor.)
    */
   public BridgeReport pumpObserved(LongConsumer afterEvent) {
     Objects.requireNonNull(afterEvent, "afterEvent");
-    return locks.withLock(cursorFile.resolveSibling(cursorFile.getFileName() + ".lock"), () -> pumpLocked(afterEvent));
+    return locks.withLock(
+        cursorFile.resolveSibling(cursorFile.getFileName() + ".lock"),
+        () -> pumpLocked(afterEvent));
   }
 
   private BridgeReport pumpLocked(LongConsumer afterEvent) {
@@ -124,7 +135,8 @@ public final class TrackerBridge {
       AtomicFiles.write(cursorFile, "{\"afterSeq\":" + cursor + "}\n");
     }
     if (events > 0) {
-      LOG.debug("tracker bridge applied {} event(s) to {}, cursor now {}", events, provider.id(), cursor);
+      LOG.debug(
+          "tracker bridge applied {} event(s) to {}, cursor now {}", events, provider.id(), cursor);
     }
     return new BridgeReport(events, written, cursor);
   }
@@ -133,7 +145,9 @@ public final class TrackerBridge {
   private boolean apply(Event event) {
     Optional<Card> card = backlog.find(event.cardId());
     if (card.isEmpty()) {
-      LOG.warn("event {} names card {}, which the backlog no longer has; the event is skipped", event.seq(),
+      LOG.warn(
+          "event {} names card {}, which the backlog no longer has; the event is skipped",
+          event.seq(),
           event.cardId());
       return false;
     }
@@ -141,8 +155,11 @@ public final class TrackerBridge {
     try {
       existing = provider.getFeature(event.cardId());
     } catch (TrackerStateException e) {
-      LOG.warn("feature {} in the {} tracker is unreadable ({}); it is rewritten from the card", event.cardId(),
-          provider.id(), e.getMessage());
+      LOG.warn(
+          "feature {} in the {} tracker is unreadable ({}); it is rewritten from the card",
+          event.cardId(),
+          provider.id(),
+          e.getMessage());
       existing = Optional.empty();
     }
     Feature mirrored = Feature.fromCard(card.get());

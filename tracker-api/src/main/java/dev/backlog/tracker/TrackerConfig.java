@@ -14,9 +14,9 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The selected tracker provider and its settings block, as read from a config file by
- * {@link TrackerConfigLoader} or built in code. The typed accessors fail with a
- * {@link TrackerConfigException} naming the file, the field and the fix.
+ * The selected tracker provider and its settings block, as read from a config file by {@link
+ * TrackerConfigLoader} or built in code. The typed accessors fail with a {@link
+ * TrackerConfigException} naming the file, the field and the fix.
  *
  * <p>Immutable and thread-safe (the settings are copied in and out).
  */
@@ -40,18 +40,23 @@ public final class TrackerConfig {
    * @param projectDir the project directory when a project config exists, or null
    * @param home the backlog home directory ({@code $BACKLOG_HOME})
    */
-  public TrackerConfig(String provider, JsonNode settings, Path source, Path projectDir, Path home) {
+  public TrackerConfig(
+      String provider, JsonNode settings, Path source, Path projectDir, Path home) {
     this.provider = Objects.requireNonNull(provider, "provider");
     this.source = source;
     this.projectDir = projectDir;
     this.home = Objects.requireNonNull(home, "home");
     if (settings != null && !settings.isNull() && !settings.isObject()) {
-      throw new TrackerConfigException(source, "tracker." + provider, "is " + Json.describe(settings)
-          + ", not an object", "write the settings as a JSON object,"
-          + " e.g. \"" + provider + "\": {}");
+      throw new TrackerConfigException(
+          source,
+          "tracker." + provider,
+          "is " + Json.describe(settings) + ", not an object",
+          "write the settings as a JSON object," + " e.g. \"" + provider + "\": {}");
     }
-    this.settings = settings == null || settings.isNull() ? JsonNodeFactory.instance.objectNode()
-        : ((ObjectNode) settings).deepCopy();
+    this.settings =
+        settings == null || settings.isNull()
+            ? JsonNodeFactory.instance.objectNode()
+            : ((ObjectNode) settings).deepCopy();
   }
 
   /** The local provider with no settings, for a host that has no config file. */
@@ -65,8 +70,12 @@ public final class TrackerConfig {
     try {
       node = Json.parse(settingsJson);
     } catch (IllegalArgumentException e) {
-      throw new TrackerConfigException(null, "tracker." + provider, "is not valid JSON (" + e.getMessage() + ")",
-          "give the settings as a JSON object", e);
+      throw new TrackerConfigException(
+          null,
+          "tracker." + provider,
+          "is not valid JSON (" + e.getMessage() + ")",
+          "give the settings as a JSON object",
+          e);
     }
     return new TrackerConfig(provider, node, null, projectDir, home);
   }
@@ -91,7 +100,10 @@ public final class TrackerConfig {
     return home;
   }
 
-  /** Where file-based providers keep their files by default: the project directory, else {@code <home>/tracker}. */
+  /**
+   * Where file-based providers keep their files by default: the project directory, else {@code
+   * <home>/tracker}.
+   */
   public Path defaultRoot() {
     return projectDir != null ? projectDir : home.resolve("tracker");
   }
@@ -118,15 +130,23 @@ public final class TrackerConfig {
       return Optional.empty();
     }
     if (!node.isTextual() || node.asText().isBlank()) {
-      throw problem(name, "is " + Json.describe(node) + ", not a non-blank string", "give a string, e.g. \"" + name + "\": \"value\"");
+      throw problem(
+          name,
+          "is " + Json.describe(node) + ", not a non-blank string",
+          "give a string, e.g. \"" + name + "\": \"value\"");
     }
     return Optional.of(node.asText());
   }
 
   /** A required string setting; fails naming the field and an example when it is missing. */
   public String requireText(String name, String example) {
-    return text(name).orElseThrow(() -> problem(name, "is missing", "add \"" + name + "\": " + example
-        + " to the \"" + provider + "\" block"));
+    return text(name)
+        .orElseThrow(
+            () ->
+                problem(
+                    name,
+                    "is missing",
+                    "add \"" + name + "\": " + example + " to the \"" + provider + "\" block"));
   }
 
   /** An integer setting, if present; fails when it is present but not an integer in range. */
@@ -135,8 +155,13 @@ public final class TrackerConfig {
     if (node == null || node.isNull()) {
       return OptionalInt.empty();
     }
-    if (!node.isIntegralNumber() || !node.canConvertToInt() || node.intValue() < min || node.intValue() > max) {
-      throw problem(name, "is " + node + ", not an integer from " + min + " to " + max,
+    if (!node.isIntegralNumber()
+        || !node.canConvertToInt()
+        || node.intValue() < min
+        || node.intValue() > max) {
+      throw problem(
+          name,
+          "is " + node + ", not an integer from " + min + " to " + max,
           "give a whole number in that range");
     }
     return OptionalInt.of(node.intValue());
@@ -149,7 +174,8 @@ public final class TrackerConfig {
       return Optional.empty();
     }
     if (!node.isBoolean()) {
-      throw problem(name, "is " + Json.describe(node) + ", not true or false", "give true or false");
+      throw problem(
+          name, "is " + Json.describe(node) + ", not true or false", "give true or false");
     }
     return Optional.of(node.booleanValue());
   }
@@ -167,7 +193,10 @@ public final class TrackerConfig {
       Path base = projectDir != null ? projectDir : home;
       return Optional.of(base.resolve(text.get()).normalize());
     } catch (InvalidPathException e) {
-      throw problem(name, "'" + text.get() + "' is not a valid path (" + e.getReason() + ")", "give a file path");
+      throw problem(
+          name,
+          "'" + text.get() + "' is not a valid path (" + e.getReason() + ")",
+          "give a file path");
     }
   }
 
@@ -177,7 +206,9 @@ public final class TrackerConfig {
     while (names.hasNext()) {
       String name = names.next();
       if (!known.contains(name)) {
-        throw problem(name, "is not a setting of the " + provider + " provider",
+        throw problem(
+            name,
+            "is not a setting of the " + provider + " provider",
             "remove it or use one of " + new TreeSet<>(known));
       }
     }
@@ -185,8 +216,13 @@ public final class TrackerConfig {
 
   @Override
   public String toString() {
-    return "TrackerConfig[provider=" + provider + ", source=" + (source == null ? "code" : source)
-        + ", settings=" + new TreeSet<>(iterable(settings.fieldNames())) + "]";
+    return "TrackerConfig[provider="
+        + provider
+        + ", source="
+        + (source == null ? "code" : source)
+        + ", settings="
+        + new TreeSet<>(iterable(settings.fieldNames()))
+        + "]";
   }
 
   private static Set<String> iterable(Iterator<String> names) {

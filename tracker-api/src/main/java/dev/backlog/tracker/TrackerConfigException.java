@@ -30,9 +30,18 @@ public final class TrackerConfigException extends TrackerException {
   }
 
   /** Creates the exception with an underlying cause (such as a JSON parse error). */
-  public TrackerConfigException(Path file, String field, String problem, String fix, Throwable cause) {
-    super(TrackerErrorCode.TRACKER_CONFIG_INVALID, (file == null ? "tracker configuration" : file.toString())
-        + ": field '" + field + "': " + problem + "; fix: " + fix, cause);
+  public TrackerConfigException(
+      Path file, String field, String problem, String fix, Throwable cause) {
+    super(
+        TrackerErrorCode.TRACKER_CONFIG_INVALID,
+        (file == null ? "tracker configuration" : file.toString())
+            + ": field '"
+            + field
+            + "': "
+            + problem
+            + "; fix: "
+            + fix,
+        cause);
     this.file = file;
     this.field = field;
     this.problem = problem;

@@ -31,15 +31,16 @@ public final class TrackerConfigLoader {
 
   /** The project config file, relative to the project directory. */
   public static final String PROJECT_CONFIG = ".backlog/config.json";
+
   /** The home config file, relative to the backlog home. */
   public static final String HOME_CONFIG = "config.json";
+
   /** The environment variable naming the backlog home. */
   public static final String HOME_ENV = "BACKLOG_HOME";
 
   private static final Pattern PROVIDER_ID = Pattern.compile("[a-z][a-z0-9-]{0,63}");
 
-  private TrackerConfigLoader() {
-  }
+  private TrackerConfigLoader() {}
 
   /** The backlog home: {@code $BACKLOG_HOME} when set, else {@code ~/.backlog}. */
   public static Path defaultHome(Map<String, String> env) {
@@ -93,42 +94,67 @@ public final class TrackerConfigLoader {
   public static TrackerConfig parse(String json, Path source, Path projectDir, Path home) {
     JsonNode root;
     try {
-      ObjectReader reader = Json.MAPPER.reader().with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+      ObjectReader reader =
+          Json.MAPPER.reader().with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
       root = reader.readTree(json);
     } catch (JsonProcessingException e) {
       JsonLocation at = e.getLocation();
-      String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-      throw new TrackerConfigException(source, "(file)", "is not valid JSON" + where + ": " + redact(e.getOriginalMessage()),
-          "correct the JSON syntax (or delete the file to use the defaults)", e);
+      String where =
+          at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+      throw new TrackerConfigException(
+          source,
+          "(file)",
+          "is not valid JSON" + where + ": " + redact(e.getOriginalMessage()),
+          "correct the JSON syntax (or delete the file to use the defaults)",
+          e);
     }
     if (root == null || root.isMissingNode()) {
-      throw new TrackerConfigException(source, "(file)", "is empty", "write a JSON object such as {} or delete the file");
+      throw new TrackerConfigException(
+          source, "(file)", "is empty", "write a JSON object such as {} or delete the file");
     }
     if (!root.isObject()) {
-      throw new TrackerConfigException(source, "(root)", "is " + Json.describe(root) + ", not a JSON object", "make the file a JSON object, e.g. {\"tracker\": {\"provider\": \"local\"}}");
+      throw new TrackerConfigException(
+          source,
+          "(root)",
+          "is " + Json.describe(root) + ", not a JSON object",
+          "make the file a JSON object, e.g. {\"tracker\": {\"provider\": \"local\"}}");
     }
     JsonNode tracker = root.get("tracker");
     if (tracker == null) {
       return new TrackerConfig(TrackerConfig.DEFAULT_PROVIDER, null, source, projectDir, home);
     }
     if (!tracker.isObject()) {
-      throw new TrackerConfigException(source, "tracker", "is " + Json.describe(tracker) + ", not an object",
+      throw new TrackerConfigException(
+          source,
+          "tracker",
+          "is " + Json.describe(tracker) + ", not an object",
           "write \"tracker\": {\"provider\": \"local\"} or remove the block to use the local provider");
     }
     JsonNode provider = tracker.get("provider");
     if (provider == null || provider.isNull()) {
-      throw new TrackerConfigException(source, "tracker.provider", "is missing",
+      throw new TrackerConfigException(
+          source,
+          "tracker.provider",
+          "is missing",
           "add \"provider\": \"local\" (or the id of an installed provider) to the tracker block");
     }
     if (!provider.isTextual() || !PROVIDER_ID.matcher(provider.asText()).matches()) {
-      throw new TrackerConfigException(source, "tracker.provider", "is " + (provider.isTextual()
-          ? "'" + provider.asText() + "'" : Json.describe(provider)) + ", not a provider id", "give the id of an installed provider as a lower-case string, e.g. \"local\"");
+      throw new TrackerConfigException(
+          source,
+          "tracker.provider",
+          "is "
+              + (provider.isTextual() ? "'" + provider.asText() + "'" : Json.describe(provider))
+              + ", not a provider id",
+          "give the id of an installed provider as a lower-case string, e.g. \"local\"");
     }
     String id = provider.asText();
     return new TrackerConfig(id, tracker.get(id), source, projectDir, home);
   }
 
-  /** Hides long quoted tokens in a parser message: a mistyped secret must not reach an error message. */
+  /**
+   * Hides long quoted tokens in a parser message: a mistyped secret must not reach an error
+   * message.
+   */
   private static String redact(String message) {
     return String.valueOf(message).replaceAll("'[^']{9,}'", "'(hidden)'").replaceAll("\\s+", " ");
   }
@@ -137,8 +163,12 @@ public final class TrackerConfigLoader {
     try {
       return new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new TrackerConfigException(file, "(file)", "cannot be read (" + e + ")",
-          "check that the file is readable by this user", e);
+      throw new TrackerConfigException(
+          file,
+          "(file)",
+          "cannot be read (" + e + ")",
+          "check that the file is readable by this user",
+          e);
     }
   }
 }

@@ -5,7 +5,9 @@ import dev.backlog.core.ErrorCode;
 
 /** The error codes raised by trackers, their configuration and discovery. */
 public enum TrackerErrorCode implements ErrorCode {
-  /** See {@link TrackerConfigException}: a config file or field is malformed, missing or unknown. */
+  /**
+   * See {@link TrackerConfigException}: a config file or field is malformed, missing or unknown.
+   */
   TRACKER_CONFIG_INVALID(ErrorCategory.INVALID_INPUT),
   /** See {@link FeatureNotFoundException}. */
   FEATURE_NOT_FOUND(ErrorCategory.NOT_FOUND),

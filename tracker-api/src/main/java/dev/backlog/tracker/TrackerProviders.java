@@ -22,10 +22,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The tracker providers registered with a class loader. Lists the {@link TrackerProviderFactory}
- * services through {@link ServiceLoader} with the explicit class loader the host passes (build tools
- * run plugins in their own class realms); a provider is created only when {@link #open} selects its
- * id. Nothing activates just by being on the class path. A broken registration is recorded in
- * {@link #problems()} under its class name and hides no other provider.
+ * services through {@link ServiceLoader} with the explicit class loader the host passes (build
+ * tools run plugins in their own class realms); a provider is created only when {@link #open}
+ * selects its id. Nothing activates just by being on the class path. A broken registration is
+ * recorded in {@link #problems()} under its class name and hides no other provider.
  *
  * <p>Immutable after discovery and thread-safe.
  */
@@ -38,7 +38,8 @@ public final class TrackerProviders {
   private final Map<String, TrackerProviderFactory> factories;
   private final List<ProviderProblem> problems;
 
-  private TrackerProviders(Map<String, TrackerProviderFactory> factories, List<ProviderProblem> problems) {
+  private TrackerProviders(
+      Map<String, TrackerProviderFactory> factories, List<ProviderProblem> problems) {
     this.factories = Collections.unmodifiableMap(factories);
     this.problems = List.copyOf(problems);
   }
@@ -48,7 +49,8 @@ public final class TrackerProviders {
     Objects.requireNonNull(loader, "loader");
     Map<String, TrackerProviderFactory> found = new TreeMap<>();
     List<ProviderProblem> problems = new ArrayList<>();
-    Iterator<TrackerProviderFactory> it = ServiceLoader.load(TrackerProviderFactory.class, loader).iterator();
+    Iterator<TrackerProviderFactory> it =
+        ServiceLoader.load(TrackerProviderFactory.class, loader).iterator();
     while (true) {
       TrackerProviderFactory factory;
       try {
@@ -58,9 +60,14 @@ public final class TrackerProviders {
         factory = it.next();
       } catch (ServiceConfigurationError e) {
         String name = nameOf(e);
-        problems.add(new ProviderProblem(name, "could not be loaded (" + rootMessage(e)
-            + "); fix or remove its META-INF/services registration"));
-        LOG.warn("tracker provider {} could not be loaded; other providers stay available", name, e);
+        problems.add(
+            new ProviderProblem(
+                name,
+                "could not be loaded ("
+                    + rootMessage(e)
+                    + "); fix or remove its META-INF/services registration"));
+        LOG.warn(
+            "tracker provider {} could not be loaded; other providers stay available", name, e);
         continue;
       }
       register(factory, found, problems);
@@ -68,7 +75,9 @@ public final class TrackerProviders {
     return new TrackerProviders(found, problems);
   }
 
-  private static void register(TrackerProviderFactory factory, Map<String, TrackerProviderFactory> found,
+  private static void register(
+      TrackerProviderFactory factory,
+      Map<String, TrackerProviderFactory> found,
       List<ProviderProblem> problems) {
     String className = factory.getClass().getName();
     String id;
@@ -77,21 +86,39 @@ public final class TrackerProviders {
       id = factory.id();
       version = factory.spiVersion();
     } catch (RuntimeException | LinkageError e) {
-      problems.add(new ProviderProblem(className, "its factory failed to report an id (" + e
-          + "); fix the provider"));
+      problems.add(
+          new ProviderProblem(
+              className, "its factory failed to report an id (" + e + "); fix the provider"));
       LOG.warn("tracker provider {} failed to report its id", className, e);
       return;
     }
     if (id == null || !id.matches("[a-z][a-z0-9-]{0,63}")) {
-      problems.add(new ProviderProblem(className, "reports the id '" + id
-          + "', which is not a lower-case provider id; fix the provider"));
+      problems.add(
+          new ProviderProblem(
+              className,
+              "reports the id '"
+                  + id
+                  + "', which is not a lower-case provider id; fix the provider"));
     } else if (version != TrackerProviderFactory.SPI_VERSION) {
-      problems.add(new ProviderProblem(className, "provider '" + id + "' speaks tracker SPI version " + version
-          + " but this backlog speaks version " + TrackerProviderFactory.SPI_VERSION
-          + "; use a provider release built for this version"));
+      problems.add(
+          new ProviderProblem(
+              className,
+              "provider '"
+                  + id
+                  + "' speaks tracker SPI version "
+                  + version
+                  + " but this backlog speaks version "
+                  + TrackerProviderFactory.SPI_VERSION
+                  + "; use a provider release built for this version"));
     } else if (found.containsKey(id)) {
-      problems.add(new ProviderProblem(className, "provider id '" + id + "' is already taken by "
-          + found.get(id).getClass().getName() + "; remove one of the two from the class path"));
+      problems.add(
+          new ProviderProblem(
+              className,
+              "provider id '"
+                  + id
+                  + "' is already taken by "
+                  + found.get(id).getClass().getName()
+                  + "; remove one of the two from the class path"));
     } else {
       found.put(id, factory);
     }
@@ -115,18 +142,29 @@ public final class TrackerProviders {
   /**
    * Creates the provider the configuration selects.
    *
-   * @throws TrackerConfigException naming the file, {@code tracker.provider}, the usable ids and the
-   *     broken registrations when no usable provider has the configured id
+   * @throws TrackerConfigException naming the file, {@code tracker.provider}, the usable ids and
+   *     the broken registrations when no usable provider has the configured id
    */
   public TrackerProvider open(TrackerConfig config, InstantSource clock) {
     Objects.requireNonNull(config, "config");
     TrackerProviderFactory factory = factories.get(config.provider());
     if (factory == null) {
-      String broken = problems.isEmpty() ? "" : "; registrations that failed: " + problems.stream()
-          .map(ProviderProblem::toString).collect(Collectors.joining("; "));
-      throw new TrackerConfigException(config.source().orElse(null), "tracker.provider", "names provider '"
-          + config.provider() + "', which is not installed (available: " + (factories.isEmpty() ? "none"
-          : String.join(", ", factories.keySet())) + ")" + broken,
+      String broken =
+          problems.isEmpty()
+              ? ""
+              : "; registrations that failed: "
+                  + problems.stream()
+                      .map(ProviderProblem::toString)
+                      .collect(Collectors.joining("; "));
+      throw new TrackerConfigException(
+          config.source().orElse(null),
+          "tracker.provider",
+          "names provider '"
+              + config.provider()
+              + "', which is not installed (available: "
+              + (factories.isEmpty() ? "none" : String.join(", ", factories.keySet()))
+              + ")"
+              + broken,
           "use one of the available ids, or put the provider's jar on the class path");
     }
     LOG.info("opening tracker provider '{}' ({})", config.provider(), factory.getClass().getName());
@@ -156,6 +194,8 @@ public final class TrackerProviders {
 
   @Override
   public String toString() {
-    return "TrackerProviders" + factories.keySet() + (problems.isEmpty() ? "" : " problems=" + problems);
+    return "TrackerProviders"
+        + factories.keySet()
+        + (problems.isEmpty() ? "" : " problems=" + problems);
   }
 }

@@ -18,10 +18,16 @@ class ChangelogSplicePropertiesTest {
   @Provide
   Arbitrary<ChangelogEntry> entries() {
     Arbitrary<String> codes = Arbitraries.of("A1", "A10", "B2", "C-3", "x.y", "Z:9");
-    Arbitrary<String> versions = Arbitraries.of("1.0.0", "1.1.0", "2.0.0", "2026-11-23", "Unreleased");
-    Arbitrary<String> summaries = Arbitraries.strings().withChars("abc XYZ*-_#|`").ofMinLength(1).ofMaxLength(20)
-        .filter(s -> !s.isBlank());
-    Arbitrary<String> bodies = Arbitraries.strings().withChars("ab -*#\n").ofMaxLength(30).injectNull(0.4);
+    Arbitrary<String> versions =
+        Arbitraries.of("1.0.0", "1.1.0", "2.0.0", "2026-11-23", "Unreleased");
+    Arbitrary<String> summaries =
+        Arbitraries.strings()
+            .withChars("abc XYZ*-_#|`")
+            .ofMinLength(1)
+            .ofMaxLength(20)
+            .filter(s -> !s.isBlank());
+    Arbitrary<String> bodies =
+        Arbitraries.strings().withChars("ab -*#\n").ofMaxLength(30).injectNull(0.4);
     Arbitrary<Boolean> force = Arbitraries.of(true, false);
     return Combinators.combine(codes, versions, summaries, bodies, force)
         .as((c, v, s, b, f) -> new ChangelogEntry(CardId.of(c), v, s, b, f));
@@ -41,8 +47,8 @@ class ChangelogSplicePropertiesTest {
   }
 
   @Property(tries = 300)
-  void splicingTheSameEntryTwiceEqualsSplicingItOnce(@ForAll("histories") List<ChangelogEntry> history,
-      @ForAll("entries") ChangelogEntry entry) {
+  void splicingTheSameEntryTwiceEqualsSplicingItOnce(
+      @ForAll("histories") List<ChangelogEntry> history, @ForAll("entries") ChangelogEntry entry) {
     String once = Changelogs.splice(build(history), entry).content();
     ChangelogSplice twice = Changelogs.splice(once, entry);
     assertEquals(once, twice.content());
@@ -61,14 +67,16 @@ class ChangelogSplicePropertiesTest {
     for (ChangelogEntry entry : history) {
       String section = section(text, entry.version());
       String prefix = "- **" + entry.code().value() + "**";
-      long count = section.lines().filter(l -> l.equals(prefix) || l.startsWith(prefix + " ")).count();
-      assertEquals(1, count, "code " + entry.code() + " in version " + entry.version() + " of\n" + text);
+      long count =
+          section.lines().filter(l -> l.equals(prefix) || l.startsWith(prefix + " ")).count();
+      assertEquals(
+          1, count, "code " + entry.code() + " in version " + entry.version() + " of\n" + text);
     }
   }
 
   @Property(tries = 200)
-  void forcingAnEntryLeavesEveryOtherEntryAsItWas(@ForAll("histories") List<ChangelogEntry> history,
-      @ForAll("entries") ChangelogEntry entry) {
+  void forcingAnEntryLeavesEveryOtherEntryAsItWas(
+      @ForAll("histories") List<ChangelogEntry> history, @ForAll("entries") ChangelogEntry entry) {
     String before = build(history);
     String after = Changelogs.splice(before, entry.forced()).content();
     String prefix = "- **" + entry.code().value() + "**";
@@ -77,8 +85,10 @@ class ChangelogSplicePropertiesTest {
         continue;
       }
       String otherPrefix = "- **" + other.code().value() + "**";
-      assertEquals(entryLines(section(before, other.version()), otherPrefix),
-          entryLines(section(after, other.version()), otherPrefix), "entry " + other.code() + " " + prefix);
+      assertEquals(
+          entryLines(section(before, other.version()), otherPrefix),
+          entryLines(section(after, other.version()), otherPrefix),
+          "entry " + other.code() + " " + prefix);
     }
   }
 

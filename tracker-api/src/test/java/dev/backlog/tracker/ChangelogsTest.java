@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 
 class ChangelogsTest {
 
-  private static final ChangelogEntry A1 = ChangelogEntry.of("A1", "1.0.0", "Parser accepts comments");
+  private static final ChangelogEntry A1 =
+      ChangelogEntry.of("A1", "1.0.0", "Parser accepts comments");
 
   @Test
   void anEmptyChangelogBecomesANewFileWithOneSection() {
@@ -23,8 +24,11 @@ class ChangelogsTest {
   @Test
   void aSecondEntryOfTheSameVersionIsAppendedToItsSection() {
     String one = Changelogs.splice("", A1).content();
-    ChangelogSplice two = Changelogs.splice(one, ChangelogEntry.of("B2", "1.0.0", "Faster claims").withBody("a\n\nb"));
-    assertEquals("# Changelog\n\n## 1.0.0\n\n- **A1** Parser accepts comments\n- **B2** Faster claims\n  a\n  \n  b\n",
+    ChangelogSplice two =
+        Changelogs.splice(
+            one, ChangelogEntry.of("B2", "1.0.0", "Faster claims").withBody("a\n\nb"));
+    assertEquals(
+        "# Changelog\n\n## 1.0.0\n\n- **A1** Parser accepts comments\n- **B2** Faster claims\n  a\n  \n  b\n",
         two.content());
     assertEquals(ChangelogSplice.Action.APPENDED, two.action());
     assertEquals(6, two.line());
@@ -33,8 +37,10 @@ class ChangelogsTest {
   @Test
   void aNewVersionGetsASectionAboveTheOlderOnes() {
     String one = Changelogs.splice("", A1).content();
-    ChangelogSplice two = Changelogs.splice(one, ChangelogEntry.of("A1", "1.1.0", "Comments may nest"));
-    assertEquals("# Changelog\n\n## 1.1.0\n\n- **A1** Comments may nest\n\n## 1.0.0\n\n- **A1** Parser accepts comments\n",
+    ChangelogSplice two =
+        Changelogs.splice(one, ChangelogEntry.of("A1", "1.1.0", "Comments may nest"));
+    assertEquals(
+        "# Changelog\n\n## 1.1.0\n\n- **A1** Comments may nest\n\n## 1.0.0\n\n- **A1** Parser accepts comments\n",
         two.content());
     assertEquals(ChangelogSplice.Action.NEW_SECTION, two.action());
     assertEquals(5, two.line());
@@ -43,7 +49,8 @@ class ChangelogsTest {
   @Test
   void theSameCodeAndVersionIsANoOpEvenWithAnotherSummary() {
     String one = Changelogs.splice("", A1).content();
-    ChangelogSplice again = Changelogs.splice(one, ChangelogEntry.of("A1", "1.0.0", "Something else"));
+    ChangelogSplice again =
+        Changelogs.splice(one, ChangelogEntry.of("A1", "1.0.0", "Something else"));
     assertEquals(one, again.content());
     assertFalse(again.changed());
     assertEquals(5, again.line());
@@ -51,9 +58,12 @@ class ChangelogsTest {
 
   @Test
   void forceReplacesOnlyThatEntryWithItsBody() {
-    String text = "# Changelog\n\nIntro text.\n\n## 1.0.0\n\n- **A1** Old\n  old body\n- **A10** Other\n\n## 0.9.0\n\n- **A1** Older\n";
-    ChangelogSplice replaced = Changelogs.splice(text, ChangelogEntry.of("A1", "1.0.0", "New").forced());
-    assertEquals("# Changelog\n\nIntro text.\n\n## 1.0.0\n\n- **A1** New\n- **A10** Other\n\n## 0.9.0\n\n- **A1** Older\n",
+    String text =
+        "# Changelog\n\nIntro text.\n\n## 1.0.0\n\n- **A1** Old\n  old body\n- **A10** Other\n\n## 0.9.0\n\n- **A1** Older\n";
+    ChangelogSplice replaced =
+        Changelogs.splice(text, ChangelogEntry.of("A1", "1.0.0", "New").forced());
+    assertEquals(
+        "# Changelog\n\nIntro text.\n\n## 1.0.0\n\n- **A1** New\n- **A10** Other\n\n## 0.9.0\n\n- **A1** Older\n",
         replaced.content());
     assertEquals(ChangelogSplice.Action.REPLACED, replaced.action());
     assertEquals(7, replaced.line());
@@ -63,23 +73,33 @@ class ChangelogsTest {
   void aSectionWithoutEntriesReceivesTheEntryUnderItsHeading() {
     String text = "# Changelog\n\n## 2.0.0\n\n## 1.0.0\n\n- **Z9** Zed\n";
     ChangelogSplice splice = Changelogs.splice(text, ChangelogEntry.of("A1", "2.0.0", "First"));
-    assertEquals("# Changelog\n\n## 2.0.0\n\n- **A1** First\n\n## 1.0.0\n\n- **Z9** Zed\n", splice.content());
+    assertEquals(
+        "# Changelog\n\n## 2.0.0\n\n- **A1** First\n\n## 1.0.0\n\n- **Z9** Zed\n",
+        splice.content());
   }
 
   @Test
   void aFileWhoseFirstLineIsNotTheHeadingIsRefusedNamingTheLine() {
-    ChangelogFormatException e = assertThrows(ChangelogFormatException.class,
-        () -> Changelogs.splice("# Release notes\n\n## 1.0.0\n", A1));
+    ChangelogFormatException e =
+        assertThrows(
+            ChangelogFormatException.class,
+            () -> Changelogs.splice("# Release notes\n\n## 1.0.0\n", A1));
     assertEquals(1, e.line());
     assertEquals("# Release notes", e.lineText());
-    assertTrue(e.getMessage().contains("'# Release notes'") && e.getMessage().contains("# Changelog"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("'# Release notes'") && e.getMessage().contains("# Changelog"),
+        e.getMessage());
     assertEquals(ErrorCategory.INVALID_INPUT, e.code().category());
   }
 
   @Test
   void entriesWithMultiLineSummariesOrHeadingVersionsAreRefused() {
-    assertThrows(dev.backlog.core.InvalidInputException.class, () -> ChangelogEntry.of("A1", "1.0", "two\nlines"));
-    assertThrows(dev.backlog.core.InvalidInputException.class, () -> ChangelogEntry.of("A1", "# 1.0", "x"));
-    assertThrows(dev.backlog.core.InvalidInputException.class, () -> ChangelogEntry.of("../x", "1.0", "x"));
+    assertThrows(
+        dev.backlog.core.InvalidInputException.class,
+        () -> ChangelogEntry.of("A1", "1.0", "two\nlines"));
+    assertThrows(
+        dev.backlog.core.InvalidInputException.class, () -> ChangelogEntry.of("A1", "# 1.0", "x"));
+    assertThrows(
+        dev.backlog.core.InvalidInputException.class, () -> ChangelogEntry.of("../x", "1.0", "x"));
   }
 }

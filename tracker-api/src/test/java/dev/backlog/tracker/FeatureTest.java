@@ -32,10 +32,17 @@ class FeatureTest {
 
   @Test
   void aFeatureMirrorsEveryCardField() {
-    try (Backlog backlog = Backlog.builder().store(new InMemoryBacklogStore(InstantSource.system())).build()) {
+    try (Backlog backlog =
+        Backlog.builder().store(new InMemoryBacklogStore(InstantSource.system())).build()) {
       backlog.create(NewCard.builder("B1").title("Lexer").build());
-      backlog.create(NewCard.builder("A1").title("Parser").body("body").phase("p1").dependsOn("B1")
-          .acceptance("[\"parses\"]").build());
+      backlog.create(
+          NewCard.builder("A1")
+              .title("Parser")
+              .body("body")
+              .phase("p1")
+              .dependsOn("B1")
+              .acceptance("[\"parses\"]")
+              .build());
       backlog.claimOne("w", Duration.ofMinutes(1));
       Card card = backlog.find(CardId.of("B1")).orElseThrow();
       assertEquals(FeatureStatus.IN_PROGRESS, Feature.fromCard(card).status());
@@ -51,23 +58,43 @@ class FeatureTest {
 
   @Test
   void invalidFeaturesReportEveryProblemAtOnce() {
-    InvalidInputException e = assertThrows(InvalidInputException.class, () -> Feature.builder("A1", " ")
-        .phase(" ").dependsOn("A1").acceptance("{oops").field("title", "\"x\"").field("n", "not json").build());
+    InvalidInputException e =
+        assertThrows(
+            InvalidInputException.class,
+            () ->
+                Feature.builder("A1", " ")
+                    .phase(" ")
+                    .dependsOn("A1")
+                    .acceptance("{oops")
+                    .field("title", "\"x\"")
+                    .field("n", "not json")
+                    .build());
     assertEquals(6, e.violations().size(), e.getMessage());
   }
 
   @Test
   void theJsonFormRoundTripsEveryFieldWithAStableOrder() {
-    Feature feature = Feature.builder("A1", "Parser").phase("p1").status(FeatureStatus.BLOCKED).dependsOn("B2", "B1")
-        .body("line1\nline2").acceptance("{ \"tests\" : [1, 2] }").field("complexity", "3")
-        .field("filesChanged", "[\"a.java\"]").build();
+    Feature feature =
+        Feature.builder("A1", "Parser")
+            .phase("p1")
+            .status(FeatureStatus.BLOCKED)
+            .dependsOn("B2", "B1")
+            .body("line1\nline2")
+            .acceptance("{ \"tests\" : [1, 2] }")
+            .field("complexity", "3")
+            .field("filesChanged", "[\"a.java\"]")
+            .build();
     String json = FeatureJson.write(feature);
     assertEquals(feature, FeatureJson.read(json));
     assertEquals(json, FeatureJson.write(FeatureJson.read(json)));
-    assertTrue(json.indexOf("\"code\"") < json.indexOf("\"title\"") && json.indexOf("\"acceptance\"")
-        < json.indexOf("\"complexity\""), json);
+    assertTrue(
+        json.indexOf("\"code\"") < json.indexOf("\"title\"")
+            && json.indexOf("\"acceptance\"") < json.indexOf("\"complexity\""),
+        json);
     assertFalse(json.contains("\"fields\""));
-    assertThrows(IllegalArgumentException.class, () -> FeatureJson.read("{\"code\":\"../x\",\"title\":\"t\",\"status\":\"planned\"}"));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> FeatureJson.read("{\"code\":\"../x\",\"title\":\"t\",\"status\":\"planned\"}"));
   }
 
   @Test
@@ -76,24 +103,38 @@ class FeatureTest {
     TransitionPolicy.check(a, FeatureStatus.PLANNED, FeatureStatus.IN_PROGRESS);
     TransitionPolicy.check(a, FeatureStatus.COMPLETE, FeatureStatus.PLANNED);
     TransitionPolicy.check(a, FeatureStatus.BLOCKED, FeatureStatus.BLOCKED);
-    StatusTransitionException e = assertThrows(StatusTransitionException.class,
-        () -> TransitionPolicy.check(a, FeatureStatus.COMPLETE, FeatureStatus.IN_PROGRESS));
-    assertTrue(e.getMessage().contains("from complete to in_progress") && e.getMessage().contains("reopen"), e.getMessage());
-    assertThrows(StatusTransitionException.class,
+    StatusTransitionException e =
+        assertThrows(
+            StatusTransitionException.class,
+            () -> TransitionPolicy.check(a, FeatureStatus.COMPLETE, FeatureStatus.IN_PROGRESS));
+    assertTrue(
+        e.getMessage().contains("from complete to in_progress")
+            && e.getMessage().contains("reopen"),
+        e.getMessage());
+    assertThrows(
+        StatusTransitionException.class,
         () -> TransitionPolicy.check(a, FeatureStatus.BLOCKED, FeatureStatus.IN_PROGRESS));
-    assertThrows(StatusTransitionException.class,
+    assertThrows(
+        StatusTransitionException.class,
         () -> TransitionPolicy.checkUnchanged(a, FeatureStatus.PLANNED, FeatureStatus.COMPLETE));
   }
 
   @Test
   void theRoadmapGroupsByPhaseWithStatusAndDependencies() {
-    String roadmap = Roadmaps.render(List.of(
-        Feature.builder("B1", "Lexer | tokens").phase("p1").status(FeatureStatus.COMPLETE).build(),
-        Feature.builder("A1", "Parser").phase("p1").dependsOn("B1").build(),
-        Feature.builder("C1", "Docs").build()));
-    assertEquals("# Roadmap\n\n## Phase: p1 (1/2 complete)\n\n| Code | Title | Status | Depends on |\n"
-        + "| --- | --- | --- | --- |\n| A1 | Parser | planned | B1 |\n| B1 | Lexer \\| tokens | complete | - |\n\n"
-        + "## Unphased (0/1 complete)\n\n| Code | Title | Status | Depends on |\n| --- | --- | --- | --- |\n"
-        + "| C1 | Docs | planned | - |\n", roadmap);
+    String roadmap =
+        Roadmaps.render(
+            List.of(
+                Feature.builder("B1", "Lexer | tokens")
+                    .phase("p1")
+                    .status(FeatureStatus.COMPLETE)
+                    .build(),
+                Feature.builder("A1", "Parser").phase("p1").dependsOn("B1").build(),
+                Feature.builder("C1", "Docs").build()));
+    assertEquals(
+        "# Roadmap\n\n## Phase: p1 (1/2 complete)\n\n| Code | Title | Status | Depends on |\n"
+            + "| --- | --- | --- | --- |\n| A1 | Parser | planned | B1 |\n| B1 | Lexer \\| tokens | complete | - |\n\n"
+            + "## Unphased (0/1 complete)\n\n| Code | Title | Status | Depends on |\n| --- | --- | --- | --- |\n"
+            + "| C1 | Docs | planned | - |\n",
+        roadmap);
   }
 }

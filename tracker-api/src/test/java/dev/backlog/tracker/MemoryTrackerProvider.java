@@ -8,7 +8,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
-/** A small in-memory provider used by the discovery tests; not thread-safe beyond its synchronized methods. */
+/**
+ * A small in-memory provider used by the discovery tests; not thread-safe beyond its synchronized
+ * methods.
+ */
 final class MemoryTrackerProvider implements TrackerProvider {
   private final String id;
   private final Map<CardId, Feature> features = new TreeMap<>();
@@ -20,9 +23,20 @@ final class MemoryTrackerProvider implements TrackerProvider {
     this.id = id;
   }
 
-  @Override public String id() { return id; }
-  @Override public synchronized Optional<Feature> getFeature(CardId code) { return Optional.ofNullable(features.get(code)); }
-  @Override public synchronized List<Feature> listFeatures() { return List.copyOf(features.values()); }
+  @Override
+  public String id() {
+    return id;
+  }
+
+  @Override
+  public synchronized Optional<Feature> getFeature(CardId code) {
+    return Optional.ofNullable(features.get(code));
+  }
+
+  @Override
+  public synchronized List<Feature> listFeatures() {
+    return List.copyOf(features.values());
+  }
 
   @Override
   public synchronized Feature createFeature(Feature feature) {
@@ -36,7 +50,9 @@ final class MemoryTrackerProvider implements TrackerProvider {
 
   @Override
   public synchronized Feature putFeature(Feature feature) {
-    Feature old = getFeature(feature.code()).orElseThrow(() -> new FeatureNotFoundException(feature.code(), id));
+    Feature old =
+        getFeature(feature.code())
+            .orElseThrow(() -> new FeatureNotFoundException(feature.code(), id));
     TransitionPolicy.checkUnchanged(feature.code(), old.status(), feature.status());
     features.put(feature.code(), feature);
     renderRoadmap();
@@ -58,8 +74,14 @@ final class MemoryTrackerProvider implements TrackerProvider {
     }
     Feature next = old.withStatus(status);
     features.put(code, next);
-    appendEvent(new FeatureEvent("status-" + events.getOrDefault(code, List.of()).size(), code, "status", actor,
-        java.time.Instant.EPOCH, "{\"from\":\"" + old.status().wireName() + "\",\"to\":\"" + status.wireName() + "\"}"));
+    appendEvent(
+        new FeatureEvent(
+            "status-" + events.getOrDefault(code, List.of()).size(),
+            code,
+            "status",
+            actor,
+            java.time.Instant.EPOCH,
+            "{\"from\":\"" + old.status().wireName() + "\",\"to\":\"" + status.wireName() + "\"}"));
     renderRoadmap();
     return next;
   }
@@ -76,10 +98,34 @@ final class MemoryTrackerProvider implements TrackerProvider {
     return list.add(event);
   }
 
-  @Override public synchronized List<FeatureEvent> readEvents(CardId code) { return List.copyOf(events.getOrDefault(code, List.of())); }
-  @Override public synchronized String getChangelog() { return changelog; }
-  @Override public synchronized void putChangelog(String content) { changelog = content; }
-  @Override public synchronized String renderRoadmap() { roadmap = Roadmaps.render(features.values()); return roadmap; }
-  @Override public TrackerHealth health() { return new TrackerHealth(id, "memory", 0, 0, 0, null); }
-  @Override public SyncReport sync() { return SyncReport.EMPTY; }
+  @Override
+  public synchronized List<FeatureEvent> readEvents(CardId code) {
+    return List.copyOf(events.getOrDefault(code, List.of()));
+  }
+
+  @Override
+  public synchronized String getChangelog() {
+    return changelog;
+  }
+
+  @Override
+  public synchronized void putChangelog(String content) {
+    changelog = content;
+  }
+
+  @Override
+  public synchronized String renderRoadmap() {
+    roadmap = Roadmaps.render(features.values());
+    return roadmap;
+  }
+
+  @Override
+  public TrackerHealth health() {
+    return new TrackerHealth(id, "memory", 0, 0, 0, null);
+  }
+
+  @Override
+  public SyncReport sync() {
+    return SyncReport.EMPTY;
+  }
 }

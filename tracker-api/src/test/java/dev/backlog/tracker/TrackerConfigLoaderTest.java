@@ -47,7 +47,9 @@ class TrackerConfigLoaderTest {
 
   @Test
   void theHomeConfigIsUsedWhenTheProjectHasNone() throws IOException {
-    Files.writeString(home.resolve("config.json"), "{\"tracker\":{\"provider\":\"board\",\"board\":{\"path\":\"b.md\"}}}");
+    Files.writeString(
+        home.resolve("config.json"),
+        "{\"tracker\":{\"provider\":\"board\",\"board\":{\"path\":\"b.md\"}}}");
     TrackerConfig config = TrackerConfigLoader.load(project, home);
     assertEquals("board", config.provider());
     assertEquals(home.resolve("b.md"), config.path("path").orElseThrow());
@@ -58,31 +60,38 @@ class TrackerConfigLoaderTest {
   void theProjectDirectoryIsFoundFromASubdirectory() throws IOException {
     writeProject("{}");
     Path sub = Files.createDirectories(project.resolve("a/b"));
-    assertEquals(project.toAbsolutePath().normalize(), TrackerConfigLoader.findProjectDir(sub).orElseThrow());
+    assertEquals(
+        project.toAbsolutePath().normalize(),
+        TrackerConfigLoader.findProjectDir(sub).orElseThrow());
   }
 
   @Test
   void backlogHomeComesFromTheEnvironmentWhenSet() {
-    assertEquals(home.toAbsolutePath().normalize(), TrackerConfigLoader.defaultHome(Map.of("BACKLOG_HOME", home.toString())));
+    assertEquals(
+        home.toAbsolutePath().normalize(),
+        TrackerConfigLoader.defaultHome(Map.of("BACKLOG_HOME", home.toString())));
     assertTrue(TrackerConfigLoader.defaultHome(Map.of()).endsWith(".backlog"));
   }
 
   @ParameterizedTest(name = "{0} fails on field {1}")
-  @CsvSource(delimiter = '|', value = {
-      "{\"tracker\": {\"provider\": \"local\"  | (file)   | is not valid JSON at line 1",
-      "[1, 2]                               | (root)           | not a JSON object",
-      "''                                   | (file)           | is empty",
-      "{\"tracker\": \"local\"}             | tracker          | not an object",
-      "{\"tracker\": {}}                    | tracker.provider | is missing",
-      "{\"tracker\": {\"provider\": 7}}     | tracker.provider | not a provider id",
-      "{\"tracker\": {\"provider\": \"Local Files\"}} | tracker.provider | not a provider id",
-      "{\"tracker\": {\"provider\": \"local\", \"local\": [1]}} | tracker.local | not an object",
-      "{\"tracker\": {\"provider\": \"local\", \"provider\": \"x\"}} | (file) | Duplicate field",
-  })
-  void aMalformedConfigFailsNamingTheFileTheFieldAndTheFix(String json, String field, String problem)
-      throws IOException {
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "{\"tracker\": {\"provider\": \"local\"  | (file)   | is not valid JSON at line 1",
+        "[1, 2]                               | (root)           | not a JSON object",
+        "''                                   | (file)           | is empty",
+        "{\"tracker\": \"local\"}             | tracker          | not an object",
+        "{\"tracker\": {}}                    | tracker.provider | is missing",
+        "{\"tracker\": {\"provider\": 7}}     | tracker.provider | not a provider id",
+        "{\"tracker\": {\"provider\": \"Local Files\"}} | tracker.provider | not a provider id",
+        "{\"tracker\": {\"provider\": \"local\", \"local\": [1]}} | tracker.local | not an object",
+        "{\"tracker\": {\"provider\": \"local\", \"provider\": \"x\"}} | (file) | Duplicate field",
+      })
+  void aMalformedConfigFailsNamingTheFileTheFieldAndTheFix(
+      String json, String field, String problem) throws IOException {
     Path file = writeProject(json);
-    TrackerConfigException e = assertThrows(TrackerConfigException.class, () -> TrackerConfigLoader.load(project, home));
+    TrackerConfigException e =
+        assertThrows(TrackerConfigException.class, () -> TrackerConfigLoader.load(project, home));
     assertEquals(field, e.field());
     assertEquals(file, e.file().orElseThrow());
     assertTrue(e.getMessage().startsWith(file + ": field '" + field + "': "), e.getMessage());
@@ -93,26 +102,41 @@ class TrackerConfigLoaderTest {
 
   @Test
   void mistypedAndUnknownSettingsFailNamingTheDottedField() throws IOException {
-    writeProject("{\"tracker\":{\"provider\":\"local\",\"local\":{\"root\":5,\"rooot\":\"x\",\"n\":\"1\",\"b\":1}}}");
+    writeProject(
+        "{\"tracker\":{\"provider\":\"local\",\"local\":{\"root\":5,\"rooot\":\"x\",\"n\":\"1\",\"b\":1}}}");
     TrackerConfig config = TrackerConfigLoader.load(project, home);
-    assertEquals("tracker.local.root", assertThrows(TrackerConfigException.class, () -> config.text("root")).field());
-    assertEquals("tracker.local.n", assertThrows(TrackerConfigException.class, () -> config.integer("n", 0, 9)).field());
-    assertEquals("tracker.local.b", assertThrows(TrackerConfigException.class, () -> config.bool("b")).field());
-    TrackerConfigException unknown = assertThrows(TrackerConfigException.class,
-        () -> config.rejectUnknown(Set.of("root", "n", "b")));
+    assertEquals(
+        "tracker.local.root",
+        assertThrows(TrackerConfigException.class, () -> config.text("root")).field());
+    assertEquals(
+        "tracker.local.n",
+        assertThrows(TrackerConfigException.class, () -> config.integer("n", 0, 9)).field());
+    assertEquals(
+        "tracker.local.b",
+        assertThrows(TrackerConfigException.class, () -> config.bool("b")).field());
+    TrackerConfigException unknown =
+        assertThrows(
+            TrackerConfigException.class, () -> config.rejectUnknown(Set.of("root", "n", "b")));
     assertEquals("tracker.local.rooot", unknown.field());
     assertTrue(unknown.getMessage().contains("[b, n, root]"), unknown.getMessage());
   }
 
   @Test
   void errorsNeverEchoStringOrObjectValuesThatMightBeSecrets() throws IOException {
-    writeProject("{\"tracker\": {\"provider\": \"local\", \"local\": {\"root\": {\"token\": \"s3cr3t-value\"}}}}");
+    writeProject(
+        "{\"tracker\": {\"provider\": \"local\", \"local\": {\"root\": {\"token\": \"s3cr3t-value\"}}}}");
     TrackerConfig config = TrackerConfigLoader.load(project, home);
-    TrackerConfigException typed = assertThrows(TrackerConfigException.class, () -> config.text("root"));
-    assertTrue(typed.getMessage().contains("is an object") && !typed.getMessage().contains("s3cr3t"), typed.getMessage());
+    TrackerConfigException typed =
+        assertThrows(TrackerConfigException.class, () -> config.text("root"));
+    assertTrue(
+        typed.getMessage().contains("is an object") && !typed.getMessage().contains("s3cr3t"),
+        typed.getMessage());
     writeProject("{\"tracker\": {\"token\": ghp_s3cr3tvalue123}}");
-    TrackerConfigException syntax = assertThrows(TrackerConfigException.class, () -> TrackerConfigLoader.load(project, home));
-    assertTrue(!syntax.getMessage().contains("s3cr3t") && syntax.getMessage().contains("line 1"), syntax.getMessage());
+    TrackerConfigException syntax =
+        assertThrows(TrackerConfigException.class, () -> TrackerConfigLoader.load(project, home));
+    assertTrue(
+        !syntax.getMessage().contains("s3cr3t") && syntax.getMessage().contains("line 1"),
+        syntax.getMessage());
   }
 
   @Test
@@ -120,6 +144,8 @@ class TrackerConfigLoaderTest {
     TrackerConfig config = TrackerConfig.of("local", "{\"root\":\"a\"}", null, home);
     config.settings().put("root", "b");
     assertEquals("a", config.text("root").orElseThrow());
-    assertTrue(config.toString().contains("root") && !config.toString().contains("\"a\""), config.toString());
+    assertTrue(
+        config.toString().contains("root") && !config.toString().contains("\"a\""),
+        config.toString());
   }
 }

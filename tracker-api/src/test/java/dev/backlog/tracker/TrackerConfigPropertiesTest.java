@@ -14,8 +14,28 @@ class TrackerConfigPropertiesTest {
 
   @Provide
   Arbitrary<String> configTexts() {
-    Arbitrary<String> tokens = Arbitraries.of("{", "}", "[", "]", ":", ",", "\"tracker\"", "\"provider\"", "\"local\"",
-        "\"github\"", "\"x\"", "1", "null", "true", " ", "\"", "\\", "\"local\":", "{\"tracker\":", "\"Local\"");
+    Arbitrary<String> tokens =
+        Arbitraries.of(
+            "{",
+            "}",
+            "[",
+            "]",
+            ":",
+            ",",
+            "\"tracker\"",
+            "\"provider\"",
+            "\"local\"",
+            "\"github\"",
+            "\"x\"",
+            "1",
+            "null",
+            "true",
+            " ",
+            "\"",
+            "\\",
+            "\"local\":",
+            "{\"tracker\":",
+            "\"Local\"");
     return tokens.list().ofMaxSize(14).map(list -> String.join("", list));
   }
 
@@ -24,7 +44,8 @@ class TrackerConfigPropertiesTest {
     try {
       TrackerConfig config = TrackerConfigLoader.parse(text, FILE, Path.of("/project"), HOME);
       if (!config.provider().matches("[a-z][a-z0-9-]*")) {
-        throw new AssertionError("parsed an invalid provider id '" + config.provider() + "' from " + text);
+        throw new AssertionError(
+            "parsed an invalid provider id '" + config.provider() + "' from " + text);
       }
     } catch (TrackerConfigException e) {
       if (!e.getMessage().startsWith(FILE + ": field '") || e.field().isBlank()) {

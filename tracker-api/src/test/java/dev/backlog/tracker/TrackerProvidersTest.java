@@ -25,22 +25,29 @@ class TrackerProvidersTest {
   private URLClassLoader loaderRegistering(String... classNames) throws IOException {
     Path services = dir.resolve("cp/META-INF/services");
     Files.createDirectories(services);
-    Files.writeString(services.resolve(TrackerProviderFactory.class.getName()), String.join("\n", classNames) + "\n");
-    return new URLClassLoader(new URL[] {dir.resolve("cp").toUri().toURL()}, getClass().getClassLoader());
+    Files.writeString(
+        services.resolve(TrackerProviderFactory.class.getName()),
+        String.join("\n", classNames) + "\n");
+    return new URLClassLoader(
+        new URL[] {dir.resolve("cp").toUri().toURL()}, getClass().getClassLoader());
   }
 
   @Test
   void brokenRegistrationsAreReportedByNameAndHideNoOtherProvider() throws IOException {
-    try (URLClassLoader loader = loaderRegistering(
-        "com.example.MissingFactory",
-        TestFactories.BrokenConstructor.class.getName(),
-        TestFactories.Good.class.getName(),
-        TestFactories.FutureVersion.class.getName(),
-        TestFactories.ExplodesOnCreate.class.getName(),
-        TestFactories.DuplicateGood.class.getName())) {
+    try (URLClassLoader loader =
+        loaderRegistering(
+            "com.example.MissingFactory",
+            TestFactories.BrokenConstructor.class.getName(),
+            TestFactories.Good.class.getName(),
+            TestFactories.FutureVersion.class.getName(),
+            TestFactories.ExplodesOnCreate.class.getName(),
+            TestFactories.DuplicateGood.class.getName())) {
       TrackerProviders providers = TrackerProviders.discover(loader);
       assertEquals(List.of("explodes", "good"), providers.ids());
-      String problems = providers.problems().stream().map(ProviderProblem::toString).collect(Collectors.joining("\n"));
+      String problems =
+          providers.problems().stream()
+              .map(ProviderProblem::toString)
+              .collect(Collectors.joining("\n"));
       assertEquals(4, providers.problems().size(), problems);
       assertTrue(problems.contains("com.example.MissingFactory"), problems);
       assertTrue(problems.contains(TestFactories.BrokenConstructor.class.getName()), problems);
@@ -51,8 +58,9 @@ class TrackerProvidersTest {
 
   @Test
   void onlyTheProviderSelectedByIdIsCreated() throws IOException {
-    try (URLClassLoader loader = loaderRegistering(TestFactories.ExplodesOnCreate.class.getName(),
-        TestFactories.Good.class.getName())) {
+    try (URLClassLoader loader =
+        loaderRegistering(
+            TestFactories.ExplodesOnCreate.class.getName(), TestFactories.Good.class.getName())) {
       TrackerProviders providers = TrackerProviders.discover(loader);
       TrackerConfig config = TrackerConfig.of("good", "{\"name\":\"x\"}", null, dir);
       try (TrackerProvider provider = providers.open(config, InstantSource.system())) {
@@ -65,25 +73,36 @@ class TrackerProvidersTest {
   void theDefaultClassLoaderRegistersNothingSoNoProviderActivatesByItself() {
     TrackerProviders providers = TrackerProviders.discover(getClass().getClassLoader());
     assertEquals(List.of(), providers.ids());
-    TrackerConfigException e = assertThrows(TrackerConfigException.class,
-        () -> providers.open(TrackerConfig.defaults(null, dir), InstantSource.system()));
+    TrackerConfigException e =
+        assertThrows(
+            TrackerConfigException.class,
+            () -> providers.open(TrackerConfig.defaults(null, dir), InstantSource.system()));
     assertEquals("tracker.provider", e.field());
-    assertTrue(e.getMessage().contains("'local'") && e.getMessage().contains("available: none"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("'local'") && e.getMessage().contains("available: none"),
+        e.getMessage());
   }
 
   @Test
-  void anUnknownProviderIdFailsNamingTheFileTheFieldTheAvailableIdsAndTheBrokenOnes() throws IOException {
+  void anUnknownProviderIdFailsNamingTheFileTheFieldTheAvailableIdsAndTheBrokenOnes()
+      throws IOException {
     Path file = dir.resolve("config.json");
     Files.writeString(file, "{\"tracker\":{\"provider\":\"jira\"}}");
     TrackerConfig config = TrackerConfigLoader.load(null, dir);
-    try (URLClassLoader loader = loaderRegistering(TestFactories.Good.class.getName(), "com.example.Gone")) {
-      TrackerConfigException e = assertThrows(TrackerConfigException.class,
-          () -> TrackerProviders.discover(loader).open(config, InstantSource.system()));
+    try (URLClassLoader loader =
+        loaderRegistering(TestFactories.Good.class.getName(), "com.example.Gone")) {
+      TrackerConfigException e =
+          assertThrows(
+              TrackerConfigException.class,
+              () -> TrackerProviders.discover(loader).open(config, InstantSource.system()));
       assertEquals(file, e.file().orElseThrow());
       assertEquals("tracker.provider", e.field());
       assertTrue(e.getMessage().startsWith(file.toString()), e.getMessage());
-      assertTrue(e.getMessage().contains("'jira'") && e.getMessage().contains("available: good")
-          && e.getMessage().contains("com.example.Gone"), e.getMessage());
+      assertTrue(
+          e.getMessage().contains("'jira'")
+              && e.getMessage().contains("available: good")
+              && e.getMessage().contains("com.example.Gone"),
+          e.getMessage());
       assertEquals(ErrorCategory.INVALID_INPUT, e.code().category());
     }
   }
@@ -94,11 +113,15 @@ class TrackerProvidersTest {
     Files.writeString(file, "{\"tracker\":{\"provider\":\"good\",\"good\":{}}}");
     TrackerConfig config = TrackerConfigLoader.load(null, dir);
     try (URLClassLoader loader = loaderRegistering(TestFactories.Good.class.getName())) {
-      TrackerConfigException e = assertThrows(TrackerConfigException.class,
-          () -> TrackerProviders.discover(loader).open(config, InstantSource.system()));
+      TrackerConfigException e =
+          assertThrows(
+              TrackerConfigException.class,
+              () -> TrackerProviders.discover(loader).open(config, InstantSource.system()));
       assertEquals("tracker.good.name", e.field());
       assertEquals(file, e.file().orElseThrow());
-      assertTrue(e.getMessage().contains("is missing") && e.getMessage().contains("add \"name\""), e.getMessage());
+      assertTrue(
+          e.getMessage().contains("is missing") && e.getMessage().contains("add \"name\""),
+          e.getMessage());
     }
   }
 }

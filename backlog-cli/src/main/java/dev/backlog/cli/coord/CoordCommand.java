@@ -36,14 +36,25 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code backlog coord}: git coordination from the command line. Every subcommand accepts
- * {@code --json} (one JSON value on stdout) and fails with the exit code of the error's category.
- * Not thread-safe; picocli creates one instance per run.
+ * {@code backlog coord}: git coordination from the command line. Every subcommand accepts {@code
+ * --json} (one JSON value on stdout) and fails with the exit code of the error's category. Not
+ * thread-safe; picocli creates one instance per run.
  */
-@Command(name = "coord", description = {"Git coordination: a mission's coordination branch, lane worktrees,",
-    "atomic bookkeeping commits and serialized merges (git 2.25 or later)."},
-    subcommands = {CoordCommand.Init.class, CoordCommand.LaneGroup.class, CoordCommand.Record.class,
-        CoordCommand.Status.class, CoordCommand.Merge.class, CoordCommand.Cleanup.class, CoordCommand.Doctor.class})
+@Command(
+    name = "coord",
+    description = {
+      "Git coordination: a mission's coordination branch, lane worktrees,",
+      "atomic bookkeeping commits and serialized merges (git 2.25 or later)."
+    },
+    subcommands = {
+      CoordCommand.Init.class,
+      CoordCommand.LaneGroup.class,
+      CoordCommand.Record.class,
+      CoordCommand.Status.class,
+      CoordCommand.Merge.class,
+      CoordCommand.Cleanup.class,
+      CoordCommand.Doctor.class
+    })
 public final class CoordCommand implements Callable<Integer> {
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -53,34 +64,37 @@ public final class CoordCommand implements Callable<Integer> {
     try {
       return (ObjectNode) JSON.readTree(status.toJson());
     } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException("status.json of " + status.mission() + " could not be read back", e);
+      throw new java.io.UncheckedIOException(
+          "status.json of " + status.mission() + " could not be read back", e);
     }
   }
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
   /** Creates the command (picocli instantiates it). */
-  public CoordCommand() {
-  }
+  public CoordCommand() {}
 
   @Override
   public Integer call() {
-    throw new ParameterException(spec.commandLine(), "a coord command is required, such as 'backlog coord status'");
+    throw new ParameterException(
+        spec.commandLine(), "a coord command is required, such as 'backlog coord status'");
   }
 
   /** Shared plumbing of the coord subcommands. */
   abstract static class Base implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
-    @Option(names = "--repo", paramLabel = "DIR", defaultValue = ".",
+    @Option(
+        names = "--repo",
+        paramLabel = "DIR",
+        defaultValue = ".",
         description = "A directory inside the git repository (default: the current directory).")
     Path repo;
 
     @Override
     public final Integer call() {
-      try (Coordinator coord = Coordinator.open(repo.toAbsolutePath(), CoordinationConfig.defaults())) {
+      try (Coordinator coord =
+          Coordinator.open(repo.toAbsolutePath(), CoordinationConfig.defaults())) {
         return run(coord);
       }
     }
@@ -126,14 +140,24 @@ public final class CoordCommand implements Callable<Integer> {
   }
 
   /** {@code coord init}. */
-  @Command(name = "init", description = {"Create (or reuse) a mission's coordination branch and worktree,",
-      "and register the event-log merge drivers in git config."})
+  @Command(
+      name = "init",
+      description = {
+        "Create (or reuse) a mission's coordination branch and worktree,",
+        "and register the event-log merge drivers in git config."
+      })
   static final class Init extends Base {
-    @Option(names = "--mission", required = true, paramLabel = "SLUG|HANDLE",
+    @Option(
+        names = "--mission",
+        required = true,
+        paramLabel = "SLUG|HANDLE",
         description = "A new slug (an 8-character id is added) or an existing <slug>-<id8>.")
     String mission;
 
-    @Option(names = "--base", defaultValue = "HEAD", paramLabel = "REF",
+    @Option(
+        names = "--base",
+        defaultValue = "HEAD",
+        paramLabel = "REF",
         description = "Where the coordination branch starts (default ${DEFAULT-VALUE}).")
     String base;
 
@@ -142,7 +166,14 @@ public final class CoordCommand implements Callable<Integer> {
       Mission m = existingOrNew(coord, mission);
       coord.init(m, base);
       ObjectNode n = missionJson(coord, m);
-      emit(n, "mission " + m.handle() + " on branch " + m.branch() + " in " + coord.coordinationWorktree(m));
+      emit(
+          n,
+          "mission "
+              + m.handle()
+              + " on branch "
+              + m.branch()
+              + " in "
+              + coord.coordinationWorktree(m));
       return 0;
     }
 
@@ -162,25 +193,37 @@ public final class CoordCommand implements Callable<Integer> {
   }
 
   /** {@code coord lane}. */
-  @Command(name = "lane", description = "Add, list or remove lanes.",
+  @Command(
+      name = "lane",
+      description = "Add, list or remove lanes.",
       subcommands = {LaneAdd.class, LaneList.class, LaneRemove.class})
   static final class LaneGroup implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
     @Override
     public Integer call() {
-      throw new ParameterException(spec.commandLine(), "a lane command is required: add, list or remove");
+      throw new ParameterException(
+          spec.commandLine(), "a lane command is required: add, list or remove");
     }
   }
 
   /** {@code coord lane add}. */
-  @Command(name = "add", description = "Add a lane branch and sparse worktree parented on the coordination branch.")
+  @Command(
+      name = "add",
+      description = "Add a lane branch and sparse worktree parented on the coordination branch.")
   static final class LaneAdd extends Base {
-    @Option(names = "--mission", required = true, paramLabel = "HANDLE", description = "The mission, <slug>-<id8>.")
+    @Option(
+        names = "--mission",
+        required = true,
+        paramLabel = "HANDLE",
+        description = "The mission, <slug>-<id8>.")
     String mission;
 
-    @Option(names = "--lane", defaultValue = "0", paramLabel = "N", description = "Lane number (default: the next free one).")
+    @Option(
+        names = "--lane",
+        defaultValue = "0",
+        paramLabel = "N",
+        description = "Lane number (default: the next free one).")
     int lane;
 
     @Override
@@ -194,7 +237,11 @@ public final class CoordCommand implements Callable<Integer> {
   /** {@code coord lane list}. */
   @Command(name = "list", description = "List a mission's lanes.")
   static final class LaneList extends Base {
-    @Option(names = "--mission", required = true, paramLabel = "HANDLE", description = "The mission, <slug>-<id8>.")
+    @Option(
+        names = "--mission",
+        required = true,
+        paramLabel = "HANDLE",
+        description = "The mission, <slug>-<id8>.")
     String mission;
 
     @Override
@@ -204,7 +251,13 @@ public final class CoordCommand implements Callable<Integer> {
       StringBuilder human = new StringBuilder();
       for (Lane l : lanes) {
         a.add(laneJson(l));
-        human.append(l.number()).append('\t').append(l.branch()).append('\t').append(l.worktree()).append('\n');
+        human
+            .append(l.number())
+            .append('\t')
+            .append(l.branch())
+            .append('\t')
+            .append(l.worktree())
+            .append('\n');
       }
       emit(a, lanes.isEmpty() ? "no lanes" : human.toString().stripTrailing());
       return 0;
@@ -212,10 +265,18 @@ public final class CoordCommand implements Callable<Integer> {
   }
 
   /** {@code coord lane remove}. */
-  @Command(name = "remove", description = {"Remove a lane: worktree, prune, branch.",
-      "Refused for a dirty or unmerged lane unless --force."})
+  @Command(
+      name = "remove",
+      description = {
+        "Remove a lane: worktree, prune, branch.",
+        "Refused for a dirty or unmerged lane unless --force."
+      })
   static final class LaneRemove extends Base {
-    @Option(names = "--mission", required = true, paramLabel = "HANDLE", description = "The mission, <slug>-<id8>.")
+    @Option(
+        names = "--mission",
+        required = true,
+        paramLabel = "HANDLE",
+        description = "The mission, <slug>-<id8>.")
     String mission;
 
     @Option(names = "--lane", required = true, paramLabel = "N", description = "Lane number.")
@@ -235,19 +296,38 @@ public final class CoordCommand implements Callable<Integer> {
   }
 
   /** {@code coord record}. */
-  @Command(name = "record", description = {"Record an event on the coordination branch in one atomic commit.",
-      "A lease token older than the card's current one in the log is refused (exit 4)."})
+  @Command(
+      name = "record",
+      description = {
+        "Record an event on the coordination branch in one atomic commit.",
+        "A lease token older than the card's current one in the log is refused (exit 4)."
+      })
   static final class Record extends Base {
-    @Option(names = "--mission", required = true, paramLabel = "HANDLE", description = "The mission, <slug>-<id8>.")
+    @Option(
+        names = "--mission",
+        required = true,
+        paramLabel = "HANDLE",
+        description = "The mission, <slug>-<id8>.")
     String mission;
 
-    @Option(names = "--card", required = true, paramLabel = "ID", description = "The card the event is about.")
+    @Option(
+        names = "--card",
+        required = true,
+        paramLabel = "ID",
+        description = "The card the event is about.")
     String card;
 
-    @Option(names = "--type", required = true, paramLabel = "TYPE", description = "What happened, e.g. claimed, completed.")
+    @Option(
+        names = "--type",
+        required = true,
+        paramLabel = "TYPE",
+        description = "What happened, e.g. claimed, completed.")
     String type;
 
-    @Option(names = "--lease", paramLabel = "TOKEN", description = "The card's lease token held by the writer.")
+    @Option(
+        names = "--lease",
+        paramLabel = "TOKEN",
+        description = "The card's lease token held by the writer.")
     Long lease;
 
     @Option(names = "--data", paramLabel = "KEY=VALUE", description = "Extra fields (repeatable).")
@@ -271,13 +351,19 @@ public final class CoordCommand implements Callable<Integer> {
   }
 
   /** {@code coord status}. */
-  @Command(name = "status", description = {"Without --mission: list missions. With it: the materialized status,",
-      "or with --recovery the state of its worktrees and branches."})
+  @Command(
+      name = "status",
+      description = {
+        "Without --mission: list missions. With it: the materialized status,",
+        "or with --recovery the state of its worktrees and branches."
+      })
   static final class Status extends Base {
     @Option(names = "--mission", paramLabel = "HANDLE", description = "The mission, <slug>-<id8>.")
     String mission;
 
-    @Option(names = "--recovery", description = "Report worktrees, branches, merges/rebases in progress, dirt, ahead/behind.")
+    @Option(
+        names = "--recovery",
+        description = "Report worktrees, branches, merges/rebases in progress, dirt, ahead/behind.")
     boolean recovery;
 
     @Override
@@ -289,8 +375,11 @@ public final class CoordCommand implements Callable<Integer> {
           a.add(missionJson(coord, m));
           human.append(m.handle()).append('\t').append(m.branch()).append('\n');
         }
-        emit(a, a.isEmpty() ? "no missions; start one with 'backlog coord init --mission <slug>'"
-            : human.toString().stripTrailing());
+        emit(
+            a,
+            a.isEmpty()
+                ? "no missions; start one with 'backlog coord init --mission <slug>'"
+                : human.toString().stripTrailing());
         return 0;
       }
       Mission m = Mission.parse(mission);
@@ -300,8 +389,12 @@ public final class CoordCommand implements Callable<Integer> {
         n.put("mission", m.handle());
         n.put("journalPending", r.journalPending());
         ArrayNode wts = n.putArray("worktrees");
-        StringBuilder human = new StringBuilder("mission " + m.handle() + (r.journalPending()
-            ? " (an unfinished transaction awaits recovery)" : "") + "\n");
+        StringBuilder human =
+            new StringBuilder(
+                "mission "
+                    + m.handle()
+                    + (r.journalPending() ? " (an unfinished transaction awaits recovery)" : "")
+                    + "\n");
         for (RecoveryReport.WorktreeState w : r.worktrees()) {
           ObjectNode o = wts.addObject();
           o.put("name", w.name());
@@ -315,21 +408,37 @@ public final class CoordCommand implements Callable<Integer> {
           o.put("dirty", w.dirty());
           o.put("ahead", w.ahead());
           o.put("behind", w.behind());
-          human.append(w.name()).append(": ").append(w.worktreePresent() ? "present" : "missing")
+          human
+              .append(w.name())
+              .append(": ")
+              .append(w.worktreePresent() ? "present" : "missing")
               .append(w.registered() ? ", registered" : ", not registered")
-              .append(w.branchPresent() ? "" : ", branch missing").append(w.mergeInProgress() ? ", merge in progress" : "")
-              .append(w.rebaseInProgress() ? ", rebase in progress" : "").append(w.dirty() ? ", dirty" : "")
-              .append(", ahead ").append(w.ahead()).append(", behind ").append(w.behind()).append('\n');
+              .append(w.branchPresent() ? "" : ", branch missing")
+              .append(w.mergeInProgress() ? ", merge in progress" : "")
+              .append(w.rebaseInProgress() ? ", rebase in progress" : "")
+              .append(w.dirty() ? ", dirty" : "")
+              .append(", ahead ")
+              .append(w.ahead())
+              .append(", behind ")
+              .append(w.behind())
+              .append('\n');
         }
         emit(n, human.toString().stripTrailing());
         return 0;
       }
       MissionStatus s = coord.status(m);
       ObjectNode n = readStatus(s);
-      StringBuilder human = new StringBuilder("mission " + s.mission() + ": " + s.events() + " events\n");
+      StringBuilder human =
+          new StringBuilder("mission " + s.mission() + ": " + s.events() + " events\n");
       for (Map.Entry<String, CardState> c : s.cards().entrySet()) {
         CardState st = c.getValue();
-        human.append(c.getKey()).append('\t').append(st.state()).append('\t').append(st.actor()).append('\n');
+        human
+            .append(c.getKey())
+            .append('\t')
+            .append(st.state())
+            .append('\t')
+            .append(st.actor())
+            .append('\n');
       }
       emit(n, human.toString().stripTrailing());
       return 0;
@@ -337,13 +446,25 @@ public final class CoordCommand implements Callable<Integer> {
   }
 
   /** {@code coord merge}. */
-  @Command(name = "merge", description = {"Merge every lane into the coordination branch, then that into the target,",
-      "serialized per target; a checked-out target must be clean; conflicts abort (exit 4)."})
+  @Command(
+      name = "merge",
+      description = {
+        "Merge every lane into the coordination branch, then that into the target,",
+        "serialized per target; a checked-out target must be clean; conflicts abort (exit 4)."
+      })
   static final class Merge extends Base {
-    @Option(names = "--mission", required = true, paramLabel = "HANDLE", description = "The mission, <slug>-<id8>.")
+    @Option(
+        names = "--mission",
+        required = true,
+        paramLabel = "HANDLE",
+        description = "The mission, <slug>-<id8>.")
     String mission;
 
-    @Option(names = "--target", required = true, paramLabel = "BRANCH", description = "The branch to merge into, e.g. main.")
+    @Option(
+        names = "--target",
+        required = true,
+        paramLabel = "BRANCH",
+        description = "The branch to merge into, e.g. main.")
     String target;
 
     @Override
@@ -360,26 +481,44 @@ public final class CoordCommand implements Callable<Integer> {
       } else {
         n.putNull("targetCommit");
       }
-      emit(n, "merged lanes " + r.lanesMerged() + " of " + r.mission().handle() + "; " + r.target() + " "
-          + r.targetCommit().map(c -> "is now " + c).orElse("already contained the mission"));
+      emit(
+          n,
+          "merged lanes "
+              + r.lanesMerged()
+              + " of "
+              + r.mission().handle()
+              + "; "
+              + r.target()
+              + " "
+              + r.targetCommit().map(c -> "is now " + c).orElse("already contained the mission"));
       return 0;
     }
   }
 
   /** {@code coord cleanup}. */
-  @Command(name = "cleanup", description = "Remove lanes merged at least the grace period ago (worktree, prune, branch).")
+  @Command(
+      name = "cleanup",
+      description = "Remove lanes merged at least the grace period ago (worktree, prune, branch).")
   static final class Cleanup extends Base {
-    @Option(names = "--mission", required = true, paramLabel = "HANDLE", description = "The mission, <slug>-<id8>.")
+    @Option(
+        names = "--mission",
+        required = true,
+        paramLabel = "HANDLE",
+        description = "The mission, <slug>-<id8>.")
     String mission;
 
-    @Option(names = "--grace", defaultValue = "3600", paramLabel = "SEC",
+    @Option(
+        names = "--grace",
+        defaultValue = "3600",
+        paramLabel = "SEC",
         description = "Seconds a merged lane is kept (default ${DEFAULT-VALUE}).")
     long grace;
 
     @Override
     int run(Coordinator coord) {
       if (grace < 0) {
-        throw InvalidInputException.of("grace", "--grace " + grace + " is negative; give seconds, 0 or more");
+        throw InvalidInputException.of(
+            "grace", "--grace " + grace + " is negative; give seconds, 0 or more");
       }
       CleanupReport r = coord.cleanup(Mission.parse(mission), Duration.ofSeconds(grace));
       ObjectNode n = JSON.createObjectNode();
@@ -393,8 +532,12 @@ public final class CoordCommand implements Callable<Integer> {
   }
 
   /** {@code coord doctor}. */
-  @Command(name = "doctor", description = {"Check git, the merge drivers, mission attributes, lane sparse checkouts",
-      "and unfinished transactions. Exit 0 when healthy, 4 when a check failed."})
+  @Command(
+      name = "doctor",
+      description = {
+        "Check git, the merge drivers, mission attributes, lane sparse checkouts",
+        "and unfinished transactions. Exit 0 when healthy, 4 when a check failed."
+      })
   static final class Doctor extends Base {
     @Override
     int run(Coordinator coord) {
@@ -408,7 +551,12 @@ public final class CoordCommand implements Callable<Integer> {
         o.put("check", x.check());
         o.put("ok", x.ok());
         o.put("message", x.message());
-        human.append(x.ok() ? "ok    " : "FAIL  ").append(x.check()).append(": ").append(x.message()).append('\n');
+        human
+            .append(x.ok() ? "ok    " : "FAIL  ")
+            .append(x.check())
+            .append(": ")
+            .append(x.message())
+            .append('\n');
       }
       emit(n, human.toString().stripTrailing());
       return r.healthy() ? 0 : ExitCodes.of(ErrorCategory.CONFLICT);

@@ -10,8 +10,7 @@ import picocli.CommandLine.Spec;
  */
 abstract class BacklogCommand implements Callable<Integer> {
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
   /** The context of this run, shared by the root and every subcommand. */
   Context ctx() {

@@ -30,12 +30,25 @@ public final class Cli {
   private final SyncObserver syncObserver;
 
   /** Creates a CLI over the given process surroundings, with no observer of tracker syncs. */
-  public Cli(PrintStream out, PrintStream err, Map<String, String> env, Path workingDir, StoreOpener opener) {
+  public Cli(
+      PrintStream out,
+      PrintStream err,
+      Map<String, String> env,
+      Path workingDir,
+      StoreOpener opener) {
     this(out, err, env, workingDir, opener, SyncObserver.NONE);
   }
 
-  /** Creates a CLI over the given process surroundings, reporting each event {@code tracker sync} applies. */
-  public Cli(PrintStream out, PrintStream err, Map<String, String> env, Path workingDir, StoreOpener opener,
+  /**
+   * Creates a CLI over the given process surroundings, reporting each event {@code tracker sync}
+   * applies.
+   */
+  public Cli(
+      PrintStream out,
+      PrintStream err,
+      Map<String, String> env,
+      Path workingDir,
+      StoreOpener opener,
       SyncObserver syncObserver) {
     this.out = Objects.requireNonNull(out, "out");
     this.err = Objects.requireNonNull(err, "err");
@@ -45,18 +58,31 @@ public final class Cli {
     this.syncObserver = Objects.requireNonNull(syncObserver, "syncObserver");
   }
 
-  /** The CLI over this process's standard streams, environment and working directory, on the JDBC store. */
+  /**
+   * The CLI over this process's standard streams, environment and working directory, on the JDBC
+   * store.
+   */
   public static Cli system() {
     return system(SyncObserver.NONE);
   }
 
   /** {@link #system()} with an observer of tracker syncs. */
   public static Cli system(SyncObserver syncObserver) {
-    PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false,
-        StandardCharsets.UTF_8);
-    PrintStream err = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true,
-        StandardCharsets.UTF_8);
-    return new Cli(out, err, System.getenv(), Path.of("").toAbsolutePath(), new JdbcStoreOpener(), syncObserver);
+    PrintStream out =
+        new PrintStream(
+            new java.io.FileOutputStream(java.io.FileDescriptor.out),
+            false,
+            StandardCharsets.UTF_8);
+    PrintStream err =
+        new PrintStream(
+            new java.io.FileOutputStream(java.io.FileDescriptor.err), true, StandardCharsets.UTF_8);
+    return new Cli(
+        out,
+        err,
+        System.getenv(),
+        Path.of("").toAbsolutePath(),
+        new JdbcStoreOpener(),
+        syncObserver);
   }
 
   PrintStream out() {
@@ -120,7 +146,8 @@ public final class Cli {
     cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
     cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
     boolean jsonAsked = Arrays.asList(args).contains("--json");
-    cl.setParameterExceptionHandler((ex, ignored) -> usageError(ex, root.jsonRequested() || jsonAsked));
+    cl.setParameterExceptionHandler(
+        (ex, ignored) -> usageError(ex, root.jsonRequested() || jsonAsked));
     cl.setExecutionExceptionHandler((ex, line, parsed) -> failure(ex, root));
     try {
       return cl.execute(args);
@@ -140,7 +167,9 @@ public final class Cli {
     }
     String message = text + " (run '" + command + " --help' for usage)";
     StringWriter suggestions = new StringWriter();
-    if (!json && CommandLine.UnmatchedArgumentException.printSuggestions(ex, new PrintWriter(suggestions))) {
+    if (!json
+        && CommandLine.UnmatchedArgumentException.printSuggestions(
+            ex, new PrintWriter(suggestions))) {
       message += System.lineSeparator() + suggestions.toString().strip();
     }
     report(CliErrorCode.USAGE.name(), message, json, Redaction.none());
@@ -157,8 +186,13 @@ public final class Cli {
       }
       return ExitCodes.of(be.code());
     }
-    report(CliErrorCode.UNEXPECTED.name(), "unexpected failure: " + ex
-        + (root.verbose() ? "" : "; rerun with --verbose for the stack trace"), json, redaction);
+    report(
+        CliErrorCode.UNEXPECTED.name(),
+        "unexpected failure: "
+            + ex
+            + (root.verbose() ? "" : "; rerun with --verbose for the stack trace"),
+        json,
+        redaction);
     if (root.verbose()) {
       printTrace(ex, redaction);
     }

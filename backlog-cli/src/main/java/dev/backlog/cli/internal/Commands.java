@@ -16,10 +16,10 @@ final class Commands {
   static final Map<String, Class<?>> SUBCOMMANDS = subcommands();
 
   /** Global options that take a value, so that the command name can be found without parsing. */
-  private static final Set<String> GLOBAL_OPTIONS_WITH_VALUE = Set.of("--db", "--db-user", "--home", "--actor");
+  private static final Set<String> GLOBAL_OPTIONS_WITH_VALUE =
+      Set.of("--db", "--db-user", "--home", "--actor");
 
-  private Commands() {
-  }
+  private Commands() {}
 
   private static Map<String, Class<?>> subcommands() {
     Map<String, Class<?>> all = new LinkedHashMap<>();
@@ -51,9 +51,9 @@ final class Commands {
   }
 
   /**
-   * Builds the command line for the root command. When the arguments name an ordinary command,
-   * only that one is registered (building picocli's model of every command costs start-up time);
-   * for help, completion, or an unknown or missing command, every command is.
+   * Builds the command line for the root command. When the arguments name an ordinary command, only
+   * that one is registered (building picocli's model of every command costs start-up time); for
+   * help, completion, or an unknown or missing command, every command is.
    */
   static CommandLine commandLine(RootCommand root, String... args) {
     CommandLine cl = new CommandLine(root);

@@ -16,9 +16,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * One {@code config.json}: a JSON object with string values for {@code db}, {@code dbUser},
- * {@code dbPassword}, {@code actor} and (project config only) {@code home}. A file that is not
- * such an object fails loudly, naming the file and every problem.
+ * One {@code config.json}: a JSON object with string values for {@code db}, {@code dbUser}, {@code
+ * dbPassword}, {@code actor} and (project config only) {@code home}. A file that is not such an
+ * object fails loudly, naming the file and every problem.
  *
  * <p>Immutable and thread-safe.
  *
@@ -29,6 +29,7 @@ record ConfigFile(Path path, Map<String, String> values) {
 
   /** The name of the config file inside a {@code .backlog} directory or the home. */
   static final String FILE_NAME = "config.json";
+
   /** The project directory searched for from the working directory upward. */
   static final String PROJECT_DIR = ".backlog";
 
@@ -36,7 +37,8 @@ record ConfigFile(Path path, Map<String, String> values) {
   static final String TRACKER_KEY = "tracker";
 
   private static final Set<String> HOME_KEYS = Set.of("db", "dbUser", "dbPassword", "actor");
-  private static final Set<String> PROJECT_KEYS = Set.of("db", "dbUser", "dbPassword", "actor", "home");
+  private static final Set<String> PROJECT_KEYS =
+      Set.of("db", "dbUser", "dbPassword", "actor", "home");
 
   ConfigFile {
     values = Map.copyOf(values);
@@ -73,16 +75,26 @@ record ConfigFile(Path path, Map<String, String> values) {
       root = new ObjectMapper().readTree(Files.readString(file));
     } catch (JacksonException e) {
       JsonLocation at = e.getLocation();
-      String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-      throw invalid(file, "is not valid JSON" + where + " (" + e.getOriginalMessage()
-          + "); fix the file or remove it");
+      String where =
+          at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+      throw invalid(
+          file,
+          "is not valid JSON"
+              + where
+              + " ("
+              + e.getOriginalMessage()
+              + "); fix the file or remove it");
     } catch (IOException e) {
       throw invalid(file, "cannot be read (" + e + "); fix its permissions or remove it");
     }
     if (root == null || !root.isObject()) {
-      throw invalid(file, "must hold a JSON object such as {\"actor\": \"alice\"}, not "
-          + (root == null ? "nothing" : root.getNodeType().toString().toLowerCase(java.util.Locale.ROOT))
-          + "; fix the file or remove it");
+      throw invalid(
+          file,
+          "must hold a JSON object such as {\"actor\": \"alice\"}, not "
+              + (root == null
+                  ? "nothing"
+                  : root.getNodeType().toString().toLowerCase(java.util.Locale.ROOT))
+              + "; fix the file or remove it");
     }
     Map<String, String> values = new LinkedHashMap<>();
     List<String> problems = new ArrayList<>();
@@ -92,8 +104,12 @@ record ConfigFile(Path path, Map<String, String> values) {
         continue;
       }
       if (!allowed.contains(key)) {
-        problems.add("unknown key '" + key + "' (allowed: " + String.join(", ", allowed.stream().sorted().toList())
-            + ")");
+        problems.add(
+            "unknown key '"
+                + key
+                + "' (allowed: "
+                + String.join(", ", allowed.stream().sorted().toList())
+                + ")");
       } else if (!field.getValue().isTextual() || field.getValue().asText().isBlank()) {
         problems.add("key '" + key + "' must be a non-blank string");
       } else {

@@ -89,10 +89,10 @@ final class Context implements AutoCloseable {
   }
 
   /**
-   * The backlog for a short command, one that ends within a second or so and never waits for
-   * other processes' work: opened on first use, and on the default H2 file kept to this process
-   * while it runs, which opens faster (see {@link JdbcStoreOpener} and
-   * {@link dev.backlog.jdbc.H2SharedFile}).
+   * The backlog for a short command, one that ends within a second or so and never waits for other
+   * processes' work: opened on first use, and on the default H2 file kept to this process while it
+   * runs, which opens faster (see {@link JdbcStoreOpener} and {@link
+   * dev.backlog.jdbc.H2SharedFile}).
    */
   Backlog briefBacklog() {
     return opened(true);
@@ -143,22 +143,61 @@ final class Context implements AutoCloseable {
     }
     home = home.toAbsolutePath().normalize();
     Optional<ConfigFile> homeConfig = ConfigFile.home(home);
-    String db = pick("db", root.db, "--db", env, "BACKLOG_DB_URL", project, homeConfig, null, sources);
-    String user = pick("dbUser", root.dbUser, "--db-user", env, "BACKLOG_DB_USER", project, homeConfig, null,
-        sources);
-    String password = pick("dbPassword", null, null, env, "BACKLOG_DB_PASSWORD", project, homeConfig, null,
-        sources);
-    String actor = pick("actor", root.actor, "--actor", env, "BACKLOG_ACTOR", project, homeConfig,
-        System.getProperty("user.name", Backlog.DEFAULT_ACTOR), sources);
+    String db =
+        pick("db", root.db, "--db", env, "BACKLOG_DB_URL", project, homeConfig, null, sources);
+    String user =
+        pick(
+            "dbUser",
+            root.dbUser,
+            "--db-user",
+            env,
+            "BACKLOG_DB_USER",
+            project,
+            homeConfig,
+            null,
+            sources);
+    String password =
+        pick(
+            "dbPassword",
+            null,
+            null,
+            env,
+            "BACKLOG_DB_PASSWORD",
+            project,
+            homeConfig,
+            null,
+            sources);
+    String actor =
+        pick(
+            "actor",
+            root.actor,
+            "--actor",
+            env,
+            "BACKLOG_ACTOR",
+            project,
+            homeConfig,
+            System.getProperty("user.name", Backlog.DEFAULT_ACTOR),
+            sources);
     if (root.db != null && root.db.isBlank()) {
-      throw new InvalidInputException(List.of(new Violation("db",
-          "--db is blank; give a JDBC URL such as jdbc:h2:/path/to/file, or leave it out for the default H2 file")));
+      throw new InvalidInputException(
+          List.of(
+              new Violation(
+                  "db",
+                  "--db is blank; give a JDBC URL such as jdbc:h2:/path/to/file, or leave it out for the default H2 file")));
     }
     return new Settings(home, db, user, password, actor, String.join(", ", sources));
   }
 
-  private static String pick(String key, String flag, String flagName, Map<String, String> env, String envName,
-      Optional<ConfigFile> project, Optional<ConfigFile> home, String fallback, List<String> sources) {
+  private static String pick(
+      String key,
+      String flag,
+      String flagName,
+      Map<String, String> env,
+      String envName,
+      Optional<ConfigFile> project,
+      Optional<ConfigFile> home,
+      String fallback,
+      List<String> sources) {
     if (flag != null) {
       sources.add(key + ": " + flagName);
       return flag;

@@ -6,9 +6,9 @@ import dev.backlog.core.Card;
 import dev.backlog.core.CardId;
 import dev.backlog.core.CardStatus;
 import dev.backlog.core.Claim;
+import dev.backlog.core.ClaimRequest;
 import dev.backlog.core.Event;
 import dev.backlog.core.EventType;
-import dev.backlog.core.ClaimRequest;
 import dev.backlog.core.LeaseLostException;
 import dev.backlog.core.NewCard;
 import dev.backlog.core.Stats;
@@ -31,27 +31,41 @@ import picocli.CommandLine.Option;
  * {@code demo}: seeds a plan in a fresh temporary home and burns it down with concurrent workers,
  * one of which dies mid-card; prints the timeline and the final stats.
  */
-@Command(name = "demo", description = {"Seed a plan in a fresh temporary home and burn it down with concurrent workers.",
-    "One worker dies mid-card: its lease lapses, another worker finishes the card, and the dead",
-    "worker's late complete is refused by the fencing token."})
+@Command(
+    name = "demo",
+    description = {
+      "Seed a plan in a fresh temporary home and burn it down with concurrent workers.",
+      "One worker dies mid-card: its lease lapses, another worker finishes the card, and the dead",
+      "worker's late complete is refused by the fencing token."
+    })
 final class DemoCommand extends BacklogCommand {
 
   /** How long the whole demo may take before it gives up. */
   static final Duration DEADLINE = Duration.ofSeconds(50);
 
-  @Option(names = "--workers", paramLabel = "N", defaultValue = "4", description = "Workers, 2 to 16 (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--workers",
+      paramLabel = "N",
+      defaultValue = "4",
+      description = "Workers, 2 to 16 (default ${DEFAULT-VALUE}).")
   int workers;
 
-  @Option(names = "--seed", paramLabel = "N", defaultValue = "7", description = "Seed for the simulated work times.")
+  @Option(
+      names = "--seed",
+      paramLabel = "N",
+      defaultValue = "7",
+      description = "Seed for the simulated work times.")
   long seed;
 
-  @Option(names = "--parent", paramLabel = "DIR",
-      description = "Where to create the fresh temporary home (default: the system temp directory).")
+  @Option(
+      names = "--parent",
+      paramLabel = "DIR",
+      description =
+          "Where to create the fresh temporary home (default: the system temp directory).")
   Path parent;
 
   /** One line of the timeline. */
-  record Entry(long atMillis, String who, String what) {
-  }
+  record Entry(long atMillis, String who, String what) {}
 
   private final List<Entry> timeline = Collections.synchronizedList(new ArrayList<>());
   private long start;
@@ -60,18 +74,27 @@ final class DemoCommand extends BacklogCommand {
   @Override
   int run(Context ctx) throws Exception {
     if (workers < 2 || workers > 16) {
-      throw dev.backlog.core.InvalidInputException.of("workers", "--workers " + workers
-          + " is out of range; use 2 to 16");
+      throw dev.backlog.core.InvalidInputException.of(
+          "workers", "--workers " + workers + " is out of range; use 2 to 16");
     }
     context = ctx;
-    Path home = parent == null ? Files.createTempDirectory("backlog-demo-")
-        : Files.createTempDirectory(ctx.workingDir().resolve(parent), "backlog-demo-");
+    Path home =
+        parent == null
+            ? Files.createTempDirectory("backlog-demo-")
+            : Files.createTempDirectory(ctx.workingDir().resolve(parent), "backlog-demo-");
     start = System.nanoTime();
-    note("demo", "fresh backlog home " + home + " (inspect later with: backlog --home " + home + " stats)");
+    note(
+        "demo",
+        "fresh backlog home " + home + " (inspect later with: backlog --home " + home + " stats)");
     Settings settings = new Settings(home, null, null, null, "demo", "demo");
     BacklogStore store = ctx.opener().open(settings, workers + 2, false);
-    try (Backlog backlog = Backlog.builder().store(store).actor("demo").sweepInterval(Duration.ofMillis(200))
-        .listener(this::onEvents).build()) {
+    try (Backlog backlog =
+        Backlog.builder()
+            .store(store)
+            .actor("demo")
+            .sweepInterval(Duration.ofMillis(200))
+            .listener(this::onEvents)
+            .build()) {
       int total = seed(backlog);
       note("demo", "seeded " + total + " cards in 4 phases; starting " + workers + " workers");
       AtomicReference<String> refused = new AtomicReference<>();
@@ -79,17 +102,25 @@ final class DemoCommand extends BacklogCommand {
       AtomicBoolean stop = new AtomicBoolean();
       CountDownLatch doomedClaimed = new CountDownLatch(1);
       List<Thread> threads = new ArrayList<>();
-      Thread doomed = new Thread(() -> guard(failure, stop,
-          () -> doomedWorker(backlog, "w" + workers, doomedClaimed, refused)), "w" + workers);
+      Thread doomed =
+          new Thread(
+              () ->
+                  guard(
+                      failure,
+                      stop,
+                      () -> doomedWorker(backlog, "w" + workers, doomedClaimed, refused)),
+              "w" + workers);
       doomed.start();
       threads.add(doomed);
       if (!doomedClaimed.await(DEADLINE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)) {
-        throw new IllegalStateException("the first worker claimed nothing within " + DEADLINE.toSeconds() + "s");
+        throw new IllegalStateException(
+            "the first worker claimed nothing within " + DEADLINE.toSeconds() + "s");
       }
       for (int i = 1; i < workers; i++) {
         String name = "w" + i;
         Random random = new Random(seed * 31 + i);
-        Thread t = new Thread(() -> guard(failure, stop, () -> worker(backlog, name, random, stop)), name);
+        Thread t =
+            new Thread(() -> guard(failure, stop, () -> worker(backlog, name, random, stop)), name);
         t.start();
         threads.add(t);
       }
@@ -111,36 +142,47 @@ final class DemoCommand extends BacklogCommand {
         ctx.out().println("final stats:");
         ctx.out().println(Human.stats(stats));
         ctx.out().println();
-        ctx.out().println(refused.get() != null
-            ? "the dead worker's late complete was refused by the fencing token: " + refused.get()
-            : "the dead worker's late complete was NOT refused");
+        ctx.out()
+            .println(
+                refused.get() != null
+                    ? "the dead worker's late complete was refused by the fencing token: "
+                        + refused.get()
+                    : "the dead worker's late complete was NOT refused");
         ctx.out().println("backlog home: " + home);
         ctx.out().flush();
       } else {
-        ctx.out().println(Json.render(g -> {
-          g.writeStartObject();
-          g.writeStringField("home", home.toString());
-          g.writeArrayFieldStart("timeline");
-          synchronized (timeline) {
-            for (Entry e : timeline) {
-              g.writeStartObject();
-              g.writeNumberField("atMillis", e.atMillis());
-              g.writeStringField("who", e.who());
-              g.writeStringField("what", e.what());
-              g.writeEndObject();
-            }
-          }
-          g.writeEndArray();
-          g.writeStringField("lateCompleteRefused", refused.get());
-          g.writeFieldName("stats");
-          g.writeRawValue(Json.stats(stats));
-          g.writeEndObject();
-        }));
+        ctx.out()
+            .println(
+                Json.render(
+                    g -> {
+                      g.writeStartObject();
+                      g.writeStringField("home", home.toString());
+                      g.writeArrayFieldStart("timeline");
+                      synchronized (timeline) {
+                        for (Entry e : timeline) {
+                          g.writeStartObject();
+                          g.writeNumberField("atMillis", e.atMillis());
+                          g.writeStringField("who", e.who());
+                          g.writeStringField("what", e.what());
+                          g.writeEndObject();
+                        }
+                      }
+                      g.writeEndArray();
+                      g.writeStringField("lateCompleteRefused", refused.get());
+                      g.writeFieldName("stats");
+                      g.writeRawValue(Json.stats(stats));
+                      g.writeEndObject();
+                    }));
         ctx.out().flush();
       }
       if (!allDone || refused.get() == null) {
-        throw new IllegalStateException("the demo did not finish as planned: " + stats.count(CardStatus.DONE) + " of "
-            + total + " cards done, late complete " + (refused.get() == null ? "not refused" : "refused"));
+        throw new IllegalStateException(
+            "the demo did not finish as planned: "
+                + stats.count(CardStatus.DONE)
+                + " of "
+                + total
+                + " cards done, late complete "
+                + (refused.get() == null ? "not refused" : "refused"));
       }
       return 0;
     }
@@ -149,8 +191,14 @@ final class DemoCommand extends BacklogCommand {
   private void onEvents(List<Event> events) {
     for (Event e : events) {
       if (e.type() == EventType.RECLAIMED) {
-        note("sweep", "lease " + (e.leaseToken() == null ? "" : e.leaseToken() + " ") + "on " + e.cardId()
-            + " lapsed; the card is claimable again " + e.data());
+        note(
+            "sweep",
+            "lease "
+                + (e.leaseToken() == null ? "" : e.leaseToken() + " ")
+                + "on "
+                + e.cardId()
+                + " lapsed; the card is claimable again "
+                + e.data());
       }
     }
   }
@@ -178,33 +226,40 @@ final class DemoCommand extends BacklogCommand {
 
   /** A realistic small plan: 14 cards in 4 phases with fan-out (B1) and fan-in (R3). */
   private static int seed(Backlog backlog) {
-    List<NewCard> plan = List.of(
-        card("D1", "design", 90, "Sketch the card model"),
-        card("D2", "design", 80, "Agree on the lease protocol"),
-        card("B1", "build", 70, "Schema and migrations", "D1"),
-        card("B2", "build", 60, "Atomic claim query", "B1", "D2"),
-        card("B3", "build", 60, "Lease renewal and fencing", "B1", "D2"),
-        card("B4", "build", 50, "Event stream", "B1"),
-        card("B5", "build", 40, "Command-line verbs", "B2", "B3"),
-        card("T1", "test", 30, "Concurrent claim tests", "B2", "B3"),
-        card("T2", "test", 30, "Crash-recovery test", "B3"),
-        card("T3", "test", 20, "Import/export round trip", "B4", "B5"),
-        card("R1", "release", 10, "User documentation", "B5"),
-        card("R2", "release", 10, "Benchmarks", "T1"),
-        card("R3", "release", 5, "Release 0.1", "T1", "T2", "T3", "R1", "R2"),
-        card("R4", "release", 1, "Announce the release", "R3"));
-    backlog.inTransaction(tx -> {
-      for (NewCard c : plan) {
-        tx.create(c);
-      }
-      return null;
-    });
+    List<NewCard> plan =
+        List.of(
+            card("D1", "design", 90, "Sketch the card model"),
+            card("D2", "design", 80, "Agree on the lease protocol"),
+            card("B1", "build", 70, "Schema and migrations", "D1"),
+            card("B2", "build", 60, "Atomic claim query", "B1", "D2"),
+            card("B3", "build", 60, "Lease renewal and fencing", "B1", "D2"),
+            card("B4", "build", 50, "Event stream", "B1"),
+            card("B5", "build", 40, "Command-line verbs", "B2", "B3"),
+            card("T1", "test", 30, "Concurrent claim tests", "B2", "B3"),
+            card("T2", "test", 30, "Crash-recovery test", "B3"),
+            card("T3", "test", 20, "Import/export round trip", "B4", "B5"),
+            card("R1", "release", 10, "User documentation", "B5"),
+            card("R2", "release", 10, "Benchmarks", "T1"),
+            card("R3", "release", 5, "Release 0.1", "T1", "T2", "T3", "R1", "R2"),
+            card("R4", "release", 1, "Announce the release", "R3"));
+    backlog.inTransaction(
+        tx -> {
+          for (NewCard c : plan) {
+            tx.create(c);
+          }
+          return null;
+        });
     return plan.size();
   }
 
   private static NewCard card(String id, String phase, int priority, String title, String... deps) {
-    return NewCard.builder(id).title(title).phase(phase).priority(priority).dependsOn(deps)
-        .acceptanceCriteria(List.of(title + " is reviewed")).build();
+    return NewCard.builder(id)
+        .title(title)
+        .phase(phase)
+        .priority(priority)
+        .dependsOn(deps)
+        .acceptanceCriteria(List.of(title + " is reviewed"))
+        .build();
   }
 
   /** A worker that claims, heartbeats and completes until every card is done. */
@@ -212,7 +267,9 @@ final class DemoCommand extends BacklogCommand {
     Duration ttl = Duration.ofSeconds(5);
     long deadline = System.nanoTime() + DEADLINE.toNanos();
     while (!stop.get() && System.nanoTime() < deadline) {
-      List<Claim> claims = backlog.claim(ClaimRequest.builder(name).ttl(ttl).maxWait(Duration.ofMillis(300)).build());
+      List<Claim> claims =
+          backlog.claim(
+              ClaimRequest.builder(name).ttl(ttl).maxWait(Duration.ofMillis(300)).build());
       if (claims.isEmpty()) {
         Stats stats = backlog.stats();
         if (stats.count(CardStatus.DONE) == stats.total()) {
@@ -223,8 +280,17 @@ final class DemoCommand extends BacklogCommand {
       }
       Claim claim = claims.get(0);
       Card card = claim.card();
-      note(name, "claimed " + card.id() + " \"" + card.title() + "\" (token " + claim.token() + ", attempt "
-          + card.attempts() + ")");
+      note(
+          name,
+          "claimed "
+              + card.id()
+              + " \""
+              + card.title()
+              + "\" (token "
+              + claim.token()
+              + ", attempt "
+              + card.attempts()
+              + ")");
       sleep(100 + random.nextInt(200));
       Card renewed = backlog.renew(card.id(), claim.token(), ttl);
       note(name, "heartbeat on " + card.id() + ", lease now until " + renewed.lease().expiresAt());
@@ -234,22 +300,37 @@ final class DemoCommand extends BacklogCommand {
     }
   }
 
-  /** A worker that claims one card with a short lease, dies, and later tries to complete it anyway. */
-  private void doomedWorker(Backlog backlog, String name, CountDownLatch claimed, AtomicReference<String> refused) {
+  /**
+   * A worker that claims one card with a short lease, dies, and later tries to complete it anyway.
+   */
+  private void doomedWorker(
+      Backlog backlog, String name, CountDownLatch claimed, AtomicReference<String> refused) {
     Duration ttl = Duration.ofMillis(1500);
     Optional<Claim> first = Optional.empty();
     long deadline = System.nanoTime() + DEADLINE.toNanos();
     while (first.isEmpty() && System.nanoTime() < deadline) {
-      first = backlog.claim(ClaimRequest.builder(name).ttl(ttl).maxWait(Duration.ofMillis(500)).build())
-          .stream().findFirst();
+      first =
+          backlog
+              .claim(ClaimRequest.builder(name).ttl(ttl).maxWait(Duration.ofMillis(500)).build())
+              .stream()
+              .findFirst();
     }
     if (first.isEmpty()) {
       throw new IllegalStateException(name + " found nothing to claim");
     }
     Claim claim = first.get();
     CardId id = claim.card().id();
-    note(name, "claimed " + id + " \"" + claim.card().title() + "\" (token " + claim.token() + ", lease "
-        + ttl.toMillis() + " ms)");
+    note(
+        name,
+        "claimed "
+            + id
+            + " \""
+            + claim.card().title()
+            + "\" (token "
+            + claim.token()
+            + ", lease "
+            + ttl.toMillis()
+            + " ms)");
     claimed.countDown();
     sleep(300);
     backlog.renew(id, claim.token(), ttl);

@@ -10,8 +10,7 @@ import dev.backlog.core.ErrorCode;
  */
 public final class ExitCodes {
 
-  private ExitCodes() {
-  }
+  private ExitCodes() {}
 
   /** The exit code for a failure of this category. */
   public static int of(ErrorCategory category) {

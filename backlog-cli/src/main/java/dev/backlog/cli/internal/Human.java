@@ -13,13 +13,17 @@ import java.util.stream.Collectors;
 /** Renders cards, events and stats as readable text. Stateless and thread-safe. */
 final class Human {
 
-  private Human() {
-  }
+  private Human() {}
 
   /** A card in full. */
   static String card(Card c) {
     StringBuilder sb = new StringBuilder();
-    sb.append(c.id()).append("  ").append(c.title()).append("  [").append(c.status().wireName()).append(']');
+    sb.append(c.id())
+        .append("  ")
+        .append(c.title())
+        .append("  [")
+        .append(c.status().wireName())
+        .append(']');
     sb.append("\n  priority ").append(c.priority());
     if (c.phase() != null) {
       sb.append(", phase ").append(c.phase());
@@ -33,8 +37,12 @@ final class Human {
       sb.append("\n  depends on: ").append(ids(c.dependsOn()));
     }
     if (c.lease() != null) {
-      sb.append("\n  lease: owner ").append(c.lease().owner()).append(", token ").append(c.lease().token())
-          .append(", expires ").append(c.lease().expiresAt());
+      sb.append("\n  lease: owner ")
+          .append(c.lease().owner())
+          .append(", token ")
+          .append(c.lease().token())
+          .append(", expires ")
+          .append(c.lease().expiresAt());
     }
     if (c.blockedReason() != null) {
       sb.append("\n  blocked: ").append(c.blockedReason());
@@ -57,11 +65,18 @@ final class Human {
     if (cards.isEmpty()) {
       return "(no cards)";
     }
-    int idWidth = Math.max(2, cards.stream().mapToInt(c -> c.id().value().length()).max().orElse(2));
-    int phaseWidth = Math.max(5, cards.stream().mapToInt(c -> c.phase() == null ? 1 : c.phase().length())
-        .max().orElse(5));
+    int idWidth =
+        Math.max(2, cards.stream().mapToInt(c -> c.id().value().length()).max().orElse(2));
+    int phaseWidth =
+        Math.max(
+            5,
+            cards.stream()
+                .mapToInt(c -> c.phase() == null ? 1 : c.phase().length())
+                .max()
+                .orElse(5));
     String format = "%-" + idWidth + "s  %-7s  %4s  %-" + phaseWidth + "s  %s";
-    StringBuilder sb = new StringBuilder(String.format(format, "ID", "STATUS", "PRI", "PHASE", "TITLE"));
+    StringBuilder sb =
+        new StringBuilder(String.format(format, "ID", "STATUS", "PRI", "PHASE", "TITLE"));
     for (Card c : cards) {
       String title = c.title();
       if (!c.dependsOn().isEmpty()) {
@@ -70,16 +85,34 @@ final class Human {
       if (c.lease() != null) {
         title += "  [" + c.lease().owner() + ", token " + c.lease().token() + "]";
       }
-      sb.append('\n').append(String.format(format, c.id(), c.status().wireName(), c.priority(),
-          c.phase() == null ? "-" : c.phase(), title));
+      sb.append('\n')
+          .append(
+              String.format(
+                  format,
+                  c.id(),
+                  c.status().wireName(),
+                  c.priority(),
+                  c.phase() == null ? "-" : c.phase(),
+                  title));
     }
     return sb.toString();
   }
 
   /** A claimed card with the commands to finish it. */
   static String claimed(Card c) {
-    return "claimed " + c.id() + " (" + c.title() + ") for " + c.lease().owner() + ", token " + c.lease().token()
-        + ", expires " + c.lease().expiresAt() + "\n  finish with: backlog complete " + c.id() + " --token "
+    return "claimed "
+        + c.id()
+        + " ("
+        + c.title()
+        + ") for "
+        + c.lease().owner()
+        + ", token "
+        + c.lease().token()
+        + ", expires "
+        + c.lease().expiresAt()
+        + "\n  finish with: backlog complete "
+        + c.id()
+        + " --token "
         + c.lease().token();
   }
 
@@ -89,8 +122,15 @@ final class Human {
 
   /** One event per line. */
   static String event(Event e) {
-    return String.format("%6d  %s  %-10s %-12s by %s%s  %s", e.seq(), e.at(), e.type().wireName(), e.cardId(),
-        e.actor(), e.leaseToken() == null ? "" : " (token " + e.leaseToken() + ")", e.data());
+    return String.format(
+        "%6d  %s  %-10s %-12s by %s%s  %s",
+        e.seq(),
+        e.at(),
+        e.type().wireName(),
+        e.cardId(),
+        e.actor(),
+        e.leaseToken() == null ? "" : " (token " + e.leaseToken() + ")",
+        e.data());
   }
 
   static String events(List<Event> events) {
@@ -107,7 +147,8 @@ final class Human {
     sb.append(counts(s.counts())).append('\n');
     sb.append("claimable: ").append(s.claimable()).append('\n');
     sb.append("oldest claimable age: ")
-        .append(s.oldestClaimableAge() == null ? "-" : s.oldestClaimableAge().toSeconds() + "s").append('\n');
+        .append(s.oldestClaimableAge() == null ? "-" : s.oldestClaimableAge().toSeconds() + "s")
+        .append('\n');
     sb.append("expired leases: ").append(s.expiredLeaseCount());
     for (Map.Entry<String, Map<CardStatus, Long>> phase : s.byPhase().entrySet()) {
       sb.append("\nphase ").append(phase.getKey()).append(": ").append(counts(phase.getValue()));

@@ -14,14 +14,17 @@ import java.time.Duration;
  * (created when missing), shared with other processes through {@link H2SharedFile}: a brief command
  * opens it {@link H2SharedFile.Mode#BRIEF} (kept to itself while it runs; the others wait their
  * turn), a long-running one {@link H2SharedFile.Mode#LONG_RUNNING} (shared through H2's auto-server
- * mode). The policy itself is the library's, so that a host embedding it on the same file is as safe
- * as this command. Immutable and thread-safe.
+ * mode). The policy itself is the library's, so that a host embedding it on the same file is as
+ * safe as this command. Immutable and thread-safe.
  */
 final class JdbcStoreOpener implements StoreOpener {
 
   private final Duration turnWait;
 
-  /** An opener whose brief commands wait up to {@link H2SharedFile#DEFAULT_TURN_WAIT} for their turn. */
+  /**
+   * An opener whose brief commands wait up to {@link H2SharedFile#DEFAULT_TURN_WAIT} for their
+   * turn.
+   */
   JdbcStoreOpener() {
     this(H2SharedFile.DEFAULT_TURN_WAIT);
   }
@@ -45,11 +48,18 @@ final class JdbcStoreOpener implements StoreOpener {
       try {
         Files.createDirectories(settings.home());
       } catch (IOException e) {
-        throw new StoreUnavailableException("cannot create the backlog home " + settings.home() + " (" + e
-            + "); choose a writable directory with --home or BACKLOG_HOME", e);
+        throw new StoreUnavailableException(
+            "cannot create the backlog home "
+                + settings.home()
+                + " ("
+                + e
+                + "); choose a writable directory with --home or BACKLOG_HOME",
+            e);
       }
-      builder.sharedH2File(H2SharedFile.of(settings.home(), brief ? H2SharedFile.Mode.BRIEF
-          : H2SharedFile.Mode.LONG_RUNNING).withTurnWait(turnWait));
+      builder.sharedH2File(
+          H2SharedFile.of(
+                  settings.home(), brief ? H2SharedFile.Mode.BRIEF : H2SharedFile.Mode.LONG_RUNNING)
+              .withTurnWait(turnWait));
     } else if (H2SharedFile.isAutoServerUrl(url)) {
       // Another H2 file in auto-server mode: no open lock, but the hand-over on close.
       builder.sharedH2File(H2SharedFile.autoServerUrl(url));
@@ -61,9 +71,14 @@ final class JdbcStoreOpener implements StoreOpener {
     } catch (BacklogException e) {
       throw e;
     } catch (RuntimeException e) {
-      throw new StoreUnavailableException("cannot open the backlog database " + settings.displayUrl() + " ("
-          + settings.redaction().apply(String.valueOf(e.getMessage())) + "); check --db, BACKLOG_DB_URL or the"
-          + " config files", e);
+      throw new StoreUnavailableException(
+          "cannot open the backlog database "
+              + settings.displayUrl()
+              + " ("
+              + settings.redaction().apply(String.valueOf(e.getMessage()))
+              + "); check --db, BACKLOG_DB_URL or the"
+              + " config files",
+          e);
     }
   }
 }

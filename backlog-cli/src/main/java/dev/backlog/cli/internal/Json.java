@@ -26,8 +26,7 @@ public final class Json {
 
   private static final JsonFactory FACTORY = JsonFactory.builder().build();
 
-  private Json() {
-  }
+  private Json() {}
 
   /** Writes one JSON value. */
   @FunctionalInterface
@@ -59,13 +58,14 @@ public final class Json {
 
   /** An array of cards. */
   public static String cards(Collection<Card> cards) {
-    return render(g -> {
-      g.writeStartArray();
-      for (Card card : cards) {
-        writeCard(g, card);
-      }
-      g.writeEndArray();
-    });
+    return render(
+        g -> {
+          g.writeStartArray();
+          for (Card card : cards) {
+            writeCard(g, card);
+          }
+          g.writeEndArray();
+        });
   }
 
   /** Writes the contract's card object. */
@@ -126,13 +126,14 @@ public final class Json {
 
   /** An array of events. */
   public static String events(List<Event> events) {
-    return render(g -> {
-      g.writeStartArray();
-      for (Event e : events) {
-        writeEvent(g, e);
-      }
-      g.writeEndArray();
-    });
+    return render(
+        g -> {
+          g.writeStartArray();
+          for (Event e : events) {
+            writeEvent(g, e);
+          }
+          g.writeEndArray();
+        });
   }
 
   private static void writeEvent(JsonGenerator g, Event e) throws IOException {
@@ -155,30 +156,32 @@ public final class Json {
 
   /** Stats as the contract's object. */
   public static String stats(Stats s) {
-    return render(g -> {
-      g.writeStartObject();
-      g.writeFieldName("counts");
-      writeCounts(g, s.counts());
-      g.writeNumberField("total", s.total());
-      g.writeNumberField("claimable", s.claimable());
-      g.writeFieldName("oldestClaimableAgeSeconds");
-      if (s.oldestClaimableAge() == null) {
-        g.writeNull();
-      } else {
-        g.writeNumber(s.oldestClaimableAge().toSeconds());
-      }
-      g.writeNumberField("expiredLeaseCount", s.expiredLeaseCount());
-      g.writeObjectFieldStart("byPhase");
-      for (Map.Entry<String, Map<CardStatus, Long>> phase : s.byPhase().entrySet()) {
-        g.writeFieldName(phase.getKey());
-        writeCounts(g, phase.getValue());
-      }
-      g.writeEndObject();
-      g.writeEndObject();
-    });
+    return render(
+        g -> {
+          g.writeStartObject();
+          g.writeFieldName("counts");
+          writeCounts(g, s.counts());
+          g.writeNumberField("total", s.total());
+          g.writeNumberField("claimable", s.claimable());
+          g.writeFieldName("oldestClaimableAgeSeconds");
+          if (s.oldestClaimableAge() == null) {
+            g.writeNull();
+          } else {
+            g.writeNumber(s.oldestClaimableAge().toSeconds());
+          }
+          g.writeNumberField("expiredLeaseCount", s.expiredLeaseCount());
+          g.writeObjectFieldStart("byPhase");
+          for (Map.Entry<String, Map<CardStatus, Long>> phase : s.byPhase().entrySet()) {
+            g.writeFieldName(phase.getKey());
+            writeCounts(g, phase.getValue());
+          }
+          g.writeEndObject();
+          g.writeEndObject();
+        });
   }
 
-  private static void writeCounts(JsonGenerator g, Map<CardStatus, Long> counts) throws IOException {
+  private static void writeCounts(JsonGenerator g, Map<CardStatus, Long> counts)
+      throws IOException {
     g.writeStartObject();
     for (CardStatus status : CardStatus.values()) {
       g.writeNumberField(status.wireName(), counts.getOrDefault(status, 0L));
@@ -188,27 +191,29 @@ public final class Json {
 
   /** An array of ids under one field, such as {@code {"reclaimed": [...]}}. */
   public static String idList(String field, Collection<CardId> ids) {
-    return render(g -> {
-      g.writeStartObject();
-      g.writeArrayFieldStart(field);
-      for (CardId id : ids) {
-        g.writeString(id.value());
-      }
-      g.writeEndArray();
-      g.writeEndObject();
-    });
+    return render(
+        g -> {
+          g.writeStartObject();
+          g.writeArrayFieldStart(field);
+          for (CardId id : ids) {
+            g.writeString(id.value());
+          }
+          g.writeEndArray();
+          g.writeEndObject();
+        });
   }
 
   /** The error object {@code {"error":{"code","message"}}}. */
   public static String error(String code, String message) {
-    return render(g -> {
-      g.writeStartObject();
-      g.writeObjectFieldStart("error");
-      g.writeStringField("code", code);
-      g.writeStringField("message", message);
-      g.writeEndObject();
-      g.writeEndObject();
-    });
+    return render(
+        g -> {
+          g.writeStartObject();
+          g.writeObjectFieldStart("error");
+          g.writeStringField("code", code);
+          g.writeStringField("message", message);
+          g.writeEndObject();
+          g.writeEndObject();
+        });
   }
 
   /** An ISO-8601 UTC timestamp, or null. */

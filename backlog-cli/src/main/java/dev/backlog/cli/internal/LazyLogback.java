@@ -11,19 +11,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.Marker;
 import org.slf4j.event.Level;
-import org.slf4j.helpers.BasicMarkerFactory;
 import org.slf4j.helpers.BasicMDCAdapter;
+import org.slf4j.helpers.BasicMarkerFactory;
 import org.slf4j.helpers.LegacyAbstractLogger;
 import org.slf4j.spi.LoggingEventBuilder;
 import org.slf4j.spi.MDCAdapter;
 import org.slf4j.spi.SLF4JServiceProvider;
 
 /**
- * The logging provider of the {@code backlog} process: loggers that know the CLI's level (WARN,
- * or DEBUG with {@code --verbose}) and start logback, configured by {@link LogSetup}, only when a
+ * The logging provider of the {@code backlog} process: loggers that know the CLI's level (WARN, or
+ * DEBUG with {@code --verbose}) and start logback, configured by {@link LogSetup}, only when a
  * message at that level is actually logged. A quiet command that logs nothing never pays for
- * logback's start-up. {@link dev.backlog.cli.BacklogCli#main} selects it through slf4j's
- * {@code slf4j.provider} system property; in-process hosts get logback itself as usual.
+ * logback's start-up. {@link dev.backlog.cli.BacklogCli#main} selects it through slf4j's {@code
+ * slf4j.provider} system property; in-process hosts get logback itself as usual.
  *
  * <p>Thread-safe.
  */
@@ -37,12 +37,13 @@ public final class LazyLogback implements SLF4JServiceProvider {
   private volatile LoggerContext logback;
 
   /** Creates the provider; slf4j calls this. */
-  public LazyLogback() {
-  }
+  public LazyLogback() {}
 
   /** The provider behind slf4j in this process, if it is this one. */
   static Optional<LazyLogback> current() {
-    return LoggerFactory.getILoggerFactory() instanceof Factory f ? Optional.of(f.owner()) : Optional.empty();
+    return LoggerFactory.getILoggerFactory() instanceof Factory f
+        ? Optional.of(f.owner())
+        : Optional.empty();
   }
 
   @Override
@@ -75,7 +76,9 @@ public final class LazyLogback implements SLF4JServiceProvider {
     threshold = level;
     LoggerContext started = logback;
     if (started != null) {
-      started.getLogger(Logger.ROOT_LOGGER_NAME).setLevel(ch.qos.logback.classic.Level.convertAnSLF4JLevel(level));
+      started
+          .getLogger(Logger.ROOT_LOGGER_NAME)
+          .setLevel(ch.qos.logback.classic.Level.convertAnSLF4JLevel(level));
     }
   }
 
@@ -101,7 +104,8 @@ public final class LazyLogback implements SLF4JServiceProvider {
           LogSetup setup = new LogSetup();
           setup.setContext(started);
           setup.configure(started);
-          started.getLogger(Logger.ROOT_LOGGER_NAME)
+          started
+              .getLogger(Logger.ROOT_LOGGER_NAME)
               .setLevel(ch.qos.logback.classic.Level.convertAnSLF4JLevel(threshold));
           started.start();
           logback = started;
@@ -111,7 +115,9 @@ public final class LazyLogback implements SLF4JServiceProvider {
     return started;
   }
 
-  /** The logger factory handed to slf4j; a type of its own so that the CLI can find the provider. */
+  /**
+   * The logger factory handed to slf4j; a type of its own so that the CLI can find the provider.
+   */
   private record Factory(LazyLogback owner) implements ILoggerFactory {
     @Override
     public Logger getLogger(String name) {
@@ -160,8 +166,8 @@ public final class LazyLogback implements SLF4JServiceProvider {
     }
 
     @Override
-    protected void handleNormalizedLoggingCall(Level level, Marker marker, String message, Object[] arguments,
-        Throwable throwable) {
+    protected void handleNormalizedLoggingCall(
+        Level level, Marker marker, String message, Object[] arguments, Throwable throwable) {
       LoggingEventBuilder event = owner.logback().getLogger(name).atLevel(level);
       if (marker != null) {
         event = event.addMarker(marker);

@@ -20,42 +20,77 @@ final class LeaseCommands {
   /** The lease length when none is given, in seconds. */
   static final long DEFAULT_TTL_SECONDS = 900;
 
-  private LeaseCommands() {
-  }
+  private LeaseCommands() {}
 
   /** {@code claim}: claims the best claimable card(s). */
-  @Command(name = "claim", description = {"Claim the best claimable card under a lease.",
-      "Prints the card with its lease token, or null (exit 0) when nothing is claimable;",
-      "with --limit above 1, an array."})
+  @Command(
+      name = "claim",
+      description = {
+        "Claim the best claimable card under a lease.",
+        "Prints the card with its lease token, or null (exit 0) when nothing is claimable;",
+        "with --limit above 1, an array."
+      })
   static final class ClaimCards extends BacklogCommand {
-    @Option(names = "--owner", required = true, paramLabel = "O", description = "The worker claiming.")
+    @Option(
+        names = "--owner",
+        required = true,
+        paramLabel = "O",
+        description = "The worker claiming.")
     String owner;
-    @Option(names = "--ttl", paramLabel = "SEC", defaultValue = "900", description = "Lease length (default ${DEFAULT-VALUE}).")
+
+    @Option(
+        names = "--ttl",
+        paramLabel = "SEC",
+        defaultValue = "900",
+        description = "Lease length (default ${DEFAULT-VALUE}).")
     long ttl;
+
     @Option(names = "--id", paramLabel = "ID", description = "Claim only this card.")
     String id;
+
     @Option(names = "--phase", paramLabel = "P", description = "Claim only from this phase.")
     String phase;
-    @Option(names = "--limit", paramLabel = "N", defaultValue = "1", description = "Claim up to N cards (default 1).")
+
+    @Option(
+        names = "--limit",
+        paramLabel = "N",
+        defaultValue = "1",
+        description = "Claim up to N cards (default 1).")
     int limit;
-    @Option(names = "--wait", paramLabel = "SEC", defaultValue = "0",
+
+    @Option(
+        names = "--wait",
+        paramLabel = "SEC",
+        defaultValue = "0",
         description = "Wait up to SEC seconds for claimable work (default 0: do not wait).")
     long waitSeconds;
 
     @Override
     int run(Context ctx) {
-      ClaimRequest request = ClaimRequest.builder(owner).ttl(Duration.ofSeconds(ttl)).phase(phase)
-          .card(id == null ? null : CardId.of(id)).limit(limit).maxWait(Duration.ofSeconds(waitSeconds)).build();
+      ClaimRequest request =
+          ClaimRequest.builder(owner)
+              .ttl(Duration.ofSeconds(ttl))
+              .phase(phase)
+              .card(id == null ? null : CardId.of(id))
+              .limit(limit)
+              .maxWait(Duration.ofSeconds(waitSeconds))
+              .build();
       // A claim that waits for work shares the file; one that does not is brief.
       Backlog backlog = waitSeconds > 0 ? ctx.backlog() : ctx.briefBacklog();
       List<Claim> claims = backlog.claim(request);
       List<Card> cards = claims.stream().map(Claim::card).toList();
       if (limit > 1) {
-        ctx.emit(() -> Json.cards(cards), () -> cards.isEmpty() ? "nothing to claim"
-            : cards.stream().map(Human::claimed).collect(Collectors.joining("\n")));
+        ctx.emit(
+            () -> Json.cards(cards),
+            () ->
+                cards.isEmpty()
+                    ? "nothing to claim"
+                    : cards.stream().map(Human::claimed).collect(Collectors.joining("\n")));
       } else {
         Card card = cards.isEmpty() ? null : cards.get(0);
-        ctx.emit(() -> Json.cardOrNull(card), () -> card == null ? "nothing to claim" : Human.claimed(card));
+        ctx.emit(
+            () -> Json.cardOrNull(card),
+            () -> card == null ? "nothing to claim" : Human.claimed(card));
       }
       return 0;
     }
@@ -66,40 +101,66 @@ final class LeaseCommands {
   static final class Renew extends BacklogCommand {
     @Parameters(paramLabel = "ID", description = "The card.")
     String id;
-    @Option(names = "--token", required = true, paramLabel = "T", description = "The lease token from claim.")
+
+    @Option(
+        names = "--token",
+        required = true,
+        paramLabel = "T",
+        description = "The lease token from claim.")
     long token;
-    @Option(names = "--ttl", paramLabel = "SEC", defaultValue = "900", description = "New lease length (default ${DEFAULT-VALUE}).")
+
+    @Option(
+        names = "--ttl",
+        paramLabel = "SEC",
+        defaultValue = "900",
+        description = "New lease length (default ${DEFAULT-VALUE}).")
     long ttl;
 
     @Override
     int run(Context ctx) {
-      Card card = ctx.briefBacklog().renew(CardId.of(id), LeaseToken.of(token), Duration.ofSeconds(ttl));
-      ctx.emit(() -> Json.card(card), () -> "renewed " + card.id() + " until " + card.lease().expiresAt());
+      Card card =
+          ctx.briefBacklog().renew(CardId.of(id), LeaseToken.of(token), Duration.ofSeconds(ttl));
+      ctx.emit(
+          () -> Json.card(card),
+          () -> "renewed " + card.id() + " until " + card.lease().expiresAt());
       return 0;
     }
   }
 
   /** Either a lease token or --force. */
   static final class TokenOrForce {
-    @Option(names = "--token", required = true, paramLabel = "T", description = "The lease token from claim.")
+    @Option(
+        names = "--token",
+        required = true,
+        paramLabel = "T",
+        description = "The lease token from claim.")
     Long token;
-    @Option(names = "--force", required = true, description = "Complete without a lease (admin path; revokes any lease).")
+
+    @Option(
+        names = "--force",
+        required = true,
+        description = "Complete without a lease (admin path; revokes any lease).")
     boolean force;
   }
 
   /** {@code complete}: finishes a card. */
-  @Command(name = "complete", description = "Complete a claimed card with its token, or any unfinished card with --force.")
+  @Command(
+      name = "complete",
+      description = "Complete a claimed card with its token, or any unfinished card with --force.")
   static final class Complete extends BacklogCommand {
     @Parameters(paramLabel = "ID", description = "The card.")
     String id;
+
     @ArgGroup(exclusive = true, multiplicity = "1")
     TokenOrForce how;
 
     @Override
     int run(Context ctx) {
       CardId card = CardId.of(id);
-      Card done = how.force ? ctx.briefBacklog().forceComplete(card)
-          : ctx.briefBacklog().complete(card, LeaseToken.of(how.token));
+      Card done =
+          how.force
+              ? ctx.briefBacklog().forceComplete(card)
+              : ctx.briefBacklog().complete(card, LeaseToken.of(how.token));
       ctx.emit(() -> Json.card(done), () -> "completed " + Human.card(done));
       return 0;
     }
@@ -110,7 +171,12 @@ final class LeaseCommands {
   static final class Release extends BacklogCommand {
     @Parameters(paramLabel = "ID", description = "The card.")
     String id;
-    @Option(names = "--token", required = true, paramLabel = "T", description = "The lease token from claim.")
+
+    @Option(
+        names = "--token",
+        required = true,
+        paramLabel = "T",
+        description = "The lease token from claim.")
     long token;
 
     @Override
@@ -122,12 +188,20 @@ final class LeaseCommands {
   }
 
   /** {@code fail}: reports failure. */
-  @Command(name = "fail", description = "Report failure: the card becomes ready, or blocked at its attempt limit.")
+  @Command(
+      name = "fail",
+      description = "Report failure: the card becomes ready, or blocked at its attempt limit.")
   static final class Fail extends BacklogCommand {
     @Parameters(paramLabel = "ID", description = "The card.")
     String id;
-    @Option(names = "--token", required = true, paramLabel = "T", description = "The lease token from claim.")
+
+    @Option(
+        names = "--token",
+        required = true,
+        paramLabel = "T",
+        description = "The lease token from claim.")
     long token;
+
     @Option(names = "--reason", paramLabel = "R", description = "What went wrong.")
     String reason;
 
@@ -140,16 +214,24 @@ final class LeaseCommands {
   }
 
   /** {@code reclaim}: takes back lapsed leases, or one lease now. */
-  @Command(name = "reclaim", description = "Take back every lapsed lease, or the lease of --id now.")
+  @Command(
+      name = "reclaim",
+      description = "Take back every lapsed lease, or the lease of --id now.")
   static final class Reclaim extends BacklogCommand {
-    @Option(names = "--id", paramLabel = "ID", description = "Reclaim this claimed card regardless of expiry.")
+    @Option(
+        names = "--id",
+        paramLabel = "ID",
+        description = "Reclaim this claimed card regardless of expiry.")
     String id;
 
     @Override
     int run(Context ctx) {
-      List<CardId> reclaimed = id == null ? ctx.briefBacklog().reclaimExpired()
-          : List.of(ctx.briefBacklog().reclaim(CardId.of(id)).id());
-      ctx.emit(() -> Json.idList("reclaimed", reclaimed),
+      List<CardId> reclaimed =
+          id == null
+              ? ctx.briefBacklog().reclaimExpired()
+              : List.of(ctx.briefBacklog().reclaim(CardId.of(id)).id());
+      ctx.emit(
+          () -> Json.idList("reclaimed", reclaimed),
           () -> reclaimed.isEmpty() ? "nothing to reclaim" : "reclaimed: " + Human.ids(reclaimed));
       return 0;
     }

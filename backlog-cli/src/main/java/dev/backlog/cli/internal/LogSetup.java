@@ -15,8 +15,7 @@ import ch.qos.logback.core.spi.ContextAwareBase;
 public final class LogSetup extends ContextAwareBase implements Configurator {
 
   /** Creates the configurator; logback calls this. */
-  public LogSetup() {
-  }
+  public LogSetup() {}
 
   @Override
   public ExecutionStatus configure(LoggerContext context) {

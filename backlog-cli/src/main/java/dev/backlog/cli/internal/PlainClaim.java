@@ -13,23 +13,24 @@ import java.util.Set;
  * <p>A line is plain when it names {@code claim} once and otherwise holds only the global options
  * and the options of {@code claim}, by their long names, each at most once, with values that are
  * not empty, not {@code claim} and start with neither {@code -} nor {@code @}, numbers in plain
- * decimal, {@code claim}'s own options after the command name, and {@code --owner}. Anything else (help, version, short
- * options, errors of any kind) is left to picocli's annotated model, which stays the source of
- * truth: it prints help and usage errors, and a test checks that both read every plain line alike
- * and that the option names here are the annotated ones.
+ * decimal, {@code claim}'s own options after the command name, and {@code --owner}. Anything else
+ * (help, version, short options, errors of any kind) is left to picocli's annotated model, which
+ * stays the source of truth: it prints help and usage errors, and a test checks that both read
+ * every plain line alike and that the option names here are the annotated ones.
  *
  * <p>Stateless and thread-safe.
  */
 final class PlainClaim {
 
   /** The root's options (all inherited by subcommands), without help and version. */
-  static final Set<String> ROOT_OPTIONS = Set.of("--db", "--db-user", "--home", "--json", "--actor", "--verbose");
+  static final Set<String> ROOT_OPTIONS =
+      Set.of("--db", "--db-user", "--home", "--json", "--actor", "--verbose");
 
   /** The options of {@code claim}. */
-  static final Set<String> CLAIM_OPTIONS = Set.of("--owner", "--ttl", "--id", "--phase", "--limit", "--wait");
+  static final Set<String> CLAIM_OPTIONS =
+      Set.of("--owner", "--ttl", "--id", "--phase", "--limit", "--wait");
 
-  private PlainClaim() {
-  }
+  private PlainClaim() {}
 
   /**
    * The {@code claim} command with its options set, and the root's options set on {@code root};
@@ -53,7 +54,8 @@ final class PlainClaim {
       }
       int eq = arg.indexOf('=');
       String name = eq < 0 ? arg : arg.substring(0, eq);
-      if (!(ROOT_OPTIONS.contains(name) || named && CLAIM_OPTIONS.contains(name)) || !seen.add(name)) {
+      if (!(ROOT_OPTIONS.contains(name) || named && CLAIM_OPTIONS.contains(name))
+          || !seen.add(name)) {
         return null;
       }
       if (name.equals("--json") || name.equals("--verbose")) {
@@ -76,7 +78,10 @@ final class PlainClaim {
         return null;
       }
       // picocli takes no command name as an option's value
-      if (value.isEmpty() || value.startsWith("-") || value.startsWith("@") || value.equals("claim")
+      if (value.isEmpty()
+          || value.startsWith("-")
+          || value.startsWith("@")
+          || value.equals("claim")
           || !set(root, claim, name, value)) {
         return null;
       }
@@ -84,7 +89,8 @@ final class PlainClaim {
     return named && claim.owner != null ? claim : null;
   }
 
-  private static boolean set(RootCommand root, LeaseCommands.ClaimCards claim, String name, String value) {
+  private static boolean set(
+      RootCommand root, LeaseCommands.ClaimCards claim, String name, String value) {
     switch (name) {
       case "--db" -> root.db = value;
       case "--db-user" -> root.dbUser = value;
@@ -101,7 +107,8 @@ final class PlainClaim {
       case "--phase" -> claim.phase = value;
       case "--ttl", "--wait", "--limit" -> {
         int digits = name.equals("--limit") ? 9 : 18;
-        if (value.length() > digits || !value.chars().allMatch(c -> c >= '0' && c <= '9')
+        if (value.length() > digits
+            || !value.chars().allMatch(c -> c >= '0' && c <= '9')
             || value.length() > 1 && value.charAt(0) == '0') {
           return false;
         }

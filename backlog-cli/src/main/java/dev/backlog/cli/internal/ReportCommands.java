@@ -16,11 +16,13 @@ import picocli.CommandLine.Option;
 /** The read-only reports: stats, graph and events. */
 final class ReportCommands {
 
-  private ReportCommands() {
-  }
+  private ReportCommands() {}
 
   /** {@code stats}: counts the backlog. */
-  @Command(name = "stats", description = "Counts per status and phase, claimable cards, oldest claimable age, expired leases.")
+  @Command(
+      name = "stats",
+      description =
+          "Counts per status and phase, claimable cards, oldest claimable age, expired leases.")
   static final class StatsCommand extends BacklogCommand {
     @Override
     int run(Context ctx) {
@@ -31,49 +33,62 @@ final class ReportCommands {
   }
 
   /** The diagram languages {@code graph} speaks. */
-  enum Format { mermaid, dot }
+  enum Format {
+    mermaid,
+    dot
+  }
 
   /** {@code graph}: renders the dependency DAG. */
-  @Command(name = "graph", description = {"Render the dependency DAG with status colours.",
-      "Arrows point from a card to the cards waiting for it. With --json: {\"nodes\":[...],\"edges\":[...]}."})
+  @Command(
+      name = "graph",
+      description = {
+        "Render the dependency DAG with status colours.",
+        "Arrows point from a card to the cards waiting for it. With --json: {\"nodes\":[...],\"edges\":[...]}."
+      })
   static final class Graph extends BacklogCommand {
-    @Option(names = "--format", paramLabel = "F", defaultValue = "mermaid",
+    @Option(
+        names = "--format",
+        paramLabel = "F",
+        defaultValue = "mermaid",
         description = "mermaid or dot (default ${DEFAULT-VALUE}).")
     Format format;
 
     @Override
     int run(Context ctx) {
-      List<Card> cards = ctx.briefBacklog().list(CardQuery.ALL).stream()
-          .sorted(java.util.Comparator.comparing(Card::id)).toList();
+      List<Card> cards =
+          ctx.briefBacklog().list(CardQuery.ALL).stream()
+              .sorted(java.util.Comparator.comparing(Card::id))
+              .toList();
       ctx.emit(() -> json(cards), () -> format == Format.dot ? dot(cards) : mermaid(cards));
       return 0;
     }
 
     static String json(List<Card> cards) {
-      return Json.render(g -> {
-        g.writeStartObject();
-        g.writeArrayFieldStart("nodes");
-        for (Card c : cards) {
-          g.writeStartObject();
-          g.writeStringField("id", c.id().value());
-          g.writeStringField("title", c.title());
-          g.writeStringField("status", c.status().wireName());
-          g.writeStringField("phase", c.phase());
-          g.writeEndObject();
-        }
-        g.writeEndArray();
-        g.writeArrayFieldStart("edges");
-        for (Card c : cards) {
-          for (CardId dep : c.dependsOn()) {
+      return Json.render(
+          g -> {
             g.writeStartObject();
-            g.writeStringField("from", c.id().value());
-            g.writeStringField("to", dep.value());
+            g.writeArrayFieldStart("nodes");
+            for (Card c : cards) {
+              g.writeStartObject();
+              g.writeStringField("id", c.id().value());
+              g.writeStringField("title", c.title());
+              g.writeStringField("status", c.status().wireName());
+              g.writeStringField("phase", c.phase());
+              g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeArrayFieldStart("edges");
+            for (Card c : cards) {
+              for (CardId dep : c.dependsOn()) {
+                g.writeStartObject();
+                g.writeStringField("from", c.id().value());
+                g.writeStringField("to", dep.value());
+                g.writeEndObject();
+              }
+            }
+            g.writeEndArray();
             g.writeEndObject();
-          }
-        }
-        g.writeEndArray();
-        g.writeEndObject();
-      });
+          });
     }
 
     static String mermaid(List<Card> cards) {
@@ -83,7 +98,12 @@ final class ReportCommands {
         String n = "n" + node.size();
         node.put(c.id(), n);
         String label = (c.id() + ": " + c.title()).replace("\"", "#quot;");
-        sb.append("  ").append(n).append("[\"").append(label).append("\"]:::").append(c.status().wireName())
+        sb.append("  ")
+            .append(n)
+            .append("[\"")
+            .append(label)
+            .append("\"]:::")
+            .append(c.status().wireName())
             .append('\n');
       }
       for (Card c : cards) {
@@ -95,8 +115,13 @@ final class ReportCommands {
         }
       }
       for (CardStatus status : CardStatus.values()) {
-        sb.append("  classDef ").append(status.wireName()).append(" fill:").append(fill(status))
-            .append(",stroke:").append(stroke(status)).append('\n');
+        sb.append("  classDef ")
+            .append(status.wireName())
+            .append(" fill:")
+            .append(fill(status))
+            .append(",stroke:")
+            .append(stroke(status))
+            .append('\n');
       }
       return sb.toString().stripTrailing();
     }
@@ -105,14 +130,23 @@ final class ReportCommands {
       StringBuilder sb = new StringBuilder("digraph backlog {\n  rankdir=LR;\n");
       sb.append("  node [shape=box, style=\"rounded,filled\", fontname=\"Helvetica\"];\n");
       for (Card c : cards) {
-        sb.append("  ").append(quote(c.id().value())).append(" [label=")
+        sb.append("  ")
+            .append(quote(c.id().value()))
+            .append(" [label=")
             .append(quote(c.id() + "\n" + c.title() + "\n(" + c.status().wireName() + ")"))
-            .append(", fillcolor=").append(quote(fill(c.status()))).append(", color=")
-            .append(quote(stroke(c.status()))).append("];\n");
+            .append(", fillcolor=")
+            .append(quote(fill(c.status())))
+            .append(", color=")
+            .append(quote(stroke(c.status())))
+            .append("];\n");
       }
       for (Card c : cards) {
         for (CardId dep : c.dependsOn()) {
-          sb.append("  ").append(quote(dep.value())).append(" -> ").append(quote(c.id().value())).append(";\n");
+          sb.append("  ")
+              .append(quote(dep.value()))
+              .append(" -> ")
+              .append(quote(c.id().value()))
+              .append(";\n");
         }
       }
       return sb.append('}').toString();
@@ -142,18 +176,38 @@ final class ReportCommands {
   }
 
   /** {@code events}: reads or tails the event stream. */
-  @Command(name = "events", description = {"Print events in seq order.",
-      "With --follow, keeps polling for new events until interrupted (with --json: one JSON object per line)."})
+  @Command(
+      name = "events",
+      description = {
+        "Print events in seq order.",
+        "With --follow, keeps polling for new events until interrupted (with --json: one JSON object per line)."
+      })
   static final class Events extends BacklogCommand {
-    @Option(names = "--after", paramLabel = "SEQ", defaultValue = "0", description = "Only events after this seq (default 0).")
+    @Option(
+        names = "--after",
+        paramLabel = "SEQ",
+        defaultValue = "0",
+        description = "Only events after this seq (default 0).")
     long after;
+
     @Option(names = "--card", paramLabel = "ID", description = "Only this card's events.")
     String card;
-    @Option(names = "--limit", paramLabel = "N", defaultValue = "1000", description = "At most N events per page (default ${DEFAULT-VALUE}).")
+
+    @Option(
+        names = "--limit",
+        paramLabel = "N",
+        defaultValue = "1000",
+        description = "At most N events per page (default ${DEFAULT-VALUE}).")
     int limit;
+
     @Option(names = "--follow", description = "Keep printing new events until interrupted.")
     boolean follow;
-    @Option(names = "--poll-millis", paramLabel = "MS", defaultValue = "500", hidden = true,
+
+    @Option(
+        names = "--poll-millis",
+        paramLabel = "MS",
+        defaultValue = "500",
+        hidden = true,
         description = "How often --follow polls.")
     long pollMillis;
 

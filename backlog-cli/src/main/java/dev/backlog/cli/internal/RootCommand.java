@@ -14,36 +14,61 @@ import picocli.CommandLine.Spec;
  * The {@code backlog} command itself: holds the global options, which picocli accepts anywhere on
  * the line (before or after the subcommand). Not thread-safe; one instance per run.
  */
-@Command(name = "backlog", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT,
-    versionProvider = RootCommand.Version.class, sortOptions = false, usageHelpAutoWidth = true,
-    description = "The backlog of record: cards in a dependency DAG, claimed under TTL leases with fencing tokens.",
-    footer = {"", "Exit codes: 0 ok, 2 invalid input or usage, 3 card not found, 4 conflict,"
-        + " 5 store unavailable, 1 unexpected."})
+@Command(
+    name = "backlog",
+    mixinStandardHelpOptions = true,
+    scope = ScopeType.INHERIT,
+    versionProvider = RootCommand.Version.class,
+    sortOptions = false,
+    usageHelpAutoWidth = true,
+    description =
+        "The backlog of record: cards in a dependency DAG, claimed under TTL leases with fencing tokens.",
+    footer = {
+      "",
+      "Exit codes: 0 ok, 2 invalid input or usage, 3 card not found, 4 conflict,"
+          + " 5 store unavailable, 1 unexpected."
+    })
 final class RootCommand implements Callable<Integer> {
 
   private final Cli cli;
   private Context context;
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
-  @Option(names = "--db", paramLabel = "URL", scope = ScopeType.INHERIT,
-      description = "JDBC URL of the store (env BACKLOG_DB_URL; default: an H2 file under the home).")
+  @Option(
+      names = "--db",
+      paramLabel = "URL",
+      scope = ScopeType.INHERIT,
+      description =
+          "JDBC URL of the store (env BACKLOG_DB_URL; default: an H2 file under the home).")
   String db;
 
-  @Option(names = "--db-user", paramLabel = "USER", scope = ScopeType.INHERIT,
-      description = "Database user (env BACKLOG_DB_USER; the password comes from BACKLOG_DB_PASSWORD or config).")
+  @Option(
+      names = "--db-user",
+      paramLabel = "USER",
+      scope = ScopeType.INHERIT,
+      description =
+          "Database user (env BACKLOG_DB_USER; the password comes from BACKLOG_DB_PASSWORD or config).")
   String dbUser;
 
-  @Option(names = "--home", paramLabel = "DIR", scope = ScopeType.INHERIT,
+  @Option(
+      names = "--home",
+      paramLabel = "DIR",
+      scope = ScopeType.INHERIT,
       description = "Backlog home (env BACKLOG_HOME; default ~/.backlog).")
   Path home;
 
-  @Option(names = "--json", scope = ScopeType.INHERIT,
-      description = "Print exactly one JSON value on stdout; errors as {\"error\":{...}} on stderr.")
+  @Option(
+      names = "--json",
+      scope = ScopeType.INHERIT,
+      description =
+          "Print exactly one JSON value on stdout; errors as {\"error\":{...}} on stderr.")
   boolean json;
 
-  @Option(names = "--actor", paramLabel = "NAME", scope = ScopeType.INHERIT,
+  @Option(
+      names = "--actor",
+      paramLabel = "NAME",
+      scope = ScopeType.INHERIT,
       description = "Who events are attributed to (env BACKLOG_ACTOR; default: the OS user).")
   String actor;
 
@@ -56,7 +81,8 @@ final class RootCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    throw new ParameterException(spec.commandLine(), "a command is required, such as 'backlog list'");
+    throw new ParameterException(
+        spec.commandLine(), "a command is required, such as 'backlog list'");
   }
 
   /** The run's context, created on first use. */

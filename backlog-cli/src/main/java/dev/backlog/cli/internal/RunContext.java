@@ -7,10 +7,10 @@ import java.util.Map;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * The current run as seen by command groups that live outside this package (such as
- * {@code tracker …}): output mode and streams, environment, working directory, resolved settings,
- * the injected observer of tracker syncs and the backlog, opened on first use and closed when the
- * run ends. Not thread-safe; one per run.
+ * The current run as seen by command groups that live outside this package (such as {@code tracker
+ * …}): output mode and streams, environment, working directory, resolved settings, the injected
+ * observer of tracker syncs and the backlog, opened on first use and closed when the run ends. Not
+ * thread-safe; one per run.
  */
 public final class RunContext {
 
@@ -58,7 +58,10 @@ public final class RunContext {
     return context.settings();
   }
 
-  /** The observer of {@code tracker sync} the CLI was created with ({@link SyncObserver#NONE} in production). */
+  /**
+   * The observer of {@code tracker sync} the CLI was created with ({@link SyncObserver#NONE} in
+   * production).
+   */
   public SyncObserver syncObserver() {
     return syncObserver;
   }

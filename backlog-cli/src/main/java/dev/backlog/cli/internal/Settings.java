@@ -15,7 +15,8 @@ import java.nio.file.Path;
  * @param actor who events are attributed to
  * @param sources where each value came from, for {@code --verbose} output
  */
-public record Settings(Path home, String dbUrl, String dbUser, String dbPassword, String actor, String sources) {
+public record Settings(
+    Path home, String dbUrl, String dbUser, String dbPassword, String actor, String sources) {
 
   /** Masks the password wherever it may appear. */
   public Redaction redaction() {
@@ -29,7 +30,16 @@ public record Settings(Path home, String dbUrl, String dbUser, String dbPassword
 
   @Override
   public String toString() {
-    return "Settings[home=" + home + ", db=" + displayUrl() + ", user=" + dbUser + ", password="
-        + (dbPassword == null ? "none" : Redaction.MASK) + ", actor=" + actor + "]";
+    return "Settings[home="
+        + home
+        + ", db="
+        + displayUrl()
+        + ", user="
+        + dbUser
+        + ", password="
+        + (dbPassword == null ? "none" : Redaction.MASK)
+        + ", actor="
+        + actor
+        + "]";
   }
 }

@@ -22,19 +22,28 @@ import picocli.CommandLine.Parameters;
 /** {@code import} and {@code export}: the whole backlog as JSON Lines, one card per line. */
 final class TransferCommands {
 
-  private TransferCommands() {
-  }
+  private TransferCommands() {}
 
   /** {@code export}: writes every card, sorted by id. */
-  @Command(name = "export", description = {"Write every card as JSON Lines (one card object per line, sorted by id).",
-      "To stdout, or atomically to --out FILE."})
+  @Command(
+      name = "export",
+      description = {
+        "Write every card as JSON Lines (one card object per line, sorted by id).",
+        "To stdout, or atomically to --out FILE."
+      })
   static final class Export extends BacklogCommand {
-    @Option(names = "--out", paramLabel = "FILE", description = "Write to this file (replaced atomically).")
+    @Option(
+        names = "--out",
+        paramLabel = "FILE",
+        description = "Write to this file (replaced atomically).")
     Path out;
 
     @Override
     int run(Context ctx) throws IOException {
-      List<Card> cards = ctx.briefBacklog().list(CardQuery.ALL).stream().sorted(Comparator.comparing(Card::id)).toList();
+      List<Card> cards =
+          ctx.briefBacklog().list(CardQuery.ALL).stream()
+              .sorted(Comparator.comparing(Card::id))
+              .toList();
       if (out == null) {
         PrintStream stdout = ctx.out();
         for (Card card : cards) {
@@ -46,12 +55,16 @@ final class TransferCommands {
       }
       Path target = ctx.workingDir().resolve(out).toAbsolutePath().normalize();
       writeAtomically(target, cards);
-      ctx.emit(() -> Json.render(g -> {
-        g.writeStartObject();
-        g.writeNumberField("exported", cards.size());
-        g.writeStringField("out", target.toString());
-        g.writeEndObject();
-      }), () -> "exported " + cards.size() + " cards to " + target);
+      ctx.emit(
+          () ->
+              Json.render(
+                  g -> {
+                    g.writeStartObject();
+                    g.writeNumberField("exported", cards.size());
+                    g.writeStringField("out", target.toString());
+                    g.writeEndObject();
+                  }),
+          () -> "exported " + cards.size() + " cards to " + target);
       return 0;
     }
 
@@ -59,13 +72,15 @@ final class TransferCommands {
     static void writeAtomically(Path target, List<Card> cards) throws IOException {
       Path dir = target.getParent();
       if (dir == null || !Files.isDirectory(dir)) {
-        throw new BacklogException(CliErrorCode.IO_FAILURE, "cannot write " + target + ": directory " + dir
-            + " does not exist; create it first");
+        throw new BacklogException(
+            CliErrorCode.IO_FAILURE,
+            "cannot write " + target + ": directory " + dir + " does not exist; create it first");
       }
       Path temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
       try {
-        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE,
-            StandardOpenOption.TRUNCATE_EXISTING);
+        try (FileChannel channel =
+                FileChannel.open(
+                    temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
             OutputStream stream = java.nio.channels.Channels.newOutputStream(channel)) {
           StringBuilder chunk = new StringBuilder();
           for (Card card : cards) {
@@ -80,7 +95,8 @@ final class TransferCommands {
           channel.force(true);
         }
         try {
-          Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+          Files.move(
+              temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
           Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
         }
@@ -91,10 +107,14 @@ final class TransferCommands {
   }
 
   /** {@code import}: reads a JSON Lines file in one transaction. */
-  @Command(name = "import", description = {"Create the cards of a JSON Lines file (the export format) in one transaction.",
-      "Every bad line is reported with its number, and then nothing is imported.",
-      "Keeps id, title, body, phase, priority, dependsOn, acceptance, idempotencyKey, maxAttempts,",
-      "and the status done or blocked (with its reason); claimed cards come back ready."})
+  @Command(
+      name = "import",
+      description = {
+        "Create the cards of a JSON Lines file (the export format) in one transaction.",
+        "Every bad line is reported with its number, and then nothing is imported.",
+        "Keeps id, title, body, phase, priority, dependsOn, acceptance, idempotencyKey, maxAttempts,",
+        "and the status done or blocked (with its reason); claimed cards come back ready."
+      })
   static final class Import extends BacklogCommand {
     @Parameters(paramLabel = "FILE", description = "The file to read ('-' for stdin).")
     String file;
@@ -109,22 +129,37 @@ final class TransferCommands {
       } else {
         Path path = ctx.workingDir().resolve(file);
         if (!Files.isRegularFile(path)) {
-          throw new BacklogException(CliErrorCode.IMPORT_INVALID, "import file " + path
-              + " does not exist or is not a file; give the path of a file written by 'backlog export'");
+          throw new BacklogException(
+              CliErrorCode.IMPORT_INVALID,
+              "import file "
+                  + path
+                  + " does not exist or is not a file; give the path of a file written by 'backlog export'");
         }
         lines = Files.readAllLines(path, StandardCharsets.UTF_8);
         name = path.toString();
       }
       boolean progress = System.console() != null && !ctx.json();
-      ImportPlan.Result result = ImportPlan.parse(name, lines).run(ctx.backlog(), progress ? ctx.err() : null);
-      ctx.emit(() -> Json.render(g -> {
-        g.writeStartObject();
-        g.writeNumberField("imported", result.total());
-        g.writeNumberField("done", result.done());
-        g.writeNumberField("blocked", result.blocked());
-        g.writeEndObject();
-      }), () -> "imported " + result.total() + " cards (" + result.done() + " done, " + result.blocked()
-          + " blocked) from " + name);
+      ImportPlan.Result result =
+          ImportPlan.parse(name, lines).run(ctx.backlog(), progress ? ctx.err() : null);
+      ctx.emit(
+          () ->
+              Json.render(
+                  g -> {
+                    g.writeStartObject();
+                    g.writeNumberField("imported", result.total());
+                    g.writeNumberField("done", result.done());
+                    g.writeNumberField("blocked", result.blocked());
+                    g.writeEndObject();
+                  }),
+          () ->
+              "imported "
+                  + result.total()
+                  + " cards ("
+                  + result.done()
+                  + " done, "
+                  + result.blocked()
+                  + " blocked) from "
+                  + name);
       return 0;
     }
   }

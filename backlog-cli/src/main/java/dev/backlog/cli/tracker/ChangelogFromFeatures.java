@@ -18,8 +18,7 @@ import java.util.List;
  */
 final class ChangelogFromFeatures {
 
-  private ChangelogFromFeatures() {
-  }
+  private ChangelogFromFeatures() {}
 
   /** The entries for the provider's complete features, oldest date first, then by code. */
   static List<ChangelogEntry> entries(TrackerProvider provider) {
@@ -39,7 +38,8 @@ final class ChangelogFromFeatures {
         }
       }
     }
-    entries.sort(Comparator.comparing(ChangelogEntry::version).thenComparing(e -> e.code().value()));
+    entries.sort(
+        Comparator.comparing(ChangelogEntry::version).thenComparing(e -> e.code().value()));
     return entries;
   }
 }

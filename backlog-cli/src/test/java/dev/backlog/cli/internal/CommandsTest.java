@@ -23,8 +23,7 @@ class CommandsTest {
 
   static final ObjectMapper JSON = new ObjectMapper();
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   InProcess cli;
 
@@ -48,16 +47,35 @@ class CommandsTest {
     JsonNode card = json("create", "--id", "A1", "--title", "t", "--json");
     List<String> names = new ArrayList<>();
     card.fieldNames().forEachRemaining(names::add);
-    assertEquals(List.of("id", "title", "body", "phase", "priority", "status", "dependsOn", "acceptance",
-        "idempotencyKey", "attempts", "maxAttempts", "blockedReason", "lease", "createdAt", "updatedAt", "version"),
+    assertEquals(
+        List.of(
+            "id",
+            "title",
+            "body",
+            "phase",
+            "priority",
+            "status",
+            "dependsOn",
+            "acceptance",
+            "idempotencyKey",
+            "attempts",
+            "maxAttempts",
+            "blockedReason",
+            "lease",
+            "createdAt",
+            "updatedAt",
+            "version"),
         names);
   }
 
   @Test
   void acceptanceTakesJsonOrASemicolonList() throws IOException {
-    JsonNode list = json("create", "--id", "A", "--title", "t", "--acceptance", "tests pass; docs ;;", "--json");
+    JsonNode list =
+        json(
+            "create", "--id", "A", "--title", "t", "--acceptance", "tests pass; docs ;;", "--json");
     assertEquals("[\"tests pass\",\"docs\"]", list.get("acceptance").toString());
-    JsonNode object = json("create", "--id", "B", "--title", "t", "--acceptance", "{\"coverage\": 80}", "--json");
+    JsonNode object =
+        json("create", "--id", "B", "--title", "t", "--acceptance", "{\"coverage\": 80}", "--json");
     assertEquals(80, object.get("acceptance").get("coverage").asInt());
   }
 
@@ -77,14 +95,16 @@ class CommandsTest {
     assertTrue(json("claim", "--owner", "w", "--wait", "1").isNull());
     assertTrue(System.nanoTime() - start >= 900_000_000L, "waited about a second");
 
-    Thread creator = new Thread(() -> {
-      try {
-        Thread.sleep(300);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      cli.run("create", "--id", "LATE", "--title", "arrives while the claim waits");
-    });
+    Thread creator =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(300);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              cli.run("create", "--id", "LATE", "--title", "arrives while the claim waits");
+            });
     creator.start();
     JsonNode claimed = json("claim", "--owner", "w", "--wait", "10");
     creator.join();
@@ -113,10 +133,14 @@ class CommandsTest {
     long token = json("claim", "--owner", "w", "--json").get("lease").get("token").asLong();
     JsonNode renewed = json("renew", "A", "--token", Long.toString(token), "--ttl", "60", "--json");
     assertEquals(token, renewed.get("lease").get("token").asLong());
-    assertEquals("ready", json("release", "A", "--token", Long.toString(token), "--json").get("status").asText());
+    assertEquals(
+        "ready",
+        json("release", "A", "--token", Long.toString(token), "--json").get("status").asText());
     long second = json("claim", "--owner", "w", "--json").get("lease").get("token").asLong();
-    JsonNode failed = json("fail", "A", "--token", Long.toString(second), "--reason", "flaky", "--json");
-    assertEquals("blocked", failed.get("status").asText(), "the second failure reaches maxAttempts 2");
+    JsonNode failed =
+        json("fail", "A", "--token", Long.toString(second), "--reason", "flaky", "--json");
+    assertEquals(
+        "blocked", failed.get("status").asText(), "the second failure reaches maxAttempts 2");
     assertEquals("ready", json("unblock", "A", "--json").get("status").asText());
     assertEquals("done", json("complete", "A", "--force", "--json").get("status").asText());
     assertEquals("ready", json("reopen", "A", "--json").get("status").asText());
@@ -131,13 +155,15 @@ class CommandsTest {
   void linkAndUnlinkEditTheGraph() throws IOException {
     json("create", "--id", "A", "--title", "t");
     json("create", "--id", "B", "--title", "t");
-    assertEquals("[\"A\"]", json("link", "--from", "B", "--to", "A", "--json").get("dependsOn").toString());
+    assertEquals(
+        "[\"A\"]", json("link", "--from", "B", "--to", "A", "--json").get("dependsOn").toString());
     InProcess.Run mermaid = cli.run("graph");
     assertTrue(mermaid.out().contains("n0 --> n1"), mermaid.out());
     assertTrue(mermaid.out().contains("classDef done"), mermaid.out());
     InProcess.Run dot = cli.run("graph", "--format", "dot");
     assertTrue(dot.out().contains("\"A\" -> \"B\";"), dot.out());
-    assertEquals("[]", json("unlink", "--from", "B", "--to", "A", "--json").get("dependsOn").toString());
+    assertEquals(
+        "[]", json("unlink", "--from", "B", "--to", "A", "--json").get("dependsOn").toString());
   }
 
   @Test
@@ -174,8 +200,10 @@ class CommandsTest {
   @Test
   void anImportWithACycleNamesTheLinesAndImportsNothing() throws IOException {
     Path file = dir.resolve("cycle.jsonl");
-    Files.writeString(file, "{\"id\":\"X\",\"title\":\"x\",\"dependsOn\":[\"Y\"]}\n"
-        + "{\"id\":\"Y\",\"title\":\"y\",\"dependsOn\":[\"X\"]}\n");
+    Files.writeString(
+        file,
+        "{\"id\":\"X\",\"title\":\"x\",\"dependsOn\":[\"Y\"]}\n"
+            + "{\"id\":\"Y\",\"title\":\"y\",\"dependsOn\":[\"X\"]}\n");
     InProcess.Run run = cli.run("import", file.toString());
     assertEquals(2, run.exit());
     assertTrue(run.err().contains("cycle") && run.err().contains("lines 1, 2"), run.err());
@@ -187,20 +215,29 @@ class CommandsTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     PrintStream stream = new PrintStream(out, true, StandardCharsets.UTF_8);
     // The follower shares the writer's in-memory store.
-    Cli shared = new Cli(stream, stream, cli.env, dir, (s, p, b) -> new InProcess.NonClosing(cli.store));
+    Cli shared =
+        new Cli(stream, stream, cli.env, dir, (s, p, b) -> new InProcess.NonClosing(cli.store));
     int[] exit = {-1};
-    Thread t = new Thread(() -> exit[0] = shared.execute("events", "--follow", "--json", "--poll-millis", "20"));
+    Thread t =
+        new Thread(
+            () -> exit[0] = shared.execute("events", "--follow", "--json", "--poll-millis", "20"));
     t.start();
     json("create", "--id", "F1", "--title", "followed");
     long deadline = System.currentTimeMillis() + 10_000;
-    while (!out.toString(StandardCharsets.UTF_8).contains("F1") && System.currentTimeMillis() < deadline) {
+    while (!out.toString(StandardCharsets.UTF_8).contains("F1")
+        && System.currentTimeMillis() < deadline) {
       Thread.sleep(20);
     }
     t.interrupt();
     t.join(10_000);
     assertFalse(t.isAlive());
     assertEquals(0, exit[0]);
-    String line = out.toString(StandardCharsets.UTF_8).lines().filter(l -> l.contains("F1")).findFirst().orElseThrow();
+    String line =
+        out.toString(StandardCharsets.UTF_8)
+            .lines()
+            .filter(l -> l.contains("F1"))
+            .findFirst()
+            .orElseThrow();
     assertEquals("created", JSON.readTree(line).get("type").asText());
   }
 
@@ -216,10 +253,31 @@ class CommandsTest {
   void helpListsEveryCommandAndExitsZero() {
     InProcess.Run run = cli.run("--help");
     assertEquals(0, run.exit());
-    for (String command : List.of("create", "show", "list", "claim", "renew", "complete", "release", "fail",
-        "reclaim", "block", "unblock", "reopen", "link", "unlink", "stats", "graph", "events", "import", "export",
-        "demo", "completion")) {
-      assertTrue(run.out().contains("  " + command + " "), "help lists " + command + ":\n" + run.out());
+    for (String command :
+        List.of(
+            "create",
+            "show",
+            "list",
+            "claim",
+            "renew",
+            "complete",
+            "release",
+            "fail",
+            "reclaim",
+            "block",
+            "unblock",
+            "reopen",
+            "link",
+            "unlink",
+            "stats",
+            "graph",
+            "events",
+            "import",
+            "export",
+            "demo",
+            "completion")) {
+      assertTrue(
+          run.out().contains("  " + command + " "), "help lists " + command + ":\n" + run.out());
     }
   }
 }

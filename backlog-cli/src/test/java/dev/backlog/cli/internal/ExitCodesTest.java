@@ -15,30 +15,34 @@ import org.junit.jupiter.params.provider.EnumSource;
 class ExitCodesTest {
 
   /** docs/cli.md, "Exit codes and errors", one row per core code. */
-  private static final Map<CoreErrorCode, Integer> CORE = Map.of(
-      CoreErrorCode.CARD_NOT_FOUND, 3,
-      CoreErrorCode.DUPLICATE_CARD, 4,
-      CoreErrorCode.LEASE_LOST, 4,
-      CoreErrorCode.INVALID_TRANSITION, 4,
-      CoreErrorCode.DEPENDENCY_CYCLE, 4,
-      CoreErrorCode.UNKNOWN_DEPENDENCY, 2,
-      CoreErrorCode.IDEMPOTENCY_CONFLICT, 4,
-      CoreErrorCode.INVALID_INPUT, 2,
-      CoreErrorCode.STORE_UNAVAILABLE, 5,
-      CoreErrorCode.STORE_FAILURE, 1);
+  private static final Map<CoreErrorCode, Integer> CORE =
+      Map.of(
+          CoreErrorCode.CARD_NOT_FOUND, 3,
+          CoreErrorCode.DUPLICATE_CARD, 4,
+          CoreErrorCode.LEASE_LOST, 4,
+          CoreErrorCode.INVALID_TRANSITION, 4,
+          CoreErrorCode.DEPENDENCY_CYCLE, 4,
+          CoreErrorCode.UNKNOWN_DEPENDENCY, 2,
+          CoreErrorCode.IDEMPOTENCY_CONFLICT, 4,
+          CoreErrorCode.INVALID_INPUT, 2,
+          CoreErrorCode.STORE_UNAVAILABLE, 5,
+          CoreErrorCode.STORE_FAILURE, 1);
 
   /** The CLI's own codes: usage and bad files are invalid input, a failed write is unexpected. */
-  private static final Map<CliErrorCode, Integer> CLI = Map.of(
-      CliErrorCode.USAGE, 2,
-      CliErrorCode.CONFIG_INVALID, 2,
-      CliErrorCode.IMPORT_INVALID, 2,
-      CliErrorCode.IO_FAILURE, 1,
-      CliErrorCode.UNEXPECTED, 1);
+  private static final Map<CliErrorCode, Integer> CLI =
+      Map.of(
+          CliErrorCode.USAGE, 2,
+          CliErrorCode.CONFIG_INVALID, 2,
+          CliErrorCode.IMPORT_INVALID, 2,
+          CliErrorCode.IO_FAILURE, 1,
+          CliErrorCode.UNEXPECTED, 1);
 
   @ParameterizedTest(name = "core code {0} exits with its documented code")
   @EnumSource(CoreErrorCode.class)
   void everyCoreErrorCodeExitsWithTheCodeTheDocumentedTableGivesIt(CoreErrorCode code) {
-    assertTrue(CORE.containsKey(code), code + " is missing from the table of this test and of docs/cli.md");
+    assertTrue(
+        CORE.containsKey(code),
+        code + " is missing from the table of this test and of docs/cli.md");
     assertEquals(CORE.get(code), ExitCodes.of(code), code.name());
   }
 
@@ -55,7 +59,19 @@ class ExitCodesTest {
     for (ErrorCategory category : ErrorCategory.values()) {
       actual.put(category, ExitCodes.of(category));
     }
-    assertEquals(Map.of(ErrorCategory.INVALID_INPUT, 2, ErrorCategory.NOT_FOUND, 3, ErrorCategory.CONFLICT, 4,
-        ErrorCategory.UNAVAILABLE, 5, ErrorCategory.UNEXPECTED, 1), actual, "a new category needs a row in docs/cli.md");
+    assertEquals(
+        Map.of(
+            ErrorCategory.INVALID_INPUT,
+            2,
+            ErrorCategory.NOT_FOUND,
+            3,
+            ErrorCategory.CONFLICT,
+            4,
+            ErrorCategory.UNAVAILABLE,
+            5,
+            ErrorCategory.UNEXPECTED,
+            1),
+        actual,
+        "a new category needs a row in docs/cli.md");
   }
 }

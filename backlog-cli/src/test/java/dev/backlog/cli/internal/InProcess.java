@@ -12,11 +12,13 @@ import java.time.InstantSource;
 import java.util.HashMap;
 import java.util.Map;
 
-/** Runs commands in-process against one in-memory store that outlives each run, recording the settings used. */
+/**
+ * Runs commands in-process against one in-memory store that outlives each run, recording the
+ * settings used.
+ */
 final class InProcess {
 
-  record Run(int exit, String out, String err) {
-  }
+  record Run(int exit, String out, String err) {}
 
   final InMemoryBacklogStore store = new InMemoryBacklogStore(InstantSource.system());
   final Map<String, String> env = new HashMap<>();
@@ -32,13 +34,22 @@ final class InProcess {
   Run run(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    StoreOpener opener = (settings, pool, brief) -> {
-      lastSettings = settings;
-      return new NonClosing(store);
-    };
-    int exit = new Cli(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-        env, workingDir, opener, syncObserver).execute(args);
-    return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    StoreOpener opener =
+        (settings, pool, brief) -> {
+          lastSettings = settings;
+          return new NonClosing(store);
+        };
+    int exit =
+        new Cli(
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8),
+                env,
+                workingDir,
+                opener,
+                syncObserver)
+            .execute(args);
+    return new Run(
+        exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   /** Keeps the shared store open when a run's backlog closes. */
@@ -65,7 +76,6 @@ final class InProcess {
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
   }
 }

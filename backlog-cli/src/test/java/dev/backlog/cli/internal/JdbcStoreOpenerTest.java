@@ -22,21 +22,33 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class JdbcStoreOpenerTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void aBriefCommandKeepsTheDefaultFileToItselfAndALongOneServesIt() {
     Path home = dir.resolve("home");
     Settings settings = new Settings(home, null, null, null, "tester", "test");
-    try (Backlog brief = Backlog.builder().store(new JdbcStoreOpener().open(settings, 2, true)).actor("tester").build()) {
+    try (Backlog brief =
+        Backlog.builder()
+            .store(new JdbcStoreOpener().open(settings, 2, true))
+            .actor("tester")
+            .build()) {
       brief.create(NewCard.builder("B1").title("brief").build());
-      assertTrue(Files.exists(home.resolve(H2SharedFile.OPEN_LOCK_FILE)), "the home's open lock is used");
-      assertFalse(Files.exists(home.resolve(H2SharedFile.SERVER_LOCK_FILE)), "no auto-server for a brief command");
+      assertTrue(
+          Files.exists(home.resolve(H2SharedFile.OPEN_LOCK_FILE)), "the home's open lock is used");
+      assertFalse(
+          Files.exists(home.resolve(H2SharedFile.SERVER_LOCK_FILE)),
+          "no auto-server for a brief command");
     }
-    try (Backlog long_ = Backlog.builder().store(new JdbcStoreOpener().open(settings, 2, false)).actor("tester").build()) {
+    try (Backlog long_ =
+        Backlog.builder()
+            .store(new JdbcStoreOpener().open(settings, 2, false))
+            .actor("tester")
+            .build()) {
       assertEquals("brief", long_.get(CardId.of("B1")).title());
-      assertTrue(Files.exists(home.resolve(H2SharedFile.SERVER_LOCK_FILE)), "a long command serves the file");
+      assertTrue(
+          Files.exists(home.resolve(H2SharedFile.SERVER_LOCK_FILE)),
+          "a long command serves the file");
     }
   }
 
@@ -44,8 +56,9 @@ class JdbcStoreOpenerTest {
   void anUnusableHomeIsAStoreErrorThatNamesTheFlags() throws Exception {
     Path file = Files.writeString(dir.resolve("a-file"), "not a directory");
     Settings settings = new Settings(file.resolve("home"), null, null, null, "tester", "test");
-    StoreUnavailableException e = assertThrows(StoreUnavailableException.class,
-        () -> new JdbcStoreOpener().open(settings, 2, true));
+    StoreUnavailableException e =
+        assertThrows(
+            StoreUnavailableException.class, () -> new JdbcStoreOpener().open(settings, 2, true));
     assertTrue(e.getMessage().contains("--home or BACKLOG_HOME"), e.getMessage());
   }
 }

@@ -29,27 +29,31 @@ class LazyLogbackTest {
 
   @Test
   void aWarningStartsLogbackAndReachesStderrFormattedWithItsCause() {
-    String err = capturingStderr(() -> {
-      LazyLogback provider = new LazyLogback();
-      Logger log = provider.getLoggerFactory().getLogger("dev.backlog.test.Loud");
-      log.warn("lost {} of {}", 1, 2, new IllegalStateException("the cause"));
-      assertTrue(provider.started());
-    });
+    String err =
+        capturingStderr(
+            () -> {
+              LazyLogback provider = new LazyLogback();
+              Logger log = provider.getLoggerFactory().getLogger("dev.backlog.test.Loud");
+              log.warn("lost {} of {}", 1, 2, new IllegalStateException("the cause"));
+              assertTrue(provider.started());
+            });
     assertTrue(err.contains("WARN  [main] dev.backlog.test.Loud - lost 1 of 2"), err);
     assertTrue(err.contains("java.lang.IllegalStateException: the cause"), err);
   }
 
   @Test
   void verboseLowersTheLevelToDebugBeforeAndAfterLogbackStarted() {
-    String err = capturingStderr(() -> {
-      LazyLogback provider = new LazyLogback();
-      Logger log = provider.getLoggerFactory().getLogger("dev.backlog.test.Verbose");
-      log.warn("first");
-      provider.threshold(Level.DEBUG);
-      assertTrue(log.isDebugEnabled());
-      log.debug("now {}", "visible");
-      log.trace("still hidden");
-    });
+    String err =
+        capturingStderr(
+            () -> {
+              LazyLogback provider = new LazyLogback();
+              Logger log = provider.getLoggerFactory().getLogger("dev.backlog.test.Verbose");
+              log.warn("first");
+              provider.threshold(Level.DEBUG);
+              assertTrue(log.isDebugEnabled());
+              log.debug("now {}", "visible");
+              log.trace("still hidden");
+            });
     assertTrue(err.contains("DEBUG [main] dev.backlog.test.Verbose - now visible"), err);
     assertFalse(err.contains("still hidden"), err);
   }

@@ -29,14 +29,18 @@ import picocli.CommandLine.Model.OptionSpec;
 /** The picocli-free reading of a plain claim line against picocli's annotated model. */
 class PlainClaimTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private Cli cli() {
     PrintStream sink = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-    return new Cli(sink, sink, Map.of(), dir, (settings, pool, brief) -> {
-      throw new AssertionError("reading a line opens no store");
-    });
+    return new Cli(
+        sink,
+        sink,
+        Map.of(),
+        dir,
+        (settings, pool, brief) -> {
+          throw new AssertionError("reading a line opens no store");
+        });
   }
 
   private static Map<String, OptionSpec> options(CommandSpec spec, boolean inherited) {
@@ -51,8 +55,19 @@ class PlainClaimTest {
 
   /** What a read line decides: the root's options and the claim's. */
   private static List<Object> values(RootCommand root, LeaseCommands.ClaimCards claim) {
-    return Arrays.asList(root.db, root.dbUser, root.home, root.json, root.actor, root.verbose, claim.owner, claim.ttl,
-        claim.id, claim.phase, claim.limit, claim.waitSeconds);
+    return Arrays.asList(
+        root.db,
+        root.dbUser,
+        root.home,
+        root.json,
+        root.actor,
+        root.verbose,
+        claim.owner,
+        claim.ttl,
+        claim.id,
+        claim.phase,
+        claim.limit,
+        claim.waitSeconds);
   }
 
   /** The annotated model's reading, or null when it rejects the line. */
@@ -65,7 +80,9 @@ class PlainClaimTest {
       return null;
     }
     CommandLine claim = cl.getSubcommands().get("claim");
-    return claim == null ? null : values(root, (LeaseCommands.ClaimCards) claim.getCommandSpec().userObject());
+    return claim == null
+        ? null
+        : values(root, (LeaseCommands.ClaimCards) claim.getCommandSpec().userObject());
   }
 
   private List<Object> plain(String... line) {
@@ -81,18 +98,36 @@ class PlainClaimTest {
     assertEquals(options(cl.getCommandSpec(), false).keySet(), PlainClaim.ROOT_OPTIONS);
     assertEquals(options(claim, true).keySet(), PlainClaim.ROOT_OPTIONS);
     assertEquals(options(claim, false).keySet(), PlainClaim.CLAIM_OPTIONS);
-    assertEquals(annotated("claim", "--owner", "w"), plain("claim", "--owner", "w"), "the defaults");
+    assertEquals(
+        annotated("claim", "--owner", "w"), plain("claim", "--owner", "w"), "the defaults");
   }
 
   @Test
   void onlyPlainLinesAreRead() {
     assertNotNull(plain("--json", "claim", "--owner", "w"));
-    assertNotNull(plain("--home", "/tmp/h", "claim", "--owner=w", "--ttl", "60", "--limit", "2", "--json"));
-    for (String line : List.of("claim", "list --owner w", "claim --help", "claim --owner w -h", "--version claim",
-        "claim --owner -w", "--owner w claim", "claim --owner w --owner x", "claim --owner w --json=true",
-        "claim --owner w --ttl 007", "claim --owner w --ttl +7", "claim --owner w --ttl 1e3", "claim claim --owner w",
-        "claim --owner w --", "claim --owner @w", "claim --owner=", "claim --owner w --limit 9999999999",
-        "claim --owner w --json --json", "claim --owner w --bogus")) {
+    assertNotNull(
+        plain("--home", "/tmp/h", "claim", "--owner=w", "--ttl", "60", "--limit", "2", "--json"));
+    for (String line :
+        List.of(
+            "claim",
+            "list --owner w",
+            "claim --help",
+            "claim --owner w -h",
+            "--version claim",
+            "claim --owner -w",
+            "--owner w claim",
+            "claim --owner w --owner x",
+            "claim --owner w --json=true",
+            "claim --owner w --ttl 007",
+            "claim --owner w --ttl +7",
+            "claim --owner w --ttl 1e3",
+            "claim claim --owner w",
+            "claim --owner w --",
+            "claim --owner @w",
+            "claim --owner=",
+            "claim --owner w --limit 9999999999",
+            "claim --owner w --json --json",
+            "claim --owner w --bogus")) {
       assertNull(plain(line.split(" ")), line);
     }
   }
@@ -100,8 +135,23 @@ class PlainClaimTest {
   @Test
   void everyPlainLineReadsAsOnTheAnnotatedModel() {
     Random random = new Random(20261124);
-    List<String> values = List.of("w", "claim", "60", "0", "007", "x=y", "@f", "-x", "", "9999999999", "1", "a b",
-        "/tmp/h", "jdbc:h2:mem:x;A=B", "+5");
+    List<String> values =
+        List.of(
+            "w",
+            "claim",
+            "60",
+            "0",
+            "007",
+            "x=y",
+            "@f",
+            "-x",
+            "",
+            "9999999999",
+            "1",
+            "a b",
+            "/tmp/h",
+            "jdbc:h2:mem:x;A=B",
+            "+5");
     List<String> rootOptions = new ArrayList<>(PlainClaim.ROOT_OPTIONS);
     List<String> claimOptions = new ArrayList<>(PlainClaim.CLAIM_OPTIONS);
     Collections.sort(rootOptions);
@@ -116,7 +166,10 @@ class PlainClaimTest {
         }
       }
       for (String option : claimOptions) {
-        int times = option.equals("--owner") ? (random.nextInt(8) == 0 ? 0 : 1) : random.nextInt(3) == 0 ? 1 : 0;
+        int times =
+            option.equals("--owner")
+                ? (random.nextInt(8) == 0 ? 0 : 1)
+                : random.nextInt(3) == 0 ? 1 : 0;
         for (int t = 0; t < times + (random.nextInt(30) == 0 ? 1 : 0); t++) {
           add(random.nextInt(20) == 0 ? before : after, option, values, random);
         }
@@ -141,9 +194,12 @@ class PlainClaimTest {
       line.add(random.nextInt(10) == 0 ? option + "=true" : option);
       return;
     }
-    String value = random.nextInt(6) == 0 ? values.get(random.nextInt(values.size()))
-        : option.equals("--ttl") || option.equals("--limit") || option.equals("--wait")
-        ? String.valueOf(random.nextInt(5000)) : "v" + random.nextInt(100);
+    String value =
+        random.nextInt(6) == 0
+            ? values.get(random.nextInt(values.size()))
+            : option.equals("--ttl") || option.equals("--limit") || option.equals("--wait")
+                ? String.valueOf(random.nextInt(5000))
+                : "v" + random.nextInt(100);
     if (random.nextBoolean()) {
       line.add(option + "=" + value);
     } else {
@@ -168,14 +224,19 @@ class PlainClaimTest {
     assertEquals(2, bad.exit());
     JsonNode error = json.readTree(bad.err()).get("error");
     assertEquals("USAGE", error.get("code").asText());
-    assertEquals("Invalid value for option '--ttl': 'abc' is not a long (run 'backlog claim --help' for usage)",
+    assertEquals(
+        "Invalid value for option '--ttl': 'abc' is not a long (run 'backlog claim --help' for usage)",
         error.get("message").asText());
     InProcess.Run missing = run.run("claim");
     assertEquals(2, missing.exit());
-    assertEquals("backlog: Missing required option: '--owner=O' (run 'backlog claim --help' for usage)",
+    assertEquals(
+        "backlog: Missing required option: '--owner=O' (run 'backlog claim --help' for usage)",
         missing.err().strip());
     InProcess.Run notFound = run.run("claim", "--owner", "w", "--id", "NOPE", "--json");
-    assertEquals("CARD_NOT_FOUND", json.readTree(notFound.err()).get("error").get("code").asText(), notFound.err());
+    assertEquals(
+        "CARD_NOT_FOUND",
+        json.readTree(notFound.err()).get("error").get("code").asText(),
+        notFound.err());
     assertEquals(3, notFound.exit());
   }
 }

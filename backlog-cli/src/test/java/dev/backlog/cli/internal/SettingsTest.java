@@ -10,11 +10,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Where settings come from: flags, then environment, then project config, then home config, then defaults. */
+/**
+ * Where settings come from: flags, then environment, then project config, then home config, then
+ * defaults.
+ */
 class SettingsTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   Path home;
   Path project;
@@ -37,14 +39,21 @@ class SettingsTest {
 
   @Test
   void flagsBeatEnvironmentWhichBeatsProjectConfigWhichBeatsHomeConfig() throws IOException {
-    Files.writeString(home.resolve("config.json"), "{\"db\":\"jdbc:h2:mem:home\",\"actor\":\"home-actor\","
-        + "\"dbUser\":\"home-user\"}");
+    Files.writeString(
+        home.resolve("config.json"),
+        "{\"db\":\"jdbc:h2:mem:home\",\"actor\":\"home-actor\"," + "\"dbUser\":\"home-user\"}");
     Files.createDirectories(dir.resolve("repo/.backlog"));
-    Files.writeString(dir.resolve("repo/.backlog/config.json"), "{\"db\":\"jdbc:h2:mem:project\",\"actor\":\"proj\"}");
+    Files.writeString(
+        dir.resolve("repo/.backlog/config.json"),
+        "{\"db\":\"jdbc:h2:mem:project\",\"actor\":\"proj\"}");
     cli.run("stats");
-    assertEquals("jdbc:h2:mem:project", cli.lastSettings.dbUrl(), "project config beats home config");
+    assertEquals(
+        "jdbc:h2:mem:project", cli.lastSettings.dbUrl(), "project config beats home config");
     assertEquals("proj", cli.lastSettings.actor());
-    assertEquals("home-user", cli.lastSettings.dbUser(), "home config fills what the project config leaves out");
+    assertEquals(
+        "home-user",
+        cli.lastSettings.dbUser(),
+        "home config fills what the project config leaves out");
 
     cli.env.put("BACKLOG_DB_URL", "jdbc:h2:mem:env");
     cli.run("stats");

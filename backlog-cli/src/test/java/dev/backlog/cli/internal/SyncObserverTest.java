@@ -16,13 +16,15 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The seam {@code tracker sync} reports its progress through, run in-process on the in-memory store. */
+/**
+ * The seam {@code tracker sync} reports its progress through, run in-process on the in-memory
+ * store.
+ */
 class SyncObserverTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private InProcess cli;
 
@@ -30,7 +32,8 @@ class SyncObserverTest {
   void projectWithLocalTrackerAndThreeCards() throws IOException {
     cli = new InProcess(dir.resolve("home"), dir);
     Files.createDirectories(dir.resolve(".backlog"));
-    Files.writeString(dir.resolve(".backlog/config.json"),
+    Files.writeString(
+        dir.resolve(".backlog/config.json"),
         "{\"tracker\":{\"provider\":\"local\",\"local\":{\"root\":\"tracker\"}}}");
     for (String id : List.of("A1", "A2", "B1")) {
       assertEquals(0, cli.run("create", "--id", id, "--title", "card " + id).exit());
@@ -50,11 +53,12 @@ class SyncObserverTest {
 
   @Test
   void anObserverThatStopsTheSyncLeavesNoCursorAndTheRerunAppliesEveryEvent() throws IOException {
-    cli.syncObserver = applied -> {
-      if (applied == 2) {
-        throw new IllegalStateException("stopped after 2 events");
-      }
-    };
+    cli.syncObserver =
+        applied -> {
+          if (applied == 2) {
+            throw new IllegalStateException("stopped after 2 events");
+          }
+        };
     InProcess.Run stopped = cli.run("tracker", "sync", "--json");
     assertEquals(1, stopped.exit(), stopped.toString());
     assertTrue(stopped.err().contains("stopped after 2 events"), stopped.err());
@@ -73,8 +77,12 @@ class SyncObserverTest {
       return List.of();
     }
     try (Stream<Path> files = Files.list(home)) {
-      return files.filter(f -> f.getFileName().toString().startsWith("tracker-cursor-")
-          && f.getFileName().toString().endsWith(".json")).toList();
+      return files
+          .filter(
+              f ->
+                  f.getFileName().toString().startsWith("tracker-cursor-")
+                      && f.getFileName().toString().endsWith(".json"))
+          .toList();
     }
   }
 }

@@ -3,35 +3,56 @@ package dev.backlog.core.internal;
 import dev.backlog.core.Violation;
 import java.util.List;
 
-/** Shared input checks that add a {@link Violation} instead of throwing, so callers report all at once. */
+/**
+ * Shared input checks that add a {@link Violation} instead of throwing, so callers report all at
+ * once.
+ */
 public final class Checks {
 
-  private Checks() {
-  }
+  private Checks() {}
 
-  /** Adds a violation when the text is too long or holds control characters other than tab and newlines. */
-  public static void text(List<Violation> out, String field, String value, int maxLength, boolean multiLine) {
+  /**
+   * Adds a violation when the text is too long or holds control characters other than tab and
+   * newlines.
+   */
+  public static void text(
+      List<Violation> out, String field, String value, int maxLength, boolean multiLine) {
     if (value == null) {
       return;
     }
     if (value.length() > maxLength) {
-      out.add(new Violation(field, field + " has " + value.length() + " characters; at most " + maxLength
-          + " are allowed"));
+      out.add(
+          new Violation(
+              field,
+              field
+                  + " has "
+                  + value.length()
+                  + " characters; at most "
+                  + maxLength
+                  + " are allowed"));
       return;
     }
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
       boolean allowedWhitespace = c == '\t' || (multiLine && (c == '\n' || c == '\r'));
       if (Character.isISOControl(c) && !allowedWhitespace) {
-        out.add(new Violation(field, field + " contains control character U+" + String.format("%04X", (int) c)
-            + " at position " + (i + 1) + "; remove it"));
+        out.add(
+            new Violation(
+                field,
+                field
+                    + " contains control character U+"
+                    + String.format("%04X", (int) c)
+                    + " at position "
+                    + (i + 1)
+                    + "; remove it"));
         return;
       }
     }
   }
 
   /** Adds a violation when the text is null or blank, else applies {@link #text}. */
-  public static void required(List<Violation> out, String field, String value, int maxLength, boolean multiLine) {
+  public static void required(
+      List<Violation> out, String field, String value, int maxLength, boolean multiLine) {
     if (value == null || value.isBlank()) {
       out.add(new Violation(field, field + " is required and must not be blank"));
       return;

@@ -46,15 +46,18 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A store held in memory: the reference model every other store is checked against.
- * Transactions are serial (one lock) and roll back through an undo log, so a failed transaction
- * leaves no trace. Lease expiry is judged by the injected {@link InstantSource}.
+ * A store held in memory: the reference model every other store is checked against. Transactions
+ * are serial (one lock) and roll back through an undo log, so a failed transaction leaves no trace.
+ * Lease expiry is judged by the injected {@link InstantSource}.
  *
  * <p>Thread-safe. Nothing is persisted; contents are lost when the store is dropped.
  */
 public final class InMemoryBacklogStore implements BacklogStore {
 
-  /** Claim order: priority descending, then creation time, then id; the same as {@link Card#CLAIM_ORDER}. */
+  /**
+   * Claim order: priority descending, then creation time, then id; the same as {@link
+   * Card#CLAIM_ORDER}.
+   */
   public static final Comparator<Card> CLAIM_ORDER = Card.CLAIM_ORDER;
 
   private final InstantSource clock;
@@ -66,12 +69,13 @@ public final class InMemoryBacklogStore implements BacklogStore {
   private final TreeSet<Card> ready = new TreeSet<>(CLAIM_ORDER);
   private final Map<String, Idempotent> keys = new HashMap<>();
   private final List<Event> events = new ArrayList<>();
+
   /** The last lease token issued; never decreases, not even on rollback. */
   private long lastToken;
+
   private boolean closed;
 
-  private record Idempotent(CardId card, String fingerprint) {
-  }
+  private record Idempotent(CardId card, String fingerprint) {}
 
   /** Creates an empty store whose lease expiry follows the given clock. */
   public InMemoryBacklogStore(InstantSource clock) {
@@ -142,7 +146,10 @@ public final class InMemoryBacklogStore implements BacklogStore {
     return true;
   }
 
-  /** Replaces a card (or removes it when {@code card} is null for {@code id}) and keeps the ready index. */
+  /**
+   * Replaces a card (or removes it when {@code card} is null for {@code id}) and keeps the ready
+   * index.
+   */
   private void store(CardId id, Card card) {
     Card old = card == null ? cards.remove(id) : cards.put(id, card);
     if (old != null && old.status() == CardStatus.READY) {
@@ -198,10 +205,11 @@ public final class InMemoryBacklogStore implements BacklogStore {
       Event event = new Event(events.size() + 1L, card.id(), type, actor, now, token, data);
       events.add(event);
       written.add(event);
-      undo.push(() -> {
-        events.remove(events.size() - 1);
-        written.remove(written.size() - 1);
-      });
+      undo.push(
+          () -> {
+            events.remove(events.size() - 1);
+            written.remove(written.size() - 1);
+          });
     }
 
     private Card require(CardId id) {
@@ -248,17 +256,29 @@ public final class InMemoryBacklogStore implements BacklogStore {
         throw new DuplicateCardException(request.id());
       }
       for (CardId dep : request.dependsOn()) {
-        Optional<List<CardId>> cycle = DependencyGraph.cycleThrough(request.id(), dep, this::dependenciesOf);
+        Optional<List<CardId>> cycle =
+            DependencyGraph.cycleThrough(request.id(), dep, this::dependenciesOf);
         if (cycle.isPresent()) {
           throw new DependencyCycleException(cycle.get());
         }
       }
-      Card card = Card.builder()
-          .id(request.id()).title(request.title()).body(request.body()).phase(request.phase())
-          .priority(request.priority()).dependsOn(request.dependsOn()).acceptance(request.acceptance())
-          .idempotencyKey(request.idempotencyKey()).maxAttempts(request.maxAttempts())
-          .status(request.blocked() ? CardStatus.BLOCKED : CardStatus.READY).blockedReason(request.blockedReason())
-          .createdAt(now).updatedAt(now).version(1).build();
+      Card card =
+          Card.builder()
+              .id(request.id())
+              .title(request.title())
+              .body(request.body())
+              .phase(request.phase())
+              .priority(request.priority())
+              .dependsOn(request.dependsOn())
+              .acceptance(request.acceptance())
+              .idempotencyKey(request.idempotencyKey())
+              .maxAttempts(request.maxAttempts())
+              .status(request.blocked() ? CardStatus.BLOCKED : CardStatus.READY)
+              .blockedReason(request.blockedReason())
+              .createdAt(now)
+              .updatedAt(now)
+              .version(1)
+              .build();
       put(card);
       if (request.idempotencyKey() != null) {
         String key = request.idempotencyKey();
@@ -325,7 +345,8 @@ public final class InMemoryBacklogStore implements BacklogStore {
           if (chosen.size() >= request.limit()) {
             break;
           }
-          if ((request.phase() == null || request.phase().equals(card.phase())) && claimable(card)) {
+          if ((request.phase() == null || request.phase().equals(card.phase()))
+              && claimable(card)) {
             chosen.add(card);
           }
         }
@@ -335,7 +356,8 @@ public final class InMemoryBacklogStore implements BacklogStore {
         // Like a database sequence, the counter is not rolled back: a token handed out inside a
         // transaction that later failed is never issued again, so it can never fence a later lease.
         lastToken++;
-        Lease lease = new Lease(request.owner(), new LeaseToken(lastToken), now, now.plus(request.ttl()));
+        Lease lease =
+            new Lease(request.owner(), new LeaseToken(lastToken), now, now.plus(request.ttl()));
         Card next = Transitions.claim(card, lease, now);
         put(next);
         event(next, EventType.CLAIMED, request.owner(), lease.token(), EventData.claimed(next));
@@ -356,7 +378,8 @@ public final class InMemoryBacklogStore implements BacklogStore {
     public Card complete(CardId id, LeaseToken token, String actor) {
       Card next = Transitions.complete(require(id), token, now);
       put(next);
-      event(next, EventType.COMPLETED, actor, token, EventData.completed(CardStatus.CLAIMED, false));
+      event(
+          next, EventType.COMPLETED, actor, token, EventData.completed(CardStatus.CLAIMED, false));
       return next;
     }
 
@@ -378,7 +401,8 @@ public final class InMemoryBacklogStore implements BacklogStore {
     }
 
     @Override
-    public Card fail(CardId id, LeaseToken token, String reason, int defaultMaxAttempts, String actor) {
+    public Card fail(
+        CardId id, LeaseToken token, String reason, int defaultMaxAttempts, String actor) {
       Card next = Transitions.fail(require(id), token, reason, defaultMaxAttempts, now);
       put(next);
       event(next, EventType.FAILED, actor, token, EventData.failed(reason, next));
@@ -387,15 +411,21 @@ public final class InMemoryBacklogStore implements BacklogStore {
 
     @Override
     public List<CardId> reclaimExpired(int defaultMaxAttempts, String actor) {
-      List<Card> lapsed = cards.values().stream()
-          .filter(c -> c.status() == CardStatus.CLAIMED && c.lease().isExpiredAt(now))
-          .sorted(Comparator.comparing(Card::id))
-          .toList();
+      List<Card> lapsed =
+          cards.values().stream()
+              .filter(c -> c.status() == CardStatus.CLAIMED && c.lease().isExpiredAt(now))
+              .sorted(Comparator.comparing(Card::id))
+              .toList();
       List<CardId> reclaimed = new ArrayList<>();
       for (Card card : lapsed) {
         Card next = Transitions.expire(card, defaultMaxAttempts, now);
         put(next);
-        event(next, EventType.RECLAIMED, actor, card.lease().token(), EventData.reclaimed(card, next, true));
+        event(
+            next,
+            EventType.RECLAIMED,
+            actor,
+            card.lease().token(),
+            EventData.reclaimed(card, next, true));
         reclaimed.add(card.id());
       }
       return reclaimed;
@@ -406,7 +436,11 @@ public final class InMemoryBacklogStore implements BacklogStore {
       Card card = require(id);
       Card next = Transitions.reclaim(card, now);
       put(next);
-      event(next, EventType.RECLAIMED, actor, card.lease().token(),
+      event(
+          next,
+          EventType.RECLAIMED,
+          actor,
+          card.lease().token(),
           EventData.reclaimed(card, next, card.lease().isExpiredAt(now)));
       return next;
     }
@@ -446,7 +480,8 @@ public final class InMemoryBacklogStore implements BacklogStore {
       for (Card card : cards.values()) {
         counts.merge(card.status(), 1L, Long::sum);
         if (card.phase() != null) {
-          byPhase.computeIfAbsent(card.phase(), p -> new EnumMap<>(CardStatus.class))
+          byPhase
+              .computeIfAbsent(card.phase(), p -> new EnumMap<>(CardStatus.class))
               .merge(card.status(), 1L, Long::sum);
         }
         if (claimable(card)) {
@@ -459,8 +494,12 @@ public final class InMemoryBacklogStore implements BacklogStore {
           expired++;
         }
       }
-      Duration age = oldest == null ? null : Duration.between(oldest, now).isNegative() ? Duration.ZERO
-          : Duration.between(oldest, now);
+      Duration age =
+          oldest == null
+              ? null
+              : Duration.between(oldest, now).isNegative()
+                  ? Duration.ZERO
+                  : Duration.between(oldest, now);
       return new Stats(counts, cards.size(), claimableCount, age, expired, byPhase);
     }
 

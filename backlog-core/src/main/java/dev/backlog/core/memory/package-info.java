@@ -1,2 +1,5 @@
-/** The in-memory store: the reference model of the store semantics, for tests and single-process hosts. */
+/**
+ * The in-memory store: the reference model of the store semantics, for tests and single-process
+ * hosts.
+ */
 package dev.backlog.core.memory;

@@ -12,16 +12,17 @@ import java.time.Duration;
 public interface BacklogStore extends AutoCloseable {
 
   /**
-   * Runs work in one transaction: commits when it returns, rolls back when it throws (and rethrows).
-   * Before committing, the store checks what can only be checked at the end of a transaction, such
-   * as dependencies named by a card that was created earlier in the same transaction.
+   * Runs work in one transaction: commits when it returns, rolls back when it throws (and
+   * rethrows). Before committing, the store checks what can only be checked at the end of a
+   * transaction, such as dependencies named by a card that was created earlier in the same
+   * transaction.
    */
   <T> T inTransaction(StoreWork<T> work);
 
   /**
    * Waits up to {@code timeout} for a change that may have made work claimable (a create, a
-   * completion, a release…). May return early or spuriously; callers re-check by claiming.
-   * The default waits a short polling interval.
+   * completion, a release…). May return early or spuriously; callers re-check by claiming. The
+   * default waits a short polling interval.
    *
    * @throws InterruptedException when the waiting thread is interrupted
    */

@@ -19,8 +19,7 @@ import java.util.function.Function;
  */
 public final class DependencyGraph {
 
-  private DependencyGraph() {
-  }
+  private DependencyGraph() {}
 
   /**
    * Finds the cycle that the edge {@code from → to} (from depends on to) would close.
@@ -28,10 +27,11 @@ public final class DependencyGraph {
    * @param from the dependent card
    * @param to the card it would depend on
    * @param dependsOn a card's current dependencies (empty for a card that does not exist)
-   * @return the cycle as a path {@code from, to, …, from}, each depending on the next; empty when none
+   * @return the cycle as a path {@code from, to, …, from}, each depending on the next; empty when
+   *     none
    */
-  public static Optional<List<CardId>> cycleThrough(CardId from, CardId to,
-      Function<CardId, ? extends Collection<CardId>> dependsOn) {
+  public static Optional<List<CardId>> cycleThrough(
+      CardId from, CardId to, Function<CardId, ? extends Collection<CardId>> dependsOn) {
     if (from.equals(to)) {
       return Optional.of(List.of(from, from));
     }

@@ -14,18 +14,26 @@ import java.util.stream.Collectors;
  */
 public final class EventData {
 
-  private EventData() {
-  }
+  private EventData() {}
 
   /** {@code created}: the card's content as created. */
   public static String created(Card card) {
-    return "{\"title\":" + JsonText.quote(card.title())
-        + ",\"phase\":" + string(card.phase())
-        + ",\"priority\":" + card.priority()
-        + ",\"status\":" + JsonText.quote(card.status().wireName())
-        + ",\"dependsOn\":[" + card.dependsOn().stream().map(id -> JsonText.quote(id.value()))
-            .collect(Collectors.joining(",")) + "]"
-        + (card.idempotencyKey() == null ? "" : ",\"idempotencyKey\":" + JsonText.quote(card.idempotencyKey()))
+    return "{\"title\":"
+        + JsonText.quote(card.title())
+        + ",\"phase\":"
+        + string(card.phase())
+        + ",\"priority\":"
+        + card.priority()
+        + ",\"status\":"
+        + JsonText.quote(card.status().wireName())
+        + ",\"dependsOn\":["
+        + card.dependsOn().stream()
+            .map(id -> JsonText.quote(id.value()))
+            .collect(Collectors.joining(","))
+        + "]"
+        + (card.idempotencyKey() == null
+            ? ""
+            : ",\"idempotencyKey\":" + JsonText.quote(card.idempotencyKey()))
         + "}";
   }
 
@@ -37,8 +45,13 @@ public final class EventData {
   /** {@code claimed}: owner, expiry and attempt number. */
   public static String claimed(Card claimed) {
     Lease lease = claimed.lease();
-    return "{\"owner\":" + JsonText.quote(lease.owner()) + ",\"expiresAt\":\"" + lease.expiresAt()
-        + "\",\"attempt\":" + claimed.attempts() + "}";
+    return "{\"owner\":"
+        + JsonText.quote(lease.owner())
+        + ",\"expiresAt\":\""
+        + lease.expiresAt()
+        + "\",\"attempt\":"
+        + claimed.attempts()
+        + "}";
   }
 
   /** {@code renewed}: the new expiry. */
@@ -53,15 +66,30 @@ public final class EventData {
 
   /** {@code failed}: the reason, the resulting status and the attempt count. */
   public static String failed(String reason, Card after) {
-    return "{\"reason\":" + string(reason) + ",\"status\":\"" + after.status().wireName() + "\",\"attempts\":"
-        + after.attempts() + "}";
+    return "{\"reason\":"
+        + string(reason)
+        + ",\"status\":\""
+        + after.status().wireName()
+        + "\",\"attempts\":"
+        + after.attempts()
+        + "}";
   }
 
-  /** {@code reclaimed}: whether the lease had lapsed, the previous owner and the resulting status. */
+  /**
+   * {@code reclaimed}: whether the lease had lapsed, the previous owner and the resulting status.
+   */
   public static String reclaimed(Card before, Card after, boolean expired) {
-    return "{\"expired\":" + expired + ",\"owner\":" + JsonText.quote(before.lease().owner()) + ",\"status\":\""
-        + after.status().wireName() + "\"" + (after.blockedReason() == null ? ""
-        : ",\"reason\":" + JsonText.quote(after.blockedReason())) + "}";
+    return "{\"expired\":"
+        + expired
+        + ",\"owner\":"
+        + JsonText.quote(before.lease().owner())
+        + ",\"status\":\""
+        + after.status().wireName()
+        + "\""
+        + (after.blockedReason() == null
+            ? ""
+            : ",\"reason\":" + JsonText.quote(after.blockedReason()))
+        + "}";
   }
 
   /** {@code blocked}: the reason and the status it came from. */

@@ -16,10 +16,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The operations of one open store transaction. Inputs arrive validated by
- * {@link dev.backlog.core.Backlog}. Every mutation appends its events (see
- * {@link EventData}) in this transaction, and a refused operation changes nothing.
- * {@link Transitions} holds the status machine every store must follow.
+ * The operations of one open store transaction. Inputs arrive validated by {@link
+ * dev.backlog.core.Backlog}. Every mutation appends its events (see {@link EventData}) in this
+ * transaction, and a refused operation changes nothing. {@link Transitions} holds the status
+ * machine every store must follow.
  *
  * <p>Used by one thread at a time, only while {@link BacklogStore#inTransaction} runs.
  */
@@ -36,19 +36,19 @@ public interface StoreTransaction {
 
   /**
    * Creates a card, ready or blocked. With an idempotency key already used: returns the existing
-   * card when {@link NewCard#fingerprint()} matches, else raises
-   * {@link dev.backlog.core.IdempotencyConflictException}. An existing id raises
-   * {@link dev.backlog.core.DuplicateCardException}. Dependencies not existing yet are checked at
-   * commit ({@link dev.backlog.core.UnknownDependencyException}); a dependency path back to the new
-   * card raises {@link dev.backlog.core.DependencyCycleException}.
+   * card when {@link NewCard#fingerprint()} matches, else raises {@link
+   * dev.backlog.core.IdempotencyConflictException}. An existing id raises {@link
+   * dev.backlog.core.DuplicateCardException}. Dependencies not existing yet are checked at commit
+   * ({@link dev.backlog.core.UnknownDependencyException}); a dependency path back to the new card
+   * raises {@link dev.backlog.core.DependencyCycleException}.
    */
   Card create(NewCard card, String actor);
 
   /**
    * Makes {@code from} depend on {@code to}. A repeated link changes nothing and writes no event.
    * Unknown {@code from}: {@link dev.backlog.core.CardNotFoundException}; unknown {@code to}:
-   * {@link dev.backlog.core.UnknownDependencyException}; a self-link or a cycle:
-   * {@link dev.backlog.core.DependencyCycleException}.
+   * {@link dev.backlog.core.UnknownDependencyException}; a self-link or a cycle: {@link
+   * dev.backlog.core.DependencyCycleException}.
    */
   Card link(CardId from, CardId to, String actor);
 
@@ -56,10 +56,10 @@ public interface StoreTransaction {
   Card unlink(CardId from, CardId to, String actor);
 
   /**
-   * Claims up to {@code request.limit()} claimable cards in claim order, each with a new lease whose
-   * token is greater than every token issued before. The actor is the owner. The request's wait is
-   * handled by the caller. Claiming by id an unknown card raises
-   * {@link dev.backlog.core.CardNotFoundException}; a card that is not claimable yields an empty list.
+   * Claims up to {@code request.limit()} claimable cards in claim order, each with a new lease
+   * whose token is greater than every token issued before. The actor is the owner. The request's
+   * wait is handled by the caller. Claiming by id an unknown card raises {@link
+   * dev.backlog.core.CardNotFoundException}; a card that is not claimable yields an empty list.
    */
   List<Claim> claim(ClaimRequest request);
 
@@ -71,15 +71,16 @@ public interface StoreTransaction {
 
   /**
    * Completes the claims' cards, all or none, in the order given; the list holds each card once. A
-   * claim whose lease does not hold (or whose card is gone) raises what {@link #complete} would, and
-   * then nothing has changed. This default checks every lease first, then completes the cards one by
-   * one; stores override it to do the work in fewer statements.
+   * claim whose lease does not hold (or whose card is gone) raises what {@link #complete} would,
+   * and then nothing has changed. This default checks every lease first, then completes the cards
+   * one by one; stores override it to do the work in fewer statements.
    */
   default List<Card> completeAll(List<Claim> claims, String actor) {
     Instant at = now();
     for (Claim claim : claims) {
-      Card card = find(claim.card().id()).orElseThrow(() -> new dev.backlog.core.CardNotFoundException(
-          claim.card().id()));
+      Card card =
+          find(claim.card().id())
+              .orElseThrow(() -> new dev.backlog.core.CardNotFoundException(claim.card().id()));
       Transitions.complete(card, claim.token(), at);
     }
     List<Card> done = new java.util.ArrayList<>(claims.size());
@@ -98,10 +99,15 @@ public interface StoreTransaction {
   /** Reports failure: ready again, or blocked with the reason once attempts reached the limit. */
   Card fail(CardId id, LeaseToken token, String reason, int defaultMaxAttempts, String actor);
 
-  /** Takes back every lapsed lease (ready, or blocked at the attempt limit); returns the cards in id order. */
+  /**
+   * Takes back every lapsed lease (ready, or blocked at the attempt limit); returns the cards in id
+   * order.
+   */
   List<CardId> reclaimExpired(int defaultMaxAttempts, String actor);
 
-  /** Takes back the lease of one claimed card now, whether or not it lapsed; the card becomes ready. */
+  /**
+   * Takes back the lease of one claimed card now, whether or not it lapsed; the card becomes ready.
+   */
   Card reclaim(CardId id, String actor);
 
   /** Blocks a ready or claimed card, revoking its lease. */

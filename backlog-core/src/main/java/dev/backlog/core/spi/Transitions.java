@@ -11,16 +11,15 @@ import java.time.Instant;
 
 /**
  * The status machine as pure functions from a card's current state to its next one. Every store
- * uses these so that all stores agree; each function raises
- * {@link InvalidTransitionException} or {@link LeaseLostException} instead of returning a card
- * when the transition is refused, and otherwise bumps {@code version} and {@code updatedAt}.
+ * uses these so that all stores agree; each function raises {@link InvalidTransitionException} or
+ * {@link LeaseLostException} instead of returning a card when the transition is refused, and
+ * otherwise bumps {@code version} and {@code updatedAt}.
  *
  * <p>Stateless and thread-safe.
  */
 public final class Transitions {
 
-  private Transitions() {
-  }
+  private Transitions() {}
 
   /**
    * Checks that {@code token} is the card's current, unexpired lease.
@@ -30,10 +29,14 @@ public final class Transitions {
   public static Lease checkLease(Card card, LeaseToken token, Instant now) {
     Lease lease = card.lease();
     if (card.status() != CardStatus.CLAIMED || lease == null) {
-      throw new LeaseLostException(card.id(), token, card.status(), null, "the lease was revoked or the card moved on");
+      throw new LeaseLostException(
+          card.id(), token, card.status(), null, "the lease was revoked or the card moved on");
     }
     if (!lease.token().equals(token)) {
-      String why = token.compareTo(lease.token()) < 0 ? "the card was claimed again" : "no such lease was issued";
+      String why =
+          token.compareTo(lease.token()) < 0
+              ? "the card was claimed again"
+              : "no such lease was issued";
       throw new LeaseLostException(card.id(), token, card.status(), null, why);
     }
     if (lease.isExpiredAt(now)) {
@@ -50,14 +53,20 @@ public final class Transitions {
   /** ready → claimed with the given lease; attempts + 1. The caller has checked claimability. */
   public static Card claim(Card card, Lease lease, Instant now) {
     require(card, "claim", "ready", CardStatus.READY);
-    return next(card, now).status(CardStatus.CLAIMED).lease(lease).attempts(card.attempts() + 1)
-        .blockedReason(null).build();
+    return next(card, now)
+        .status(CardStatus.CLAIMED)
+        .lease(lease)
+        .attempts(card.attempts() + 1)
+        .blockedReason(null)
+        .build();
   }
 
   /** Extends a valid lease to now + ttl. */
   public static Card renew(Card card, LeaseToken token, Duration ttl, Instant now) {
     Lease lease = checkLease(card, token, now);
-    return next(card, now).lease(new Lease(lease.owner(), lease.token(), lease.claimedAt(), now.plus(ttl))).build();
+    return next(card, now)
+        .lease(new Lease(lease.owner(), lease.token(), lease.claimedAt(), now.plus(ttl)))
+        .build();
   }
 
   /** claimed → done with a valid lease. */
@@ -68,7 +77,12 @@ public final class Transitions {
 
   /** ready, claimed or blocked → done, revoking any lease. */
   public static Card forceComplete(Card card, Instant now) {
-    require(card, "force-complete", "ready, claimed or blocked", CardStatus.READY, CardStatus.CLAIMED,
+    require(
+        card,
+        "force-complete",
+        "ready, claimed or blocked",
+        CardStatus.READY,
+        CardStatus.CLAIMED,
         CardStatus.BLOCKED);
     return next(card, now).status(CardStatus.DONE).lease(null).blockedReason(null).build();
   }
@@ -80,11 +94,17 @@ public final class Transitions {
   }
 
   /** claimed → ready, or → blocked with the reason once attempts reached the limit. */
-  public static Card fail(Card card, LeaseToken token, String reason, int defaultMaxAttempts, Instant now) {
+  public static Card fail(
+      Card card, LeaseToken token, String reason, int defaultMaxAttempts, Instant now) {
     checkLease(card, token, now);
     if (card.attempts() >= maxAttempts(card, defaultMaxAttempts)) {
-      String why = "failed " + card.attempts() + " of " + maxAttempts(card, defaultMaxAttempts) + " attempts"
-          + (reason == null ? "" : ": " + reason);
+      String why =
+          "failed "
+              + card.attempts()
+              + " of "
+              + maxAttempts(card, defaultMaxAttempts)
+              + " attempts"
+              + (reason == null ? "" : ": " + reason);
       return next(card, now).status(CardStatus.BLOCKED).lease(null).blockedReason(why).build();
     }
     return next(card, now).status(CardStatus.READY).lease(null).build();
@@ -94,8 +114,14 @@ public final class Transitions {
   public static Card expire(Card card, int defaultMaxAttempts, Instant now) {
     require(card, "reclaim", "claimed", CardStatus.CLAIMED);
     if (card.attempts() >= maxAttempts(card, defaultMaxAttempts)) {
-      String why = "lease expired on attempt " + card.attempts() + " of " + maxAttempts(card, defaultMaxAttempts)
-          + " (owner " + card.lease().owner() + ")";
+      String why =
+          "lease expired on attempt "
+              + card.attempts()
+              + " of "
+              + maxAttempts(card, defaultMaxAttempts)
+              + " (owner "
+              + card.lease().owner()
+              + ")";
       return next(card, now).status(CardStatus.BLOCKED).lease(null).blockedReason(why).build();
     }
     return next(card, now).status(CardStatus.READY).lease(null).build();

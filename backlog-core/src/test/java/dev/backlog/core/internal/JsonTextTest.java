@@ -21,20 +21,15 @@ import net.jqwik.api.constraints.IntRange;
 class JsonTextTest {
 
   /** A generated JSON value, rendered by this test (not by JsonText). */
-  sealed interface Node permits Scalar, Arr, Obj {
-  }
+  sealed interface Node permits Scalar, Arr, Obj {}
 
-  record Scalar(String literal) implements Node {
-  }
+  record Scalar(String literal) implements Node {}
 
-  record Arr(List<Node> items) implements Node {
-  }
+  record Arr(List<Node> items) implements Node {}
 
-  record Member(String name, Node value) {
-  }
+  record Member(String name, Node value) {}
 
-  record Obj(List<Member> members) implements Node {
-  }
+  record Obj(List<Member> members) implements Node {}
 
   private static final Pattern POSITION = Pattern.compile("at character (\\d+)$");
 
@@ -97,26 +92,44 @@ class JsonTextTest {
 
   /** String literals with plain characters, every short escape and \\u escapes. */
   private static Arbitrary<String> stringLiteral() {
-    Arbitrary<String> piece = Arbitraries.oneOf(
-        Arbitraries.strings().withCharRange(' ', '~').excludeChars('"', '\\').ofMaxLength(4),
-        Arbitraries.strings().withCharRange('\u00a0', '\uffff').ofMaxLength(2),
-        Arbitraries.of("\\\"", "\\\\", "\\/", "\\b", "\\f", "\\n", "\\r", "\\t", "\\u00e9", "\\u20AC", "\\uD83D"));
+    Arbitrary<String> piece =
+        Arbitraries.oneOf(
+            Arbitraries.strings().withCharRange(' ', '~').excludeChars('"', '\\').ofMaxLength(4),
+            Arbitraries.strings().withCharRange('\u00a0', '\uffff').ofMaxLength(2),
+            Arbitraries.of(
+                "\\\"", "\\\\", "\\/", "\\b", "\\f", "\\n", "\\r", "\\t", "\\u00e9", "\\u20AC",
+                "\\uD83D"));
     return piece.list().ofMaxSize(5).map(parts -> "\"" + String.join("", parts) + "\"");
   }
 
   private static Arbitrary<String> numberLiteral() {
-    Arbitrary<String> integer = Arbitraries.oneOf(Arbitraries.just("0"),
-        Arbitraries.integers().between(1, 1_000_000).map(String::valueOf));
-    Arbitrary<String> fraction = Arbitraries.strings().numeric().ofMinLength(1).ofMaxLength(4).map(d -> "." + d)
-        .injectNull(0.5).map(f -> f == null ? "" : f);
-    Arbitrary<String> exponent = Combinators.combine(Arbitraries.of("e", "E"), Arbitraries.of("", "+", "-"),
-        Arbitraries.strings().numeric().ofMinLength(1).ofMaxLength(3)).as((e, s, d) -> e + s + d)
-        .injectNull(0.6).map(x -> x == null ? "" : x);
-    return Combinators.combine(Arbitraries.of("", "-"), integer, fraction, exponent).as((m, i, f, e) -> m + i + f + e);
+    Arbitrary<String> integer =
+        Arbitraries.oneOf(
+            Arbitraries.just("0"),
+            Arbitraries.integers().between(1, 1_000_000).map(String::valueOf));
+    Arbitrary<String> fraction =
+        Arbitraries.strings()
+            .numeric()
+            .ofMinLength(1)
+            .ofMaxLength(4)
+            .map(d -> "." + d)
+            .injectNull(0.5)
+            .map(f -> f == null ? "" : f);
+    Arbitrary<String> exponent =
+        Combinators.combine(
+                Arbitraries.of("e", "E"),
+                Arbitraries.of("", "+", "-"),
+                Arbitraries.strings().numeric().ofMinLength(1).ofMaxLength(3))
+            .as((e, s, d) -> e + s + d)
+            .injectNull(0.6)
+            .map(x -> x == null ? "" : x);
+    return Combinators.combine(Arbitraries.of("", "-"), integer, fraction, exponent)
+        .as((m, i, f, e) -> m + i + f + e);
   }
 
   private static Arbitrary<Node> scalar() {
-    return Arbitraries.oneOf(stringLiteral(), numberLiteral(), Arbitraries.of("true", "false", "null"))
+    return Arbitraries.oneOf(
+            stringLiteral(), numberLiteral(), Arbitraries.of("true", "false", "null"))
         .map(Scalar::new);
   }
 
@@ -127,8 +140,12 @@ class JsonTextTest {
   private static Arbitrary<Node> container(int depth) {
     Arbitrary<Node> inner = Arbitraries.lazy(() -> value(depth - 1));
     Arbitrary<Node> array = inner.list().ofMaxSize(4).map(Arr::new);
-    Arbitrary<Node> object = Combinators.combine(stringLiteral(), inner).as(Member::new).list().ofMaxSize(4)
-        .map(Obj::new);
+    Arbitrary<Node> object =
+        Combinators.combine(stringLiteral(), inner)
+            .as(Member::new)
+            .list()
+            .ofMaxSize(4)
+            .map(Obj::new);
     return Arbitraries.oneOf(array, object);
   }
 
@@ -149,27 +166,31 @@ class JsonTextTest {
   }
 
   @Property
-  void validJsonWithAnyWhitespaceCompactsToTheCanonicalText(@ForAll("json") Node node, @ForAll Random random) {
+  void validJsonWithAnyWhitespaceCompactsToTheCanonicalText(
+      @ForAll("json") Node node, @ForAll Random random) {
     String expected = compact(node);
     assertEquals(expected, JsonText.compact(spaced(node, random)));
     assertEquals(expected, JsonText.compact(expected), "compacting is idempotent");
   }
 
   @Property
-  void everyProperPrefixOfAnArrayOrObjectIsRejectedWithAPositionInsideIt(@ForAll("containers") Node node,
-      @ForAll @IntRange(min = 1, max = 10_000) int cut) {
+  void everyProperPrefixOfAnArrayOrObjectIsRejectedWithAPositionInsideIt(
+      @ForAll("containers") Node node, @ForAll @IntRange(min = 1, max = 10_000) int cut) {
     String text = compact(node);
     String prefix = text.substring(0, 1 + cut % (text.length() - 1));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> JsonText.compact(prefix));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> JsonText.compact(prefix));
     int at = position(e);
-    assertTrue(at >= 1 && at <= prefix.length() + 1, () -> "position " + at + " outside '" + prefix + "'");
+    assertTrue(
+        at >= 1 && at <= prefix.length() + 1, () -> "position " + at + " outside '" + prefix + "'");
   }
 
   @Property
-  void textAfterAValidValueIsRejectedAtTheFirstExtraCharacter(@ForAll("json") Node node,
-      @ForAll("junk") String junk) {
+  void textAfterAValidValueIsRejectedAtTheFirstExtraCharacter(
+      @ForAll("json") Node node, @ForAll("junk") String junk) {
     String text = compact(node);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> JsonText.compact(text + junk));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> JsonText.compact(text + junk));
     int leadingSpace = junk.length() - junk.stripLeading().length();
     assertEquals(text.length() + leadingSpace + 1, position(e), e.getMessage());
   }
@@ -187,37 +208,41 @@ class JsonTextTest {
       assertTrue(compact.length() <= text.length());
     } catch (IllegalArgumentException e) {
       int at = position(e);
-      assertTrue(at >= 1 && at <= text.length() + 1, () -> "position " + at + " outside '" + text + "'");
+      assertTrue(
+          at >= 1 && at <= text.length() + 1, () -> "position " + at + " outside '" + text + "'");
     }
   }
 
   @Provide
   Arbitrary<String> jsonish() {
-    return Arbitraries.strings().withChars("{}[]\",:0123456789-+.eEtrufalsn \\u\t\n").ofMaxLength(30);
+    return Arbitraries.strings()
+        .withChars("{}[]\",:0123456789-+.eEtrufalsn \\u\t\n")
+        .ofMaxLength(30);
   }
 
   @Example
   void knownGarbageIsRejectedWithTheProblemAndItsPosition() {
-    record Case(String text, String problem, int at) {
-    }
-    List<Case> cases = new ArrayList<>(List.of(
-        new Case("", "ends where a value was expected", 1),
-        new Case("[1,]", "unexpected character ']'", 4),
-        new Case("{\"a\" 1}", "expected ':'", 6),
-        new Case("{a:1}", "member name in double quotes", 2),
-        new Case("[01]", "expected ',' or ']'", 3),
-        new Case("-", "a number needs digits", 2),
-        new Case("1.", "decimal point needs digits", 3),
-        new Case("1e", "exponent needs digits", 3),
-        new Case("tru", "expected true", 1),
-        new Case("\"a\\x\"", "unknown escape", 4),
-        new Case("\"\\u12g4\"", "four hex digits", 3),
-        new Case("\"abc", "not closed", 5),
-        new Case("\"a\u0001\"", "control character", 3),
-        new Case("[1] [2]", "unexpected text after the JSON value", 5)));
+    record Case(String text, String problem, int at) {}
+    List<Case> cases =
+        new ArrayList<>(
+            List.of(
+                new Case("", "ends where a value was expected", 1),
+                new Case("[1,]", "unexpected character ']'", 4),
+                new Case("{\"a\" 1}", "expected ':'", 6),
+                new Case("{a:1}", "member name in double quotes", 2),
+                new Case("[01]", "expected ',' or ']'", 3),
+                new Case("-", "a number needs digits", 2),
+                new Case("1.", "decimal point needs digits", 3),
+                new Case("1e", "exponent needs digits", 3),
+                new Case("tru", "expected true", 1),
+                new Case("\"a\\x\"", "unknown escape", 4),
+                new Case("\"\\u12g4\"", "four hex digits", 3),
+                new Case("\"abc", "not closed", 5),
+                new Case("\"a\u0001\"", "control character", 3),
+                new Case("[1] [2]", "unexpected text after the JSON value", 5)));
     for (Case c : cases) {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> JsonText.compact(c.text()),
-          c.text());
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> JsonText.compact(c.text()), c.text());
       assertTrue(e.getMessage().contains(c.problem()), () -> c.text() + " -> " + e.getMessage());
       assertEquals(c.at(), position(e), () -> c.text() + " -> " + e.getMessage());
     }
@@ -225,9 +250,12 @@ class JsonTextTest {
 
   @Example
   void nestingDeeperThanSixtyFourLevelsIsRejected() {
-    assertEquals("[".repeat(64) + "]".repeat(64), JsonText.compact("[".repeat(64) + "]".repeat(64)));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> JsonText.compact("[".repeat(70) + "]".repeat(70)));
+    assertEquals(
+        "[".repeat(64) + "]".repeat(64), JsonText.compact("[".repeat(64) + "]".repeat(64)));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> JsonText.compact("[".repeat(70) + "]".repeat(70)));
     assertTrue(e.getMessage().contains("nesting deeper than 64"), e.getMessage());
   }
 

@@ -58,12 +58,14 @@ class DependencyGraphTest {
 
   @Example
   void aLinkClosingALongerLoopNamesEveryCardInDependencyOrder() {
-    assertEquals(Optional.of(ids("d", "a", "b", "c", "d")), cycle(graph("a>b", "b>c", "c>d"), "d", "a"));
+    assertEquals(
+        Optional.of(ids("d", "a", "b", "c", "d")), cycle(graph("a>b", "b>c", "c>d"), "d", "a"));
   }
 
   @Example
   void theShortestPathIsNamedWhenSeveralLoopsWouldClose() {
-    assertEquals(Optional.of(ids("d", "a", "d")), cycle(graph("a>b", "b>c", "c>d", "a>d"), "d", "a"));
+    assertEquals(
+        Optional.of(ids("d", "a", "d")), cycle(graph("a>b", "b>c", "c>d", "a>d"), "d", "a"));
   }
 
   @Example
@@ -76,22 +78,31 @@ class DependencyGraphTest {
   /** A random DAG over n cards: edges only from a higher to a lower index. */
   @Provide
   Arbitrary<Map<CardId, Set<CardId>>> dags() {
-    return Arbitraries.integers().between(2, 12).flatMap(n -> Combinators.combine(
-        Arbitraries.integers().between(0, n - 1), Arbitraries.integers().between(0, n - 1)).as((x, y) -> new int[] {x, y})
-        .list().ofMaxSize(3 * n).map(pairs -> {
-          Map<CardId, Set<CardId>> g = new HashMap<>();
-          for (int i = 0; i < n; i++) {
-            g.put(id("n" + i), new TreeSet<>());
-          }
-          for (int[] p : pairs) {
-            if (p[0] != p[1]) {
-              int hi = Math.max(p[0], p[1]);
-              int lo = Math.min(p[0], p[1]);
-              g.get(id("n" + hi)).add(id("n" + lo));
-            }
-          }
-          return g;
-        }));
+    return Arbitraries.integers()
+        .between(2, 12)
+        .flatMap(
+            n ->
+                Combinators.combine(
+                        Arbitraries.integers().between(0, n - 1),
+                        Arbitraries.integers().between(0, n - 1))
+                    .as((x, y) -> new int[] {x, y})
+                    .list()
+                    .ofMaxSize(3 * n)
+                    .map(
+                        pairs -> {
+                          Map<CardId, Set<CardId>> g = new HashMap<>();
+                          for (int i = 0; i < n; i++) {
+                            g.put(id("n" + i), new TreeSet<>());
+                          }
+                          for (int[] p : pairs) {
+                            if (p[0] != p[1]) {
+                              int hi = Math.max(p[0], p[1]);
+                              int lo = Math.min(p[0], p[1]);
+                              g.get(id("n" + hi)).add(id("n" + lo));
+                            }
+                          }
+                          return g;
+                        }));
   }
 
   private static boolean reaches(Map<CardId, Set<CardId>> g, CardId start, CardId target) {
@@ -113,19 +124,28 @@ class DependencyGraphTest {
 
   @Property
   void aCycleIsReportedExactlyWhenTheNewEdgeClosesOneAndItsPathIsMadeOfRealEdges(
-      @ForAll("dags") Map<CardId, Set<CardId>> g, @ForAll @IntRange(max = 11) int a, @ForAll @IntRange(max = 11) int b) {
+      @ForAll("dags") Map<CardId, Set<CardId>> g,
+      @ForAll @IntRange(max = 11) int a,
+      @ForAll @IntRange(max = 11) int b) {
     CardId from = id("n" + (a % g.size()));
     CardId to = id("n" + (b % g.size()));
     Optional<List<CardId>> path = DependencyGraph.cycleThrough(from, to, g::get);
-    assertEquals(from.equals(to) || reaches(g, to, from), path.isPresent(), () -> "edge " + from + " -> " + to);
-    path.ifPresent(p -> {
-      assertEquals(from, p.get(0));
-      assertEquals(to, p.get(1));
-      assertEquals(from, p.get(p.size() - 1));
-      for (int i = 1; i + 1 < p.size(); i++) {
-        assertTrue(g.get(p.get(i)).contains(p.get(i + 1)), () -> "not an edge: " + p);
-      }
-      assertEquals(p.size() - 1, new HashSet<>(p.subList(0, p.size() - 1)).size(), () -> "path repeats a card: " + p);
-    });
+    assertEquals(
+        from.equals(to) || reaches(g, to, from),
+        path.isPresent(),
+        () -> "edge " + from + " -> " + to);
+    path.ifPresent(
+        p -> {
+          assertEquals(from, p.get(0));
+          assertEquals(to, p.get(1));
+          assertEquals(from, p.get(p.size() - 1));
+          for (int i = 1; i + 1 < p.size(); i++) {
+            assertTrue(g.get(p.get(i)).contains(p.get(i + 1)), () -> "not an edge: " + p);
+          }
+          assertEquals(
+              p.size() - 1,
+              new HashSet<>(p.subList(0, p.size() - 1)).size(),
+              () -> "path repeats a card: " + p);
+        });
   }
 }

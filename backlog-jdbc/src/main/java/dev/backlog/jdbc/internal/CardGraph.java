@@ -35,30 +35,42 @@ import java.util.function.Function;
  */
 final class CardGraph {
 
-  private static final NamedSql DEPENDENCIES = NamedSql.compile("SELECT depends_on FROM card_deps"
-      + " WHERE card_id = :id ORDER BY depends_on");
-  private static final NamedSql HAS_DEPENDENTS = NamedSql.compile("SELECT COUNT(*) FROM (SELECT 1 FROM card_deps"
-      + " WHERE depends_on = :id LIMIT 1) x");
-  private static final NamedSql LOCK_GRAPH = NamedSql.compile("UPDATE graph_lock SET changes = changes + 1"
-      + " WHERE id = 1");
-  private static final NamedSql WRITE_VERSION = NamedSql.compile("UPDATE cards SET updated_at = :updatedAt,"
-      + " version = :version WHERE id = :id");
-  private static final NamedSql ADJUST_UNMET = NamedSql.compile("UPDATE cards SET unmet_deps = unmet_deps + :delta"
-      + " WHERE id = :id");
-  private static final NamedSql SET_UNMET = NamedSql.compile("UPDATE cards SET unmet_deps = :unmet WHERE id = :id");
-  /** A card's clashes by id, and by idempotency key when one is given (one statement: one snapshot). */
-  private static final NamedSql CLASHES_BY_ID = NamedSql.compile("SELECT id, idempotency_key, fingerprint FROM cards"
-      + " WHERE id = :id");
-  private static final NamedSql CLASHES_BY_ID_OR_KEY = NamedSql.compile("SELECT id, idempotency_key, fingerprint"
-      + " FROM cards WHERE id = :id OR idempotency_key = :k");
-  private static final NamedSql INSERT_CARD = NamedSql.compile("INSERT INTO cards (id, title, body, phase, priority,"
-      + " status, acceptance, idempotency_key, fingerprint, attempts, max_attempts, blocked_reason, created_at,"
-      + " updated_at, version, unmet_deps) VALUES (:id, :title, :body, :phase, :priority, :status, :acceptance,"
-      + " :key, :fingerprint, 0, :maxAttempts, :reason, :at, :at, 1, :unmet)");
-  private static final NamedSql INSERT_EDGE = NamedSql.compile("INSERT INTO card_deps (card_id, depends_on)"
-      + " VALUES (:card, :dep)");
-  private static final NamedSql DELETE_EDGE = NamedSql.compile("DELETE FROM card_deps WHERE card_id = :card"
-      + " AND depends_on = :dep");
+  private static final NamedSql DEPENDENCIES =
+      NamedSql.compile(
+          "SELECT depends_on FROM card_deps" + " WHERE card_id = :id ORDER BY depends_on");
+  private static final NamedSql HAS_DEPENDENTS =
+      NamedSql.compile(
+          "SELECT COUNT(*) FROM (SELECT 1 FROM card_deps" + " WHERE depends_on = :id LIMIT 1) x");
+  private static final NamedSql LOCK_GRAPH =
+      NamedSql.compile("UPDATE graph_lock SET changes = changes + 1" + " WHERE id = 1");
+  private static final NamedSql WRITE_VERSION =
+      NamedSql.compile(
+          "UPDATE cards SET updated_at = :updatedAt," + " version = :version WHERE id = :id");
+  private static final NamedSql ADJUST_UNMET =
+      NamedSql.compile("UPDATE cards SET unmet_deps = unmet_deps + :delta" + " WHERE id = :id");
+  private static final NamedSql SET_UNMET =
+      NamedSql.compile("UPDATE cards SET unmet_deps = :unmet WHERE id = :id");
+
+  /**
+   * A card's clashes by id, and by idempotency key when one is given (one statement: one snapshot).
+   */
+  private static final NamedSql CLASHES_BY_ID =
+      NamedSql.compile("SELECT id, idempotency_key, fingerprint FROM cards" + " WHERE id = :id");
+
+  private static final NamedSql CLASHES_BY_ID_OR_KEY =
+      NamedSql.compile(
+          "SELECT id, idempotency_key, fingerprint"
+              + " FROM cards WHERE id = :id OR idempotency_key = :k");
+  private static final NamedSql INSERT_CARD =
+      NamedSql.compile(
+          "INSERT INTO cards (id, title, body, phase, priority,"
+              + " status, acceptance, idempotency_key, fingerprint, attempts, max_attempts, blocked_reason, created_at,"
+              + " updated_at, version, unmet_deps) VALUES (:id, :title, :body, :phase, :priority, :status, :acceptance,"
+              + " :key, :fingerprint, 0, :maxAttempts, :reason, :at, :at, 1, :unmet)");
+  private static final NamedSql INSERT_EDGE =
+      NamedSql.compile("INSERT INTO card_deps (card_id, depends_on)" + " VALUES (:card, :dep)");
+  private static final NamedSql DELETE_EDGE =
+      NamedSql.compile("DELETE FROM card_deps WHERE card_id = :card" + " AND depends_on = :dep");
 
   private final Session s;
   private final SqlDialect dialect;
@@ -74,12 +86,16 @@ final class CardGraph {
   Card create(NewCard request, String actor) {
     boolean keyed = request.idempotencyKey() != null;
     // One statement, so that both checks see the same snapshot of a racing create.
-    List<String[]> clashes = s.rows(keyed ? CLASHES_BY_ID_OR_KEY : CLASHES_BY_ID, b -> {
-      b.set("id", request.id());
-      if (keyed) {
-        b.set("k", request.idempotencyKey());
-      }
-    }, rs -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)});
+    List<String[]> clashes =
+        s.rows(
+            keyed ? CLASHES_BY_ID_OR_KEY : CLASHES_BY_ID,
+            b -> {
+              b.set("id", request.id());
+              if (keyed) {
+                b.set("k", request.idempotencyKey());
+              }
+            },
+            rs -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)});
     if (keyed) {
       for (String[] row : clashes) {
         if (request.idempotencyKey().equals(row[1])) {
@@ -103,7 +119,8 @@ final class CardGraph {
         throw new DependencyCycleException(List.of(dep, dep));
       }
       if (named) {
-        Optional<List<CardId>> cycle = DependencyGraph.cycleThrough(request.id(), dep, dependencyReader());
+        Optional<List<CardId>> cycle =
+            DependencyGraph.cycleThrough(request.id(), dep, dependencyReader());
         if (cycle.isPresent()) {
           throw new DependencyCycleException(cycle.get());
         }
@@ -122,20 +139,45 @@ final class CardGraph {
       }
     }
     Instant at = s.now();
-    Card card = Card.builder()
-        .id(request.id()).title(request.title()).body(request.body()).phase(request.phase())
-        .priority(request.priority()).dependsOn(request.dependsOn()).acceptance(request.acceptance())
-        .idempotencyKey(request.idempotencyKey()).maxAttempts(request.maxAttempts())
-        .status(request.blocked() ? CardStatus.BLOCKED : CardStatus.READY).blockedReason(request.blockedReason())
-        .createdAt(at).updatedAt(at).version(1).build();
+    Card card =
+        Card.builder()
+            .id(request.id())
+            .title(request.title())
+            .body(request.body())
+            .phase(request.phase())
+            .priority(request.priority())
+            .dependsOn(request.dependsOn())
+            .acceptance(request.acceptance())
+            .idempotencyKey(request.idempotencyKey())
+            .maxAttempts(request.maxAttempts())
+            .status(request.blocked() ? CardStatus.BLOCKED : CardStatus.READY)
+            .blockedReason(request.blockedReason())
+            .createdAt(at)
+            .updatedAt(at)
+            .version(1)
+            .build();
     int unmetDeps = unmet;
-    s.update(INSERT_CARD, b -> b.set("id", card.id()).set("title", card.title()).set("body", card.body())
-        .set("phase", card.phase()).set("priority", card.priority()).set("status", card.status().wireName())
-        .set("acceptance", card.acceptance()).set("key", card.idempotencyKey())
-        .set("fingerprint", keyed ? request.fingerprint() : null).set("maxAttempts", card.maxAttempts())
-        .set("reason", card.blockedReason()).set("at", at).set("unmet", unmetDeps));
+    s.update(
+        INSERT_CARD,
+        b ->
+            b.set("id", card.id())
+                .set("title", card.title())
+                .set("body", card.body())
+                .set("phase", card.phase())
+                .set("priority", card.priority())
+                .set("status", card.status().wireName())
+                .set("acceptance", card.acceptance())
+                .set("key", card.idempotencyKey())
+                .set("fingerprint", keyed ? request.fingerprint() : null)
+                .set("maxAttempts", card.maxAttempts())
+                .set("reason", card.blockedReason())
+                .set("at", at)
+                .set("unmet", unmetDeps));
     if (!request.dependsOn().isEmpty()) {
-      s.batch(INSERT_EDGE, List.copyOf(request.dependsOn()), (b, dep) -> b.set("card", card.id()).set("dep", dep));
+      s.batch(
+          INSERT_EDGE,
+          List.copyOf(request.dependsOn()),
+          (b, dep) -> b.set("card", card.id()).set("dep", dep));
     }
     if (missing) {
       forwardReferences.add(card.id());
@@ -233,7 +275,7 @@ final class CardGraph {
   }
 
   private void lockGraph() {
-    s.update(LOCK_GRAPH, b -> { });
+    s.update(LOCK_GRAPH, b -> {});
   }
 
   private Function<CardId, Collection<CardId>> dependencyReader() {
@@ -247,9 +289,12 @@ final class CardGraph {
     List<String> sorted = ids.stream().map(CardId::value).sorted().distinct().toList();
     for (int i = 0; i < sorted.size(); i += Session.IN_CHUNK) {
       List<String> chunk = sorted.subList(i, Math.min(sorted.size(), i + Session.IN_CHUNK));
-      for (Map.Entry<CardId, CardStatus> e : s.rowsIn("SELECT id, status FROM cards WHERE id", chunk,
-          " ORDER BY id " + dialect.shareLock(), rs -> Map.entry(CardId.of(rs.getString(1)),
-              CardRows.status(rs.getString(2))))) {
+      for (Map.Entry<CardId, CardStatus> e :
+          s.rowsIn(
+              "SELECT id, status FROM cards WHERE id",
+              chunk,
+              " ORDER BY id " + dialect.shareLock(),
+              rs -> Map.entry(CardId.of(rs.getString(1)), CardRows.status(rs.getString(2))))) {
         out.put(e.getKey(), e.getValue());
       }
     }
@@ -261,7 +306,11 @@ final class CardGraph {
   }
 
   private void writeVersion(Card next) {
-    s.update(WRITE_VERSION, b -> b.set("updatedAt", next.updatedAt()).set("version", next.version())
-        .set("id", next.id()));
+    s.update(
+        WRITE_VERSION,
+        b ->
+            b.set("updatedAt", next.updatedAt())
+                .set("version", next.version())
+                .set("id", next.id()));
   }
 }

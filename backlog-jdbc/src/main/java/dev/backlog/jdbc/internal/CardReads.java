@@ -43,18 +43,32 @@ final class CardReads {
   Optional<Card> find(CardId id) {
     Handle h = s.handle();
     return h.createQuery("SELECT " + CardRows.CARD_COLUMNS + " FROM cards WHERE id = :id")
-        .bind("id", SqlValue.of(id)).map(CardRows.CARD).findOne()
-        .map(card -> {
-          List<CardId> deps = h.createQuery("SELECT depends_on FROM card_deps WHERE card_id = :id ORDER BY depends_on")
-              .bind("id", SqlValue.of(id)).map((rs, ctx) -> CardId.of(rs.getString(1))).list();
-          return deps.isEmpty() ? card : card.toBuilder().dependsOn(deps).build();
-        });
+        .bind("id", SqlValue.of(id))
+        .map(CardRows.CARD)
+        .findOne()
+        .map(
+            card -> {
+              List<CardId> deps =
+                  h.createQuery(
+                          "SELECT depends_on FROM card_deps WHERE card_id = :id ORDER BY depends_on")
+                      .bind("id", SqlValue.of(id))
+                      .map((rs, ctx) -> CardId.of(rs.getString(1)))
+                      .list();
+              return deps.isEmpty() ? card : card.toBuilder().dependsOn(deps).build();
+            });
   }
 
   List<Card> list(CardQuery query) {
     String filter = filter(query);
-    Query q = s.handle().createQuery("SELECT " + CardRows.CARD_COLUMNS + " FROM cards WHERE 1 = 1" + filter
-        + " ORDER BY priority DESC, created_at, id LIMIT :limit").bind("limit", SqlValue.of(query.limit()));
+    Query q =
+        s.handle()
+            .createQuery(
+                "SELECT "
+                    + CardRows.CARD_COLUMNS
+                    + " FROM cards WHERE 1 = 1"
+                    + filter
+                    + " ORDER BY priority DESC, created_at, id LIMIT :limit")
+            .bind("limit", SqlValue.of(query.limit()));
     List<Card> cards = bindFilter(q, query).map(CardRows.CARD).list();
     if (cards.isEmpty()) {
       return cards;
@@ -63,9 +77,14 @@ final class CardReads {
       return s.withDependencies(cards);
     }
     Map<CardId, SortedSet<CardId>> deps = new HashMap<>();
-    Query edges = s.handle().createQuery("SELECT e.card_id, e.depends_on FROM card_deps e JOIN cards"
-        + " ON cards.id = e.card_id WHERE 1 = 1" + filter);
-    bindFilter(edges, query).map((rs, ctx) -> new CardId[] {CardId.of(rs.getString(1)), CardId.of(rs.getString(2))})
+    Query edges =
+        s.handle()
+            .createQuery(
+                "SELECT e.card_id, e.depends_on FROM card_deps e JOIN cards"
+                    + " ON cards.id = e.card_id WHERE 1 = 1"
+                    + filter);
+    bindFilter(edges, query)
+        .map((rs, ctx) -> new CardId[] {CardId.of(rs.getString(1)), CardId.of(rs.getString(2))})
         .forEach(edge -> deps.computeIfAbsent(edge[0], k -> new TreeSet<>()).add(edge[1]));
     List<Card> out = new ArrayList<>(cards.size());
     for (Card c : cards) {
@@ -108,8 +127,12 @@ final class CardReads {
     // Committed counts plus this transaction's own changes not yet applied.
     Map<Session.CountKey, Long> merged = new HashMap<>(s.countDeltas);
     h.createQuery("SELECT status, phase, SUM(n) AS n FROM card_counts GROUP BY status, phase")
-        .map((rs, ctx) -> Map.entry(new Session.CountKey(CardRows.status(rs.getString("status")),
-            rs.getString("phase")), rs.getLong("n")))
+        .map(
+            (rs, ctx) ->
+                Map.entry(
+                    new Session.CountKey(
+                        CardRows.status(rs.getString("status")), rs.getString("phase")),
+                    rs.getLong("n")))
         .forEach(e -> merged.merge(e.getKey(), e.getValue(), Long::sum));
     for (Map.Entry<Session.CountKey, Long> e : merged.entrySet()) {
       long n = e.getValue();
@@ -121,13 +144,23 @@ final class CardReads {
       counts.merge(status, n, Long::sum);
       total += n;
       if (!phase.isEmpty()) {
-        byPhase.computeIfAbsent(phase, p -> new EnumMap<>(CardStatus.class)).merge(status, n, Long::sum);
+        byPhase
+            .computeIfAbsent(phase, p -> new EnumMap<>(CardStatus.class))
+            .merge(status, n, Long::sum);
       }
     }
-    Object[] claimable = h.createQuery("SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM cards WHERE "
-        + dialect.claimable()).map((rs, ctx) -> new Object[] {rs.getLong("n"), CardRows.instant(rs, "oldest")}).one();
-    long expired = h.createQuery("SELECT COUNT(*) FROM cards WHERE status = 'claimed' AND lease_expires_at <= :now")
-        .bind("now", SqlValue.of(at)).mapTo(Long.class).one();
+    Object[] claimable =
+        h.createQuery(
+                "SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM cards WHERE "
+                    + dialect.claimable())
+            .map((rs, ctx) -> new Object[] {rs.getLong("n"), CardRows.instant(rs, "oldest")})
+            .one();
+    long expired =
+        h.createQuery(
+                "SELECT COUNT(*) FROM cards WHERE status = 'claimed' AND lease_expires_at <= :now")
+            .bind("now", SqlValue.of(at))
+            .mapTo(Long.class)
+            .one();
     Duration age = null;
     if (claimable[1] != null) {
       Duration d = Duration.between((Instant) claimable[1], at);
@@ -139,9 +172,15 @@ final class CardReads {
   List<Event> events(EventQuery query) {
     Handle h = s.handle();
     dialect.fenceEventRead(h);
-    Query q = h.createQuery("SELECT " + CardRows.EVENT_COLUMNS + " FROM events WHERE seq > :after"
-        + (query.cardId() == null ? "" : " AND card_id = :card") + " ORDER BY seq LIMIT :limit")
-        .bind("after", SqlValue.of(query.afterSeq())).bind("limit", SqlValue.of(query.limit()));
+    Query q =
+        h.createQuery(
+                "SELECT "
+                    + CardRows.EVENT_COLUMNS
+                    + " FROM events WHERE seq > :after"
+                    + (query.cardId() == null ? "" : " AND card_id = :card")
+                    + " ORDER BY seq LIMIT :limit")
+            .bind("after", SqlValue.of(query.afterSeq()))
+            .bind("limit", SqlValue.of(query.limit()));
     if (query.cardId() != null) {
       q.bind("card", SqlValue.of(query.cardId()));
     }

@@ -26,9 +26,10 @@ import org.jdbi.v3.core.mapper.RowMapper;
 public final class CardRows {
 
   /** Card columns in the order {@link #card} reads them. */
-  public static final String CARD_COLUMNS = "id, title, body, phase, priority, status, acceptance, idempotency_key,"
-      + " attempts, max_attempts, lease_owner, lease_token, lease_claimed_at, lease_expires_at, blocked_reason,"
-      + " created_at, updated_at, version";
+  public static final String CARD_COLUMNS =
+      "id, title, body, phase, priority, status, acceptance, idempotency_key,"
+          + " attempts, max_attempts, lease_owner, lease_token, lease_claimed_at, lease_expires_at, blocked_reason,"
+          + " created_at, updated_at, version";
 
   /** Event columns in the order {@link #event} reads them. */
   public static final String EVENT_COLUMNS = "seq, card_id, type, actor, at, lease_token, data";
@@ -39,8 +40,7 @@ public final class CardRows {
   /** Maps an event row for JDBI. */
   public static final RowMapper<Event> EVENT = (rs, ctx) -> event(rs);
 
-  private CardRows() {
-  }
+  private CardRows() {}
 
   /** {@link #CARD_COLUMNS}, each prefixed with {@code alias.}. */
   public static String prefixed(String alias) {
@@ -57,16 +57,32 @@ public final class CardRows {
   /** The card of a row holding {@link #CARD_COLUMNS}, without its dependencies. */
   public static Card card(ResultSet rs) throws SQLException {
     long token = rs.getLong("lease_token");
-    Lease lease = rs.wasNull() ? null : new Lease(rs.getString("lease_owner"), LeaseToken.of(token),
-        instant(rs, "lease_claimed_at"), instant(rs, "lease_expires_at"));
+    Lease lease =
+        rs.wasNull()
+            ? null
+            : new Lease(
+                rs.getString("lease_owner"),
+                LeaseToken.of(token),
+                instant(rs, "lease_claimed_at"),
+                instant(rs, "lease_expires_at"));
     int maxAttempts = rs.getInt("max_attempts");
     Integer max = rs.wasNull() ? null : maxAttempts;
     return Card.builder()
-        .id(CardId.of(rs.getString("id"))).title(rs.getString("title")).body(rs.getString("body"))
-        .phase(rs.getString("phase")).priority(rs.getInt("priority")).status(status(rs.getString("status")))
-        .acceptance(rs.getString("acceptance")).idempotencyKey(rs.getString("idempotency_key"))
-        .attempts(rs.getInt("attempts")).maxAttempts(max).lease(lease).blockedReason(rs.getString("blocked_reason"))
-        .createdAt(instant(rs, "created_at")).updatedAt(instant(rs, "updated_at")).version(rs.getLong("version"))
+        .id(CardId.of(rs.getString("id")))
+        .title(rs.getString("title"))
+        .body(rs.getString("body"))
+        .phase(rs.getString("phase"))
+        .priority(rs.getInt("priority"))
+        .status(status(rs.getString("status")))
+        .acceptance(rs.getString("acceptance"))
+        .idempotencyKey(rs.getString("idempotency_key"))
+        .attempts(rs.getInt("attempts"))
+        .maxAttempts(max)
+        .lease(lease)
+        .blockedReason(rs.getString("blocked_reason"))
+        .createdAt(instant(rs, "created_at"))
+        .updatedAt(instant(rs, "updated_at"))
+        .version(rs.getLong("version"))
         .build();
   }
 
@@ -96,9 +112,14 @@ public final class CardRows {
   public static Event event(ResultSet rs) throws SQLException {
     long token = rs.getLong("lease_token");
     LeaseToken leaseToken = rs.wasNull() ? null : LeaseToken.of(token);
-    return new Event(rs.getLong("seq"), CardId.of(rs.getString("card_id")),
-        EventType.valueOf(rs.getString("type").toUpperCase(Locale.ROOT)), rs.getString("actor"), instant(rs, "at"),
-        leaseToken, rs.getString("data"));
+    return new Event(
+        rs.getLong("seq"),
+        CardId.of(rs.getString("card_id")),
+        EventType.valueOf(rs.getString("type").toUpperCase(Locale.ROOT)),
+        rs.getString("actor"),
+        instant(rs, "at"),
+        leaseToken,
+        rs.getString("data"));
   }
 
   /** A status from its wire name. */

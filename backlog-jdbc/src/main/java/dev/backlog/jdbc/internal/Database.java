@@ -53,8 +53,8 @@ public final class Database implements AutoCloseable {
   }
 
   /**
-   * Connections from {@code dataSource}; {@code pool} is the store's own pool behind it (closed with
-   * this object), or null when the host owns the data source.
+   * Connections from {@code dataSource}; {@code pool} is the store's own pool behind it (closed
+   * with this object), or null when the host owns the data source.
    */
   public static Database of(DataSource dataSource, HikariDataSource pool) {
     return new Database(Objects.requireNonNull(dataSource, "dataSource"), pool, null);

@@ -5,7 +5,8 @@ import java.util.Optional;
 
 /**
  * The databases the JDBC store speaks, chosen from the JDBC URL or the product name a connection
- * reports; each names the {@link SqlDialect} that holds everything the store does differently on it.
+ * reports; each names the {@link SqlDialect} that holds everything the store does differently on
+ * it.
  *
  * <p>Immutable and thread-safe.
  */

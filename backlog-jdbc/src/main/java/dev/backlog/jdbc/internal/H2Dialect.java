@@ -34,8 +34,8 @@ import org.jdbi.v3.core.Handle;
  * <p>The claim never locks a range: H2 locks every row matching a {@code FOR UPDATE} query's WHERE
  * before it applies FETCH, so the claim reads a window of candidate ids in claim order without
  * locks (served by the {@code cards_claim_order} index), then takes candidates one at a time with a
- * single-row {@code FOR UPDATE SKIP LOCKED} probe by primary key followed by a conditional update. A
- * probe that finds the row locked or no longer claimable lost a race: the claimer moves on to a
+ * single-row {@code FOR UPDATE SKIP LOCKED} probe by primary key followed by a conditional update.
+ * A probe that finds the row locked or no longer claimable lost a race: the claimer moves on to a
  * random later candidate, so concurrent claimers spread over the window instead of queueing.
  *
  * <p>Stateless and thread-safe.
@@ -54,25 +54,39 @@ public final class H2Dialect implements SqlDialect {
   private static final long MIGRATION_LOCK_WAIT_MILLIS = 120_000;
   private static final String CLAIMABLE = "status = 'ready' AND unmet_deps = 0";
 
-  private static final NamedSql[] WINDOW_SQL = {NamedSql.compile(windowSql(false)), NamedSql.compile(windowSql(true))};
-  private static final NamedSql[] PROBE = {NamedSql.compile(probeSql(false)), NamedSql.compile(probeSql(true))};
-  private static final NamedSql[] TAKE = {NamedSql.compile(takeSql(false)), NamedSql.compile(takeSql(true))};
-  private static final NamedSql DRAW_SEQS = NamedSql.compile("SELECT last_seq FROM FINAL TABLE (UPDATE"
-      + " event_counter SET last_seq = last_seq + :n WHERE id = 1)");
-  private static final NamedSql INSERT_EVENT = NamedSql.compile("INSERT INTO events (" + CardRows.EVENT_COLUMNS
-      + ") VALUES (:seq, :card, :type, :actor, :at, :token, :data)");
-  private static final NamedSql ADD_COUNT = NamedSql.compile("UPDATE card_counts SET n = n + :d"
-      + " WHERE status = :s AND phase = :p");
-  private static final NamedSql INSERT_COUNT = NamedSql.compile("INSERT INTO card_counts (status, phase, n)"
-      + " VALUES (:s, :p, :d)");
-  private static final NamedSql LOCK_DEPENDENTS = NamedSql.compile("SELECT id FROM cards WHERE id IN"
-      + " (SELECT card_id FROM card_deps WHERE depends_on = :id) ORDER BY id FOR UPDATE");
-  private static final NamedSql DEPENDENTS_DONE = NamedSql.compile("UPDATE cards SET unmet_deps = unmet_deps"
-      + " + :delta WHERE id IN (SELECT card_id FROM card_deps WHERE depends_on = :id)");
+  private static final NamedSql[] WINDOW_SQL = {
+    NamedSql.compile(windowSql(false)), NamedSql.compile(windowSql(true))
+  };
+  private static final NamedSql[] PROBE = {
+    NamedSql.compile(probeSql(false)), NamedSql.compile(probeSql(true))
+  };
+  private static final NamedSql[] TAKE = {
+    NamedSql.compile(takeSql(false)), NamedSql.compile(takeSql(true))
+  };
+  private static final NamedSql DRAW_SEQS =
+      NamedSql.compile(
+          "SELECT last_seq FROM FINAL TABLE (UPDATE"
+              + " event_counter SET last_seq = last_seq + :n WHERE id = 1)");
+  private static final NamedSql INSERT_EVENT =
+      NamedSql.compile(
+          "INSERT INTO events ("
+              + CardRows.EVENT_COLUMNS
+              + ") VALUES (:seq, :card, :type, :actor, :at, :token, :data)");
+  private static final NamedSql ADD_COUNT =
+      NamedSql.compile("UPDATE card_counts SET n = n + :d" + " WHERE status = :s AND phase = :p");
+  private static final NamedSql INSERT_COUNT =
+      NamedSql.compile("INSERT INTO card_counts (status, phase, n)" + " VALUES (:s, :p, :d)");
+  private static final NamedSql LOCK_DEPENDENTS =
+      NamedSql.compile(
+          "SELECT id FROM cards WHERE id IN"
+              + " (SELECT card_id FROM card_deps WHERE depends_on = :id) ORDER BY id FOR UPDATE");
+  private static final NamedSql DEPENDENTS_DONE =
+      NamedSql.compile(
+          "UPDATE cards SET unmet_deps = unmet_deps"
+              + " + :delta WHERE id IN (SELECT card_id FROM card_deps WHERE depends_on = :id)");
   private static final String EVENT_COUNTER = "SELECT last_seq FROM event_counter WHERE id = 1";
 
-  private H2Dialect() {
-  }
+  private H2Dialect() {}
 
   @Override
   public String displayName() {
@@ -148,16 +162,21 @@ public final class H2Dialect implements SqlDialect {
   }
 
   public static String takeSql(boolean byPhase) {
-    return "SELECT " + CardRows.CARD_COLUMNS + " FROM FINAL TABLE (UPDATE cards SET"
+    return "SELECT "
+        + CardRows.CARD_COLUMNS
+        + " FROM FINAL TABLE (UPDATE cards SET"
         + " status = 'claimed', attempts = attempts + 1, lease_owner = :owner,"
         + " lease_token = NEXT VALUE FOR lease_tokens, lease_claimed_at = :at, lease_expires_at = :expires,"
-        + " blocked_reason = NULL, version = version + 1, updated_at = :at WHERE " + claimableById(byPhase) + ")";
+        + " blocked_reason = NULL, version = version + 1, updated_at = :at WHERE "
+        + claimableById(byPhase)
+        + ")";
   }
 
   @Override
   public Claimed claim(Session s, ClaimRequest request, boolean inline) {
     Instant at = s.now();
-    Instant expires = at.plus(Duration.of(JdbcTransaction.micros(request.ttl()), ChronoUnit.MICROS));
+    Instant expires =
+        at.plus(Duration.of(JdbcTransaction.micros(request.ttl()), ChronoUnit.MICROS));
     List<Card> claimed = new ArrayList<>();
     if (request.cardId() != null) {
       tryClaim(s, request.cardId(), request, at, expires).ifPresent(claimed::add);
@@ -197,29 +216,40 @@ public final class H2Dialect implements SqlDialect {
   }
 
   private static List<CardId> window(Session s, String phase, int window) {
-    return s.rows(WINDOW_SQL[phase != null ? 1 : 0], b -> {
-      b.set("w", window);
-      if (phase != null) {
-        b.set("phase", phase);
-      }
-    }, rs -> CardId.of(rs.getString(1)));
+    return s.rows(
+        WINDOW_SQL[phase != null ? 1 : 0],
+        b -> {
+          b.set("w", window);
+          if (phase != null) {
+            b.set("phase", phase);
+          }
+        },
+        rs -> CardId.of(rs.getString(1)));
   }
 
-  private static Optional<Card> tryClaim(Session s, CardId id, ClaimRequest request, Instant at, Instant expires) {
+  private static Optional<Card> tryClaim(
+      Session s, CardId id, ClaimRequest request, Instant at, Instant expires) {
     int byPhase = request.phase() != null ? 1 : 0;
-    Session.Bind which = b -> {
-      b.set("id", id);
-      if (request.phase() != null) {
-        b.set("phase", request.phase());
-      }
-    };
+    Session.Bind which =
+        b -> {
+          b.set("id", id);
+          if (request.phase() != null) {
+            b.set("phase", request.phase());
+          }
+        };
     if (s.rows(PROBE[byPhase], which, rs -> rs.getString(1)).isEmpty()) {
       return Optional.empty();
     }
-    return s.rows(TAKE[byPhase], b -> {
-      which.to(b);
-      b.set("owner", request.owner()).set("at", at).set("expires", expires);
-    }, CardRows::card).stream().findFirst();
+    return s
+        .rows(
+            TAKE[byPhase],
+            b -> {
+              which.to(b);
+              b.set("owner", request.owner()).set("at", at).set("expires", expires);
+            },
+            CardRows::card)
+        .stream()
+        .findFirst();
   }
 
   // ---------------------------------------------------------------- events and counts
@@ -229,7 +259,10 @@ public final class H2Dialect implements SqlDialect {
     return false;
   }
 
-  /** Numbers the events from the event counter row, which also keeps other writers of card_counts out. */
+  /**
+   * Numbers the events from the event counter row, which also keeps other writers of card_counts
+   * out.
+   */
   @Override
   public void seal(Session s) {
     int n = s.pending.size();
@@ -238,19 +271,32 @@ public final class H2Dialect implements SqlDialect {
     Instant at = s.now();
     List<Event> numbered = new ArrayList<>(n);
     for (Session.PendingEvent p : s.pending) {
-      numbered.add(new Event(first + numbered.size(), p.cardId(), p.type(), p.actor(), at, p.token(), p.data()));
+      numbered.add(
+          new Event(
+              first + numbered.size(), p.cardId(), p.type(), p.actor(), at, p.token(), p.data()));
     }
-    s.batch(INSERT_EVENT, numbered, (b, e) -> b.set("seq", e.seq()).set("card", e.cardId())
-        .set("type", e.type().wireName()).set("actor", e.actor()).set("at", at).set("token", e.leaseToken())
-        .set("data", e.data()));
+    s.batch(
+        INSERT_EVENT,
+        numbered,
+        (b, e) ->
+            b.set("seq", e.seq())
+                .set("card", e.cardId())
+                .set("type", e.type().wireName())
+                .set("actor", e.actor())
+                .set("at", at)
+                .set("token", e.leaseToken())
+                .set("data", e.data()));
     s.pending.clear();
     s.sealed.addAll(numbered);
     for (Map.Entry<Session.CountKey, Long> d : s.countDeltas.entrySet()) {
       if (d.getValue() == 0) {
         continue;
       }
-      Session.Bind bind = b -> b.set("d", d.getValue()).set("s", d.getKey().status().wireName())
-          .set("p", d.getKey().phase());
+      Session.Bind bind =
+          b ->
+              b.set("d", d.getValue())
+                  .set("s", d.getKey().status().wireName())
+                  .set("p", d.getKey().phase());
       if (s.update(ADD_COUNT, bind) == 0) {
         s.update(INSERT_COUNT, bind);
       }
@@ -272,7 +318,8 @@ public final class H2Dialect implements SqlDialect {
 
   @Override
   public void dependentsChanged(Session s, CardId id, boolean done) {
-    // Lock the dependents in id order first, so that two completions never wait on each other in a cycle.
+    // Lock the dependents in id order first, so that two completions never wait on each other in a
+    // cycle.
     List<String> dependents = s.rows(LOCK_DEPENDENTS, b -> b.set("id", id), rs -> rs.getString(1));
     if (dependents.isEmpty()) {
       return;
@@ -288,8 +335,12 @@ public final class H2Dialect implements SqlDialect {
     List<Card> cards = new ArrayList<>();
     for (int i = 0; i < sortedIds.size(); i += Session.IN_CHUNK) {
       List<String> chunk = sortedIds.subList(i, Math.min(sortedIds.size(), i + Session.IN_CHUNK));
-      cards.addAll(s.rowsIn("SELECT " + CardRows.CARD_COLUMNS + " FROM cards WHERE id", chunk,
-          " ORDER BY id FOR UPDATE", CardRows::card));
+      cards.addAll(
+          s.rowsIn(
+              "SELECT " + CardRows.CARD_COLUMNS + " FROM cards WHERE id",
+              chunk,
+              " ORDER BY id FOR UPDATE",
+              CardRows::card));
     }
     Map<CardId, Card> out = new HashMap<>();
     for (Card card : s.withDependencies(cards)) {
@@ -303,14 +354,14 @@ public final class H2Dialect implements SqlDialect {
     // Under the event_counter row, like every other writer of card_counts.
     handle.execute("UPDATE event_counter SET last_seq = last_seq WHERE id = 1");
     handle.execute("DELETE FROM card_counts");
-    handle.execute("INSERT INTO card_counts (status, phase, n) SELECT status, COALESCE(phase, ''), COUNT(*)"
-        + " FROM cards GROUP BY status, COALESCE(phase, '')");
+    handle.execute(
+        "INSERT INTO card_counts (status, phase, n) SELECT status, COALESCE(phase, ''), COUNT(*)"
+            + " FROM cards GROUP BY status, COALESCE(phase, '')");
   }
 
   /** Seqs are drawn in commit order: nothing to wait for. */
   @Override
-  public void fenceEventRead(Handle handle) {
-  }
+  public void fenceEventRead(Handle handle) {}
 
   // ---------------------------------------------------------------- changes and migrations
 
@@ -318,8 +369,7 @@ public final class H2Dialect implements SqlDialect {
   public ChangeFeed changeFeed(Database database, Runnable signal, String where, Secrets secrets) {
     return new ChangeFeed() {
       @Override
-      public void committed() {
-      }
+      public void committed() {}
 
       @Override
       public long mark() {
@@ -337,15 +387,14 @@ public final class H2Dialect implements SqlDialect {
       }
 
       @Override
-      public void close() {
-      }
+      public void close() {}
     };
   }
 
   private static long eventCounter(Database database) {
     try (Database.Link link = database.open();
-         PreparedStatement ps = link.connection().prepareStatement(EVENT_COUNTER);
-         ResultSet rs = ps.executeQuery()) {
+        PreparedStatement ps = link.connection().prepareStatement(EVENT_COUNTER);
+        ResultSet rs = ps.executeQuery()) {
       long value = rs.next() ? rs.getLong(1) : -1;
       if (!link.connection().getAutoCommit()) {
         link.connection().rollback();
@@ -356,29 +405,39 @@ public final class H2Dialect implements SqlDialect {
     }
   }
 
-  /** A lock row with an expiry, since H2 has no advisory locks; the row is made by {@code bootstrap}. */
+  /**
+   * A lock row with an expiry, since H2 has no advisory locks; the row is made by {@code
+   * bootstrap}.
+   */
   @Override
-  public void underMigrationLock(Connection c, String where, MigrationWork bootstrap, MigrationWork work)
-      throws SQLException {
+  public void underMigrationLock(
+      Connection c, String where, MigrationWork bootstrap, MigrationWork work) throws SQLException {
     bootstrap.run();
     String me = UUID.randomUUID().toString();
     long deadline = System.nanoTime() + MIGRATION_LOCK_WAIT_MILLIS * 1_000_000L;
     long pause = 20;
-    try (PreparedStatement ps = c.prepareStatement("UPDATE backlog_schema_lock SET locked_by = ?,"
-        + " locked_until = DATEADD(SECOND, 60, CURRENT_TIMESTAMP) WHERE id = 1"
-        + " AND (locked_by IS NULL OR locked_until < CURRENT_TIMESTAMP)")) {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "UPDATE backlog_schema_lock SET locked_by = ?,"
+                + " locked_until = DATEADD(SECOND, 60, CURRENT_TIMESTAMP) WHERE id = 1"
+                + " AND (locked_by IS NULL OR locked_until < CURRENT_TIMESTAMP)")) {
       ps.setString(1, me);
       while (ps.executeUpdate() == 0) {
         if (System.nanoTime() > deadline) {
-          throw new StoreUnavailableException("another process has been migrating the backlog database " + where
-              + " for more than " + MIGRATION_LOCK_WAIT_MILLIS / 1000 + " s; wait for it to finish and retry", null);
+          throw new StoreUnavailableException(
+              "another process has been migrating the backlog database "
+                  + where
+                  + " for more than "
+                  + MIGRATION_LOCK_WAIT_MILLIS / 1000
+                  + " s; wait for it to finish and retry",
+              null);
         }
         try {
           Thread.sleep(pause);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
-          throw new StoreUnavailableException("interrupted while waiting to migrate the backlog database " + where,
-              null);
+          throw new StoreUnavailableException(
+              "interrupted while waiting to migrate the backlog database " + where, null);
         }
         pause = Math.min(500, pause * 2);
       }
@@ -386,8 +445,9 @@ public final class H2Dialect implements SqlDialect {
     try {
       work.run();
     } finally {
-      try (PreparedStatement ps = c.prepareStatement(
-          "UPDATE backlog_schema_lock SET locked_by = NULL, locked_until = NULL WHERE id = 1 AND locked_by = ?")) {
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "UPDATE backlog_schema_lock SET locked_by = NULL, locked_until = NULL WHERE id = 1 AND locked_by = ?")) {
         ps.setString(1, me);
         ps.executeUpdate();
       }

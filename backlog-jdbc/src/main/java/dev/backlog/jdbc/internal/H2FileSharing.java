@@ -18,9 +18,9 @@ import org.h2.jdbcx.JdbcConnectionPool;
 import org.slf4j.LoggerFactory;
 
 /**
- * The policy behind {@code JdbcBacklogStore.Builder.sharedH2File}: the open lock in the home, a brief
- * store's file kept to its process, a long-running store's auto-server URL opened under the lock,
- * and the hand-over on close ({@link H2Handover}). The only class of the store that touches
+ * The policy behind {@code JdbcBacklogStore.Builder.sharedH2File}: the open lock in the home, a
+ * brief store's file kept to its process, a long-running store's auto-server URL opened under the
+ * lock, and the hand-over on close ({@link H2Handover}). The only class of the store that touches
  * {@code org.h2} classes, so H2 is needed on the class path only when the option is used.
  *
  * <p>Stateless; each {@link Opening} belongs to one thread until its store is built.
@@ -31,22 +31,18 @@ public final class H2FileSharing {
   private static final String DATABASE_FILE = H2SharedFile.DATABASE_FILE;
   private static final String SERVER_LOCK = H2SharedFile.SERVER_LOCK_FILE;
 
-  private H2FileSharing() {
-  }
+  private H2FileSharing() {}
 
   /** What the store does around its own close: nothing, or release what the opening kept. */
   public interface Closing {
     /** Nothing before or after. */
-    Closing NONE = new Closing() {
-    };
+    Closing NONE = new Closing() {};
 
     /** Runs before the store closes its connections. */
-    default void beforeClose() {
-    }
+    default void beforeClose() {}
 
     /** Runs after the store closed its connections, even when that failed. */
-    default void afterClose() {
-    }
+    default void afterClose() {}
   }
 
   /**
@@ -81,8 +77,14 @@ public final class H2FileSharing {
    * @param password the database password, or null
    * @param maxPoolSize the most connections of a brief store's pool
    */
-  public static Opening begin(Path home, String autoServerUrl, boolean brief, Duration turnWait, String user,
-      String password, int maxPoolSize) {
+  public static Opening begin(
+      Path home,
+      String autoServerUrl,
+      boolean brief,
+      Duration turnWait,
+      String user,
+      String password,
+      int maxPoolSize) {
     Secrets secrets = Secrets.of(autoServerUrl, password);
     if (home == null) {
       return new Shared(autoServerUrl, null, null, user, password);
@@ -90,8 +92,9 @@ public final class H2FileSharing {
     try {
       Files.createDirectories(home);
     } catch (IOException e) {
-      throw new StoreUnavailableException("cannot create the backlog home " + home + " (" + e
-          + "); choose a writable directory", e);
+      throw new StoreUnavailableException(
+          "cannot create the backlog home " + home + " (" + e + "); choose a writable directory",
+          e);
     }
     String url = autoServerUrl + compaction(home);
     if (brief) {
@@ -101,20 +104,26 @@ public final class H2FileSharing {
       }
     }
     // Opened under the open lock, so that processes starting together open the file one after the
-    // other: the first becomes the process that serves it, the rest connect to it, instead of racing
+    // other: the first becomes the process that serves it, the rest connect to it, instead of
+    // racing
     // for the file. A brief store that holds the lock is waited for.
     return new Shared(url, home, lockHome(home, turnWait), user, password);
   }
 
   /**
-   * Opens the default file kept to this process until the store closes: holds the open lock all that
-   * time, so that other processes wait their turn, and opens the file with H2's operating-system file
-   * lock and no server, which skips the auto-server start (its lock-file protocol sleeps, it starts a
-   * TCP server and a management database, and the hand-over on close). Returns null, holding
-   * nothing, when another process serves the file in auto-server mode: the store then connects to
-   * that process.
+   * Opens the default file kept to this process until the store closes: holds the open lock all
+   * that time, so that other processes wait their turn, and opens the file with H2's
+   * operating-system file lock and no server, which skips the auto-server start (its lock-file
+   * protocol sleeps, it starts a TCP server and a management database, and the hand-over on close).
+   * Returns null, holding nothing, when another process serves the file in auto-server mode: the
+   * store then connects to that process.
    */
-  private static Opening exclusive(Path home, Duration turnWait, String user, String password, int maxPoolSize,
+  private static Opening exclusive(
+      Path home,
+      Duration turnWait,
+      String user,
+      String password,
+      int maxPoolSize,
       Secrets secrets) {
     FileChannel channel = lockHome(home, turnWait);
     if (channel == null) {
@@ -126,7 +135,9 @@ public final class H2FileSharing {
         release(channel, home);
         return null;
       }
-      pool = JdbcConnectionPool.create(exclusiveUrl(home), user == null ? "" : user, password == null ? "" : password);
+      pool =
+          JdbcConnectionPool.create(
+              exclusiveUrl(home), user == null ? "" : user, password == null ? "" : password);
       pool.setMaxConnections(maxPoolSize);
       try {
         // Opens the file; it stays open while the pool keeps this connection.
@@ -138,9 +149,15 @@ public final class H2FileSharing {
           release(channel, home);
           return null;
         }
-        throw new StoreUnavailableException("cannot open the backlog database " + home.resolve(DATABASE_FILE) + " ("
-            + secrets.scrub(String.valueOf(e.getMessage())) + "); check that the backlog home " + home
-            + " is readable and writable", SqlErrors.sanitized(e, secrets));
+        throw new StoreUnavailableException(
+            "cannot open the backlog database "
+                + home.resolve(DATABASE_FILE)
+                + " ("
+                + secrets.scrub(String.valueOf(e.getMessage()))
+                + "); check that the backlog home "
+                + home
+                + " is readable and writable",
+            SqlErrors.sanitized(e, secrets));
       }
       return new Exclusive(pool, channel, home);
     } catch (RuntimeException | Error e) {
@@ -151,23 +168,33 @@ public final class H2FileSharing {
       if (e instanceof Error error) {
         throw error;
       }
-      throw e instanceof BacklogException ? (BacklogException) e : new StoreUnavailableException("cannot open the backlog database "
-          + home.resolve(DATABASE_FILE) + " (" + secrets.scrub(String.valueOf(e.getMessage())) + ")",
-          SqlErrors.sanitized(e, secrets));
+      throw e instanceof BacklogException
+          ? (BacklogException) e
+          : new StoreUnavailableException(
+              "cannot open the backlog database "
+                  + home.resolve(DATABASE_FILE)
+                  + " ("
+                  + secrets.scrub(String.valueOf(e.getMessage()))
+                  + ")",
+              SqlErrors.sanitized(e, secrets));
     }
   }
 
   /** The URL of the default H2 file kept to one process: H2's file-system lock, no server. */
   static String exclusiveUrl(Path home) {
     String dir = home.toString().replace('\\', '/');
-    return "jdbc:h2:file:" + dir + "/backlog;FILE_LOCK=FS;LOCK_TIMEOUT=" + JdbcBacklogStore.H2_LOCK_TIMEOUT.toMillis()
+    return "jdbc:h2:file:"
+        + dir
+        + "/backlog;FILE_LOCK=FS;LOCK_TIMEOUT="
+        + JdbcBacklogStore.H2_LOCK_TIMEOUT.toMillis()
         + compaction(home);
   }
 
   /**
    * The URL setting that switches H2's compaction on close off while the default file is below
-   * {@link H2SharedFile#COMPACT_ABOVE_BYTES}; empty (H2's default, compacting) from that size on. The setting
-   * matters only to the process that opens the file; one that connects to another's file ignores it.
+   * {@link H2SharedFile#COMPACT_ABOVE_BYTES}; empty (H2's default, compacting) from that size on.
+   * The setting matters only to the process that opens the file; one that connects to another's
+   * file ignores it.
    */
   public static String compaction(Path home) {
     long size;
@@ -190,8 +217,8 @@ public final class H2FileSharing {
     try {
       channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     } catch (IOException e) {
-      LoggerFactory.getLogger(H2FileSharing.class).debug("cannot open {} ({}); going on without it", lockFile,
-          e.toString());
+      LoggerFactory.getLogger(H2FileSharing.class)
+          .debug("cannot open {} ({}); going on without it", lockFile, e.toString());
       return null;
     }
     long deadline = System.nanoTime() + turnWait.toNanos();
@@ -209,23 +236,33 @@ public final class H2FileSharing {
         }
         if (System.nanoTime() > deadline) {
           channel.close();
-          throw new StoreUnavailableException("the backlog database in " + home + " has been in use by another"
-              + " process for " + (turnWait.toMillis() % 1000 == 0 ? turnWait.toSeconds() + " s"
-              : turnWait.toMillis() + " ms") + "; find the backlog process that does not finish"
-              + " (it holds " + lockFile + ") and stop it, then try again", null);
+          throw new StoreUnavailableException(
+              "the backlog database in "
+                  + home
+                  + " has been in use by another"
+                  + " process for "
+                  + (turnWait.toMillis() % 1000 == 0
+                      ? turnWait.toSeconds() + " s"
+                      : turnWait.toMillis() + " ms")
+                  + "; find the backlog process that does not finish"
+                  + " (it holds "
+                  + lockFile
+                  + ") and stop it, then try again",
+              null);
         }
         Thread.sleep(pause);
         pause = Math.min(pause * 2, 20);
       }
     } catch (IOException e) {
-      LoggerFactory.getLogger(H2FileSharing.class).debug("cannot lock {} ({}); going on without it", lockFile,
-          e.toString());
+      LoggerFactory.getLogger(H2FileSharing.class)
+          .debug("cannot lock {} ({}); going on without it", lockFile, e.toString());
       closeQuietly(channel, lockFile);
       return null;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       closeQuietly(channel, lockFile);
-      throw new StoreUnavailableException("interrupted while waiting for the backlog database in " + home, e);
+      throw new StoreUnavailableException(
+          "interrupted while waiting for the backlog database in " + home, e);
     }
   }
 
@@ -239,11 +276,14 @@ public final class H2FileSharing {
     try {
       channel.close();
     } catch (IOException e) {
-      LoggerFactory.getLogger(H2FileSharing.class).debug("cannot release {} ({})", lockFile, e.toString());
+      LoggerFactory.getLogger(H2FileSharing.class)
+          .debug("cannot release {} ({})", lockFile, e.toString());
     }
   }
 
-  /** The file kept to this process: the pool and the open lock are released after the store closed. */
+  /**
+   * The file kept to this process: the pool and the open lock are released after the store closed.
+   */
   private static final class Exclusive implements Opening, Closing {
     private final JdbcConnectionPool pool;
     private final FileChannel channel;
@@ -290,7 +330,9 @@ public final class H2FileSharing {
     }
   }
 
-  /** The file shared in auto-server mode: the open lock (if any) is released once the store is open. */
+  /**
+   * The file shared in auto-server mode: the open lock (if any) is released once the store is open.
+   */
   private static final class Shared implements Opening {
     private final String url;
     private final Path home;

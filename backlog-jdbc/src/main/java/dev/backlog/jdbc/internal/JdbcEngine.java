@@ -16,16 +16,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs store transactions: takes a connection, runs the work, seals its events, commits, and retries
- * the whole work with bounded jittered backoff when the database reports a transient failure
- * (serialization failure, deadlock, lock timeout) or a lost connection. A commit whose outcome is
- * unknown because the connection broke is verified against the event log before any retry, so a
- * committed transaction is never run twice. Also wakes long-polling claimers.
+ * Runs store transactions: takes a connection, runs the work, seals its events, commits, and
+ * retries the whole work with bounded jittered backoff when the database reports a transient
+ * failure (serialization failure, deadlock, lock timeout) or a lost connection. A commit whose
+ * outcome is unknown because the connection broke is verified against the event log before any
+ * retry, so a committed transaction is never run twice. Also wakes long-polling claimers.
  *
  * <p>Each attempt runs on one connection, owned by its {@link Session}: a bare pooled connection,
  * moved onto a JDBI handle when the work first asks for a JDBI statement. Work that asks for one
- * after plain statements ran is rolled back and run again on a handle from the start
- * ({@link Session.JdbiNeeded}), which counts as no attempt.
+ * after plain statements ran is rolled back and run again on a handle from the start ({@link
+ * Session.JdbiNeeded}), which counts as no attempt.
  *
  * <p>Thread-safe.
  */
@@ -33,8 +33,10 @@ public final class JdbcEngine implements AutoCloseable {
 
   /** How often a transient failure is retried before it is reported. */
   static final int MAX_TRANSIENT_ATTEMPTS = 12;
+
   /** How often a racing unique key re-runs the work before it is reported. */
   static final int MAX_DUPLICATE_ATTEMPTS = 4;
+
   private static final long BACKOFF_BASE_MILLIS = 4;
   private static final long BACKOFF_CAP_MILLIS = 400;
 
@@ -60,9 +62,15 @@ public final class JdbcEngine implements AutoCloseable {
    * @param clock the injected clock, or null for the database clock
    * @param secrets secrets to scrub from messages
    * @param where the database for messages, without secrets
-   * @param connectRetry how long lost connections are retried before the store is reported unavailable
+   * @param connectRetry how long lost connections are retried before the store is reported
+   *     unavailable
    */
-  public JdbcEngine(Database database, SqlDialect dialect, InstantSource clock, Secrets secrets, String where,
+  public JdbcEngine(
+      Database database,
+      SqlDialect dialect,
+      InstantSource clock,
+      Secrets secrets,
+      String where,
       Duration connectRetry) {
     this.database = Objects.requireNonNull(database, "database");
     this.dialect = Objects.requireNonNull(dialect, "dialect");
@@ -83,7 +91,10 @@ public final class JdbcEngine implements AutoCloseable {
     return run(tx -> work.run(tx));
   }
 
-  /** Repairs every {@code unmet_deps} counter and the status counts; returns how many counters were wrong. */
+  /**
+   * Repairs every {@code unmet_deps} counter and the status counts; returns how many counters were
+   * wrong.
+   */
   public int recount() {
     int fixed = run(JdbcTransaction::recount);
     if (fixed > 0) {
@@ -113,20 +124,24 @@ public final class JdbcEngine implements AutoCloseable {
       } catch (BacklogException e) {
         throw e;
       } catch (Session.JdbiNeeded e) {
-        // The work rolled back; run it again on a JDBI handle (not a failure: no attempt is counted).
+        // The work rolled back; run it again on a JDBI handle (not a failure: no attempt is
+        // counted).
         onHandle = true;
         attempt--;
         continue;
       } catch (RuntimeException e) {
         if (SqlErrors.sqlCause(e).isEmpty()) {
-          // The work's own failure (or a defect): the transaction rolled back; the caller gets it unchanged.
+          // The work's own failure (or a defect): the transaction rolled back; the caller gets it
+          // unchanged.
           throw e;
         }
         SqlErrors.Kind kind = SqlErrors.classify(e);
         if (a.commitSent && kind == SqlErrors.Kind.CONNECTION) {
           Optional<Event> first = a.tx == null ? Optional.empty() : a.tx.firstSealedEvent();
           if (first.isPresent() && committed(first.get(), start)) {
-            LOG.info("the connection to {} broke while committing; the event log shows the commit took effect", where);
+            LOG.info(
+                "the connection to {} broke while committing; the event log shows the commit took effect",
+                where);
             if (a.tx.wakesWaiters()) {
               wake();
             }
@@ -150,7 +165,11 @@ public final class JdbcEngine implements AutoCloseable {
         if (!retry) {
           throw SqlErrors.translate(e, kind, where, secrets);
         }
-        LOG.debug("retrying a transaction on {} after a {} failure (attempt {}): {}", where, kind, attempt,
+        LOG.debug(
+            "retrying a transaction on {} after a {} failure (attempt {}): {}",
+            where,
+            kind,
+            attempt,
             SqlErrors.describe(e, secrets));
         backoff(attempt);
       }
@@ -211,13 +230,18 @@ public final class JdbcEngine implements AutoCloseable {
     while (!closed && System.nanoTime() - start < connectRetry.toNanos() * 2) {
       attempt++;
       try (Database.Link link = database.open();
-           PreparedStatement ps = link.connection().prepareStatement(
-               "SELECT card_id, type, actor, data FROM events WHERE seq = ?")) {
+          PreparedStatement ps =
+              link.connection()
+                  .prepareStatement(
+                      "SELECT card_id, type, actor, data FROM events WHERE seq = ?")) {
         ps.setLong(1, expected.seq());
         try (ResultSet rs = ps.executeQuery()) {
-          boolean found = rs.next() && expected.cardId().value().equals(rs.getString(1))
-              && expected.type().wireName().equals(rs.getString(2)) && expected.actor().equals(rs.getString(3))
-              && expected.data().equals(rs.getString(4));
+          boolean found =
+              rs.next()
+                  && expected.cardId().value().equals(rs.getString(1))
+                  && expected.type().wireName().equals(rs.getString(2))
+                  && expected.actor().equals(rs.getString(3))
+                  && expected.data().equals(rs.getString(4));
           if (!link.connection().getAutoCommit()) {
             link.connection().rollback();
           }
@@ -237,7 +261,8 @@ public final class JdbcEngine implements AutoCloseable {
       Thread.sleep(millis);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new dev.backlog.core.StoreUnavailableException("interrupted while retrying a transaction", e);
+      throw new dev.backlog.core.StoreUnavailableException(
+          "interrupted while retrying a transaction", e);
     }
   }
 

@@ -29,9 +29,9 @@ import java.util.Set;
 import org.jdbi.v3.core.Handle;
 
 /**
- * One store transaction: implements the status machine with {@link Transitions} for every
- * database, and leaves what differs to its {@link SqlDialect}. Changes to the dependency graph are
- * {@link CardGraph}'s, reads are {@link CardReads}'; events are buffered in the {@link Session} until
+ * One store transaction: implements the status machine with {@link Transitions} for every database,
+ * and leaves what differs to its {@link SqlDialect}. Changes to the dependency graph are {@link
+ * CardGraph}'s, reads are {@link CardReads}'; events are buffered in the {@link Session} until
  * {@link #seal()} has the dialect number them right before commit, unless the dialect writes a
  * claim's or completion's events in the operation's own statement.
  *
@@ -39,13 +39,20 @@ import org.jdbi.v3.core.Handle;
  */
 public final class JdbcTransaction implements StoreTransaction {
 
-  private static final NamedSql WRITE_CARD = NamedSql.compile("UPDATE cards SET status = :status,"
-      + " attempts = :attempts, lease_owner = :owner, lease_token = :token, lease_claimed_at = :claimedAt,"
-      + " lease_expires_at = :expiresAt, blocked_reason = :reason, updated_at = :updatedAt, version = :version"
-      + " WHERE id = :id");
-  private static final NamedSql EXISTS = NamedSql.compile("SELECT COUNT(*) FROM cards WHERE id = :id");
-  private static final NamedSql LAPSED = NamedSql.compile("SELECT " + CardRows.CARD_COLUMNS + " FROM cards"
-      + " WHERE status = 'claimed' AND lease_expires_at <= :now ORDER BY id FOR UPDATE SKIP LOCKED");
+  private static final NamedSql WRITE_CARD =
+      NamedSql.compile(
+          "UPDATE cards SET status = :status,"
+              + " attempts = :attempts, lease_owner = :owner, lease_token = :token, lease_claimed_at = :claimedAt,"
+              + " lease_expires_at = :expiresAt, blocked_reason = :reason, updated_at = :updatedAt, version = :version"
+              + " WHERE id = :id");
+  private static final NamedSql EXISTS =
+      NamedSql.compile("SELECT COUNT(*) FROM cards WHERE id = :id");
+  private static final NamedSql LAPSED =
+      NamedSql.compile(
+          "SELECT "
+              + CardRows.CARD_COLUMNS
+              + " FROM cards"
+              + " WHERE status = 'claimed' AND lease_expires_at <= :now ORDER BY id FOR UPDATE SKIP LOCKED");
 
   private final Session s;
   private final SqlDialect dialect;
@@ -68,11 +75,12 @@ public final class JdbcTransaction implements StoreTransaction {
   // ---------------------------------------------------------------- lifecycle
 
   /**
-   * Runs the checks due at the end of the transaction, then numbers and writes the buffered
-   * events. Called before commit, and by {@link #writtenEvents()}; may run again when the work
-   * continues after it.
+   * Runs the checks due at the end of the transaction, then numbers and writes the buffered events.
+   * Called before commit, and by {@link #writtenEvents()}; may run again when the work continues
+   * after it.
    *
-   * @throws dev.backlog.core.UnknownDependencyException when a card names a dependency that still does not exist
+   * @throws dev.backlog.core.UnknownDependencyException when a card names a dependency that still
+   *     does not exist
    */
   public void seal() {
     graph.checkForwardReferences();
@@ -86,7 +94,9 @@ public final class JdbcTransaction implements StoreTransaction {
     return s.wakesWaiters();
   }
 
-  /** The first event this transaction wrote (after {@link #seal()}), to verify an uncertain commit. */
+  /**
+   * The first event this transaction wrote (after {@link #seal()}), to verify an uncertain commit.
+   */
   public Optional<Event> firstSealedEvent() {
     return s.sealed.isEmpty() ? Optional.empty() : Optional.of(s.sealed.get(0));
   }
@@ -99,10 +109,17 @@ public final class JdbcTransaction implements StoreTransaction {
    */
   public int recount() {
     Handle h = s.handle();
-    String truth = "(SELECT COUNT(*) FROM card_deps e LEFT JOIN cards d ON d.id = e.depends_on"
-        + " WHERE e.card_id = cards.id AND (d.id IS NULL OR NOT (d.status = 'done')))";
-    int fixed = h.createUpdate("UPDATE cards SET unmet_deps = " + truth + " WHERE NOT (unmet_deps = " + truth + ")")
-        .execute();
+    String truth =
+        "(SELECT COUNT(*) FROM card_deps e LEFT JOIN cards d ON d.id = e.depends_on"
+            + " WHERE e.card_id = cards.id AND (d.id IS NULL OR NOT (d.status = 'done')))";
+    int fixed =
+        h.createUpdate(
+                "UPDATE cards SET unmet_deps = "
+                    + truth
+                    + " WHERE NOT (unmet_deps = "
+                    + truth
+                    + ")")
+            .execute();
     dialect.recountStatuses(h);
     return fixed;
   }
@@ -176,17 +193,24 @@ public final class JdbcTransaction implements StoreTransaction {
     long last = Long.MIN_VALUE;
     for (Card card : cards) {
       if (inline) {
-        // The statement wrote the events and counts; they must be numbered in claim order, as buffered ones are.
+        // The statement wrote the events and counts; they must be numbered in claim order, as
+        // buffered ones are.
         Event event = claimed.events().get(card.id());
         if (event == null || event.seq() <= last) {
-          throw new IllegalStateException("the claim statement's events do not follow claim order: " + card.id());
+          throw new IllegalStateException(
+              "the claim statement's events do not follow claim order: " + card.id());
         }
         last = event.seq();
         s.written(event);
       } else {
         s.count(CardStatus.READY, card.phase(), -1);
         s.count(CardStatus.CLAIMED, card.phase(), 1);
-        s.event(card, EventType.CLAIMED, request.owner(), card.lease().token(), EventData.claimed(card));
+        s.event(
+            card,
+            EventType.CLAIMED,
+            request.owner(),
+            card.lease().token(),
+            EventData.claimed(card));
       }
       claims.add(new Claim(card, card.lease()));
     }
@@ -217,16 +241,23 @@ public final class JdbcTransaction implements StoreTransaction {
       if (!inline) {
         s.count(CardStatus.CLAIMED, next.phase(), -1);
         s.count(CardStatus.DONE, next.phase(), 1);
-        s.event(next, EventType.COMPLETED, actor, token, EventData.completed(CardStatus.CLAIMED, false));
+        s.event(
+            next,
+            EventType.COMPLETED,
+            actor,
+            token,
+            EventData.completed(CardStatus.CLAIMED, false));
       }
       return next;
     }
-    // No one-statement path, or not the current, unexpired lease (or no such card): the general path says why.
+    // No one-statement path, or not the current, unexpired lease (or no such card): the general
+    // path says why.
     Card card = lock(id);
     Card next = Transitions.complete(card, token, now());
     write(card, next);
     statusChanged(card, next);
-    s.event(next, EventType.COMPLETED, actor, token, EventData.completed(CardStatus.CLAIMED, false));
+    s.event(
+        next, EventType.COMPLETED, actor, token, EventData.completed(CardStatus.CLAIMED, false));
     return next;
   }
 
@@ -245,10 +276,12 @@ public final class JdbcTransaction implements StoreTransaction {
       before.add(card);
       after.add(Transitions.complete(card, claim.token(), at));
     }
-    // A claimed card may have been linked to another card of the batch since; one statement cannot update a
+    // A claimed card may have been linked to another card of the batch since; one statement cannot
+    // update a
     // row both as a completed card and as a dependent, so such a batch goes card by card.
     Set<CardId> batch = new HashSet<>(ids);
-    boolean linkedWithin = before.stream().anyMatch(c -> c.dependsOn().stream().anyMatch(batch::contains));
+    boolean linkedWithin =
+        before.stream().anyMatch(c -> c.dependsOn().stream().anyMatch(batch::contains));
     if (!linkedWithin && dialect.completeLocked(s, ids, at)) {
       for (Card next : after) {
         s.count(CardStatus.CLAIMED, next.phase(), -1);
@@ -261,7 +294,11 @@ public final class JdbcTransaction implements StoreTransaction {
       }
     }
     for (int i = 0; i < claims.size(); i++) {
-      s.event(after.get(i), EventType.COMPLETED, actor, claims.get(i).token(),
+      s.event(
+          after.get(i),
+          EventType.COMPLETED,
+          actor,
+          claims.get(i).token(),
           EventData.completed(CardStatus.CLAIMED, false));
     }
     return List.copyOf(after);
@@ -287,7 +324,8 @@ public final class JdbcTransaction implements StoreTransaction {
   }
 
   @Override
-  public Card fail(CardId id, LeaseToken token, String reason, int defaultMaxAttempts, String actor) {
+  public Card fail(
+      CardId id, LeaseToken token, String reason, int defaultMaxAttempts, String actor) {
     Card card = lock(id);
     Card next = Transitions.fail(card, token, reason, defaultMaxAttempts, now());
     write(card, next);
@@ -308,7 +346,12 @@ public final class JdbcTransaction implements StoreTransaction {
     for (Card card : sorted) {
       Card next = Transitions.expire(card, defaultMaxAttempts, at);
       write(card, next);
-      s.event(next, EventType.RECLAIMED, actor, card.lease().token(), EventData.reclaimed(card, next, true));
+      s.event(
+          next,
+          EventType.RECLAIMED,
+          actor,
+          card.lease().token(),
+          EventData.reclaimed(card, next, true));
       reclaimed.add(card.id());
     }
     return reclaimed;
@@ -319,7 +362,11 @@ public final class JdbcTransaction implements StoreTransaction {
     Card card = lock(id);
     Card next = Transitions.reclaim(card, now());
     write(card, next);
-    s.event(next, EventType.RECLAIMED, actor, card.lease().token(),
+    s.event(
+        next,
+        EventType.RECLAIMED,
+        actor,
+        card.lease().token(),
         EventData.reclaimed(card, next, card.lease().isExpiredAt(now())));
     return next;
   }
@@ -372,13 +419,19 @@ public final class JdbcTransaction implements StoreTransaction {
   private void write(Card before, Card next) {
     s.statusCounts(before, next);
     Lease lease = next.lease();
-    s.update(WRITE_CARD, b -> b.set("status", next.status().wireName()).set("attempts", next.attempts())
-        .set("owner", lease == null ? null : lease.owner())
-        .set("token", lease == null ? null : lease.token())
-        .set("claimedAt", lease == null ? null : lease.claimedAt())
-        .set("expiresAt", lease == null ? null : lease.expiresAt())
-        .set("reason", next.blockedReason()).set("updatedAt", next.updatedAt()).set("version", next.version())
-        .set("id", next.id()));
+    s.update(
+        WRITE_CARD,
+        b ->
+            b.set("status", next.status().wireName())
+                .set("attempts", next.attempts())
+                .set("owner", lease == null ? null : lease.owner())
+                .set("token", lease == null ? null : lease.token())
+                .set("claimedAt", lease == null ? null : lease.claimedAt())
+                .set("expiresAt", lease == null ? null : lease.expiresAt())
+                .set("reason", next.blockedReason())
+                .set("updatedAt", next.updatedAt())
+                .set("version", next.version())
+                .set("id", next.id()));
   }
 
   /** Keeps dependents' counters right when a card becomes done or stops being done. */

@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
  * {@code dev/backlog/jdbc/migrations/<dialect>/V<n>__<description>.sql}. Applied versions are
  * recorded with a SHA-256 checksum in {@code backlog_schema_history}; a changed script or a schema
  * newer than the code is refused. Safe when many processes open a fresh database at once: one
- * applies the scripts under the dialect's migration lock (an advisory lock on PostgreSQL, a lock row
- * with an expiry on H2) while the others wait, then find nothing left to do.
+ * applies the scripts under the dialect's migration lock (an advisory lock on PostgreSQL, a lock
+ * row with an expiry on H2) while the others wait, then find nothing left to do.
  *
  * <p>The check that runs on every open asks the database metadata whether the history table exists
  * (provoking a "table not found" error instead would make H2 start a {@code .trace.db} file) and
@@ -43,8 +43,11 @@ import org.slf4j.LoggerFactory;
 public final class Migrator {
 
   /** The scripts of every dialect, in order; each dialect has a file of the same name. */
-  static final List<String> SCRIPTS = List.of("V1__cards_dependencies_events.sql",
-      "V2__event_sequence_and_count_stripes.sql", "V3__claimable_flag.sql");
+  static final List<String> SCRIPTS =
+      List.of(
+          "V1__cards_dependencies_events.sql",
+          "V2__event_sequence_and_count_stripes.sql",
+          "V3__claimable_flag.sql");
 
   private static final Logger LOG = LoggerFactory.getLogger(Migrator.class);
   private static final Pattern NAME = Pattern.compile("V(\\d+)__([A-Za-z0-9_]+)\\.sql");
@@ -100,17 +103,22 @@ public final class Migrator {
     for (String file : SCRIPTS) {
       Matcher m = NAME.matcher(file);
       if (!m.matches()) {
-        throw new IllegalStateException("migration script name " + file + " does not match V<n>__<words>.sql");
+        throw new IllegalStateException(
+            "migration script name " + file + " does not match V<n>__<words>.sql");
       }
       String resource = dialect.migrationFolder() + file;
       try (InputStream in = Migrator.class.getClassLoader().getResourceAsStream(resource)) {
         if (in == null) {
-          throw new IllegalStateException("migration script " + resource + " is missing from the class path");
+          throw new IllegalStateException(
+              "migration script " + resource + " is missing from the class path");
         }
         String text = new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("\r\n", "\n");
-        out.add(new Migration(Integer.parseInt(m.group(1)), m.group(2).replace('_', ' '), text, sha256(text)));
+        out.add(
+            new Migration(
+                Integer.parseInt(m.group(1)), m.group(2).replace('_', ' '), text, sha256(text)));
       } catch (IOException e) {
-        throw new IllegalStateException("cannot read migration script " + resource + ": " + e.getMessage(), e);
+        throw new IllegalStateException(
+            "cannot read migration script " + resource + ": " + e.getMessage(), e);
       }
     }
     return out;
@@ -118,7 +126,9 @@ public final class Migrator {
 
   static String sha256(String text) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is required by every Java platform", e);
     }
@@ -129,7 +139,8 @@ public final class Migrator {
    * propagate as {@link SQLException} (or JDBI's exception carrying one) so that the caller can
    * retry the whole call.
    *
-   * @throws StoreUnavailableException when the schema is newer than the code or a script changed after it was applied
+   * @throws StoreUnavailableException when the schema is newer than the code or a script changed
+   *     after it was applied
    */
   public int migrate() throws SQLException {
     try (Database.Link link = database.open()) {
@@ -147,7 +158,10 @@ public final class Migrator {
     return latestVersion();
   }
 
-  /** Whether {@code backlog_schema_history} exists in the connection's schema, by the database metadata. */
+  /**
+   * Whether {@code backlog_schema_history} exists in the connection's schema, by the database
+   * metadata.
+   */
   private static boolean historyExists(Connection c) throws SQLException {
     DatabaseMetaData meta = c.getMetaData();
     String escape = meta.getSearchStringEscape();
@@ -167,7 +181,9 @@ public final class Migrator {
   private static SortedMap<Integer, String> readHistory(Connection c) throws SQLException {
     SortedMap<Integer, String> applied = new TreeMap<>();
     try (Statement s = c.createStatement();
-         ResultSet rs = s.executeQuery("SELECT version, checksum FROM backlog_schema_history ORDER BY version")) {
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT version, checksum FROM backlog_schema_history ORDER BY version")) {
       while (rs.next()) {
         applied.put(rs.getInt(1), rs.getString(2));
       }
@@ -178,18 +194,36 @@ public final class Migrator {
   /** Validates the history; true when nothing is left to apply. */
   private boolean check(SortedMap<Integer, String> applied) {
     if (!applied.isEmpty() && applied.lastKey() > latestVersion()) {
-      throw new StoreUnavailableException("the backlog database " + where + " has schema version "
-          + applied.lastKey() + ", newer than version " + latestVersion() + " that this backlog library knows;"
-          + " upgrade backlog to a release that knows schema version " + applied.lastKey()
-          + ", or use another database", null);
+      throw new StoreUnavailableException(
+          "the backlog database "
+              + where
+              + " has schema version "
+              + applied.lastKey()
+              + ", newer than version "
+              + latestVersion()
+              + " that this backlog library knows;"
+              + " upgrade backlog to a release that knows schema version "
+              + applied.lastKey()
+              + ", or use another database",
+          null);
     }
     for (Migration m : migrations) {
       String sum = applied.get(m.version());
       if (sum != null && !sum.equals(m.checksum())) {
-        throw new StoreUnavailableException("the backlog database " + where + " recorded schema version "
-            + m.version() + " (" + m.description() + ") with checksum " + sum + ", but this library's script has "
-            + m.checksum() + "; the database was migrated by a different build, restore a matching backlog"
-            + " release or use another database", null);
+        throw new StoreUnavailableException(
+            "the backlog database "
+                + where
+                + " recorded schema version "
+                + m.version()
+                + " ("
+                + m.description()
+                + ") with checksum "
+                + sum
+                + ", but this library's script has "
+                + m.checksum()
+                + "; the database was migrated by a different build, restore a matching backlog"
+                + " release or use another database",
+            null);
       }
     }
     return applied.keySet().containsAll(migrations.stream().map(Migration::version).toList());
@@ -197,19 +231,20 @@ public final class Migrator {
 
   private static void bootstrap(Connection c) throws SQLException {
     String[] ddl = {
-        "CREATE TABLE IF NOT EXISTS backlog_schema_history (version INTEGER NOT NULL PRIMARY KEY,"
-            + " description VARCHAR(200) NOT NULL, checksum VARCHAR(64) NOT NULL,"
-            + " installed_at TIMESTAMP WITH TIME ZONE NOT NULL)",
-        "CREATE TABLE IF NOT EXISTS backlog_schema_lock (id INTEGER NOT NULL PRIMARY KEY,"
-            + " locked_by VARCHAR(200), locked_until TIMESTAMP WITH TIME ZONE)"
+      "CREATE TABLE IF NOT EXISTS backlog_schema_history (version INTEGER NOT NULL PRIMARY KEY,"
+          + " description VARCHAR(200) NOT NULL, checksum VARCHAR(64) NOT NULL,"
+          + " installed_at TIMESTAMP WITH TIME ZONE NOT NULL)",
+      "CREATE TABLE IF NOT EXISTS backlog_schema_lock (id INTEGER NOT NULL PRIMARY KEY,"
+          + " locked_by VARCHAR(200), locked_until TIMESTAMP WITH TIME ZONE)"
     };
     try (Statement s = c.createStatement()) {
       for (String sql : ddl) {
         s.execute(sql);
       }
       try {
-        s.execute("INSERT INTO backlog_schema_lock (id) SELECT 1 WHERE NOT EXISTS"
-            + " (SELECT 1 FROM backlog_schema_lock WHERE id = 1)");
+        s.execute(
+            "INSERT INTO backlog_schema_lock (id) SELECT 1 WHERE NOT EXISTS"
+                + " (SELECT 1 FROM backlog_schema_lock WHERE id = 1)");
       } catch (SQLException e) {
         if (SqlErrors.classify(e) != SqlErrors.Kind.DUPLICATE) {
           throw e;
@@ -221,7 +256,8 @@ public final class Migrator {
   private void applyMissing(Handle h) throws SQLException {
     SortedMap<Integer, String> applied = new TreeMap<>();
     h.createQuery("SELECT version, checksum FROM backlog_schema_history ORDER BY version")
-        .map((rs, ctx) -> Map.entry(rs.getInt(1), rs.getString(2))).forEach(e -> applied.put(e.getKey(), e.getValue()));
+        .map((rs, ctx) -> Map.entry(rs.getInt(1), rs.getString(2)))
+        .forEach(e -> applied.put(e.getKey(), e.getValue()));
     if (check(applied)) {
       return;
     }
@@ -231,17 +267,23 @@ public final class Migrator {
       if (applied.containsKey(m.version())) {
         continue;
       }
-      LOG.info("applying backlog schema version {} ({}) to {}", m.version(), m.description(), where);
+      LOG.info(
+          "applying backlog schema version {} ({}) to {}", m.version(), m.description(), where);
       c.setAutoCommit(!transactional);
-      // The scripts run as plain statements: they are DDL, not statements with parameters for JDBI to parse.
+      // The scripts run as plain statements: they are DDL, not statements with parameters for JDBI
+      // to parse.
       try (Statement s = c.createStatement()) {
         for (String sql : statements(m.script())) {
           s.execute(sql);
         }
-        h.createUpdate("INSERT INTO backlog_schema_history (version, description, checksum, installed_at)"
-            + " VALUES (:version, :description, :checksum, :at)")
-            .bind("version", SqlValue.of(m.version())).bind("description", SqlValue.of(m.description()))
-            .bind("checksum", SqlValue.of(m.checksum())).bind("at", SqlValue.of(Instant.now())).execute();
+        h.createUpdate(
+                "INSERT INTO backlog_schema_history (version, description, checksum, installed_at)"
+                    + " VALUES (:version, :description, :checksum, :at)")
+            .bind("version", SqlValue.of(m.version()))
+            .bind("description", SqlValue.of(m.description()))
+            .bind("checksum", SqlValue.of(m.checksum()))
+            .bind("at", SqlValue.of(Instant.now()))
+            .execute();
         if (transactional) {
           c.commit();
         }
@@ -260,7 +302,10 @@ public final class Migrator {
     }
   }
 
-  /** Splits a script into statements: each ends with a semicolon at the end of a line; comment lines are dropped. */
+  /**
+   * Splits a script into statements: each ends with a semicolon at the end of a line; comment lines
+   * are dropped.
+   */
   static List<String> statements(String script) {
     List<String> out = new ArrayList<>();
     StringBuilder current = new StringBuilder();

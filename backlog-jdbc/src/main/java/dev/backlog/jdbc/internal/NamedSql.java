@@ -35,8 +35,8 @@ public final class NamedSql {
   }
 
   /**
-   * Compiles {@code sql}. A parameter is a colon followed by a Java identifier, outside quoted text;
-   * {@code ::} casts are left alone.
+   * Compiles {@code sql}. A parameter is a colon followed by a Java identifier, outside quoted
+   * text; {@code ::} casts are left alone.
    *
    * @throws IllegalArgumentException when a quote is not closed
    */
@@ -58,7 +58,9 @@ public final class NamedSql {
       } else if (c == ':' && i + 1 < sql.length() && sql.charAt(i + 1) == ':') {
         out.append("::");
         i += 2;
-      } else if (c == ':' && i + 1 < sql.length() && Character.isJavaIdentifierStart(sql.charAt(i + 1))) {
+      } else if (c == ':'
+          && i + 1 < sql.length()
+          && Character.isJavaIdentifierStart(sql.charAt(i + 1))) {
         int end = i + 1;
         while (end < sql.length() && Character.isJavaIdentifierPart(sql.charAt(end))) {
           end++;
@@ -72,7 +74,8 @@ public final class NamedSql {
       }
     }
     Map<String, int[]> positions = new HashMap<>();
-    found.forEach((name, at) -> positions.put(name, at.stream().mapToInt(Integer::intValue).toArray()));
+    found.forEach(
+        (name, at) -> positions.put(name, at.stream().mapToInt(Integer::intValue).toArray()));
     return new NamedSql(sql, out.toString(), Map.copyOf(positions));
   }
 
@@ -86,7 +89,10 @@ public final class NamedSql {
     return jdbc;
   }
 
-  /** Prepares the statement on {@code connection}; the caller binds with {@link #binder} and closes it. */
+  /**
+   * Prepares the statement on {@code connection}; the caller binds with {@link #binder} and closes
+   * it.
+   */
   public PreparedStatement prepare(Connection connection) throws SQLException {
     return connection.prepareStatement(jdbc);
   }

@@ -11,8 +11,8 @@ import org.slf4j.LoggerFactory;
  * it, coalescing the requests that arrive while it is busy. A NOTIFY inside a writing transaction
  * would make PostgreSQL serialize that transaction's commit with every other notifying one (a
  * database-wide lock held through the commit keeps the notification queue in commit order), so
- * writers do not send it themselves. After each NOTIFY the thread pauses
- * {@value #NOTIFY_INTERVAL_MILLIS} ms, so a busy store sends at most about a hundred a second. A
+ * writers do not send it themselves. After each NOTIFY the thread pauses {@value
+ * #NOTIFY_INTERVAL_MILLIS} ms, so a busy store sends at most about a hundred a second. A
  * notification lost to a failure or to the process ending right after a commit only delays other
  * processes' waiters: they look again at least every second.
  *
@@ -23,6 +23,7 @@ final class PgChangeFeed implements ChangeFeed, Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(PgChangeFeed.class);
   private static final long MAX_WAIT_NANOS = 1_000_000_000L;
   private static final long UNHEALTHY_POLL_NANOS = 100_000_000L;
+
   /** The notifier's pause after each NOTIFY: requests arriving meanwhile share the next one. */
   private static final long NOTIFY_INTERVAL_MILLIS = 10;
 
@@ -92,17 +93,26 @@ final class PgChangeFeed implements ChangeFeed, Runnable {
         }
         requested = false;
       }
-      try (Database.Link link = database.open(); Statement s = link.connection().createStatement()) {
-        // One statement, so one transaction even on a connection in auto-commit mode. Its commit does not
-        // wait for the log to reach the disk (a notification lost to a crash only delays waiters, who look
-        // again within a second), so the notifier does not add a synchronous flush to the writers' own.
-        s.execute("SELECT set_config('synchronous_commit', 'off', true), pg_notify('" + PostgresDialect.CHANNEL
-            + "', '')");
+      try (Database.Link link = database.open();
+          Statement s = link.connection().createStatement()) {
+        // One statement, so one transaction even on a connection in auto-commit mode. Its commit
+        // does not
+        // wait for the log to reach the disk (a notification lost to a crash only delays waiters,
+        // who look
+        // again within a second), so the notifier does not add a synchronous flush to the writers'
+        // own.
+        s.execute(
+            "SELECT set_config('synchronous_commit', 'off', true), pg_notify('"
+                + PostgresDialect.CHANNEL
+                + "', '')");
         if (!link.connection().getAutoCommit()) {
           link.connection().commit();
         }
       } catch (SQLException | RuntimeException e) {
-        LOG.debug("cannot notify other processes' waiters on {}: {}", where, SqlErrors.describe(e, secrets));
+        LOG.debug(
+            "cannot notify other processes' waiters on {}: {}",
+            where,
+            SqlErrors.describe(e, secrets));
       }
       try {
         Thread.sleep(NOTIFY_INTERVAL_MILLIS);

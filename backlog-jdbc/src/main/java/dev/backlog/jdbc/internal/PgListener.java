@@ -81,7 +81,8 @@ final class PgListener implements AutoCloseable {
           // Changes made while the listener was down may have been missed.
           onNotify.run();
         }
-        PGNotification[] notes = link.connection().unwrap(PGConnection.class).getNotifications(POLL_MILLIS);
+        PGNotification[] notes =
+            link.connection().unwrap(PGConnection.class).getNotifications(POLL_MILLIS);
         if (notes != null && notes.length > 0) {
           onNotify.run();
         }
@@ -91,7 +92,10 @@ final class PgListener implements AutoCloseable {
         if (closed) {
           return;
         }
-        LOG.debug("the LISTEN connection to {} failed; reconnecting: {}", where, e.getClass().getSimpleName());
+        LOG.debug(
+            "the LISTEN connection to {} failed; reconnecting: {}",
+            where,
+            e.getClass().getSimpleName());
         try {
           Thread.sleep(RECONNECT_MILLIS);
         } catch (InterruptedException ie) {

@@ -31,8 +31,8 @@ import org.jdbi.v3.core.Handle;
  * advisory lock (the event fence) that readers of the event log take exclusively, so that a reader
  * never reads past a seq whose transaction is still open. A claim or held-lease completion that
  * comes before any buffered event of its transaction writes its events itself, in its own statement
- * (one round trip); the claimed payload is then written whole in SQL
- * ({@link PostgresStatements#claimedDataSql}). Waiters are woken by LISTEN/NOTIFY.
+ * (one round trip); the claimed payload is then written whole in SQL ({@link
+ * PostgresStatements#claimedDataSql}). Waiters are woken by LISTEN/NOTIFY.
  *
  * <p>Stateless and thread-safe.
  */
@@ -47,8 +47,7 @@ public final class PostgresDialect implements SqlDialect {
   /** Migrator advisory lock key: "backlog" in ASCII. */
   private static final long MIGRATION_LOCK = 0x6261636b6c6f67L;
 
-  private PostgresDialect() {
-  }
+  private PostgresDialect() {}
 
   @Override
   public String displayName() {
@@ -66,13 +65,15 @@ public final class PostgresDialect implements SqlDialect {
   }
 
   @Override
-  public void configurePool(HikariConfig config, String url) {
-  }
+  public void configurePool(HikariConfig config, String url) {}
 
-  /** A listening connection comes straight from the driver, so that it does not hold a pooled one. */
+  /**
+   * A listening connection comes straight from the driver, so that it does not hold a pooled one.
+   */
   @Override
   public Database database(HikariDataSource pool, String url, String user, String password) {
-    return Database.of(pool, pool).listenWith(() -> new Database.Link(PgListener.connect(url, user, password), null));
+    return Database.of(pool, pool)
+        .listenWith(() -> new Database.Link(PgListener.connect(url, user, password), null));
   }
 
   /** A server that refuses connections is reported soon. */
@@ -93,36 +94,49 @@ public final class PostgresDialect implements SqlDialect {
 
   @Override
   public Claimed claim(Session s, ClaimRequest request, boolean inline) {
-    PostgresStatements.ClaimKey key = new PostgresStatements.ClaimKey(request.limit() == 1, inline,
-        request.phase() != null, request.cardId() != null);
+    PostgresStatements.ClaimKey key =
+        new PostgresStatements.ClaimKey(
+            request.limit() == 1, inline, request.phase() != null, request.cardId() != null);
     NamedSql sql = PostgresStatements.CLAIMS.get(key);
     List<Card> cards = new ArrayList<>(Math.min(request.limit(), 64));
     Map<CardId, Event> events = inline ? new HashMap<>() : Map.of();
-    s.run(sql, b -> {
-      if (!key.single()) {
-        b.set("limit", request.limit());
-      }
-      b.set("owner", request.owner()).set("ttlMicros", JdbcTransaction.micros(request.ttl()))
-          .set("now", s.timeOrNull());
-      if (key.byPhase()) {
-        b.set("phase", request.phase());
-      }
-      if (key.byCard()) {
-        b.set("card", request.cardId());
-      }
-    }, ps -> {
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          Card card = CardRows.cardWithDeps(rs);
-          cards.add(card);
-          if (inline) {
-            events.put(card.id(), new Event(rs.getLong("event_seq"), card.id(), EventType.CLAIMED,
-                request.owner(), card.lease().claimedAt(), card.lease().token(), rs.getString("event_data")));
+    s.run(
+        sql,
+        b -> {
+          if (!key.single()) {
+            b.set("limit", request.limit());
           }
-        }
-      }
-      return null;
-    });
+          b.set("owner", request.owner())
+              .set("ttlMicros", JdbcTransaction.micros(request.ttl()))
+              .set("now", s.timeOrNull());
+          if (key.byPhase()) {
+            b.set("phase", request.phase());
+          }
+          if (key.byCard()) {
+            b.set("card", request.cardId());
+          }
+        },
+        ps -> {
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              Card card = CardRows.cardWithDeps(rs);
+              cards.add(card);
+              if (inline) {
+                events.put(
+                    card.id(),
+                    new Event(
+                        rs.getLong("event_seq"),
+                        card.id(),
+                        EventType.CLAIMED,
+                        request.owner(),
+                        card.lease().claimedAt(),
+                        card.lease().token(),
+                        rs.getString("event_data")));
+              }
+            }
+          }
+          return null;
+        });
     if (!cards.isEmpty()) {
       s.sawDatabaseTime(cards.get(0).lease().claimedAt());
     }
@@ -135,7 +149,10 @@ public final class PostgresDialect implements SqlDialect {
     return s.pending.isEmpty();
   }
 
-  /** Seals in one round trip per {@value PostgresStatements#SEAL_CHUNK} events; counts go with the first. */
+  /**
+   * Seals in one round trip per {@value PostgresStatements#SEAL_CHUNK} events; counts go with the
+   * first.
+   */
   @Override
   public void seal(Session s) {
     Instant at = s.now();
@@ -144,37 +161,94 @@ public final class PostgresDialect implements SqlDialect {
     List<Map.Entry<Session.CountKey, Long>> counts = new ArrayList<>(s.countDeltas.entrySet());
     counts.removeIf(d -> d.getValue() == 0);
     // Stripe rows are locked in one order by every writer.
-    counts.sort(Comparator.comparing((Map.Entry<Session.CountKey, Long> d) -> d.getKey().status().wireName())
-        .thenComparing(d -> d.getKey().phase()));
+    counts.sort(
+        Comparator.comparing(
+                (Map.Entry<Session.CountKey, Long> d) -> d.getKey().status().wireName())
+            .thenComparing(d -> d.getKey().phase()));
     Connection c = s.connection();
     for (int from = 0; from < pending.size(); from += PostgresStatements.SEAL_CHUNK) {
-      List<Session.PendingEvent> chunk = pending.subList(from,
-          Math.min(pending.size(), from + PostgresStatements.SEAL_CHUNK));
+      List<Session.PendingEvent> chunk =
+          pending.subList(from, Math.min(pending.size(), from + PostgresStatements.SEAL_CHUNK));
       int n = chunk.size();
       int k = from == 0 ? counts.size() : 0;
-      long[] seqs = s.run(PostgresStatements.SEAL, b -> b
-          .set("countStatus", SqlValue.array(c, "varchar",
-              counts.subList(0, k).stream().map(d -> d.getKey().status().wireName()).toArray(String[]::new)))
-          .set("countPhase", SqlValue.array(c, "varchar", counts.subList(0, k).stream().map(d -> d.getKey().phase())
-              .toArray(String[]::new)))
-          .set("countDelta", SqlValue.array(c, "int8", counts.subList(0, k).stream().map(Map.Entry::getValue)
-              .toArray(Long[]::new)))
-          .set("at", at)
-          .set("cards", SqlValue.array(c, "varchar", chunk.stream().map(p -> p.cardId().value()).toArray(String[]::new)))
-          .set("types", SqlValue.array(c, "varchar", chunk.stream().map(p -> p.type().wireName()).toArray(String[]::new)))
-          .set("actors", SqlValue.array(c, "varchar", chunk.stream().map(Session.PendingEvent::actor).toArray(String[]::new)))
-          .set("tokens", SqlValue.array(c, "int8", chunk.stream()
-              .map(p -> p.token() == null ? null : p.token().value()).toArray(Long[]::new)))
-          .set("data", SqlValue.array(c, "text", chunk.stream().map(Session.PendingEvent::data).toArray(String[]::new))),
-          ps -> Session.read(ps, rs -> rs.getLong(1)).stream().mapToLong(Long::longValue).toArray());
+      long[] seqs =
+          s.run(
+              PostgresStatements.SEAL,
+              b ->
+                  b.set(
+                          "countStatus",
+                          SqlValue.array(
+                              c,
+                              "varchar",
+                              counts.subList(0, k).stream()
+                                  .map(d -> d.getKey().status().wireName())
+                                  .toArray(String[]::new)))
+                      .set(
+                          "countPhase",
+                          SqlValue.array(
+                              c,
+                              "varchar",
+                              counts.subList(0, k).stream()
+                                  .map(d -> d.getKey().phase())
+                                  .toArray(String[]::new)))
+                      .set(
+                          "countDelta",
+                          SqlValue.array(
+                              c,
+                              "int8",
+                              counts.subList(0, k).stream()
+                                  .map(Map.Entry::getValue)
+                                  .toArray(Long[]::new)))
+                      .set("at", at)
+                      .set(
+                          "cards",
+                          SqlValue.array(
+                              c,
+                              "varchar",
+                              chunk.stream().map(p -> p.cardId().value()).toArray(String[]::new)))
+                      .set(
+                          "types",
+                          SqlValue.array(
+                              c,
+                              "varchar",
+                              chunk.stream().map(p -> p.type().wireName()).toArray(String[]::new)))
+                      .set(
+                          "actors",
+                          SqlValue.array(
+                              c,
+                              "varchar",
+                              chunk.stream()
+                                  .map(Session.PendingEvent::actor)
+                                  .toArray(String[]::new)))
+                      .set(
+                          "tokens",
+                          SqlValue.array(
+                              c,
+                              "int8",
+                              chunk.stream()
+                                  .map(p -> p.token() == null ? null : p.token().value())
+                                  .toArray(Long[]::new)))
+                      .set(
+                          "data",
+                          SqlValue.array(
+                              c,
+                              "text",
+                              chunk.stream()
+                                  .map(Session.PendingEvent::data)
+                                  .toArray(String[]::new))),
+              ps ->
+                  Session.read(ps, rs -> rs.getLong(1)).stream()
+                      .mapToLong(Long::longValue)
+                      .toArray());
       if (seqs.length != n) {
-        throw new IllegalStateException("sealing " + n + " events returned " + seqs.length + " seqs");
+        throw new IllegalStateException(
+            "sealing " + n + " events returned " + seqs.length + " seqs");
       }
       for (int i = 0; i < n; i++) {
         Session.PendingEvent p = chunk.get(i);
         if (i > 0 && seqs[i] <= seqs[i - 1]) {
-          throw new IllegalStateException("event seqs were not drawn in the order of the events: "
-              + Arrays.toString(seqs));
+          throw new IllegalStateException(
+              "event seqs were not drawn in the order of the events: " + Arrays.toString(seqs));
         }
         numbered.add(new Event(seqs[i], p.cardId(), p.type(), p.actor(), at, p.token(), p.data()));
       }
@@ -189,21 +263,27 @@ public final class PostgresDialect implements SqlDialect {
     boolean readClock = s.readsDatabaseClock();
     boolean inline = eventActor != null;
     String data = EventData.completed(CardStatus.CLAIMED, false);
-    Object[] got = s.run(inline ? PostgresStatements.COMPLETE_HELD_WITH_EVENT : PostgresStatements.COMPLETE_HELD,
-        b -> {
-          b.set("id", id).set("token", token).set("now", readClock ? null : s.now());
-          if (inline) {
-            b.set("actor", eventActor).set("data", data);
-          }
-        }, ps -> {
-          try (ResultSet rs = ps.executeQuery()) {
-            if (!rs.next()) {
-              return null;
-            }
-            return new Object[] {rs.getLong("unblocked"), CardRows.cardWithDeps(rs),
-                inline ? rs.getLong("event_seq") : 0L};
-          }
-        });
+    Object[] got =
+        s.run(
+            inline ? PostgresStatements.COMPLETE_HELD_WITH_EVENT : PostgresStatements.COMPLETE_HELD,
+            b -> {
+              b.set("id", id).set("token", token).set("now", readClock ? null : s.now());
+              if (inline) {
+                b.set("actor", eventActor).set("data", data);
+              }
+            },
+            ps -> {
+              try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                  return null;
+                }
+                return new Object[] {
+                  rs.getLong("unblocked"),
+                  CardRows.cardWithDeps(rs),
+                  inline ? rs.getLong("event_seq") : 0L
+                };
+              }
+            });
     if (got == null) {
       return Optional.empty();
     }
@@ -215,7 +295,15 @@ public final class PostgresDialect implements SqlDialect {
       s.wakeWaiters();
     }
     if (inline) {
-      s.written(new Event((Long) got[2], card.id(), EventType.COMPLETED, eventActor, card.updatedAt(), token, data));
+      s.written(
+          new Event(
+              (Long) got[2],
+              card.id(),
+              EventType.COMPLETED,
+              eventActor,
+              card.updatedAt(),
+              token,
+              data));
     }
     return Optional.of(card);
   }
@@ -223,16 +311,24 @@ public final class PostgresDialect implements SqlDialect {
   @Override
   public boolean completeLocked(Session s, List<CardId> ids, Instant at) {
     Connection c = s.connection();
-    long[] result = s.run(PostgresStatements.COMPLETE_LOCKED, b -> b
-        .set("ids", SqlValue.array(c, "varchar", ids.stream().map(CardId::value).toArray(String[]::new)))
-        .set("at", at), ps -> {
-          try (ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return new long[] {rs.getLong("updated"), rs.getLong("unblocked")};
-          }
-        });
+    long[] result =
+        s.run(
+            PostgresStatements.COMPLETE_LOCKED,
+            b ->
+                b.set(
+                        "ids",
+                        SqlValue.array(
+                            c, "varchar", ids.stream().map(CardId::value).toArray(String[]::new)))
+                    .set("at", at),
+            ps -> {
+              try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new long[] {rs.getLong("updated"), rs.getLong("unblocked")};
+              }
+            });
     if (result[0] != ids.size()) {
-      throw new IllegalStateException("completing " + ids.size() + " locked cards updated " + result[0]);
+      throw new IllegalStateException(
+          "completing " + ids.size() + " locked cards updated " + result[0]);
     }
     if (result[1] > 0) {
       s.wakeWaiters();
@@ -242,7 +338,9 @@ public final class PostgresDialect implements SqlDialect {
 
   @Override
   public void dependentsChanged(Session s, CardId id, boolean done) {
-    int changed = s.update(PostgresStatements.DEPENDENTS_DONE, b -> b.set("delta", done ? -1 : 1).set("id", id));
+    int changed =
+        s.update(
+            PostgresStatements.DEPENDENTS_DONE, b -> b.set("delta", done ? -1 : 1).set("id", id));
     if (changed > 0 && done) {
       s.wakeWaiters();
     }
@@ -253,46 +351,56 @@ public final class PostgresDialect implements SqlDialect {
     boolean readClock = s.readsDatabaseClock();
     Map<CardId, Card> out = new HashMap<>();
     Connection c = s.connection();
-    s.run(PostgresStatements.LOCK_ALL, b -> b.set("ids", SqlValue.array(c, "varchar", sortedIds.toArray(new String[0]))), ps -> {
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          if (readClock) {
-            s.sawDatabaseTime(CardRows.instant(rs, "tx_now"));
+    s.run(
+        PostgresStatements.LOCK_ALL,
+        b -> b.set("ids", SqlValue.array(c, "varchar", sortedIds.toArray(new String[0]))),
+        ps -> {
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              if (readClock) {
+                s.sawDatabaseTime(CardRows.instant(rs, "tx_now"));
+              }
+              Card card = CardRows.cardWithDeps(rs);
+              out.put(card.id(), card);
+            }
           }
-          Card card = CardRows.cardWithDeps(rs);
-          out.put(card.id(), card);
-        }
-      }
-      return null;
-    });
+          return null;
+        });
     return out;
   }
 
   @Override
   public void recountStatuses(Handle handle) {
-    // The table lock waits for every transaction that already added counts and makes later ones wait until
-    // this one commits: their cards' changes are not in the count below, their counts are added on top of it.
+    // The table lock waits for every transaction that already added counts and makes later ones
+    // wait until
+    // this one commits: their cards' changes are not in the count below, their counts are added on
+    // top of it.
     handle.execute("LOCK TABLE card_counts IN EXCLUSIVE MODE");
     handle.execute("DELETE FROM card_counts");
-    handle.execute("INSERT INTO card_counts (status, phase, stripe, n) SELECT status, COALESCE(phase, ''), 0,"
-        + " COUNT(*) FROM cards GROUP BY status, COALESCE(phase, '')");
+    handle.execute(
+        "INSERT INTO card_counts (status, phase, stripe, n) SELECT status, COALESCE(phase, ''), 0,"
+            + " COUNT(*) FROM cards GROUP BY status, COALESCE(phase, '')");
   }
 
   /**
    * Seqs come from a sequence, so a transaction holding seq 7 may commit after one holding seq 8.
    * Taking the fence exclusively waits until every transaction that drew seqs has ended (locks are
    * released after the commit became visible); a following query then reads with a fresh snapshot
-   * in which no seq can still appear below the ones it sees. New writers wait until this transaction
-   * ends. This needs read committed: a snapshot taken before the fence was granted could miss what
-   * committed while the reader waited.
+   * in which no seq can still appear below the ones it sees. New writers wait until this
+   * transaction ends. This needs read committed: a snapshot taken before the fence was granted
+   * could miss what committed while the reader waited.
    */
   @Override
   public void fenceEventRead(Handle handle) {
-    String isolation = handle.createQuery(PostgresStatements.FENCE_EXCLUSIVE).mapTo(String.class).one();
+    String isolation =
+        handle.createQuery(PostgresStatements.FENCE_EXCLUSIVE).mapTo(String.class).one();
     if (!"read committed".equals(isolation)) {
-      throw new IllegalStateException("reading events on PostgreSQL needs READ COMMITTED transactions, but this"
-          + " connection runs '" + isolation + "': configure the data source's transaction isolation as READ"
-          + " COMMITTED (PostgreSQL's default)");
+      throw new IllegalStateException(
+          "reading events on PostgreSQL needs READ COMMITTED transactions, but this"
+              + " connection runs '"
+              + isolation
+              + "': configure the data source's transaction isolation as READ"
+              + " COMMITTED (PostgreSQL's default)");
     }
   }
 
@@ -302,8 +410,8 @@ public final class PostgresDialect implements SqlDialect {
   }
 
   @Override
-  public void underMigrationLock(Connection c, String where, MigrationWork bootstrap, MigrationWork work)
-      throws SQLException {
+  public void underMigrationLock(
+      Connection c, String where, MigrationWork bootstrap, MigrationWork work) throws SQLException {
     try (Statement s = c.createStatement()) {
       s.execute("SELECT pg_advisory_lock(" + MIGRATION_LOCK + ")");
     }
@@ -311,7 +419,8 @@ public final class PostgresDialect implements SqlDialect {
       bootstrap.run();
       work.run();
     } finally {
-      try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_unlock(" + MIGRATION_LOCK + ")")) {
+      try (PreparedStatement ps =
+          c.prepareStatement("SELECT pg_advisory_unlock(" + MIGRATION_LOCK + ")")) {
         ps.execute();
       }
     }

@@ -33,18 +33,20 @@ public final class PostgresStatements {
    * The WHERE clause of every statement that draws event seqs: takes the event fence shared (an
    * uncorrelated subquery, which PostgreSQL evaluates once, before the first row).
    */
-  private static final String FENCE_SHARED = " WHERE (SELECT 1 FROM (SELECT pg_advisory_xact_lock_shared("
-      + FENCE_KEYS + ")) f) = 1";
+  private static final String FENCE_SHARED =
+      " WHERE (SELECT 1 FROM (SELECT pg_advisory_xact_lock_shared(" + FENCE_KEYS + ")) f) = 1";
 
-  /** The tail of every insert into {@code card_counts}: adds to the row of this connection's stripe. */
-  private static final String COUNT_UPSERT = " ON CONFLICT (status, phase, stripe) DO UPDATE SET n = card_counts.n"
-      + " + EXCLUDED.n";
+  /**
+   * The tail of every insert into {@code card_counts}: adds to the row of this connection's stripe.
+   */
+  private static final String COUNT_UPSERT =
+      " ON CONFLICT (status, phase, stripe) DO UPDATE SET n = card_counts.n" + " + EXCLUDED.n";
 
   /** The transaction's time: the bound {@code :now}, or the database clock when it is null. */
-  private static final String NOW_CTE = "n AS (SELECT COALESCE(CAST(:now AS TIMESTAMPTZ), CURRENT_TIMESTAMP) AS at)";
+  private static final String NOW_CTE =
+      "n AS (SELECT COALESCE(CAST(:now AS TIMESTAMPTZ), CURRENT_TIMESTAMP) AS at)";
 
-  private PostgresStatements() {
-  }
+  private PostgresStatements() {}
 
   /** A column expression {@code deps}: the ids card {@code card} depends on, as an array. */
   static String depsArray(String card) {
@@ -64,8 +66,7 @@ public final class PostgresStatements {
    * @param byPhase binds {@code :phase}
    * @param byCard binds {@code :card}
    */
-  public record ClaimKey(boolean single, boolean inlineEvents, boolean byPhase, boolean byCard) {
-  }
+  public record ClaimKey(boolean single, boolean inlineEvents, boolean byPhase, boolean byCard) {}
 
   /** Every claim statement, compiled. */
   static final Map<ClaimKey, NamedSql> CLAIMS;
@@ -89,135 +90,195 @@ public final class PostgresStatements {
    * A claim statement: the CTE {@code c} locks up to the limit of claimable rows in claim order,
    * skipping rows other claimers hold (the partial index {@code cards_claimable} serves it because
    * its predicate is the same stored column); {@code t} draws their tokens in claim order; the
-   * update flips them to claimed. Binds {@code :limit} (unless single), {@code :owner},
-   * {@code :ttlMicros}, {@code :now} (null for the database clock), and {@code :phase} /
-   * {@code :card} when asked for. Returns each card with {@code deps}; with inline events also
-   * {@code event_seq} and {@code event_data}, the events being numbered in claim order behind the
-   * event fence taken shared, and the status counts added to this connection's stripe.
+   * update flips them to claimed. Binds {@code :limit} (unless single), {@code :owner}, {@code
+   * :ttlMicros}, {@code :now} (null for the database clock), and {@code :phase} / {@code :card}
+   * when asked for. Returns each card with {@code deps}; with inline events also {@code event_seq}
+   * and {@code event_data}, the events being numbered in claim order behind the event fence taken
+   * shared, and the status counts added to this connection's stripe.
    */
   public static String claimSql(ClaimKey key) {
-    String ctes = "WITH c AS (SELECT id, priority, created_at FROM cards WHERE claimable"
-        + (key.byPhase() ? " AND phase = :phase" : "")
-        + (key.byCard() ? " AND id = :card" : "")
-        + " ORDER BY priority DESC, created_at, id LIMIT " + (key.single() ? "1" : ":limit") + " FOR UPDATE SKIP LOCKED),"
-        + " t AS (SELECT id, nextval('lease_tokens') AS token FROM c ORDER BY priority DESC, created_at, id), "
-        + NOW_CTE;
-    String update = "UPDATE cards k SET status = 'claimed', attempts = k.attempts + 1, lease_owner = :owner,"
-        + " lease_token = t.token, lease_claimed_at = n.at,"
-        + " lease_expires_at = n.at + :ttlMicros * INTERVAL '1 microsecond',"
-        + " blocked_reason = NULL, version = k.version + 1, updated_at = n.at"
-        + " FROM t, n WHERE k.id = t.id RETURNING " + CardRows.prefixed("k");
+    String ctes =
+        "WITH c AS (SELECT id, priority, created_at FROM cards WHERE claimable"
+            + (key.byPhase() ? " AND phase = :phase" : "")
+            + (key.byCard() ? " AND id = :card" : "")
+            + " ORDER BY priority DESC, created_at, id LIMIT "
+            + (key.single() ? "1" : ":limit")
+            + " FOR UPDATE SKIP LOCKED),"
+            + " t AS (SELECT id, nextval('lease_tokens') AS token FROM c ORDER BY priority DESC, created_at, id), "
+            + NOW_CTE;
+    String update =
+        "UPDATE cards k SET status = 'claimed', attempts = k.attempts + 1, lease_owner = :owner,"
+            + " lease_token = t.token, lease_claimed_at = n.at,"
+            + " lease_expires_at = n.at + :ttlMicros * INTERVAL '1 microsecond',"
+            + " blocked_reason = NULL, version = k.version + 1, updated_at = n.at"
+            + " FROM t, n WHERE k.id = t.id RETURNING "
+            + CardRows.prefixed("k");
     if (!key.inlineEvents()) {
       return ctes + " " + update + ", " + depsArray("k.id");
     }
-    return ctes + ", u AS (" + update + "),"
-        + " ev AS (INSERT INTO events (" + CardRows.EVENT_COLUMNS + ")"
+    return ctes
+        + ", u AS ("
+        + update
+        + "),"
+        + " ev AS (INSERT INTO events ("
+        + CardRows.EVENT_COLUMNS
+        + ")"
         + " SELECT nextval('event_seq'), o.id, 'claimed', :owner, o.lease_claimed_at, o.lease_token, "
         + claimedDataSql("CAST(:owner AS TEXT)", "o.lease_expires_at", "o.attempts")
         + " FROM (SELECT * FROM u ORDER BY lease_token) o"
-        + FENCE_SHARED + " RETURNING seq, card_id, data),"
+        + FENCE_SHARED
+        + " RETURNING seq, card_id, data),"
         + " cnt AS (INSERT INTO card_counts (status, phase, stripe, n)"
-        + " SELECT s.status, s.phase, " + STRIPE + ", s.n FROM ("
+        + " SELECT s.status, s.phase, "
+        + STRIPE
+        + ", s.n FROM ("
         + "SELECT 'claimed' AS status, COALESCE(phase, '') AS phase, COUNT(*) AS n FROM u GROUP BY COALESCE(phase, '')"
         + " UNION ALL SELECT 'ready', COALESCE(phase, ''), -COUNT(*) FROM u GROUP BY COALESCE(phase, '')) s"
-        + " ORDER BY s.status, s.phase" + COUNT_UPSERT + ")"
-        + " SELECT u.*, " + depsArray("u.id") + ", ev.seq AS event_seq, ev.data AS event_data"
+        + " ORDER BY s.status, s.phase"
+        + COUNT_UPSERT
+        + ")"
+        + " SELECT u.*, "
+        + depsArray("u.id")
+        + ", ev.seq AS event_seq, ev.data AS event_data"
         + " FROM u JOIN ev ON ev.card_id = u.id";
   }
 
   /**
-   * A PostgreSQL expression writing the {@code claimed} payload exactly as
-   * {@link dev.backlog.core.spi.EventData#claimed} does, from a text expression for the owner, a
-   * timestamp expression for the expiry and an integer expression for the attempt number. The owner
-   * is quoted by {@code to_json}, which escapes as core's JSON writer does: {@code \"}, {@code \\},
-   * {@code \b \f \n \r \t}, other characters below U+0020 as {@code \}{@code u00xx} in lower case,
-   * everything else as it is (a PostgreSQL text cannot hold U+0000). PostgresClaimTest checks both
-   * against each other on random owners and instants.
+   * A PostgreSQL expression writing the {@code claimed} payload exactly as {@link
+   * dev.backlog.core.spi.EventData#claimed} does, from a text expression for the owner, a timestamp
+   * expression for the expiry and an integer expression for the attempt number. The owner is quoted
+   * by {@code to_json}, which escapes as core's JSON writer does: {@code \"}, {@code \\}, {@code \b
+   * \f \n \r \t}, other characters below U+0020 as {@code \}{@code u00xx} in lower case, everything
+   * else as it is (a PostgreSQL text cannot hold U+0000). PostgresClaimTest checks both against
+   * each other on random owners and instants.
    */
   public static String claimedDataSql(String owner, String expiresAt, String attempts) {
-    return "('{\"owner\":' || CAST(to_json(" + owner + ") AS TEXT) || ',\"expiresAt\":\"' || "
-        + isoInstantSql(expiresAt) + " || '\",\"attempt\":' || " + attempts + " || '}')";
+    return "('{\"owner\":' || CAST(to_json("
+        + owner
+        + ") AS TEXT) || ',\"expiresAt\":\"' || "
+        + isoInstantSql(expiresAt)
+        + " || '\",\"attempt\":' || "
+        + attempts
+        + " || '}')";
   }
 
   /**
-   * A PostgreSQL expression writing the timestamp {@code expr} (microsecond precision) as
-   * {@link java.time.Instant#toString()} does: UTC, seconds always, the fraction in groups of three
-   * digits and only as long as needed.
+   * A PostgreSQL expression writing the timestamp {@code expr} (microsecond precision) as {@link
+   * java.time.Instant#toString()} does: UTC, seconds always, the fraction in groups of three digits
+   * and only as long as needed.
    */
   public static String isoInstantSql(String expr) {
     String utc = "(" + expr + " AT TIME ZONE 'UTC')";
     String micros = "MOD(CAST(EXTRACT(MICROSECONDS FROM " + utc + ") AS BIGINT), 1000000)";
-    return "(to_char(" + utc + ", 'YYYY-MM-DD\"T\"HH24:MI:SS') || CASE WHEN " + micros + " = 0 THEN ''"
-        + " WHEN MOD(" + micros + ", 1000) = 0 THEN '.' || LPAD(CAST(" + micros + " / 1000 AS TEXT), 3, '0')"
-        + " ELSE '.' || LPAD(CAST(" + micros + " AS TEXT), 6, '0') END || 'Z')";
+    return "(to_char("
+        + utc
+        + ", 'YYYY-MM-DD\"T\"HH24:MI:SS') || CASE WHEN "
+        + micros
+        + " = 0 THEN ''"
+        + " WHEN MOD("
+        + micros
+        + ", 1000) = 0 THEN '.' || LPAD(CAST("
+        + micros
+        + " / 1000 AS TEXT), 3, '0')"
+        + " ELSE '.' || LPAD(CAST("
+        + micros
+        + " AS TEXT), 6, '0') END || 'Z')";
   }
 
   // ---------------------------------------------------------------- completion
 
-  private static final String COMPLETE_HELD_CTES = "WITH " + NOW_CTE + ","
-      + " u AS (UPDATE cards k SET status = 'done', lease_owner = NULL, lease_token = NULL, lease_claimed_at = NULL,"
-      + " lease_expires_at = NULL, version = k.version + 1, updated_at = n.at FROM n WHERE k.id = :id"
-      + " AND k.status = 'claimed' AND k.lease_token = :token AND k.lease_expires_at > n.at RETURNING "
-      + CardRows.prefixed("k") + "),"
-      + " d AS (SELECT c.id FROM cards c WHERE c.id IN (SELECT card_id FROM card_deps WHERE depends_on = :id)"
-      + " AND EXISTS (SELECT 1 FROM u) ORDER BY c.id FOR UPDATE),"
-      + " x AS (UPDATE cards SET unmet_deps = cards.unmet_deps - 1 FROM d WHERE cards.id = d.id"
-      + " RETURNING cards.status = 'ready' AND cards.unmet_deps = 0 AS claimable)";
+  private static final String COMPLETE_HELD_CTES =
+      "WITH "
+          + NOW_CTE
+          + ","
+          + " u AS (UPDATE cards k SET status = 'done', lease_owner = NULL, lease_token = NULL, lease_claimed_at = NULL,"
+          + " lease_expires_at = NULL, version = k.version + 1, updated_at = n.at FROM n WHERE k.id = :id"
+          + " AND k.status = 'claimed' AND k.lease_token = :token AND k.lease_expires_at > n.at RETURNING "
+          + CardRows.prefixed("k")
+          + "),"
+          + " d AS (SELECT c.id FROM cards c WHERE c.id IN (SELECT card_id FROM card_deps WHERE depends_on = :id)"
+          + " AND EXISTS (SELECT 1 FROM u) ORDER BY c.id FOR UPDATE),"
+          + " x AS (UPDATE cards SET unmet_deps = cards.unmet_deps - 1 FROM d WHERE cards.id = d.id"
+          + " RETURNING cards.status = 'ready' AND cards.unmet_deps = 0 AS claimable)";
 
-  private static final String COMPLETE_HELD_RESULT = " SELECT u.*, " + depsArray("u.id")
-      + ", (SELECT COUNT(*) FROM x WHERE x.claimable) AS unblocked";
+  private static final String COMPLETE_HELD_RESULT =
+      " SELECT u.*, "
+          + depsArray("u.id")
+          + ", (SELECT COUNT(*) FROM x WHERE x.claimable) AS unblocked";
 
   /**
    * The common completion in one round trip: when {@code :token} is the card's current, unexpired
    * lease, flips the card to done, then locks its dependents in id order and decrements their
    * counters; returns the card with {@code deps} and how many dependents became claimable.
    */
-  public static final NamedSql COMPLETE_HELD = NamedSql.compile(COMPLETE_HELD_CTES + COMPLETE_HELD_RESULT + " FROM u");
+  public static final NamedSql COMPLETE_HELD =
+      NamedSql.compile(COMPLETE_HELD_CTES + COMPLETE_HELD_RESULT + " FROM u");
 
   /**
    * {@link #COMPLETE_HELD} that also writes the card's event (behind the event fence taken shared)
    * and adds the status counts to this connection's stripe; binds {@code :actor} and {@code :data}
    * besides, and returns {@code event_seq}.
    */
-  static final NamedSql COMPLETE_HELD_WITH_EVENT = NamedSql.compile(COMPLETE_HELD_CTES + ","
-      + " ev AS (INSERT INTO events (" + CardRows.EVENT_COLUMNS + ")"
-      + " SELECT nextval('event_seq'), u.id, 'completed', :actor, u.updated_at, CAST(:token AS BIGINT), :data FROM u"
-      + FENCE_SHARED + " RETURNING seq),"
-      + " cnt AS (INSERT INTO card_counts (status, phase, stripe, n)"
-      + " SELECT s.status, s.phase, " + STRIPE + ", s.n FROM ("
-      + "SELECT 'claimed' AS status, COALESCE(phase, '') AS phase, CAST(-1 AS BIGINT) AS n FROM u"
-      + " UNION ALL SELECT 'done', COALESCE(phase, ''), CAST(1 AS BIGINT) FROM u) s ORDER BY s.status, s.phase"
-      + COUNT_UPSERT + ")"
-      + COMPLETE_HELD_RESULT + ", (SELECT seq FROM ev) AS event_seq FROM u");
+  static final NamedSql COMPLETE_HELD_WITH_EVENT =
+      NamedSql.compile(
+          COMPLETE_HELD_CTES
+              + ","
+              + " ev AS (INSERT INTO events ("
+              + CardRows.EVENT_COLUMNS
+              + ")"
+              + " SELECT nextval('event_seq'), u.id, 'completed', :actor, u.updated_at, CAST(:token AS BIGINT), :data FROM u"
+              + FENCE_SHARED
+              + " RETURNING seq),"
+              + " cnt AS (INSERT INTO card_counts (status, phase, stripe, n)"
+              + " SELECT s.status, s.phase, "
+              + STRIPE
+              + ", s.n FROM ("
+              + "SELECT 'claimed' AS status, COALESCE(phase, '') AS phase, CAST(-1 AS BIGINT) AS n FROM u"
+              + " UNION ALL SELECT 'done', COALESCE(phase, ''), CAST(1 AS BIGINT) FROM u) s ORDER BY s.status, s.phase"
+              + COUNT_UPSERT
+              + ")"
+              + COMPLETE_HELD_RESULT
+              + ", (SELECT seq FROM ev) AS event_seq FROM u");
 
   /**
    * Completes locked cards whose leases were checked, in one statement: flips them to done, then
    * locks their dependents in id order and lowers each one's counter by the number of its
    * dependencies in the batch.
    */
-  static final NamedSql COMPLETE_LOCKED = NamedSql.compile(
-      "WITH u AS (UPDATE cards k SET status = 'done', lease_owner = NULL, lease_token = NULL,"
-      + " lease_claimed_at = NULL, lease_expires_at = NULL, version = k.version + 1,"
-      + " updated_at = CAST(:at AS TIMESTAMPTZ) WHERE k.id = ANY (CAST(:ids AS VARCHAR[])) RETURNING k.id),"
-      + " dd AS (SELECT e.card_id AS id, COUNT(*) AS n FROM card_deps e WHERE e.depends_on IN (SELECT id FROM u)"
-      + " GROUP BY e.card_id),"
-      + " d AS (SELECT c.id, dd.n FROM cards c JOIN dd ON dd.id = c.id ORDER BY c.id FOR UPDATE OF c),"
-      + " x AS (UPDATE cards SET unmet_deps = cards.unmet_deps - d.n FROM d WHERE cards.id = d.id"
-      + " RETURNING cards.status = 'ready' AND cards.unmet_deps = 0 AS claimable)"
-      + " SELECT (SELECT COUNT(*) FROM u) AS updated, (SELECT COUNT(*) FROM x WHERE x.claimable) AS unblocked");
+  static final NamedSql COMPLETE_LOCKED =
+      NamedSql.compile(
+          "WITH u AS (UPDATE cards k SET status = 'done', lease_owner = NULL, lease_token = NULL,"
+              + " lease_claimed_at = NULL, lease_expires_at = NULL, version = k.version + 1,"
+              + " updated_at = CAST(:at AS TIMESTAMPTZ) WHERE k.id = ANY (CAST(:ids AS VARCHAR[])) RETURNING k.id),"
+              + " dd AS (SELECT e.card_id AS id, COUNT(*) AS n FROM card_deps e WHERE e.depends_on IN (SELECT id FROM u)"
+              + " GROUP BY e.card_id),"
+              + " d AS (SELECT c.id, dd.n FROM cards c JOIN dd ON dd.id = c.id ORDER BY c.id FOR UPDATE OF c),"
+              + " x AS (UPDATE cards SET unmet_deps = cards.unmet_deps - d.n FROM d WHERE cards.id = d.id"
+              + " RETURNING cards.status = 'ready' AND cards.unmet_deps = 0 AS claimable)"
+              + " SELECT (SELECT COUNT(*) FROM u) AS updated, (SELECT COUNT(*) FROM x WHERE x.claimable) AS unblocked");
 
   /**
    * One statement: the CTE locks the dependents in id order (so that two completions never wait on
    * each other in a cycle), then the update changes exactly those rows.
    */
-  static final NamedSql DEPENDENTS_DONE = NamedSql.compile("WITH d AS (SELECT id FROM cards"
-      + " WHERE id IN (SELECT card_id FROM card_deps WHERE depends_on = :id) ORDER BY id FOR UPDATE)"
-      + " UPDATE cards SET unmet_deps = cards.unmet_deps + :delta FROM d WHERE cards.id = d.id");
+  static final NamedSql DEPENDENTS_DONE =
+      NamedSql.compile(
+          "WITH d AS (SELECT id FROM cards"
+              + " WHERE id IN (SELECT card_id FROM card_deps WHERE depends_on = :id) ORDER BY id FOR UPDATE)"
+              + " UPDATE cards SET unmet_deps = cards.unmet_deps + :delta FROM d WHERE cards.id = d.id");
 
-  /** Reads and locks cards by id, with their dependencies and the transaction's time, in one round trip. */
-  static final NamedSql LOCK_ALL = NamedSql.compile("SELECT " + CardRows.CARD_COLUMNS + ", "
-      + depsArray("cards.id") + ", CURRENT_TIMESTAMP(6) AS tx_now FROM cards"
-      + " WHERE id = ANY (CAST(:ids AS VARCHAR[])) ORDER BY id FOR UPDATE");
+  /**
+   * Reads and locks cards by id, with their dependencies and the transaction's time, in one round
+   * trip.
+   */
+  static final NamedSql LOCK_ALL =
+      NamedSql.compile(
+          "SELECT "
+              + CardRows.CARD_COLUMNS
+              + ", "
+              + depsArray("cards.id")
+              + ", CURRENT_TIMESTAMP(6) AS tx_now FROM cards"
+              + " WHERE id = ANY (CAST(:ids AS VARCHAR[])) ORDER BY id FOR UPDATE");
 
   // ---------------------------------------------------------------- sealing
 
@@ -226,23 +287,34 @@ public final class PostgresStatements {
 
   /**
    * The seal: one text for any number of events, so the server plans it once per connection. It
-   * takes the event fence shared, draws each event's seq with {@code nextval} as the events are read
-   * in array order, inserts them, and adds the status counts to this connection's stripe in a
+   * takes the event fence shared, draws each event's seq with {@code nextval} as the events are
+   * read in array order, inserts them, and adds the status counts to this connection's stripe in a
    * data-modifying CTE.
    */
-  static final NamedSql SEAL = NamedSql.compile("WITH counts AS (INSERT INTO card_counts"
-      + " (status, phase, stripe, n) SELECT x.status, x.phase, " + STRIPE + ", x.n"
-      + " FROM unnest(CAST(:countStatus AS VARCHAR[]), CAST(:countPhase AS VARCHAR[]), CAST(:countDelta AS BIGINT[]))"
-      + " AS x (status, phase, n)"
-      + COUNT_UPSERT + ")"
-      + " INSERT INTO events (" + CardRows.EVENT_COLUMNS + ")"
-      + " SELECT nextval('event_seq'), v.card_id, v.type, v.actor, CAST(:at AS TIMESTAMPTZ), v.lease_token, v.data"
-      + " FROM (SELECT * FROM unnest(CAST(:cards AS VARCHAR[]), CAST(:types AS VARCHAR[]),"
-      + " CAST(:actors AS VARCHAR[]), CAST(:tokens AS BIGINT[]), CAST(:data AS TEXT[])) WITH ORDINALITY"
-      + " AS u (card_id, type, actor, lease_token, data, ord) ORDER BY ord) v"
-      + FENCE_SHARED + " RETURNING seq");
+  static final NamedSql SEAL =
+      NamedSql.compile(
+          "WITH counts AS (INSERT INTO card_counts"
+              + " (status, phase, stripe, n) SELECT x.status, x.phase, "
+              + STRIPE
+              + ", x.n"
+              + " FROM unnest(CAST(:countStatus AS VARCHAR[]), CAST(:countPhase AS VARCHAR[]), CAST(:countDelta AS BIGINT[]))"
+              + " AS x (status, phase, n)"
+              + COUNT_UPSERT
+              + ")"
+              + " INSERT INTO events ("
+              + CardRows.EVENT_COLUMNS
+              + ")"
+              + " SELECT nextval('event_seq'), v.card_id, v.type, v.actor, CAST(:at AS TIMESTAMPTZ), v.lease_token, v.data"
+              + " FROM (SELECT * FROM unnest(CAST(:cards AS VARCHAR[]), CAST(:types AS VARCHAR[]),"
+              + " CAST(:actors AS VARCHAR[]), CAST(:tokens AS BIGINT[]), CAST(:data AS TEXT[])) WITH ORDINALITY"
+              + " AS u (card_id, type, actor, lease_token, data, ord) ORDER BY ord) v"
+              + FENCE_SHARED
+              + " RETURNING seq");
 
   /** Takes the event fence exclusively, and reads the transaction's isolation level. */
-  static final String FENCE_EXCLUSIVE = "SELECT current_setting('transaction_isolation') FROM"
-      + " (SELECT pg_advisory_xact_lock(" + FENCE_KEYS + ")) f";
+  static final String FENCE_EXCLUSIVE =
+      "SELECT current_setting('transaction_isolation') FROM"
+          + " (SELECT pg_advisory_xact_lock("
+          + FENCE_KEYS
+          + ")) f";
 }

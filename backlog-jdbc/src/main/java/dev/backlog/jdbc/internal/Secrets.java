@@ -7,8 +7,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Keeps passwords out of messages: redacts them from JDBC URLs and scrubs known secret values
- * from any text (driver messages included) before it reaches a log or an exception.
+ * Keeps passwords out of messages: redacts them from JDBC URLs and scrubs known secret values from
+ * any text (driver messages included) before it reaches a log or an exception.
  *
  * <p>Immutable and thread-safe.
  */
@@ -17,7 +17,8 @@ public final class Secrets {
   /** What replaces a secret. */
   public static final String MASK = "****";
 
-  private static final Pattern URL_PASSWORD = Pattern.compile("(?i)((?:^|[;?&])\\s*password\\s*=)([^;&]*)");
+  private static final Pattern URL_PASSWORD =
+      Pattern.compile("(?i)((?:^|[;?&])\\s*password\\s*=)([^;&]*)");
   private static final Pattern USER_INFO = Pattern.compile("(//[^/@:;?]*:)([^@/]*)(@)");
 
   private final List<String> values;

@@ -42,12 +42,10 @@ public final class Session {
   private static final NamedSql NOW = NamedSql.compile("SELECT CURRENT_TIMESTAMP(6)");
 
   /** An event of the transaction waiting to be numbered. */
-  record PendingEvent(CardId cardId, EventType type, String actor, LeaseToken token, String data) {
-  }
+  record PendingEvent(CardId cardId, EventType type, String actor, LeaseToken token, String data) {}
 
   /** A status-count row: a status within a phase ({@code ""} for none). */
-  record CountKey(CardStatus status, String phase) {
-  }
+  record CountKey(CardStatus status, String phase) {}
 
   /**
    * Thrown by {@link #handle()} when the transaction runs on a bare connection on which statements
@@ -86,8 +84,10 @@ public final class Session {
   private Instant now;
   final List<PendingEvent> pending = new ArrayList<>();
   final List<Event> sealed = new ArrayList<>();
+
   /** Changes to card_counts, applied when the events are numbered. */
   final Map<CountKey, Long> countDeltas = new HashMap<>();
+
   private boolean wakesWaiters;
 
   /**
@@ -172,7 +172,8 @@ public final class Session {
       if (clock != null) {
         now = clock.instant().truncatedTo(ChronoUnit.MICROS);
       } else {
-        now = rows(NOW, b -> { }, rs -> CardRows.instant(rs, 1)).get(0).truncatedTo(ChronoUnit.MICROS);
+        now =
+            rows(NOW, b -> {}, rs -> CardRows.instant(rs, 1)).get(0).truncatedTo(ChronoUnit.MICROS);
       }
     }
     return now;
@@ -183,14 +184,20 @@ public final class Session {
     return now == null && clock == null;
   }
 
-  /** The transaction's time when it is not known yet: a statement that read the database clock saw it. */
+  /**
+   * The transaction's time when it is not known yet: a statement that read the database clock saw
+   * it.
+   */
   void sawDatabaseTime(Instant at) {
     if (now == null) {
       now = at.truncatedTo(ChronoUnit.MICROS);
     }
   }
 
-  /** The transaction's time to bind into a statement, or null to let the statement read the database clock. */
+  /**
+   * The transaction's time to bind into a statement, or null to let the statement read the database
+   * clock.
+   */
   Instant timeOrNull() {
     return readsDatabaseClock() ? null : now();
   }
@@ -255,7 +262,8 @@ public final class Session {
    * {@link #IN_CHUNK} of them) and reads every row.
    */
   <T> List<T> rowsIn(String head, List<String> values, String tail, Row<T> row) {
-    String sql = head + " IN (" + String.join(", ", Collections.nCopies(values.size(), "?")) + ")" + tail;
+    String sql =
+        head + " IN (" + String.join(", ", Collections.nCopies(values.size(), "?")) + ")" + tail;
     touched = true;
     try (PreparedStatement ps = connection().prepareStatement(sql)) {
       for (int k = 0; k < values.size(); k++) {
@@ -271,9 +279,14 @@ public final class Session {
   Map<CardId, SortedSet<CardId>> dependenciesOf(List<CardId> ids) {
     Map<CardId, SortedSet<CardId>> deps = new HashMap<>();
     for (int i = 0; i < ids.size(); i += IN_CHUNK) {
-      List<String> chunk = ids.subList(i, Math.min(ids.size(), i + IN_CHUNK)).stream().map(CardId::value).toList();
-      for (CardId[] edge : rowsIn("SELECT card_id, depends_on FROM card_deps WHERE card_id", chunk, "",
-          rs -> new CardId[] {CardId.of(rs.getString(1)), CardId.of(rs.getString(2))})) {
+      List<String> chunk =
+          ids.subList(i, Math.min(ids.size(), i + IN_CHUNK)).stream().map(CardId::value).toList();
+      for (CardId[] edge :
+          rowsIn(
+              "SELECT card_id, depends_on FROM card_deps WHERE card_id",
+              chunk,
+              "",
+              rs -> new CardId[] {CardId.of(rs.getString(1)), CardId.of(rs.getString(2))})) {
         deps.computeIfAbsent(edge[0], key -> new TreeSet<>()).add(edge[1]);
       }
     }
@@ -296,10 +309,14 @@ public final class Session {
   /** Buffers an event until the transaction's events are numbered. */
   void event(Card card, EventType type, String actor, LeaseToken token, String data) {
     pending.add(new PendingEvent(card.id(), type, actor, token, data));
-    // A completion wakes claimers only when it has dependents (see the dialects' dependentsChanged), since
+    // A completion wakes claimers only when it has dependents (see the dialects'
+    // dependentsChanged), since
     // only then may work have become claimable.
-    if (type != EventType.CLAIMED && type != EventType.RENEWED && type != EventType.BLOCKED
-        && type != EventType.LINKED && type != EventType.COMPLETED) {
+    if (type != EventType.CLAIMED
+        && type != EventType.RENEWED
+        && type != EventType.BLOCKED
+        && type != EventType.LINKED
+        && type != EventType.COMPLETED) {
       wakesWaiters = true;
     }
   }

@@ -17,11 +17,11 @@ import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 
 /**
- * Everything the store does differently on each database (after db-scheduler's
- * {@code JdbcCustomization}): claiming, numbering and writing events, completing a held lease,
- * keeping dependents' counters, the recount, the fence readers of the event log take, waiting for
- * changes, the claimable predicate, share locks, pool settings and the migration lock. The
- * transaction ({@link JdbcTransaction}) and the engine call it and never ask which database it is.
+ * Everything the store does differently on each database (after db-scheduler's {@code
+ * JdbcCustomization}): claiming, numbering and writing events, completing a held lease, keeping
+ * dependents' counters, the recount, the fence readers of the event log take, waiting for changes,
+ * the claimable predicate, share locks, pool settings and the migration lock. The transaction
+ * ({@link JdbcTransaction}) and the engine call it and never ask which database it is.
  *
  * <p>Implementations are stateless and thread-safe.
  */
@@ -39,7 +39,10 @@ public interface SqlDialect {
   /** Adds the dialect's settings to a pool the store opens for {@code url}. */
   void configurePool(HikariConfig config, String url);
 
-  /** The connections of a store that opened {@code pool} for {@code url} (the pool is closed with it). */
+  /**
+   * The connections of a store that opened {@code pool} for {@code url} (the pool is closed with
+   * it).
+   */
   Database database(HikariDataSource pool, String url, String user, String password);
 
   /** How long opening the database is retried while connections fail. */
@@ -61,12 +64,11 @@ public interface SqlDialect {
   Claimed claim(Session s, ClaimRequest request, boolean inline);
 
   /** What a claim statement did. */
-  record Claimed(List<Card> cards, Map<CardId, Event> events) {
-  }
+  record Claimed(List<Card> cards, Map<CardId, Event> events) {}
 
   /**
-   * Whether the next operation may write its events and status counts in its own statement (so
-   * the transaction's events stay numbered in the order of its operations).
+   * Whether the next operation may write its events and status counts in its own statement (so the
+   * transaction's events stay numbered in the order of its operations).
    */
   boolean writesEventsInline(Session s);
 
@@ -87,14 +89,17 @@ public interface SqlDialect {
    */
   boolean completeLocked(Session s, List<CardId> ids, Instant at);
 
-  /** Keeps dependents' counters right when a card becomes done ({@code done}) or stops being done. */
+  /**
+   * Keeps dependents' counters right when a card becomes done ({@code done}) or stops being done.
+   */
   void dependentsChanged(Session s, CardId id, boolean done);
 
   /** Reads the named cards that exist, with their dependencies, locking their rows in id order. */
   Map<CardId, Card> lockAll(Session s, List<String> sortedIds);
 
   /**
-   * Recomputes the status counts from the cards (the caller has recomputed the dependency counters).
+   * Recomputes the status counts from the cards (the caller has recomputed the dependency
+   * counters).
    */
   void recountStatuses(Handle handle);
 

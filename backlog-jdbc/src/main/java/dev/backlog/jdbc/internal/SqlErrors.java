@@ -12,9 +12,9 @@ import java.util.regex.Pattern;
 
 /**
  * Sorts database failures into what the store retries and what it reports, and turns them into
- * typed backlog errors whose messages carry no secrets. JDBI's exceptions and {@link SqlFailure}
- * (a plain statement's failure) are classified alike, by the driver's {@link SQLException} in
- * their cause chain.
+ * typed backlog errors whose messages carry no secrets. JDBI's exceptions and {@link SqlFailure} (a
+ * plain statement's failure) are classified alike, by the driver's {@link SQLException} in their
+ * cause chain.
  *
  * <p>Stateless and thread-safe.
  */
@@ -26,35 +26,49 @@ public final class SqlErrors {
     TRANSIENT,
     /** A unique key raced with another transaction: re-run, and the work's own checks report it. */
     DUPLICATE,
-    /** The database cannot be reached, or the connection broke: retry for a while, then report unavailable. */
+    /**
+     * The database cannot be reached, or the connection broke: retry for a while, then report
+     * unavailable.
+     */
     CONNECTION,
-    /** The database refused the connection for good (wrong password, no such database): report unavailable at once. */
+    /**
+     * The database refused the connection for good (wrong password, no such database): report
+     * unavailable at once.
+     */
     REFUSED,
     /** Anything else: report at once. */
     OTHER
   }
 
-  /** H2 error codes that mean "try again": deadlock, lock timeout, concurrent update, a row that vanished under a concurrent change. */
+  /**
+   * H2 error codes that mean "try again": deadlock, lock timeout, concurrent update, a row that
+   * vanished under a concurrent change.
+   */
   private static final Set<Integer> H2_TRANSIENT = Set.of(40001, 50200, 90131, 90143);
+
   /**
    * H2 error codes that mean the database file or its server is not reachable right now: database
-   * already open (file lock held while its auto-server starts or stops), connection broken, database
-   * closed or closing, file I/O while the owner switches.
+   * already open (file lock held while its auto-server starts or stops), connection broken,
+   * database closed or closing, file I/O while the owner switches.
    */
-  private static final Set<Integer> H2_CONNECTION = Set.of(90020, 90067, 90098, 90121, 90028, 90031, 90135);
+  private static final Set<Integer> H2_CONNECTION =
+      Set.of(90020, 90067, 90098, 90121, 90028, 90031, 90135);
+
   /**
    * H2's general error code. With AUTO_SERVER, the process hosting the database may close it (it is
-   * exiting) while another process's transaction is open; the closing database rolls that transaction
-   * back and its next statement fails with this code and H2's storage error 103, "Transaction N has
-   * status ROLLED_BACK (or CLOSED), not OPEN". Nothing of the transaction was committed, and a new
-   * connection reaches the next host, so it is treated like a broken connection.
+   * exiting) while another process's transaction is open; the closing database rolls that
+   * transaction back and its next statement fails with this code and H2's storage error 103,
+   * "Transaction N has status ROLLED_BACK (or CLOSED), not OPEN". Nothing of the transaction was
+   * committed, and a new connection reaches the next host, so it is treated like a broken
+   * connection.
    */
   private static final int H2_GENERAL_ERROR = 50000;
-  private static final Pattern H2_TRANSACTION_CLOSED_UNDER_US =
-      Pattern.compile("Transaction \\d+ has status (ROLLED_BACK|CLOSED), not OPEN \\[[^/\\]]+/103]");
 
-  private SqlErrors() {
-  }
+  private static final Pattern H2_TRANSACTION_CLOSED_UNDER_US =
+      Pattern.compile(
+          "Transaction \\d+ has status (ROLLED_BACK|CLOSED), not OPEN \\[[^/\\]]+/103]");
+
+  private SqlErrors() {}
 
   /** The first {@link SQLException} in a cause chain. */
   public static Optional<SQLException> sqlCause(Throwable t) {
@@ -95,14 +109,20 @@ public final class SqlErrors {
     return Kind.OTHER;
   }
 
-  /** Wrong credentials or a missing database anywhere in the chain (pools wrap the driver's failure). */
+  /**
+   * Wrong credentials or a missing database anywhere in the chain (pools wrap the driver's
+   * failure).
+   */
   private static boolean refused(Throwable t) {
     int depth = 0;
     for (Throwable at = t; at != null && depth < 20; at = at.getCause(), depth++) {
       if (at instanceof SQLException e) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
-        if (state.startsWith("28") || state.equals("3D000") || e.getErrorCode() == 28000
-            || e.getErrorCode() == 90146 || e.getErrorCode() == 90046) {
+        if (state.startsWith("28")
+            || state.equals("3D000")
+            || e.getErrorCode() == 28000
+            || e.getErrorCode() == 90146
+            || e.getErrorCode() == 90046) {
           return true;
         }
       }
@@ -113,29 +133,46 @@ public final class SqlErrors {
   private static Kind classifyOne(SQLException e) {
     String state = e.getSQLState() == null ? "" : e.getSQLState();
     int code = e.getErrorCode();
-    if (state.equals("40001") || state.equals("40P01") || state.equals("55P03") || H2_TRANSIENT.contains(code)) {
+    if (state.equals("40001")
+        || state.equals("40P01")
+        || state.equals("55P03")
+        || H2_TRANSIENT.contains(code)) {
       return Kind.TRANSIENT;
     }
     if (state.equals("23505") || code == 23505) {
       return Kind.DUPLICATE;
     }
-    if (e instanceof SQLTransientConnectionException || e instanceof SQLNonTransientConnectionException
-        || state.startsWith("08") || state.equals("57P01") || state.equals("57P02") || state.equals("57P03")
-        || H2_CONNECTION.contains(code) || (code == H2_GENERAL_ERROR && e.getMessage() != null
+    if (e instanceof SQLTransientConnectionException
+        || e instanceof SQLNonTransientConnectionException
+        || state.startsWith("08")
+        || state.equals("57P01")
+        || state.equals("57P02")
+        || state.equals("57P03")
+        || H2_CONNECTION.contains(code)
+        || (code == H2_GENERAL_ERROR
+            && e.getMessage() != null
             && H2_TRANSACTION_CLOSED_UNDER_US.matcher(e.getMessage()).find())) {
       return Kind.CONNECTION;
     }
     return Kind.OTHER;
   }
 
-  /** A short description of the failure for a message: SQL state, code and the scrubbed driver message. */
+  /**
+   * A short description of the failure for a message: SQL state, code and the scrubbed driver
+   * message.
+   */
   public static String describe(Throwable t, Secrets secrets) {
     Optional<SQLException> sql = sqlCause(t);
     if (sql.isEmpty()) {
       return t.getClass().getSimpleName() + ": " + secrets.scrub(t.getMessage());
     }
     SQLException e = sql.get();
-    return secrets.scrub(e.getMessage()) + " (SQL state " + e.getSQLState() + ", code " + e.getErrorCode() + ")";
+    return secrets.scrub(e.getMessage())
+        + " (SQL state "
+        + e.getSQLState()
+        + ", code "
+        + e.getErrorCode()
+        + ")";
   }
 
   /**
@@ -163,16 +200,32 @@ public final class SqlErrors {
     switch (kind) {
       case CONNECTION:
       case REFUSED:
-        return new StoreUnavailableException("cannot use the backlog database " + where + ": " + detail
-            + "; check that the database is running and that the URL, user and password are right", cause);
+        return new StoreUnavailableException(
+            "cannot use the backlog database "
+                + where
+                + ": "
+                + detail
+                + "; check that the database is running and that the URL, user and password are right",
+            cause);
       case TRANSIENT:
-        return new StoreUnavailableException("the backlog database " + where + " stayed too busy to finish the"
-            + " transaction after several retries: " + detail + "; retry later or lower the number of workers",
+        return new StoreUnavailableException(
+            "the backlog database "
+                + where
+                + " stayed too busy to finish the"
+                + " transaction after several retries: "
+                + detail
+                + "; retry later or lower the number of workers",
             cause);
       default:
-        return new BacklogException(CoreErrorCode.STORE_FAILURE, "the backlog database " + where
-            + " refused an operation: " + detail + "; this is a defect or a damaged schema, report it with this"
-            + " message", cause);
+        return new BacklogException(
+            CoreErrorCode.STORE_FAILURE,
+            "the backlog database "
+                + where
+                + " refused an operation: "
+                + detail
+                + "; this is a defect or a damaged schema, report it with this"
+                + " message",
+            cause);
     }
   }
 }

@@ -4,8 +4,8 @@ import java.sql.SQLException;
 
 /**
  * A failed plain JDBC call of the store, unchecked so that it can leave the transaction's work; the
- * engine classifies and translates it with {@link SqlErrors} exactly as it does the SQL library's own
- * exceptions (both carry the driver's {@link SQLException} as their cause).
+ * engine classifies and translates it with {@link SqlErrors} exactly as it does the SQL library's
+ * own exceptions (both carry the driver's {@link SQLException} as their cause).
  *
  * <p>Immutable once thrown; thread-safe.
  */

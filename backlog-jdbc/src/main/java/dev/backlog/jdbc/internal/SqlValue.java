@@ -61,7 +61,8 @@ public record SqlValue(Object value, int sqlType) implements Argument {
    *
    * @throws SQLException when the driver cannot make the array
    */
-  public static SqlValue array(Connection connection, String elementType, Object[] elements) throws SQLException {
+  public static SqlValue array(Connection connection, String elementType, Object[] elements)
+      throws SQLException {
     Array array = connection.createArrayOf(elementType, elements);
     return new SqlValue(array, Types.ARRAY);
   }
@@ -81,7 +82,8 @@ public record SqlValue(Object value, int sqlType) implements Argument {
   }
 
   @Override
-  public void apply(int position, PreparedStatement statement, StatementContext ctx) throws SQLException {
+  public void apply(int position, PreparedStatement statement, StatementContext ctx)
+      throws SQLException {
     bind(statement, position);
   }
 }

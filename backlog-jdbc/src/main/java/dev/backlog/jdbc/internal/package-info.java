@@ -1,4 +1,5 @@
 /**
- * The JDBC store's internals (dialects, migrations, the transaction, error translation); not an API.
+ * The JDBC store's internals (dialects, migrations, the transaction, error translation); not an
+ * API.
  */
 package dev.backlog.jdbc.internal;

@@ -12,40 +12,60 @@ class SqlErrorsTest {
   }
 
   @Test
-  void aTransactionRolledBackBecauseTheAutoServerHostClosedTheDatabaseIsRetriedLikeABrokenConnection() {
+  void
+      aTransactionRolledBackBecauseTheAutoServerHostClosedTheDatabaseIsRetriedLikeABrokenConnection() {
     // The message H2 2.3 sends a client whose transaction the exiting host process rolled back.
-    SQLException e = h2("General error: \"Transaction 1 has status ROLLED_BACK, not OPEN [2.3.232/103]\"; SQL statement:\n"
-        + "UPDATE card_counts SET n = n + ? WHERE status = ? AND phase = ? [50000-232]", 50000);
+    SQLException e =
+        h2(
+            "General error: \"Transaction 1 has status ROLLED_BACK, not OPEN [2.3.232/103]\"; SQL statement:\n"
+                + "UPDATE card_counts SET n = n + ? WHERE status = ? AND phase = ? [50000-232]",
+            50000);
     assertEquals(SqlErrors.Kind.CONNECTION, SqlErrors.classify(new RuntimeException("wrapped", e)));
-    SQLException closed = h2("General error: \"Transaction 7 has status CLOSED, not OPEN [2.3.232/103]\" [50000-232]", 50000);
+    SQLException closed =
+        h2(
+            "General error: \"Transaction 7 has status CLOSED, not OPEN [2.3.232/103]\" [50000-232]",
+            50000);
     assertEquals(SqlErrors.Kind.CONNECTION, SqlErrors.classify(closed));
   }
 
   @Test
   void otherGeneralErrorsStayDefects() {
-    assertEquals(SqlErrors.Kind.OTHER, SqlErrors.classify(h2("General error: \"java.lang.NullPointerException\" [50000-232]",
-        50000)));
-    assertEquals(SqlErrors.Kind.OTHER, SqlErrors.classify(h2("Transaction 1 has status ROLLED_BACK, not OPEN [2.3.232/103]",
-        42000)), "only H2's general error code carries the storage error");
+    assertEquals(
+        SqlErrors.Kind.OTHER,
+        SqlErrors.classify(
+            h2("General error: \"java.lang.NullPointerException\" [50000-232]", 50000)));
+    assertEquals(
+        SqlErrors.Kind.OTHER,
+        SqlErrors.classify(
+            h2("Transaction 1 has status ROLLED_BACK, not OPEN [2.3.232/103]", 42000)),
+        "only H2's general error code carries the storage error");
   }
 
   @Test
   void deadlocksLockTimeoutsAndDuplicatesKeepTheirKinds() {
-    assertEquals(SqlErrors.Kind.TRANSIENT, SqlErrors.classify(new SQLException("deadlock", "40001", 40001)));
-    assertEquals(SqlErrors.Kind.TRANSIENT, SqlErrors.classify(new SQLException("lock timeout", "HYT00", 50200)));
-    assertEquals(SqlErrors.Kind.DUPLICATE, SqlErrors.classify(new SQLException("dup", "23505", 23505)));
-    assertEquals(SqlErrors.Kind.CONNECTION, SqlErrors.classify(new SQLException("broken", "08006", 0)));
+    assertEquals(
+        SqlErrors.Kind.TRANSIENT, SqlErrors.classify(new SQLException("deadlock", "40001", 40001)));
+    assertEquals(
+        SqlErrors.Kind.TRANSIENT,
+        SqlErrors.classify(new SQLException("lock timeout", "HYT00", 50200)));
+    assertEquals(
+        SqlErrors.Kind.DUPLICATE, SqlErrors.classify(new SQLException("dup", "23505", 23505)));
+    assertEquals(
+        SqlErrors.Kind.CONNECTION, SqlErrors.classify(new SQLException("broken", "08006", 0)));
   }
 
   @Test
   void aPlainStatementsFailureAndJdbisOwnAreClassifiedAlikeFromTheDriversException() {
     SQLException deadlock = new SQLException("deadlock", "40P01", 0);
     assertEquals(SqlErrors.Kind.TRANSIENT, SqlErrors.classify(new SqlFailure(deadlock)));
-    assertEquals(SqlErrors.Kind.TRANSIENT,
-        SqlErrors.classify(new org.jdbi.v3.core.statement.UnableToExecuteStatementException(deadlock, null)));
+    assertEquals(
+        SqlErrors.Kind.TRANSIENT,
+        SqlErrors.classify(
+            new org.jdbi.v3.core.statement.UnableToExecuteStatementException(deadlock, null)));
     SQLException broken = new SQLException("broken", "08006", 0);
     assertEquals(SqlErrors.Kind.CONNECTION, SqlErrors.classify(new SqlFailure(broken)));
-    assertEquals(SqlErrors.Kind.CONNECTION,
+    assertEquals(
+        SqlErrors.Kind.CONNECTION,
         SqlErrors.classify(new org.jdbi.v3.core.ConnectionException(broken)));
   }
 }

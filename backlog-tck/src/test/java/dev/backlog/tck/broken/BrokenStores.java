@@ -22,8 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /** Three stores with one planted defect each; the contracts must catch every one of them. */
 final class BrokenStores {
 
-  private BrokenStores() {
-  }
+  private BrokenStores() {}
 
   /**
    * Hands out a card that is already claimed when a claim finds too few claimable cards: the
@@ -43,7 +42,9 @@ final class BrokenStores {
         public List<Claim> claim(ClaimRequest request) {
           List<Claim> claims = new ArrayList<>(tx.claim(request));
           if (claims.size() < request.limit()) {
-            List<Card> held = tx.list(new CardQuery(CardStatus.CLAIMED, request.phase(), false, CardQuery.MAX_LIMIT));
+            List<Card> held =
+                tx.list(
+                    new CardQuery(CardStatus.CLAIMED, request.phase(), false, CardQuery.MAX_LIMIT));
             for (Card card : held) {
               if (claims.size() >= request.limit()) {
                 break;
@@ -51,8 +52,12 @@ final class BrokenStores {
               if (request.cardId() != null && !request.cardId().equals(card.id())) {
                 continue;
               }
-              Lease lease = new Lease(request.owner(), new LeaseToken(fakeTokens.incrementAndGet()), tx.now(),
-                  tx.now().plus(request.ttl()));
+              Lease lease =
+                  new Lease(
+                      request.owner(),
+                      new LeaseToken(fakeTokens.incrementAndGet()),
+                      tx.now(),
+                      tx.now().plus(request.ttl()));
               claims.add(new Claim(card.toBuilder().lease(lease).build(), lease));
             }
           }
@@ -89,16 +94,29 @@ final class BrokenStores {
           try {
             return tx.create(card, actor);
           } catch (DependencyCycleException e) {
-            return tx.create(new NewCard(card.id(), card.title(), card.body(), card.phase(), card.priority(),
-                new TreeSet<>(), card.acceptance(), card.idempotencyKey(), card.maxAttempts(), card.blocked(),
-                card.blockedReason()), actor);
+            return tx.create(
+                new NewCard(
+                    card.id(),
+                    card.title(),
+                    card.body(),
+                    card.phase(),
+                    card.priority(),
+                    new TreeSet<>(),
+                    card.acceptance(),
+                    card.idempotencyKey(),
+                    card.maxAttempts(),
+                    card.blocked(),
+                    card.blockedReason()),
+                actor);
           }
         }
       };
     }
   }
 
-  /** Accepts any token from a lease holder: the card's current lease is used whatever was presented. */
+  /**
+   * Accepts any token from a lease holder: the card's current lease is used whatever was presented.
+   */
   static final class NoFencingStore extends DelegatingStore {
 
     NoFencingStore(InstantSource clock) {
@@ -129,7 +147,8 @@ final class BrokenStores {
         }
 
         @Override
-        public Card fail(CardId id, LeaseToken token, String reason, int defaultMaxAttempts, String actor) {
+        public Card fail(
+            CardId id, LeaseToken token, String reason, int defaultMaxAttempts, String actor) {
           return tx.fail(id, current(id, token), reason, defaultMaxAttempts, actor);
         }
       };

@@ -30,14 +30,14 @@ import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
 import org.junit.platform.launcher.listeners.TestExecutionSummary;
 
 /**
- * The kit catches broken stores: each planted defect makes the tests of the relevant area of
- * {@link BacklogStoreContract} (one of its {@code @Nested} groups, run whole), the stateful
- * property and the relevant concurrency tests fail, while the honest in-memory store passes every
- * test of the same areas and the same property and concurrency tests. The contracts are run
- * through the JUnit Platform launcher, as a build would run them.
+ * The kit catches broken stores: each planted defect makes the tests of the relevant area of {@link
+ * BacklogStoreContract} (one of its {@code @Nested} groups, run whole), the stateful property and
+ * the relevant concurrency tests fail, while the honest in-memory store passes every test of the
+ * same areas and the same property and concurrency tests. The contracts are run through the JUnit
+ * Platform launcher, as a build would run them.
  *
- * <p>The contract subclasses below are nested classes, which the build's test scan skips; only
- * this class's tests run them.
+ * <p>The contract subclasses below are nested classes, which the build's test scan skips; only this
+ * class's tests run them.
  */
 @Tag("slow")
 class BrokenStoresFailTheContractsTest {
@@ -52,7 +52,8 @@ class BrokenStoresFailTheContractsTest {
    */
   private record Area(String group, List<String> catching) {
     DiscoverySelector selector(Class<? extends BacklogStoreContract> examples) {
-      return selectNestedClass(List.of(examples.getName()), BacklogStoreContract.class.getName() + "$" + group);
+      return selectNestedClass(
+          List.of(examples.getName()), BacklogStoreContract.class.getName() + "$" + group);
     }
 
     @Override
@@ -64,7 +65,8 @@ class BrokenStoresFailTheContractsTest {
   /** One contract test to run: the contract class to run it on and the method's name. */
   private record Selected(Class<?> contract, String method) {
     DiscoverySelector selector() {
-      return method.equals(PROPERTY) ? selectMethod(contract, method, List.class.getName())
+      return method.equals(PROPERTY)
+          ? selectMethod(contract, method, List.class.getName())
           : selectMethod(contract, method);
     }
 
@@ -75,25 +77,27 @@ class BrokenStoresFailTheContractsTest {
   }
 
   /** What a run found: the outcome of every test by method name, and the summary. */
-  private record Outcome(Map<String, TestExecutionResult.Status> byTest, TestExecutionSummary summary) {
-  }
+  private record Outcome(
+      Map<String, TestExecutionResult.Status> byTest, TestExecutionSummary summary) {}
 
   private static Outcome run(DiscoverySelector selector) {
-    LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
-        .selectors(selector)
-        .configurationParameter("jqwik.database", "target/jqwik-broken-stores.database")
-        // A failure is all these tests need; shrinking it would only cost time.
-        .configurationParameter("jqwik.shrinking.default", "OFF")
-        .build();
+    LauncherDiscoveryRequest request =
+        LauncherDiscoveryRequestBuilder.request()
+            .selectors(selector)
+            .configurationParameter("jqwik.database", "target/jqwik-broken-stores.database")
+            // A failure is all these tests need; shrinking it would only cost time.
+            .configurationParameter("jqwik.shrinking.default", "OFF")
+            .build();
     Map<String, TestExecutionResult.Status> byTest = new TreeMap<>();
-    TestExecutionListener outcomes = new TestExecutionListener() {
-      @Override
-      public void executionFinished(TestIdentifier test, TestExecutionResult result) {
-        if (test.isTest() && test.getSource().orElse(null) instanceof MethodSource method) {
-          byTest.put(method.getMethodName(), result.getStatus());
-        }
-      }
-    };
+    TestExecutionListener outcomes =
+        new TestExecutionListener() {
+          @Override
+          public void executionFinished(TestIdentifier test, TestExecutionResult result) {
+            if (test.isTest() && test.getSource().orElse(null) instanceof MethodSource method) {
+              byTest.put(method.getMethodName(), result.getStatus());
+            }
+          }
+        };
     SummaryGeneratingListener summary = new SummaryGeneratingListener();
     LauncherFactory.create().execute(request, outcomes, summary);
     return new Outcome(byTest, summary.getSummary());
@@ -117,13 +121,25 @@ class BrokenStoresFailTheContractsTest {
   private static void assertAreaPasses(Class<? extends BacklogStoreContract> examples, Area area) {
     Outcome outcome = run(area.selector(examples));
     assertTrue(outcome.summary().getTestsFoundCount() > 0, () -> area + " was not found");
-    assertTrue(outcome.byTest().keySet().containsAll(area.catching()), () -> area + " lacks some of "
-        + area.catching() + ": " + outcome.byTest().keySet());
+    assertTrue(
+        outcome.byTest().keySet().containsAll(area.catching()),
+        () -> area + " lacks some of " + area.catching() + ": " + outcome.byTest().keySet());
     List<String> failed = new ArrayList<>();
-    outcome.summary().getFailures().forEach(f -> failed.add(area + ": " + f.getTestIdentifier().getDisplayName()
-        + ": " + f.getException()));
+    outcome
+        .summary()
+        .getFailures()
+        .forEach(
+            f ->
+                failed.add(
+                    area
+                        + ": "
+                        + f.getTestIdentifier().getDisplayName()
+                        + ": "
+                        + f.getException()));
     assertEquals(List.of(), failed, "the honest store must pass every test of the area");
-    assertEquals(outcome.summary().getTestsFoundCount(), outcome.summary().getTestsSucceededCount(),
+    assertEquals(
+        outcome.summary().getTestsFoundCount(),
+        outcome.summary().getTestsSucceededCount(),
         () -> area + ": every test found must pass");
   }
 
@@ -154,36 +170,48 @@ class BrokenStoresFailTheContractsTest {
   }
 
   /** The stateful property and the given concurrency tests. */
-  private static List<Selected> properties(Class<?> model, Class<?> concurrency, List<String> concurrencyTests) {
+  private static List<Selected> properties(
+      Class<?> model, Class<?> concurrency, List<String> concurrencyTests) {
     List<Selected> tests = new ArrayList<>();
     tests.add(new Selected(model, PROPERTY));
     concurrencyTests.forEach(m -> tests.add(new Selected(concurrency, m)));
     return tests;
   }
 
-  private static final Area CLAIMS = new Area("Claims", List.of(
-      "twoConcurrentClaimersOnOneCardYieldExactlyOneWinner",
-      "eightConcurrentClaimersOnFiveCardsWinFiveDistinctCards",
-      "aClaimByIdOfACardThatIsNotClaimableIsEmpty",
-      "sequentialClaimsDrainReadyCardsInPriorityOrderAndThenFindNothing"));
-  private static final List<String> CLAIM_CONCURRENCY = List.of(
-      "racingClaimersWithAsManyCardsAsClaimersEachWinADistinctCard",
-      "racingBatchClaimersEachGetTheirFullBatchOfDistinctCards");
-  private static final Area DAG = new Area("Dag", List.of(
-      "aSelfLinkIsRefusedAsACycle",
-      "aLinkClosingATwoCycleIsRefusedNamingThePath",
-      "aLinkClosingAThreeCycleIsRefusedNamingThePath",
-      "aCreateThatDependsOnItselfIsRefusedAsACycle"));
-  private static final Area LEASES_AND_FENCING = new Area("LeasesAndFencing", List.of(
-      "aStaleTokenIsRefusedAfterExpiryAndReclaimByAnotherOwner",
-      "aTokenNeverIssuedIsRefused"));
-  private static final List<String> FENCING_CONCURRENCY = List.of(
-      "racingRenewalsCompletionsAndReclaimsNeverLetAStaleLeaseWin");
+  private static final Area CLAIMS =
+      new Area(
+          "Claims",
+          List.of(
+              "twoConcurrentClaimersOnOneCardYieldExactlyOneWinner",
+              "eightConcurrentClaimersOnFiveCardsWinFiveDistinctCards",
+              "aClaimByIdOfACardThatIsNotClaimableIsEmpty",
+              "sequentialClaimsDrainReadyCardsInPriorityOrderAndThenFindNothing"));
+  private static final List<String> CLAIM_CONCURRENCY =
+      List.of(
+          "racingClaimersWithAsManyCardsAsClaimersEachWinADistinctCard",
+          "racingBatchClaimersEachGetTheirFullBatchOfDistinctCards");
+  private static final Area DAG =
+      new Area(
+          "Dag",
+          List.of(
+              "aSelfLinkIsRefusedAsACycle",
+              "aLinkClosingATwoCycleIsRefusedNamingThePath",
+              "aLinkClosingAThreeCycleIsRefusedNamingThePath",
+              "aCreateThatDependsOnItselfIsRefusedAsACycle"));
+  private static final Area LEASES_AND_FENCING =
+      new Area(
+          "LeasesAndFencing",
+          List.of(
+              "aStaleTokenIsRefusedAfterExpiryAndReclaimByAnotherOwner",
+              "aTokenNeverIssuedIsRefused"));
+  private static final List<String> FENCING_CONCURRENCY =
+      List.of("racingRenewalsCompletionsAndReclaimsNeverLetAStaleLeaseWin");
 
   @Test
   void aStoreThatHandsOutAClaimedCardAgainFailsTheClaimContracts() {
     assertAreaCatches(DoubleClaimExamples.class, CLAIMS);
-    assertEachFails(properties(DoubleClaimModel.class, DoubleClaimConcurrency.class, CLAIM_CONCURRENCY));
+    assertEachFails(
+        properties(DoubleClaimModel.class, DoubleClaimConcurrency.class, CLAIM_CONCURRENCY));
   }
 
   @Test
@@ -195,7 +223,8 @@ class BrokenStoresFailTheContractsTest {
   @Test
   void aStoreThatIgnoresFencingTokensFailsTheLeaseContracts() {
     assertAreaCatches(NoFencingExamples.class, LEASES_AND_FENCING);
-    assertEachFails(properties(NoFencingModel.class, NoFencingConcurrency.class, FENCING_CONCURRENCY));
+    assertEachFails(
+        properties(NoFencingModel.class, NoFencingConcurrency.class, FENCING_CONCURRENCY));
   }
 
   @Test

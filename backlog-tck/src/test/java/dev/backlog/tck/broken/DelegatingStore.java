@@ -114,7 +114,8 @@ abstract class DelegatingStore implements BacklogStore {
     }
 
     @Override
-    public Card fail(CardId id, LeaseToken token, String reason, int defaultMaxAttempts, String actor) {
+    public Card fail(
+        CardId id, LeaseToken token, String reason, int defaultMaxAttempts, String actor) {
       return tx.fail(id, token, reason, defaultMaxAttempts, actor);
     }
 

@@ -51,8 +51,8 @@ final class BacklogSizeScenarios {
 
   /**
    * A backlog of {@code size} cards of which {@value #SIZE_ROUND} are ready and the rest done,
-   * drained by 4 workers again and again (the drained cards are put back to ready after each
-   * round, so the size stays put) until the scenario's time is up.
+   * drained by 4 workers again and again (the drained cards are put back to ready after each round,
+   * so the size stays put) until the scenario's time is up.
    */
   private void sizeScenario(int size) throws Exception {
     String id = "pg.size." + size;
@@ -74,20 +74,35 @@ final class BacklogSizeScenarios {
         r = drainRounds(backlog, url, workers, options.scenarioTime().plusSeconds(2));
       }
       long c1 = pg.commits();
-      steps.add(new Measurement(id, "backlog-size", "ours", "PostgreSQL", workers, 1,
-          fmt(size - SIZE_ROUND) + " done + " + fmt(SIZE_ROUND) + " ready", r.cards, r.seconds, r.cards / r.seconds,
-          r.latencies.percentile(50) / 1e3, r.latencies.percentile(99) / 1e3, r.latencies.size(),
-          (c1 - c0) / (double) Math.max(1, r.cards), r.rounds + " rounds: each drains the " + fmt(SIZE_ROUND)
-              + " ready cards, then they are reset to ready"));
+      steps.add(
+          new Measurement(
+              id,
+              "backlog-size",
+              "ours",
+              "PostgreSQL",
+              workers,
+              1,
+              fmt(size - SIZE_ROUND) + " done + " + fmt(SIZE_ROUND) + " ready",
+              r.cards,
+              r.seconds,
+              r.cards / r.seconds,
+              r.latencies.percentile(50) / 1e3,
+              r.latencies.percentile(99) / 1e3,
+              r.latencies.size(),
+              (c1 - c0) / (double) Math.max(1, r.cards),
+              r.rounds
+                  + " rounds: each drains the "
+                  + fmt(SIZE_ROUND)
+                  + " ready cards, then they are reset to ready"));
     } finally {
       pg.dropSchema(url);
     }
   }
 
-  private record Rounds(long cards, double seconds, Latencies latencies, int rounds) {
-  }
+  private record Rounds(long cards, double seconds, Latencies latencies, int rounds) {}
 
-  private Rounds drainRounds(Backlog backlog, String url, int workers, Duration total) throws Exception {
+  private Rounds drainRounds(Backlog backlog, String url, int workers, Duration total)
+      throws Exception {
     long deadline = System.nanoTime() + total.toNanos();
     long cards = 0;
     double seconds = 0;
@@ -100,8 +115,10 @@ final class BacklogSizeScenarios {
       seconds += run.seconds();
       latencies.addAll(run.latencies());
       rounds++;
-      sql(url, "UPDATE cards SET status = 'ready', attempts = 0, lease_owner = NULL, lease_token = NULL,"
-          + " lease_claimed_at = NULL, lease_expires_at = NULL, version = version + 1 WHERE id LIKE 'R%'");
+      sql(
+          url,
+          "UPDATE cards SET status = 'ready', attempts = 0, lease_owner = NULL, lease_token = NULL,"
+              + " lease_claimed_at = NULL, lease_expires_at = NULL, version = version + 1 WHERE id LIKE 'R%'");
     }
     return new Rounds(cards, seconds, latencies, rounds);
   }

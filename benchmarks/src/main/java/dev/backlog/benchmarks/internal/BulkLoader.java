@@ -23,8 +23,8 @@ import org.postgresql.PGConnection;
 public final class BulkLoader implements AutoCloseable {
 
   private static final int CHUNK = 20_000;
-  private static final DateTimeFormatter PG_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSSx")
-      .withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter PG_TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSSx").withZone(ZoneOffset.UTC);
 
   private final Connection connection;
   private final boolean postgres;
@@ -44,9 +44,12 @@ public final class BulkLoader implements AutoCloseable {
     this.postgres = postgres;
     connection.setAutoCommit(false);
     if (!postgres) {
-      cardInsert = connection.prepareStatement("INSERT INTO cards (id, title, priority, status, attempts, created_at,"
-          + " updated_at, version, unmet_deps) VALUES (?, ?, 0, ?, ?, ?, ?, 1, ?)");
-      edgeInsert = connection.prepareStatement("INSERT INTO card_deps (card_id, depends_on) VALUES (?, ?)");
+      cardInsert =
+          connection.prepareStatement(
+              "INSERT INTO cards (id, title, priority, status, attempts, created_at,"
+                  + " updated_at, version, unmet_deps) VALUES (?, ?, 0, ?, ?, ?, ?, 1, ?)");
+      edgeInsert =
+          connection.prepareStatement("INSERT INTO card_deps (card_id, depends_on) VALUES (?, ?)");
     }
   }
 
@@ -55,8 +58,21 @@ public final class BulkLoader implements AutoCloseable {
     int attempts = status.equals("done") ? 1 : 0;
     if (postgres) {
       String at = PG_TIME.format(createdAt);
-      cards.append(id).append(",bench card ").append(id).append(",0,").append(status).append(',').append(attempts)
-          .append(',').append(at).append(',').append(at).append(",1,").append(unmetDeps).append('\n');
+      cards
+          .append(id)
+          .append(",bench card ")
+          .append(id)
+          .append(",0,")
+          .append(status)
+          .append(',')
+          .append(attempts)
+          .append(',')
+          .append(at)
+          .append(',')
+          .append(at)
+          .append(",1,")
+          .append(unmetDeps)
+          .append('\n');
     } else {
       Timestamp at = Timestamp.from(createdAt);
       cardInsert.setString(1, id);
@@ -90,15 +106,27 @@ public final class BulkLoader implements AutoCloseable {
   }
 
   /** Adds a row to the reference project's {@code backlog} table (PostgreSQL only). */
-  public void seedRow(String id, String status, List<String> dependsOn, Instant createdAt) throws SQLException {
+  public void seedRow(String id, String status, List<String> dependsOn, Instant createdAt)
+      throws SQLException {
     StringBuilder json = new StringBuilder("[");
     for (int i = 0; i < dependsOn.size(); i++) {
       json.append(i == 0 ? "" : ",").append("\"\"").append(dependsOn.get(i)).append("\"\"");
     }
     json.append(']');
     String at = PG_TIME.format(createdAt);
-    seed.append(id).append(",bench card ").append(id).append(",0,").append(status).append(",\"").append(json)
-        .append("\",").append(status.equals("done") ? 1 : 0).append(',').append(at).append(',').append(at)
+    seed.append(id)
+        .append(",bench card ")
+        .append(id)
+        .append(",0,")
+        .append(status)
+        .append(",\"")
+        .append(json)
+        .append("\",")
+        .append(status.equals("done") ? 1 : 0)
+        .append(',')
+        .append(at)
+        .append(',')
+        .append(at)
         .append('\n');
     total++;
     if (++seedRows >= CHUNK) {
@@ -116,8 +144,10 @@ public final class BulkLoader implements AutoCloseable {
       return;
     }
     if (postgres) {
-      copy("COPY cards (id, title, priority, status, attempts, created_at, updated_at, version, unmet_deps)"
-          + " FROM STDIN WITH (FORMAT csv)", cards);
+      copy(
+          "COPY cards (id, title, priority, status, attempts, created_at, updated_at, version, unmet_deps)"
+              + " FROM STDIN WITH (FORMAT csv)",
+          cards);
     } else {
       cardInsert.executeBatch();
     }
@@ -140,14 +170,19 @@ public final class BulkLoader implements AutoCloseable {
     if (seedRows == 0) {
       return;
     }
-    copy("COPY backlog (id, title, priority, status, depends_on, attempts, created_at, updated_at)"
-        + " FROM STDIN WITH (FORMAT csv)", seed);
+    copy(
+        "COPY backlog (id, title, priority, status, depends_on, attempts, created_at, updated_at)"
+            + " FROM STDIN WITH (FORMAT csv)",
+        seed);
     seedRows = 0;
   }
 
   private void copy(String sql, StringBuilder rows) throws SQLException {
     try {
-      connection.unwrap(PGConnection.class).getCopyAPI().copyIn(sql, new StringReader(rows.toString()));
+      connection
+          .unwrap(PGConnection.class)
+          .getCopyAPI()
+          .copyIn(sql, new StringReader(rows.toString()));
     } catch (IOException e) {
       throw new SQLException("COPY failed: " + e.getMessage(), e);
     }

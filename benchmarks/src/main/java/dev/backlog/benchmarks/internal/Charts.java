@@ -17,8 +17,8 @@ import java.util.TreeSet;
 import javax.imageio.ImageIO;
 
 /**
- * Draws line charts as PNG files with {@code java.awt} in headless mode. The x axis is
- * categorical (each distinct x value gets an even slot), the y axis starts at zero.
+ * Draws line charts as PNG files with {@code java.awt} in headless mode. The x axis is categorical
+ * (each distinct x value gets an even slot), the y axis starts at zero.
  *
  * <p>Stateless and thread-safe.
  */
@@ -31,10 +31,14 @@ public final class Charts {
   private static final int TOP = 50;
   private static final int BOTTOM = 70;
   private static final Color[] PALETTE = {
-      new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0xff7f0e), new Color(0x9467bd)};
+    new Color(0x1f77b4),
+    new Color(0xd62728),
+    new Color(0x2ca02c),
+    new Color(0xff7f0e),
+    new Color(0x9467bd)
+  };
 
-  private Charts() {
-  }
+  private Charts() {}
 
   /**
    * One line.
@@ -50,14 +54,15 @@ public final class Charts {
       Objects.requireNonNull(name, "name");
       labels = List.copyOf(labels);
       if (xs.length != ys.length || (!labels.isEmpty() && labels.size() != xs.length)) {
-        throw new IllegalArgumentException("series " + name + " has " + xs.length + " x values but " + ys.length
-            + " y values");
+        throw new IllegalArgumentException(
+            "series " + name + " has " + xs.length + " x values but " + ys.length + " y values");
       }
     }
   }
 
   /** Draws the chart into {@code file} (PNG). */
-  public static void line(Path file, String title, String xLabel, String yLabel, List<Series> series)
+  public static void line(
+      Path file, String title, String xLabel, String yLabel, List<Series> series)
       throws IOException {
     System.setProperty("java.awt.headless", "true");
     TreeSet<Double> xValues = new TreeSet<>();
@@ -74,7 +79,8 @@ public final class Charts {
     Graphics2D g = image.createGraphics();
     try {
       g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-      g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+      g.setRenderingHint(
+          RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
       g.setColor(Color.WHITE);
       g.fillRect(0, 0, WIDTH, HEIGHT);
       int plotW = WIDTH - LEFT - RIGHT;
@@ -142,7 +148,9 @@ public final class Charts {
   }
 
   private static int xFor(int slot, int slots, int plotW) {
-    return slots <= 1 ? LEFT + plotW / 2 : LEFT + 30 + (int) Math.round((plotW - 60) * slot / (double) (slots - 1));
+    return slots <= 1
+        ? LEFT + plotW / 2
+        : LEFT + 30 + (int) Math.round((plotW - 60) * slot / (double) (slots - 1));
   }
 
   private static double niceCeiling(double v) {

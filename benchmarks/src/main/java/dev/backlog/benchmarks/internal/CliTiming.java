@@ -15,9 +15,9 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Times the real {@code backlog claim --json} command on a warm H2 file: the repository's
- * {@code ./backlog} launcher when it and the CLI jar are there (never building), else the jar
- * itself; reports "not measured" with the reason when neither runs.
+ * Times the real {@code backlog claim --json} command on a warm H2 file: the repository's {@code
+ * ./backlog} launcher when it and the CLI jar are there (never building), else the jar itself;
+ * reports "not measured" with the reason when neither runs.
  *
  * <p>Stateless and thread-safe.
  */
@@ -25,11 +25,11 @@ public final class CliTiming {
 
   /** Timed runs after the warm-up. */
   static final int RUNS = 11;
+
   /** Timed runs in the quick mode. */
   static final int QUICK_RUNS = 5;
 
-  private CliTiming() {
-  }
+  private CliTiming() {}
 
   /**
    * The CLI timing.
@@ -40,7 +40,12 @@ public final class CliTiming {
    * @param command how the CLI was run, without paths of the machine
    * @param reason why it was not measured, or a remark
    */
-  public record Result(String status, double medianSeconds, List<Double> runsSeconds, String command, String reason) {
+  public record Result(
+      String status,
+      double medianSeconds,
+      List<Double> runsSeconds,
+      String command,
+      String reason) {
     /** Validates the result. */
     public Result {
       Objects.requireNonNull(status, "status");
@@ -63,8 +68,10 @@ public final class CliTiming {
     Path jar = root.resolve("backlog-cli/target/backlog.jar");
     Path launcher = root.resolve("backlog");
     if (!Files.isRegularFile(jar)) {
-      return Result.notMeasured("backlog claim --json", "the CLI jar backlog-cli/target/backlog.jar is missing;"
-          + " build the CLI first (./backlog builds it on first use, or ./mvnw -pl backlog-cli -am package)");
+      return Result.notMeasured(
+          "backlog claim --json",
+          "the CLI jar backlog-cli/target/backlog.jar is missing;"
+              + " build the CLI first (./backlog builds it on first use, or ./mvnw -pl backlog-cli -am package)");
     }
     List<String> base = new ArrayList<>();
     String shown;
@@ -72,25 +79,42 @@ public final class CliTiming {
       base.add(launcher.toAbsolutePath().toString());
       shown = "./backlog";
     } else {
-      base.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-          jar.toAbsolutePath().toString()));
+      base.addAll(
+          List.of(
+              Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+              "-jar",
+              jar.toAbsolutePath().toString()));
       shown = "java -jar backlog-cli/target/backlog.jar";
     }
     Path home = null;
     try {
       home = Files.createTempDirectory("backlog-bench-cli");
-      List<String> claim = List.of("--home", home.toString(), "--json", "claim", "--owner", "bench");
+      List<String> claim =
+          List.of("--home", home.toString(), "--json", "claim", "--owner", "bench");
       String command = shown + " --home <tmp> --json claim --owner bench";
-      Outcome first = run(base, List.of("--home", home.toString(), "--json", "create", "--id", "WARM", "--title",
-          "warm-up"), home);
+      Outcome first =
+          run(
+              base,
+              List.of(
+                  "--home",
+                  home.toString(),
+                  "--json",
+                  "create",
+                  "--id",
+                  "WARM",
+                  "--title",
+                  "warm-up"),
+              home);
       if (first.exit != 0) {
-        return Result.notMeasured(command, "the CLI's create failed (exit " + first.exit + "): " + first.output);
+        return Result.notMeasured(
+            command, "the CLI's create failed (exit " + first.exit + "): " + first.output);
       }
       seed(home);
       for (int i = 0; i < 2; i++) {
         Outcome warm = run(base, claim, home);
         if (warm.exit != 0) {
-          return Result.notMeasured(command, "the CLI's claim failed (exit " + warm.exit + "): " + warm.output);
+          return Result.notMeasured(
+              command, "the CLI's claim failed (exit " + warm.exit + "): " + warm.output);
         }
       }
       double[] times = new double[runs];
@@ -98,7 +122,8 @@ public final class CliTiming {
       for (int i = 0; i < runs; i++) {
         Outcome o = run(base, claim, home);
         if (o.exit != 0) {
-          return Result.notMeasured(command, "the CLI's claim failed (exit " + o.exit + "): " + o.output);
+          return Result.notMeasured(
+              command, "the CLI's claim failed (exit " + o.exit + "): " + o.output);
         }
         claimedSeeded |= o.output.contains("CLI-");
         times[i] = o.seconds;
@@ -106,8 +131,14 @@ public final class CliTiming {
       List<Double> list = Arrays.stream(times).boxed().toList();
       double[] sorted = times.clone();
       Arrays.sort(sorted);
-      return new Result("measured", sorted[runs / 2], list, command, claimedSeeded ? ""
-          : "the claims returned no seeded card: the CLI may not use the store's default H2 file under --home");
+      return new Result(
+          "measured",
+          sorted[runs / 2],
+          list,
+          command,
+          claimedSeeded
+              ? ""
+              : "the claims returned no seeded card: the CLI may not use the store's default H2 file under --home");
     } catch (IOException | RuntimeException e) {
       return Result.notMeasured(shown, "the CLI could not be run: " + e);
     } catch (InterruptedException e) {
@@ -122,19 +153,24 @@ public final class CliTiming {
 
   /** Adds cards to claim through the library, into the H2 file the CLI uses by default. */
   private static void seed(Path home) {
-    try (Backlog backlog = Backlog.builder().store(JdbcBacklogStore.builder()
-        .url(JdbcBacklogStore.defaultH2Url(home)).build()).build()) {
-      backlog.inTransaction(tx -> {
-        for (int i = 0; i < RUNS + 10; i++) {
-          tx.create(NewCard.builder(CardId.of(Workers.id("CLI-", i))).title("cli timing card " + i).build());
-        }
-        return null;
-      });
+    try (Backlog backlog =
+        Backlog.builder()
+            .store(JdbcBacklogStore.builder().url(JdbcBacklogStore.defaultH2Url(home)).build())
+            .build()) {
+      backlog.inTransaction(
+          tx -> {
+            for (int i = 0; i < RUNS + 10; i++) {
+              tx.create(
+                  NewCard.builder(CardId.of(Workers.id("CLI-", i)))
+                      .title("cli timing card " + i)
+                      .build());
+            }
+            return null;
+          });
     }
   }
 
-  private record Outcome(int exit, double seconds, String output) {
-  }
+  private record Outcome(int exit, double seconds, String output) {}
 
   private static Outcome run(List<String> base, List<String> args, Path home)
       throws IOException, InterruptedException {

@@ -6,10 +6,10 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * How much of the machine's CPU other programs used while the benchmark ran, from Linux's
- * {@code /proc}: all busy time minus the time of this JVM and its child processes (the CLI
- * processes) and of the PostgreSQL server the benchmark started (its postmaster runs detached, so
- * it is named explicitly), exited children included.
+ * How much of the machine's CPU other programs used while the benchmark ran, from Linux's {@code
+ * /proc}: all busy time minus the time of this JVM and its child processes (the CLI processes) and
+ * of the PostgreSQL server the benchmark started (its postmaster runs detached, so it is named
+ * explicitly), exited children included.
  *
  * <p>Immutable and thread-safe.
  *
@@ -42,8 +42,8 @@ public record CpuShare(long busy, long total, long ours) {
       }
       for (long root : alsoOurs) {
         ours += ticks(root);
-        for (ProcessHandle child : ProcessHandle.of(root).map(h -> h.descendants().toList())
-            .orElse(java.util.List.of())) {
+        for (ProcessHandle child :
+            ProcessHandle.of(root).map(h -> h.descendants().toList()).orElse(java.util.List.of())) {
           ours += ticks(child.pid());
         }
       }
@@ -67,8 +67,12 @@ public record CpuShare(long busy, long total, long ours) {
     try {
       String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
       String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
-      // Fields after the command: state is f[0]; utime, stime, cutime, cstime are fields 14 to 17 of the line.
-      return Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14]);
+      // Fields after the command: state is f[0]; utime, stime, cutime, cstime are fields 14 to 17
+      // of the line.
+      return Long.parseLong(f[11])
+          + Long.parseLong(f[12])
+          + Long.parseLong(f[13])
+          + Long.parseLong(f[14]);
     } catch (IOException | RuntimeException e) {
       return 0;
     }

@@ -19,8 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
- * The dependency scenarios on PostgreSQL: small shapes (chain, fan-out, fan-in) created through
- * the library and drained to the end, and large bulk-loaded DAGs.
+ * The dependency scenarios on PostgreSQL: small shapes (chain, fan-out, fan-in) created through the
+ * library and drained to the end, and large bulk-loaded DAGs.
  *
  * <p>Not thread-safe: one run at a time.
  */
@@ -41,34 +41,60 @@ final class DagScenarios {
   /** Chain, fan-out and fan-in shapes drained to the end, then free and random DAGs at scale. */
   void run() throws Exception {
     int workers = 4;
-    dagDrain("pg.dag.chain100", "chain of 100 cards", workers, tx -> {
-      for (int i = 0; i < 100; i++) {
-        NewCard.Builder b = NewCard.builder(CardId.of(Workers.id("C", i))).title("chain " + i);
-        if (i > 0) {
-          b.dependsOn(Workers.id("C", i - 1));
-        }
-        tx.add(b.build());
-      }
-    });
+    dagDrain(
+        "pg.dag.chain100",
+        "chain of 100 cards",
+        workers,
+        tx -> {
+          for (int i = 0; i < 100; i++) {
+            NewCard.Builder b = NewCard.builder(CardId.of(Workers.id("C", i))).title("chain " + i);
+            if (i > 0) {
+              b.dependsOn(Workers.id("C", i - 1));
+            }
+            tx.add(b.build());
+          }
+        });
     int fan = options.full() ? 1_000 : 200;
-    dagDrain("pg.dag.fanout" + fan, "fan-out: 1 card, then " + fmt(fan) + " depending on it", workers, tx -> {
-      tx.add(NewCard.builder(CardId.of("ROOT")).title("root").build());
-      for (int i = 0; i < fan; i++) {
-        tx.add(NewCard.builder(CardId.of(Workers.id("F", i))).title("leaf " + i).dependsOn("ROOT").build());
-      }
-    });
-    dagDrain("pg.dag.fanin" + fan, "fan-in: " + fmt(fan) + " cards, then 1 depending on all", workers, tx -> {
-      List<String> all = new ArrayList<>();
-      for (int i = 0; i < fan; i++) {
-        all.add(Workers.id("P", i));
-        tx.add(NewCard.builder(CardId.of(all.get(i))).title("part " + i).build());
-      }
-      tx.add(NewCard.builder(CardId.of("SINK")).title("sink").dependsOn(all).build());
-    });
+    dagDrain(
+        "pg.dag.fanout" + fan,
+        "fan-out: 1 card, then " + fmt(fan) + " depending on it",
+        workers,
+        tx -> {
+          tx.add(NewCard.builder(CardId.of("ROOT")).title("root").build());
+          for (int i = 0; i < fan; i++) {
+            tx.add(
+                NewCard.builder(CardId.of(Workers.id("F", i)))
+                    .title("leaf " + i)
+                    .dependsOn("ROOT")
+                    .build());
+          }
+        });
+    dagDrain(
+        "pg.dag.fanin" + fan,
+        "fan-in: " + fmt(fan) + " cards, then 1 depending on all",
+        workers,
+        tx -> {
+          List<String> all = new ArrayList<>();
+          for (int i = 0; i < fan; i++) {
+            all.add(Workers.id("P", i));
+            tx.add(NewCard.builder(CardId.of(all.get(i))).title("part " + i).build());
+          }
+          tx.add(NewCard.builder(CardId.of("SINK")).title("sink").dependsOn(all).build());
+        });
     int size = options.full() ? 100_000 : 20_000;
-    steps.ours("pg.dag.free", "dag", workers, 1, fmt(size) + " ready cards, no dependencies",
+    steps.ours(
+        "pg.dag.free",
+        "dag",
+        workers,
+        1,
+        fmt(size) + " ready cards, no dependencies",
         l -> doneAndReady(l, 0, size, 0));
-    steps.ours("pg.dag.random", "dag", workers, 1, fmt(size) + " cards in a random DAG (mean in-degree 3)",
+    steps.ours(
+        "pg.dag.random",
+        "dag",
+        workers,
+        1,
+        fmt(size) + " cards in a random DAG (mean in-degree 3)",
         l -> randomDag(l, size));
   }
 
@@ -78,7 +104,8 @@ final class DagScenarios {
     void add(NewCard card);
   }
 
-  private void dagDrain(String id, String shape, int workers, java.util.function.Consumer<Adder> plan)
+  private void dagDrain(
+      String id, String shape, int workers, java.util.function.Consumer<Adder> plan)
       throws Exception {
     progress.accept(id);
     String url = pg.freshSchema(id.replace('.', '_'));
@@ -88,24 +115,40 @@ final class DagScenarios {
       try (Backlog backlog = openBacklog(url, workers)) {
         for (int i = 0; i < cards.size(); i += 200) {
           List<NewCard> chunk = cards.subList(i, Math.min(cards.size(), i + 200));
-          backlog.inTransaction(tx -> {
-            chunk.forEach(tx::create);
-            return null;
-          });
+          backlog.inTransaction(
+              tx -> {
+                chunk.forEach(tx::create);
+                return null;
+              });
         }
       }
       long c0 = pg.commits();
       LoadDriver.Run run;
       AtomicLong remaining = new AtomicLong(cards.size());
       try (Backlog backlog = openBacklog(url, workers)) {
-        run = LoadDriver.run(workers, Duration.ofSeconds(120), i -> untilAllDone(Workers.ours(backlog, "w" + i, 1),
-            remaining));
+        run =
+            LoadDriver.run(
+                workers,
+                Duration.ofSeconds(120),
+                i -> untilAllDone(Workers.ours(backlog, "w" + i, 1), remaining));
       }
       long c1 = pg.commits();
-      steps.add(measure(id, "dag", "ours", "PostgreSQL", workers, 1, shape + " (created through the library)", run,
-          (c1 - c0) / (double) Math.max(1, run.cards()), "drained until every card is done; idle workers"
-              + " poll every millisecond, and their empty claims count as commits"
-              + (remaining.get() > 0 ? "; " + remaining.get() + " cards were left when the 120 s limit hit" : "")));
+      steps.add(
+          measure(
+              id,
+              "dag",
+              "ours",
+              "PostgreSQL",
+              workers,
+              1,
+              shape + " (created through the library)",
+              run,
+              (c1 - c0) / (double) Math.max(1, run.cards()),
+              "drained until every card is done; idle workers"
+                  + " poll every millisecond, and their empty claims count as commits"
+                  + (remaining.get() > 0
+                      ? "; " + remaining.get() + " cards were left when the 120 s limit hit"
+                      : "")));
     } finally {
       pg.dropSchema(url);
     }

@@ -22,8 +22,7 @@ import java.util.function.LongSupplier;
  */
 public final class DbSchedulerPeer {
 
-  private DbSchedulerPeer() {
-  }
+  private DbSchedulerPeer() {}
 
   /**
    * What the peer did.
@@ -31,14 +30,14 @@ public final class DbSchedulerPeer {
    * @param run tasks run and the time it took
    * @param commitsPerTask committed transactions per task while the scheduler ran
    */
-  public record Outcome(LoadDriver.Run run, double commitsPerTask) {
-  }
+  public record Outcome(LoadDriver.Run run, double commitsPerTask) {}
 
   /**
-   * Schedules {@code tasks} due tasks, then runs a scheduler with {@code workers} threads until
-   * all have run or {@code limit} passes; {@code commits} reads the server's commit counter.
+   * Schedules {@code tasks} due tasks, then runs a scheduler with {@code workers} threads until all
+   * have run or {@code limit} passes; {@code commits} reads the server's commit counter.
    */
-  public static Outcome run(String url, int tasks, int workers, Duration limit, LongSupplier commits)
+  public static Outcome run(
+      String url, int tasks, int workers, Duration limit, LongSupplier commits)
       throws InterruptedException {
     long c0;
     LoadDriver.Run result;
@@ -49,7 +48,8 @@ public final class DbSchedulerPeer {
     try (HikariDataSource ds = new HikariDataSource(config)) {
       Scripts.run(ds, "db-scheduler-postgresql.sql");
       AtomicLong executed = new AtomicLong();
-      OneTimeTask<Void> task = Tasks.oneTime("bench-no-op").execute((instance, ctx) -> executed.incrementAndGet());
+      OneTimeTask<Void> task =
+          Tasks.oneTime("bench-no-op").execute((instance, ctx) -> executed.incrementAndGet());
       SchedulerClient client = SchedulerClient.Builder.create(ds, task).build();
       Instant due = Instant.now().minusSeconds(1);
       List<TaskInstance<?>> chunk = new ArrayList<>();
@@ -60,11 +60,12 @@ public final class DbSchedulerPeer {
           chunk.clear();
         }
       }
-      Scheduler scheduler = Scheduler.create(ds, task)
-          .threads(workers)
-          .pollUsingLockAndFetch(0.5, 1.0)
-          .pollingInterval(Duration.ofMillis(100))
-          .build();
+      Scheduler scheduler =
+          Scheduler.create(ds, task)
+              .threads(workers)
+              .pollUsingLockAndFetch(0.5, 1.0)
+              .pollingInterval(Duration.ofMillis(100))
+              .build();
       c0 = commits.getAsLong();
       long start = System.nanoTime();
       long deadline = start + limit.toNanos();

@@ -41,7 +41,8 @@ final class H2Scenarios {
       for (int w : options.full() ? options.workerCounts() : List.of(1, 2, 4)) {
         String id = "h2.ours.w" + w;
         progress.accept(id);
-        String url = "jdbc:h2:file:" + dir.toAbsolutePath().toString().replace('\\', '/') + "/w" + w;
+        String url =
+            "jdbc:h2:file:" + dir.toAbsolutePath().toString().replace('\\', '/') + "/w" + w;
         try (JdbcBacklogStore store = openStore(url, w)) {
           load(url, l -> doneAndReady(l, SMALL_DONE, pool, 0));
           store.describe();
@@ -53,8 +54,18 @@ final class H2Scenarios {
         try (Backlog backlog2 = openBacklog(url, w)) {
           run = LoadDriver.run(w, options.scenarioTime(), i -> Workers.ours(backlog2, "w" + i, 1));
         }
-        steps.add(measure(id, "h2", "ours", "H2", w, 1, backlog, run, run.transactions() / (double) Math.max(1, run.cards()),
-            "embedded in-process H2 file; commits counted by the workers"));
+        steps.add(
+            measure(
+                id,
+                "h2",
+                "ours",
+                "H2",
+                w,
+                1,
+                backlog,
+                run,
+                run.transactions() / (double) Math.max(1, run.cards()),
+                "embedded in-process H2 file; commits counted by the workers"));
       }
     } finally {
       try (var paths = Files.walk(dir)) {

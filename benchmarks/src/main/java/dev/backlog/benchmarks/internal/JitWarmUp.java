@@ -42,9 +42,15 @@ final class JitWarmUp {
   void run() throws Exception {
     Duration least = options.full() ? Duration.ofSeconds(10) : Duration.ofSeconds(5);
     Duration most = options.full() ? Duration.ofSeconds(40) : Duration.ofSeconds(25);
-    progress.accept("JIT warm-up (" + least.toSeconds() + " to " + most.toSeconds() + " s, until the compiler is"
-        + " quiet; not measured)");
-    java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+    progress.accept(
+        "JIT warm-up ("
+            + least.toSeconds()
+            + " to "
+            + most.toSeconds()
+            + " s, until the compiler is"
+            + " quiet; not measured)");
+    java.lang.management.CompilationMXBean jit =
+        java.lang.management.ManagementFactory.getCompilationMXBean();
     boolean timed = jit != null && jit.isCompilationTimeMonitoringSupported();
     String url = pg.freshSchema("jit_warm_up");
     long start = System.nanoTime();
@@ -73,9 +79,14 @@ final class JitWarmUp {
       pg.dropSchema(url);
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    steps.note(String.format(Locale.ROOT, "A JIT warm-up on the store preceded the measurements: %.0f s, until the"
-        + " compiler spent less than 5 %% of a round compiling (%s in the last round of %d ms); each scenario also"
-        + " has its own short warm-up.", seconds, lastCompileMillis < 0 ? "not measurable"
-        : lastCompileMillis + " ms", WARM_UP_ROUND.toMillis()));
+    steps.note(
+        String.format(
+            Locale.ROOT,
+            "A JIT warm-up on the store preceded the measurements: %.0f s, until the"
+                + " compiler spent less than 5 %% of a round compiling (%s in the last round of %d ms); each scenario also"
+                + " has its own short warm-up.",
+            seconds,
+            lastCompileMillis < 0 ? "not measurable" : lastCompileMillis + " ms",
+            WARM_UP_ROUND.toMillis()));
   }
 }

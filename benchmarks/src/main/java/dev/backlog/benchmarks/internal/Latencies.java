@@ -40,7 +40,8 @@ public final class Latencies {
    */
   public long percentile(double percent) {
     if (!(percent > 0 && percent <= 100)) {
-      throw new IllegalArgumentException("percentile " + percent + " is out of range; use a value in (0, 100]");
+      throw new IllegalArgumentException(
+          "percentile " + percent + " is out of range; use a value in (0, 100]");
     }
     if (size == 0) {
       return 0;

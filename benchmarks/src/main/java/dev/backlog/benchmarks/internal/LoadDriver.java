@@ -16,8 +16,7 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class LoadDriver {
 
-  private LoadDriver() {
-  }
+  private LoadDriver() {}
 
   /** One worker's loop. Not shared between threads. */
   public interface Worker extends AutoCloseable {
@@ -29,14 +28,15 @@ public final class LoadDriver {
      */
     int step(Latencies claimLatencies) throws Exception;
 
-    /** Transactions this worker committed (client-side count), or -1 when it does not count them. */
+    /**
+     * Transactions this worker committed (client-side count), or -1 when it does not count them.
+     */
     default long transactions() {
       return -1;
     }
 
     @Override
-    default void close() throws SQLException {
-    }
+    default void close() throws SQLException {}
   }
 
   /** Makes the worker with a given index (0-based). */
@@ -66,7 +66,8 @@ public final class LoadDriver {
    *
    * @throws IllegalStateException when a worker fails; the failure is the cause
    */
-  public static Run run(int workers, Duration limit, WorkerFactory factory) throws InterruptedException {
+  public static Run run(int workers, Duration limit, WorkerFactory factory)
+      throws InterruptedException {
     List<Worker> opened = new ArrayList<>();
     try {
       for (int i = 0; i < workers; i++) {
@@ -74,7 +75,8 @@ public final class LoadDriver {
       }
     } catch (Exception e) {
       closeAll(opened);
-      throw new IllegalStateException("cannot open benchmark worker " + opened.size() + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot open benchmark worker " + opened.size() + ": " + e.getMessage(), e);
     }
     CountDownLatch ready = new CountDownLatch(workers);
     CountDownLatch go = new CountDownLatch(1);
@@ -87,21 +89,24 @@ public final class LoadDriver {
       Worker w = opened.get(i);
       Latencies lat = new Latencies();
       perThread.add(lat);
-      Thread t = new Thread(() -> {
-        ready.countDown();
-        try {
-          go.await();
-          while (System.nanoTime() < deadline[0] && failure.get() == null) {
-            int done = w.step(lat);
-            if (done < 0) {
-              break;
-            }
-            cards.addAndGet(done);
-          }
-        } catch (Throwable e) {
-          failure.compareAndSet(null, e);
-        }
-      }, "bench-worker-" + i);
+      Thread t =
+          new Thread(
+              () -> {
+                ready.countDown();
+                try {
+                  go.await();
+                  while (System.nanoTime() < deadline[0] && failure.get() == null) {
+                    int done = w.step(lat);
+                    if (done < 0) {
+                      break;
+                    }
+                    cards.addAndGet(done);
+                  }
+                } catch (Throwable e) {
+                  failure.compareAndSet(null, e);
+                }
+              },
+              "bench-worker-" + i);
       threads.add(t);
       t.start();
     }

@@ -14,8 +14,8 @@ import java.util.Objects;
  * @param postgres the PostgreSQL server version, or "not used"
  * @param h2 the H2 version
  */
-public record Machine(int cores, long memoryMiB, long maxHeapMiB, String jdk, String os, String postgres,
-    String h2) {
+public record Machine(
+    int cores, long memoryMiB, long maxHeapMiB, String jdk, String os, String postgres, String h2) {
 
   /** Validates the record. */
   public Machine {
@@ -28,14 +28,25 @@ public record Machine(int cores, long memoryMiB, long maxHeapMiB, String jdk, St
   /** Describes this JVM's machine. */
   public static Machine current(String postgresVersion) {
     long memory = 0;
-    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+    if (ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
       memory = os.getTotalMemorySize() / (1024 * 1024);
     }
-    return new Machine(Runtime.getRuntime().availableProcessors(), memory,
+    return new Machine(
+        Runtime.getRuntime().availableProcessors(),
+        memory,
         Runtime.getRuntime().maxMemory() / (1024 * 1024),
-        System.getProperty("java.vm.vendor") + " " + System.getProperty("java.runtime.name") + " "
+        System.getProperty("java.vm.vendor")
+            + " "
+            + System.getProperty("java.runtime.name")
+            + " "
             + System.getProperty("java.runtime.version"),
-        System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"),
-        postgresVersion, org.h2.engine.Constants.FULL_VERSION);
+        System.getProperty("os.name")
+            + " "
+            + System.getProperty("os.version")
+            + " "
+            + System.getProperty("os.arch"),
+        postgresVersion,
+        org.h2.engine.Constants.FULL_VERSION);
   }
 }

@@ -5,9 +5,11 @@ import java.util.Objects;
 /**
  * One measured run: which system did what on which database, and how fast.
  *
- * @param id a stable key for the run, used by targets and the report (for example {@code pg.ours.w4.b1})
+ * @param id a stable key for the run, used by targets and the report (for example {@code
+ *     pg.ours.w4.b1})
  * @param group the scenario group (throughput, batch, backlog-size, baseline, dag, peer, h2)
- * @param system who did the work: {@code ours}, {@code ceiling}, {@code seed-003} or {@code db-scheduler}
+ * @param system who did the work: {@code ours}, {@code ceiling}, {@code seed-003} or {@code
+ *     db-scheduler}
  * @param database {@code PostgreSQL} or {@code H2}
  * @param workers concurrent workers
  * @param batch cards per claim
@@ -21,9 +23,22 @@ import java.util.Objects;
  * @param commitsPerCard committed transactions per completed card (negative when not measured)
  * @param note how it was measured, when that needs saying
  */
-public record Measurement(String id, String group, String system, String database, int workers, int batch,
-    String backlog, long cards, double seconds, double cardsPerSecond, double claimP50Micros, double claimP99Micros,
-    long claims, double commitsPerCard, String note) {
+public record Measurement(
+    String id,
+    String group,
+    String system,
+    String database,
+    int workers,
+    int batch,
+    String backlog,
+    long cards,
+    double seconds,
+    double cardsPerSecond,
+    double claimP50Micros,
+    double claimP99Micros,
+    long claims,
+    double commitsPerCard,
+    String note) {
 
   /** Validates the run. */
   public Measurement {
@@ -34,8 +49,17 @@ public record Measurement(String id, String group, String system, String databas
     Objects.requireNonNull(backlog, "backlog");
     note = note == null ? "" : note;
     if (workers < 1 || batch < 1 || cards < 0 || seconds < 0) {
-      throw new IllegalArgumentException("measurement " + id + " has impossible values: workers " + workers
-          + ", batch " + batch + ", cards " + cards + ", seconds " + seconds);
+      throw new IllegalArgumentException(
+          "measurement "
+              + id
+              + " has impossible values: workers "
+              + workers
+              + ", batch "
+              + batch
+              + ", cards "
+              + cards
+              + ", seconds "
+              + seconds);
     }
   }
 }

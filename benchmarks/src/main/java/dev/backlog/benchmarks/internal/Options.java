@@ -17,11 +17,13 @@ import java.util.Optional;
  * @param docs where to write benchmarks.md and benchmarks/*.png as well, or null
  * @param cliRoot the repository root to look for the CLI in, or null to skip the CLI timing
  */
-public record Options(boolean full, boolean million, String pgUrl, Path out, Path docs, Path cliRoot) {
+public record Options(
+    boolean full, boolean million, String pgUrl, Path out, Path docs, Path cliRoot) {
 
   /** The usage line. */
-  public static final String USAGE = "usage: backlog-bench quick|full [--million] [--pg-url URL] [--out DIR]"
-      + " [--docs DIR] [--cli-root DIR]";
+  public static final String USAGE =
+      "usage: backlog-bench quick|full [--million] [--pg-url URL] [--out DIR]"
+          + " [--docs DIR] [--cli-root DIR]";
 
   /** Validates the settings. */
   public Options {
@@ -29,7 +31,8 @@ public record Options(boolean full, boolean million, String pgUrl, Path out, Pat
   }
 
   /**
-   * Parses the arguments; {@code pgUrlFromEnvironment} is {@code BACKLOG_BENCH_PG_URL} (may be null).
+   * Parses the arguments; {@code pgUrlFromEnvironment} is {@code BACKLOG_BENCH_PG_URL} (may be
+   * null).
    *
    * @throws IllegalArgumentException listing every problem, with the usage line
    */
@@ -37,7 +40,10 @@ public record Options(boolean full, boolean million, String pgUrl, Path out, Pat
     List<String> problems = new ArrayList<>();
     Boolean full = null;
     boolean million = false;
-    String pg = pgUrlFromEnvironment == null || pgUrlFromEnvironment.isBlank() ? null : pgUrlFromEnvironment;
+    String pg =
+        pgUrlFromEnvironment == null || pgUrlFromEnvironment.isBlank()
+            ? null
+            : pgUrlFromEnvironment;
     Path out = Path.of("target", "bench");
     Path docs = null;
     Path cliRoot = Path.of(".");
@@ -60,8 +66,10 @@ public record Options(boolean full, boolean million, String pgUrl, Path out, Pat
           switch (a) {
             case "--pg-url" -> {
               if (!v.startsWith("jdbc:postgresql:")) {
-                problems.add("--pg-url must be a jdbc:postgresql: URL; got one starting '"
-                    + v.substring(0, Math.min(v.length(), 16)) + "'");
+                problems.add(
+                    "--pg-url must be a jdbc:postgresql: URL; got one starting '"
+                        + v.substring(0, Math.min(v.length(), 16))
+                        + "'");
               }
               pg = v;
             }

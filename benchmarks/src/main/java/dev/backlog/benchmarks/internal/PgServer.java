@@ -12,8 +12,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The PostgreSQL server the scenarios run on: the one a URL names, or an embedded server on
- * loopback with fsync and synchronous commit on (also when run as root). Each scenario gets a
- * fresh schema. Its URL carries credentials, so it is never printed.
+ * loopback with fsync and synchronous commit on (also when run as root). Each scenario gets a fresh
+ * schema. Its URL carries credentials, so it is never printed.
  *
  * <p>Thread-safe.
  */
@@ -36,24 +36,28 @@ public final class PgServer implements AutoCloseable {
   /** Starts an embedded server. */
   public static PgServer embedded() {
     try {
-      EmbeddedPostgres pg = EmbeddedPostgres.builder()
-          .setServerConfig("listen_addresses", "127.0.0.1")
-          .setServerConfig("fsync", "on")
-          .setServerConfig("synchronous_commit", "on")
-          .setServerConfig("full_page_writes", "on")
-          .setServerConfig("max_connections", "300")
-          .setServerConfig("shared_buffers", "256MB")
-          .start();
+      EmbeddedPostgres pg =
+          EmbeddedPostgres.builder()
+              .setServerConfig("listen_addresses", "127.0.0.1")
+              .setServerConfig("fsync", "on")
+              .setServerConfig("synchronous_commit", "on")
+              .setServerConfig("full_page_writes", "on")
+              .setServerConfig("max_connections", "300")
+              .setServerConfig("shared_buffers", "256MB")
+              .start();
       return new PgServer(pg.getJdbcUrl("postgres", "postgres"), pg);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot start the embedded PostgreSQL server; give a server with --pg-url"
-          + " or BACKLOG_BENCH_PG_URL instead", e);
+      throw new UncheckedIOException(
+          "cannot start the embedded PostgreSQL server; give a server with --pg-url"
+              + " or BACKLOG_BENCH_PG_URL instead",
+          e);
     }
   }
 
   /** A description without credentials. */
   public String describe() {
-    return embedded != null ? "embedded PostgreSQL on loopback (fsync on, synchronous_commit on)"
+    return embedded != null
+        ? "embedded PostgreSQL on loopback (fsync on, synchronous_commit on)"
         : "PostgreSQL server from --pg-url / BACKLOG_BENCH_PG_URL";
   }
 
@@ -64,11 +68,14 @@ public final class PgServer implements AutoCloseable {
     return baseUrl + (baseUrl.contains("?") ? "&" : "?") + "currentSchema=" + schema;
   }
 
-  /** Drops a schema made by {@link #freshSchema}, to keep the server's size down between scenarios. */
+  /**
+   * Drops a schema made by {@link #freshSchema}, to keep the server's size down between scenarios.
+   */
   public void dropSchema(String url) {
     int at = url.lastIndexOf("currentSchema=");
     if (at >= 0) {
-      execute("DROP SCHEMA IF EXISTS " + url.substring(at + "currentSchema=".length()) + " CASCADE");
+      execute(
+          "DROP SCHEMA IF EXISTS " + url.substring(at + "currentSchema=".length()) + " CASCADE");
     }
   }
 
@@ -87,7 +94,9 @@ public final class PgServer implements AutoCloseable {
     }
     try {
       long backend = Long.parseLong(query("SELECT pg_backend_pid()"));
-      return ProcessHandle.of(backend).flatMap(ProcessHandle::parent).map(p -> java.util.List.of(p.pid()))
+      return ProcessHandle.of(backend)
+          .flatMap(ProcessHandle::parent)
+          .map(p -> java.util.List.of(p.pid()))
           .orElse(java.util.List.of());
     } catch (RuntimeException e) {
       return java.util.List.of();
@@ -100,8 +109,8 @@ public final class PgServer implements AutoCloseable {
   }
 
   /**
-   * Committed transactions in this database so far. Backends report their counts when they exit,
-   * so callers close their connections first and this waits briefly for the counts to arrive.
+   * Committed transactions in this database so far. Backends report their counts when they exit, so
+   * callers close their connections first and this waits briefly for the counts to arrive.
    */
   public long commits() {
     try {
@@ -109,32 +118,41 @@ public final class PgServer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    try (Connection c = connect(baseUrl); Statement s = c.createStatement()) {
+    try (Connection c = connect(baseUrl);
+        Statement s = c.createStatement()) {
       s.execute("SELECT pg_stat_clear_snapshot()");
-      try (ResultSet rs = s.executeQuery("SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()")) {
+      try (ResultSet rs =
+          s.executeQuery(
+              "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()")) {
         rs.next();
         return rs.getLong(1);
       }
     } catch (SQLException e) {
-      throw new IllegalStateException("cannot read the commit counter from pg_stat_database: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot read the commit counter from pg_stat_database: " + e.getMessage(), e);
     }
   }
 
   /** Runs one statement on the server's default schema. */
   public void execute(String sql) {
-    try (Connection c = connect(baseUrl); Statement s = c.createStatement()) {
+    try (Connection c = connect(baseUrl);
+        Statement s = c.createStatement()) {
       s.execute(sql);
     } catch (SQLException e) {
-      throw new IllegalStateException("statement failed on the benchmark server (" + sql + "): " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "statement failed on the benchmark server (" + sql + "): " + e.getMessage(), e);
     }
   }
 
   private String query(String sql) {
-    try (Connection c = connect(baseUrl); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+    try (Connection c = connect(baseUrl);
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
       rs.next();
       return rs.getString(1);
     } catch (SQLException e) {
-      throw new IllegalStateException("query failed on the benchmark server (" + sql + "): " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "query failed on the benchmark server (" + sql + "): " + e.getMessage(), e);
     }
   }
 

@@ -23,6 +23,7 @@ final class ScenarioSteps {
 
   /** When the bulk-loaded cards were created; ids order them in claim order. */
   static final Instant EPOCH = Instant.parse("2026-01-01T00:00:00Z");
+
   /** Done cards behind the throughput scenarios' ready pool. */
   static final int SMALL_DONE = 1_000;
 
@@ -33,7 +34,11 @@ final class ScenarioSteps {
   private final List<String> notes;
 
   /** Steps recording into {@code measurements} and {@code notes}. */
-  ScenarioSteps(Options options, Consumer<String> progress, PgServer pg, List<Measurement> measurements,
+  ScenarioSteps(
+      Options options,
+      Consumer<String> progress,
+      PgServer pg,
+      List<Measurement> measurements,
       List<String> notes) {
     this.options = options;
     this.progress = progress;
@@ -66,7 +71,8 @@ final class ScenarioSteps {
   }
 
   /** Our store on PostgreSQL: load, warm up on one backlog instance, measure on a fresh one. */
-  void ours(String id, String group, int workers, int batch, String backlog, Loader loader) throws Exception {
+  void ours(String id, String group, int workers, int batch, String backlog, Loader loader)
+      throws Exception {
     progress.accept(id);
     String url = pg.freshSchema(id.replace('.', '_'));
     try {
@@ -76,27 +82,42 @@ final class ScenarioSteps {
         if (group.equals("dag")) {
           int wrong = store.recount();
           if (wrong != 0) {
-            throw new IllegalStateException("the bulk load left " + wrong + " wrong dependency counters in " + id);
+            throw new IllegalStateException(
+                "the bulk load left " + wrong + " wrong dependency counters in " + id);
           }
           note = "bulk-loaded; the store's recount found every dependency counter right";
         }
       }
       analyze(url);
       if (!group.equals("peer")) {
-        // The peer comparison drains a fixed number of cards, so it runs without a warm-up of its own.
+        // The peer comparison drains a fixed number of cards, so it runs without a warm-up of its
+        // own.
         try (Backlog warm = openBacklog(url, workers)) {
           LoadDriver.run(workers, warmup(), i -> Workers.ours(warm, "w" + i, batch));
         }
       }
       long c0 = pg.commits();
       LoadDriver.Run run;
-      Duration limit = group.equals("peer") ? Duration.ofSeconds(options.full() ? 180 : 60) : options.scenarioTime();
+      Duration limit =
+          group.equals("peer")
+              ? Duration.ofSeconds(options.full() ? 180 : 60)
+              : options.scenarioTime();
       try (Backlog measured = openBacklog(url, workers)) {
         run = LoadDriver.run(workers, limit, i -> Workers.ours(measured, "w" + i, batch));
       }
       long c1 = pg.commits();
-      add(measure(id, group, "ours", "PostgreSQL", workers, batch, backlog, run,
-          (c1 - c0) / (double) Math.max(1, run.cards()), note));
+      add(
+          measure(
+              id,
+              group,
+              "ours",
+              "PostgreSQL",
+              workers,
+              batch,
+              backlog,
+              run,
+              (c1 - c0) / (double) Math.max(1, run.cards()),
+              note));
     } finally {
       pg.dropSchema(url);
     }
@@ -116,7 +137,8 @@ final class ScenarioSteps {
 
   static void load(String url, Loader loader) throws SQLException {
     boolean postgres = url.startsWith("jdbc:postgresql:");
-    try (Connection c = java.sql.DriverManager.getConnection(url); BulkLoader l = new BulkLoader(c, postgres)) {
+    try (Connection c = java.sql.DriverManager.getConnection(url);
+        BulkLoader l = new BulkLoader(c, postgres)) {
       loader.load(l);
     }
   }
@@ -126,12 +148,16 @@ final class ScenarioSteps {
   }
 
   static void sql(String url, String statement) throws SQLException {
-    try (Connection c = java.sql.DriverManager.getConnection(url); Statement s = c.createStatement()) {
+    try (Connection c = java.sql.DriverManager.getConnection(url);
+        Statement s = c.createStatement()) {
       s.execute(statement);
     }
   }
 
-  /** {@code done} done cards {@code D…}, then {@code ready} ready cards {@code R…} each depending on {@code deps} done cards. */
+  /**
+   * {@code done} done cards {@code D…}, then {@code ready} ready cards {@code R…} each depending on
+   * {@code deps} done cards.
+   */
   static void doneAndReady(BulkLoader l, int done, int ready, int deps) throws SQLException {
     for (int i = 0; i < done; i++) {
       l.card(Workers.id("D", i), "done", EPOCH.plusMillis(i), 0);
@@ -149,17 +175,46 @@ final class ScenarioSteps {
     }
   }
 
-  static Measurement measure(String id, String group, String system, String database, int workers, int batch,
-      String backlog, LoadDriver.Run run, double commitsPerCard, String note) {
-    return new Measurement(id, group, system, database, workers, batch, backlog, run.cards(), run.seconds(),
-        run.rate(), run.latencies().percentile(50) / 1e3, run.latencies().percentile(99) / 1e3,
-        run.latencies().size(), commitsPerCard, note);
+  static Measurement measure(
+      String id,
+      String group,
+      String system,
+      String database,
+      int workers,
+      int batch,
+      String backlog,
+      LoadDriver.Run run,
+      double commitsPerCard,
+      String note) {
+    return new Measurement(
+        id,
+        group,
+        system,
+        database,
+        workers,
+        batch,
+        backlog,
+        run.cards(),
+        run.seconds(),
+        run.rate(),
+        run.latencies().percentile(50) / 1e3,
+        run.latencies().percentile(99) / 1e3,
+        run.latencies().size(),
+        commitsPerCard,
+        note);
   }
 
   void add(Measurement m) {
     measurements.add(m);
-    progress.accept(String.format(Locale.ROOT, "  %-22s %9.1f cards/s  p50 %8.0f µs  p99 %8.0f µs  %5.2f commits/card",
-        m.id(), m.cardsPerSecond(), m.claimP50Micros(), m.claimP99Micros(), m.commitsPerCard()));
+    progress.accept(
+        String.format(
+            Locale.ROOT,
+            "  %-22s %9.1f cards/s  p50 %8.0f µs  p99 %8.0f µs  %5.2f commits/card",
+            m.id(),
+            m.cardsPerSecond(),
+            m.claimP50Micros(),
+            m.claimP99Micros(),
+            m.commitsPerCard()));
   }
 
   static String fmt(long n) {

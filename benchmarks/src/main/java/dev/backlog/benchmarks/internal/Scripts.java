@@ -16,8 +16,7 @@ import javax.sql.DataSource;
  */
 final class Scripts {
 
-  private Scripts() {
-  }
+  private Scripts() {}
 
   static void run(DataSource ds, String resource) {
     try (Connection c = ds.getConnection()) {
@@ -29,7 +28,8 @@ final class Scripts {
 
   static void run(Connection c, String resource) throws SQLException {
     String text;
-    try (InputStream in = Scripts.class.getResourceAsStream("/dev/backlog/benchmarks/" + resource)) {
+    try (InputStream in =
+        Scripts.class.getResourceAsStream("/dev/backlog/benchmarks/" + resource)) {
       if (in == null) {
         throw new IllegalStateException("the driver's jar lacks " + resource + "; rebuild it");
       }

@@ -29,7 +29,8 @@ public final class Suite {
   public Results run() throws Exception {
     long started = System.nanoTime();
     String startedAt = Instant.now().toString();
-    double loadBefore = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    double loadBefore =
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     PgServer pg = options.externalPg().map(PgServer::external).orElseGet(PgServer::embedded);
     ScenarioSteps steps = new ScenarioSteps(options, progress, pg, measurements, notes);
     String pgVersion;
@@ -51,22 +52,55 @@ public final class Suite {
       pg.close();
     }
     new H2Scenarios(steps).run();
-    double others = cpuBefore.isPresent() && cpuAfter.isPresent() ? cpuAfter.get().othersSince(cpuBefore.get()) : -1;
+    double others =
+        cpuBefore.isPresent() && cpuAfter.isPresent()
+            ? cpuAfter.get().othersSince(cpuBefore.get())
+            : -1;
     if (others >= 0) {
-      notes.add(String.format(Locale.ROOT, "Other programs used %.0f %% of the machine's CPU time while the"
-          + " PostgreSQL scenarios ran (from /proc: all busy time minus this driver's and its PostgreSQL's).",
-          others * 100));
+      notes.add(
+          String.format(
+              Locale.ROOT,
+              "Other programs used %.0f %% of the machine's CPU time while the"
+                  + " PostgreSQL scenarios ran (from /proc: all busy time minus this driver's and its PostgreSQL's).",
+              others * 100));
     }
     progress.accept("timing the CLI");
     CliTiming.Result cli = CliTiming.measure(options.cliRoot(), options.full());
-    double loadAfter = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-    notes.add(String.format(Locale.ROOT, "System load average (1 minute) at the start %.1f, at the end %.1f, on %d"
-        + " cores. Under load the scheduler shares the cores among all runnable threads, so runs with more"
-        + " workers also get a larger share of the machine.", loadBefore, loadAfter,
-        Runtime.getRuntime().availableProcessors()));
-    Results partial = new Results(options.modeName(), startedAt, (System.nanoTime() - started) / 1e9,
-        Machine.current(pgVersion), measurements, List.of(), cli, notes, loadBefore, loadAfter, others);
-    return new Results(partial.mode(), startedAt, partial.wallSeconds(), partial.machine(), measurements,
-        Targets.judge(partial, options), cli, notes, loadBefore, loadAfter, others);
+    double loadAfter =
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    notes.add(
+        String.format(
+            Locale.ROOT,
+            "System load average (1 minute) at the start %.1f, at the end %.1f, on %d"
+                + " cores. Under load the scheduler shares the cores among all runnable threads, so runs with more"
+                + " workers also get a larger share of the machine.",
+            loadBefore,
+            loadAfter,
+            Runtime.getRuntime().availableProcessors()));
+    Results partial =
+        new Results(
+            options.modeName(),
+            startedAt,
+            (System.nanoTime() - started) / 1e9,
+            Machine.current(pgVersion),
+            measurements,
+            List.of(),
+            cli,
+            notes,
+            loadBefore,
+            loadAfter,
+            others);
+    return new Results(
+        partial.mode(),
+        startedAt,
+        partial.wallSeconds(),
+        partial.machine(),
+        measurements,
+        Targets.judge(partial, options),
+        cli,
+        notes,
+        loadBefore,
+        loadAfter,
+        others);
   }
 }

@@ -10,9 +10,11 @@ import java.util.Objects;
  * @param measured the measured ratio (NaN when it could not be measured)
  * @param status {@code met}, {@code not met} or {@code not measured}
  * @param basis which measurements the ratio compares
- * @param reason why it is not met or not measured, or what qualifies the result; empty when nothing needs saying
+ * @param reason why it is not met or not measured, or what qualifies the result; empty when nothing
+ *     needs saying
  */
-public record Target(String name, String goal, double measured, String status, String basis, String reason) {
+public record Target(
+    String name, String goal, double measured, String status, String basis, String reason) {
 
   /** Validates the target. */
   public Target {
@@ -22,7 +24,8 @@ public record Target(String name, String goal, double measured, String status, S
     Objects.requireNonNull(basis, "basis");
     reason = reason == null ? "" : reason;
     if (!status.equals("met") && !status.equals("not met") && !status.equals("not measured")) {
-      throw new IllegalArgumentException("target status '" + status + "' is unknown; use met, not met or not measured");
+      throw new IllegalArgumentException(
+          "target status '" + status + "' is unknown; use met, not met or not measured");
     }
   }
 }

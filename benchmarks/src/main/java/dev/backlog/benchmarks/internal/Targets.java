@@ -16,8 +16,7 @@ public final class Targets {
   /** The CLI's median wall-time limit in seconds. */
   public static final double CLI_LIMIT_SECONDS = 0.5;
 
-  private Targets() {
-  }
+  private Targets() {}
 
   /** The targets, in the design's order. */
   public static List<Target> judge(Results r, Options options) {
@@ -33,7 +32,8 @@ public final class Targets {
   }
 
   private static Target ceiling(Results r) {
-    String name = "PostgreSQL, synchronous commit: single-card claim+complete throughput vs the raw-JDBC ceiling";
+    String name =
+        "PostgreSQL, synchronous commit: single-card claim+complete throughput vs the raw-JDBC ceiling";
     double worst = Double.NaN;
     int worstW = 0;
     StringBuilder all = new StringBuilder();
@@ -46,60 +46,89 @@ public final class Targets {
         continue;
       }
       double ratio = ours.cardsPerSecond() / ceil.get().cardsPerSecond();
-      all.append(all.length() == 0 ? "" : ", ").append(ours.workers()).append(" w: ").append(pct(ratio));
+      all.append(all.length() == 0 ? "" : ", ")
+          .append(ours.workers())
+          .append(" w: ")
+          .append(pct(ratio));
       if (Double.isNaN(worst) || ratio < worst) {
         worst = ratio;
         worstW = ours.workers();
       }
     }
     if (Double.isNaN(worst)) {
-      return new Target(name, "≥ 0.80", Double.NaN, "not measured", "—", "no ceiling measurement in this run");
+      return new Target(
+          name, "≥ 0.80", Double.NaN, "not measured", "—", "no ceiling measurement in this run");
     }
     boolean met = worst >= 0.80;
     String growth = "";
     boolean oursScalesLess = false;
     Optional<Measurement> o1 = r.find("pg.ours.w1.b1");
     Optional<Measurement> c1 = r.find("pg.ceiling.w1");
-    int top = r.measurements().stream().filter(m -> m.system().equals("ceiling")).mapToInt(Measurement::workers)
-        .max().orElse(1);
+    int top =
+        r.measurements().stream()
+            .filter(m -> m.system().equals("ceiling"))
+            .mapToInt(Measurement::workers)
+            .max()
+            .orElse(1);
     Optional<Measurement> oN = r.find("pg.ours.w" + top + ".b1");
     Optional<Measurement> cN = r.find("pg.ceiling.w" + top);
     if (top > 1 && o1.isPresent() && c1.isPresent() && oN.isPresent() && cN.isPresent()) {
       double og = oN.get().cardsPerSecond() / o1.get().cardsPerSecond();
       double cg = cN.get().cardsPerSecond() / c1.get().cardsPerSecond();
       oursScalesLess = og < cg;
-      growth = String.format(Locale.ROOT, "; from 1 to %d workers ours grows %.1f×, the ceiling %.1f×", top, og, cg);
+      growth =
+          String.format(
+              Locale.ROOT,
+              "; from 1 to %d workers ours grows %.1f×, the ceiling %.1f×",
+              top,
+              og,
+              cg);
     }
     String reason;
     Optional<Measurement> b64 = r.find("pg.ours.w1.b64").or(() -> r.find("pg.ours.w4.b64"));
     Optional<Measurement> b1 = b64.flatMap(b -> r.find("pg.ours.w" + b.workers() + ".b1"));
-    if (b64.isPresent() && b1.isPresent() && b64.get().cardsPerSecond() > 0 && b1.get().cardsPerSecond() > 0) {
-      reason = String.format(Locale.ROOT, "the gap is a fixed cost per store transaction rather than the work per"
-          + " card: with %d worker(s) a single-card claim+complete takes %.1f ms per card, while a 64-card batch"
-          + " (two transactions per 64 cards) takes %.2f ms per card. " + PER_TRANSACTION,
-          b64.get().workers(), 1_000 / b1.get().cardsPerSecond(), 1_000 / b64.get().cardsPerSecond());
+    if (b64.isPresent()
+        && b1.isPresent()
+        && b64.get().cardsPerSecond() > 0
+        && b1.get().cardsPerSecond() > 0) {
+      reason =
+          String.format(
+              Locale.ROOT,
+              "the gap is a fixed cost per store transaction rather than the work per"
+                  + " card: with %d worker(s) a single-card claim+complete takes %.1f ms per card, while a 64-card batch"
+                  + " (two transactions per 64 cards) takes %.2f ms per card. "
+                  + PER_TRANSACTION,
+              b64.get().workers(),
+              1_000 / b1.get().cardsPerSecond(),
+              1_000 / b64.get().cardsPerSecond());
     } else {
       reason = PER_TRANSACTION;
     }
     if (oursScalesLess) {
-      reason += "; with more workers, writers do not queue on a shared row (events are numbered from a sequence"
-          + " behind a shared advisory lock, status counts are striped per connection, and NOTIFY is sent after"
-          + " commit from a background thread), so concurrent commits share fsyncs as the ceiling's do; what remains"
-          + " is CPU per card, and on 2 cores shared by the workers, PostgreSQL and other programs the store's"
-          + " larger statements and the library's code run out of cores sooner than the bare ceiling";
+      reason +=
+          "; with more workers, writers do not queue on a shared row (events are numbered from a sequence"
+              + " behind a shared advisory lock, status counts are striped per connection, and NOTIFY is sent after"
+              + " commit from a background thread), so concurrent commits share fsyncs as the ceiling's do; what remains"
+              + " is CPU per card, and on 2 cores shared by the workers, PostgreSQL and other programs the store's"
+              + " larger statements and the library's code run out of cores sooner than the bare ceiling";
     }
-    return new Target(name, "≥ 0.80", worst, met ? "met" : "not met",
+    return new Target(
+        name,
+        "≥ 0.80",
+        worst,
+        met ? "met" : "not met",
         "lowest ratio over worker counts (" + all + "); lowest at " + worstW + " workers" + growth,
         met ? "" : reason);
   }
 
   /** Why a single-card store transaction costs more than the ceiling's. */
-  private static final String PER_TRANSACTION = "A single-card claim or completion runs as many statements as"
-      + " the ceiling's (each writes its event and status counts in its own statement), but each statement does"
-      + " more: besides the card it writes an event row with its index entries and a status-count row, takes the"
-      + " event fence and reads the card's dependencies; and the library adds its own CPU per call (a pooled"
-      + " connection per transaction, the facade, the event's JSON), which takes turns with the"
-      + " database for the same cores";
+  private static final String PER_TRANSACTION =
+      "A single-card claim or completion runs as many statements as"
+          + " the ceiling's (each writes its event and status counts in its own statement), but each statement does"
+          + " more: besides the card it writes an event row with its index entries and a status-count row, takes the"
+          + " event fence and reads the card's dependencies; and the library adds its own CPU per call (a pooled"
+          + " connection per transaction, the facade, the event's JSON), which takes turns with the"
+          + " database for the same cores";
 
   private static Target batching(Results r) {
     String name = "PostgreSQL: batched claims (64 per claim) vs single-card claims";
@@ -114,20 +143,32 @@ public final class Targets {
         continue;
       }
       double ratio = b64.cardsPerSecond() / b1.get().cardsPerSecond();
-      all.append(all.length() == 0 ? "" : ", ").append(b64.workers()).append(" w: ").append(x(ratio));
+      all.append(all.length() == 0 ? "" : ", ")
+          .append(b64.workers())
+          .append(" w: ")
+          .append(x(ratio));
       worst = Double.isNaN(worst) ? ratio : Math.min(worst, ratio);
     }
     if (Double.isNaN(worst)) {
-      return new Target(name, "≥ 8×", Double.NaN, "not measured", "—", "no batch measurement in this run");
+      return new Target(
+          name, "≥ 8×", Double.NaN, "not measured", "—", "no batch measurement in this run");
     }
     boolean met = worst >= 8;
-    return new Target(name, "≥ 8×", worst, met ? "met" : "not met",
-        "lowest ratio over worker counts (" + all + "); a batch is claimed in one transaction and completed in one"
+    return new Target(
+        name,
+        "≥ 8×",
+        worst,
+        met ? "met" : "not met",
+        "lowest ratio over worker counts ("
+            + all
+            + "); a batch is claimed in one transaction and completed in one"
             + " (completeAll)",
-        met ? "" : "a batch costs two commits and five statements per 64 cards (the claim; then locking, completing"
-            + " and the events of the batch), so what remains per card is the rows it writes (the card twice, two"
-            + " events, index entries, dependents' counters) and the CPU for them, which on this 2-core machine the"
-            + " workers, PostgreSQL and other programs share");
+        met
+            ? ""
+            : "a batch costs two commits and five statements per 64 cards (the claim; then locking, completing"
+                + " and the events of the batch), so what remains per card is the rows it writes (the card twice, two"
+                + " events, index entries, dependents' counters) and the CPU for them, which on this 2-core machine the"
+                + " workers, PostgreSQL and other programs share");
   }
 
   private static Target backlogSize(Results r) {
@@ -135,39 +176,70 @@ public final class Targets {
     Optional<Measurement> small = r.find("pg.size.1000");
     Optional<Measurement> big = r.find("pg.size.1000000").or(() -> r.find("pg.size.100000"));
     if (small.isEmpty() || big.isEmpty() || small.get().claimP99Micros() <= 0) {
-      return new Target(name, "≤ 1.5×", Double.NaN, "not measured", "—", "a backlog-size measurement is missing");
+      return new Target(
+          name, "≤ 1.5×", Double.NaN, "not measured", "—", "a backlog-size measurement is missing");
     }
     double ratio = big.get().claimP99Micros() / small.get().claimP99Micros();
     boolean million = big.get().id().endsWith("1000000");
     boolean met = ratio <= 1.5;
-    String basis = "p99 " + us(big.get().claimP99Micros()) + " at " + (million ? "1,000,000" : "100,000")
-        + " cards vs " + us(small.get().claimP99Micros()) + " at 1,000 (4 workers)";
-    String reason = million ? "" : "measured at 100,000 cards, not 1,000,000: run with --million for the design's size";
+    String basis =
+        "p99 "
+            + us(big.get().claimP99Micros())
+            + " at "
+            + (million ? "1,000,000" : "100,000")
+            + " cards vs "
+            + us(small.get().claimP99Micros())
+            + " at 1,000 (4 workers)";
+    String reason =
+        million
+            ? ""
+            : "measured at 100,000 cards, not 1,000,000: run with --million for the design's size";
     if (!met) {
-      reason = (reason.isEmpty() ? "" : reason + "; ") + "the claim reads only the partial index of claimable"
-          + " cards, so a higher tail comes from the larger tables' other indexes, cache misses and the noise of"
-          + " fsync on a shared disk";
+      reason =
+          (reason.isEmpty() ? "" : reason + "; ")
+              + "the claim reads only the partial index of claimable"
+              + " cards, so a higher tail comes from the larger tables' other indexes, cache misses and the noise of"
+              + " fsync on a shared disk";
     }
     return new Target(name, "≤ 1.5×", ratio, met ? "met" : "not met", basis, reason);
   }
 
   private static Target baseline(Results r) {
-    String name = "Seed 003's claim query (jsonb depends_on, NOT EXISTS against the done ids) vs ours at 100,000"
-        + " done cards";
+    String name =
+        "Seed 003's claim query (jsonb depends_on, NOT EXISTS against the done ids) vs ours at 100,000"
+            + " done cards";
     Optional<Measurement> ours = r.find("pg.base.ours");
     Optional<Measurement> seed = r.find("pg.base.seed003");
     if (ours.isEmpty() || seed.isEmpty() || ours.get().claimP50Micros() <= 0) {
-      return new Target(name, "≥ 50× slower", Double.NaN, "not measured", "—", "a baseline measurement is missing");
+      return new Target(
+          name,
+          "≥ 50× slower",
+          Double.NaN,
+          "not measured",
+          "—",
+          "a baseline measurement is missing");
     }
     double ratio = seed.get().claimP50Micros() / ours.get().claimP50Micros();
-    double throughput = seed.get().cardsPerSecond() > 0
-        ? ours.get().cardsPerSecond() / seed.get().cardsPerSecond() : Double.NaN;
+    double throughput =
+        seed.get().cardsPerSecond() > 0
+            ? ours.get().cardsPerSecond() / seed.get().cardsPerSecond()
+            : Double.NaN;
     boolean met = ratio >= 50;
-    return new Target(name, "≥ 50× slower", ratio, met ? "met" : "not met",
-        "median claim latency (claim statement + commit), seed " + us(seed.get().claimP50Micros()) + " vs ours "
-            + us(ours.get().claimP50Micros()) + "; claim+complete throughput ratio " + x(throughput),
-        met ? "" : "a single claim of ours costs at least one synchronous commit (an fsync), which bounds how much"
-            + " faster it can be than a query that scans the done ids");
+    return new Target(
+        name,
+        "≥ 50× slower",
+        ratio,
+        met ? "met" : "not met",
+        "median claim latency (claim statement + commit), seed "
+            + us(seed.get().claimP50Micros())
+            + " vs ours "
+            + us(ours.get().claimP50Micros())
+            + "; claim+complete throughput ratio "
+            + x(throughput),
+        met
+            ? ""
+            : "a single claim of ours costs at least one synchronous commit (an fsync), which bounds how much"
+                + " faster it can be than a query that scans the done ids");
   }
 
   private static Target dag(Results r) {
@@ -175,19 +247,26 @@ public final class Targets {
     Optional<Measurement> dag = r.find("pg.dag.random");
     Optional<Measurement> free = r.find("pg.dag.free");
     if (dag.isEmpty() || free.isEmpty() || free.get().cardsPerSecond() <= 0) {
-      return new Target(name, "≥ 0.80", Double.NaN, "not measured", "—", "a DAG measurement is missing");
+      return new Target(
+          name, "≥ 0.80", Double.NaN, "not measured", "—", "a DAG measurement is missing");
     }
     double ratio = dag.get().cardsPerSecond() / free.get().cardsPerSecond();
     boolean met = ratio >= 0.80;
-    return new Target(name, "≥ 0.80 (within 20 %)", ratio, met ? "met" : "not met",
+    return new Target(
+        name,
+        "≥ 0.80 (within 20 %)",
+        ratio,
+        met ? "met" : "not met",
         dag.get().backlog() + " vs " + free.get().backlog() + ", 4 workers",
-        met ? "" : "completing a card also locks and updates its dependents' counters (about 3 per card, in the"
-            + " same statement as the completion): each is a new row version, in place (HOT, no index entries)"
-            + " while the dependent stays unclaimable, with new index entries when it becomes claimable; and claims"
-            + " return each card's dependencies: more rows locked, written and returned per card than without"
-            + " dependencies, on a CPU-bound machine. Since a single-card transaction lost most of its fixed cost"
-            + " (the one-card claim's generic plan, events written in the operation's own statement), this"
-            + " per-dependency work weighs more than it did");
+        met
+            ? ""
+            : "completing a card also locks and updates its dependents' counters (about 3 per card, in the"
+                + " same statement as the completion): each is a new row version, in place (HOT, no index entries)"
+                + " while the dependent stays unclaimable, with new index entries when it becomes claimable; and claims"
+                + " return each card's dependencies: more rows locked, written and returned per card than without"
+                + " dependencies, on a CPU-bound machine. Since a single-card transaction lost most of its fixed cost"
+                + " (the one-card claim's generic plan, events written in the operation's own statement), this"
+                + " per-dependency work weighs more than it did");
   }
 
   private static Target h2(Results r) {
@@ -195,14 +274,23 @@ public final class Targets {
     Optional<Measurement> one = r.find("h2.ours.w1");
     Optional<Measurement> four = r.find("h2.ours.w4");
     if (one.isEmpty() || four.isEmpty() || one.get().cardsPerSecond() <= 0) {
-      return new Target(name, "> 1.0×", Double.NaN, "not measured", "—", "an H2 measurement is missing");
+      return new Target(
+          name, "> 1.0×", Double.NaN, "not measured", "—", "an H2 measurement is missing");
     }
     double ratio = four.get().cardsPerSecond() / one.get().cardsPerSecond();
     boolean met = ratio > 1.0;
-    return new Target(name, "> 1.0×", ratio, met ? "met" : "not met",
-        String.format(Locale.ROOT, "%.0f cards/s with 4 workers vs %.0f with 1", four.get().cardsPerSecond(),
+    return new Target(
+        name,
+        "> 1.0×",
+        ratio,
+        met ? "met" : "not met",
+        String.format(
+            Locale.ROOT,
+            "%.0f cards/s with 4 workers vs %.0f with 1",
+            four.get().cardsPerSecond(),
             one.get().cardsPerSecond()),
-        met ? "growth is bounded by the machine's 2 cores: H2 runs in the same process as the workers"
+        met
+            ? "growth is bounded by the machine's 2 cores: H2 runs in the same process as the workers"
             : "on 2 shared cores an in-process database and 4 workers compete for the same CPU");
   }
 
@@ -214,11 +302,22 @@ public final class Targets {
     }
     double ratio = cli.medianSeconds() / CLI_LIMIT_SECONDS;
     boolean met = cli.medianSeconds() <= CLI_LIMIT_SECONDS;
-    return new Target(name, "≤ 0.5 s (ratio ≤ 1.0)", ratio, met ? "met" : "not met",
-        String.format(Locale.ROOT, "median %.3f s over %d runs of %s", cli.medianSeconds(), cli.runsSeconds().size(),
+    return new Target(
+        name,
+        "≤ 0.5 s (ratio ≤ 1.0)",
+        ratio,
+        met ? "met" : "not met",
+        String.format(
+            Locale.ROOT,
+            "median %.3f s over %d runs of %s",
+            cli.medianSeconds(),
+            cli.runsSeconds().size(),
             cli.command()),
-        met ? cli.reason() : "starting a JVM, opening the H2 file and checking the schema dominate, and the"
-            + " machine's load slows a cold process most" + (cli.reason().isEmpty() ? "" : "; " + cli.reason()));
+        met
+            ? cli.reason()
+            : "starting a JVM, opening the H2 file and checking the schema dominate, and the"
+                + " machine's load slows a cold process most"
+                + (cli.reason().isEmpty() ? "" : "; " + cli.reason()));
   }
 
   static String pct(double ratio) {
@@ -230,7 +329,8 @@ public final class Targets {
   }
 
   static String us(double micros) {
-    return micros >= 1_000 ? String.format(Locale.ROOT, "%.1f ms", micros / 1_000)
+    return micros >= 1_000
+        ? String.format(Locale.ROOT, "%.1f ms", micros / 1_000)
         : String.format(Locale.ROOT, "%.0f µs", micros);
   }
 }

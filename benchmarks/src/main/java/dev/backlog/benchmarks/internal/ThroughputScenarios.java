@@ -54,11 +54,12 @@ final class ThroughputScenarios {
   static final int PAIRED_ROUNDS = 4;
 
   /**
-   * Ours and the raw-JDBC ceiling on one and the same backlog, in alternating rounds (ours, ceiling,
-   * ceiling, ours, …), so that both see the same table, the same dead rows and the same moments of the
-   * machine's load. Both are warmed first, and both keep their connections from the warm-up through every
-   * round: the store's pool and its prepared statements, and the ceiling's plain connections, are warm
-   * when the clock runs. Each system's figures are the sums over its rounds.
+   * Ours and the raw-JDBC ceiling on one and the same backlog, in alternating rounds (ours,
+   * ceiling, ceiling, ours, …), so that both see the same table, the same dead rows and the same
+   * moments of the machine's load. Both are warmed first, and both keep their connections from the
+   * warm-up through every round: the store's pool and its prepared statements, and the ceiling's
+   * plain connections, are warm when the clock runs. Each system's figures are the sums over its
+   * rounds.
    */
   private void againstCeiling(int workers, int pool, String backlog) throws Exception {
     String oursId = "pg.ours.w" + workers + ".b1";
@@ -89,11 +90,24 @@ final class ThroughputScenarios {
           (oursFirst ? raw : ours).round(workers, round, oursFirst ? ceiling : library);
         }
       }
-      String rounds = PAIRED_ROUNDS + " rounds of " + round.toMillis() + " ms, alternating with the "
-          + "%s on the same backlog";
-      steps.add(ours.measurement(oursId, "ours", workers, backlog, String.format(Locale.ROOT, rounds, "ceiling")));
-      steps.add(raw.measurement(ceilingId, "ceiling", workers, backlog, "raw JDBC: the store's claim statement and one"
-          + " fenced completion UPDATE, each committed; " + String.format(Locale.ROOT, rounds, "store")));
+      String rounds =
+          PAIRED_ROUNDS
+              + " rounds of "
+              + round.toMillis()
+              + " ms, alternating with the "
+              + "%s on the same backlog";
+      steps.add(
+          ours.measurement(
+              oursId, "ours", workers, backlog, String.format(Locale.ROOT, rounds, "ceiling")));
+      steps.add(
+          raw.measurement(
+              ceilingId,
+              "ceiling",
+              workers,
+              backlog,
+              "raw JDBC: the store's claim statement and one"
+                  + " fenced completion UPDATE, each committed; "
+                  + String.format(Locale.ROOT, rounds, "store")));
     } finally {
       for (LoadDriver.Worker w : ceilingWorkers) {
         w.close();
@@ -102,7 +116,10 @@ final class ThroughputScenarios {
     }
   }
 
-  /** A worker whose connection outlives one run: closing it is left to its owner; it counts this run's transactions. */
+  /**
+   * A worker whose connection outlives one run: closing it is left to its owner; it counts this
+   * run's transactions.
+   */
   private static LoadDriver.Worker keptOpen(LoadDriver.Worker inner) {
     long before = inner.transactions();
     return new LoadDriver.Worker() {
@@ -126,13 +143,15 @@ final class ThroughputScenarios {
     private final Latencies latencies = new Latencies();
 
     /**
-     * Runs one round. Commits are the transactions the workers issued: PostgreSQL's counters are sent by each
-     * connection only when it next ends a transaction, so in alternating rounds they would mix the systems.
+     * Runs one round. Commits are the transactions the workers issued: PostgreSQL's counters are
+     * sent by each connection only when it next ends a transaction, so in alternating rounds they
+     * would mix the systems.
      */
     void round(int workers, Duration time, LoadDriver.WorkerFactory factory) throws Exception {
       LoadDriver.Run run = LoadDriver.run(workers, time, factory);
       if (run.transactions() < 0) {
-        throw new IllegalStateException("a worker of the ceiling comparison does not count its transactions");
+        throw new IllegalStateException(
+            "a worker of the ceiling comparison does not count its transactions");
       }
       commits += run.transactions();
       cards += run.cards();
@@ -141,9 +160,22 @@ final class ThroughputScenarios {
     }
 
     Measurement measurement(String id, String system, int workers, String backlog, String note) {
-      return new Measurement(id, "throughput", system, "PostgreSQL", workers, 1, backlog, cards, seconds,
-          seconds <= 0 ? 0 : cards / seconds, latencies.percentile(50) / 1e3, latencies.percentile(99) / 1e3,
-          latencies.size(), commits / (double) Math.max(1, cards), note);
+      return new Measurement(
+          id,
+          "throughput",
+          system,
+          "PostgreSQL",
+          workers,
+          1,
+          backlog,
+          cards,
+          seconds,
+          seconds <= 0 ? 0 : cards / seconds,
+          latencies.percentile(50) / 1e3,
+          latencies.percentile(99) / 1e3,
+          latencies.size(),
+          commits / (double) Math.max(1, cards),
+          note);
     }
   }
 
@@ -152,7 +184,13 @@ final class ThroughputScenarios {
     String backlog = fmt(SMALL_DONE) + " done + " + fmt(pool) + " ready";
     for (int w : options.full() ? List.of(1, 4, 16) : List.of(4)) {
       for (int b : List.of(16, 64)) {
-        steps.ours("pg.ours.w" + w + ".b" + b, "batch", w, b, backlog, l -> doneAndReady(l, SMALL_DONE, pool, 0));
+        steps.ours(
+            "pg.ours.w" + w + ".b" + b,
+            "batch",
+            w,
+            b,
+            backlog,
+            l -> doneAndReady(l, SMALL_DONE, pool, 0));
       }
     }
   }

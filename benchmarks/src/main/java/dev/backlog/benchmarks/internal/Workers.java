@@ -22,8 +22,7 @@ public final class Workers {
   /** The lease length every worker asks for. */
   static final Duration TTL = Duration.ofMinutes(15);
 
-  private Workers() {
-  }
+  private Workers() {}
 
   /**
    * The library: {@code Backlog.claim} for up to {@code batch} cards, then {@code complete}, or
@@ -63,30 +62,36 @@ public final class Workers {
 
   /**
    * The ceiling on PostgreSQL: a plain JDBC connection running the store's claim statement for one
-   * card (its limit written into the text, as the store does) and a single fenced completion
-   * {@code UPDATE}, each committed on its own, with nothing around them: no pool, no events, no
-   * dependency bookkeeping, no retries.
+   * card (its limit written into the text, as the store does) and a single fenced completion {@code
+   * UPDATE}, each committed on its own, with nothing around them: no pool, no events, no dependency
+   * bookkeeping, no retries.
    */
   public static LoadDriver.Worker ceiling(String url, String owner) throws SQLException {
     Connection c = PgServer.connect(url);
     c.setAutoCommit(false);
-    String columns = "k.id, k.title, k.body, k.phase, k.priority, k.status, k.acceptance, k.idempotency_key,"
-        + " k.attempts, k.max_attempts, k.lease_owner, k.lease_token, k.lease_claimed_at, k.lease_expires_at,"
-        + " k.blocked_reason, k.created_at, k.updated_at, k.version";
-    PreparedStatement claim = c.prepareStatement("WITH c AS (SELECT id, priority, created_at FROM cards"
-        + " WHERE claimable"
-        + " ORDER BY priority DESC, created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED),"
-        + " t AS (SELECT id, nextval('lease_tokens') AS token FROM c ORDER BY priority DESC, created_at, id),"
-        + " n AS (SELECT CURRENT_TIMESTAMP AS at)"
-        + " UPDATE cards k SET status = 'claimed', attempts = k.attempts + 1, lease_owner = ?,"
-        + " lease_token = t.token, lease_claimed_at = n.at,"
-        + " lease_expires_at = n.at + ? * INTERVAL '1 microsecond',"
-        + " blocked_reason = NULL, version = k.version + 1, updated_at = n.at"
-        + " FROM t, n WHERE k.id = t.id RETURNING " + columns);
-    PreparedStatement complete = c.prepareStatement("UPDATE cards SET status = 'done', lease_owner = NULL,"
-        + " lease_token = NULL, lease_claimed_at = NULL, lease_expires_at = NULL, blocked_reason = NULL,"
-        + " updated_at = CURRENT_TIMESTAMP, version = version + 1"
-        + " WHERE id = ? AND lease_token = ? AND status = 'claimed'");
+    String columns =
+        "k.id, k.title, k.body, k.phase, k.priority, k.status, k.acceptance, k.idempotency_key,"
+            + " k.attempts, k.max_attempts, k.lease_owner, k.lease_token, k.lease_claimed_at, k.lease_expires_at,"
+            + " k.blocked_reason, k.created_at, k.updated_at, k.version";
+    PreparedStatement claim =
+        c.prepareStatement(
+            "WITH c AS (SELECT id, priority, created_at FROM cards"
+                + " WHERE claimable"
+                + " ORDER BY priority DESC, created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED),"
+                + " t AS (SELECT id, nextval('lease_tokens') AS token FROM c ORDER BY priority DESC, created_at, id),"
+                + " n AS (SELECT CURRENT_TIMESTAMP AS at)"
+                + " UPDATE cards k SET status = 'claimed', attempts = k.attempts + 1, lease_owner = ?,"
+                + " lease_token = t.token, lease_claimed_at = n.at,"
+                + " lease_expires_at = n.at + ? * INTERVAL '1 microsecond',"
+                + " blocked_reason = NULL, version = k.version + 1, updated_at = n.at"
+                + " FROM t, n WHERE k.id = t.id RETURNING "
+                + columns);
+    PreparedStatement complete =
+        c.prepareStatement(
+            "UPDATE cards SET status = 'done', lease_owner = NULL,"
+                + " lease_token = NULL, lease_claimed_at = NULL, lease_expires_at = NULL, blocked_reason = NULL,"
+                + " updated_at = CURRENT_TIMESTAMP, version = version + 1"
+                + " WHERE id = ? AND lease_token = ? AND status = 'claimed'");
     long ttlMicros = TTL.toNanos() / 1_000;
     return new LoadDriver.Worker() {
       private long transactions;
@@ -119,7 +124,8 @@ public final class Workers {
         complete.setString(1, id);
         complete.setLong(2, token);
         if (complete.executeUpdate() != 1) {
-          throw new IllegalStateException("the ceiling loop could not complete card " + id + " with lease " + token);
+          throw new IllegalStateException(
+              "the ceiling loop could not complete card " + id + " with lease " + token);
         }
         c.commit();
         transactions++;
@@ -135,21 +141,25 @@ public final class Workers {
 
   /**
    * The reference project's claim (seed 003) on its own table: one {@code UPDATE} whose subquery
-   * picks the first ready card none of whose {@code depends_on} ids is missing from the set of
-   * done ids, {@code FOR UPDATE SKIP LOCKED}; then its completion {@code UPDATE}. Each commits.
+   * picks the first ready card none of whose {@code depends_on} ids is missing from the set of done
+   * ids, {@code FOR UPDATE SKIP LOCKED}; then its completion {@code UPDATE}. Each commits.
    */
   public static LoadDriver.Worker seed003(String url, String owner) throws SQLException {
     Connection c = PgServer.connect(url);
     c.setAutoCommit(false);
-    PreparedStatement claim = c.prepareStatement("UPDATE backlog SET status = 'claimed', claim_owner = ?,"
-        + " claim_ttl_seconds = ?, claimed_at = now(), attempts = attempts + 1, updated_at = now()"
-        + " WHERE id = (SELECT b.id FROM backlog AS b WHERE b.status = 'ready'"
-        + " AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements_text(b.depends_on) AS dep"
-        + " WHERE dep NOT IN (SELECT d.id FROM backlog AS d WHERE d.status = 'done'))"
-        + " ORDER BY b.priority DESC, b.created_at ASC FOR UPDATE SKIP LOCKED LIMIT 1)"
-        + " RETURNING *");
-    PreparedStatement complete = c.prepareStatement("UPDATE backlog SET status = 'done', claim_owner = NULL,"
-        + " claimed_at = NULL, updated_at = now() WHERE id = ? AND status = 'claimed'");
+    PreparedStatement claim =
+        c.prepareStatement(
+            "UPDATE backlog SET status = 'claimed', claim_owner = ?,"
+                + " claim_ttl_seconds = ?, claimed_at = now(), attempts = attempts + 1, updated_at = now()"
+                + " WHERE id = (SELECT b.id FROM backlog AS b WHERE b.status = 'ready'"
+                + " AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements_text(b.depends_on) AS dep"
+                + " WHERE dep NOT IN (SELECT d.id FROM backlog AS d WHERE d.status = 'done'))"
+                + " ORDER BY b.priority DESC, b.created_at ASC FOR UPDATE SKIP LOCKED LIMIT 1)"
+                + " RETURNING *");
+    PreparedStatement complete =
+        c.prepareStatement(
+            "UPDATE backlog SET status = 'done', claim_owner = NULL,"
+                + " claimed_at = NULL, updated_at = now() WHERE id = ? AND status = 'claimed'");
     return new LoadDriver.Worker() {
       @Override
       public int step(Latencies claimLatencies) throws SQLException {

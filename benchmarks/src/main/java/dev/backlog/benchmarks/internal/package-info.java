@@ -1,2 +1,5 @@
-/** Scenarios, workloads, bulk loaders, measurements and the report generator behind the benchmark driver. */
+/**
+ * Scenarios, workloads, bulk loaders, measurements and the report generator behind the benchmark
+ * driver.
+ */
 package dev.backlog.benchmarks.internal;

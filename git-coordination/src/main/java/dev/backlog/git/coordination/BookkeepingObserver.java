@@ -14,7 +14,7 @@ import java.util.Optional;
 public interface BookkeepingObserver {
 
   /** An observer that does nothing: the default. */
-  BookkeepingObserver NONE = (step, transactionId, gitCommit) -> { };
+  BookkeepingObserver NONE = (step, transactionId, gitCommit) -> {};
 
   /** The steps of a bookkeeping commit, in the order they are reached. */
   enum Step {
@@ -33,7 +33,8 @@ public interface BookkeepingObserver {
    *
    * @param step the step reached
    * @param transactionId the transaction's id
-   * @param gitCommit the running {@code git commit} process for {@link Step#COMMIT_STARTED}, else empty
+   * @param gitCommit the running {@code git commit} process for {@link Step#COMMIT_STARTED}, else
+   *     empty
    */
   void reached(Step step, String transactionId, Optional<ProcessHandle> gitCommit);
 }

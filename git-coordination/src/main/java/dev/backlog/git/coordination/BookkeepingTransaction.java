@@ -23,14 +23,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One atomic write of a mission's bookkeeping, obtained from {@link Coordinator#begin(Mission)}
- * with the mission lock held: {@link #append(EventDraft)} events, register
- * {@link #afterCommit(Runnable) deferred side effects}, then {@link #commit()}, which journals the
- * intent durably, appends the events to {@code status.events.jsonl}, re-materializes
- * {@code status.json}, commits both with a {@code Backlog-Transaction} trailer (and
- * {@code Backlog-Lease} trailers for lease tokens), clears the journal, releases the lock and runs
- * the side effects. If the commit is refused, the two files are restored byte for byte, no side
- * effect runs, and the lock is released. If the process dies, the next {@code begin} rolls the
- * transaction forward or back from the journal and the trailer.
+ * with the mission lock held: {@link #append(EventDraft)} events, register {@link
+ * #afterCommit(Runnable) deferred side effects}, then {@link #commit()}, which journals the intent
+ * durably, appends the events to {@code status.events.jsonl}, re-materializes {@code status.json},
+ * commits both with a {@code Backlog-Transaction} trailer (and {@code Backlog-Lease} trailers for
+ * lease tokens), clears the journal, releases the lock and runs the side effects. If the commit is
+ * refused, the two files are restored byte for byte, no side effect runs, and the lock is released.
+ * If the process dies, the next {@code begin} rolls the transaction forward or back from the
+ * journal and the trailer.
  *
  * <p>Not thread-safe: one thread uses a transaction, then closes it.
  */
@@ -50,22 +50,33 @@ public final class BookkeepingTransaction implements AutoCloseable {
   private LockManager.Held lock;
   private boolean finished;
 
-  BookkeepingTransaction(Coordinator coordinator, Mission mission, Path worktree, LockManager.Held lock) {
+  BookkeepingTransaction(
+      Coordinator coordinator, Mission mission, Path worktree, LockManager.Held lock) {
     this.coordinator = coordinator;
     this.mission = mission;
     this.worktree = worktree;
     this.lock = lock;
     if (coordinator.dirty(worktree, mission.eventLogPath(), mission.statusPath())) {
-      throw new GitCoordinationException(GitErrorCode.DIRTY_WORKTREE, "the status files in " + worktree
-          + " differ from " + mission.branch() + "; discard the edits with 'git -C " + worktree + " checkout -- "
-          + mission.dataDir() + "' and retry");
+      throw new GitCoordinationException(
+          GitErrorCode.DIRTY_WORKTREE,
+          "the status files in "
+              + worktree
+              + " differ from "
+              + mission.branch()
+              + "; discard the edits with 'git -C "
+              + worktree
+              + " checkout -- "
+              + mission.dataDir()
+              + "' and retry");
     }
     try {
       Path log = worktree.resolve(mission.eventLogPath());
       this.existing = Files.exists(log) ? EventLogCodec.parse(Files.readAllBytes(log)) : List.of();
     } catch (IOException e) {
-      throw new GitCoordinationException(GitErrorCode.CORRUPT_STATE, "cannot read the event log in " + worktree
-          + ": " + e.getMessage(), e);
+      throw new GitCoordinationException(
+          GitErrorCode.CORRUPT_STATE,
+          "cannot read the event log in " + worktree + ": " + e.getMessage(),
+          e);
     }
     for (CoordinationEvent e : existing) {
       clock = Math.max(clock, e.clock());
@@ -105,8 +116,17 @@ public final class BookkeepingTransaction implements AutoCloseable {
       currentLease.merge(draft.card(), presented, Math::max);
     }
     clock++;
-    CoordinationEvent e = new CoordinationEvent(UUID.randomUUID().toString(), clock, draft.card(), draft.type(),
-        draft.actor(), coordinator.config().clock().instant(), draft.lease(), id, draft.data());
+    CoordinationEvent e =
+        new CoordinationEvent(
+            UUID.randomUUID().toString(),
+            clock,
+            draft.card(),
+            draft.type(),
+            draft.actor(),
+            coordinator.config().clock().instant(),
+            draft.lease(),
+            id,
+            draft.data());
     pending.add(e);
     return e;
   }
@@ -124,7 +144,8 @@ public final class BookkeepingTransaction implements AutoCloseable {
   public CommitReceipt commit() {
     requireOpen();
     if (pending.isEmpty()) {
-      throw InvalidInputException.of("events", "transaction " + id + " has no events to commit; append one first");
+      throw InvalidInputException.of(
+          "events", "transaction " + id + " has no events to commit; append one first");
     }
     finished = true;
     Path log = worktree.resolve(mission.eventLogPath());
@@ -133,8 +154,16 @@ public final class BookkeepingTransaction implements AutoCloseable {
     String commit;
     try {
       String head = coordinator.resolve("refs/heads/" + mission.branch()).orElseThrow();
-      Journal journal = new Journal(id, mission.branch(), head, Files.size(log), AtomicFiles.sha256(log),
-          Files.readAllBytes(status), Optional.empty(), Optional.empty());
+      Journal journal =
+          new Journal(
+              id,
+              mission.branch(),
+              head,
+              Files.size(log),
+              AtomicFiles.sha256(log),
+              Files.readAllBytes(status),
+              Optional.empty(),
+              Optional.empty());
       journal.write(journalFile);
       try {
         StringBuilder lines = new StringBuilder();
@@ -147,17 +176,31 @@ public final class BookkeepingTransaction implements AutoCloseable {
         all.addAll(pending);
         AtomicFiles.write(status, EventLogCodec.render(StatusReducer.reduce(mission, all)));
         observe(BookkeepingObserver.Step.MATERIALIZED, Optional.empty());
-        Consumer<ProcessHandle> onStart = p -> {
-          try {
-            journal.withCommitProcess(p).write(journalFile);
-          } catch (IOException e) {
-            LOG.warn("cannot journal the commit process {}: {}", p.pid(), e.getMessage());
-          }
-          observe(BookkeepingObserver.Step.COMMIT_STARTED, Optional.of(p));
-        };
-        commit = coordinator.commitPaths(worktree, mission.branch(), List.of(mission.eventLogPath(),
-            mission.statusPath()), message(), onStart, Optional.of(head)).orElseThrow(() -> new GitCoordinationException(
-                GitErrorCode.GIT_FAILED, "transaction " + id + " found nothing to commit after appending events"));
+        Consumer<ProcessHandle> onStart =
+            p -> {
+              try {
+                journal.withCommitProcess(p).write(journalFile);
+              } catch (IOException e) {
+                LOG.warn("cannot journal the commit process {}: {}", p.pid(), e.getMessage());
+              }
+              observe(BookkeepingObserver.Step.COMMIT_STARTED, Optional.of(p));
+            };
+        commit =
+            coordinator
+                .commitPaths(
+                    worktree,
+                    mission.branch(),
+                    List.of(mission.eventLogPath(), mission.statusPath()),
+                    message(),
+                    onStart,
+                    Optional.of(head))
+                .orElseThrow(
+                    () ->
+                        new GitCoordinationException(
+                            GitErrorCode.GIT_FAILED,
+                            "transaction "
+                                + id
+                                + " found nothing to commit after appending events"));
       } catch (RuntimeException | IOException e) {
         rollBackAfterFailure(journal, journalFile, e);
         throw e;
@@ -166,14 +209,27 @@ public final class BookkeepingTransaction implements AutoCloseable {
       AtomicFiles.delete(journalFile);
     } catch (IOException e) {
       release();
-      throw new GitCoordinationException(GitErrorCode.CORRUPT_STATE, "bookkeeping transaction " + id + " on "
-          + mission.handle() + " failed to write its files: " + e.getMessage() + "; nothing was committed", e);
+      throw new GitCoordinationException(
+          GitErrorCode.CORRUPT_STATE,
+          "bookkeeping transaction "
+              + id
+              + " on "
+              + mission.handle()
+              + " failed to write its files: "
+              + e.getMessage()
+              + "; nothing was committed",
+          e);
     } catch (RuntimeException e) {
       release();
       throw e;
     }
     release();
-    LOG.debug("transaction {} committed {} event(s) on {} as {}", id, pending.size(), mission.branch(), commit);
+    LOG.debug(
+        "transaction {} committed {} event(s) on {} as {}",
+        id,
+        pending.size(),
+        mission.branch(),
+        commit);
     for (Runnable r : sideEffects) {
       try {
         r.run();
@@ -186,9 +242,13 @@ public final class BookkeepingTransaction implements AutoCloseable {
 
   private void rollBackAfterFailure(Journal journal, Path journalFile, Exception cause) {
     try {
-      java.util.Optional<String> landed = coordinator.findTransactionCommit(mission.branch(), journal.head(), id);
+      java.util.Optional<String> landed =
+          coordinator.findTransactionCommit(mission.branch(), journal.head(), id);
       if (landed.isPresent()) {
-        LOG.warn("transaction {} reported a failure but its commit {} exists; keeping it", id, landed.get());
+        LOG.warn(
+            "transaction {} reported a failure but its commit {} exists; keeping it",
+            id,
+            landed.get());
         AtomicFiles.delete(journalFile);
         return;
       }
@@ -196,8 +256,10 @@ public final class BookkeepingTransaction implements AutoCloseable {
       AtomicFiles.delete(journalFile);
     } catch (IOException | RuntimeException e) {
       cause.addSuppressed(e);
-      LOG.warn("rollback of transaction {} is incomplete ({}); the next transaction recovers it from the journal",
-          id, e.toString());
+      LOG.warn(
+          "rollback of transaction {} is incomplete ({}); the next transaction recovers it from the journal",
+          id,
+          e.toString());
     }
   }
 
@@ -205,20 +267,34 @@ public final class BookkeepingTransaction implements AutoCloseable {
     try {
       coordinator.config().observer().reached(step, id, gitCommit);
     } catch (RuntimeException e) {
-      LOG.warn("bookkeeping observer failed at {} of transaction {}; the transaction goes on: {}", step, id,
+      LOG.warn(
+          "bookkeeping observer failed at {} of transaction {}; the transaction goes on: {}",
+          step,
+          id,
           e.toString());
     }
   }
 
-
   private String message() {
     StringBuilder sb = new StringBuilder("Record ");
-    sb.append(pending.size() == 1 ? pending.get(0).type() + " of " + pending.get(0).card()
-        : pending.size() + " events").append(" in mission ").append(mission.handle()).append("\n\n");
+    sb.append(
+            pending.size() == 1
+                ? pending.get(0).type() + " of " + pending.get(0).card()
+                : pending.size() + " events")
+        .append(" in mission ")
+        .append(mission.handle())
+        .append("\n\n");
     sb.append(Coordinator.TRANSACTION_TRAILER).append(": ").append(id).append('\n');
     for (CoordinationEvent e : pending) {
-      e.lease().ifPresent(t -> sb.append(Coordinator.LEASE_TRAILER).append(": ").append(e.card()).append('=')
-          .append(t.value()).append('\n'));
+      e.lease()
+          .ifPresent(
+              t ->
+                  sb.append(Coordinator.LEASE_TRAILER)
+                      .append(": ")
+                      .append(e.card())
+                      .append('=')
+                      .append(t.value())
+                      .append('\n'));
     }
     return sb.toString();
   }

@@ -18,8 +18,14 @@ import java.util.Optional;
  * @param lease the highest lease token recorded for the card, if any
  * @param events how many events the card has
  */
-public record CardState(String state, long clock, String lastEvent, String actor, Instant at,
-    Optional<Long> lease, int events) {
+public record CardState(
+    String state,
+    long clock,
+    String lastEvent,
+    String actor,
+    Instant at,
+    Optional<Long> lease,
+    int events) {
 
   /** Validates the parts. */
   public CardState {

@@ -15,7 +15,8 @@ import java.util.Set;
 
 /**
  * Settings of a {@link Coordinator}; documented defaults as constants, validated when built,
- * immutable after. {@code toString} shows the names of extra environment variables, never their values.
+ * immutable after. {@code toString} shows the names of extra environment variables, never their
+ * values.
  *
  * <p>Immutable and thread-safe.
  *
@@ -24,21 +25,30 @@ import java.util.Set;
  * @param lockTimeout how long to wait for the mission lock or a merge turn
  * @param protectedBranches branches no bookkeeping commit may land on (main and master always are)
  * @param environment extra variables for every git call (e.g. {@code GIT_CONFIG_GLOBAL})
- * @param mergeDriverCommand the command registered as the event-log merge driver; empty to use
- *     this JVM ({@code java -cp <classpath> ...EventLogMergeDriver %O %A %B})
+ * @param mergeDriverCommand the command registered as the event-log merge driver; empty to use this
+ *     JVM ({@code java -cp <classpath> ...EventLogMergeDriver %O %A %B})
  * @param clock the clock for event times and grace periods
  * @param observer watches bookkeeping transactions pass the steps of their commit
  */
-public record CoordinationConfig(String gitExecutable, Duration gitTimeout, Duration lockTimeout,
-    Set<String> protectedBranches, Map<String, String> environment, Optional<String> mergeDriverCommand,
-    InstantSource clock, BookkeepingObserver observer) {
+public record CoordinationConfig(
+    String gitExecutable,
+    Duration gitTimeout,
+    Duration lockTimeout,
+    Set<String> protectedBranches,
+    Map<String, String> environment,
+    Optional<String> mergeDriverCommand,
+    InstantSource clock,
+    BookkeepingObserver observer) {
 
   /** Default git executable. */
   public static final String DEFAULT_GIT = "git";
+
   /** Default per-call timeout. */
   public static final Duration DEFAULT_GIT_TIMEOUT = Duration.ofMinutes(2);
+
   /** Default lock wait. */
   public static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofMinutes(2);
+
   /** Branches that are always protected. */
   public static final Set<String> ALWAYS_PROTECTED = Set.of("main", "master");
 
@@ -46,13 +56,15 @@ public record CoordinationConfig(String gitExecutable, Duration gitTimeout, Dura
   public CoordinationConfig {
     List<Violation> problems = new ArrayList<>();
     if (gitExecutable == null || gitExecutable.isBlank()) {
-      problems.add(new Violation("gitExecutable", "git executable is empty; give a name on PATH or a path"));
+      problems.add(
+          new Violation("gitExecutable", "git executable is empty; give a name on PATH or a path"));
     }
     if (gitTimeout == null || gitTimeout.isNegative() || gitTimeout.isZero()) {
       problems.add(new Violation("gitTimeout", "git timeout " + gitTimeout + " is not positive"));
     }
     if (lockTimeout == null || lockTimeout.isNegative() || lockTimeout.isZero()) {
-      problems.add(new Violation("lockTimeout", "lock timeout " + lockTimeout + " is not positive"));
+      problems.add(
+          new Violation("lockTimeout", "lock timeout " + lockTimeout + " is not positive"));
     }
     if (!problems.isEmpty()) {
       throw new InvalidInputException(problems);
@@ -78,10 +90,22 @@ public record CoordinationConfig(String gitExecutable, Duration gitTimeout, Dura
 
   @Override
   public String toString() {
-    return "CoordinationConfig[git=" + gitExecutable + ", gitTimeout=" + gitTimeout + ", lockTimeout="
-        + lockTimeout + ", protectedBranches=" + protectedBranches + ", environment=" + environment.keySet()
-        + ", mergeDriverCommand=" + mergeDriverCommand.map(c -> "custom").orElse("this JVM")
-        + (observer == BookkeepingObserver.NONE ? "" : ", observer=" + observer.getClass().getName()) + "]";
+    return "CoordinationConfig[git="
+        + gitExecutable
+        + ", gitTimeout="
+        + gitTimeout
+        + ", lockTimeout="
+        + lockTimeout
+        + ", protectedBranches="
+        + protectedBranches
+        + ", environment="
+        + environment.keySet()
+        + ", mergeDriverCommand="
+        + mergeDriverCommand.map(c -> "custom").orElse("this JVM")
+        + (observer == BookkeepingObserver.NONE
+            ? ""
+            : ", observer=" + observer.getClass().getName())
+        + "]";
   }
 
   /** Builds a {@link CoordinationConfig}; not thread-safe. */
@@ -95,8 +119,7 @@ public record CoordinationConfig(String gitExecutable, Duration gitTimeout, Dura
     private InstantSource clock = InstantSource.system();
     private BookkeepingObserver observer = BookkeepingObserver.NONE;
 
-    private Builder() {
-    }
+    private Builder() {}
 
     /** Sets the git executable. */
     public Builder gitExecutable(String value) {
@@ -148,7 +171,14 @@ public record CoordinationConfig(String gitExecutable, Duration gitTimeout, Dura
 
     /** Builds and validates. */
     public CoordinationConfig build() {
-      return new CoordinationConfig(git, gitTimeout, lockTimeout, protectedBranches, environment, mergeDriver, clock,
+      return new CoordinationConfig(
+          git,
+          gitTimeout,
+          lockTimeout,
+          protectedBranches,
+          environment,
+          mergeDriver,
+          clock,
           observer);
     }
   }

@@ -30,8 +30,16 @@ import java.util.regex.Pattern;
  * @param transaction the id of the bookkeeping transaction that wrote it
  * @param data extra string fields, sorted by key
  */
-public record CoordinationEvent(String id, long clock, CardId card, String type, String actor, Instant at,
-    Optional<LeaseToken> lease, String transaction, Map<String, String> data) {
+public record CoordinationEvent(
+    String id,
+    long clock,
+    CardId card,
+    String type,
+    String actor,
+    Instant at,
+    Optional<LeaseToken> lease,
+    String transaction,
+    Map<String, String> data) {
 
   /** Log order: by clock, then by id. */
   public static final Comparator<CoordinationEvent> ORDER =
@@ -44,23 +52,33 @@ public record CoordinationEvent(String id, long clock, CardId card, String type,
   public CoordinationEvent {
     List<Violation> problems = new ArrayList<>();
     if (id == null || !ID.matcher(id).matches()) {
-      problems.add(new Violation("id", "event id '" + id + "' is not allowed; use 1 to 64 of [A-Za-z0-9-]"));
+      problems.add(
+          new Violation("id", "event id '" + id + "' is not allowed; use 1 to 64 of [A-Za-z0-9-]"));
     }
     if (clock < 1) {
-      problems.add(new Violation("clock", "event clock " + clock + " is not valid; clocks start at 1"));
+      problems.add(
+          new Violation("clock", "event clock " + clock + " is not valid; clocks start at 1"));
     }
     if (card == null) {
       problems.add(new Violation("card", "event has no card; name the card it is about"));
     }
     if (type == null || !TYPE.matcher(type).matches()) {
-      problems.add(new Violation("type", "event type '" + type + "' is not allowed; use [a-z][a-z0-9_.-]*,"
-          + " at most 64 characters, e.g. claimed"));
+      problems.add(
+          new Violation(
+              "type",
+              "event type '"
+                  + type
+                  + "' is not allowed; use [a-z][a-z0-9_.-]*,"
+                  + " at most 64 characters, e.g. claimed"));
     }
     if (actor == null || actor.isBlank() || actor.length() > 128) {
-      problems.add(new Violation("actor", "event actor '" + actor + "' is not valid; give 1 to 128 characters"));
+      problems.add(
+          new Violation(
+              "actor", "event actor '" + actor + "' is not valid; give 1 to 128 characters"));
     }
     if (transaction == null || !ID.matcher(transaction).matches()) {
-      problems.add(new Violation("transaction", "transaction id '" + transaction + "' is not allowed"));
+      problems.add(
+          new Violation("transaction", "transaction id '" + transaction + "' is not allowed"));
     }
     if (!problems.isEmpty()) {
       throw new InvalidInputException(problems);

@@ -28,12 +28,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The entry point of git coordination for one repository: missions and their coordination
- * branches, lanes, bookkeeping transactions, the two-stage merge, cleanup, doctor and recovery.
- * Drives the git CLI (minimum {@link #MINIMUM_GIT}).
+ * The entry point of git coordination for one repository: missions and their coordination branches,
+ * lanes, bookkeeping transactions, the two-stage merge, cleanup, doctor and recovery. Drives the
+ * git CLI (minimum {@link #MINIMUM_GIT}).
  *
- * <p>Thread-safe: bookkeeping on one mission is serialized by an in-JVM lock plus a file lock
- * under the git common directory, which also serializes other processes.
+ * <p>Thread-safe: bookkeeping on one mission is serialized by an in-JVM lock plus a file lock under
+ * the git common directory, which also serializes other processes.
  */
 public final class Coordinator implements AutoCloseable {
 
@@ -41,14 +41,19 @@ public final class Coordinator implements AutoCloseable {
 
   /** The oldest supported git. */
   public static final String MINIMUM_GIT = GitVersion.MINIMUM.toString();
+
   /** The name of the event-log merge driver in git config and {@code .gitattributes}. */
   public static final String EVENTS_DRIVER = "backlog-events";
+
   /** The name of the status merge driver: keeps ours; the merge re-materializes the file. */
   public static final String STATUS_DRIVER = "backlog-status";
+
   /** The commit trailer naming the bookkeeping transaction. */
   public static final String TRANSACTION_TRAILER = "Backlog-Transaction";
+
   /** The commit trailer carrying the lease token a bookkeeping commit was made under. */
   public static final String LEASE_TRAILER = "Backlog-Lease";
+
   /** The directory, under the main worktree, that holds mission and lane worktrees. */
   public static final String WORKTREES_DIR = ".worktrees";
 
@@ -60,7 +65,8 @@ public final class Coordinator implements AutoCloseable {
   private final Merges merges;
   private final Doctor doctorOps;
 
-  private Coordinator(CoordinationConfig config, GitRunner git, GitVersion version, Path root, Path commonDir) {
+  private Coordinator(
+      CoordinationConfig config, GitRunner git, GitVersion version, Path root, Path commonDir) {
     this.repo = new Repository(config, git, version, root, commonDir);
     this.recovery = new Recovery(repo);
     this.commits = new SafeCommit(repo);
@@ -73,35 +79,54 @@ public final class Coordinator implements AutoCloseable {
   /**
    * Opens the repository containing {@code dir}; checks the git version.
    *
-   * @throws GitCoordinationException when git is missing or too old, or {@code dir} is not in a repository
+   * @throws GitCoordinationException when git is missing or too old, or {@code dir} is not in a
+   *     repository
    */
   public static Coordinator open(Path dir, CoordinationConfig config) {
     return open(dir, config, "C");
   }
 
   static Coordinator open(Path dir, CoordinationConfig config, String locale) {
-    GitRunner git = new GitRunner(config.gitExecutable(), config.gitTimeout(), config.environment(), locale);
+    GitRunner git =
+        new GitRunner(config.gitExecutable(), config.gitTimeout(), config.environment(), locale);
     Path abs = dir.toAbsolutePath().normalize();
     if (!Files.isDirectory(abs)) {
-      throw InvalidInputException.of("repository", "directory " + abs + " does not exist; give a directory inside a git repository");
+      throw InvalidInputException.of(
+          "repository",
+          "directory " + abs + " does not exist; give a directory inside a git repository");
     }
     GitVersion v = git.version(abs);
     if (!v.atLeast(GitVersion.MINIMUM)) {
-      throw new GitCoordinationException(GitErrorCode.GIT_TOO_OLD, "git " + v + " is too old; git coordination"
-          + " needs " + GitVersion.MINIMUM + " or later (per-worktree sparse checkout); upgrade git");
+      throw new GitCoordinationException(
+          GitErrorCode.GIT_TOO_OLD,
+          "git "
+              + v
+              + " is too old; git coordination"
+              + " needs "
+              + GitVersion.MINIMUM
+              + " or later (per-worktree sparse checkout); upgrade git");
     }
     GitResult common = git.run(abs, "rev-parse", "--git-common-dir");
     if (!common.ok()) {
-      throw new GitCoordinationException(GitErrorCode.NOT_A_REPOSITORY, abs + " is not inside a git repository;"
-          + " run 'git init' there or give a directory inside a repository");
+      throw new GitCoordinationException(
+          GitErrorCode.NOT_A_REPOSITORY,
+          abs
+              + " is not inside a git repository;"
+              + " run 'git init' there or give a directory inside a repository");
     }
     Path commonDir = abs.resolve(common.text()).normalize();
     List<Worktrees.Entry> wts = Worktrees.list(git, abs, v.atLeast(new GitVersion(2, 36, 0)));
-    if (wts.isEmpty() || Files.exists(wts.get(0).path().resolve("HEAD")) && !Files.exists(wts.get(0).path().resolve(".git"))) {
-      throw new GitCoordinationException(GitErrorCode.NOT_A_REPOSITORY, abs + " belongs to a bare repository;"
-          + " git coordination needs a repository with a main worktree");
+    if (wts.isEmpty()
+        || Files.exists(wts.get(0).path().resolve("HEAD"))
+            && !Files.exists(wts.get(0).path().resolve(".git"))) {
+      throw new GitCoordinationException(
+          GitErrorCode.NOT_A_REPOSITORY,
+          abs
+              + " belongs to a bare repository;"
+              + " git coordination needs a repository with a main worktree");
     }
-    return new Coordinator(config, git, v, wts.get(0).path().toAbsolutePath().normalize(), commonDir);
+    return new Coordinator(
+        config, git, v, wts.get(0).path().toAbsolutePath().normalize(), commonDir);
   }
 
   /** The main worktree's directory. */
@@ -181,7 +206,12 @@ public final class Coordinator implements AutoCloseable {
   public static String thisJvmDriverCommand() {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     String cp = System.getProperty("java.class.path");
-    return shellQuote(java) + " -cp " + shellQuote(cp) + " " + EventLogMergeDriver.class.getName() + " %O %A %B";
+    return shellQuote(java)
+        + " -cp "
+        + shellQuote(cp)
+        + " "
+        + EventLogMergeDriver.class.getName()
+        + " %O %A %B";
   }
 
   static String shellQuote(String s) {
@@ -193,7 +223,8 @@ public final class Coordinator implements AutoCloseable {
   /**
    * Adds lane {@code n} (or the next free number when {@code n} is 0): a branch parented on the
    * coordination branch tip (created with a compare-and-swap that refuses an existing ref) and a
-   * worktree with the mission's status files left out by sparse checkout. Idempotent for an existing lane.
+   * worktree with the mission's status files left out by sparse checkout. Idempotent for an
+   * existing lane.
    */
   public Lane addLane(Mission m, int n) {
     missionOps.requireMission(m);
@@ -246,7 +277,13 @@ public final class Coordinator implements AutoCloseable {
   /** The committed events of the mission (read from the coordination branch tip), in log order. */
   public List<CoordinationEvent> events(Mission m) {
     missionOps.requireMission(m);
-    GitResult r = repo.git().run(repo.root(), "cat-file", "blob", "refs/heads/" + m.branch() + ":" + m.eventLogPath());
+    GitResult r =
+        repo.git()
+            .run(
+                repo.root(),
+                "cat-file",
+                "blob",
+                "refs/heads/" + m.branch() + ":" + m.eventLogPath());
     if (!r.ok()) {
       return List.of();
     }
@@ -280,21 +317,27 @@ public final class Coordinator implements AutoCloseable {
   // ---------------------------------------------------------------- safe commit
 
   /**
-   * Commits exactly {@code paths} (relative to the worktree root) in {@code worktree} onto
-   * {@code destinationRef}: refused for protected branches and when the worktree's HEAD is not
-   * that branch; afterwards asserts that the commit landed on it, with the old tip as parent, and
+   * Commits exactly {@code paths} (relative to the worktree root) in {@code worktree} onto {@code
+   * destinationRef}: refused for protected branches and when the worktree's HEAD is not that
+   * branch; afterwards asserts that the commit landed on it, with the old tip as parent, and
    * touched only the given paths. git itself updates the branch with a compare-and-swap on the tip
    * it read.
    *
    * @return the new commit, or empty when the paths had no changes
-   * @throws GitCoordinationException with {@link GitErrorCode#COMMIT_REFUSED} when git (e.g. a hook)
-   *     refused; the branch did not move
+   * @throws GitCoordinationException with {@link GitErrorCode#COMMIT_REFUSED} when git (e.g. a
+   *     hook) refused; the branch did not move
    */
-  public Optional<String> safeCommit(Path worktree, String destinationRef, List<String> paths, String message) {
-    return commitPaths(worktree.toAbsolutePath().normalize(), destinationRef, paths, message, p -> { });
+  public Optional<String> safeCommit(
+      Path worktree, String destinationRef, List<String> paths, String message) {
+    return commitPaths(
+        worktree.toAbsolutePath().normalize(), destinationRef, paths, message, p -> {});
   }
 
-  Optional<String> commitPaths(Path wt, String destinationRef, List<String> paths, String message,
+  Optional<String> commitPaths(
+      Path wt,
+      String destinationRef,
+      List<String> paths,
+      String message,
       Consumer<ProcessHandle> onStart) {
     return commits.commitPaths(wt, destinationRef, paths, message, onStart, Optional.empty());
   }
@@ -303,19 +346,24 @@ public final class Coordinator implements AutoCloseable {
    * As {@link #safeCommit}; with {@code knownTip} (the caller holds the mission lock and knows the
    * tracked paths changed) the change probe and the staging step are skipped.
    */
-  Optional<String> commitPaths(Path wt, String destinationRef, List<String> paths, String message,
-      Consumer<ProcessHandle> onStart, Optional<String> knownTip) {
+  Optional<String> commitPaths(
+      Path wt,
+      String destinationRef,
+      List<String> paths,
+      String message,
+      Consumer<ProcessHandle> onStart,
+      Optional<String> knownTip) {
     return commits.commitPaths(wt, destinationRef, paths, message, onStart, knownTip);
   }
 
   // ---------------------------------------------------------------- merge
 
   /**
-   * The two-stage merge: every lane into the coordination branch, then the coordination branch
-   * into {@code target}, serialized per target by a persisted FIFO. A target checked out in a
-   * worktree must be clean and is merged in that worktree; otherwise the merge is made in a
-   * temporary worktree and the target ref moved with a compare-and-swap. {@code status.json} is
-   * never merged but re-materialized from the merged log. On a conflict the merge is aborted.
+   * The two-stage merge: every lane into the coordination branch, then the coordination branch into
+   * {@code target}, serialized per target by a persisted FIFO. A target checked out in a worktree
+   * must be clean and is merged in that worktree; otherwise the merge is made in a temporary
+   * worktree and the target ref moved with a compare-and-swap. {@code status.json} is never merged
+   * but re-materialized from the merged log. On a conflict the merge is aborted.
    */
   public MergeReport merge(Mission m, String target) {
     missionOps.requireMission(m);
@@ -325,15 +373,18 @@ public final class Coordinator implements AutoCloseable {
   // ---------------------------------------------------------------- cleanup, doctor, recovery
 
   /**
-   * Removes lanes merged into the coordination branch at least {@code grace} ago, each in the
-   * order worktree → prune → branch (compare-and-swap delete); dirty lanes are kept.
+   * Removes lanes merged into the coordination branch at least {@code grace} ago, each in the order
+   * worktree → prune → branch (compare-and-swap delete); dirty lanes are kept.
    */
   public CleanupReport cleanup(Mission m, Duration grace) {
     missionOps.requireMission(m);
     return laneOps.cleanup(m, grace);
   }
 
-  /** Checks git, the merge drivers, each mission's attributes, lanes' sparse checkout and pending journals. */
+  /**
+   * Checks git, the merge drivers, each mission's attributes, lanes' sparse checkout and pending
+   * journals.
+   */
   public DoctorReport doctor() {
     return doctorOps.doctor();
   }
@@ -358,10 +409,10 @@ public final class Coordinator implements AutoCloseable {
   }
 
   /**
-   * Makes sure {@code branch} is checked out at {@code path}: stale registrations are pruned
-   * first; an existing healthy worktree is reused; a leftover non-empty directory is refused.
-   * With {@code sparseExcludes}, the worktree gets a per-worktree non-cone sparse checkout that
-   * leaves those paths out.
+   * Makes sure {@code branch} is checked out at {@code path}: stale registrations are pruned first;
+   * an existing healthy worktree is reused; a leftover non-empty directory is refused. With {@code
+   * sparseExcludes}, the worktree gets a per-worktree non-cone sparse checkout that leaves those
+   * paths out.
    */
   Path ensureWorktree(Path path, String branch, List<String> sparseExcludes) {
     return repo.ensureWorktree(path, branch, sparseExcludes);

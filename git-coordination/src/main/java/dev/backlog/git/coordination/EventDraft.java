@@ -8,9 +8,9 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * What a caller wants recorded; the transaction adds the event id, the clock, the time and its
- * own id. A lease token, when given, is checked against the card's current one in the log and
- * written as a commit trailer.
+ * What a caller wants recorded; the transaction adds the event id, the clock, the time and its own
+ * id. A lease token, when given, is checked against the card's current one in the log and written
+ * as a commit trailer.
  *
  * <p>Immutable and thread-safe.
  *
@@ -20,7 +20,8 @@ import java.util.TreeMap;
  * @param lease the lease token held for the card, if any
  * @param data extra string fields
  */
-public record EventDraft(CardId card, String type, String actor, Optional<LeaseToken> lease, Map<String, String> data) {
+public record EventDraft(
+    CardId card, String type, String actor, Optional<LeaseToken> lease, Map<String, String> data) {
 
   /** Validates the parts (the full validation happens when the event is built). */
   public EventDraft {

@@ -22,7 +22,8 @@ public record Lane(Mission mission, int number, String branch, Path worktree) {
     Objects.requireNonNull(branch, "branch");
     Objects.requireNonNull(worktree, "worktree");
     if (number < 1) {
-      throw dev.backlog.core.InvalidInputException.of("lane", "lane number " + number + " is not valid; use 1 or more");
+      throw dev.backlog.core.InvalidInputException.of(
+          "lane", "lane number " + number + " is not valid; use 1 or more");
     }
   }
 }

@@ -11,9 +11,19 @@ public final class MergeConflictException extends GitCoordinationException {
 
   /** Creates the exception naming the branches and the conflicting paths. */
   public MergeConflictException(String source, String destination, List<String> paths) {
-    super(GitErrorCode.MERGE_CONFLICT, "merging " + source + " into " + destination + " conflicts in "
-        + paths + "; the merge was aborted and nothing changed; resolve the conflict on " + source
-        + " (for example merge " + destination + " into it) and merge again");
+    super(
+        GitErrorCode.MERGE_CONFLICT,
+        "merging "
+            + source
+            + " into "
+            + destination
+            + " conflicts in "
+            + paths
+            + "; the merge was aborted and nothing changed; resolve the conflict on "
+            + source
+            + " (for example merge "
+            + destination
+            + " into it) and merge again");
     this.paths = List.copyOf(paths);
   }
 

@@ -11,11 +11,16 @@ import java.util.Optional;
  *
  * @param mission the mission
  * @param target the target branch
- * @param lanesMerged the lanes merged into the coordination branch (lanes already merged are left out)
+ * @param lanesMerged the lanes merged into the coordination branch (lanes already merged are left
+ *     out)
  * @param coordinationCommit the coordination branch tip after the lane merges
  * @param targetCommit the new target tip, empty when the target already contained everything
  */
-public record MergeReport(Mission mission, String target, List<Integer> lanesMerged, String coordinationCommit,
+public record MergeReport(
+    Mission mission,
+    String target,
+    List<Integer> lanesMerged,
+    String coordinationCommit,
     Optional<String> targetCommit) {
 
   /** Validates the parts. */

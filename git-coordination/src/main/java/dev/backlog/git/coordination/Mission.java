@@ -10,8 +10,8 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
- * A mission: a slug and an 8-character id. Its coordination branch is
- * {@code backlog/mission-<slug>-<id8>}, its bookkeeping lives in {@code .backlog/missions/<slug>-<id8>/}.
+ * A mission: a slug and an 8-character id. Its coordination branch is {@code
+ * backlog/mission-<slug>-<id8>}, its bookkeeping lives in {@code .backlog/missions/<slug>-<id8>/}.
  *
  * <p>Immutable and thread-safe.
  *
@@ -22,6 +22,7 @@ public record Mission(String slug, String id) {
 
   private static final Pattern SLUG = Pattern.compile("[a-z0-9][a-z0-9-]{0,39}");
   private static final Pattern ID = Pattern.compile("[a-z0-9]{8}");
+
   /** The prefix of every coordination branch. */
   public static final String BRANCH_PREFIX = "backlog/mission-";
 
@@ -29,11 +30,19 @@ public record Mission(String slug, String id) {
   public Mission {
     List<Violation> problems = new ArrayList<>();
     if (slug == null || !SLUG.matcher(slug).matches()) {
-      problems.add(new Violation("slug", "mission slug '" + slug + "' is not allowed; use 1 to 40 characters"
-          + " of [a-z0-9-] starting with a letter or digit"));
+      problems.add(
+          new Violation(
+              "slug",
+              "mission slug '"
+                  + slug
+                  + "' is not allowed; use 1 to 40 characters"
+                  + " of [a-z0-9-] starting with a letter or digit"));
     }
     if (id == null || !ID.matcher(id).matches()) {
-      problems.add(new Violation("id", "mission id '" + id + "' is not allowed; use exactly 8 characters of [a-z0-9]"));
+      problems.add(
+          new Violation(
+              "id",
+              "mission id '" + id + "' is not allowed; use exactly 8 characters of [a-z0-9]"));
     }
     if (!problems.isEmpty()) {
       throw new InvalidInputException(problems);
@@ -54,10 +63,15 @@ public record Mission(String slug, String id) {
   /** Parses {@code <slug>-<id8>}, the mission's handle. */
   public static Mission parse(String handle) {
     if (handle == null || handle.length() < 10 || handle.charAt(handle.length() - 9) != '-') {
-      throw InvalidInputException.of("mission", "mission '" + handle + "' is not of the form <slug>-<id8>,"
-          + " for example checkout-1a2b3c4d; list missions with 'backlog coord status'");
+      throw InvalidInputException.of(
+          "mission",
+          "mission '"
+              + handle
+              + "' is not of the form <slug>-<id8>,"
+              + " for example checkout-1a2b3c4d; list missions with 'backlog coord status'");
     }
-    return new Mission(handle.substring(0, handle.length() - 9), handle.substring(handle.length() - 8));
+    return new Mission(
+        handle.substring(0, handle.length() - 9), handle.substring(handle.length() - 8));
   }
 
   /** The mission named by a coordination branch name, when it is one. */

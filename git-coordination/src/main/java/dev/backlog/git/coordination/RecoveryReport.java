@@ -13,7 +13,8 @@ import java.util.Objects;
  * @param journalPending whether an unfinished bookkeeping transaction awaits recovery
  * @param worktrees the coordination worktree first, then each lane
  */
-public record RecoveryReport(Mission mission, boolean journalPending, List<WorktreeState> worktrees) {
+public record RecoveryReport(
+    Mission mission, boolean journalPending, List<WorktreeState> worktrees) {
 
   /** Copies the parts. */
   public RecoveryReport {
@@ -33,11 +34,21 @@ public record RecoveryReport(Mission mission, boolean journalPending, List<Workt
    * @param mergeInProgress whether a merge is in progress there
    * @param rebaseInProgress whether a rebase is in progress there
    * @param dirty whether tracked files have uncommitted changes
-   * @param ahead commits on the branch not on the coordination branch (0 for the coordination worktree)
+   * @param ahead commits on the branch not on the coordination branch (0 for the coordination
+   *     worktree)
    * @param behind commits on the coordination branch not on the branch
    */
-  public record WorktreeState(String name, String branch, Path path, boolean worktreePresent, boolean registered,
-      boolean branchPresent, boolean mergeInProgress, boolean rebaseInProgress, boolean dirty, int ahead,
+  public record WorktreeState(
+      String name,
+      String branch,
+      Path path,
+      boolean worktreePresent,
+      boolean registered,
+      boolean branchPresent,
+      boolean mergeInProgress,
+      boolean rebaseInProgress,
+      boolean dirty,
+      int ahead,
       int behind) {
     /** Validates the parts. */
     public WorktreeState {

@@ -17,8 +17,16 @@ public final class StaleLeaseException extends GitCoordinationException {
 
   /** Creates the exception. */
   public StaleLeaseException(CardId card, LeaseToken presented, LeaseToken current) {
-    super(GitErrorCode.STALE_LEASE, "lease " + presented + " on card " + card + " is older than the card's"
-        + " current lease " + current + " in the mission's event log; stop working on it, or claim it again");
+    super(
+        GitErrorCode.STALE_LEASE,
+        "lease "
+            + presented
+            + " on card "
+            + card
+            + " is older than the card's"
+            + " current lease "
+            + current
+            + " in the mission's event log; stop working on it, or claim it again");
     this.card = card;
     this.presented = presented;
     this.current = current;

@@ -10,13 +10,12 @@ import java.util.TreeMap;
 
 /**
  * The deterministic reducer from an event log to a {@link MissionStatus}: duplicates (same event
- * id) count once, events apply in {@link CoordinationEvent#ORDER}, so the result does not depend
- * on line order. Stateless and thread-safe.
+ * id) count once, events apply in {@link CoordinationEvent#ORDER}, so the result does not depend on
+ * line order. Stateless and thread-safe.
  */
 public final class StatusReducer {
 
-  private StatusReducer() {
-  }
+  private StatusReducer() {}
 
   /** Reduces the events of one mission. */
   public static MissionStatus reduce(Mission mission, List<CoordinationEvent> events) {
@@ -37,8 +36,16 @@ public final class StatusReducer {
       if (before != null && before.lease().isPresent()) {
         lease = Optional.of(Math.max(before.lease().get(), lease.orElse(0L)));
       }
-      cards.put(e.card().value(), new CardState(e.type(), e.clock(), e.id(), e.actor(), e.at(), lease,
-          before == null ? 1 : before.events() + 1));
+      cards.put(
+          e.card().value(),
+          new CardState(
+              e.type(),
+              e.clock(),
+              e.id(),
+              e.actor(),
+              e.at(),
+              lease,
+              before == null ? 1 : before.events() + 1));
     }
     return new MissionStatus(mission.handle(), clock, count, cards);
   }

@@ -21,8 +21,7 @@ class ConcurrentWritersTest {
 
   static final int EVENTS_PER_WRITER = 3;
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @Test
   void twentyWritersInThreadsAndThreeProcessesLeaveEveryEventOnceOnALinearChain() throws Exception {
@@ -35,19 +34,31 @@ class ConcurrentWritersTest {
     // 3 child JVMs with 4 writer threads each, plus 8 writer threads here: 20 writers
     List<Process> children = new ArrayList<>();
     for (int p = 0; p < 3; p++) {
-      children.add(fx.child(List.of(), "write", repo.toString(), mission.handle(), "proc" + p, "4",
-          Integer.toString(EVENTS_PER_WRITER)));
+      children.add(
+          fx.child(
+              List.of(),
+              "write",
+              repo.toString(),
+              mission.handle(),
+              "proc" + p,
+              "4",
+              Integer.toString(EVENTS_PER_WRITER)));
     }
     ExecutorService pool = Executors.newFixedThreadPool(8);
     List<Future<?>> local = new ArrayList<>();
     for (int t = 0; t < 8; t++) {
       String writer = "local-" + t;
-      local.add(pool.submit(() -> {
-        for (int i = 0; i < EVENTS_PER_WRITER; i++) {
-          coord.record(mission, EventDraft.of(CardId.of(writer), "progress", writer).withData(Map.of("key", writer + "/" + i)));
-        }
-        return null;
-      }));
+      local.add(
+          pool.submit(
+              () -> {
+                for (int i = 0; i < EVENTS_PER_WRITER; i++) {
+                  coord.record(
+                      mission,
+                      EventDraft.of(CardId.of(writer), "progress", writer)
+                          .withData(Map.of("key", writer + "/" + i)));
+                }
+                return null;
+              }));
     }
     for (Future<?> f : local) {
       f.get(5, TimeUnit.MINUTES);
@@ -67,7 +78,8 @@ class ConcurrentWritersTest {
     assertTrue(seen.values().stream().allMatch(n -> n == 1), "no event twice: " + seen);
     assertEquals(expected, events.stream().map(CoordinationEvent::id).distinct().count());
     // every commit's only parent is the previous tip: a linear chain of one commit per event
-    List<String> chain = fx.git(repo, "rev-list", "--parents", start + ".." + mission.branch()).lines();
+    List<String> chain =
+        fx.git(repo, "rev-list", "--parents", start + ".." + mission.branch()).lines();
     assertEquals(expected, chain.size());
     String child = null;
     for (String line : chain) {

@@ -10,21 +10,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 @Tag("slow")
 class CrashRecoveryTest {
 
   static final int ROUNDS = 10;
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
-  @ParameterizedTest(name = "a process killed {0} leaves the commit exactly once or no trace, ten times")
+  @ParameterizedTest(
+      name = "a process killed {0} leaves the commit exactly once or no trace, ten times")
   @ValueSource(strings = {"APPENDED", "MATERIALIZED", "COMMIT_STARTED", "COMMITTED"})
-  void aProcessKilledAtTheFaultPointLeavesTheCommitExactlyOnceOrNoTrace(String point) throws Exception {
+  void aProcessKilledAtTheFaultPointLeavesTheCommitExactlyOnceOrNoTrace(String point)
+      throws Exception {
     GitFixture fx = new GitFixture(tmp);
     Path repo = fx.newRepo("repo");
     Coordinator coord = Coordinator.open(repo, fx.config().build());
@@ -37,14 +38,16 @@ class CrashRecoveryTest {
     int committed = 0;
     for (int round = 0; round < ROUNDS; round++) {
       String marker = point + "-" + round;
-      Process child = fx.child(List.of(), "record-and-halt", repo.toString(),
-          mission.handle(), "A1", marker, point);
+      Process child =
+          fx.child(
+              List.of(), "record-and-halt", repo.toString(), mission.handle(), "A1", marker, point);
       assertEquals(137, GitFixture.await(child, 120), "the child halted at " + point);
 
       // the next acquire recovers
       coord.begin(mission).close();
 
-      long copies = coord.events(mission).stream().filter(e -> marker.equals(e.data().get("key"))).count();
+      long copies =
+          coord.events(mission).stream().filter(e -> marker.equals(e.data().get("key"))).count();
       switch (point) {
         case "APPENDED", "MATERIALIZED" -> assertEquals(0, copies, "rolled back: no trace");
         case "COMMITTED" -> assertEquals(1, copies, "rolled forward: exactly once");
@@ -52,13 +55,21 @@ class CrashRecoveryTest {
       }
       committed += (int) copies;
       assertFalse(Files.exists(coord.journalFile(mission)), "journal cleared");
-      assertEquals("", fx.git(wt, "status", "--porcelain", "--untracked-files=all").text(), "worktree matches the branch");
+      assertEquals(
+          "",
+          fx.git(wt, "status", "--porcelain", "--untracked-files=all").text(),
+          "worktree matches the branch");
       List<CoordinationEvent> events = coord.events(mission);
       assertEquals(committed, events.size());
-      assertEquals(committed, Integer.parseInt(fx.git(repo, "rev-list", "--count", start + ".." + mission.branch()).text()),
+      assertEquals(
+          committed,
+          Integer.parseInt(
+              fx.git(repo, "rev-list", "--count", start + ".." + mission.branch()).text()),
           "one commit per committed event");
-      assertArrayEquals(EventLogCodec.render(StatusReducer.reduce(mission, events)),
-          Files.readAllBytes(wt.resolve(mission.statusPath())), "status.json equals the reducer over the log");
+      assertArrayEquals(
+          EventLogCodec.render(StatusReducer.reduce(mission, events)),
+          Files.readAllBytes(wt.resolve(mission.statusPath())),
+          "status.json equals the reducer over the log");
     }
     assertEquals(0, fx.gitRaw(repo, "fsck", "--no-progress").exitCode(), "git fsck is clean");
     // and the mission still works normally afterwards

@@ -19,11 +19,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 class EnvironmentIsolationTest {
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @Test
-  void recordingFromInsideAnotherRepositorysHookWithGitDirSetLeavesThatRepositoryUntouched() throws Exception {
+  void recordingFromInsideAnotherRepositorysHookWithGitDirSetLeavesThatRepositoryUntouched()
+      throws Exception {
     GitFixture fx = new GitFixture(tmp);
     Path a = fx.newRepo("a");
     Path b = fx.newRepo("b");
@@ -33,20 +33,47 @@ class EnvironmentIsolationTest {
     String configBefore = fx.git(b, "config", "--local", "--list").text();
     String worktreesBefore = worktreePaths(fx, b);
     Path bGit = b.resolve(".git");
-    fx.hook(b, "pre-commit", String.join("\n",
-        "export GIT_DIR='" + bGit + "' GIT_WORK_TREE='" + b + "' GIT_INDEX_FILE='" + bGit.resolve("index") + "'",
-        "export GIT_OBJECT_DIRECTORY='" + bGit.resolve("objects") + "' GIT_COMMON_DIR='" + bGit + "'",
-        "export GIT_CONFIG_PARAMETERS=\"'user.name=hijacked'\"",
-        "exec '" + GitFixture.javaBin() + "' -XX:TieredStopAtLevel=1 -cp '" + GitFixture.classpath() + "' "
-            + CoordinationChild.class.getName() + " record '" + a + "' " + mission.handle() + " A1 from-hook"));
+    fx.hook(
+        b,
+        "pre-commit",
+        String.join(
+            "\n",
+            "export GIT_DIR='"
+                + bGit
+                + "' GIT_WORK_TREE='"
+                + b
+                + "' GIT_INDEX_FILE='"
+                + bGit.resolve("index")
+                + "'",
+            "export GIT_OBJECT_DIRECTORY='"
+                + bGit.resolve("objects")
+                + "' GIT_COMMON_DIR='"
+                + bGit
+                + "'",
+            "export GIT_CONFIG_PARAMETERS=\"'user.name=hijacked'\"",
+            "exec '"
+                + GitFixture.javaBin()
+                + "' -XX:TieredStopAtLevel=1 -cp '"
+                + GitFixture.classpath()
+                + "' "
+                + CoordinationChild.class.getName()
+                + " record '"
+                + a
+                + "' "
+                + mission.handle()
+                + " A1 from-hook"));
     Files.writeString(b.resolve("change.txt"), "b's own change\n");
     fx.git(b, "add", "change.txt");
 
     fx.git(b, "commit", "-q", "-m", "b's commit");
 
     // the coordination repository got the event
-    assertEquals(List.of("from-hook"), coord.events(mission).stream().map(e -> e.data().get("key")).toList());
-    assertEquals("Test Runner", fx.git(a, "log", "-1", "--format=%an", mission.branch()).text(),
+    assertEquals(
+        List.of("from-hook"),
+        coord.events(mission).stream().map(e -> e.data().get("key")).toList());
+    assertEquals(
+        "Test Runner",
+        fx.git(a, "log", "-1", "--format=%an", mission.branch()).text(),
         "inherited -c parameters were not applied");
     // the hooked repository only got its own commit
     String refsAfter = fx.git(b, "for-each-ref", "--format=%(refname) %(objectname)").text();
@@ -63,18 +90,49 @@ class EnvironmentIsolationTest {
   }
 
   private static String worktreePaths(GitFixture fx, Path repo) {
-    return String.join("\n", fx.git(repo, "worktree", "list", "--porcelain").lines().stream()
-        .filter(l -> l.startsWith("worktree ")).toList());
+    return String.join(
+        "\n",
+        fx.git(repo, "worktree", "list", "--porcelain").lines().stream()
+            .filter(l -> l.startsWith("worktree "))
+            .toList());
   }
 
   @Test
   void theRunnerRemovesRedirectingVariablesAndForcesTheCLocale() {
-    GitRunner runner = new GitRunner("git", Duration.ofSeconds(10), Map.of("GIT_CONFIG_GLOBAL", "/x"), "C");
-    Map<String, String> env = runner.childEnvironment(Map.of("GIT_DIR", "/elsewhere", "GIT_WORK_TREE", "/w",
-        "GIT_INDEX_FILE", "/i", "GIT_OBJECT_DIRECTORY", "/o", "GIT_COMMON_DIR", "/c", "GIT_CONFIG_KEY_0", "k",
-        "GIT_CONFIG_VALUE_0", "v", "LC_ALL", "de_DE.UTF-8", "PATH", "/usr/bin", "GIT_TERMINAL_PROMPT", "1"));
-    for (String k : List.of("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_COMMON_DIR",
-        "GIT_CONFIG_KEY_0", "GIT_CONFIG_VALUE_0")) {
+    GitRunner runner =
+        new GitRunner("git", Duration.ofSeconds(10), Map.of("GIT_CONFIG_GLOBAL", "/x"), "C");
+    Map<String, String> env =
+        runner.childEnvironment(
+            Map.of(
+                "GIT_DIR",
+                "/elsewhere",
+                "GIT_WORK_TREE",
+                "/w",
+                "GIT_INDEX_FILE",
+                "/i",
+                "GIT_OBJECT_DIRECTORY",
+                "/o",
+                "GIT_COMMON_DIR",
+                "/c",
+                "GIT_CONFIG_KEY_0",
+                "k",
+                "GIT_CONFIG_VALUE_0",
+                "v",
+                "LC_ALL",
+                "de_DE.UTF-8",
+                "PATH",
+                "/usr/bin",
+                "GIT_TERMINAL_PROMPT",
+                "1"));
+    for (String k :
+        List.of(
+            "GIT_DIR",
+            "GIT_WORK_TREE",
+            "GIT_INDEX_FILE",
+            "GIT_OBJECT_DIRECTORY",
+            "GIT_COMMON_DIR",
+            "GIT_CONFIG_KEY_0",
+            "GIT_CONFIG_VALUE_0")) {
       assertFalse(env.containsKey(k), k);
     }
     assertEquals("C", env.get("LC_ALL"));
@@ -110,8 +168,10 @@ class EnvironmentIsolationTest {
     Path wt = coord.coordinationWorktree(mission);
     String log = AtomicFiles.sha256(wt.resolve(mission.eventLogPath()));
     fx.hook(repo, "pre-commit", "exit 1");
-    GitCoordinationException refused = assertThrows(GitCoordinationException.class,
-        () -> coord.record(mission, EventDraft.of(CardId.of("A1"), "completed", "w1")));
+    GitCoordinationException refused =
+        assertThrows(
+            GitCoordinationException.class,
+            () -> coord.record(mission, EventDraft.of(CardId.of("A1"), "completed", "w1")));
     assertEquals(GitErrorCode.COMMIT_REFUSED, refused.code());
     assertEquals(log, AtomicFiles.sha256(wt.resolve(mission.eventLogPath())));
     fx.removeHook(repo, "pre-commit");
@@ -122,12 +182,19 @@ class EnvironmentIsolationTest {
     coord.safeCommit(one.worktree(), one.branch(), List.of("README.md"), "eins");
     Files.writeString(two.worktree().resolve("README.md"), "zwei\n");
     coord.safeCommit(two.worktree(), two.branch(), List.of("README.md"), "zwei");
-    MergeConflictException conflict = assertThrows(MergeConflictException.class, () -> coord.merge(mission, "main"));
+    MergeConflictException conflict =
+        assertThrows(MergeConflictException.class, () -> coord.merge(mission, "main"));
     assertEquals(List.of("README.md"), conflict.paths());
-    GitCoordinationException wrong = assertThrows(GitCoordinationException.class,
-        () -> coord.safeCommit(wt, "other", List.of("x"), "x"));
+    GitCoordinationException wrong =
+        assertThrows(
+            GitCoordinationException.class, () -> coord.safeCommit(wt, "other", List.of("x"), "x"));
     assertEquals(GitErrorCode.WRONG_DESTINATION, wrong.code());
-    assertTrue(german.run(repo, "merge", "no-such-branch").stderr().toLowerCase().contains("merge: no-such-branch"),
+    assertTrue(
+        german
+            .run(repo, "merge", "no-such-branch")
+            .stderr()
+            .toLowerCase()
+            .contains("merge: no-such-branch"),
         "sanity: the command failed (its message may be German)");
   }
 }

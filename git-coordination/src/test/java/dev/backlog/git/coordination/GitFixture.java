@@ -17,7 +17,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** Real git repositories in a temp directory, isolated from the user's and the system's git config. */
+/**
+ * Real git repositories in a temp directory, isolated from the user's and the system's git config.
+ */
 final class GitFixture {
 
   final Path base;
@@ -29,8 +31,10 @@ final class GitFixture {
     this.base = base;
     this.home = Files.createDirectories(base.resolve("home"));
     Path gitconfig = home.resolve(".gitconfig");
-    Files.writeString(gitconfig, "[user]\n\tname = Test Runner\n\temail = runner@example.invalid\n"
-        + "[init]\n\tdefaultBranch = main\n[commit]\n\tgpgsign = false\n[gc]\n\tauto = 0\n");
+    Files.writeString(
+        gitconfig,
+        "[user]\n\tname = Test Runner\n\temail = runner@example.invalid\n"
+            + "[init]\n\tdefaultBranch = main\n[commit]\n\tgpgsign = false\n[gc]\n\tauto = 0\n");
     env.put("HOME", home.toString());
     env.put("XDG_CONFIG_HOME", home.resolve(".config").toString());
     env.put("GIT_CONFIG_GLOBAL", gitconfig.toString());
@@ -53,9 +57,13 @@ final class GitFixture {
   }
 
   CoordinationConfig.Builder config() {
-    CoordinationConfig.Builder b = CoordinationConfig.builder()
-        .mergeDriverCommand(Coordinator.shellQuote(javaBin()) + " -cp " + Coordinator.shellQuote(classpath())
-            + " dev.backlog.git.coordination.internal.EventLogMergeDriver %O %A %B");
+    CoordinationConfig.Builder b =
+        CoordinationConfig.builder()
+            .mergeDriverCommand(
+                Coordinator.shellQuote(javaBin())
+                    + " -cp "
+                    + Coordinator.shellQuote(classpath())
+                    + " dev.backlog.git.coordination.internal.EventLogMergeDriver %O %A %B");
     env.forEach(b::environment);
     return b;
   }
@@ -104,8 +112,10 @@ final class GitFixture {
     cmd.add(classpath());
     cmd.add(CoordinationChild.class.getName());
     cmd.addAll(Arrays.asList(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(base.resolve("child-" + System.nanoTime() + ".log").toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(base.resolve("child-" + System.nanoTime() + ".log").toFile());
     pb.environment().putAll(env);
     return pb.start();
   }

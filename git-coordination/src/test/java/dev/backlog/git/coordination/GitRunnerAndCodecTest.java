@@ -29,8 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class GitRunnerAndCodecTest {
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @Test
   void largeOutputOnBothStreamsIsDrainedWithoutDeadlock() throws Exception {
@@ -60,7 +59,8 @@ class GitRunnerAndCodecTest {
     assertTrue(r.timedOut());
     assertEquals(-1, r.exitCode());
     long sleeper = Long.parseLong(Files.readString(pid).strip());
-    assertTrue(ProcessHandle.of(sleeper).map(p -> !p.isAlive()).orElse(true), "the descendant was killed");
+    assertTrue(
+        ProcessHandle.of(sleeper).map(p -> !p.isAlive()).orElse(true), "the descendant was killed");
   }
 
   @Test
@@ -76,9 +76,13 @@ class GitRunnerAndCodecTest {
     Mission m = Mission.parse("checkout-1a2b3c4d");
     assertEquals("backlog/mission-checkout-1a2b3c4d", m.branch());
     assertEquals("backlog/mission-checkout-1a2b3c4d-lane-2", m.laneBranch(2));
-    assertEquals(Optional.of(m), Mission.fromBranch("refs/heads/backlog/mission-checkout-1a2b3c4d"));
-    assertEquals(Optional.empty(), Mission.fromBranch("refs/heads/backlog/mission-checkout-1a2b3c4d-lane-2"));
-    InvalidInputException e = assertThrows(InvalidInputException.class, () -> new Mission("../x", "short"));
+    assertEquals(
+        Optional.of(m), Mission.fromBranch("refs/heads/backlog/mission-checkout-1a2b3c4d"));
+    assertEquals(
+        Optional.empty(),
+        Mission.fromBranch("refs/heads/backlog/mission-checkout-1a2b3c4d-lane-2"));
+    InvalidInputException e =
+        assertThrows(InvalidInputException.class, () -> new Mission("../x", "short"));
     assertEquals(2, e.violations().size());
     assertEquals(8, Mission.create("new").id().length());
   }
@@ -88,9 +92,17 @@ class GitRunnerAndCodecTest {
     Mission m = Mission.parse("order-00000000");
     List<CoordinationEvent> events = new ArrayList<>();
     for (int i = 1; i <= 30; i++) {
-      events.add(new CoordinationEvent("e" + i, i, CardId.of("C" + (i % 4)), i % 2 == 0 ? "claimed" : "progress", "w",
-          Instant.parse("2026-11-23T10:00:00Z").plusSeconds(i), i % 3 == 0 ? Optional.of(LeaseToken.of(i)) : Optional.empty(),
-          "tx" + i, Map.of("i", "" + i)));
+      events.add(
+          new CoordinationEvent(
+              "e" + i,
+              i,
+              CardId.of("C" + (i % 4)),
+              i % 2 == 0 ? "claimed" : "progress",
+              "w",
+              Instant.parse("2026-11-23T10:00:00Z").plusSeconds(i),
+              i % 3 == 0 ? Optional.of(LeaseToken.of(i)) : Optional.empty(),
+              "tx" + i,
+              Map.of("i", "" + i)));
     }
     byte[] expected = EventLogCodec.render(StatusReducer.reduce(m, events));
     List<CoordinationEvent> shuffled = new ArrayList<>(events);
@@ -111,17 +123,32 @@ class GitRunnerAndCodecTest {
     Path ours = write("ours", a, c);
     Path theirs = write("theirs", a, b);
 
-    assertEquals(0, EventLogMergeDriver.run(new String[] {base.toString(), ours.toString(), theirs.toString()}));
-    assertEquals(EventLogCodec.line(a) + "\n" + EventLogCodec.line(b) + "\n" + EventLogCodec.line(c) + "\n",
+    assertEquals(
+        0,
+        EventLogMergeDriver.run(
+            new String[] {base.toString(), ours.toString(), theirs.toString()}));
+    assertEquals(
+        EventLogCodec.line(a) + "\n" + EventLogCodec.line(b) + "\n" + EventLogCodec.line(c) + "\n",
         Files.readString(ours));
 
     Files.writeString(theirs, "{not json\n");
-    assertEquals(1, EventLogMergeDriver.run(new String[] {base.toString(), ours.toString(), theirs.toString()}));
+    assertEquals(
+        1,
+        EventLogMergeDriver.run(
+            new String[] {base.toString(), ours.toString(), theirs.toString()}));
   }
 
   private static CoordinationEvent event(String id, long clock) {
-    return new CoordinationEvent(id, clock, CardId.of("A"), "claimed", "w", Instant.parse("2026-11-23T10:00:00Z"),
-        Optional.empty(), "tx", Map.of());
+    return new CoordinationEvent(
+        id,
+        clock,
+        CardId.of("A"),
+        "claimed",
+        "w",
+        Instant.parse("2026-11-23T10:00:00Z"),
+        Optional.empty(),
+        "tx",
+        Map.of());
   }
 
   private Path write(String name, CoordinationEvent... events) throws Exception {

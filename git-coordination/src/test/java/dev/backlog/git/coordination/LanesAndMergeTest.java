@@ -25,8 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class LanesAndMergeTest {
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
   GitFixture fx;
   Path repo;
   Coordinator coord;
@@ -56,18 +55,25 @@ class LanesAndMergeTest {
     assertEquals(1, lane.number());
     assertEquals(repo.resolve(".worktrees/checkout-abcd1234-lane-1"), lane.worktree());
     assertEquals("backlog/mission-checkout-abcd1234-lane-1", lane.branch());
-    assertEquals(fx.git(repo, "rev-parse", mission.branch()).text(), fx.git(repo, "rev-parse", lane.branch()).text());
+    assertEquals(
+        fx.git(repo, "rev-parse", mission.branch()).text(),
+        fx.git(repo, "rev-parse", lane.branch()).text());
     assertTrue(Files.exists(lane.worktree().resolve("README.md")));
     assertFalse(Files.exists(lane.worktree().resolve(mission.eventLogPath())));
     assertFalse(Files.exists(lane.worktree().resolve(mission.statusPath())));
     assertEquals("", fx.git(lane.worktree(), "status", "--porcelain").text());
-    assertEquals("", fx.git(repo, "status", "--porcelain").text(), "the main worktree is untouched (.worktrees is excluded)");
+    assertEquals(
+        "",
+        fx.git(repo, "status", "--porcelain").text(),
+        "the main worktree is untouched (.worktrees is excluded)");
     assertEquals(lane, coord.addLane(mission, 1), "adding an existing lane is idempotent");
     assertEquals(List.of(lane), coord.lanes(mission));
   }
 
   @Test
-  void twoLanesRecordingInParallelThenMergedHaveNoConflictAndStatusEqualsTheReducerOverTheMergedLog() throws Exception {
+  void
+      twoLanesRecordingInParallelThenMergedHaveNoConflictAndStatusEqualsTheReducerOverTheMergedLog()
+          throws Exception {
     Lane one = coord.addLane(mission, 0);
     Lane two = coord.addLane(mission, 0);
     CompletableFuture<Void> a = CompletableFuture.runAsync(() -> work(one));
@@ -87,7 +93,8 @@ class LanesAndMergeTest {
     byte[] log = Files.readAllBytes(repo.resolve(mission.eventLogPath()));
     List<CoordinationEvent> events = EventLogCodec.parse(log);
     assertEquals(8, events.size());
-    assertArrayEquals(EventLogCodec.render(StatusReducer.reduce(mission, events)),
+    assertArrayEquals(
+        EventLogCodec.render(StatusReducer.reduce(mission, events)),
         Files.readAllBytes(repo.resolve(mission.statusPath())));
     assertEquals("", fx.git(repo, "status", "--porcelain").text());
     assertEquals(report.coordinationCommit(), fx.git(repo, "rev-parse", mission.branch()).text());
@@ -100,8 +107,14 @@ class LanesAndMergeTest {
   private void work(Lane lane) {
     try {
       for (int i = 0; i < 4; i++) {
-        commitInLane(lane, "src/lane" + lane.number() + "/file" + i + ".txt", "lane " + lane.number() + " step " + i + "\n");
-        coord.record(mission, EventDraft.of(CardId.of("L" + lane.number() + "-" + i), "completed", "lane" + lane.number()));
+        commitInLane(
+            lane,
+            "src/lane" + lane.number() + "/file" + i + ".txt",
+            "lane " + lane.number() + " step " + i + "\n");
+        coord.record(
+            mission,
+            EventDraft.of(
+                CardId.of("L" + lane.number() + "-" + i), "completed", "lane" + lane.number()));
       }
     } catch (Exception e) {
       throw new IllegalStateException(e);
@@ -116,15 +129,28 @@ class LanesAndMergeTest {
     fx.git(repo, "worktree", "add", "-q", "-b", "side", side.toString(), mission.branch());
     coord.record(mission, EventDraft.of(CardId.of("B"), "claimed", "w2"));
     coord.record(mission, EventDraft.of(CardId.of("A"), "completed", "w1"));
-    CoordinationEvent foreign = new CoordinationEvent("zz-side-event", 2, CardId.of("C"), "claimed", "w3",
-        Instant.parse("2026-11-23T09:00:00Z"), Optional.empty(), "side-tx", Map.of());
-    Files.writeString(side.resolve(mission.eventLogPath()), EventLogCodec.line(foreign) + "\n",
-        StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
+    CoordinationEvent foreign =
+        new CoordinationEvent(
+            "zz-side-event",
+            2,
+            CardId.of("C"),
+            "claimed",
+            "w3",
+            Instant.parse("2026-11-23T09:00:00Z"),
+            Optional.empty(),
+            "side-tx",
+            Map.of());
+    Files.writeString(
+        side.resolve(mission.eventLogPath()),
+        EventLogCodec.line(foreign) + "\n",
+        StandardCharsets.UTF_8,
+        java.nio.file.StandardOpenOption.APPEND);
     fx.git(side, "commit", "-q", "-am", "side event");
 
     fx.git(coordWt, "merge", "--no-edit", "-q", "side");
 
-    List<CoordinationEvent> merged = EventLogCodec.parse(Files.readAllBytes(coordWt.resolve(mission.eventLogPath())));
+    List<CoordinationEvent> merged =
+        EventLogCodec.parse(Files.readAllBytes(coordWt.resolve(mission.eventLogPath())));
     assertEquals(4, merged.size());
     assertEquals(4, merged.stream().map(CoordinationEvent::id).distinct().count());
     List<CoordinationEvent> sorted = merged.stream().sorted(CoordinationEvent.ORDER).toList();
@@ -140,7 +166,11 @@ class LanesAndMergeTest {
     DoctorReport report = coord.doctor();
 
     assertFalse(report.healthy());
-    DoctorReport.Finding driver = report.findings().stream().filter(f -> f.check().equals("merge-driver")).findFirst().orElseThrow();
+    DoctorReport.Finding driver =
+        report.findings().stream()
+            .filter(f -> f.check().equals("merge-driver"))
+            .findFirst()
+            .orElseThrow();
     assertFalse(driver.ok());
     assertTrue(driver.message().contains("coord init"), driver.message());
     coord.init(mission, "main");
@@ -155,7 +185,8 @@ class LanesAndMergeTest {
     String mainTip = fx.git(repo, "rev-parse", "main").text();
     Files.writeString(repo.resolve("README.md"), "edited\n");
 
-    GitCoordinationException e = assertThrows(GitCoordinationException.class, () -> coord.merge(mission, "main"));
+    GitCoordinationException e =
+        assertThrows(GitCoordinationException.class, () -> coord.merge(mission, "main"));
 
     assertEquals(GitErrorCode.DIRTY_WORKTREE, e.code());
     assertEquals(coordTip, fx.git(repo, "rev-parse", mission.branch()).text());
@@ -164,7 +195,8 @@ class LanesAndMergeTest {
   }
 
   @Test
-  void aTargetThatIsNotCheckedOutIsMergedInATemporaryWorktreeAndMovedByCompareAndSwap() throws Exception {
+  void aTargetThatIsNotCheckedOutIsMergedInATemporaryWorktreeAndMovedByCompareAndSwap()
+      throws Exception {
     fx.git(repo, "branch", "release", "main");
     Lane lane = coord.addLane(mission, 0);
     commitInLane(lane, "feature.txt", "x\n");
@@ -174,12 +206,17 @@ class LanesAndMergeTest {
 
     assertEquals(report.targetCommit().orElseThrow(), fx.git(repo, "rev-parse", "release").text());
     assertEquals("x\n", fx.git(repo, "show", "release:feature.txt").text() + "\n");
-    assertEquals(mainTip, fx.git(repo, "rev-parse", "main").text(), "the checked-out main did not move");
+    assertEquals(
+        mainTip, fx.git(repo, "rev-parse", "main").text(), "the checked-out main did not move");
     assertEquals("", fx.git(repo, "status", "--porcelain").text());
-    assertEquals(3, fx.git(repo, "worktree", "list", "--porcelain").text().split("\n\n").length,
+    assertEquals(
+        3,
+        fx.git(repo, "worktree", "list", "--porcelain").text().split("\n\n").length,
         "main, coordination and lane worktrees; the temporary one is gone");
-    assertEquals(fx.git(repo, "show", "release:" + mission.statusPath()).text(),
-        new String(EventLogCodec.render(coord.status(mission)), StandardCharsets.UTF_8).stripTrailing());
+    assertEquals(
+        fx.git(repo, "show", "release:" + mission.statusPath()).text(),
+        new String(EventLogCodec.render(coord.status(mission)), StandardCharsets.UTF_8)
+            .stripTrailing());
   }
 
   @Test
@@ -190,15 +227,21 @@ class LanesAndMergeTest {
     commitInLane(two, "README.md", "two\n");
     String mainTip = fx.git(repo, "rev-parse", "main").text();
 
-    MergeConflictException e = assertThrows(MergeConflictException.class, () -> coord.merge(mission, "main"));
+    MergeConflictException e =
+        assertThrows(MergeConflictException.class, () -> coord.merge(mission, "main"));
 
     assertEquals(List.of("README.md"), e.paths());
     Path coordWt = coord.coordinationWorktree(mission);
-    assertEquals("", fx.git(coordWt, "status", "--porcelain").text(), "the aborted merge left a clean worktree");
+    assertEquals(
+        "",
+        fx.git(coordWt, "status", "--porcelain").text(),
+        "the aborted merge left a clean worktree");
     assertTrue(fx.gitRaw(coordWt, "rev-parse", "-q", "--verify", "MERGE_HEAD").exitCode() != 0);
     assertEquals(mainTip, fx.git(repo, "rev-parse", "main").text());
     RecoveryReport rr = coord.recoveryReport(mission);
-    assertEquals(List.of("coordination", "lane-1", "lane-2"), rr.worktrees().stream().map(RecoveryReport.WorktreeState::name).toList());
+    assertEquals(
+        List.of("coordination", "lane-1", "lane-2"),
+        rr.worktrees().stream().map(RecoveryReport.WorktreeState::name).toList());
     assertFalse(rr.worktrees().get(0).mergeInProgress());
     assertEquals(1, rr.worktrees().get(2).ahead(), "lane 2 still has its unmerged commit");
   }
@@ -210,8 +253,10 @@ class LanesAndMergeTest {
     commitInLane(coord.addLane(other, 0), "b.txt", "b\n");
     Coordinator second = Coordinator.open(repo, fx.config().build());
 
-    CompletableFuture<MergeReport> x = CompletableFuture.supplyAsync(() -> coord.merge(mission, "main"));
-    CompletableFuture<MergeReport> y = CompletableFuture.supplyAsync(() -> second.merge(other, "main"));
+    CompletableFuture<MergeReport> x =
+        CompletableFuture.supplyAsync(() -> coord.merge(mission, "main"));
+    CompletableFuture<MergeReport> y =
+        CompletableFuture.supplyAsync(() -> second.merge(other, "main"));
     x.get(2, TimeUnit.MINUTES);
     y.get(2, TimeUnit.MINUTES);
 
@@ -220,8 +265,10 @@ class LanesAndMergeTest {
     assertTrue(Files.exists(repo.resolve(mission.statusPath())));
     assertTrue(Files.exists(repo.resolve(other.statusPath())));
     assertEquals("", fx.git(repo, "status", "--porcelain").text());
-    assertEquals(0, fx.gitRaw(repo, "merge-base", "--is-ancestor", mission.branch(), "main").exitCode());
-    assertEquals(0, fx.gitRaw(repo, "merge-base", "--is-ancestor", other.branch(), "main").exitCode());
+    assertEquals(
+        0, fx.gitRaw(repo, "merge-base", "--is-ancestor", mission.branch(), "main").exitCode());
+    assertEquals(
+        0, fx.gitRaw(repo, "merge-base", "--is-ancestor", other.branch(), "main").exitCode());
   }
 
   @Test
@@ -242,8 +289,11 @@ class LanesAndMergeTest {
     assertEquals(List.of(1), later.removed());
     assertTrue(later.kept().get(2).contains("not merged"), later.toString());
     assertFalse(Files.exists(one.worktree()));
-    assertTrue(fx.gitRaw(repo, "rev-parse", "-q", "--verify", "refs/heads/" + one.branch()).exitCode() != 0);
-    assertFalse(fx.git(repo, "worktree", "list", "--porcelain").text().contains(one.worktree().toString()));
+    assertTrue(
+        fx.gitRaw(repo, "rev-parse", "-q", "--verify", "refs/heads/" + one.branch()).exitCode()
+            != 0);
+    assertFalse(
+        fx.git(repo, "worktree", "list", "--porcelain").text().contains(one.worktree().toString()));
     assertEquals(List.of(2), coord.lanes(mission).stream().map(Lane::number).toList());
   }
 
@@ -264,7 +314,8 @@ class LanesAndMergeTest {
     RecoveryReport after = coord.recoveryReport(mission);
     assertTrue(after.worktrees().get(1).dirty());
     assertTrue(after.worktrees().get(1).registered());
-    GitCoordinationException refused = assertThrows(GitCoordinationException.class, () -> coord.removeLane(mission, 1, false));
+    GitCoordinationException refused =
+        assertThrows(GitCoordinationException.class, () -> coord.removeLane(mission, 1, false));
     assertEquals(GitErrorCode.DIRTY_WORKTREE, refused.code());
     coord.removeLane(mission, 1, true);
     assertEquals(List.of(), coord.lanes(mission));

@@ -16,29 +16,32 @@ import org.junit.jupiter.api.io.TempDir;
 
 class MergeQueueTest {
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @Test
   void requestsGetTheirTurnInArrivalOrder() throws Exception {
     MergeQueue queue = new MergeQueue(tmp.resolve("q"), new LockManager());
     List<String> order = new CopyOnWriteArrayList<>();
     LockManager.Held first = queue.await(Duration.ofSeconds(30));
-    Thread second = new Thread(() -> {
-      try (LockManager.Held h = queue.await(Duration.ofSeconds(30))) {
-        order.add("second");
-      }
-    });
+    Thread second =
+        new Thread(
+            () -> {
+              try (LockManager.Held h = queue.await(Duration.ofSeconds(30))) {
+                order.add("second");
+              }
+            });
     second.start();
     // wait until the second ticket is on disk, then enqueue the third
     while (ticketCount() < 2) {
       Thread.sleep(5);
     }
-    Thread third = new Thread(() -> {
-      try (LockManager.Held h = queue.await(Duration.ofSeconds(30))) {
-        order.add("third");
-      }
-    });
+    Thread third =
+        new Thread(
+            () -> {
+              try (LockManager.Held h = queue.await(Duration.ofSeconds(30))) {
+                order.add("third");
+              }
+            });
     third.start();
     while (ticketCount() < 3) {
       Thread.sleep(5);
@@ -57,7 +60,8 @@ class MergeQueueTest {
     Path dir = Files.createDirectories(tmp.resolve("q"));
     Process gone = new ProcessBuilder("true").start();
     gone.waitFor();
-    Files.writeString(dir.resolve("0000000000000000001-dead.ticket"), gone.pid() + " 2020-01-01T00:00:00Z");
+    Files.writeString(
+        dir.resolve("0000000000000000001-dead.ticket"), gone.pid() + " 2020-01-01T00:00:00Z");
     Files.writeString(dir.resolve("counter"), "1");
     MergeQueue queue = new MergeQueue(dir, new LockManager());
 

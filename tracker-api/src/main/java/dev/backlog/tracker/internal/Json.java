@@ -13,13 +13,13 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 public final class Json {
 
   /** Sorted map keys, no failure on empty beans; used for every file the module writes. */
-  public static final ObjectMapper MAPPER = JsonMapper.builder()
-      .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
-      .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
-      .build();
+  public static final ObjectMapper MAPPER =
+      JsonMapper.builder()
+          .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+          .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+          .build();
 
-  private Json() {
-  }
+  private Json() {}
 
   /** Parses JSON text, throwing {@link IllegalArgumentException} with the parser's reason. */
   public static JsonNode parse(String text) {
@@ -39,7 +39,8 @@ public final class Json {
     try {
       return MAPPER.writeValueAsString(node);
     } catch (JsonProcessingException e) {
-      throw new IllegalStateException("a JSON tree could not be written: " + e.getOriginalMessage(), e);
+      throw new IllegalStateException(
+          "a JSON tree could not be written: " + e.getOriginalMessage(), e);
     }
   }
 
@@ -48,7 +49,8 @@ public final class Json {
     try {
       return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(node) + "\n";
     } catch (JsonProcessingException e) {
-      throw new IllegalStateException("a JSON tree could not be written: " + e.getOriginalMessage(), e);
+      throw new IllegalStateException(
+          "a JSON tree could not be written: " + e.getOriginalMessage(), e);
     }
   }
 

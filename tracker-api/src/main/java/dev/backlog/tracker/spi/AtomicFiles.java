@@ -25,11 +25,11 @@ import org.slf4j.LoggerFactory;
  * append.
  *
  * <p>Whole files are replaced by the one rule of docs/durability.md: a unique temp file in the
- * target's directory, written and forced to disk, then renamed over the target with
- * {@code ATOMIC_MOVE} and {@code REPLACE_EXISTING}, then the directory forced where the platform
- * allows. When the file system cannot rename atomically the write is refused (a
- * {@link TrackerStateException} naming the target, caused by an {@link IOException} that says why),
- * never degraded to a copy that a crash could tear.
+ * target's directory, written and forced to disk, then renamed over the target with {@code
+ * ATOMIC_MOVE} and {@code REPLACE_EXISTING}, then the directory forced where the platform allows.
+ * When the file system cannot rename atomically the write is refused (a {@link
+ * TrackerStateException} naming the target, caused by an {@link IOException} that says why), never
+ * degraded to a copy that a crash could tear.
  *
  * <p>Twin of {@code dev.backlog.git.coordination.internal.AtomicFiles} in git-coordination (which
  * may not depend on tracker-api): {@link #write}, {@link #replace} and {@link #forceDirectory}
@@ -41,6 +41,7 @@ import org.slf4j.LoggerFactory;
 public final class AtomicFiles {
 
   private static final Logger LOG = LoggerFactory.getLogger(AtomicFiles.class);
+
   /** The suffix of temp files; {@link #removeStaleTemps} deletes old ones. */
   public static final String TEMP_SUFFIX = ".tmp";
 
@@ -51,11 +52,12 @@ public final class AtomicFiles {
   }
 
   /** The rename the rule asks for: atomic, replacing the target. */
-  static final Move ATOMIC_RENAME = (source, target) -> Files.move(source, target, StandardCopyOption.ATOMIC_MOVE,
-      StandardCopyOption.REPLACE_EXISTING);
+  static final Move ATOMIC_RENAME =
+      (source, target) ->
+          Files.move(
+              source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
 
-  private AtomicFiles() {
-  }
+  private AtomicFiles() {}
 
   /** Replaces a file's content atomically with UTF-8 text, creating parent directories. */
   public static void write(Path target, String content) {
@@ -73,7 +75,8 @@ public final class AtomicFiles {
     try {
       Files.createDirectories(dir);
       temp = dir.resolve("." + target.getFileName() + "." + UUID.randomUUID() + TEMP_SUFFIX);
-      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      try (FileChannel channel =
+          FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         ByteBuffer buffer = ByteBuffer.wrap(data);
         while (buffer.hasRemaining()) {
           channel.write(buffer);
@@ -85,8 +88,16 @@ public final class AtomicFiles {
       forceDirectory(dir);
     } catch (IOException e) {
       boolean refused = e.getCause() instanceof AtomicMoveNotSupportedException;
-      throw new TrackerStateException(target, refused ? e.getMessage() : "could not write " + target + " (" + e
-          + "); check free space and permissions, then retry", e);
+      throw new TrackerStateException(
+          target,
+          refused
+              ? e.getMessage()
+              : "could not write "
+                  + target
+                  + " ("
+                  + e
+                  + "); check free space and permissions, then retry",
+          e);
     } finally {
       if (temp != null) {
         try {
@@ -106,9 +117,18 @@ public final class AtomicFiles {
     try {
       move.move(temp, target);
     } catch (AtomicMoveNotSupportedException e) {
-      throw new IOException("refused to replace " + target + ": its file system cannot rename " + temp.getFileName()
-          + " over it atomically (" + e.getMessage() + "), and a plain copy could leave a torn file after a crash;"
-          + " keep " + target.toAbsolutePath().getParent() + " on a local file system", e);
+      throw new IOException(
+          "refused to replace "
+              + target
+              + ": its file system cannot rename "
+              + temp.getFileName()
+              + " over it atomically ("
+              + e.getMessage()
+              + "), and a plain copy could leave a torn file after a crash;"
+              + " keep "
+              + target.toAbsolutePath().getParent()
+              + " on a local file system",
+          e);
     }
   }
 
@@ -119,7 +139,8 @@ public final class AtomicFiles {
     } catch (NoSuchFileException e) {
       return Optional.empty();
     } catch (IOException e) {
-      throw new TrackerStateException(file, "could not read " + file + " (" + e + "); check permissions", e);
+      throw new TrackerStateException(
+          file, "could not read " + file + " (" + e + "); check permissions", e);
     }
   }
 
@@ -133,12 +154,16 @@ public final class AtomicFiles {
     }
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
-      try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-          StandardOpenOption.WRITE)) {
+      try (FileChannel channel =
+          FileChannel.open(
+              file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
         long size = channel.size();
         long end = validEnd(channel, size);
         if (end != size) {
-          LOG.warn("{} ended with a torn line of {} bytes (an interrupted append); it was cut off", file, size - end);
+          LOG.warn(
+              "{} ended with a torn line of {} bytes (an interrupted append); it was cut off",
+              file,
+              size - end);
           channel.truncate(end);
         }
         channel.position(end);
@@ -149,8 +174,14 @@ public final class AtomicFiles {
         channel.force(true);
       }
     } catch (IOException e) {
-      throw new TrackerStateException(file, "could not append to " + file + " (" + e
-          + "); check free space and permissions, then retry", e);
+      throw new TrackerStateException(
+          file,
+          "could not append to "
+              + file
+              + " ("
+              + e
+              + "); check free space and permissions, then retry",
+          e);
     }
   }
 
@@ -198,13 +229,15 @@ public final class AtomicFiles {
     Instant cutoff = Instant.now().minus(olderThan);
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, ".*" + TEMP_SUFFIX)) {
       for (Path entry : entries) {
-        if (Files.getLastModifiedTime(entry).toInstant().isBefore(cutoff) && Files.deleteIfExists(entry)) {
+        if (Files.getLastModifiedTime(entry).toInstant().isBefore(cutoff)
+            && Files.deleteIfExists(entry)) {
           LOG.info("removed {} left by an interrupted write", entry);
           removed++;
         }
       }
     } catch (IOException e) {
-      throw new TrackerStateException(dir, "could not clean temp files in " + dir + " (" + e + ")", e);
+      throw new TrackerStateException(
+          dir, "could not clean temp files in " + dir + " (" + e + ")", e);
     }
     return removed;
   }

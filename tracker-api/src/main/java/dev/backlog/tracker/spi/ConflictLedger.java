@@ -52,8 +52,9 @@ public final class ConflictLedger {
 
   /** Opens the ledger stored at {@code file} (empty when the file does not exist). */
   public static ConflictLedger open(Path file, InstantSource clock) {
-    ConflictLedger ledger = new ConflictLedger(Objects.requireNonNull(file, "file"),
-        Objects.requireNonNull(clock, "clock"));
+    ConflictLedger ledger =
+        new ConflictLedger(
+            Objects.requireNonNull(file, "file"), Objects.requireNonNull(clock, "clock"));
     AtomicFiles.read(file).ifPresent(ledger::load);
     return ledger;
   }
@@ -63,13 +64,21 @@ public final class ConflictLedger {
       JsonNode root = Json.parse(text);
       for (Map.Entry<String, JsonNode> feature : root.get("bases").properties()) {
         SortedMap<String, String> values = new TreeMap<>();
-        feature.getValue().properties().forEach(f -> values.put(f.getKey(), textOrNull(f.getValue())));
+        feature
+            .getValue()
+            .properties()
+            .forEach(f -> values.put(f.getKey(), textOrNull(f.getValue())));
         bases.put(CardId.of(feature.getKey()), values);
       }
       for (JsonNode c : root.get("conflicts")) {
-        conflicts.add(new FieldConflict(CardId.of(c.get("feature").asText()), c.get("field").asText(),
-            textOrNull(c.get("base")), textOrNull(c.get("local")), textOrNull(c.get("remote")),
-            Instant.parse(c.get("at").asText())));
+        conflicts.add(
+            new FieldConflict(
+                CardId.of(c.get("feature").asText()),
+                c.get("field").asText(),
+                textOrNull(c.get("base")),
+                textOrNull(c.get("local")),
+                textOrNull(c.get("remote")),
+                Instant.parse(c.get("at").asText())));
       }
     } catch (RuntimeException e) {
       bases.clear();
@@ -80,8 +89,12 @@ public final class ConflictLedger {
       } catch (IOException moveFailed) {
         LOG.warn("could not move the corrupt ledger {} aside", file, moveFailed);
       }
-      LOG.warn("conflict ledger {} is corrupt ({}); moved it to {} and started empty: differing fields will be"
-          + " reported as conflicts again", file, e.toString(), aside);
+      LOG.warn(
+          "conflict ledger {} is corrupt ({}); moved it to {} and started empty: differing fields will be"
+              + " reported as conflicts again",
+          file,
+          e.toString(),
+          aside);
     }
   }
 
@@ -101,7 +114,8 @@ public final class ConflictLedger {
    * @param local the local values (absent fields are missing keys)
    * @param remote the remote values (absent fields are missing keys)
    */
-  public synchronized Merge merge(CardId feature, Map<String, String> local, Map<String, String> remote) {
+  public synchronized Merge merge(
+      CardId feature, Map<String, String> local, Map<String, String> remote) {
     Map<String, String> base = bases.getOrDefault(feature, new TreeMap<>());
     Set<String> names = new TreeSet<>(base.keySet());
     names.addAll(local.keySet());
@@ -136,7 +150,10 @@ public final class ConflictLedger {
       }
     }
     if (!found.isEmpty()) {
-      LOG.warn("feature {}: {} field(s) changed on both sides since the last sync: {}", feature, found.size(),
+      LOG.warn(
+          "feature {}: {} field(s) changed on both sides since the last sync: {}",
+          feature,
+          found.size(),
           found.stream().map(FieldConflict::field).toList());
       save();
     }
@@ -152,11 +169,12 @@ public final class ConflictLedger {
     conflicts.stream().filter(c -> c.feature().equals(feature)).forEach(c -> open.add(c.field()));
     SortedMap<String, String> base = new TreeMap<>(bases.getOrDefault(feature, new TreeMap<>()));
     base.keySet().removeIf(name -> !open.contains(name) && !snapshot.containsKey(name));
-    snapshot.forEach((name, value) -> {
-      if (!open.contains(name) && value != null) {
-        base.put(name, value);
-      }
-    });
+    snapshot.forEach(
+        (name, value) -> {
+          if (!open.contains(name) && value != null) {
+            base.put(name, value);
+          }
+        });
     bases.put(feature, base);
     save();
   }
@@ -172,7 +190,8 @@ public final class ConflictLedger {
    * @return whether there was an open conflict for that field
    */
   public synchronized boolean resolve(CardId feature, String field, String chosen) {
-    boolean removed = conflicts.removeIf(c -> c.feature().equals(feature) && c.field().equals(field));
+    boolean removed =
+        conflicts.removeIf(c -> c.feature().equals(feature) && c.field().equals(field));
     SortedMap<String, String> base = bases.computeIfAbsent(feature, f -> new TreeMap<>());
     if (chosen == null) {
       base.remove(field);
@@ -186,10 +205,11 @@ public final class ConflictLedger {
   private void save() {
     ObjectNode root = JsonNodeFactory.instance.objectNode();
     ObjectNode basesNode = root.putObject("bases");
-    bases.forEach((feature, values) -> {
-      ObjectNode node = basesNode.putObject(feature.value());
-      values.forEach(node::put);
-    });
+    bases.forEach(
+        (feature, values) -> {
+          ObjectNode node = basesNode.putObject(feature.value());
+          values.forEach(node::put);
+        });
     ArrayNode list = root.putArray("conflicts");
     for (FieldConflict c : conflicts) {
       ObjectNode node = list.addObject();

@@ -18,9 +18,9 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * The JSON form of features and feature events that file-based providers store, with a stable
- * field order so that equal values give equal bytes. A feature is an object with {@code code},
- * {@code title}, {@code phase}, {@code status}, {@code dependsOn}, {@code body}, {@code acceptance}
+ * The JSON form of features and feature events that file-based providers store, with a stable field
+ * order so that equal values give equal bytes. A feature is an object with {@code code}, {@code
+ * title}, {@code phase}, {@code status}, {@code dependsOn}, {@code body}, {@code acceptance}
  * (absent when null) followed by its tracker-only fields in name order.
  *
  * <p>Stateless and thread-safe.
@@ -29,8 +29,7 @@ public final class FeatureJson {
 
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-  private FeatureJson() {
-  }
+  private FeatureJson() {}
 
   /** A feature as a JSON tree. */
   public static ObjectNode toTree(Feature feature) {
@@ -79,10 +78,11 @@ public final class FeatureJson {
       throw new IllegalArgumentException("a feature must be a JSON object");
     }
     try {
-      Feature.Builder builder = Feature.builder(text(node, "code", true), text(node, "title", true))
-          .phase(text(node, "phase", false))
-          .status(FeatureStatus.fromWireName(text(node, "status", true)))
-          .body(text(node, "body", false));
+      Feature.Builder builder =
+          Feature.builder(text(node, "code", true), text(node, "title", true))
+              .phase(text(node, "phase", false))
+              .status(FeatureStatus.fromWireName(text(node, "status", true)))
+              .body(text(node, "body", false));
       JsonNode deps = node.get("dependsOn");
       TreeSet<CardId> ids = new TreeSet<>();
       if (deps != null && !deps.isNull()) {
@@ -137,8 +137,12 @@ public final class FeatureJson {
     }
     try {
       JsonNode data = node.get("data");
-      return new FeatureEvent(text(node, "id", true), CardId.of(text(node, "code", true)),
-          text(node, "type", true), text(node, "actor", true), Instant.parse(text(node, "at", true)),
+      return new FeatureEvent(
+          text(node, "id", true),
+          CardId.of(text(node, "code", true)),
+          text(node, "type", true),
+          text(node, "actor", true),
+          Instant.parse(text(node, "at", true)),
           data == null ? "{}" : Json.compact(data));
     } catch (BacklogException | DateTimeParseException e) {
       throw new IllegalArgumentException(e.getMessage(), e);

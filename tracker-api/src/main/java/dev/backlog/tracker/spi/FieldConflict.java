@@ -5,8 +5,8 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * A field both the local side and the remote changed since the last sync, differently.
- * Values are as the provider stores them (text); null means the field is absent on that side.
+ * A field both the local side and the remote changed since the last sync, differently. Values are
+ * as the provider stores them (text); null means the field is absent on that side.
  *
  * <p>Immutable and thread-safe.
  *
@@ -17,7 +17,8 @@ import java.util.Objects;
  * @param remote the remote value, or null
  * @param at when the conflict was found
  */
-public record FieldConflict(CardId feature, String field, String base, String local, String remote, Instant at) {
+public record FieldConflict(
+    CardId feature, String field, String base, String local, String remote, Instant at) {
 
   /** Checks the parts. */
   public FieldConflict {

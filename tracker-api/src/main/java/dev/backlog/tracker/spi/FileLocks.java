@@ -21,17 +21,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Exclusive locks keyed by lock file, across threads (an in-JVM lock per file) and across
- * processes (an OS file lock on the file, which the OS releases when a holder dies, so a crashed
- * process never leaves a permanent block). Re-entrant for the holding thread. The lock file holds
- * the holder's process id for diagnostics; a lock file with unreadable content, or a directory in
- * its place, is reported and replaced.
+ * Exclusive locks keyed by lock file, across threads (an in-JVM lock per file) and across processes
+ * (an OS file lock on the file, which the OS releases when a holder dies, so a crashed process
+ * never leaves a permanent block). Re-entrant for the holding thread. The lock file holds the
+ * holder's process id for diagnostics; a lock file with unreadable content, or a directory in its
+ * place, is reported and replaced.
  *
  * <p>Thread-safe. Two instances in one JVM may guard the same files.
  */
 public final class FileLocks {
 
   private static final Logger LOG = LoggerFactory.getLogger(FileLocks.class);
+
   /** How long {@link #withLock} waits by default before failing. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
 
@@ -59,8 +60,13 @@ public final class FileLocks {
     long deadline = System.nanoTime() + timeout.toNanos();
     try {
       if (!lock.tryLock(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
-        throw new TrackerStateException(key, "another thread held the lock " + key + " for more than "
-            + timeout.toSeconds() + "s; retry later");
+        throw new TrackerStateException(
+            key,
+            "another thread held the lock "
+                + key
+                + " for more than "
+                + timeout.toSeconds()
+                + "s; retry later");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -79,8 +85,8 @@ public final class FileLocks {
           held.release();
         }
       } catch (IOException e) {
-        throw new TrackerStateException(key, "could not use the lock file " + key + " (" + e
-            + "); check permissions", e);
+        throw new TrackerStateException(
+            key, "could not use the lock file " + key + " (" + e + "); check permissions", e);
       }
     } finally {
       lock.unlock();
@@ -89,20 +95,24 @@ public final class FileLocks {
 
   /** Runs work while holding the lock on {@code lockFile}. */
   public void withLock(Path lockFile, Runnable work) {
-    withLock(lockFile, () -> {
-      work.run();
-      return null;
-    });
+    withLock(
+        lockFile,
+        () -> {
+          work.run();
+          return null;
+        });
   }
 
   private static FileChannel open(Path key) throws IOException {
     Files.createDirectories(key.getParent());
     if (Files.exists(key) && !Files.isRegularFile(key)) {
       Path aside = key.resolveSibling(key.getFileName() + ".corrupt-" + System.nanoTime());
-      LOG.warn("lock file {} is not a regular file; moved it to {} and created a new one", key, aside);
+      LOG.warn(
+          "lock file {} is not a regular file; moved it to {} and created a new one", key, aside);
       Files.move(key, aside);
     }
-    return FileChannel.open(key, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    return FileChannel.open(
+        key, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
   }
 
   private FileLock acquire(FileChannel channel, Path key, long deadline) throws IOException {
@@ -117,8 +127,15 @@ public final class FileLocks {
         // another FileLocks instance in this JVM holds it; wait like for another process
       }
       if (System.nanoTime() > deadline) {
-        throw new TrackerStateException(key, "the lock " + key + " was held for more than " + timeout.toSeconds()
-            + "s by " + holder(channel) + "; wait for it to finish (the OS releases the lock if it dies)");
+        throw new TrackerStateException(
+            key,
+            "the lock "
+                + key
+                + " was held for more than "
+                + timeout.toSeconds()
+                + "s by "
+                + holder(channel)
+                + "; wait for it to finish (the OS releases the lock if it dies)");
       }
       try {
         Thread.sleep(sleepMillis);
@@ -133,11 +150,16 @@ public final class FileLocks {
   private static void stamp(FileChannel channel, Path key) throws IOException {
     String previous = read(channel);
     if (!previous.isEmpty() && !previous.strip().matches("pid \\d+")) {
-      LOG.warn("lock file {} held unreadable content '{}'; it was overwritten", key,
+      LOG.warn(
+          "lock file {} held unreadable content '{}'; it was overwritten",
+          key,
           previous.length() > 40 ? previous.substring(0, 40) + "..." : previous.strip());
     }
     channel.truncate(0);
-    channel.write(ByteBuffer.wrap(("pid " + ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8)), 0);
+    channel.write(
+        ByteBuffer.wrap(
+            ("pid " + ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8)),
+        0);
   }
 
   private static String holder(FileChannel channel) {

@@ -18,7 +18,10 @@ import java.util.TreeSet;
  * @param toPull fields whose merged value must be written locally
  * @param conflicts fields both sides changed differently; each is also recorded in the ledger
  */
-public record Merge(SortedMap<String, String> merged, Set<String> toPush, Set<String> toPull,
+public record Merge(
+    SortedMap<String, String> merged,
+    Set<String> toPush,
+    Set<String> toPull,
     List<FieldConflict> conflicts) {
 
   /** Copies the parts. */

@@ -19,8 +19,16 @@ import java.util.Objects;
  * @param lastError the last failure, or null
  * @param updatedAt when the op last changed state
  */
-public record Op(String id, long seq, CardId feature, String kind, String payload, OpState state, int attempts,
-    String lastError, Instant updatedAt) {
+public record Op(
+    String id,
+    long seq,
+    CardId feature,
+    String kind,
+    String payload,
+    OpState state,
+    int attempts,
+    String lastError,
+    Instant updatedAt) {
 
   /** Checks the parts. */
   public Op {
@@ -31,8 +39,14 @@ public record Op(String id, long seq, CardId feature, String kind, String payloa
     Objects.requireNonNull(state, "state");
     Objects.requireNonNull(updatedAt, "updatedAt");
     if (seq < 1 || attempts < 0) {
-      throw new IllegalArgumentException("op " + id + " has seq " + seq + " and attempts " + attempts
-          + "; both must be positive (attempts may be 0)");
+      throw new IllegalArgumentException(
+          "op "
+              + id
+              + " has seq "
+              + seq
+              + " and attempts "
+              + attempts
+              + "; both must be positive (attempts may be 0)");
     }
   }
 

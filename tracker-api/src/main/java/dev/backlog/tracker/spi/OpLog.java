@@ -35,9 +35,9 @@ import org.slf4j.LoggerFactory;
  * fsync'd JSON line; the last line of an op wins. Ops of one feature run in enqueue order (a
  * feature's later ops wait while an earlier one is pending, in conflict or quarantined); ops of
  * different features do not wait for each other. An op found {@code inflight} when the log is
- * opened was interrupted and becomes {@code uncertain}: {@link #drain} looks it up with
- * {@link OpExecutor#resolve} before sending it again, so a lost response never duplicates a write.
- * After {@code maxAttempts} failed attempts an op is quarantined.
+ * opened was interrupted and becomes {@code uncertain}: {@link #drain} looks it up with {@link
+ * OpExecutor#resolve} before sending it again, so a lost response never duplicates a write. After
+ * {@code maxAttempts} failed attempts an op is quarantined.
  *
  * <p>Thread-safe; one process at a time holds a log open (the others wait up to the lock timeout).
  * Close it to release the file.
@@ -45,8 +45,10 @@ import org.slf4j.LoggerFactory;
 public final class OpLog implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(OpLog.class);
+
   /** Failed attempts after which an op is quarantined, unless configured otherwise. */
   public static final int DEFAULT_MAX_ATTEMPTS = 5;
+
   /** How long {@link #open} waits for another process to close the log. */
   public static final Duration LOCK_TIMEOUT = Duration.ofSeconds(30);
 
@@ -60,7 +62,8 @@ public final class OpLog implements AutoCloseable {
   private int journalLines;
   private boolean closed;
 
-  private OpLog(Path file, InstantSource clock, int maxAttempts, FileChannel lockChannel, FileLock lock) {
+  private OpLog(
+      Path file, InstantSource clock, int maxAttempts, FileChannel lockChannel, FileLock lock) {
     this.file = file;
     this.clock = clock;
     this.maxAttempts = maxAttempts;
@@ -91,7 +94,8 @@ public final class OpLog implements AutoCloseable {
       log.load();
       return log;
     } catch (IOException e) {
-      throw new TrackerStateException(file, "could not open the op-log " + file + " (" + e + "); check permissions", e);
+      throw new TrackerStateException(
+          file, "could not open the op-log " + file + " (" + e + "); check permissions", e);
     } finally {
       if (channel != null) {
         try {
@@ -115,14 +119,21 @@ public final class OpLog implements AutoCloseable {
         // open elsewhere in this JVM
       }
       if (System.nanoTime() > deadline) {
-        throw new TrackerStateException(lockFile, "the op-log is held open by another process or instance for more"
-            + " than " + LOCK_TIMEOUT.toSeconds() + "s (" + lockFile + "); let it finish, then retry");
+        throw new TrackerStateException(
+            lockFile,
+            "the op-log is held open by another process or instance for more"
+                + " than "
+                + LOCK_TIMEOUT.toSeconds()
+                + "s ("
+                + lockFile
+                + "); let it finish, then retry");
       }
       try {
         Thread.sleep(20);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new TrackerStateException(lockFile, "interrupted while waiting for the op-log lock", e);
+        throw new TrackerStateException(
+            lockFile, "interrupted while waiting for the op-log lock", e);
       }
     }
   }
@@ -145,15 +156,26 @@ public final class OpLog implements AutoCloseable {
       } catch (IllegalArgumentException e) {
         boolean torn = i == lines.length - 1;
         corrupt++;
-        LOG.warn("op-log {} line {} is {} and was skipped: {}", file, i + 1,
-            torn ? "torn (an interrupted append)" : "corrupt", e.getMessage());
+        LOG.warn(
+            "op-log {} line {} is {} and was skipped: {}",
+            file,
+            i + 1,
+            torn ? "torn (an interrupted append)" : "corrupt",
+            e.getMessage());
       }
     }
-    List<Op> interrupted = ops.values().stream().filter(op -> op.state() == OpState.INFLIGHT).toList();
+    List<Op> interrupted =
+        ops.values().stream().filter(op -> op.state() == OpState.INFLIGHT).toList();
     for (Op op : interrupted) {
-      LOG.warn("op {} ({} on {}) was in flight when the log was last closed; it is uncertain and will be looked"
-          + " up before any retry", op.id(), op.kind(), op.feature());
-      put(op.with(OpState.UNCERTAIN, op.attempts(), "interrupted while in flight", clock.instant()));
+      LOG.warn(
+          "op {} ({} on {}) was in flight when the log was last closed; it is uncertain and will be looked"
+              + " up before any retry",
+          op.id(),
+          op.kind(),
+          op.feature());
+      put(
+          op.with(
+              OpState.UNCERTAIN, op.attempts(), "interrupted while in flight", clock.instant()));
     }
     if (corrupt > 0 || journalLines > 2 * openOps().size() + 64) {
       compact();
@@ -163,8 +185,17 @@ public final class OpLog implements AutoCloseable {
   /** Appends a new pending op for a feature. */
   public synchronized Op enqueue(CardId feature, String kind, String payload) {
     ensureOpen();
-    Op op = new Op(UUID.randomUUID().toString(), ++lastSeq, feature, kind, payload, OpState.PENDING, 0, null,
-        clock.instant());
+    Op op =
+        new Op(
+            UUID.randomUUID().toString(),
+            ++lastSeq,
+            feature,
+            kind,
+            payload,
+            OpState.PENDING,
+            0,
+            null,
+            clock.instant());
     put(op);
     return op;
   }
@@ -176,8 +207,10 @@ public final class OpLog implements AutoCloseable {
 
   /** Every op not done, in enqueue order. */
   public synchronized List<Op> openOps() {
-    return ops.values().stream().filter(op -> op.state() != OpState.DONE)
-        .sorted(Comparator.comparingLong(Op::seq)).toList();
+    return ops.values().stream()
+        .filter(op -> op.state() != OpState.DONE)
+        .sorted(Comparator.comparingLong(Op::seq))
+        .toList();
   }
 
   /** How many ops are pending, inflight or uncertain. */
@@ -196,10 +229,10 @@ public final class OpLog implements AutoCloseable {
   }
 
   /**
-   * Sends every op that may go, feature by feature in enqueue order: an uncertain op is first looked
-   * up, an op whose send fails waits for the next drain (or is quarantined after too many failures),
-   * and a feature whose head op is in conflict or quarantined keeps its later ops waiting. Each op is
-   * tried at most once per drain.
+   * Sends every op that may go, feature by feature in enqueue order: an uncertain op is first
+   * looked up, an op whose send fails waits for the next drain (or is quarantined after too many
+   * failures), and a feature whose head op is in conflict or quarantined keeps its later ops
+   * waiting. Each op is tried at most once per drain.
    */
   public synchronized SyncReport drain(OpExecutor executor) {
     ensureOpen();
@@ -243,7 +276,11 @@ public final class OpLog implements AutoCloseable {
     try {
       if (op.state() == OpState.UNCERTAIN) {
         if (executor.resolve(op) == OpExecutor.Resolution.APPLIED) {
-          LOG.info("uncertain op {} ({} on {}) was found applied on the remote", op.id(), op.kind(), op.feature());
+          LOG.info(
+              "uncertain op {} ({} on {}) was found applied on the remote",
+              op.id(),
+              op.kind(),
+              op.feature());
           put(op.with(OpState.DONE, op.attempts(), null, clock.instant()));
           return OpState.DONE;
         }
@@ -252,8 +289,12 @@ public final class OpLog implements AutoCloseable {
       put(op);
       OpExecutor.Outcome outcome = Objects.requireNonNull(executor.apply(op), "outcome");
       OpState next = outcome == OpExecutor.Outcome.DONE ? OpState.DONE : OpState.CONFLICT;
-      put(op.with(next, op.attempts(), next == OpState.CONFLICT ? "the remote changed meanwhile" : null,
-          clock.instant()));
+      put(
+          op.with(
+              next,
+              op.attempts(),
+              next == OpState.CONFLICT ? "the remote changed meanwhile" : null,
+              clock.instant()));
       return next;
     } catch (ResponseLostException e) {
       return fail(op, OpState.UNCERTAIN, e);
@@ -272,11 +313,22 @@ public final class OpLog implements AutoCloseable {
     String error = String.valueOf(e.getMessage() == null ? e.toString() : e.getMessage());
     put(op.with(next, attempts, error, clock.instant()));
     if (next == OpState.QUARANTINED) {
-      LOG.warn("op {} ({} on {}) is quarantined after {} failed attempts; last error: {}", op.id(), op.kind(),
-          op.feature(), attempts, error);
+      LOG.warn(
+          "op {} ({} on {}) is quarantined after {} failed attempts; last error: {}",
+          op.id(),
+          op.kind(),
+          op.feature(),
+          attempts,
+          error);
     } else {
-      LOG.info("op {} ({} on {}) failed (attempt {} of {}): {}", op.id(), op.kind(), op.feature(), attempts,
-          maxAttempts, error);
+      LOG.info(
+          "op {} ({} on {}) failed (attempt {} of {}): {}",
+          op.id(),
+          op.kind(),
+          op.feature(),
+          attempts,
+          maxAttempts,
+          error);
     }
     return next;
   }
@@ -299,8 +351,12 @@ public final class OpLog implements AutoCloseable {
     ensureOpen();
     Op op = existing(id);
     if (op.state() != OpState.CONFLICT && op.state() != OpState.QUARANTINED) {
-      throw new IllegalStateException("op " + id + " is " + op.state().wireName()
-          + "; only conflict or quarantined ops can be retried");
+      throw new IllegalStateException(
+          "op "
+              + id
+              + " is "
+              + op.state().wireName()
+              + "; only conflict or quarantined ops can be retried");
     }
     OpState back = op.state() == OpState.QUARANTINED ? OpState.UNCERTAIN : OpState.PENDING;
     Op next = op.with(back, 0, null, clock.instant());
@@ -308,7 +364,10 @@ public final class OpLog implements AutoCloseable {
     return next;
   }
 
-  /** Gives up an op that is not done (a person resolved it by hand); later ops of its feature may then go. */
+  /**
+   * Gives up an op that is not done (a person resolved it by hand); later ops of its feature may
+   * then go.
+   */
   public synchronized Op discard(String id) {
     ensureOpen();
     Op op = existing(id);
@@ -364,10 +423,16 @@ public final class OpLog implements AutoCloseable {
     JsonNode node = Json.parse(line);
     try {
       JsonNode error = node.get("error");
-      return new Op(node.get("id").asText(), node.get("seq").asLong(), CardId.of(node.get("feature").asText()),
-          node.get("kind").asText(), node.get("payload").asText(),
+      return new Op(
+          node.get("id").asText(),
+          node.get("seq").asLong(),
+          CardId.of(node.get("feature").asText()),
+          node.get("kind").asText(),
+          node.get("payload").asText(),
           OpState.valueOf(node.get("state").asText().toUpperCase(java.util.Locale.ROOT)),
-          node.get("attempts").asInt(), error == null ? null : error.asText(), Instant.parse(node.get("at").asText()));
+          node.get("attempts").asInt(),
+          error == null ? null : error.asText(),
+          Instant.parse(node.get("at").asText()));
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("not an op record (" + e + ")", e);
     }

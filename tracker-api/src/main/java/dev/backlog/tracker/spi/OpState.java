@@ -9,7 +9,9 @@ import java.util.Locale;
 public enum OpState {
   /** Waiting to be sent. */
   PENDING,
-  /** Being sent; an op found inflight when the log is opened was interrupted and becomes uncertain. */
+  /**
+   * Being sent; an op found inflight when the log is opened was interrupted and becomes uncertain.
+   */
   INFLIGHT,
   /** Applied remotely. */
   DONE,

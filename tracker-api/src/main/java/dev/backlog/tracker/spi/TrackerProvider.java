@@ -18,14 +18,17 @@ import java.util.Optional;
  * contract. Later additions to this interface will be default methods.
  *
  * <p>Write verbs differ in how much policy they apply:
+ *
  * <ul>
- *   <li>{@link #createFeature} and {@link #putFeature} write fields but never change an existing status;</li>
- *   <li>{@link #setStatus} applies the {@link dev.backlog.tracker.TransitionPolicy}, appends an event and
- *       re-renders the roadmap;</li>
- *   <li>{@link #persistRaw} writes exactly what it is given: no policy, no event, no roadmap.</li>
+ *   <li>{@link #createFeature} and {@link #putFeature} write fields but never change an existing
+ *       status;
+ *   <li>{@link #setStatus} applies the {@link dev.backlog.tracker.TransitionPolicy}, appends an
+ *       event and re-renders the roadmap;
+ *   <li>{@link #persistRaw} writes exactly what it is given: no policy, no event, no roadmap.
  * </ul>
  *
- * <p>Implementations must be thread-safe, and file-based ones safe across processes sharing the files.
+ * <p>Implementations must be thread-safe, and file-based ones safe across processes sharing the
+ * files.
  */
 public interface TrackerProvider extends AutoCloseable {
 
@@ -46,14 +49,19 @@ public interface TrackerProvider extends AutoCloseable {
   Feature createFeature(Feature feature);
 
   /**
-   * Overwrites a feature's fields (all of them, tracker-only fields included) and re-renders the roadmap.
+   * Overwrites a feature's fields (all of them, tracker-only fields included) and re-renders the
+   * roadmap.
    *
    * @throws dev.backlog.tracker.FeatureNotFoundException when the code does not exist
-   * @throws dev.backlog.tracker.StatusTransitionException when the status differs from the stored one
+   * @throws dev.backlog.tracker.StatusTransitionException when the status differs from the stored
+   *     one
    */
   Feature putFeature(Feature feature);
 
-  /** Writes the feature exactly as given, creating it when missing: no policy, no events, no roadmap. */
+  /**
+   * Writes the feature exactly as given, creating it when missing: no policy, no events, no
+   * roadmap.
+   */
   Feature persistRaw(Feature feature);
 
   /**
@@ -84,10 +92,12 @@ public interface TrackerProvider extends AutoCloseable {
   void putChangelog(String content);
 
   /**
-   * Splices an entry into the changelog with {@link Changelogs#splice} and writes the result when it
-   * changed. Providers that can write concurrently override this to read, splice and write under one lock.
+   * Splices an entry into the changelog with {@link Changelogs#splice} and writes the result when
+   * it changed. Providers that can write concurrently override this to read, splice and write under
+   * one lock.
    *
-   * @throws dev.backlog.tracker.ChangelogFormatException when the changelog's first line is not {@code # Changelog}
+   * @throws dev.backlog.tracker.ChangelogFormatException when the changelog's first line is not
+   *     {@code # Changelog}
    */
   default ChangelogSplice appendChangelog(ChangelogEntry entry) {
     ChangelogSplice splice = Changelogs.splice(getChangelog(), entry);
@@ -100,7 +110,9 @@ public interface TrackerProvider extends AutoCloseable {
   /** Renders the roadmap from the features, stores it when it changed, and returns it. */
   String renderRoadmap();
 
-  /** The provider's health: canonical source, pending ops, conflicts, quarantined ops, last sync. */
+  /**
+   * The provider's health: canonical source, pending ops, conflicts, quarantined ops, last sync.
+   */
   TrackerHealth health();
 
   /** Drains pending work (for remote providers, the op-log) and reports what happened. */
@@ -108,6 +120,5 @@ public interface TrackerProvider extends AutoCloseable {
 
   /** Releases what the provider holds; the default holds nothing. */
   @Override
-  default void close() {
-  }
+  default void close() {}
 }

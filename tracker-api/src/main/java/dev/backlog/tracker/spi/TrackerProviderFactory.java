@@ -1,9 +1,9 @@
 package dev.backlog.tracker.spi;
 
 /**
- * Creates a {@link TrackerProvider}; registered in
- * {@code META-INF/services/dev.backlog.tracker.spi.TrackerProviderFactory}. Factories are listed by
- * {@link dev.backlog.tracker.TrackerProviders} and must be cheap to construct (a public no-argument
+ * Creates a {@link TrackerProvider}; registered in {@code
+ * META-INF/services/dev.backlog.tracker.spi.TrackerProviderFactory}. Factories are listed by {@link
+ * dev.backlog.tracker.TrackerProviders} and must be cheap to construct (a public no-argument
  * constructor, no I/O): the provider itself is created only when the configuration selects the
  * factory's {@link #id()}.
  *

@@ -28,9 +28,14 @@ class ConflictLedgerTest {
 
   @Test
   void aFieldChangedOnlyLocallyIsPushedAndOneChangedOnlyRemotelyIsPulled() {
-    Merge merge = synced().merge(A, Map.of("title", "Parser v2", "status", "planned", "body", "b"),
-        Map.of("title", "Parser", "status", "in_progress", "body", "b"));
-    assertEquals(Map.of("title", "Parser v2", "status", "in_progress", "body", "b"), merge.merged());
+    Merge merge =
+        synced()
+            .merge(
+                A,
+                Map.of("title", "Parser v2", "status", "planned", "body", "b"),
+                Map.of("title", "Parser", "status", "in_progress", "body", "b"));
+    assertEquals(
+        Map.of("title", "Parser v2", "status", "in_progress", "body", "b"), merge.merged());
     assertEquals(Set.of("title"), merge.toPush());
     assertEquals(Set.of("status"), merge.toPull());
     assertTrue(merge.conflicts().isEmpty());
@@ -38,16 +43,23 @@ class ConflictLedgerTest {
 
   @Test
   void aFieldChangedOnBothSidesTheSameWayAgrees() {
-    Merge merge = synced().merge(A, Map.of("title", "T", "status", "planned", "body", "b"),
-        Map.of("title", "T", "status", "planned", "body", "b"));
+    Merge merge =
+        synced()
+            .merge(
+                A,
+                Map.of("title", "T", "status", "planned", "body", "b"),
+                Map.of("title", "T", "status", "planned", "body", "b"));
     assertTrue(merge.toPush().isEmpty() && merge.toPull().isEmpty() && !merge.hasConflicts());
   }
 
   @Test
   void aFieldChangedDifferentlyOnBothSidesBecomesADurableLedgerEntryUntilResolved() {
     ConflictLedger ledger = synced();
-    Merge merge = ledger.merge(A, Map.of("title", "Local", "status", "planned"),
-        Map.of("title", "Remote", "status", "planned", "body", "b"));
+    Merge merge =
+        ledger.merge(
+            A,
+            Map.of("title", "Local", "status", "planned"),
+            Map.of("title", "Remote", "status", "planned", "body", "b"));
     assertEquals(1, merge.conflicts().size());
     FieldConflict conflict = merge.conflicts().get(0);
     assertEquals("title", conflict.field());
@@ -63,13 +75,18 @@ class ConflictLedgerTest {
     assertEquals("Parser", reopened.base(A).get("title"), "a conflicting field keeps its base");
     assertTrue(reopened.resolve(A, "title", "Remote"));
     assertTrue(ConflictLedger.open(dir.resolve("ledger.json"), clock).conflicts().isEmpty());
-    assertEquals("Remote", ConflictLedger.open(dir.resolve("ledger.json"), clock).base(A).get("title"));
+    assertEquals(
+        "Remote", ConflictLedger.open(dir.resolve("ledger.json"), clock).base(A).get("title"));
   }
 
   @Test
   void withoutABaseEveryDifferingFieldIsAConflictAndNothingIsOverwritten() {
     ConflictLedger ledger = ConflictLedger.open(dir.resolve("ledger.json"), clock);
-    Merge merge = ledger.merge(A, Map.of("title", "L", "body", "only local"), Map.of("title", "R", "status", "planned"));
+    Merge merge =
+        ledger.merge(
+            A,
+            Map.of("title", "L", "body", "only local"),
+            Map.of("title", "R", "status", "planned"));
     assertEquals(1, merge.conflicts().size());
     assertEquals(Set.of("body"), merge.toPush());
     assertEquals(Set.of("status"), merge.toPull());
@@ -82,7 +99,8 @@ class ConflictLedgerTest {
     assertTrue(ledger.conflicts().isEmpty());
     assertTrue(ledger.base(A).isEmpty());
     try (var files = Files.list(dir)) {
-      assertTrue(files.anyMatch(p -> p.getFileName().toString().startsWith("ledger.json.corrupt-")));
+      assertTrue(
+          files.anyMatch(p -> p.getFileName().toString().startsWith("ledger.json.corrupt-")));
     }
     ledger.recordSynced(A, Map.of("title", "x"));
     assertEquals("x", ConflictLedger.open(dir.resolve("ledger.json"), clock).base(A).get("title"));

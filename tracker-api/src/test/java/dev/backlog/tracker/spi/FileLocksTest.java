@@ -30,16 +30,22 @@ class FileLocksTest {
     CountDownLatch release = new CountDownLatch(1);
     ExecutorService pool = Executors.newSingleThreadExecutor();
     try {
-      Future<?> holder = pool.submit(() -> first.withLock(lock, () -> {
-        held.countDown();
-        try {
-          release.await(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }));
+      Future<?> holder =
+          pool.submit(
+              () ->
+                  first.withLock(
+                      lock,
+                      () -> {
+                        held.countDown();
+                        try {
+                          release.await(5, TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                          Thread.currentThread().interrupt();
+                        }
+                      }));
       held.await();
-      TrackerStateException e = assertThrows(TrackerStateException.class, () -> second.withLock(lock, () -> { }));
+      TrackerStateException e =
+          assertThrows(TrackerStateException.class, () -> second.withLock(lock, () -> {}));
       assertTrue(e.getMessage().contains("pid " + ProcessHandle.current().pid()), e.getMessage());
       release.countDown();
       holder.get();

@@ -23,10 +23,15 @@ import net.jqwik.api.constraints.IntRange;
 
 class OpLogPropertiesTest {
 
-  private static final InstantSource CLOCK = InstantSource.fixed(Instant.parse("2026-11-23T10:00:00Z"));
+  private static final InstantSource CLOCK =
+      InstantSource.fixed(Instant.parse("2026-11-23T10:00:00Z"));
 
   /** What the remote does with one request. */
-  enum Fate { OK, FAIL, LOSE_RESPONSE }
+  enum Fate {
+    OK,
+    FAIL,
+    LOSE_RESPONSE
+  }
 
   /** A remote whose answers follow a scripted list of fates (OK once the script runs out). */
   static final class ScriptedRemote implements OpExecutor {
@@ -44,7 +49,9 @@ class OpLogPropertiesTest {
       if (fate == Fate.FAIL) {
         throw new IllegalStateException("HTTP 503");
       }
-      appliedPerFeature.computeIfAbsent(op.feature().value(), f -> new ArrayList<>()).add(op.payload());
+      appliedPerFeature
+          .computeIfAbsent(op.feature().value(), f -> new ArrayList<>())
+          .add(op.payload());
       applyCount.merge(op.payload(), 1, Integer::sum);
       if (fate == Fate.LOSE_RESPONSE) {
         throw new ResponseLostException("connection dropped after the write", null);
@@ -69,9 +76,12 @@ class OpLogPropertiesTest {
   }
 
   @Property(tries = 40)
-  void opsReachTheRemoteAtMostOnceAndInEnqueueOrderPerFeature(@ForAll("features") List<String> features,
-      @ForAll("scripts") List<Fate> script, @ForAll @IntRange(min = 1, max = 4) int maxAttempts,
-      @ForAll boolean reopenBetweenDrains) throws IOException {
+  void opsReachTheRemoteAtMostOnceAndInEnqueueOrderPerFeature(
+      @ForAll("features") List<String> features,
+      @ForAll("scripts") List<Fate> script,
+      @ForAll @IntRange(min = 1, max = 4) int maxAttempts,
+      @ForAll boolean reopenBetweenDrains)
+      throws IOException {
     Path dir = Files.createTempDirectory("oplog-prop");
     try {
       Path file = dir.resolve("oplog.jsonl");
@@ -90,9 +100,11 @@ class OpLogPropertiesTest {
           log = OpLog.open(file, CLOCK, maxAttempts);
         }
       }
-      remote.applyCount.forEach((payload, count) -> assertEquals(1, count, payload + " was written twice"));
+      remote.applyCount.forEach(
+          (payload, count) -> assertEquals(1, count, payload + " was written twice"));
       assertInOrder(enqueued, remote, false);
-      assertEquals(countHeld(log), log.pending(), "only ops behind a quarantined one may still wait");
+      assertEquals(
+          countHeld(log), log.pending(), "only ops behind a quarantined one may still wait");
 
       // the remote recovers; a person retries every quarantined op: all ops land, each exactly once
       remote.fates = List.<Fate>of().iterator();
@@ -107,7 +119,8 @@ class OpLogPropertiesTest {
       assertEquals(0, log.pending());
       assertEquals(0, log.quarantined());
       assertEquals(features.size(), remote.applyCount.size());
-      remote.applyCount.forEach((payload, count) -> assertEquals(1, count, payload + " was written twice"));
+      remote.applyCount.forEach(
+          (payload, count) -> assertEquals(1, count, payload + " was written twice"));
       assertInOrder(enqueued, remote, true);
       log.close();
     } finally {
@@ -115,11 +128,14 @@ class OpLogPropertiesTest {
     }
   }
 
-  private static void assertInOrder(Map<String, List<String>> enqueued, ScriptedRemote remote, boolean complete) {
+  private static void assertInOrder(
+      Map<String, List<String>> enqueued, ScriptedRemote remote, boolean complete) {
     for (Map.Entry<String, List<String>> feature : enqueued.entrySet()) {
       List<String> applied = remote.appliedPerFeature.getOrDefault(feature.getKey(), List.of());
-      List<String> expected = complete ? feature.getValue() : feature.getValue().subList(0, applied.size());
-      assertEquals(expected, applied, "ops of " + feature.getKey() + " reached the remote out of order");
+      List<String> expected =
+          complete ? feature.getValue() : feature.getValue().subList(0, applied.size());
+      assertEquals(
+          expected, applied, "ops of " + feature.getKey() + " reached the remote out of order");
     }
   }
 
@@ -140,13 +156,15 @@ class OpLogPropertiesTest {
 
   private static void deleteTree(Path dir) throws IOException {
     try (var walk = Files.walk(dir)) {
-      walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.delete(p);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
+      walk.sorted(java.util.Comparator.reverseOrder())
+          .forEach(
+              p -> {
+                try {
+                  Files.delete(p);
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              });
     }
   }
 }

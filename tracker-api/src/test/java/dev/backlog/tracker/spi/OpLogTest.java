@@ -116,7 +116,8 @@ class OpLogTest {
       log.enqueue(A, "put", "a2");
       SyncReport first = log.drain(remote);
       assertEquals(0, first.drained());
-      assertEquals(dev.backlog.tracker.spi.OpState.UNCERTAIN, log.find(op.id()).orElseThrow().state());
+      assertEquals(
+          dev.backlog.tracker.spi.OpState.UNCERTAIN, log.find(op.id()).orElseThrow().state());
       assertEquals(2, log.drain(remote).drained());
       assertEquals(List.of("create-a", "a2"), remote.applied);
     }
@@ -129,8 +130,10 @@ class OpLogTest {
     try (OpLog log = OpLog.open(file(), clock, 5)) {
       op = log.enqueue(A, "create", "create-a");
     }
-    // the process wrote the inflight record, sent the request, and died before recording the outcome
-    String inflight = Files.readString(file()).strip().replace("\"state\":\"pending\"", "\"state\":\"inflight\"");
+    // the process wrote the inflight record, sent the request, and died before recording the
+    // outcome
+    String inflight =
+        Files.readString(file()).strip().replace("\"state\":\"pending\"", "\"state\":\"inflight\"");
     Files.writeString(file(), inflight + "\n", StandardOpenOption.APPEND);
     remote.applied.add("create-a");
     try (OpLog log = OpLog.open(file(), clock, 5)) {
@@ -182,25 +185,31 @@ class OpLogTest {
       long start = System.nanoTime();
       assertTrue(OpLog.LOCK_TIMEOUT.compareTo(Duration.ofSeconds(1)) > 0);
       // the second open waits for the lock; release it from another thread shortly after
-      Thread closer = new Thread(() -> {
-        try {
-          Thread.sleep(300);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-        log.close();
-      });
+      Thread closer =
+          new Thread(
+              () -> {
+                try {
+                  Thread.sleep(300);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+                log.close();
+              });
       closer.start();
       try (OpLog second = OpLog.open(file(), clock, 5)) {
-        assertTrue(System.nanoTime() - start >= Duration.ofMillis(250).toNanos(), "second open waited for the first");
+        assertTrue(
+            System.nanoTime() - start >= Duration.ofMillis(250).toNanos(),
+            "second open waited for the first");
         assertEquals(1, second.pending());
       }
     }
-    assertThrows(IllegalStateException.class, () -> {
-      OpLog log = OpLog.open(file(), clock, 5);
-      log.close();
-      log.enqueue(A, "put", "late");
-    });
+    assertThrows(
+        IllegalStateException.class,
+        () -> {
+          OpLog log = OpLog.open(file(), clock, 5);
+          log.close();
+          log.enqueue(A, "put", "late");
+        });
   }
 
   @Test

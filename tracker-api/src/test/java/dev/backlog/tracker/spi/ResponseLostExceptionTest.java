@@ -25,7 +25,8 @@ class ResponseLostExceptionTest {
   @Test
   void aLostResponseIsATrackerExceptionThatKeepsItsMessageAndCause() {
     IOException cause = new IOException("connection reset");
-    ResponseLostException e = new ResponseLostException("POST /issues may have reached GitHub", cause);
+    ResponseLostException e =
+        new ResponseLostException("POST /issues may have reached GitHub", cause);
     assertInstanceOf(TrackerException.class, e);
     assertInstanceOf(BacklogException.class, e);
     assertEquals(TrackerErrorCode.RESPONSE_LOST, e.code());
@@ -38,26 +39,33 @@ class ResponseLostExceptionTest {
   void theOpLogTellsALostResponseFromAnotherTrackerFailure() {
     CardId lost = CardId.of("L1");
     CardId failed = CardId.of("F1");
-    OpExecutor remote = new OpExecutor() {
-      @Override
-      public Outcome apply(Op op) {
-        if (op.feature().equals(lost)) {
-          throw new ResponseLostException("no answer to " + op.payload(), null);
-        }
-        throw new TrackerStateException(dir, "the remote refused " + op.payload());
-      }
+    OpExecutor remote =
+        new OpExecutor() {
+          @Override
+          public Outcome apply(Op op) {
+            if (op.feature().equals(lost)) {
+              throw new ResponseLostException("no answer to " + op.payload(), null);
+            }
+            throw new TrackerStateException(dir, "the remote refused " + op.payload());
+          }
 
-      @Override
-      public Resolution resolve(Op op) {
-        return Resolution.NOT_APPLIED;
-      }
-    };
+          @Override
+          public Resolution resolve(Op op) {
+            return Resolution.NOT_APPLIED;
+          }
+        };
     try (OpLog log = OpLog.open(dir.resolve("oplog.jsonl"), clock, 5)) {
       Op lostOp = log.enqueue(lost, "create", "l");
       Op failedOp = log.enqueue(failed, "create", "f");
       log.drain(remote);
-      assertEquals(OpState.UNCERTAIN, log.find(lostOp.id()).orElseThrow().state(), "looked up before a retry");
-      assertEquals(OpState.PENDING, log.find(failedOp.id()).orElseThrow().state(), "certainly changed nothing");
+      assertEquals(
+          OpState.UNCERTAIN,
+          log.find(lostOp.id()).orElseThrow().state(),
+          "looked up before a retry");
+      assertEquals(
+          OpState.PENDING,
+          log.find(failedOp.id()).orElseThrow().state(),
+          "certainly changed nothing");
     }
   }
 }

@@ -7,7 +7,10 @@ import dev.backlog.core.ErrorCode;
 public enum GitHubErrorCode implements ErrorCode {
   /** No token, a token GitHub refuses, or a token without the scopes the provider needs. */
   GITHUB_AUTH(ErrorCategory.INVALID_INPUT),
-  /** The repository or the project named in the settings does not exist or is not visible to the token. */
+  /**
+   * The repository or the project named in the settings does not exist or is not visible to the
+   * token.
+   */
   GITHUB_NOT_FOUND(ErrorCategory.NOT_FOUND),
   /** The project's {@code Status} field lacks an option for a feature status. */
   GITHUB_PROJECT_SETUP(ErrorCategory.INVALID_INPUT),

@@ -50,9 +50,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The GitHub tracker. Each feature is one issue (title {@code [CODE] title}, the body with a hidden
  * marker, labels {@code backlog} and {@code status:<s>} merged with the labels people added, closed
- * when complete); each event is one comment with a hidden marker carrying its id; with a
- * {@code projectNumber}, each issue is an item of that Projects v2 project with its single-select
- * {@code Status} set; the roadmap and changelog are repository files written through the Contents API.
+ * when complete); each event is one comment with a hidden marker carrying its id; with a {@code
+ * projectNumber}, each issue is an item of that Projects v2 project with its single-select {@code
+ * Status} set; the roadmap and changelog are repository files written through the Contents API.
  *
  * <p>Writes are local first: every verb updates the local copy in the state directory (so reads see
  * it at once) and appends the intended remote writes to a durable {@link OpLog}; {@link #sync()}
@@ -63,17 +63,22 @@ import org.slf4j.LoggerFactory;
  * Rate limits are waited out up to {@code maxRateLimitWaitSeconds}; a reset further away stops the
  * sync and leaves its ops pending.
  *
- * <p>Thread-safe, and safe across processes sharing the state directory (a lock file serializes them).
+ * <p>Thread-safe, and safe across processes sharing the state directory (a lock file serializes
+ * them).
  */
 public final class GitHubTracker implements TrackerProvider {
 
   private static final Logger LOG = LoggerFactory.getLogger(GitHubTracker.class);
+
   /** The provider id. */
   public static final String ID = "github";
+
   /** The op-log's pseudo feature for roadmap writes. */
   static final CardId ROADMAP = CardId.of("github:roadmap");
+
   /** The op-log's pseudo feature for changelog writes. */
   static final CardId CHANGELOG = CardId.of("github:changelog");
+
   private static final ObjectMapper JSON = JsonMapper.builder().build();
   private static final int MAX_ATTEMPTS = 8;
 
@@ -87,7 +92,12 @@ public final class GitHubTracker implements TrackerProvider {
   private final FileLocks locks = new FileLocks(Duration.ofMinutes(10));
   private final OpRunner runner;
 
-  private GitHubTracker(GitHubSettings settings, InstantSource clock, Secret token, Repo repo, Projects projects,
+  private GitHubTracker(
+      GitHubSettings settings,
+      InstantSource clock,
+      Secret token,
+      Repo repo,
+      Projects projects,
       String branch) {
     this.settings = settings;
     this.clock = clock;
@@ -96,7 +106,9 @@ public final class GitHubTracker implements TrackerProvider {
     this.projects = projects;
     this.branch = branch;
     this.state = new LocalState(settings.stateDir());
-    this.runner = new OpRunner(repo, projects, state, branch, settings.roadmapPath(), settings.changelogPath());
+    this.runner =
+        new OpRunner(
+            repo, projects, state, branch, settings.roadmapPath(), settings.changelogPath());
   }
 
   /**
@@ -114,16 +126,29 @@ public final class GitHubTracker implements TrackerProvider {
   public static GitHubTracker open(TrackerContext context, GitHubRuntime runtime) {
     GitHubSettings settings = GitHubSettings.from(context.config());
     Secret token = Tokens.find(settings.tokenEnv(), runtime.environment(), runtime.ghCliFallback());
-    GitHubClient client = new GitHubClient(settings.apiUrl(), token, context.clock(), runtime.sleeper(),
-        settings.writeSpacing(), settings.maxRateLimitWait(), settings.cacheTtl());
+    GitHubClient client =
+        new GitHubClient(
+            settings.apiUrl(),
+            token,
+            context.clock(),
+            runtime.sleeper(),
+            settings.writeSpacing(),
+            settings.maxRateLimitWait(),
+            settings.cacheTtl());
     checkToken(client, settings, token);
     Repo repo = new Repo(client, settings.owner(), settings.repo());
     JsonNode description = repo.describe();
     String branch = settings.branch().orElse(description.path("default_branch").asText("main"));
-    Projects projects = settings.projectNumber().isPresent()
-        ? new Projects(client, settings.owner(), settings.projectNumber().getAsInt()) : null;
-    LOG.info("github tracker on {} (branch {}, project {}, state {})", settings.fullName(), branch,
-        projects == null ? "none" : "#" + settings.projectNumber().getAsInt(), settings.stateDir());
+    Projects projects =
+        settings.projectNumber().isPresent()
+            ? new Projects(client, settings.owner(), settings.projectNumber().getAsInt())
+            : null;
+    LOG.info(
+        "github tracker on {} (branch {}, project {}, state {})",
+        settings.fullName(),
+        branch,
+        projects == null ? "none" : "#" + settings.projectNumber().getAsInt(),
+        settings.stateDir());
     return new GitHubTracker(settings, context.clock(), token, repo, projects, branch);
   }
 
@@ -134,12 +159,15 @@ public final class GitHubTracker implements TrackerProvider {
     }
     String header = user.headers().first("x-oauth-scopes");
     if (header == null) {
-      LOG.debug("GitHub reports no scopes for the token from {} (a fine-grained or app token); not checked",
+      LOG.debug(
+          "GitHub reports no scopes for the token from {} (a fine-grained or app token); not checked",
           token.origin());
       return;
     }
     Set<String> scopes = new TreeSet<>();
-    Arrays.stream(header.split(",")).map(s -> s.strip().toLowerCase(Locale.ROOT)).filter(s -> !s.isEmpty())
+    Arrays.stream(header.split(","))
+        .map(s -> s.strip().toLowerCase(Locale.ROOT))
+        .filter(s -> !s.isEmpty())
         .forEach(scopes::add);
     Set<String> missing = new TreeSet<>();
     if (!scopes.contains("repo")) {
@@ -149,10 +177,19 @@ public final class GitHubTracker implements TrackerProvider {
       missing.add("project");
     }
     if (!missing.isEmpty()) {
-      throw new GitHubException(GitHubErrorCode.GITHUB_AUTH, "the GitHub token from " + token.origin()
-          + " lacks the scope(s) " + missing + " (it has " + scopes + "); the github tracker needs repo"
-          + (settings.projectNumber().isPresent() ? " and project" : "") + ": run 'gh auth refresh -s "
-          + String.join(",", missing) + "' or create a token with those scopes");
+      throw new GitHubException(
+          GitHubErrorCode.GITHUB_AUTH,
+          "the GitHub token from "
+              + token.origin()
+              + " lacks the scope(s) "
+              + missing
+              + " (it has "
+              + scopes
+              + "); the github tracker needs repo"
+              + (settings.projectNumber().isPresent() ? " and project" : "")
+              + ": run 'gh auth refresh -s "
+              + String.join(",", missing)
+              + "' or create a token with those scopes");
     }
   }
 
@@ -176,11 +213,13 @@ public final class GitHubTracker implements TrackerProvider {
   }
 
   private <T> T withLog(Function<OpLog, T> work) {
-    return locked(() -> {
-      try (OpLog log = OpLog.open(settings.stateDir().resolve("oplog.jsonl"), clock, MAX_ATTEMPTS)) {
-        return work.apply(log);
-      }
-    });
+    return locked(
+        () -> {
+          try (OpLog log =
+              OpLog.open(settings.stateDir().resolve("oplog.jsonl"), clock, MAX_ATTEMPTS)) {
+            return work.apply(log);
+          }
+        });
   }
 
   private ConflictLedger ledger() {
@@ -199,89 +238,108 @@ public final class GitHubTracker implements TrackerProvider {
 
   @Override
   public Feature createFeature(Feature feature) {
-    withLog(log -> {
-      if (state.feature(feature.code()).isPresent()) {
-        throw new FeatureExistsException(feature.code(), ID);
-      }
-      state.write(feature);
-      enqueueCreateOrUpdate(log, feature.code());
-      enqueueProject(log, feature.code());
-      enqueueRoadmap(log);
-      return null;
-    });
+    withLog(
+        log -> {
+          if (state.feature(feature.code()).isPresent()) {
+            throw new FeatureExistsException(feature.code(), ID);
+          }
+          state.write(feature);
+          enqueueCreateOrUpdate(log, feature.code());
+          enqueueProject(log, feature.code());
+          enqueueRoadmap(log);
+          return null;
+        });
     return feature;
   }
 
   @Override
   public Feature putFeature(Feature feature) {
-    withLog(log -> {
-      Feature current = state.feature(feature.code())
-          .orElseThrow(() -> new FeatureNotFoundException(feature.code(), ID));
-      TransitionPolicy.checkUnchanged(feature.code(), current.status(), feature.status());
-      if (!current.equals(feature)) {
-        state.write(feature);
-        enqueueCreateOrUpdate(log, feature.code());
-      }
-      enqueueRoadmap(log);
-      return null;
-    });
+    withLog(
+        log -> {
+          Feature current =
+              state
+                  .feature(feature.code())
+                  .orElseThrow(() -> new FeatureNotFoundException(feature.code(), ID));
+          TransitionPolicy.checkUnchanged(feature.code(), current.status(), feature.status());
+          if (!current.equals(feature)) {
+            state.write(feature);
+            enqueueCreateOrUpdate(log, feature.code());
+          }
+          enqueueRoadmap(log);
+          return null;
+        });
     return feature;
   }
 
   @Override
   public Feature persistRaw(Feature feature) {
-    withLog(log -> {
-      Optional<Feature> current = state.feature(feature.code());
-      if (current.isPresent() && current.get().equals(feature)) {
-        return null;
-      }
-      state.write(feature);
-      enqueueCreateOrUpdate(log, feature.code());
-      if (current.isEmpty() || current.get().status() != feature.status()) {
-        enqueueProject(log, feature.code());
-      }
-      return null;
-    });
+    withLog(
+        log -> {
+          Optional<Feature> current = state.feature(feature.code());
+          if (current.isPresent() && current.get().equals(feature)) {
+            return null;
+          }
+          state.write(feature);
+          enqueueCreateOrUpdate(log, feature.code());
+          if (current.isEmpty() || current.get().status() != feature.status()) {
+            enqueueProject(log, feature.code());
+          }
+          return null;
+        });
     return feature;
   }
 
   @Override
   public Feature setStatus(CardId code, FeatureStatus status, String actor) {
-    Feature result = withLog(log -> {
-      Feature current = state.feature(code).orElseThrow(() -> new FeatureNotFoundException(code, ID));
-      TransitionPolicy.check(code, current.status(), status);
-      if (current.status() == status) {
-        return current;
-      }
-      Feature next = current.withStatus(status);
-      state.write(next);
-      enqueueCreateOrUpdate(log, code);
-      FeatureEvent event = new FeatureEvent("status-" + UUID.randomUUID(), code, "status", actor, clock.instant(),
-          "{\"from\":\"" + current.status().wireName() + "\",\"to\":\"" + status.wireName() + "\"}");
-      state.append(event);
-      log.enqueue(code, OpRunner.COMMENT, FeatureJson.writeEvent(event));
-      enqueueProject(log, code);
-      enqueueRoadmap(log);
-      return next;
-    });
+    Feature result =
+        withLog(
+            log -> {
+              Feature current =
+                  state.feature(code).orElseThrow(() -> new FeatureNotFoundException(code, ID));
+              TransitionPolicy.check(code, current.status(), status);
+              if (current.status() == status) {
+                return current;
+              }
+              Feature next = current.withStatus(status);
+              state.write(next);
+              enqueueCreateOrUpdate(log, code);
+              FeatureEvent event =
+                  new FeatureEvent(
+                      "status-" + UUID.randomUUID(),
+                      code,
+                      "status",
+                      actor,
+                      clock.instant(),
+                      "{\"from\":\""
+                          + current.status().wireName()
+                          + "\",\"to\":\""
+                          + status.wireName()
+                          + "\"}");
+              state.append(event);
+              log.enqueue(code, OpRunner.COMMENT, FeatureJson.writeEvent(event));
+              enqueueProject(log, code);
+              enqueueRoadmap(log);
+              return next;
+            });
     return result;
   }
 
   @Override
   public boolean appendEvent(FeatureEvent event) {
-    return withLog(log -> {
-      if (state.feature(event.code()).isEmpty()) {
-        throw new FeatureNotFoundException(event.code(), ID);
-      }
-      for (FeatureEvent existing : state.events(event.code())) {
-        if (existing.id().equals(event.id())) {
-          return false;
-        }
-      }
-      state.append(event);
-      log.enqueue(event.code(), OpRunner.COMMENT, FeatureJson.writeEvent(event));
-      return true;
-    });
+    return withLog(
+        log -> {
+          if (state.feature(event.code()).isEmpty()) {
+            throw new FeatureNotFoundException(event.code(), ID);
+          }
+          for (FeatureEvent existing : state.events(event.code())) {
+            if (existing.id().equals(event.id())) {
+              return false;
+            }
+          }
+          state.append(event);
+          log.enqueue(event.code(), OpRunner.COMMENT, FeatureJson.writeEvent(event));
+          return true;
+        });
   }
 
   @Override
@@ -311,31 +369,37 @@ public final class GitHubTracker implements TrackerProvider {
   @Override
   public void putChangelog(String content) {
     Objects.requireNonNull(content, "content");
-    withLog(log -> {
-      state.putText(OpRunner.CHANGELOG_FILE, content);
-      log.enqueue(CHANGELOG, OpRunner.CHANGELOG_PUT, OpRunner.json(JSON.createObjectNode().put("content", content)));
-      return null;
-    });
+    withLog(
+        log -> {
+          state.putText(OpRunner.CHANGELOG_FILE, content);
+          log.enqueue(
+              CHANGELOG,
+              OpRunner.CHANGELOG_PUT,
+              OpRunner.json(JSON.createObjectNode().put("content", content)));
+          return null;
+        });
   }
 
   @Override
   public ChangelogSplice appendChangelog(ChangelogEntry entry) {
-    return withLog(log -> {
-      ChangelogSplice splice = Changelogs.splice(changelogLocked(), entry);
-      if (splice.changed()) {
-        state.putText(OpRunner.CHANGELOG_FILE, splice.content());
-        log.enqueue(CHANGELOG, OpRunner.CHANGELOG_ENTRY, OpRunner.entryJson(entry));
-      }
-      return splice;
-    });
+    return withLog(
+        log -> {
+          ChangelogSplice splice = Changelogs.splice(changelogLocked(), entry);
+          if (splice.changed()) {
+            state.putText(OpRunner.CHANGELOG_FILE, splice.content());
+            log.enqueue(CHANGELOG, OpRunner.CHANGELOG_ENTRY, OpRunner.entryJson(entry));
+          }
+          return splice;
+        });
   }
 
   @Override
   public String renderRoadmap() {
-    return withLog(log -> {
-      enqueueRoadmap(log);
-      return Roadmaps.render(state.features());
-    });
+    return withLog(
+        log -> {
+          enqueueRoadmap(log);
+          return Roadmaps.render(state.features());
+        });
   }
 
   private void enqueueRoadmap(OpLog log) {
@@ -345,8 +409,9 @@ public final class GitHubTracker implements TrackerProvider {
     if (state.text(OpRunner.ROADMAP_SHA_FILE).map(sha::equals).orElse(false)) {
       return;
     }
-    boolean waiting = log.openOps().stream().anyMatch(op -> op.feature().equals(ROADMAP)
-        && op.state() == OpState.PENDING);
+    boolean waiting =
+        log.openOps().stream()
+            .anyMatch(op -> op.feature().equals(ROADMAP) && op.state() == OpState.PENDING);
     if (!waiting) {
       log.enqueue(ROADMAP, OpRunner.ROADMAP_PUT, "{}");
     }
@@ -375,76 +440,105 @@ public final class GitHubTracker implements TrackerProvider {
     if (projects == null) {
       return;
     }
-    boolean waiting = log.openOps().stream().anyMatch(op -> op.feature().equals(code)
-        && op.kind().equals(OpRunner.PROJECT_STATUS) && op.state() == OpState.PENDING);
+    boolean waiting =
+        log.openOps().stream()
+            .anyMatch(
+                op ->
+                    op.feature().equals(code)
+                        && op.kind().equals(OpRunner.PROJECT_STATUS)
+                        && op.state() == OpState.PENDING);
     if (!waiting) {
-      log.enqueue(code, OpRunner.PROJECT_STATUS, OpRunner.json(JSON.createObjectNode().put("code", code.value())));
+      log.enqueue(
+          code,
+          OpRunner.PROJECT_STATUS,
+          OpRunner.json(JSON.createObjectNode().put("code", code.value())));
     }
   }
 
   @Override
   public TrackerHealth health() {
-    return withLog(log -> {
-      List<FieldConflict> conflicts = ledger().conflicts();
-      return new TrackerHealth(ID, canonicalSource(), log.pending(), conflicts.size() + log.conflicts(),
-          log.quarantined(), state.lastSync().orElse(null));
-    });
+    return withLog(
+        log -> {
+          List<FieldConflict> conflicts = ledger().conflicts();
+          return new TrackerHealth(
+              ID,
+              canonicalSource(),
+              log.pending(),
+              conflicts.size() + log.conflicts(),
+              log.quarantined(),
+              state.lastSync().orElse(null));
+        });
   }
 
   private String canonicalSource() {
-    return "GitHub issues of " + settings.fullName()
+    return "GitHub issues of "
+        + settings.fullName()
         + (projects == null ? "" : ", project #" + settings.projectNumber().getAsInt())
-        + ", files on " + branch + " (" + settings.apiUrl() + "); local copy and op-log in " + settings.stateDir();
+        + ", files on "
+        + branch
+        + " ("
+        + settings.apiUrl()
+        + "); local copy and op-log in "
+        + settings.stateDir();
   }
 
-  /** The open conflict-ledger entries: fields people changed on GitHub while they also changed here. */
+  /**
+   * The open conflict-ledger entries: fields people changed on GitHub while they also changed here.
+   */
   public List<FieldConflict> conflicts() {
     return locked(() -> ledger().conflicts());
   }
 
   /**
-   * Settles a ledger entry: the feature's field takes the chosen value (null = absent, for the body),
-   * and the next sync writes it to the issue, unless the issue changed that field once more, which
-   * is a new entry.
+   * Settles a ledger entry: the feature's field takes the chosen value (null = absent, for the
+   * body), and the next sync writes it to the issue, unless the issue changed that field once more,
+   * which is a new entry.
    *
    * @param field {@code title}, {@code body} or {@code status} (a status wire name)
    * @return whether there was an open entry for that field
-   * @throws IllegalArgumentException when the field is not a managed one or the value does not fit it
+   * @throws IllegalArgumentException when the field is not a managed one or the value does not fit
+   *     it
    */
   public boolean resolveConflict(CardId code, String field, String chosen) {
-    return withLog(log -> {
-      ConflictLedger ledger = ledger();
-      Optional<FieldConflict> open = ledger.conflicts().stream()
-          .filter(c -> c.feature().equals(code) && c.field().equals(field)).findFirst();
-      if (open.isEmpty()) {
-        return false;
-      }
-      Feature current = state.feature(code).orElseThrow(() -> new FeatureNotFoundException(code, ID));
-      Feature.Builder next = current.toBuilder();
-      switch (field) {
-        case "title":
-          next.title(chosen);
-          break;
-        case "body":
-          next.body(chosen);
-          break;
-        case "status":
-          next.status(FeatureStatus.fromWireName(chosen));
-          break;
-        default:
-          throw new IllegalArgumentException("'" + field + "' is not a managed field; use title, body or status");
-      }
-      Feature resolved = next.build();
-      // the base becomes what the issue holds, so the chosen value is a local change the next sync pushes
-      ledger.resolve(code, field, open.get().remote());
-      state.write(resolved);
-      enqueueCreateOrUpdate(log, code);
-      if (resolved.status() != current.status()) {
-        enqueueProject(log, code);
-      }
-      enqueueRoadmap(log);
-      return true;
-    });
+    return withLog(
+        log -> {
+          ConflictLedger ledger = ledger();
+          Optional<FieldConflict> open =
+              ledger.conflicts().stream()
+                  .filter(c -> c.feature().equals(code) && c.field().equals(field))
+                  .findFirst();
+          if (open.isEmpty()) {
+            return false;
+          }
+          Feature current =
+              state.feature(code).orElseThrow(() -> new FeatureNotFoundException(code, ID));
+          Feature.Builder next = current.toBuilder();
+          switch (field) {
+            case "title":
+              next.title(chosen);
+              break;
+            case "body":
+              next.body(chosen);
+              break;
+            case "status":
+              next.status(FeatureStatus.fromWireName(chosen));
+              break;
+            default:
+              throw new IllegalArgumentException(
+                  "'" + field + "' is not a managed field; use title, body or status");
+          }
+          Feature resolved = next.build();
+          // the base becomes what the issue holds, so the chosen value is a local change the next
+          // sync pushes
+          ledger.resolve(code, field, open.get().remote());
+          state.write(resolved);
+          enqueueCreateOrUpdate(log, code);
+          if (resolved.status() != current.status()) {
+            enqueueProject(log, code);
+          }
+          enqueueRoadmap(log);
+          return true;
+        });
   }
 
   /** The ops not done yet (pending, uncertain, in conflict or quarantined), in enqueue order. */
@@ -455,8 +549,8 @@ public final class GitHubTracker implements TrackerProvider {
   /**
    * Sends the op-log to GitHub. First compares each feature that has no op waiting with its issue
    * (one paginated listing) and queues an update where people edited the issue; then drains the
-   * op-log, feature by feature in order; then refreshes the local changelog from the repository.
-   * A rate limit that lifts later than {@code maxRateLimitWaitSeconds} stops the sync cleanly: the
+   * op-log, feature by feature in order; then refreshes the local changelog from the repository. A
+   * rate limit that lifts later than {@code maxRateLimitWaitSeconds} stops the sync cleanly: the
    * ops not sent stay pending, with their attempts untouched.
    *
    * @throws GitHubException after draining what it could, when an op failed for a reason a person
@@ -464,45 +558,70 @@ public final class GitHubTracker implements TrackerProvider {
    */
   @Override
   public SyncReport sync() {
-    return withLog(log -> {
-      ConflictLedger ledger = ledger();
-      int conflictsBefore = ledger.conflicts().size();
-      OpRunner.Run run = runner.start(log, ledger);
-      run.pull(state.features());
-      enqueueRoadmap(log);
-      SyncReport drained = run.drain();
-      if (!run.stopped()) {
-        // fields pulled from issues during the drain may change the roadmap: write it in this sync too
-        enqueueRoadmap(log);
-        if (log.openOps().stream().anyMatch(op -> op.feature().equals(ROADMAP) && op.state().isPending())) {
-          SyncReport more = run.drain();
-          drained = new SyncReport(drained.drained() + more.drained(), drained.quarantined() + more.quarantined(),
-              drained.conflicted() + more.conflicted(), more.remaining());
-        }
-      }
-      if (!run.stopped() && log.openOps().stream().noneMatch(op -> op.feature().equals(CHANGELOG))) {
-        run.pullChangelog();
-      }
-      int newConflicts = Math.max(0, ledger.conflicts().size() - conflictsBefore);
-      SyncReport report = new SyncReport(drained.drained(), drained.quarantined(),
-          drained.conflicted() + newConflicts, log.pending());
-      if (!run.stopped() && run.problems().isEmpty()) {
-        state.recordSync(clock.instant());
-      }
-      LOG.info("github sync of {}: {} drained, {} quarantined, {} conflicted, {} remaining{}", settings.fullName(),
-          report.drained(), report.quarantined(), report.conflicted(), report.remaining(),
-          run.stopped() ? " (stopped by a rate limit)" : "");
-      if (!run.problems().isEmpty()) {
-        GitHubException first = run.problems().get(0);
-        throw new GitHubException((GitHubErrorCode) first.code(), "sync left " + report.remaining()
-            + " op(s) pending: " + first.getMessage(), first);
-      }
-      return report;
-    });
+    return withLog(
+        log -> {
+          ConflictLedger ledger = ledger();
+          int conflictsBefore = ledger.conflicts().size();
+          OpRunner.Run run = runner.start(log, ledger);
+          run.pull(state.features());
+          enqueueRoadmap(log);
+          SyncReport drained = run.drain();
+          if (!run.stopped()) {
+            // fields pulled from issues during the drain may change the roadmap: write it in this
+            // sync too
+            enqueueRoadmap(log);
+            if (log.openOps().stream()
+                .anyMatch(op -> op.feature().equals(ROADMAP) && op.state().isPending())) {
+              SyncReport more = run.drain();
+              drained =
+                  new SyncReport(
+                      drained.drained() + more.drained(),
+                      drained.quarantined() + more.quarantined(),
+                      drained.conflicted() + more.conflicted(),
+                      more.remaining());
+            }
+          }
+          if (!run.stopped()
+              && log.openOps().stream().noneMatch(op -> op.feature().equals(CHANGELOG))) {
+            run.pullChangelog();
+          }
+          int newConflicts = Math.max(0, ledger.conflicts().size() - conflictsBefore);
+          SyncReport report =
+              new SyncReport(
+                  drained.drained(),
+                  drained.quarantined(),
+                  drained.conflicted() + newConflicts,
+                  log.pending());
+          if (!run.stopped() && run.problems().isEmpty()) {
+            state.recordSync(clock.instant());
+          }
+          LOG.info(
+              "github sync of {}: {} drained, {} quarantined, {} conflicted, {} remaining{}",
+              settings.fullName(),
+              report.drained(),
+              report.quarantined(),
+              report.conflicted(),
+              report.remaining(),
+              run.stopped() ? " (stopped by a rate limit)" : "");
+          if (!run.problems().isEmpty()) {
+            GitHubException first = run.problems().get(0);
+            throw new GitHubException(
+                (GitHubErrorCode) first.code(),
+                "sync left " + report.remaining() + " op(s) pending: " + first.getMessage(),
+                first);
+          }
+          return report;
+        });
   }
 
   @Override
   public String toString() {
-    return "GitHubTracker[" + settings.fullName() + ", token=" + token + ", state=" + settings.stateDir() + "]";
+    return "GitHubTracker["
+        + settings.fullName()
+        + ", token="
+        + token
+        + ", state="
+        + settings.stateDir()
+        + "]";
   }
 }

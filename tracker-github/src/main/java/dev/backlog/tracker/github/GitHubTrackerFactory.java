@@ -5,18 +5,17 @@ import dev.backlog.tracker.spi.TrackerProvider;
 import dev.backlog.tracker.spi.TrackerProviderFactory;
 
 /**
- * Registers the {@code github} provider: features as GitHub issues, events as comments, the Status of
- * a Projects v2 project, and the roadmap and changelog as repository files. See {@link GitHubSettings}
- * for the {@code tracker.github} block. The token comes from the configured environment variable,
- * else from {@code gh auth token}.
+ * Registers the {@code github} provider: features as GitHub issues, events as comments, the Status
+ * of a Projects v2 project, and the roadmap and changelog as repository files. See {@link
+ * GitHubSettings} for the {@code tracker.github} block. The token comes from the configured
+ * environment variable, else from {@code gh auth token}.
  *
  * <p>Stateless and thread-safe; does no I/O until {@link #create}.
  */
 public final class GitHubTrackerFactory implements TrackerProviderFactory {
 
   /** Creates the factory; does nothing else. */
-  public GitHubTrackerFactory() {
-  }
+  public GitHubTrackerFactory() {}
 
   @Override
   public String id() {

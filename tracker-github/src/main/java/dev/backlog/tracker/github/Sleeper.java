@@ -13,11 +13,12 @@ import java.time.Duration;
 public interface Sleeper {
 
   /** The sleeper that really sleeps. */
-  Sleeper SYSTEM = duration -> {
-    if (!duration.isNegative() && !duration.isZero()) {
-      Thread.sleep(duration.toMillis(), (int) (duration.toNanos() % 1_000_000));
-    }
-  };
+  Sleeper SYSTEM =
+      duration -> {
+        if (!duration.isNegative() && !duration.isZero()) {
+          Thread.sleep(duration.toMillis(), (int) (duration.toNanos() % 1_000_000));
+        }
+      };
 
   /**
    * Waits for the duration (nothing for zero or a negative duration).

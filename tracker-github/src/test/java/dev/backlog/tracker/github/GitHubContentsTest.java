@@ -19,8 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class GitHubContentsTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
   GitHubTestHarness gh;
   GitHubTracker tracker;
 
@@ -36,8 +35,12 @@ class GitHubContentsTest {
   }
 
   private long puts(String path) {
-    return gh.fake.requests().stream().filter(r -> r.method().equals("PUT")
-        && r.pathAndQuery().startsWith("/repos/o/r/contents/" + path)).count();
+    return gh.fake.requests().stream()
+        .filter(
+            r ->
+                r.method().equals("PUT")
+                    && r.pathAndQuery().startsWith("/repos/o/r/contents/" + path))
+        .count();
   }
 
   private Optional<String> remote(String path) {
@@ -75,13 +78,24 @@ class GitHubContentsTest {
   void changelogEntriesAreSplicedIntoTheFileAsItIsOnTheBranch() {
     tracker.appendChangelog(ChangelogEntry.of("A1", "1.0.0", "Parser"));
     tracker.sync();
-    assertEquals(Optional.of("# Changelog\n\n## 1.0.0\n\n- **A1** Parser\n"), remote("CHANGELOG.md"));
-    gh.fake.putFile("o", "r", "main", "CHANGELOG.md", "# Changelog\n\nWritten by a person.\n\n## 1.0.0\n\n- **A1** Parser\n");
+    assertEquals(
+        Optional.of("# Changelog\n\n## 1.0.0\n\n- **A1** Parser\n"), remote("CHANGELOG.md"));
+    gh.fake.putFile(
+        "o",
+        "r",
+        "main",
+        "CHANGELOG.md",
+        "# Changelog\n\nWritten by a person.\n\n## 1.0.0\n\n- **A1** Parser\n");
     tracker.appendChangelog(ChangelogEntry.of("B2", "1.0.0", "Lexer"));
     tracker.sync();
-    assertEquals(Optional.of("# Changelog\n\nWritten by a person.\n\n## 1.0.0\n\n- **A1** Parser\n- **B2** Lexer\n"),
+    assertEquals(
+        Optional.of(
+            "# Changelog\n\nWritten by a person.\n\n## 1.0.0\n\n- **A1** Parser\n- **B2** Lexer\n"),
         remote("CHANGELOG.md"));
-    assertEquals(remote("CHANGELOG.md").orElseThrow(), tracker.getChangelog(), "the local copy follows the branch");
+    assertEquals(
+        remote("CHANGELOG.md").orElseThrow(),
+        tracker.getChangelog(),
+        "the local copy follows the branch");
   }
 
   @Test
@@ -117,17 +131,21 @@ class GitHubContentsTest {
     assertEquals("# Changelog\n\n## 0.9.0\n\n- **Z1** Old\n", tracker.getChangelog());
     tracker.appendChangelog(ChangelogEntry.of("A1", "1.0.0", "Parser"));
     tracker.sync();
-    assertTrue(remote("CHANGELOG.md").orElseThrow().contains("## 1.0.0\n\n- **A1** Parser\n\n## 0.9.0"),
+    assertTrue(
+        remote("CHANGELOG.md").orElseThrow().contains("## 1.0.0\n\n- **A1** Parser\n\n## 0.9.0"),
         remote("CHANGELOG.md").orElseThrow());
   }
 
   @Test
   void theConfiguredBranchAndPathsAreUsed() {
     gh.fake.putFile("o", "r", "docs", "README.md", "the docs branch\n");
-    GitHubTracker other = gh.open("\"branch\":\"docs\",\"roadmapPath\":\"docs/ROAD MAP.md\",\"changelogPath\":\"docs/CHANGES.md\"");
+    GitHubTracker other =
+        gh.open(
+            "\"branch\":\"docs\",\"roadmapPath\":\"docs/ROAD MAP.md\",\"changelogPath\":\"docs/CHANGES.md\"");
     other.appendChangelog(ChangelogEntry.of("A1", "1.0.0", "Parser"));
     other.sync();
-    assertEquals(Optional.of("# Changelog\n\n## 1.0.0\n\n- **A1** Parser\n"),
+    assertEquals(
+        Optional.of("# Changelog\n\n## 1.0.0\n\n- **A1** Parser\n"),
         gh.fake.file("o", "r", "docs", "docs/CHANGES.md"));
     assertTrue(gh.fake.file("o", "r", "docs", "docs/ROAD MAP.md").isPresent());
   }

@@ -18,8 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class GitHubProjectTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
   GitHubTestHarness gh;
 
   @BeforeEach
@@ -38,7 +37,8 @@ class GitHubProjectTest {
 
   @Test
   void aUserProjectGetsOneItemPerFeatureWhoseStatusFollowsTheFeature() {
-    Project project = gh.fake.createUserProject("o", 3, "planned", "in_progress", "blocked", "complete");
+    Project project =
+        gh.fake.createUserProject("o", 3, "planned", "in_progress", "blocked", "complete");
     GitHubTracker tracker = gh.open("\"projectNumber\":3");
     tracker.createFeature(Feature.builder("A1", "Parser").build());
     tracker.createFeature(Feature.builder("B2", "Lexer").status(FeatureStatus.BLOCKED).build());
@@ -55,12 +55,19 @@ class GitHubProjectTest {
   }
 
   @Test
-  void anOrganizationProjectIsResolvedThroughTheOrganizationAndOptionNamesMatchIgnoringCaseAndSpaces() {
+  void
+      anOrganizationProjectIsResolvedThroughTheOrganizationAndOptionNamesMatchIgnoringCaseAndSpaces() {
     gh.fake.createRepo("acme", "widgets");
-    Project project = gh.fake.createOrgProject("acme", 12, "Planned", "In Progress", "Blocked", "Complete");
-    GitHubTracker tracker = GitHubTracker.open(gh.context(gh.settings("\"projectNumber\":12")
-        .replace("\"repo\":\"o/r\"", "\"repo\":\"acme/widgets\"")), gh.runtime());
-    tracker.createFeature(Feature.builder("A1", "Parser").status(FeatureStatus.IN_PROGRESS).build());
+    Project project =
+        gh.fake.createOrgProject("acme", 12, "Planned", "In Progress", "Blocked", "Complete");
+    GitHubTracker tracker =
+        GitHubTracker.open(
+            gh.context(
+                gh.settings("\"projectNumber\":12")
+                    .replace("\"repo\":\"o/r\"", "\"repo\":\"acme/widgets\"")),
+            gh.runtime());
+    tracker.createFeature(
+        Feature.builder("A1", "Parser").status(FeatureStatus.IN_PROGRESS).build());
     tracker.sync();
     String node = gh.fake.issues("acme", "widgets").get(0).nodeId();
     assertEquals(Optional.of("In Progress"), gh.fake.projectStatus(project, node));
@@ -68,7 +75,8 @@ class GitHubProjectTest {
 
   @Test
   void renamedOptionIdsAreReadAgainOnceAndTheUpdateSucceeds() {
-    Project project = gh.fake.createUserProject("o", 3, "planned", "in_progress", "blocked", "complete");
+    Project project =
+        gh.fake.createUserProject("o", 3, "planned", "in_progress", "blocked", "complete");
     GitHubTracker tracker = gh.open("\"projectNumber\":3");
     tracker.createFeature(Feature.builder("A1", "Parser").build());
     tracker.sync();
@@ -92,8 +100,11 @@ class GitHubProjectTest {
     tracker.setStatus(CardId.of("B2"), FeatureStatus.IN_PROGRESS, "w1");
     GitHubException e = assertThrows(GitHubException.class, tracker::sync);
     assertEquals(GitHubErrorCode.GITHUB_PROJECT_SETUP, e.code());
-    assertTrue(e.getMessage().contains("no Status option for 'complete'") && e.getMessage().contains("in_progress]")
-        && e.getMessage().contains("add an option named complete"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("no Status option for 'complete'")
+            && e.getMessage().contains("in_progress]")
+            && e.getMessage().contains("add an option named complete"),
+        e.getMessage());
     assertEquals(Optional.of("planned"), status(project, "A1"), "never a guess");
     assertEquals(Optional.of("in_progress"), status(project, "B2"));
     assertEquals("closed", gh.issue("A1").state(), "the issue itself is still updated");
@@ -107,10 +118,12 @@ class GitHubProjectTest {
     tracker.createFeature(Feature.builder("A1", "Parser").build());
     GitHubException e = assertThrows(GitHubException.class, tracker::sync);
     assertEquals(GitHubErrorCode.GITHUB_NOT_FOUND, e.code());
-    assertTrue(e.getMessage().contains("no project number 99") && e.getMessage().contains("projectNumber"),
+    assertTrue(
+        e.getMessage().contains("no project number 99") && e.getMessage().contains("projectNumber"),
         e.getMessage());
     assertEquals(1, gh.issues().size());
     assertEquals(1, tracker.health().pendingOps(), "the project op waits: " + tracker.openOps());
-    assertTrue(tracker.openOps().get(0).lastError().contains("99"), tracker.openOps().get(0).lastError());
+    assertTrue(
+        tracker.openOps().get(0).lastError().contains("99"), tracker.openOps().get(0).lastError());
   }
 }

@@ -20,8 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class GitHubRateLimitTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
   GitHubTestHarness gh;
 
   @BeforeEach
@@ -69,8 +68,11 @@ class GitHubRateLimitTest {
     gh.fake.inject(Fault.primaryLimit("POST", "/repos/o/r/issues", reset));
     SyncReport report = tracker.sync();
     assertEquals(0, report.remaining());
-    assertTrue(!gh.clock.instant().isBefore(reset), "the clock passed the reset: " + gh.clock.instant());
-    assertTrue(gh.sleeps.stream().allMatch(d -> d.compareTo(Duration.ofSeconds(122)) <= 0), gh.sleeps.toString());
+    assertTrue(
+        !gh.clock.instant().isBefore(reset), "the clock passed the reset: " + gh.clock.instant());
+    assertTrue(
+        gh.sleeps.stream().allMatch(d -> d.compareTo(Duration.ofSeconds(122)) <= 0),
+        gh.sleeps.toString());
     assertEquals(1, gh.issues().size());
   }
 
@@ -87,9 +89,13 @@ class GitHubRateLimitTest {
       assertEquals(0, stopped.conflicted());
       assertTrue(stopped.remaining() > 0);
     }
-    assertTrue(gh.sleeps.stream().allMatch(d -> d.compareTo(Duration.ofSeconds(300)) <= 0), gh.sleeps.toString());
+    assertTrue(
+        gh.sleeps.stream().allMatch(d -> d.compareTo(Duration.ofSeconds(300)) <= 0),
+        gh.sleeps.toString());
     List<Op> open = tracker.openOps();
-    assertTrue(open.stream().allMatch(op -> op.state() == OpState.PENDING && op.attempts() == 0), open.toString());
+    assertTrue(
+        open.stream().allMatch(op -> op.state() == OpState.PENDING && op.attempts() == 0),
+        open.toString());
     assertEquals(0, tracker.health().quarantined());
     assertTrue(gh.issues().isEmpty());
     assertTrue(tracker.health().lastSyncTime().isEmpty(), "a stopped sync is not a finished one");
@@ -106,15 +112,20 @@ class GitHubRateLimitTest {
     for (int i = 0; i < 5; i++) {
       tracker.createFeature(feature("F" + i));
     }
-    long used = gh.fake.requests().stream().filter(r -> r.status() != 304 && !r.pathAndQuery().startsWith("/graphql"))
-        .count();
+    long used =
+        gh.fake.requests().stream()
+            .filter(r -> r.status() != 304 && !r.pathAndQuery().startsWith("/graphql"))
+            .count();
     gh.fake.rateLimit("core", (int) used + 3);
     Instant before = gh.clock.instant();
     SyncReport report = tracker.sync();
     assertEquals(0, report.remaining());
     assertEquals(5, gh.issues().size());
-    assertTrue(gh.fake.requests().stream().noneMatch(r -> r.status() == 403), "no request was refused: " + gh.fake.requests());
-    assertTrue(gh.clock.instant().isAfter(before.plusSeconds(60)), "waited for the reset: " + gh.sleeps);
+    assertTrue(
+        gh.fake.requests().stream().noneMatch(r -> r.status() == 403),
+        "no request was refused: " + gh.fake.requests());
+    assertTrue(
+        gh.clock.instant().isAfter(before.plusSeconds(60)), "waited for the reset: " + gh.sleeps);
   }
 
   @Test
@@ -127,7 +138,8 @@ class GitHubRateLimitTest {
     tracker.sync();
     long writes = gh.fake.requests().stream().filter(r -> !r.method().equals("GET")).count();
     assertTrue(writes >= 4, "three issues and the roadmap");
-    assertTrue(Duration.between(before, gh.clock.instant()).compareTo(Duration.ofSeconds(writes - 1)) >= 0,
+    assertTrue(
+        Duration.between(before, gh.clock.instant()).compareTo(Duration.ofSeconds(writes - 1)) >= 0,
         "at least a second between writes: " + gh.sleeps);
   }
 

@@ -15,9 +15,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * What the provider's tests share: a fake GitHub on a virtual clock with repository {@code o/r}, and
- * providers opened on it with a sleeper that advances the clock (so rate-limit waits take no real
- * time) and records every wait.
+ * What the provider's tests share: a fake GitHub on a virtual clock with repository {@code o/r},
+ * and providers opened on it with a sleeper that advances the clock (so rate-limit waits take no
+ * real time) and records every wait.
  */
 final class GitHubTestHarness implements AutoCloseable {
 
@@ -34,21 +34,33 @@ final class GitHubTestHarness implements AutoCloseable {
     fake.createRepo(OWNER, REPO);
   }
 
-  /** The settings JSON with the fake's URL, no write spacing and the state under {@code dir}, plus extra fields. */
+  /**
+   * The settings JSON with the fake's URL, no write spacing and the state under {@code dir}, plus
+   * extra fields.
+   */
   String settings(String extra) {
-    return "{\"repo\":\"o/r\",\"apiUrl\":\"" + fake.apiUrl() + "\",\"writeSpacingMillis\":0,\"stateDir\":\""
-        + dir.resolve("state").toString().replace("\\", "\\\\") + "\"" + (extra.isEmpty() ? "" : "," + extra) + "}";
+    return "{\"repo\":\"o/r\",\"apiUrl\":\""
+        + fake.apiUrl()
+        + "\",\"writeSpacingMillis\":0,\"stateDir\":\""
+        + dir.resolve("state").toString().replace("\\", "\\\\")
+        + "\""
+        + (extra.isEmpty() ? "" : "," + extra)
+        + "}";
   }
 
   TrackerContext context(String settingsJson) {
-    return new TrackerContext(TrackerConfig.of("github", settingsJson, null, dir.resolve("home")), clock);
+    return new TrackerContext(
+        TrackerConfig.of("github", settingsJson, null, dir.resolve("home")), clock);
   }
 
   GitHubRuntime runtime(Map<String, String> env) {
-    return new GitHubRuntime(name -> Optional.ofNullable(env.get(name)), duration -> {
-      sleeps.add(duration);
-      clock.advance(duration);
-    }, false);
+    return new GitHubRuntime(
+        name -> Optional.ofNullable(env.get(name)),
+        duration -> {
+          sleeps.add(duration);
+          clock.advance(duration);
+        },
+        false);
   }
 
   GitHubRuntime runtime() {
@@ -68,23 +80,29 @@ final class GitHubTestHarness implements AutoCloseable {
   }
 
   FakeIssue issue(String code) {
-    List<FakeIssue> found = issues().stream().filter(i -> i.title().startsWith("[" + code + "] ")).toList();
+    List<FakeIssue> found =
+        issues().stream().filter(i -> i.title().startsWith("[" + code + "] ")).toList();
     if (found.size() != 1) {
-      throw new AssertionError("expected one issue for " + code + ", found " + found.size() + ": " + found);
+      throw new AssertionError(
+          "expected one issue for " + code + ", found " + found.size() + ": " + found);
     }
     return found.get(0);
   }
 
   /**
-   * Stops the fake, then fails when the provider sent a GraphQL document that GitHub's schema refuses
-   * or a request without the headers GitHub expects: every test that uses the harness checks both.
+   * Stops the fake, then fails when the provider sent a GraphQL document that GitHub's schema
+   * refuses or a request without the headers GitHub expects: every test that uses the harness
+   * checks both.
    */
   @Override
   public void close() {
     fake.close();
     if (!fake.graphQlViolations().isEmpty() || !fake.protocolViolations().isEmpty()) {
-      throw new AssertionError("the provider sent requests GitHub would refuse: GraphQL " + fake.graphQlViolations()
-          + ", protocol " + fake.protocolViolations());
+      throw new AssertionError(
+          "the provider sent requests GitHub would refuse: GraphQL "
+              + fake.graphQlViolations()
+              + ", protocol "
+              + fake.protocolViolations());
     }
   }
 }

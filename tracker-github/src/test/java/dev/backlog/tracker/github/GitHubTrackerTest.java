@@ -25,8 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class GitHubTrackerTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
   GitHubTestHarness gh;
   GitHubTracker tracker;
 
@@ -43,12 +42,22 @@ class GitHubTrackerTest {
   }
 
   private static Feature parser() {
-    return Feature.builder("A1", "Parser").phase("alpha").dependsOn("B2").body("Parses the input.\n\nAll of it.")
-        .acceptance("[\"parses\"]").field("complexity", "3").build();
+    return Feature.builder("A1", "Parser")
+        .phase("alpha")
+        .dependsOn("B2")
+        .body("Parses the input.\n\nAll of it.")
+        .acceptance("[\"parses\"]")
+        .field("complexity", "3")
+        .build();
   }
 
   private static FeatureEvent event(String id, String code) {
-    return new FeatureEvent(id, CardId.of(code), "note", "tester", Instant.parse("2026-11-23T09:00:00Z"),
+    return new FeatureEvent(
+        id,
+        CardId.of(code),
+        "note",
+        "tester",
+        Instant.parse("2026-11-23T09:00:00Z"),
         "{\"text\":\"a --> b <!-- c\"}");
   }
 
@@ -60,8 +69,12 @@ class GitHubTrackerTest {
     assertEquals(0, report.remaining());
     FakeIssue issue = gh.issue("A1");
     assertEquals("[A1] Parser", issue.title());
-    assertTrue(issue.body().startsWith("Parses the input.\n\nAll of it.\n\n<!--backlog:feature {"), issue.body());
-    assertEquals(Optional.of(CardId.of("A1")), Markers.featureMarker(issue.body()).map(Markers.FeatureMarker::code));
+    assertTrue(
+        issue.body().startsWith("Parses the input.\n\nAll of it.\n\n<!--backlog:feature {"),
+        issue.body());
+    assertEquals(
+        Optional.of(CardId.of("A1")),
+        Markers.featureMarker(issue.body()).map(Markers.FeatureMarker::code));
     assertEquals(Set.of("backlog", "status:planned"), Set.copyOf(issue.labels()));
     assertEquals("open", issue.state());
     assertEquals(Optional.of(parser()), tracker.getFeature(CardId.of("A1")));
@@ -74,18 +87,27 @@ class GitHubTrackerTest {
     tracker.createFeature(parser());
     tracker.sync();
     FakeIssue created = gh.issue("A1");
-    gh.fake.editIssue("o", "r", created.number(), null, null, List.of("backlog", "status:planned", "good first issue"),
+    gh.fake.editIssue(
+        "o",
+        "r",
+        created.number(),
+        null,
+        null,
+        List.of("backlog", "status:planned", "good first issue"),
         null);
     tracker.setStatus(CardId.of("A1"), FeatureStatus.IN_PROGRESS, "w1");
     tracker.sync();
-    assertEquals(new TreeSet<>(Set.of("backlog", "status:in_progress", "good first issue")),
+    assertEquals(
+        new TreeSet<>(Set.of("backlog", "status:in_progress", "good first issue")),
         new TreeSet<>(gh.issue("A1").labels()));
     assertEquals("open", gh.issue("A1").state());
     tracker.setStatus(CardId.of("A1"), FeatureStatus.COMPLETE, "w1");
     tracker.sync();
     FakeIssue done = gh.issue("A1");
     assertEquals("closed", done.state());
-    assertEquals(new TreeSet<>(Set.of("backlog", "status:complete", "good first issue")), new TreeSet<>(done.labels()));
+    assertEquals(
+        new TreeSet<>(Set.of("backlog", "status:complete", "good first issue")),
+        new TreeSet<>(done.labels()));
     tracker.setStatus(CardId.of("A1"), FeatureStatus.PLANNED, "admin");
     tracker.sync();
     assertEquals("open", gh.issue("A1").state());
@@ -115,7 +137,9 @@ class GitHubTrackerTest {
     assertEquals(Optional.of("e1"), Markers.eventId(comments.get(0).body()));
     assertTrue(Markers.eventId(comments.get(1).body()).orElseThrow().startsWith("status-"));
     assertEquals(Optional.of("e2"), Markers.eventId(comments.get(2).body()));
-    assertEquals(Optional.of(event("e1", "A1")), Markers.event(comments.get(0).body()),
+    assertEquals(
+        Optional.of(event("e1", "A1")),
+        Markers.event(comments.get(0).body()),
         "the marker keeps the whole event, even data holding '-->'");
     assertEquals(3, tracker.readEvents(CardId.of("A1")).size());
   }
@@ -133,9 +157,12 @@ class GitHubTrackerTest {
     tracker.sync();
     assertEquals(35, gh.issue("F0").comments().size());
     GitHubTracker second = gh.open();
-    gh.fake.editIssue("o", "r", gh.issue("F34").number(), "[F34] Renamed on GitHub", null, null, null);
+    gh.fake.editIssue(
+        "o", "r", gh.issue("F34").number(), "[F34] Renamed on GitHub", null, null, null);
     second.sync();
-    assertEquals("Renamed on GitHub", second.getFeature(CardId.of("F34")).orElseThrow().title(),
+    assertEquals(
+        "Renamed on GitHub",
+        second.getFeature(CardId.of("F34")).orElseThrow().title(),
         "an edit by a person on an issue beyond the first page is pulled");
     assertEquals(35, gh.issues().size());
     assertEquals(35, gh.issue("F0").comments().size());
@@ -146,33 +173,43 @@ class GitHubTrackerTest {
     tracker.createFeature(parser());
     tracker.sync();
     int number = gh.issue("A1").number();
-    String markerPart = gh.issue("A1").body().substring(gh.issue("A1").body().indexOf("<!--backlog:feature"));
+    String markerPart =
+        gh.issue("A1").body().substring(gh.issue("A1").body().indexOf("<!--backlog:feature"));
     gh.fake.editIssue("o", "r", number, null, "Edited by a person.\n\n" + markerPart, null, null);
     tracker.sync();
     assertEquals("Edited by a person.", tracker.getFeature(CardId.of("A1")).orElseThrow().body());
     assertEquals(0, tracker.health().conflicts());
 
     gh.fake.editIssue("o", "r", number, "[A1] Title from GitHub", null, null, null);
-    tracker.putFeature(tracker.getFeature(CardId.of("A1")).orElseThrow().toBuilder().title("Title from here").build());
+    tracker.putFeature(
+        tracker.getFeature(CardId.of("A1")).orElseThrow().toBuilder()
+            .title("Title from here")
+            .build());
     SyncReport report = tracker.sync();
     assertEquals(1, report.conflicted());
     assertEquals(1, tracker.health().conflicts());
     assertEquals("title", tracker.conflicts().get(0).field());
-    assertEquals("[A1] Title from GitHub", gh.issue("A1").title(), "the remote side is not overwritten");
+    assertEquals(
+        "[A1] Title from GitHub", gh.issue("A1").title(), "the remote side is not overwritten");
     assertTrue(tracker.resolveConflict(CardId.of("A1"), "title", "Title from GitHub"));
-    assertFalse(tracker.resolveConflict(CardId.of("A1"), "title", "again"), "nothing left to settle");
+    assertFalse(
+        tracker.resolveConflict(CardId.of("A1"), "title", "again"), "nothing left to settle");
     tracker.sync();
     assertEquals(0, tracker.health().conflicts());
     assertEquals("Title from GitHub", tracker.getFeature(CardId.of("A1")).orElseThrow().title());
     assertEquals("[A1] Title from GitHub", gh.issue("A1").title());
 
     gh.fake.editIssue("o", "r", number, "[A1] Second remote title", null, null, null);
-    tracker.putFeature(tracker.getFeature(CardId.of("A1")).orElseThrow().toBuilder().title("Second local title").build());
+    tracker.putFeature(
+        tracker.getFeature(CardId.of("A1")).orElseThrow().toBuilder()
+            .title("Second local title")
+            .build());
     tracker.sync();
     assertTrue(tracker.resolveConflict(CardId.of("A1"), "title", "Second local title"));
     tracker.sync();
     assertEquals(0, tracker.health().conflicts());
-    assertEquals("[A1] Second local title", gh.issue("A1").title(), "the chosen local value is pushed");
+    assertEquals(
+        "[A1] Second local title", gh.issue("A1").title(), "the chosen local value is pushed");
   }
 
   @Test
@@ -196,13 +233,20 @@ class GitHubTrackerTest {
     tracker.sync();
     assertEquals(Set.of("backlog", "status:blocked"), Set.copyOf(gh.issue("C3").labels()));
     assertTrue(tracker.readEvents(CardId.of("C3")).isEmpty(), "persistRaw appends no event");
-    Feature next = Feature.builder("C3", "Docs").status(FeatureStatus.BLOCKED).dependsOn("A1").phase("beta")
-        .field("owner", "\"ana\"").build();
+    Feature next =
+        Feature.builder("C3", "Docs")
+            .status(FeatureStatus.BLOCKED)
+            .dependsOn("A1")
+            .phase("beta")
+            .field("owner", "\"ana\"")
+            .build();
     tracker.persistRaw(next);
     tracker.sync();
     Markers.FeatureMarker marker = Markers.featureMarker(gh.issue("C3").body()).orElseThrow();
     FakeIssue issue = gh.issue("C3");
-    assertEquals(next, Markers.featureOf(marker, issue.title(), issue.body(), FeatureStatus.BLOCKED),
+    assertEquals(
+        next,
+        Markers.featureOf(marker, issue.title(), issue.body(), FeatureStatus.BLOCKED),
         "the issue alone is enough to rebuild the feature");
     assertTrue(gh.issue("C3").comments().isEmpty());
   }
@@ -212,14 +256,20 @@ class GitHubTrackerTest {
     tracker.createFeature(parser());
     tracker.appendEvent(event("backlog-1", "A1"));
     tracker.sync();
-    GitHubTracker other = GitHubTracker.open(gh.context(gh.settings("").replace(
-        dir.resolve("state").toString(), dir.resolve("other-state").toString())), gh.runtime());
+    GitHubTracker other =
+        GitHubTracker.open(
+            gh.context(
+                gh.settings("")
+                    .replace(
+                        dir.resolve("state").toString(), dir.resolve("other-state").toString())),
+            gh.runtime());
     other.createFeature(parser());
     other.appendEvent(event("backlog-1", "A1"));
     other.appendEvent(event("backlog-2", "A1"));
     other.sync();
     assertEquals(1, gh.issues().size(), "the issue is found by its marker, not created again");
-    List<String> ids = gh.issue("A1").comments().stream().map(c -> Markers.eventId(c.body()).orElse("?")).toList();
+    List<String> ids =
+        gh.issue("A1").comments().stream().map(c -> Markers.eventId(c.body()).orElse("?")).toList();
     assertEquals(List.of("backlog-1", "backlog-2"), ids);
     assertEquals(0, other.health().conflicts(), "equal values on both sides are no conflict");
   }

@@ -21,8 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class GitHubUncertainWriteTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
   GitHubTestHarness gh;
 
   @BeforeEach
@@ -36,7 +35,8 @@ class GitHubUncertainWriteTest {
   }
 
   private static FeatureEvent event(String id) {
-    return new FeatureEvent(id, CardId.of("A1"), "note", "tester", Instant.parse("2026-11-23T09:00:00Z"), "{}");
+    return new FeatureEvent(
+        id, CardId.of("A1"), "note", "tester", Instant.parse("2026-11-23T09:00:00Z"), "{}");
   }
 
   private void syncUntilDrained(GitHubTracker tracker) {
@@ -57,8 +57,10 @@ class GitHubUncertainWriteTest {
     assertEquals(1, gh.issues().size(), gh.issues().toString());
     FakeIssue issue = gh.issue("A1");
     assertEquals("closed", issue.state(), "the found issue is brought up to date");
-    long posts = gh.fake.requests().stream().filter(r -> r.method().equals("POST")
-        && r.pathAndQuery().equals("/repos/o/r/issues")).count();
+    long posts =
+        gh.fake.requests().stream()
+            .filter(r -> r.method().equals("POST") && r.pathAndQuery().equals("/repos/o/r/issues"))
+            .count();
     assertEquals(1, posts, "no second POST after the lost answer");
     assertEquals(0, tracker.health().quarantined());
   }
@@ -92,10 +94,12 @@ class GitHubUncertainWriteTest {
     gh.fake.inject(Fault.commitThenDrop("POST", "/repos/o/r/issues/\\d+/comments"));
     tracker.sync();
     syncUntilDrained(tracker);
-    List<String> ids = gh.issue("A1").comments().stream().map(c -> Markers.eventId(c.body()).orElse("?")).toList();
+    List<String> ids =
+        gh.issue("A1").comments().stream().map(c -> Markers.eventId(c.body()).orElse("?")).toList();
     assertEquals(42, ids.size(), ids.toString());
     assertEquals(1, ids.stream().filter("e-lost"::equals).count());
-    assertEquals(List.of("e-lost", "e-after"), ids.subList(40, 42), "order within the feature is kept");
+    assertEquals(
+        List.of("e-lost", "e-after"), ids.subList(40, 42), "order within the feature is kept");
   }
 
   @Test
@@ -109,7 +113,8 @@ class GitHubUncertainWriteTest {
 
   @Test
   void aProjectMutationWhoseResponseIsLostLeavesOneItemWithTheRightStatus() {
-    Project project = gh.fake.createUserProject("o", 7, "planned", "in_progress", "blocked", "complete");
+    Project project =
+        gh.fake.createUserProject("o", 7, "planned", "in_progress", "blocked", "complete");
     GitHubTracker tracker = gh.open("\"projectNumber\":7");
     tracker.createFeature(Feature.builder("A1", "Parser").build());
     tracker.setStatus(CardId.of("A1"), FeatureStatus.IN_PROGRESS, "w1");

@@ -8,13 +8,15 @@ import java.nio.file.Path;
 import java.util.Set;
 
 /**
- * Registers the {@code local} provider. Settings (all optional), in
- * {@code {"tracker":{"provider":"local","local":{…}}}}:
+ * Registers the {@code local} provider. Settings (all optional), in {@code
+ * {"tracker":{"provider":"local","local":{…}}}}:
+ *
  * <ul>
- *   <li>{@code root}: the tracker directory, relative to the project (default: the project directory
- *       when a project config exists, else {@code $BACKLOG_HOME/tracker});</li>
- *   <li>{@code roadmapPath}, {@code changelogPath}: file names relative to the root
- *       (defaults {@value LocalTrackerProvider#DEFAULT_ROADMAP}, {@value LocalTrackerProvider#DEFAULT_CHANGELOG}).</li>
+ *   <li>{@code root}: the tracker directory, relative to the project (default: the project
+ *       directory when a project config exists, else {@code $BACKLOG_HOME/tracker});
+ *   <li>{@code roadmapPath}, {@code changelogPath}: file names relative to the root (defaults
+ *       {@value LocalTrackerProvider#DEFAULT_ROADMAP}, {@value
+ *       LocalTrackerProvider#DEFAULT_CHANGELOG}).
  * </ul>
  *
  * <p>Stateless and thread-safe.
@@ -24,8 +26,7 @@ public final class LocalTrackerFactory implements TrackerProviderFactory {
   private static final Set<String> SETTINGS = Set.of("root", "roadmapPath", "changelogPath");
 
   /** Creates the factory; does nothing else. */
-  public LocalTrackerFactory() {
-  }
+  public LocalTrackerFactory() {}
 
   @Override
   public String id() {
@@ -51,8 +52,10 @@ public final class LocalTrackerFactory implements TrackerProviderFactory {
     String value = config.text(name).orElse(fallback);
     Path path = Path.of(value).normalize();
     if (path.isAbsolute() || path.startsWith("..") || path.toString().isEmpty()) {
-      throw config.problem(name, "'" + value + "' leaves the tracker root", "give a path inside the root, such as "
-          + fallback);
+      throw config.problem(
+          name,
+          "'" + value + "' leaves the tracker root",
+          "give a path inside the root, such as " + fallback);
     }
     return path.toString();
   }

@@ -52,28 +52,32 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * Whole files are replaced atomically (unique temp file, fsync, atomic move); events are appended
- * with fsync. Each feature is guarded by a lock that holds across threads and processes, so
- * several hosts may share one root. A corrupt feature file is reported (reads name the file) and
- * recovered by the next {@link #persistRaw}; corrupt event lines, torn appends, stray temp files
- * and lock files are reported and repaired, never a permanent block. Feature codes are card ids,
- * and a code that would resolve outside {@code features/} is refused.
+ * with fsync. Each feature is guarded by a lock that holds across threads and processes, so several
+ * hosts may share one root. A corrupt feature file is reported (reads name the file) and recovered
+ * by the next {@link #persistRaw}; corrupt event lines, torn appends, stray temp files and lock
+ * files are reported and repaired, never a permanent block. Feature codes are card ids, and a code
+ * that would resolve outside {@code features/} is refused.
  *
  * <p>Thread-safe, and safe across processes sharing the root.
  */
 public final class LocalTrackerProvider implements TrackerProvider {
 
   private static final Logger LOG = LoggerFactory.getLogger(LocalTrackerProvider.class);
+
   /** The provider id. */
   public static final String ID = "local";
+
   /** The roadmap file name under the root, unless configured otherwise. */
   public static final String DEFAULT_ROADMAP = "ROADMAP.md";
+
   /** The changelog file name under the root, unless configured otherwise. */
   public static final String DEFAULT_CHANGELOG = "CHANGELOG.md";
+
   /** The feature file in each feature directory. */
   public static final String FEATURE_FILE = "feature.json";
+
   /** The event journal in each feature directory. */
   public static final String EVENTS_FILE = "events.jsonl";
-
 
   private final Path root;
   private final Path features;
@@ -98,7 +102,8 @@ public final class LocalTrackerProvider implements TrackerProvider {
    * @param changelogPath the changelog file, relative to the root
    * @param clock stamps status events and the last sync
    */
-  public LocalTrackerProvider(Path root, String roadmapPath, String changelogPath, InstantSource clock) {
+  public LocalTrackerProvider(
+      Path root, String roadmapPath, String changelogPath, InstantSource clock) {
     this.root = Objects.requireNonNull(root, "root").toAbsolutePath().normalize();
     this.features = this.root.resolve("features");
     this.locksDir = features.resolve(".locks");
@@ -110,8 +115,14 @@ public final class LocalTrackerProvider implements TrackerProvider {
 
   private Path inside(Path path, String field) {
     if (!path.startsWith(root) || path.equals(root)) {
-      throw InvalidInputException.of(field, field + " " + path + " is outside the tracker root " + root
-          + "; give a file name inside it");
+      throw InvalidInputException.of(
+          field,
+          field
+              + " "
+              + path
+              + " is outside the tracker root "
+              + root
+              + "; give a file name inside it");
     }
     return path;
   }
@@ -125,8 +136,13 @@ public final class LocalTrackerProvider implements TrackerProvider {
   public Path featureDir(CardId code) {
     Path dir = features.resolve(code.value()).normalize();
     if (!dir.startsWith(features) || !features.equals(dir.getParent())) {
-      throw InvalidInputException.of("code", "feature code '" + code + "' would leave the tracker directory "
-          + features + "; use a plain card id");
+      throw InvalidInputException.of(
+          "code",
+          "feature code '"
+              + code
+              + "' would leave the tracker directory "
+              + features
+              + "; use a plain card id");
     }
     return dir;
   }
@@ -159,14 +175,20 @@ public final class LocalTrackerProvider implements TrackerProvider {
       throw corrupt(file, e.getMessage());
     }
     if (!feature.code().equals(code)) {
-      throw corrupt(file, "it holds code " + feature.code() + " but lives in the directory of " + code);
+      throw corrupt(
+          file, "it holds code " + feature.code() + " but lives in the directory of " + code);
     }
     return Optional.of(feature);
   }
 
   private static TrackerStateException corrupt(Path file, String why) {
-    return new TrackerStateException(file, "feature file " + file + " is corrupt (" + why
-        + "); rewrite it with persistRaw (the tracker bridge does so from the card) or delete it");
+    return new TrackerStateException(
+        file,
+        "feature file "
+            + file
+            + " is corrupt ("
+            + why
+            + "); rewrite it with persistRaw (the tracker bridge does so from the card) or delete it");
   }
 
   @Override
@@ -193,7 +215,8 @@ public final class LocalTrackerProvider implements TrackerProvider {
         }
       }
     } catch (IOException e) {
-      throw new TrackerStateException(features, "could not list " + features + " (" + e + "); check permissions", e);
+      throw new TrackerStateException(
+          features, "could not list " + features + " (" + e + "); check permissions", e);
     }
     out.sort(Comparator.comparing(Feature::code));
     return out;
@@ -201,24 +224,30 @@ public final class LocalTrackerProvider implements TrackerProvider {
 
   @Override
   public Feature createFeature(Feature feature) {
-    locks.withLock(lockFile(feature.code()), () -> {
-      Path file = featureDir(feature.code()).resolve(FEATURE_FILE);
-      if (Files.exists(file)) {
-        throw new FeatureExistsException(feature.code(), ID);
-      }
-      write(feature);
-    });
+    locks.withLock(
+        lockFile(feature.code()),
+        () -> {
+          Path file = featureDir(feature.code()).resolve(FEATURE_FILE);
+          if (Files.exists(file)) {
+            throw new FeatureExistsException(feature.code(), ID);
+          }
+          write(feature);
+        });
     renderRoadmap();
     return feature;
   }
 
   @Override
   public Feature putFeature(Feature feature) {
-    locks.withLock(lockFile(feature.code()), () -> {
-      Feature current = read(feature.code()).orElseThrow(() -> new FeatureNotFoundException(feature.code(), ID));
-      TransitionPolicy.checkUnchanged(feature.code(), current.status(), feature.status());
-      write(feature);
-    });
+    locks.withLock(
+        lockFile(feature.code()),
+        () -> {
+          Feature current =
+              read(feature.code())
+                  .orElseThrow(() -> new FeatureNotFoundException(feature.code(), ID));
+          TransitionPolicy.checkUnchanged(feature.code(), current.status(), feature.status());
+          write(feature);
+        });
     renderRoadmap();
     return feature;
   }
@@ -239,19 +268,34 @@ public final class LocalTrackerProvider implements TrackerProvider {
 
   @Override
   public Feature setStatus(CardId code, FeatureStatus status, String actor) {
-    Feature result = locks.withLock(lockFile(code), () -> {
-      Feature current = read(code).orElseThrow(() -> new FeatureNotFoundException(code, ID));
-      TransitionPolicy.check(code, current.status(), status);
-      if (current.status() == status) {
-        return current;
-      }
-      Feature next = current.withStatus(status);
-      write(next);
-      AtomicFiles.appendLine(eventsFile(code), FeatureJson.writeEvent(new FeatureEvent("status-" + UUID.randomUUID(),
-          code, "status", actor, clock.instant(), "{\"from\":\"" + current.status().wireName() + "\",\"to\":\""
-          + status.wireName() + "\"}")));
-      return next;
-    });
+    Feature result =
+        locks.withLock(
+            lockFile(code),
+            () -> {
+              Feature current =
+                  read(code).orElseThrow(() -> new FeatureNotFoundException(code, ID));
+              TransitionPolicy.check(code, current.status(), status);
+              if (current.status() == status) {
+                return current;
+              }
+              Feature next = current.withStatus(status);
+              write(next);
+              AtomicFiles.appendLine(
+                  eventsFile(code),
+                  FeatureJson.writeEvent(
+                      new FeatureEvent(
+                          "status-" + UUID.randomUUID(),
+                          code,
+                          "status",
+                          actor,
+                          clock.instant(),
+                          "{\"from\":\""
+                              + current.status().wireName()
+                              + "\",\"to\":\""
+                              + status.wireName()
+                              + "\"}")));
+              return next;
+            });
     renderRoadmap();
     return result;
   }
@@ -262,18 +306,20 @@ public final class LocalTrackerProvider implements TrackerProvider {
 
   @Override
   public boolean appendEvent(FeatureEvent event) {
-    return locks.withLock(lockFile(event.code()), () -> {
-      if (!Files.exists(featureDir(event.code()).resolve(FEATURE_FILE))) {
-        throw new FeatureNotFoundException(event.code(), ID);
-      }
-      for (FeatureEvent existing : readEvents(event.code())) {
-        if (existing.id().equals(event.id())) {
-          return false;
-        }
-      }
-      AtomicFiles.appendLine(eventsFile(event.code()), FeatureJson.writeEvent(event));
-      return true;
-    });
+    return locks.withLock(
+        lockFile(event.code()),
+        () -> {
+          if (!Files.exists(featureDir(event.code()).resolve(FEATURE_FILE))) {
+            throw new FeatureNotFoundException(event.code(), ID);
+          }
+          for (FeatureEvent existing : readEvents(event.code())) {
+            if (existing.id().equals(event.id())) {
+              return false;
+            }
+          }
+          AtomicFiles.appendLine(eventsFile(event.code()), FeatureJson.writeEvent(event));
+          return true;
+        });
   }
 
   @Override
@@ -296,7 +342,8 @@ public final class LocalTrackerProvider implements TrackerProvider {
         }
       } catch (IllegalArgumentException e) {
         if (torn) {
-          LOG.warn("{} ends with a torn line (an interrupted append); it is ignored and cut off at the next append",
+          LOG.warn(
+              "{} ends with a torn line (an interrupted append); it is ignored and cut off at the next append",
               file);
         } else {
           LOG.warn("{} line {} is corrupt ({}); it is skipped", file, i + 1, e.getMessage());
@@ -319,24 +366,28 @@ public final class LocalTrackerProvider implements TrackerProvider {
 
   @Override
   public ChangelogSplice appendChangelog(ChangelogEntry entry) {
-    return locks.withLock(locksDir.resolve("changelog.lock"), () -> {
-      ChangelogSplice splice = Changelogs.splice(getChangelog(), entry);
-      if (splice.changed()) {
-        AtomicFiles.write(changelog, splice.content());
-      }
-      return splice;
-    });
+    return locks.withLock(
+        locksDir.resolve("changelog.lock"),
+        () -> {
+          ChangelogSplice splice = Changelogs.splice(getChangelog(), entry);
+          if (splice.changed()) {
+            AtomicFiles.write(changelog, splice.content());
+          }
+          return splice;
+        });
   }
 
   @Override
   public String renderRoadmap() {
-    return locks.withLock(locksDir.resolve("roadmap.lock"), () -> {
-      String content = Roadmaps.render(listFeatures());
-      if (!AtomicFiles.read(roadmap).map(content::equals).orElse(false)) {
-        AtomicFiles.write(roadmap, content);
-      }
-      return content;
-    });
+    return locks.withLock(
+        locksDir.resolve("roadmap.lock"),
+        () -> {
+          String content = Roadmaps.render(listFeatures());
+          if (!AtomicFiles.read(roadmap).map(content::equals).orElse(false)) {
+            AtomicFiles.write(roadmap, content);
+          }
+          return content;
+        });
   }
 
   @Override
@@ -353,20 +404,23 @@ public final class LocalTrackerProvider implements TrackerProvider {
       JsonNode at = stateJson.readTree(text.get()).get("lastSync");
       return Optional.of(Instant.parse(at.asText()));
     } catch (IOException | RuntimeException e) {
-      LOG.warn("tracker state file {} is corrupt ({}); last sync is unknown until the next sync rewrites it",
-          stateFile, e instanceof DateTimeParseException ? e.getMessage() : e.toString());
+      LOG.warn(
+          "tracker state file {} is corrupt ({}); last sync is unknown until the next sync rewrites it",
+          stateFile,
+          e instanceof DateTimeParseException ? e.getMessage() : e.toString());
       return Optional.empty();
     }
   }
 
   /**
-   * Repairs and refreshes: removes temp files left by interrupted writes, re-renders the roadmap and
-   * records the sync time. Local writes are immediate, so nothing is ever pending.
+   * Repairs and refreshes: removes temp files left by interrupted writes, re-renders the roadmap
+   * and records the sync time. Local writes are immediate, so nothing is ever pending.
    */
   @Override
   public SyncReport sync() {
     Duration grace = Duration.ofMinutes(1);
-    int removed = AtomicFiles.removeStaleTemps(root, grace) + AtomicFiles.removeStaleTemps(features, grace);
+    int removed =
+        AtomicFiles.removeStaleTemps(root, grace) + AtomicFiles.removeStaleTemps(features, grace);
     if (Files.isDirectory(features)) {
       try (DirectoryStream<Path> dirs = Files.newDirectoryStream(features, Files::isDirectory)) {
         for (Path dir : dirs) {

@@ -23,7 +23,8 @@ class LocalTrackerFactoryTest {
   @TempDir Path project;
 
   private TrackerProvider open(TrackerConfig config) {
-    return TrackerProviders.discover(getClass().getClassLoader()).open(config, InstantSource.system());
+    return TrackerProviders.discover(getClass().getClassLoader())
+        .open(config, InstantSource.system());
   }
 
   @Test
@@ -36,18 +37,21 @@ class LocalTrackerFactoryTest {
   @Test
   void withoutAnyConfigTheRootIsTheTrackerDirectoryUnderTheHome() {
     try (TrackerProvider provider = open(TrackerConfigLoader.load(project, home))) {
-      assertEquals(home.resolve("tracker").toAbsolutePath(), ((LocalTrackerProvider) provider).root());
+      assertEquals(
+          home.resolve("tracker").toAbsolutePath(), ((LocalTrackerProvider) provider).root());
     }
   }
 
   @Test
-  void withAProjectConfigTheRootIsTheProjectAndRelativeSettingsResolveAgainstIt() throws IOException {
+  void withAProjectConfigTheRootIsTheProjectAndRelativeSettingsResolveAgainstIt()
+      throws IOException {
     Files.createDirectories(project.resolve(".backlog"));
     Files.writeString(project.resolve(".backlog/config.json"), "{}");
     try (TrackerProvider provider = open(TrackerConfigLoader.load(project, home))) {
       assertEquals(project.toAbsolutePath(), ((LocalTrackerProvider) provider).root());
     }
-    Files.writeString(project.resolve(".backlog/config.json"),
+    Files.writeString(
+        project.resolve(".backlog/config.json"),
         "{\"tracker\":{\"provider\":\"local\",\"local\":{\"root\":\"docs/tracker\",\"roadmapPath\":\"PLAN.md\"}}}");
     try (TrackerProvider provider = open(TrackerConfigLoader.load(project, home))) {
       provider.createFeature(dev.backlog.tracker.Feature.builder("A1", "x").build());
@@ -61,13 +65,17 @@ class LocalTrackerFactoryTest {
     Path file = project.resolve(".backlog/config.json");
     Files.createDirectories(file.getParent());
     Files.writeString(file, "{\"tracker\":{\"provider\":\"local\",\"local\":{\"rot\":\".\"}}}");
-    TrackerConfigException unknown = assertThrows(TrackerConfigException.class,
-        () -> open(TrackerConfigLoader.load(project, home)));
+    TrackerConfigException unknown =
+        assertThrows(
+            TrackerConfigException.class, () -> open(TrackerConfigLoader.load(project, home)));
     assertEquals("tracker.local.rot", unknown.field());
     assertEquals(file, unknown.file().orElseThrow());
-    Files.writeString(file, "{\"tracker\":{\"provider\":\"local\",\"local\":{\"changelogPath\":\"../../etc/x\"}}}");
-    TrackerConfigException escaping = assertThrows(TrackerConfigException.class,
-        () -> open(TrackerConfigLoader.load(project, home)));
+    Files.writeString(
+        file,
+        "{\"tracker\":{\"provider\":\"local\",\"local\":{\"changelogPath\":\"../../etc/x\"}}}");
+    TrackerConfigException escaping =
+        assertThrows(
+            TrackerConfigException.class, () -> open(TrackerConfigLoader.load(project, home)));
     assertEquals("tracker.local.changelogPath", escaping.field());
     assertTrue(escaping.getMessage().contains("leaves the tracker root"), escaping.getMessage());
   }

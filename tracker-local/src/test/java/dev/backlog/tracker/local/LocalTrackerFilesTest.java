@@ -37,24 +37,32 @@ class LocalTrackerFilesTest {
     provider.createFeature(Feature.builder("A1", "Parser").phase("alpha").build());
     provider.setStatus(CardId.of("A1"), FeatureStatus.IN_PROGRESS, "w1");
     provider.appendChangelog(dev.backlog.tracker.ChangelogEntry.of("A1", "1.0.0", "Parser"));
-    assertEquals("{\n  \"code\" : \"A1\",\n  \"title\" : \"Parser\",\n  \"phase\" : \"alpha\",\n"
-        + "  \"status\" : \"in_progress\",\n  \"dependsOn\" : [ ]\n}\n", Files.readString(root.resolve("features/A1/feature.json")));
+    assertEquals(
+        "{\n  \"code\" : \"A1\",\n  \"title\" : \"Parser\",\n  \"phase\" : \"alpha\",\n"
+            + "  \"status\" : \"in_progress\",\n  \"dependsOn\" : [ ]\n}\n",
+        Files.readString(root.resolve("features/A1/feature.json")));
     assertEquals(1, Files.readAllLines(root.resolve("features/A1/events.jsonl")).size());
-    assertTrue(Files.readString(root.resolve("ROADMAP.md")).contains("| A1 | Parser | in_progress | - |"));
+    assertTrue(
+        Files.readString(root.resolve("ROADMAP.md")).contains("| A1 | Parser | in_progress | - |"));
     assertTrue(Files.readString(root.resolve("CHANGELOG.md")).startsWith("# Changelog\n"));
   }
 
   @Test
-  void aCorruptFeatureFileIsReportedByNameLeftOutOfListingsAndRecoveredByPersistRaw() throws IOException {
+  void aCorruptFeatureFileIsReportedByNameLeftOutOfListingsAndRecoveredByPersistRaw()
+      throws IOException {
     LocalTrackerProvider provider = provider();
     provider.createFeature(Feature.builder("A1", "Parser").build());
     provider.createFeature(Feature.builder("B1", "Lexer").build());
     Path file = root.resolve("features/A1/feature.json");
     Files.writeString(file, "{\"code\":\"A1\",");
-    TrackerStateException e = assertThrows(TrackerStateException.class, () -> provider.getFeature(CardId.of("A1")));
+    TrackerStateException e =
+        assertThrows(TrackerStateException.class, () -> provider.getFeature(CardId.of("A1")));
     assertEquals(file, e.file().orElseThrow());
-    assertTrue(e.getMessage().contains(file.toString()) && e.getMessage().contains("persistRaw"), e.getMessage());
-    assertEquals(List.of("B1"), provider.listFeatures().stream().map(f -> f.code().value()).toList());
+    assertTrue(
+        e.getMessage().contains(file.toString()) && e.getMessage().contains("persistRaw"),
+        e.getMessage());
+    assertEquals(
+        List.of("B1"), provider.listFeatures().stream().map(f -> f.code().value()).toList());
     assertTrue(provider.renderRoadmap().contains("B1"));
     Feature fixed = Feature.builder("A1", "Parser").build();
     provider.persistRaw(fixed);
@@ -67,7 +75,8 @@ class LocalTrackerFilesTest {
     provider.createFeature(Feature.builder("A1", "Parser").build());
     Files.createDirectories(root.resolve("features/B1"));
     Files.copy(root.resolve("features/A1/feature.json"), root.resolve("features/B1/feature.json"));
-    TrackerStateException e = assertThrows(TrackerStateException.class, () -> provider.getFeature(CardId.of("B1")));
+    TrackerStateException e =
+        assertThrows(TrackerStateException.class, () -> provider.getFeature(CardId.of("B1")));
     assertTrue(e.getMessage().contains("holds code A1"), e.getMessage());
   }
 
@@ -106,10 +115,13 @@ class LocalTrackerFilesTest {
     provider.createFeature(Feature.builder("A1", "Parser").build());
     Path old = Files.writeString(root.resolve("features/A1/.feature.json.123.tmp"), "half");
     Files.setLastModifiedTime(old, FileTime.from(Instant.now().minusSeconds(3600)));
-    Path fresh = Files.writeString(root.resolve("features/A1/.feature.json.456.tmp"), "in progress");
+    Path fresh =
+        Files.writeString(root.resolve("features/A1/.feature.json.456.tmp"), "in progress");
     provider.sync();
     assertTrue(Files.notExists(old));
-    assertTrue(Files.exists(fresh), "a temp file younger than the grace period may belong to a running write");
+    assertTrue(
+        Files.exists(fresh),
+        "a temp file younger than the grace period may belong to a running write");
   }
 
   @Test
@@ -121,7 +133,8 @@ class LocalTrackerFilesTest {
     assertThrows(InvalidInputException.class, () -> CardId.of("a/b"));
     Path dir = provider.featureDir(CardId.of("a..b"));
     assertEquals(root.resolve("features/a..b").toAbsolutePath(), dir);
-    assertThrows(InvalidInputException.class,
+    assertThrows(
+        InvalidInputException.class,
         () -> new LocalTrackerProvider(root, "../ROADMAP.md", "CHANGELOG.md", clock));
   }
 }

@@ -48,13 +48,21 @@ class TrackerBridgeTest {
   void fillBacklog() {
     backlog = Backlog.builder().store(new InMemoryBacklogStore(clock)).actor("planner").build();
     backlog.create(NewCard.builder("LEX-1").title("Lexer").phase("alpha").priority(5).build());
-    backlog.create(NewCard.builder("PARSE-1").title("Parser").phase("alpha").priority(3).dependsOn("LEX-1")
-        .acceptance("[\"parses comments\"]").body("Grammar in docs/grammar.md").build());
+    backlog.create(
+        NewCard.builder("PARSE-1")
+            .title("Parser")
+            .phase("alpha")
+            .priority(3)
+            .dependsOn("LEX-1")
+            .acceptance("[\"parses comments\"]")
+            .body("Grammar in docs/grammar.md")
+            .build());
     backlog.create(NewCard.builder("DOCS-1").title("Docs").build());
     backlog.create(NewCard.builder("OPS-1").title("Deploy").phase("beta").build());
     Claim lexer = backlog.claimOne("w1", Duration.ofMinutes(5)).orElseThrow();
     backlog.complete(lexer.card().id(), lexer.token());
-    assertEquals("PARSE-1", backlog.claimOne("w2", Duration.ofMinutes(5)).orElseThrow().card().id().value());
+    assertEquals(
+        "PARSE-1", backlog.claimOne("w2", Duration.ofMinutes(5)).orElseThrow().card().id().value());
     backlog.block(CardId.of("DOCS-1"), "waiting for the parser");
     backlog.link(CardId.of("OPS-1"), CardId.of("PARSE-1"));
   }
@@ -67,7 +75,8 @@ class TrackerBridgeTest {
   private static SortedMap<String, String> snapshot(Path root) throws IOException {
     SortedMap<String, String> files = new TreeMap<>();
     try (Stream<Path> walk = Files.walk(root)) {
-      for (Path p : walk.filter(Files::isRegularFile).filter(p -> !p.toString().endsWith(".lock")).toList()) {
+      for (Path p :
+          walk.filter(Files::isRegularFile).filter(p -> !p.toString().endsWith(".lock")).toList()) {
         files.put(root.relativize(p).toString(), Files.readString(p));
       }
     }
@@ -86,13 +95,18 @@ class TrackerBridgeTest {
     int total = backlog.events(dev.backlog.core.EventQuery.after(0, 1000)).size();
     assertEquals(total, report.events());
     assertEquals(total, report.cursor());
-    assertEquals(FeatureStatus.COMPLETE, provider.getFeature(CardId.of("LEX-1")).orElseThrow().status());
+    assertEquals(
+        FeatureStatus.COMPLETE, provider.getFeature(CardId.of("LEX-1")).orElseThrow().status());
     Feature parser = provider.getFeature(CardId.of("PARSE-1")).orElseThrow();
     assertEquals(FeatureStatus.IN_PROGRESS, parser.status());
     assertEquals("[\"parses comments\"]", parser.acceptance());
-    assertEquals(FeatureStatus.BLOCKED, provider.getFeature(CardId.of("DOCS-1")).orElseThrow().status());
-    assertEquals(List.of(CardId.of("PARSE-1")), List.copyOf(provider.getFeature(CardId.of("OPS-1")).orElseThrow().dependsOn()));
-    List<String> types = provider.readEvents(CardId.of("LEX-1")).stream().map(FeatureEvent::type).toList();
+    assertEquals(
+        FeatureStatus.BLOCKED, provider.getFeature(CardId.of("DOCS-1")).orElseThrow().status());
+    assertEquals(
+        List.of(CardId.of("PARSE-1")),
+        List.copyOf(provider.getFeature(CardId.of("OPS-1")).orElseThrow().dependsOn()));
+    List<String> types =
+        provider.readEvents(CardId.of("LEX-1")).stream().map(FeatureEvent::type).toList();
     assertEquals(List.of("created", "claimed", "completed"), types);
     assertTrue(Files.isRegularFile(root.resolve("features/LEX-1/feature.json")));
     assertTrue(Files.isRegularFile(root.resolve("features/LEX-1/events.jsonl")));
@@ -102,7 +116,8 @@ class TrackerBridgeTest {
   }
 
   @Test
-  void pumpingAgainAndReplayingAfterACrashBeforeTheCursorWriteGiveTheSameBytes() throws IOException {
+  void pumpingAgainAndReplayingAfterACrashBeforeTheCursorWriteGiveTheSameBytes()
+      throws IOException {
     Path root = tmp.resolve("b");
     LocalTrackerProvider provider = new LocalTrackerProvider(root, clock);
     Path cursor = root.resolve("cursor.json");
@@ -130,7 +145,8 @@ class TrackerBridgeTest {
 
     Path crashed = tmp.resolve("crashed");
     for (int crashAfter : new int[] {1, 3, 6}) {
-      CrashingProvider dying = new CrashingProvider(new LocalTrackerProvider(crashed, clock), crashAfter);
+      CrashingProvider dying =
+          new CrashingProvider(new LocalTrackerProvider(crashed, clock), crashAfter);
       assertThrows(IllegalStateException.class, () -> bridge(dying, crashed, 5).pump());
     }
     bridge(new LocalTrackerProvider(crashed, clock), crashed, 5).pump();
@@ -138,17 +154,23 @@ class TrackerBridgeTest {
   }
 
   @Test
-  void theObserverHearsEveryEventInTurnAndOneThatStopsThePumpLeavesTheCursorForTheRerun() throws IOException {
+  void theObserverHearsEveryEventInTurnAndOneThatStopsThePumpLeavesTheCursorForTheRerun()
+      throws IOException {
     Path root = tmp.resolve("observed");
     LocalTrackerProvider provider = new LocalTrackerProvider(root, clock);
     Path cursor = root.resolve("cursor.json");
     List<Long> heard = new ArrayList<>();
-    assertThrows(IllegalStateException.class, () -> bridge(provider, root, 5).pumpObserved(n -> {
-      heard.add(n);
-      if (n == 3) {
-        throw new IllegalStateException("stopped after 3 events");
-      }
-    }));
+    assertThrows(
+        IllegalStateException.class,
+        () ->
+            bridge(provider, root, 5)
+                .pumpObserved(
+                    n -> {
+                      heard.add(n);
+                      if (n == 3) {
+                        throw new IllegalStateException("stopped after 3 events");
+                      }
+                    }));
     assertEquals(List.of(1L, 2L, 3L), heard);
     assertTrue(Files.notExists(cursor), "stopped inside the first page: no cursor written");
 
@@ -192,7 +214,9 @@ class TrackerBridgeTest {
   @Test
   void healthAndSyncOfTheLocalProviderReportNothingPendingAndTheLastSync() {
     LocalTrackerProvider provider = new LocalTrackerProvider(tmp.resolve("e"), clock);
-    assertEquals(new TrackerHealth("local", "local files under " + tmp.resolve("e").toAbsolutePath(), 0, 0, 0, null),
+    assertEquals(
+        new TrackerHealth(
+            "local", "local files under " + tmp.resolve("e").toAbsolutePath(), 0, 0, 0, null),
         provider.health());
     assertEquals(SyncReport.EMPTY, provider.sync());
     assertEquals(Optional.of(clock.instant()), provider.health().lastSyncTime());
@@ -200,7 +224,10 @@ class TrackerBridgeTest {
     assertEquals(ChangelogSplice.Action.NEW_FILE, splice.action());
   }
 
-  /** A provider that dies (throws) on the n-th event append, as a process killed mid-page would stop. */
+  /**
+   * A provider that dies (throws) on the n-th event append, as a process killed mid-page would
+   * stop.
+   */
   private static final class CrashingProvider implements TrackerProvider {
     private final TrackerProvider delegate;
     private final AtomicInteger left;
@@ -210,24 +237,77 @@ class TrackerBridgeTest {
       this.left = new AtomicInteger(appendsBeforeCrash);
     }
 
-    @Override public String id() { return delegate.id(); }
-    @Override public Optional<Feature> getFeature(CardId code) { return delegate.getFeature(code); }
-    @Override public List<Feature> listFeatures() { return delegate.listFeatures(); }
-    @Override public Feature createFeature(Feature feature) { return delegate.createFeature(feature); }
-    @Override public Feature putFeature(Feature feature) { return delegate.putFeature(feature); }
-    @Override public Feature persistRaw(Feature feature) { return delegate.persistRaw(feature); }
-    @Override public Feature setStatus(CardId code, FeatureStatus status, String actor) { return delegate.setStatus(code, status, actor); }
-    @Override public boolean appendEvent(FeatureEvent event) {
+    @Override
+    public String id() {
+      return delegate.id();
+    }
+
+    @Override
+    public Optional<Feature> getFeature(CardId code) {
+      return delegate.getFeature(code);
+    }
+
+    @Override
+    public List<Feature> listFeatures() {
+      return delegate.listFeatures();
+    }
+
+    @Override
+    public Feature createFeature(Feature feature) {
+      return delegate.createFeature(feature);
+    }
+
+    @Override
+    public Feature putFeature(Feature feature) {
+      return delegate.putFeature(feature);
+    }
+
+    @Override
+    public Feature persistRaw(Feature feature) {
+      return delegate.persistRaw(feature);
+    }
+
+    @Override
+    public Feature setStatus(CardId code, FeatureStatus status, String actor) {
+      return delegate.setStatus(code, status, actor);
+    }
+
+    @Override
+    public boolean appendEvent(FeatureEvent event) {
       if (left.getAndDecrement() <= 0) {
         throw new IllegalStateException("simulated crash before appending " + event.id());
       }
       return delegate.appendEvent(event);
     }
-    @Override public List<FeatureEvent> readEvents(CardId code) { return delegate.readEvents(code); }
-    @Override public String getChangelog() { return delegate.getChangelog(); }
-    @Override public void putChangelog(String content) { delegate.putChangelog(content); }
-    @Override public String renderRoadmap() { return delegate.renderRoadmap(); }
-    @Override public TrackerHealth health() { return delegate.health(); }
-    @Override public SyncReport sync() { return delegate.sync(); }
+
+    @Override
+    public List<FeatureEvent> readEvents(CardId code) {
+      return delegate.readEvents(code);
+    }
+
+    @Override
+    public String getChangelog() {
+      return delegate.getChangelog();
+    }
+
+    @Override
+    public void putChangelog(String content) {
+      delegate.putChangelog(content);
+    }
+
+    @Override
+    public String renderRoadmap() {
+      return delegate.renderRoadmap();
+    }
+
+    @Override
+    public TrackerHealth health() {
+      return delegate.health();
+    }
+
+    @Override
+    public SyncReport sync() {
+      return delegate.sync();
+    }
   }
 }

@@ -21,8 +21,7 @@ import java.util.concurrent.Future;
  */
 final class ForkedAppender {
 
-  private ForkedAppender() {
-  }
+  private ForkedAppender() {}
 
   public static void main(String[] args) throws Exception {
     Class<?> type = Class.forName(args[0]);
@@ -30,26 +29,41 @@ final class ForkedAppender {
     constructor.setAccessible(true);
     TrackerProviderContract contract = (TrackerProviderContract) constructor.newInstance();
     try (TrackerProvider provider = contract.newProvider(Path.of(args[1]))) {
-      append(provider, CardId.of(args[2]), Integer.parseInt(args[3]), Integer.parseInt(args[4]), args[5]);
+      append(
+          provider,
+          CardId.of(args[2]),
+          Integer.parseInt(args[3]),
+          Integer.parseInt(args[4]),
+          args[5]);
     }
     System.out.println("appended");
   }
 
-  /** Appends {@code threads × perThread} events with ids {@code <prefix>-<thread>-<n>} concurrently. */
-  static void append(TrackerProvider provider, CardId code, int threads, int perThread, String prefix)
+  /**
+   * Appends {@code threads × perThread} events with ids {@code <prefix>-<thread>-<n>} concurrently.
+   */
+  static void append(
+      TrackerProvider provider, CardId code, int threads, int perThread, String prefix)
       throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
       List<Future<Void>> done = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
         int thread = t;
-        Callable<Void> work = () -> {
-          for (int n = 0; n < perThread; n++) {
-            provider.appendEvent(new FeatureEvent(prefix + "-" + thread + "-" + n, code, "note", prefix + "-" + thread,
-                Instant.ofEpochSecond(1_800_000_000L + n), "{\"n\":" + n + "}"));
-          }
-          return null;
-        };
+        Callable<Void> work =
+            () -> {
+              for (int n = 0; n < perThread; n++) {
+                provider.appendEvent(
+                    new FeatureEvent(
+                        prefix + "-" + thread + "-" + n,
+                        code,
+                        "note",
+                        prefix + "-" + thread,
+                        Instant.ofEpochSecond(1_800_000_000L + n),
+                        "{\"n\":" + n + "}"));
+              }
+              return null;
+            };
         done.add(pool.submit(work));
       }
       for (Future<Void> future : done) {

@@ -39,8 +39,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The contract every {@link TrackerProvider} must pass. Extend it with a class that has a no-argument
- * constructor and implements {@link #newProvider(Path)}:
+ * The contract every {@link TrackerProvider} must pass. Extend it with a class that has a
+ * no-argument constructor and implements {@link #newProvider(Path)}:
  *
  * <pre>{@code
  * class LocalTrackerProviderTest extends TrackerProviderContract {
@@ -58,8 +58,7 @@ import org.junit.jupiter.api.io.TempDir;
 public abstract class TrackerProviderContract {
 
   /** A fresh directory per test, handed to {@link #newProvider(Path)}. */
-  @TempDir
-  protected Path dir;
+  @TempDir protected Path dir;
 
   private final List<TrackerProvider> opened = new ArrayList<>();
 
@@ -103,11 +102,16 @@ public abstract class TrackerProviderContract {
   }
 
   private static Feature full(String code) {
-    return Feature.builder(code, "Parser for " + code + " — ünïcode | pipes").phase("phase 1")
-        .status(FeatureStatus.PLANNED).dependsOn("DEP-1", "DEP.2").body("line one\n\n  indented line\n# not a heading")
+    return Feature.builder(code, "Parser for " + code + " — ünïcode | pipes")
+        .phase("phase 1")
+        .status(FeatureStatus.PLANNED)
+        .dependsOn("DEP-1", "DEP.2")
+        .body("line one\n\n  indented line\n# not a heading")
         .acceptance("{\"criteria\":[\"parses\",\"rejects junk\"],\"owner\":null}")
-        .field("complexity", "3").field("profile", "{\"needsReview\":true,\"steps\":[\"a\",\"b\"]}")
-        .field("note", "\"a \\\"quoted\\\" note\"").build();
+        .field("complexity", "3")
+        .field("profile", "{\"needsReview\":true,\"steps\":[\"a\",\"b\"]}")
+        .field("note", "\"a \\\"quoted\\\" note\"")
+        .build();
   }
 
   private static Feature minimal(String code) {
@@ -115,7 +119,12 @@ public abstract class TrackerProviderContract {
   }
 
   private static FeatureEvent event(String id, String code) {
-    return new FeatureEvent(id, CardId.of(code), "note", "tester", Instant.parse("2026-11-23T10:00:00Z"),
+    return new FeatureEvent(
+        id,
+        CardId.of(code),
+        "note",
+        "tester",
+        Instant.parse("2026-11-23T10:00:00Z"),
         "{\"id\":\"" + id + "\"}");
   }
 
@@ -137,11 +146,14 @@ public abstract class TrackerProviderContract {
     provider.createFeature(minimal("C3"));
     provider.createFeature(full("A1"));
     provider.createFeature(minimal("B2"));
-    assertEquals(List.of("A1", "B2", "C3"), provider.listFeatures().stream().map(f -> f.code().value()).toList());
+    assertEquals(
+        List.of("A1", "B2", "C3"),
+        provider.listFeatures().stream().map(f -> f.code().value()).toList());
   }
 
   @Test
-  @DisplayName("another provider instance on the same storage sees the same features, events and changelog")
+  @DisplayName(
+      "another provider instance on the same storage sees the same features, events and changelog")
   void anotherInstanceSeesTheSameState() {
     provider.createFeature(full("A1"));
     provider.appendEvent(event("e1", "A1"));
@@ -157,13 +169,15 @@ public abstract class TrackerProviderContract {
   void createRefusesAnExistingCode() {
     Feature original = full("A1");
     provider.createFeature(original);
-    FeatureExistsException e = assertThrows(FeatureExistsException.class, () -> provider.createFeature(minimal("A1")));
+    FeatureExistsException e =
+        assertThrows(FeatureExistsException.class, () -> provider.createFeature(minimal("A1")));
     assertEquals(ErrorCategory.CONFLICT, e.code().category());
     assertEquals(Optional.of(original), provider.getFeature(original.code()));
   }
 
   @Test
-  @DisplayName("putFeature overwrites every field, tracker-only fields included, but keeps no stale field")
+  @DisplayName(
+      "putFeature overwrites every field, tracker-only fields included, but keeps no stale field")
   void putOverwritesEveryField() {
     provider.createFeature(full("A1"));
     Feature next = Feature.builder("A1", "Renamed").field("complexity", "5").build();
@@ -177,13 +191,17 @@ public abstract class TrackerProviderContract {
   void putRefusesAStatusChangeAndAMissingFeature() {
     Feature original = full("A1");
     provider.createFeature(original);
-    StatusTransitionException e = assertThrows(StatusTransitionException.class,
-        () -> provider.putFeature(original.toBuilder().title("x").status(FeatureStatus.COMPLETE).build()));
+    StatusTransitionException e =
+        assertThrows(
+            StatusTransitionException.class,
+            () ->
+                provider.putFeature(
+                    original.toBuilder().title("x").status(FeatureStatus.COMPLETE).build()));
     assertEquals(FeatureStatus.PLANNED, e.from());
     assertEquals(FeatureStatus.COMPLETE, e.to());
     assertEquals(Optional.of(original), provider.getFeature(original.code()));
-    FeatureNotFoundException missing = assertThrows(FeatureNotFoundException.class,
-        () -> provider.putFeature(minimal("Z9")));
+    FeatureNotFoundException missing =
+        assertThrows(FeatureNotFoundException.class, () -> provider.putFeature(minimal("Z9")));
     assertEquals(ErrorCategory.NOT_FOUND, missing.code().category());
     assertEquals(Optional.empty(), provider.getFeature(CardId.of("Z9")));
   }
@@ -210,7 +228,9 @@ public abstract class TrackerProviderContract {
     assertEquals(1, events.size());
     assertEquals("status", events.get(0).type());
     assertEquals("w1", events.get(0).actor());
-    assertTrue(events.get(0).data().contains("\"from\":\"planned\"") && events.get(0).data().contains("\"to\":\"in_progress\""),
+    assertTrue(
+        events.get(0).data().contains("\"from\":\"planned\"")
+            && events.get(0).data().contains("\"to\":\"in_progress\""),
         events.get(0).data());
     assertTrue(provider.renderRoadmap().contains("in_progress"));
     provider.setStatus(CardId.of("A1"), FeatureStatus.COMPLETE, "w1");
@@ -223,13 +243,18 @@ public abstract class TrackerProviderContract {
   void setStatusRefusesForbiddenTransitions() {
     provider.createFeature(full("A1").withStatus(FeatureStatus.COMPLETE));
     String roadmap = provider.renderRoadmap();
-    StatusTransitionException e = assertThrows(StatusTransitionException.class,
-        () -> provider.setStatus(CardId.of("A1"), FeatureStatus.IN_PROGRESS, "w1"));
+    StatusTransitionException e =
+        assertThrows(
+            StatusTransitionException.class,
+            () -> provider.setStatus(CardId.of("A1"), FeatureStatus.IN_PROGRESS, "w1"));
     assertEquals(ErrorCategory.CONFLICT, e.code().category());
-    assertEquals(FeatureStatus.COMPLETE, provider.getFeature(CardId.of("A1")).orElseThrow().status());
+    assertEquals(
+        FeatureStatus.COMPLETE, provider.getFeature(CardId.of("A1")).orElseThrow().status());
     assertTrue(provider.readEvents(CardId.of("A1")).isEmpty());
     assertEquals(roadmap, provider.renderRoadmap());
-    assertThrows(FeatureNotFoundException.class, () -> provider.setStatus(CardId.of("Z9"), FeatureStatus.PLANNED, "w"));
+    assertThrows(
+        FeatureNotFoundException.class,
+        () -> provider.setStatus(CardId.of("Z9"), FeatureStatus.PLANNED, "w"));
   }
 
   @Test
@@ -248,7 +273,8 @@ public abstract class TrackerProviderContract {
     assertTrue(provider.appendEvent(event("e1", "A1")));
     assertFalse(provider.appendEvent(event("e2", "A1")));
     assertFalse(open().appendEvent(event("e1", "A1")), "idempotent across instances too");
-    assertEquals(List.of(event("e2", "A1"), event("e1", "A1")), provider.readEvents(CardId.of("A1")));
+    assertEquals(
+        List.of(event("e2", "A1"), event("e1", "A1")), provider.readEvents(CardId.of("A1")));
     assertEquals(List.of(), provider.readEvents(CardId.of("NOPE")));
     assertThrows(FeatureNotFoundException.class, () -> provider.appendEvent(event("e3", "NOPE")));
   }
@@ -264,45 +290,63 @@ public abstract class TrackerProviderContract {
   }
 
   @Test
-  @DisplayName("appendChangelog starts a file, is idempotent per code and version, and force replaces")
+  @DisplayName(
+      "appendChangelog starts a file, is idempotent per code and version, and force replaces")
   void appendChangelogSplices() {
     ChangelogSplice first = provider.appendChangelog(ChangelogEntry.of("A1", "1.0.0", "Parser"));
     assertEquals(ChangelogSplice.Action.NEW_FILE, first.action());
     String afterFirst = provider.getChangelog();
     assertEquals(first.content(), afterFirst);
-    assertEquals(ChangelogSplice.Action.UNCHANGED,
+    assertEquals(
+        ChangelogSplice.Action.UNCHANGED,
         provider.appendChangelog(ChangelogEntry.of("A1", "1.0.0", "Parser again")).action());
     assertEquals(afterFirst, provider.getChangelog());
-    assertEquals(ChangelogSplice.Action.APPENDED,
+    assertEquals(
+        ChangelogSplice.Action.APPENDED,
         provider.appendChangelog(ChangelogEntry.of("B2", "1.0.0", "Lexer")).action());
-    assertEquals(ChangelogSplice.Action.NEW_SECTION,
+    assertEquals(
+        ChangelogSplice.Action.NEW_SECTION,
         provider.appendChangelog(ChangelogEntry.of("A1", "1.1.0", "Nested comments")).action());
-    assertEquals(ChangelogSplice.Action.REPLACED,
-        provider.appendChangelog(ChangelogEntry.of("A1", "1.0.0", "Parser, rewritten").forced()).action());
-    assertEquals("# Changelog\n\n## 1.1.0\n\n- **A1** Nested comments\n\n## 1.0.0\n\n- **A1** Parser, rewritten\n"
-        + "- **B2** Lexer\n", provider.getChangelog());
+    assertEquals(
+        ChangelogSplice.Action.REPLACED,
+        provider
+            .appendChangelog(ChangelogEntry.of("A1", "1.0.0", "Parser, rewritten").forced())
+            .action());
+    assertEquals(
+        "# Changelog\n\n## 1.1.0\n\n- **A1** Nested comments\n\n## 1.0.0\n\n- **A1** Parser, rewritten\n"
+            + "- **B2** Lexer\n",
+        provider.getChangelog());
   }
 
   @Test
-  @DisplayName("appendChangelog refuses a changelog whose first line is not '# Changelog' and leaves it as it was")
+  @DisplayName(
+      "appendChangelog refuses a changelog whose first line is not '# Changelog' and leaves it as it was")
   void appendChangelogRefusesAForeignFile() {
     provider.putChangelog("Release notes\n\n## 1.0.0\n");
-    ChangelogFormatException e = assertThrows(ChangelogFormatException.class,
-        () -> provider.appendChangelog(ChangelogEntry.of("A1", "1.0.0", "Parser")));
+    ChangelogFormatException e =
+        assertThrows(
+            ChangelogFormatException.class,
+            () -> provider.appendChangelog(ChangelogEntry.of("A1", "1.0.0", "Parser")));
     assertEquals(1, e.line());
     assertTrue(e.getMessage().contains("Release notes"), e.getMessage());
     assertEquals("Release notes\n\n## 1.0.0\n", provider.getChangelog());
   }
 
   @Test
-  @DisplayName("the roadmap shows every feature by phase with its status and dependencies, the same on every render")
+  @DisplayName(
+      "the roadmap shows every feature by phase with its status and dependencies, the same on every render")
   void roadmapShowsPhasesStatusesAndDependencies() {
     provider.createFeature(Feature.builder("A1", "Parser").phase("alpha").dependsOn("B2").build());
-    provider.createFeature(Feature.builder("B2", "Lexer").phase("alpha").status(FeatureStatus.COMPLETE).build());
+    provider.createFeature(
+        Feature.builder("B2", "Lexer").phase("alpha").status(FeatureStatus.COMPLETE).build());
     provider.createFeature(Feature.builder("C3", "Docs").status(FeatureStatus.BLOCKED).build());
     String roadmap = provider.renderRoadmap();
-    assertTrue(roadmap.contains("alpha") && roadmap.contains("| A1 | Parser | planned | B2 |")
-        && roadmap.contains("| B2 | Lexer | complete | - |") && roadmap.contains("| C3 | Docs | blocked | - |"), roadmap);
+    assertTrue(
+        roadmap.contains("alpha")
+            && roadmap.contains("| A1 | Parser | planned | B2 |")
+            && roadmap.contains("| B2 | Lexer | complete | - |")
+            && roadmap.contains("| C3 | Docs | blocked | - |"),
+        roadmap);
     assertEquals(roadmap, provider.renderRoadmap());
     assertEquals(roadmap, open().renderRoadmap());
   }
@@ -322,16 +366,26 @@ public abstract class TrackerProviderContract {
 
   @Test
   @Tag("slow")
-  @DisplayName("8 threads in each of 2 processes appending events to one feature lose none and duplicate none")
+  @DisplayName(
+      "8 threads in each of 2 processes appending events to one feature lose none and duplicate none")
   void concurrentAppendsFromThreadsAndProcessesLoseNothing() throws Exception {
     CardId code = CardId.of("HOT-1");
     provider.createFeature(minimal(code.value()));
     int threads = appendThreads();
     int each = appendsPerThread();
     String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder builder = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"),
-        ForkedAppender.class.getName(), getClass().getName(), dir.toString(), code.value(),
-        String.valueOf(threads), String.valueOf(each), "child");
+    ProcessBuilder builder =
+        new ProcessBuilder(
+            javaBin,
+            "-cp",
+            System.getProperty("java.class.path"),
+            ForkedAppender.class.getName(),
+            getClass().getName(),
+            dir.toString(),
+            code.value(),
+            String.valueOf(threads),
+            String.valueOf(each),
+            "child");
     builder.redirectErrorStream(true);
     File log = File.createTempFile("tracker-tck-child", ".log");
     log.deleteOnExit();
@@ -354,7 +408,8 @@ public abstract class TrackerProviderContract {
     for (String prefix : List.of("parent", "child")) {
       for (int t = 0; t < threads; t++) {
         for (int n = 0; n < each; n++) {
-          assertTrue(ids.contains(prefix + "-" + t + "-" + n), "missing " + prefix + "-" + t + "-" + n);
+          assertTrue(
+              ids.contains(prefix + "-" + t + "-" + n), "missing " + prefix + "-" + t + "-" + n);
         }
       }
     }

@@ -17,8 +17,7 @@ import java.util.Set;
 public final class BoardTrackerFactory implements TrackerProviderFactory {
 
   /** Creates the factory; does nothing else. */
-  public BoardTrackerFactory() {
-  }
+  public BoardTrackerFactory() {}
 
   @Override
   public String id() {

@@ -34,9 +34,9 @@ import java.util.UUID;
 import java.util.function.Function;
 
 /**
- * A tracker kept in one Markdown file. The top of the file is for people: the roadmap table and
- * the changelog. Below a marker line, HTML comments (invisible when rendered) hold the data, one
- * record per line:
+ * A tracker kept in one Markdown file. The top of the file is for people: the roadmap table and the
+ * changelog. Below a marker line, HTML comments (invisible when rendered) hold the data, one record
+ * per line:
  *
  * <pre>
  * &lt;!-- backlog:feature {"code":"A1",…} --&gt;
@@ -56,7 +56,8 @@ public final class BoardTrackerProvider implements TrackerProvider {
   /** The provider id. */
   public static final String ID = "board";
 
-  private static final String MARKER = "<!-- backlog:board data below; change it through the tracker, not by hand -->";
+  private static final String MARKER =
+      "<!-- backlog:board data below; change it through the tracker, not by hand -->";
   private static final String PREFIX = "<!-- backlog:";
   private static final String SUFFIX = " -->";
 
@@ -94,8 +95,14 @@ public final class BoardTrackerProvider implements TrackerProvider {
         continue;
       }
       if (!line.startsWith(PREFIX) || !line.endsWith(SUFFIX)) {
-        throw new TrackerStateException(file, "board " + file + " line " + lineNo + " is not a data record;"
-            + " restore the line from version control or delete it");
+        throw new TrackerStateException(
+            file,
+            "board "
+                + file
+                + " line "
+                + lineNo
+                + " is not a data record;"
+                + " restore the line from version control or delete it");
       }
       String body = line.substring(PREFIX.length(), line.length() - SUFFIX.length());
       int space = body.indexOf(' ');
@@ -120,8 +127,15 @@ public final class BoardTrackerProvider implements TrackerProvider {
             throw new IllegalArgumentException("unknown record kind '" + kind + "'");
         }
       } catch (IllegalArgumentException | DateTimeParseException e) {
-        throw new TrackerStateException(file, "board " + file + " line " + lineNo + " is corrupt (" + e.getMessage()
-            + "); restore the line from version control or delete it");
+        throw new TrackerStateException(
+            file,
+            "board "
+                + file
+                + " line "
+                + lineNo
+                + " is corrupt ("
+                + e.getMessage()
+                + "); restore the line from version control or delete it");
       }
     }
     return board;
@@ -143,7 +157,10 @@ public final class BoardTrackerProvider implements TrackerProvider {
       record(out, "event", escape(FeatureJson.writeEvent(event)));
     }
     if (!board.changelog.isEmpty()) {
-      record(out, "changelog", Base64.getEncoder().encodeToString(board.changelog.getBytes(StandardCharsets.UTF_8)));
+      record(
+          out,
+          "changelog",
+          Base64.getEncoder().encodeToString(board.changelog.getBytes(StandardCharsets.UTF_8)));
     }
     if (board.synced != null) {
       record(out, "synced", board.synced.toString());
@@ -158,18 +175,23 @@ public final class BoardTrackerProvider implements TrackerProvider {
     out.append(PREFIX).append(kind).append(' ').append(value).append(SUFFIX).append('\n');
   }
 
-  /** '>' only occurs inside JSON strings, so escaping it keeps "-->" out of the comment and the JSON valid. */
+  /**
+   * '>' only occurs inside JSON strings, so escaping it keeps "-->" out of the comment and the JSON
+   * valid.
+   */
   private static String escape(String json) {
     return json.replace(">", "\\u003e");
   }
 
   private <T> T change(Function<Board, T> work) {
-    return locks.withLock(lockFile, () -> {
-      Board board = load();
-      T result = work.apply(board);
-      save(board);
-      return result;
-    });
+    return locks.withLock(
+        lockFile,
+        () -> {
+          Board board = load();
+          T result = work.apply(board);
+          save(board);
+          return result;
+        });
   }
 
   @Override
@@ -189,47 +211,61 @@ public final class BoardTrackerProvider implements TrackerProvider {
 
   @Override
   public Feature createFeature(Feature feature) {
-    return change(board -> {
-      if (board.features.containsKey(feature.code())) {
-        throw new FeatureExistsException(feature.code(), ID);
-      }
-      board.features.put(feature.code(), feature);
-      return feature;
-    });
+    return change(
+        board -> {
+          if (board.features.containsKey(feature.code())) {
+            throw new FeatureExistsException(feature.code(), ID);
+          }
+          board.features.put(feature.code(), feature);
+          return feature;
+        });
   }
 
   @Override
   public Feature putFeature(Feature feature) {
-    return change(board -> {
-      Feature current = existing(board, feature.code());
-      TransitionPolicy.checkUnchanged(feature.code(), current.status(), feature.status());
-      board.features.put(feature.code(), feature);
-      return feature;
-    });
+    return change(
+        board -> {
+          Feature current = existing(board, feature.code());
+          TransitionPolicy.checkUnchanged(feature.code(), current.status(), feature.status());
+          board.features.put(feature.code(), feature);
+          return feature;
+        });
   }
 
   @Override
   public Feature persistRaw(Feature feature) {
-    return change(board -> {
-      board.features.put(feature.code(), feature);
-      return feature;
-    });
+    return change(
+        board -> {
+          board.features.put(feature.code(), feature);
+          return feature;
+        });
   }
 
   @Override
   public Feature setStatus(CardId code, FeatureStatus status, String actor) {
-    return change(board -> {
-      Feature current = existing(board, code);
-      TransitionPolicy.check(code, current.status(), status);
-      if (current.status() == status) {
-        return current;
-      }
-      Feature next = current.withStatus(status);
-      board.features.put(code, next);
-      board.events.add(new FeatureEvent("status-" + UUID.randomUUID(), code, "status", actor, clock.instant(),
-          "{\"from\":\"" + current.status().wireName() + "\",\"to\":\"" + status.wireName() + "\"}"));
-      return next;
-    });
+    return change(
+        board -> {
+          Feature current = existing(board, code);
+          TransitionPolicy.check(code, current.status(), status);
+          if (current.status() == status) {
+            return current;
+          }
+          Feature next = current.withStatus(status);
+          board.features.put(code, next);
+          board.events.add(
+              new FeatureEvent(
+                  "status-" + UUID.randomUUID(),
+                  code,
+                  "status",
+                  actor,
+                  clock.instant(),
+                  "{\"from\":\""
+                      + current.status().wireName()
+                      + "\",\"to\":\""
+                      + status.wireName()
+                      + "\"}"));
+          return next;
+        });
   }
 
   private static Feature existing(Board board, CardId code) {
@@ -242,13 +278,14 @@ public final class BoardTrackerProvider implements TrackerProvider {
 
   @Override
   public boolean appendEvent(FeatureEvent event) {
-    return change(board -> {
-      existing(board, event.code());
-      if (board.events.stream().anyMatch(e -> e.id().equals(event.id()))) {
-        return false;
-      }
-      return board.events.add(event);
-    });
+    return change(
+        board -> {
+          existing(board, event.code());
+          if (board.events.stream().anyMatch(e -> e.id().equals(event.id()))) {
+            return false;
+          }
+          return board.events.add(event);
+        });
   }
 
   @Override
@@ -264,19 +301,21 @@ public final class BoardTrackerProvider implements TrackerProvider {
   @Override
   public void putChangelog(String content) {
     Objects.requireNonNull(content, "content");
-    change(board -> {
-      board.changelog = content;
-      return null;
-    });
+    change(
+        board -> {
+          board.changelog = content;
+          return null;
+        });
   }
 
   @Override
   public ChangelogSplice appendChangelog(ChangelogEntry entry) {
-    return change(board -> {
-      ChangelogSplice splice = Changelogs.splice(board.changelog, entry);
-      board.changelog = splice.content();
-      return splice;
-    });
+    return change(
+        board -> {
+          ChangelogSplice splice = Changelogs.splice(board.changelog, entry);
+          board.changelog = splice.content();
+          return splice;
+        });
   }
 
   @Override
@@ -291,10 +330,11 @@ public final class BoardTrackerProvider implements TrackerProvider {
 
   @Override
   public SyncReport sync() {
-    change(board -> {
-      board.synced = clock.instant();
-      return null;
-    });
+    change(
+        board -> {
+          board.synced = clock.instant();
+          return null;
+        });
     return SyncReport.EMPTY;
   }
 

@@ -27,7 +27,8 @@ class BoardBridgeTest {
     InstantSource clock = InstantSource.fixed(Instant.parse("2026-11-23T12:00:00Z"));
     try (Backlog backlog = Backlog.builder().store(new InMemoryBacklogStore(clock)).build()) {
       backlog.create(NewCard.builder("LEX-1").title("Lexer").phase("alpha").build());
-      backlog.create(NewCard.builder("PARSE-1").title("Parser").phase("alpha").dependsOn("LEX-1").build());
+      backlog.create(
+          NewCard.builder("PARSE-1").title("Parser").phase("alpha").dependsOn("LEX-1").build());
       Claim claim = backlog.claimOne("w1", Duration.ofMinutes(5)).orElseThrow();
       backlog.complete(claim.card().id(), claim.token());
 
@@ -36,7 +37,9 @@ class BoardBridgeTest {
       Path cursor = dir.resolve("cursor.json");
       assertEquals(4, new TrackerBridge(backlog, board, cursor).pump().events());
       String once = Files.readString(boardFile);
-      assertTrue(once.contains("| LEX-1 | Lexer | complete | - |") && once.contains("| PARSE-1 | Parser | planned | LEX-1 |"),
+      assertTrue(
+          once.contains("| LEX-1 | Lexer | complete | - |")
+              && once.contains("| PARSE-1 | Parser | planned | LEX-1 |"),
           once);
       assertEquals(3, board.readEvents(CardId.of("LEX-1")).size());
 

@@ -41,8 +41,10 @@ class BoardDiscoveryTest {
   }
 
   @Test
-  void theBoardProviderIsSelectedByIdAndTheRegisteredLocalProviderStaysInactive() throws IOException {
-    assertEquals(List.of("board", "local"), TrackerProviders.discover(getClass().getClassLoader()).ids());
+  void theBoardProviderIsSelectedByIdAndTheRegisteredLocalProviderStaysInactive()
+      throws IOException {
+    assertEquals(
+        List.of("board", "local"), TrackerProviders.discover(getClass().getClassLoader()).ids());
     config("{\"tracker\":{\"provider\":\"board\",\"board\":{\"path\":\"docs/BOARD.md\"}}}");
     try (TrackerProvider provider = open()) {
       assertInstanceOf(BoardTrackerProvider.class, provider);
@@ -52,14 +54,21 @@ class BoardDiscoveryTest {
       provider.sync();
     }
     try (Stream<Path> files = Files.walk(project)) {
-      assertEquals(List.of(".backlog/config.json", "docs/BOARD.md", "docs/BOARD.md.lock"), files
-          .filter(Files::isRegularFile).map(p -> project.relativize(p).toString()).sorted().toList(),
+      assertEquals(
+          List.of(".backlog/config.json", "docs/BOARD.md", "docs/BOARD.md.lock"),
+          files
+              .filter(Files::isRegularFile)
+              .map(p -> project.relativize(p).toString())
+              .sorted()
+              .toList(),
           "only the board was written: no features/, ROADMAP.md or CHANGELOG.md of the local provider");
     }
     assertTrue(Files.notExists(home.resolve("tracker")));
     String board = Files.readString(project.resolve("docs/BOARD.md"));
     assertTrue(board.startsWith("# Roadmap\n\n## Phase: alpha (0/1 complete)"), board);
-    assertTrue(board.contains("| A1 | Parser | in_progress | - |") && board.contains("- **A1** Parser"), board);
+    assertTrue(
+        board.contains("| A1 | Parser | in_progress | - |") && board.contains("- **A1** Parser"),
+        board);
   }
 
   @Test
@@ -76,9 +85,11 @@ class BoardDiscoveryTest {
     Path boardFile = project.resolve("BOARD.md");
     BoardTrackerProvider provider = new BoardTrackerProvider(boardFile, InstantSource.system());
     provider.createFeature(Feature.builder("A1", "Parser --> with arrows").build());
-    assertEquals("Parser --> with arrows", provider.getFeature(CardId.of("A1")).orElseThrow().title());
+    assertEquals(
+        "Parser --> with arrows", provider.getFeature(CardId.of("A1")).orElseThrow().title());
     Files.writeString(boardFile, Files.readString(boardFile).replace("\"title\"", "\"tit"));
-    TrackerStateException e = assertThrows(TrackerStateException.class, () -> provider.getFeature(CardId.of("A1")));
+    TrackerStateException e =
+        assertThrows(TrackerStateException.class, () -> provider.getFeature(CardId.of("A1")));
     assertTrue(e.getMessage().contains("line "), e.getMessage());
   }
 }

@@ -34,14 +34,14 @@ import java.util.concurrent.TimeoutException;
  * A host program that embeds the backlog the way a build tool does, without the command line: it
  * opens an H2 store under the project's build directory, opens a tracker, and pumps the bridge on
  * the host's own executor after each step. Its "build" is a small plan of tasks ({@code compile},
- * {@code test}, {@code package}) that it claims and completes in dependency order, then records
- * in the changelog under the project version.
+ * {@code test}, {@code package}) that it claims and completes in dependency order, then records in
+ * the changelog under the project version.
  *
- * <p>Everything it uses comes from the host: the project directory, the clock and the executor.
- * The tracker is the one the project's {@code .backlog/config.json} selects, discovered with this
+ * <p>Everything it uses comes from the host: the project directory, the clock and the executor. The
+ * tracker is the one the project's {@code .backlog/config.json} selects, discovered with this
  * class's class loader (a build tool's plugin realm); without a project config it wires the local
- * provider directly, with its files under {@code <project>/docs/tracker}. Running it again finds the
- * plan done and changes no file.
+ * provider directly, with its files under {@code <project>/docs/tracker}. Running it again finds
+ * the plan done and changes no file.
  *
  * <p>Not thread-safe: one instance runs one build at a time.
  */
@@ -88,33 +88,41 @@ public final class BuildHost {
   public Outcome run() {
     Path stateDir = projectDir.resolve("build").resolve("backlog");
     createDirectories(stateDir);
-    JdbcBacklogStore store = JdbcBacklogStore.builder()
-        .url("jdbc:h2:" + stateDir.resolve("backlog"))
-        .maxPoolSize(2)
-        .build();
+    JdbcBacklogStore store =
+        JdbcBacklogStore.builder()
+            .url("jdbc:h2:" + stateDir.resolve("backlog"))
+            .maxPoolSize(2)
+            .build();
     try (Backlog backlog = Backlog.builder().store(store).clock(clock).actor("build").build();
         TrackerProvider tracker = openTracker(stateDir)) {
-      TrackerBridge bridge = new TrackerBridge(backlog, tracker, stateDir.resolve("tracker-cursor.json"));
+      TrackerBridge bridge =
+          new TrackerBridge(backlog, tracker, stateDir.resolve("tracker-cursor.json"));
       int mirrored = 0;
 
-      backlog.inTransaction(tx -> {
-        for (int i = 0; i < TASKS.size(); i++) {
-          String task = TASKS.get(i);
-          if (tx.find(CardId.of(task)).isEmpty()) {
-            NewCard.Builder card = NewCard.builder(task).title("Run " + task).phase("build").priority(TASKS.size() - i);
-            if (i > 0) {
-              card.dependsOn(TASKS.get(i - 1));
+      backlog.inTransaction(
+          tx -> {
+            for (int i = 0; i < TASKS.size(); i++) {
+              String task = TASKS.get(i);
+              if (tx.find(CardId.of(task)).isEmpty()) {
+                NewCard.Builder card =
+                    NewCard.builder(task)
+                        .title("Run " + task)
+                        .phase("build")
+                        .priority(TASKS.size() - i);
+                if (i > 0) {
+                  card.dependsOn(TASKS.get(i - 1));
+                }
+                tx.create(card.build());
+              }
             }
-            tx.create(card.build());
-          }
-        }
-        return null;
-      });
+            return null;
+          });
       mirrored += pump(bridge);
 
       List<String> completed = new ArrayList<>();
       while (true) {
-        List<Claim> claims = backlog.claim(ClaimRequest.builder("build-host").ttl(Duration.ofMinutes(5)).build());
+        List<Claim> claims =
+            backlog.claim(ClaimRequest.builder("build-host").ttl(Duration.ofMinutes(5)).build());
         if (claims.isEmpty()) {
           break;
         }
@@ -167,7 +175,8 @@ public final class BuildHost {
     try {
       Files.createDirectories(dir);
     } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException("could not create " + dir + " (" + e + "); check the permissions", e);
+      throw new java.io.UncheckedIOException(
+          "could not create " + dir + " (" + e + "); check the permissions", e);
     }
   }
 
@@ -178,16 +187,23 @@ public final class BuildHost {
   public static void main(String[] args) {
     Path project = Path.of(args.length > 0 ? args[0] : "");
     String version = args.length > 1 ? args[1] : "0.1.0";
-    ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "tracker-bridge");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService executor =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "tracker-bridge");
+              t.setDaemon(true);
+              return t;
+            });
     try {
       Outcome outcome = new BuildHost(project, version, InstantSource.system(), executor).run();
       PrintStream out = System.out;
-      out.println("completed " + outcome.completed() + ", mirrored " + outcome.eventsMirrored() + " event(s)"
-          + (outcome.trackerRoot() == null ? "" : " into " + outcome.trackerRoot()));
+      out.println(
+          "completed "
+              + outcome.completed()
+              + ", mirrored "
+              + outcome.eventsMirrored()
+              + " event(s)"
+              + (outcome.trackerRoot() == null ? "" : " into " + outcome.trackerRoot()));
     } finally {
       executor.shutdown();
     }

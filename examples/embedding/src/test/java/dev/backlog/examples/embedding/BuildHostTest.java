@@ -24,8 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class BuildHostTest {
 
-  @TempDir
-  Path project;
+  @TempDir Path project;
 
   private final ExecutorService executor = Executors.newSingleThreadExecutor();
 
@@ -35,22 +34,28 @@ class BuildHostTest {
   }
 
   @Test
-  void aBuildCompletesItsTasksInOrderAndLeavesFeatureFilesEventsRoadmapAndChangelog() throws IOException {
-    BuildHost.Outcome outcome = new BuildHost(project, "1.2.0", InstantSource.system(), executor).run();
+  void aBuildCompletesItsTasksInOrderAndLeavesFeatureFilesEventsRoadmapAndChangelog()
+      throws IOException {
+    BuildHost.Outcome outcome =
+        new BuildHost(project, "1.2.0", InstantSource.system(), executor).run();
 
     assertEquals(List.of("compile", "test", "package"), outcome.completed());
     Path root = project.resolve("docs/tracker");
     assertEquals(root, outcome.trackerRoot());
-    assertTrue(Files.isRegularFile(project.resolve("build/backlog/backlog.mv.db")), "the H2 file is the host's");
+    assertTrue(
+        Files.isRegularFile(project.resolve("build/backlog/backlog.mv.db")),
+        "the H2 file is the host's");
     for (String task : BuildHost.TASKS) {
       String feature = Files.readString(root.resolve("features/" + task + "/feature.json"));
       assertTrue(feature.replace(" ", "").contains("\"status\":\"complete\""), feature);
-      assertEquals(List.of("created", "claimed", "completed"), eventTypes(root.resolve("features/" + task
-          + "/events.jsonl")));
+      assertEquals(
+          List.of("created", "claimed", "completed"),
+          eventTypes(root.resolve("features/" + task + "/events.jsonl")));
     }
     String roadmap = Files.readString(root.resolve("ROADMAP.md"));
     assertTrue(roadmap.contains("| test | Run test | complete | compile |"), roadmap);
-    assertEquals("""
+    assertEquals(
+        """
         # Changelog
 
         ## 1.2.0
@@ -58,7 +63,8 @@ class BuildHostTest {
         - **compile** Run compile
         - **test** Run test
         - **package** Run package
-        """, Files.readString(root.resolve("CHANGELOG.md")));
+        """,
+        Files.readString(root.resolve("CHANGELOG.md")));
   }
 
   @Test
@@ -66,7 +72,8 @@ class BuildHostTest {
     new BuildHost(project, "1.2.0", InstantSource.system(), executor).run();
     Map<String, String> before = hashes(project.resolve("docs/tracker"));
 
-    BuildHost.Outcome again = new BuildHost(project, "1.2.0", InstantSource.system(), executor).run();
+    BuildHost.Outcome again =
+        new BuildHost(project, "1.2.0", InstantSource.system(), executor).run();
 
     assertEquals(List.of(), again.completed());
     assertEquals(0, again.eventsMirrored());
@@ -76,7 +83,8 @@ class BuildHostTest {
   @Test
   void aProjectConfigSelectsTheTrackerThroughDiscoveryWithTheHostsClock() throws IOException {
     Files.createDirectories(project.resolve(".backlog"));
-    Files.writeString(project.resolve(".backlog/config.json"),
+    Files.writeString(
+        project.resolve(".backlog/config.json"),
         "{\"tracker\":{\"provider\":\"local\",\"local\":{\"root\":\"site/tracker\"}}}");
     InstantSource fixed = InstantSource.fixed(Instant.parse("2030-01-02T03:04:05Z"));
 
@@ -91,8 +99,12 @@ class BuildHostTest {
   void theMainProgramRunsABuildInTheProjectDirectoryItIsGiven() throws IOException {
     BuildHost.main(new String[] {project.toString(), "3.1.0"});
 
-    assertTrue(Files.readString(project.resolve("docs/tracker/CHANGELOG.md")).contains("## 3.1.0\n\n- **compile** Run compile"));
-    assertTrue(Files.readString(project.resolve("docs/tracker/ROADMAP.md")).contains("| package | Run package | complete | test |"));
+    assertTrue(
+        Files.readString(project.resolve("docs/tracker/CHANGELOG.md"))
+            .contains("## 3.1.0\n\n- **compile** Run compile"));
+    assertTrue(
+        Files.readString(project.resolve("docs/tracker/ROADMAP.md"))
+            .contains("| package | Run package | complete | test |"));
   }
 
   private static List<String> eventTypes(Path file) throws IOException {
@@ -104,7 +116,10 @@ class BuildHostTest {
     return types;
   }
 
-  /** File contents by path, leaving out lock files and the sync-time record (bookkeeping, not content). */
+  /**
+   * File contents by path, leaving out lock files and the sync-time record (bookkeeping, not
+   * content).
+   */
   private static Map<String, String> hashes(Path dir) throws IOException {
     Map<String, String> out = new TreeMap<>();
     try (Stream<Path> files = Files.walk(dir)) {
@@ -114,7 +129,11 @@ class BuildHostTest {
           continue;
         }
         try {
-          out.put(rel, HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file))));
+          out.put(
+              rel,
+              HexFormat.of()
+                  .formatHex(
+                      MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file))));
         } catch (NoSuchAlgorithmException e) {
           throw new AssertionError(e);
         }

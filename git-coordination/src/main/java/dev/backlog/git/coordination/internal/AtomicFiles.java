@@ -14,10 +14,10 @@ import java.util.HexFormat;
 import java.util.UUID;
 
 /**
- * Durable file writes. Whole files are replaced by the one rule of docs/durability.md: a unique temp
- * file in the target's directory, written and forced to disk, then renamed over the target with
- * {@code ATOMIC_MOVE} and {@code REPLACE_EXISTING}, then the directory forced where the platform
- * allows. When the file system cannot rename atomically the write is refused with an
+ * Durable file writes. Whole files are replaced by the one rule of docs/durability.md: a unique
+ * temp file in the target's directory, written and forced to disk, then renamed over the target
+ * with {@code ATOMIC_MOVE} and {@code REPLACE_EXISTING}, then the directory forced where the
+ * platform allows. When the file system cannot rename atomically the write is refused with an
  * {@link IOException} naming the target, never degraded to a copy that a crash could tear.
  *
  * <p>Twin of {@code dev.backlog.tracker.spi.AtomicFiles} in tracker-api (git-coordination may not
@@ -34,16 +34,19 @@ public final class AtomicFiles {
   }
 
   /** The rename the rule asks for: atomic, replacing the target. */
-  static final Move ATOMIC_RENAME = (source, target) -> Files.move(source, target, StandardCopyOption.ATOMIC_MOVE,
-      StandardCopyOption.REPLACE_EXISTING);
+  static final Move ATOMIC_RENAME =
+      (source, target) ->
+          Files.move(
+              source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
 
   /** The suffix of temp files; whoever cleans a directory deletes old ones. */
   static final String TEMP_SUFFIX = ".tmp";
 
-  private AtomicFiles() {
-  }
+  private AtomicFiles() {}
 
-  /** Replaces {@code target} with {@code bytes} atomically and durably, creating parent directories. */
+  /**
+   * Replaces {@code target} with {@code bytes} atomically and durably, creating parent directories.
+   */
   public static void write(Path target, byte[] bytes) throws IOException {
     write(target, bytes, ATOMIC_RENAME);
   }
@@ -53,7 +56,8 @@ public final class AtomicFiles {
     Files.createDirectories(dir);
     Path temp = dir.resolve("." + target.getFileName() + "." + UUID.randomUUID() + TEMP_SUFFIX);
     try {
-      try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      try (FileChannel ch =
+          FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         ByteBuffer buf = ByteBuffer.wrap(bytes);
         while (buf.hasRemaining()) {
           ch.write(buf);
@@ -75,16 +79,29 @@ public final class AtomicFiles {
     try {
       move.move(temp, target);
     } catch (AtomicMoveNotSupportedException e) {
-      throw new IOException("refused to replace " + target + ": its file system cannot rename " + temp.getFileName()
-          + " over it atomically (" + e.getMessage() + "), and a plain copy could leave a torn file after a crash;"
-          + " keep " + target.toAbsolutePath().getParent() + " on a local file system", e);
+      throw new IOException(
+          "refused to replace "
+              + target
+              + ": its file system cannot rename "
+              + temp.getFileName()
+              + " over it atomically ("
+              + e.getMessage()
+              + "), and a plain copy could leave a torn file after a crash;"
+              + " keep "
+              + target.toAbsolutePath().getParent()
+              + " on a local file system",
+          e);
     }
   }
 
   /** Appends {@code bytes} to {@code target} and forces them to disk. */
   public static void append(Path target, byte[] bytes) throws IOException {
-    try (FileChannel ch = FileChannel.open(target, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.APPEND)) {
+    try (FileChannel ch =
+        FileChannel.open(
+            target,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.APPEND)) {
       ByteBuffer buf = ByteBuffer.wrap(bytes);
       while (buf.hasRemaining()) {
         ch.write(buf);

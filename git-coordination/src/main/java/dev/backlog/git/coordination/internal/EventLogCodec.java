@@ -24,14 +24,14 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * Reads and writes event-log lines and {@code status.json}, byte for byte deterministic. Thread-safe.
+ * Reads and writes event-log lines and {@code status.json}, byte for byte deterministic.
+ * Thread-safe.
  */
 public final class EventLogCodec {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private EventLogCodec() {
-  }
+  private EventLogCodec() {}
 
   /** One JSON line (without the newline) for an event, fields in a fixed order. */
   public static String line(CoordinationEvent e) {
@@ -65,13 +65,32 @@ public final class EventLogCodec {
       for (Map.Entry<String, JsonNode> f : d.properties()) {
         data.put(f.getKey(), f.getValue().asText());
       }
-      Optional<LeaseToken> lease = n.hasNonNull("lease") ? Optional.of(LeaseToken.of(n.get("lease").asLong()))
-          : Optional.empty();
-      return new CoordinationEvent(text(n, "id"), n.path("clock").asLong(), CardId.of(text(n, "card")),
-          text(n, "type"), text(n, "actor"), Instant.parse(text(n, "at")), lease, text(n, "tx"), data);
-    } catch (JsonProcessingException | IllegalArgumentException | java.time.DateTimeException | BacklogException e) {
-      throw new GitCoordinationException(GitErrorCode.CORRUPT_STATE, "event log line is not a valid event ("
-          + e.getMessage() + "): " + abbreviate(line) + "; repair or remove the line and commit the log", e);
+      Optional<LeaseToken> lease =
+          n.hasNonNull("lease")
+              ? Optional.of(LeaseToken.of(n.get("lease").asLong()))
+              : Optional.empty();
+      return new CoordinationEvent(
+          text(n, "id"),
+          n.path("clock").asLong(),
+          CardId.of(text(n, "card")),
+          text(n, "type"),
+          text(n, "actor"),
+          Instant.parse(text(n, "at")),
+          lease,
+          text(n, "tx"),
+          data);
+    } catch (JsonProcessingException
+        | IllegalArgumentException
+        | java.time.DateTimeException
+        | BacklogException e) {
+      throw new GitCoordinationException(
+          GitErrorCode.CORRUPT_STATE,
+          "event log line is not a valid event ("
+              + e.getMessage()
+              + "): "
+              + abbreviate(line)
+              + "; repair or remove the line and commit the log",
+          e);
     }
   }
 
@@ -95,8 +114,8 @@ public final class EventLogCodec {
   }
 
   /**
-   * The union of logs by event id, ordered by clock then id, one line per event, as bytes ending
-   * in a newline (empty when there are no events).
+   * The union of logs by event id, ordered by clock then id, one line per event, as bytes ending in
+   * a newline (empty when there are no events).
    */
   public static byte[] union(List<List<CoordinationEvent>> logs) {
     Map<String, CoordinationEvent> byId = new LinkedHashMap<>();
@@ -114,7 +133,10 @@ public final class EventLogCodec {
     return sb.toString().getBytes(StandardCharsets.UTF_8);
   }
 
-  /** {@code status.json}: pretty-printed with sorted keys and {@code \n} line ends, ending in a newline. */
+  /**
+   * {@code status.json}: pretty-printed with sorted keys and {@code \n} line ends, ending in a
+   * newline.
+   */
   public static byte[] render(MissionStatus s) {
     ObjectNode root = JSON.createObjectNode();
     root.put("mission", s.mission());
@@ -136,10 +158,11 @@ public final class EventLogCodec {
       }
       n.put("events", st.events());
     }
-    DefaultPrettyPrinter printer = new DefaultPrettyPrinter()
-        .withObjectIndenter(new DefaultIndenter("  ", "\n"));
+    DefaultPrettyPrinter printer =
+        new DefaultPrettyPrinter().withObjectIndenter(new DefaultIndenter("  ", "\n"));
     try {
-      return (JSON.writer(printer).writeValueAsString(root) + "\n").getBytes(StandardCharsets.UTF_8);
+      return (JSON.writer(printer).writeValueAsString(root) + "\n")
+          .getBytes(StandardCharsets.UTF_8);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("status could not be written as JSON", e);
     }

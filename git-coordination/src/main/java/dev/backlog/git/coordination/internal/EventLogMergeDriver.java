@@ -13,8 +13,7 @@ import java.util.List;
  */
 public final class EventLogMergeDriver {
 
-  private EventLogMergeDriver() {
-  }
+  private EventLogMergeDriver() {}
 
   /** Merges {@code args[1]} (ours, rewritten in place) with {@code args[0]} and {@code args[2]}. */
   public static void main(String[] args) {
@@ -29,10 +28,12 @@ public final class EventLogMergeDriver {
     }
     try {
       Path ours = Path.of(args[1]);
-      byte[] merged = EventLogCodec.union(List.of(
-          EventLogCodec.parse(Files.readAllBytes(ours)),
-          EventLogCodec.parse(Files.readAllBytes(Path.of(args[2]))),
-          EventLogCodec.parse(Files.readAllBytes(Path.of(args[0])))));
+      byte[] merged =
+          EventLogCodec.union(
+              List.of(
+                  EventLogCodec.parse(Files.readAllBytes(ours)),
+                  EventLogCodec.parse(Files.readAllBytes(Path.of(args[2]))),
+                  EventLogCodec.parse(Files.readAllBytes(Path.of(args[0])))));
       AtomicFiles.write(ours, merged);
       return 0;
     } catch (IOException | BacklogException e) {

@@ -7,8 +7,8 @@ import java.util.Objects;
 
 /**
  * The outcome of one git invocation: exit code, raw output and whether it was killed at the
- * timeout. Callers classify by {@link #exitCode()} and state probes, never by the text of
- * {@link #stderr()}, which is kept only to show to a human.
+ * timeout. Callers classify by {@link #exitCode()} and state probes, never by the text of {@link
+ * #stderr()}, which is kept only to show to a human.
  *
  * @param args the arguments after {@code git}
  * @param exitCode the exit code, or -1 when the process was killed at the timeout
@@ -16,7 +16,8 @@ import java.util.Objects;
  * @param stderr the standard error, for humans only
  * @param timedOut whether the process (and its descendants) was killed at the timeout
  */
-public record GitResult(List<String> args, int exitCode, byte[] stdout, String stderr, boolean timedOut) {
+public record GitResult(
+    List<String> args, int exitCode, byte[] stdout, String stderr, boolean timedOut) {
 
   /** Validates the parts. */
   public GitResult {
@@ -74,7 +75,10 @@ public record GitResult(List<String> args, int exitCode, byte[] stdout, String s
     if (err.length() > 500) {
       err = err.substring(0, 500) + "...";
     }
-    return "'git " + String.join(" ", args) + "' " + (timedOut ? "was killed at the timeout"
-        : "exited with " + exitCode) + (err.isEmpty() ? "" : " (git said: " + err.replace('\n', ' ') + ")");
+    return "'git "
+        + String.join(" ", args)
+        + "' "
+        + (timedOut ? "was killed at the timeout" : "exited with " + exitCode)
+        + (err.isEmpty() ? "" : " (git said: " + err.replace('\n', ' ') + ")");
   }
 }

@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs the git CLI safely: stdout and stderr drained concurrently, stdin closed, a timeout that
  * kills git and every descendant (hooks, helpers), {@code LC_ALL=C}, {@code GIT_TERMINAL_PROMPT=0},
- * and the inherited variables that would redirect git to another repository removed (so a call
- * made from inside another repository's hook never touches that repository).
+ * and the inherited variables that would redirect git to another repository removed (so a call made
+ * from inside another repository's hook never touches that repository).
  *
  * <p>Immutable and thread-safe.
  */
@@ -33,13 +33,33 @@ public final class GitRunner {
   private static final Logger LOG = LoggerFactory.getLogger(GitRunner.class);
 
   /** Inherited variables that point git at another repository, index, object store or config. */
-  public static final Set<String> REDIRECTING = Set.of("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE",
-      "GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_COMMON_DIR", "GIT_NAMESPACE",
-      "GIT_PREFIX", "GIT_INTERNAL_SUPER_PREFIX", "GIT_QUARANTINE_PATH", "GIT_REPLACE_REF_BASE",
-      "GIT_GRAFT_FILE", "GIT_SHALLOW_FILE", "GIT_CONFIG", "GIT_CONFIG_PARAMETERS", "GIT_CONFIG_COUNT",
-      "GIT_DISCOVERY_ACROSS_FILESYSTEM", "GIT_LITERAL_PATHSPECS", "GIT_GLOB_PATHSPECS",
-      "GIT_NOGLOB_PATHSPECS", "GIT_ICASE_PATHSPECS", "GIT_EDITOR", "GIT_SEQUENCE_EDITOR",
-      "GIT_REFLOG_ACTION", "GIT_EXEC_PATH");
+  public static final Set<String> REDIRECTING =
+      Set.of(
+          "GIT_DIR",
+          "GIT_WORK_TREE",
+          "GIT_INDEX_FILE",
+          "GIT_OBJECT_DIRECTORY",
+          "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+          "GIT_COMMON_DIR",
+          "GIT_NAMESPACE",
+          "GIT_PREFIX",
+          "GIT_INTERNAL_SUPER_PREFIX",
+          "GIT_QUARANTINE_PATH",
+          "GIT_REPLACE_REF_BASE",
+          "GIT_GRAFT_FILE",
+          "GIT_SHALLOW_FILE",
+          "GIT_CONFIG",
+          "GIT_CONFIG_PARAMETERS",
+          "GIT_CONFIG_COUNT",
+          "GIT_DISCOVERY_ACROSS_FILESYSTEM",
+          "GIT_LITERAL_PATHSPECS",
+          "GIT_GLOB_PATHSPECS",
+          "GIT_NOGLOB_PATHSPECS",
+          "GIT_ICASE_PATHSPECS",
+          "GIT_EDITOR",
+          "GIT_SEQUENCE_EDITOR",
+          "GIT_REFLOG_ACTION",
+          "GIT_EXEC_PATH");
 
   private final String executable;
   private final Duration timeout;
@@ -52,11 +72,13 @@ public final class GitRunner {
    * @param executable the git executable (a name on PATH or a path)
    * @param timeout how long one call may run before it is killed with its descendants
    * @param environment variables set for every call after the inherited ones were cleaned (for
-   *     example {@code GIT_CONFIG_GLOBAL}); {@code LC_ALL} and {@code GIT_TERMINAL_PROMPT} are set last
-   * @param locale the value of {@code LC_ALL} ({@code C} in production; empty leaves the
-   *     inherited locale, which only tests use to prove that outcomes never depend on git's language)
+   *     example {@code GIT_CONFIG_GLOBAL}); {@code LC_ALL} and {@code GIT_TERMINAL_PROMPT} are set
+   *     last
+   * @param locale the value of {@code LC_ALL} ({@code C} in production; empty leaves the inherited
+   *     locale, which only tests use to prove that outcomes never depend on git's language)
    */
-  public GitRunner(String executable, Duration timeout, Map<String, String> environment, String locale) {
+  public GitRunner(
+      String executable, Duration timeout, Map<String, String> environment, String locale) {
     this.executable = Objects.requireNonNull(executable, "executable");
     this.timeout = Objects.requireNonNull(timeout, "timeout");
     this.environment = Map.copyOf(environment);
@@ -76,8 +98,12 @@ public final class GitRunner {
   /** The variables a child process of this runner should see (used for git and merge drivers). */
   public Map<String, String> childEnvironment(Map<String, String> inherited) {
     Map<String, String> env = new LinkedHashMap<>(inherited);
-    env.keySet().removeIf(k -> REDIRECTING.contains(k) || k.startsWith("GIT_CONFIG_KEY_")
-        || k.startsWith("GIT_CONFIG_VALUE_"));
+    env.keySet()
+        .removeIf(
+            k ->
+                REDIRECTING.contains(k)
+                    || k.startsWith("GIT_CONFIG_KEY_")
+                    || k.startsWith("GIT_CONFIG_VALUE_"));
     env.putAll(environment);
     if (locale.isEmpty()) {
       env.remove("LC_ALL");
@@ -92,12 +118,12 @@ public final class GitRunner {
 
   /** Runs git in {@code dir}; see {@link #run(Path, Consumer, List)}. */
   public GitResult run(Path dir, String... args) {
-    return run(dir, p -> { }, Arrays.asList(args));
+    return run(dir, p -> {}, Arrays.asList(args));
   }
 
   /** Runs git in {@code dir}; see {@link #run(Path, Consumer, List)}. */
   public GitResult run(Path dir, List<String> args) {
-    return run(dir, p -> { }, args);
+    return run(dir, p -> {}, args);
   }
 
   /**
@@ -120,9 +146,17 @@ public final class GitRunner {
     try {
       process = pb.start();
     } catch (IOException e) {
-      throw new GitCoordinationException(GitErrorCode.GIT_UNAVAILABLE, "cannot run '" + executable
-          + "' in " + dir + ": " + e.getMessage() + "; install git 2.25 or later or set the git executable"
-          + " in CoordinationConfig", e);
+      throw new GitCoordinationException(
+          GitErrorCode.GIT_UNAVAILABLE,
+          "cannot run '"
+              + executable
+              + "' in "
+              + dir
+              + ": "
+              + e.getMessage()
+              + "; install git 2.25 or later or set the git executable"
+              + " in CoordinationConfig",
+          e);
     }
     Drain out = new Drain(process.getInputStream());
     Drain err = new Drain(process.getErrorStream());
@@ -146,11 +180,17 @@ public final class GitRunner {
     } catch (InterruptedException e) {
       ProcessTrees.killTree(process.toHandle(), Duration.ofSeconds(5));
       Thread.currentThread().interrupt();
-      throw new GitCoordinationException(GitErrorCode.GIT_FAILED, "interrupted while waiting for 'git "
-          + String.join(" ", args) + "'; git and its descendants were killed", e);
+      throw new GitCoordinationException(
+          GitErrorCode.GIT_FAILED,
+          "interrupted while waiting for 'git "
+              + String.join(" ", args)
+              + "'; git and its descendants were killed",
+          e);
     }
     int code = timedOut ? -1 : process.exitValue();
-    GitResult result = new GitResult(args, code, out.bytes(), new String(err.bytes(), StandardCharsets.UTF_8), timedOut);
+    GitResult result =
+        new GitResult(
+            args, code, out.bytes(), new String(err.bytes(), StandardCharsets.UTF_8), timedOut);
     if (LOG.isDebugEnabled()) {
       LOG.debug("git {} in {} -> {}", args, dir, timedOut ? "timeout" : code);
     }
@@ -166,8 +206,14 @@ public final class GitRunner {
   public GitResult require(Path dir, List<String> args) {
     GitResult r = run(dir, args);
     if (r.timedOut()) {
-      throw new GitCoordinationException(GitErrorCode.GIT_TIMEOUT, r.describe() + " in " + dir
-          + "; it ran longer than " + timeout + ", raise the git timeout or find what blocks it");
+      throw new GitCoordinationException(
+          GitErrorCode.GIT_TIMEOUT,
+          r.describe()
+              + " in "
+              + dir
+              + "; it ran longer than "
+              + timeout
+              + ", raise the git timeout or find what blocks it");
     }
     if (!r.ok()) {
       throw new GitCoordinationException(GitErrorCode.GIT_FAILED, r.describe() + " in " + dir);

@@ -14,7 +14,9 @@ import java.util.regex.Pattern;
  */
 public record GitVersion(int major, int minor, int patch) implements Comparable<GitVersion> {
 
-  /** The oldest git this module supports: per-worktree sparse checkout and stable worktree commands. */
+  /**
+   * The oldest git this module supports: per-worktree sparse checkout and stable worktree commands.
+   */
   public static final GitVersion MINIMUM = new GitVersion(2, 25, 0);
 
   private static final Pattern SHAPE = Pattern.compile("(\\d+)\\.(\\d+)(?:\\.(\\d+))?");
@@ -23,10 +25,15 @@ public record GitVersion(int major, int minor, int patch) implements Comparable<
   public static GitVersion parse(String output) {
     Matcher m = SHAPE.matcher(output);
     if (!m.find()) {
-      throw new GitCoordinationException(GitErrorCode.GIT_UNAVAILABLE, "cannot read a version number from '"
-          + output.strip() + "'; is the configured git executable really git?");
+      throw new GitCoordinationException(
+          GitErrorCode.GIT_UNAVAILABLE,
+          "cannot read a version number from '"
+              + output.strip()
+              + "'; is the configured git executable really git?");
     }
-    return new GitVersion(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)),
+    return new GitVersion(
+        Integer.parseInt(m.group(1)),
+        Integer.parseInt(m.group(2)),
         m.group(3) == null ? 0 : Integer.parseInt(m.group(3)));
   }
 

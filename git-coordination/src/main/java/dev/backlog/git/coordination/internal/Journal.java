@@ -27,8 +27,15 @@ import java.util.Optional;
  * @param commitPid the pid of the running {@code git commit}, when it was started
  * @param commitStarted the start instant of that process
  */
-public record Journal(String transaction, String branch, String head, long logSize, String logSha256,
-    byte[] status, Optional<Long> commitPid, Optional<Instant> commitStarted) {
+public record Journal(
+    String transaction,
+    String branch,
+    String head,
+    long logSize,
+    String logSha256,
+    byte[] status,
+    Optional<Long> commitPid,
+    Optional<Instant> commitStarted) {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -45,7 +52,14 @@ public record Journal(String transaction, String branch, String head, long logSi
 
   /** The same journal naming the process that runs the commit. */
   public Journal withCommitProcess(ProcessHandle p) {
-    return new Journal(transaction, branch, head, logSize, logSha256, status, Optional.of(p.pid()),
+    return new Journal(
+        transaction,
+        branch,
+        head,
+        logSize,
+        logSha256,
+        status,
+        Optional.of(p.pid()),
         p.info().startInstant());
   }
 
@@ -83,12 +97,20 @@ public record Journal(String transaction, String branch, String head, long logSi
       throw new IOException("journal " + file + " is incomplete");
     }
     try {
-      return Optional.of(new Journal(n.get("tx").asText(), n.path("branch").asText(), n.get("head").asText(),
-          n.path("logSize").asLong(), n.path("logSha256").asText(),
-          Base64.getDecoder().decode(n.get("status").asText()),
-          n.hasNonNull("commitPid") ? Optional.of(n.get("commitPid").asLong()) : Optional.empty(),
-          n.hasNonNull("commitStarted") ? Optional.of(Instant.parse(n.get("commitStarted").asText()))
-              : Optional.empty()));
+      return Optional.of(
+          new Journal(
+              n.get("tx").asText(),
+              n.path("branch").asText(),
+              n.get("head").asText(),
+              n.path("logSize").asLong(),
+              n.path("logSha256").asText(),
+              Base64.getDecoder().decode(n.get("status").asText()),
+              n.hasNonNull("commitPid")
+                  ? Optional.of(n.get("commitPid").asLong())
+                  : Optional.empty(),
+              n.hasNonNull("commitStarted")
+                  ? Optional.of(Instant.parse(n.get("commitStarted").asText()))
+                  : Optional.empty()));
     } catch (IllegalArgumentException | java.time.DateTimeException e) {
       throw new IOException("journal " + file + " is damaged: " + e.getMessage(), e);
     }

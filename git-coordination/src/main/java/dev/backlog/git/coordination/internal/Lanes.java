@@ -23,8 +23,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The lanes of a mission: their branches and sparse worktrees, the markers that record when a
- * lane was merged, and removing lanes by hand or by cleanup after the grace period.
+ * The lanes of a mission: their branches and sparse worktrees, the markers that record when a lane
+ * was merged, and removing lanes by hand or by cleanup after the grace period.
  *
  * <p>Thread-safe: holds no state of its own; changes happen under the mission lock.
  */
@@ -62,7 +62,8 @@ public final class Lanes {
       number = lanes(m).stream().mapToInt(Lane::number).max().orElse(0) + 1;
     }
     if (number < 0) {
-      throw InvalidInputException.of("lane", "lane number " + n + " is not valid; use 1 or more, or 0 for the next free one");
+      throw InvalidInputException.of(
+          "lane", "lane number " + n + " is not valid; use 1 or more, or 0 for the next free one");
     }
     String branch = m.laneBranch(number);
     String ref = "refs/heads/" + branch;
@@ -73,8 +74,11 @@ public final class Lanes {
         throw new GitCoordinationException(GitErrorCode.REF_MOVED, created.describe() + "; retry");
       }
     }
-    Path wt = repo.ensureWorktree(repo.laneWorktree(m, number), branch,
-        List.of("/" + m.eventLogPath(), "/" + m.statusPath()));
+    Path wt =
+        repo.ensureWorktree(
+            repo.laneWorktree(m, number),
+            branch,
+            List.of("/" + m.eventLogPath(), "/" + m.statusPath()));
     return new Lane(m, number, branch, wt);
   }
 
@@ -82,7 +86,8 @@ public final class Lanes {
   public List<Lane> lanes(Mission m) {
     List<Lane> out = new ArrayList<>();
     String prefix = "refs/heads/" + m.branch() + "-lane-";
-    for (String ref : git.require(root, "for-each-ref", "--format=%(refname)", "refs/heads/backlog/").lines()) {
+    for (String ref :
+        git.require(root, "for-each-ref", "--format=%(refname)", "refs/heads/backlog/").lines()) {
       if (ref.startsWith(prefix)) {
         var matcher = LANE_SUFFIX.matcher(ref);
         if (matcher.find() && ref.length() == prefix.length() + matcher.group(1).length()) {
@@ -106,17 +111,38 @@ public final class Lanes {
   }
 
   private void removeLaneLocked(Mission m, int n, boolean force) {
-    Lane lane = lanes(m).stream().filter(l -> l.number() == n).findFirst().orElseThrow(() ->
-        new GitCoordinationException(GitErrorCode.LANE_NOT_FOUND, "mission " + m.handle() + " has no lane " + n
-            + "; list lanes with 'backlog coord lane list'"));
+    Lane lane =
+        lanes(m).stream()
+            .filter(l -> l.number() == n)
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new GitCoordinationException(
+                        GitErrorCode.LANE_NOT_FOUND,
+                        "mission "
+                            + m.handle()
+                            + " has no lane "
+                            + n
+                            + "; list lanes with 'backlog coord lane list'"));
     if (!force) {
       if (Files.isDirectory(lane.worktree()) && repo.dirty(lane.worktree())) {
-        throw new GitCoordinationException(GitErrorCode.DIRTY_WORKTREE, "lane " + n + " in " + lane.worktree()
-            + " has uncommitted changes; commit or discard them, or remove with --force");
+        throw new GitCoordinationException(
+            GitErrorCode.DIRTY_WORKTREE,
+            "lane "
+                + n
+                + " in "
+                + lane.worktree()
+                + " has uncommitted changes; commit or discard them, or remove with --force");
       }
       if (!repo.isAncestor("refs/heads/" + lane.branch(), "refs/heads/" + m.branch())) {
-        throw new GitCoordinationException(GitErrorCode.DIRTY_WORKTREE, "lane " + n + " has commits not merged"
-            + " into " + m.branch() + "; merge the mission first, or remove with --force");
+        throw new GitCoordinationException(
+            GitErrorCode.DIRTY_WORKTREE,
+            "lane "
+                + n
+                + " has commits not merged"
+                + " into "
+                + m.branch()
+                + "; merge the mission first, or remove with --force");
       }
     }
     removeWorktreeAndBranch(lane, force);
@@ -134,14 +160,19 @@ public final class Lanes {
     git.require(root, "worktree", "prune");
     Optional<String> tip = repo.resolve("refs/heads/" + lane.branch());
     if (tip.isPresent()) {
-      GitResult deleted = git.run(root, "update-ref", "-d", "refs/heads/" + lane.branch(), tip.get());
+      GitResult deleted =
+          git.run(root, "update-ref", "-d", "refs/heads/" + lane.branch(), tip.get());
       if (!deleted.ok() && repo.resolve("refs/heads/" + lane.branch()).isPresent()) {
-        throw new GitCoordinationException(GitErrorCode.REF_MOVED, "lane branch " + lane.branch()
-            + " moved while it was being removed; inspect it and remove again");
+        throw new GitCoordinationException(
+            GitErrorCode.REF_MOVED,
+            "lane branch "
+                + lane.branch()
+                + " moved while it was being removed; inspect it and remove again");
       }
     }
     try {
-      AtomicFiles.delete(repo.stateDir(lane.mission()).resolve("lane-" + lane.number() + ".merged"));
+      AtomicFiles.delete(
+          repo.stateDir(lane.mission()).resolve("lane-" + lane.number() + ".merged"));
     } catch (IOException e) {
       LOG.debug("cannot remove merge marker of lane {}", lane.number(), e);
     }
@@ -162,8 +193,11 @@ public final class Lanes {
         }
         Optional<Instant> mergedAt = marker(m, lane.number());
         if (mergedAt.isEmpty() || mergedAt.get().plus(grace).isAfter(now)) {
-          kept.put(lane.number(), mergedAt.map(t -> "merged at " + t + ", within the grace period of " + grace)
-              .orElse("no merge recorded by 'coord merge'"));
+          kept.put(
+              lane.number(),
+              mergedAt
+                  .map(t -> "merged at " + t + ", within the grace period of " + grace)
+                  .orElse("no merge recorded by 'coord merge'"));
           continue;
         }
         if (Files.isDirectory(lane.worktree()) && repo.dirty(lane.worktree())) {
@@ -183,7 +217,8 @@ public final class Lanes {
   public Optional<Instant> marker(Mission m, int lane) {
     Path f = repo.stateDir(m).resolve("lane-" + lane + ".merged");
     try {
-      return Files.exists(f) ? Optional.of(Instant.parse(Files.readString(f, StandardCharsets.UTF_8).strip()))
+      return Files.exists(f)
+          ? Optional.of(Instant.parse(Files.readString(f, StandardCharsets.UTF_8).strip()))
           : Optional.empty();
     } catch (IOException | java.time.DateTimeException e) {
       LOG.warn("merge marker {} is damaged; treating lane {} as merged now", f, lane);
@@ -195,7 +230,8 @@ public final class Lanes {
   /** Records lane {@code lane} as merged now. */
   public void writeMarker(Mission m, int lane) {
     try {
-      AtomicFiles.write(repo.stateDir(m).resolve("lane-" + lane + ".merged"),
+      AtomicFiles.write(
+          repo.stateDir(m).resolve("lane-" + lane + ".merged"),
           repo.config().clock().instant().toString().getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {
       LOG.warn("cannot write the merge marker of lane {}: {}", lane, e.getMessage());

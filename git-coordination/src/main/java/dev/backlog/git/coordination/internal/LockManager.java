@@ -32,13 +32,15 @@ public final class LockManager {
   /**
    * Takes the lock on {@code file}, waiting at most {@code timeout}.
    *
-   * @throws GitCoordinationException with {@link GitErrorCode#LOCK_TIMEOUT} when it is not free in time
+   * @throws GitCoordinationException with {@link GitErrorCode#LOCK_TIMEOUT} when it is not free in
+   *     time
    */
   public Held acquire(Path file, Duration timeout) {
     Path key = file.toAbsolutePath().normalize();
     ReentrantLock jvm = jvmLocks.computeIfAbsent(key, k -> new ReentrantLock(true));
     if (jvm.isHeldByCurrentThread()) {
-      throw new IllegalStateException("lock " + key + " is already held by this thread; locks do not nest");
+      throw new IllegalStateException(
+          "lock " + key + " is already held by this thread; locks do not nest");
     }
     long deadline = System.nanoTime() + timeout.toNanos();
     try {
@@ -47,7 +49,8 @@ public final class LockManager {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new GitCoordinationException(GitErrorCode.LOCK_TIMEOUT, "interrupted while waiting for lock " + key, e);
+      throw new GitCoordinationException(
+          GitErrorCode.LOCK_TIMEOUT, "interrupted while waiting for lock " + key, e);
     }
     FileChannel ch = null;
     try {
@@ -85,13 +88,20 @@ public final class LockManager {
     } catch (IOException e) {
       closeQuietly(ch);
       jvm.unlock();
-      throw new GitCoordinationException(GitErrorCode.LOCK_TIMEOUT, "cannot open lock file " + key + ": "
-          + e.getMessage() + "; check that the git directory is writable", e);
+      throw new GitCoordinationException(
+          GitErrorCode.LOCK_TIMEOUT,
+          "cannot open lock file "
+              + key
+              + ": "
+              + e.getMessage()
+              + "; check that the git directory is writable",
+          e);
     } catch (InterruptedException e) {
       closeQuietly(ch);
       jvm.unlock();
       Thread.currentThread().interrupt();
-      throw new GitCoordinationException(GitErrorCode.LOCK_TIMEOUT, "interrupted while waiting for lock " + key, e);
+      throw new GitCoordinationException(
+          GitErrorCode.LOCK_TIMEOUT, "interrupted while waiting for lock " + key, e);
     } catch (RuntimeException e) {
       closeQuietly(ch);
       jvm.unlock();
@@ -110,7 +120,12 @@ public final class LockManager {
   }
 
   private static GitCoordinationException timeout(Path key, Duration timeout) {
-    return new GitCoordinationException(GitErrorCode.LOCK_TIMEOUT, "lock " + key + " was not free within "
-        + timeout + "; another process is recording or merging; retry, or raise the lock timeout");
+    return new GitCoordinationException(
+        GitErrorCode.LOCK_TIMEOUT,
+        "lock "
+            + key
+            + " was not free within "
+            + timeout
+            + "; another process is recording or merging; retry, or raise the lock timeout");
   }
 }

@@ -17,9 +17,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A persisted FIFO of merge requests per target branch: each request is a ticket file numbered
- * from a counter; the lowest-numbered live ticket has the turn. Tickets of dead processes are
- * dropped, so a crash never blocks the queue. Thread-safe.
+ * A persisted FIFO of merge requests per target branch: each request is a ticket file numbered from
+ * a counter; the lowest-numbered live ticket has the turn. Tickets of dead processes are dropped,
+ * so a crash never blocks the queue. Thread-safe.
  */
 public final class MergeQueue {
 
@@ -46,18 +46,23 @@ public final class MergeQueue {
         try {
           next = Long.parseLong(Files.readString(counter, StandardCharsets.UTF_8).strip()) + 1;
         } catch (NumberFormatException e) {
-          LOG.warn("merge queue counter {} is damaged; continuing after the highest ticket", counter);
+          LOG.warn(
+              "merge queue counter {} is damaged; continuing after the highest ticket", counter);
           next = highest() + 1;
         }
       }
       AtomicFiles.write(counter, Long.toString(next).getBytes(StandardCharsets.UTF_8));
       ProcessHandle self = ProcessHandle.current();
       ticket = dir.resolve(String.format("%019d-%s.ticket", next, UUID.randomUUID()));
-      AtomicFiles.write(ticket, (self.pid() + " " + self.info().startInstant().map(Instant::toString).orElse("-"))
-          .getBytes(StandardCharsets.UTF_8));
+      AtomicFiles.write(
+          ticket,
+          (self.pid() + " " + self.info().startInstant().map(Instant::toString).orElse("-"))
+              .getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {
-      throw new GitCoordinationException(GitErrorCode.LOCK_TIMEOUT, "cannot write the merge queue in " + dir
-          + ": " + e.getMessage(), e);
+      throw new GitCoordinationException(
+          GitErrorCode.LOCK_TIMEOUT,
+          "cannot write the merge queue in " + dir + ": " + e.getMessage(),
+          e);
     } finally {
       enqueue.close();
     }
@@ -76,21 +81,28 @@ public final class MergeQueue {
         }
         if (System.nanoTime() > deadline) {
           leave(mine);
-          throw new GitCoordinationException(GitErrorCode.LOCK_TIMEOUT, "the merge queue in " + dir
-              + " did not reach this request within " + timeout + "; another merge is running; retry later");
+          throw new GitCoordinationException(
+              GitErrorCode.LOCK_TIMEOUT,
+              "the merge queue in "
+                  + dir
+                  + " did not reach this request within "
+                  + timeout
+                  + "; another merge is running; retry later");
         }
         Thread.sleep(25);
       }
     } catch (InterruptedException e) {
       leave(mine);
       Thread.currentThread().interrupt();
-      throw new GitCoordinationException(GitErrorCode.LOCK_TIMEOUT, "interrupted while waiting in the merge queue", e);
+      throw new GitCoordinationException(
+          GitErrorCode.LOCK_TIMEOUT, "interrupted while waiting in the merge queue", e);
     } catch (IOException | RuntimeException e) {
       leave(mine);
       if (e instanceof RuntimeException re) {
         throw re;
       }
-      throw new GitCoordinationException(GitErrorCode.LOCK_TIMEOUT, "cannot read the merge queue in " + dir, e);
+      throw new GitCoordinationException(
+          GitErrorCode.LOCK_TIMEOUT, "cannot read the merge queue in " + dir, e);
     }
   }
 
@@ -113,7 +125,8 @@ public final class MergeQueue {
 
   private List<Path> tickets() throws IOException {
     try (Stream<Path> s = Files.list(dir)) {
-      List<Path> out = new ArrayList<>(s.filter(p -> p.getFileName().toString().endsWith(".ticket")).toList());
+      List<Path> out =
+          new ArrayList<>(s.filter(p -> p.getFileName().toString().endsWith(".ticket")).toList());
       out.sort(null);
       return out;
     }
@@ -134,8 +147,10 @@ public final class MergeQueue {
     try {
       String[] parts = Files.readString(ticket, StandardCharsets.UTF_8).strip().split(" ");
       long pid = Long.parseLong(parts[0]);
-      Optional<Instant> started = parts.length > 1 && !parts[1].equals("-") ? Optional.of(Instant.parse(parts[1]))
-          : Optional.empty();
+      Optional<Instant> started =
+          parts.length > 1 && !parts[1].equals("-")
+              ? Optional.of(Instant.parse(parts[1]))
+              : Optional.empty();
       return ProcessTrees.find(pid, started).isPresent();
     } catch (IOException | RuntimeException e) {
       return false;

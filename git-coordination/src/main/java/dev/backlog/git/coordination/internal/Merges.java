@@ -24,9 +24,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The two-stage merge: every lane into the coordination branch, then the coordination branch into
- * a target, serialized per target by a persisted FIFO, with {@code status.json} re-materialized
- * from the merged log.
+ * The two-stage merge: every lane into the coordination branch, then the coordination branch into a
+ * target, serialized per target by a persisted FIFO, with {@code status.json} re-materialized from
+ * the merged log.
  *
  * <p>Thread-safe: holds no state of its own; merges into one target take turns.
  */
@@ -52,26 +52,46 @@ public final class Merges {
    * As {@link Coordinator#merge(Mission, String)}, for a mission known to exist; {@code begin}
    * starts the bookkeeping transaction that holds the mission lock during the merge.
    */
-  public MergeReport merge(Mission m, String target, Function<Mission, BookkeepingTransaction> begin) {
+  public MergeReport merge(
+      Mission m, String target, Function<Mission, BookkeepingTransaction> begin) {
     String targetBranch = target.startsWith("refs/heads/") ? target.substring(11) : target;
     String targetRef = "refs/heads/" + targetBranch;
     if (repo.resolve(targetRef).isEmpty()) {
-      throw InvalidInputException.of("target", "target branch '" + targetBranch + "' does not exist; create it"
-          + " or name an existing branch");
+      throw InvalidInputException.of(
+          "target",
+          "target branch '"
+              + targetBranch
+              + "' does not exist; create it"
+              + " or name an existing branch");
     }
     if (targetBranch.equals(m.branch()) || targetBranch.startsWith(m.branch() + "-lane-")) {
-      throw InvalidInputException.of("target", "target '" + targetBranch + "' is part of mission " + m.handle());
+      throw InvalidInputException.of(
+          "target", "target '" + targetBranch + "' is part of mission " + m.handle());
     }
-    MergeQueue queue = new MergeQueue(repo.commonDir().resolve("backlog").resolve("merge-queue")
-        .resolve(targetBranch.replaceAll("[^A-Za-z0-9._-]", "_") + "-" + AtomicFiles.sha256(
-            targetBranch.getBytes(StandardCharsets.UTF_8)).substring(0, 12)), repo.locks());
+    MergeQueue queue =
+        new MergeQueue(
+            repo.commonDir()
+                .resolve("backlog")
+                .resolve("merge-queue")
+                .resolve(
+                    targetBranch.replaceAll("[^A-Za-z0-9._-]", "_")
+                        + "-"
+                        + AtomicFiles.sha256(targetBranch.getBytes(StandardCharsets.UTF_8))
+                            .substring(0, 12)),
+            repo.locks());
     LockManager.Held turn = queue.await(repo.config().lockTimeout());
     try (BookkeepingTransaction tx = begin.apply(m)) {
       Path coordWt = tx.worktree();
       Optional<Worktrees.Entry> checkedOut = repo.worktreeOf(targetRef);
       if (checkedOut.isPresent() && repo.dirty(checkedOut.get().path())) {
-        throw new GitCoordinationException(GitErrorCode.DIRTY_WORKTREE, "target " + targetBranch + " is checked out"
-            + " in " + checkedOut.get().path() + " with uncommitted changes; commit or stash them, then merge again");
+        throw new GitCoordinationException(
+            GitErrorCode.DIRTY_WORKTREE,
+            "target "
+                + targetBranch
+                + " is checked out"
+                + " in "
+                + checkedOut.get().path()
+                + " with uncommitted changes; commit or stash them, then merge again");
       }
       List<Integer> merged = new ArrayList<>();
       for (Lane lane : lanes.lanes(m)) {
@@ -82,18 +102,29 @@ public final class Merges {
           }
           continue;
         }
-        mergeInto(coordWt, laneRef, m.branch(), "Merge lane " + lane.number() + " of mission " + m.handle());
+        mergeInto(
+            coordWt,
+            laneRef,
+            m.branch(),
+            "Merge lane " + lane.number() + " of mission " + m.handle());
         merged.add(lane.number());
         lanes.writeMarker(m, lane.number());
       }
       String coordTip = repo.resolve("refs/heads/" + m.branch()).orElseThrow();
       Optional<String> targetCommit = Optional.empty();
       if (!repo.isAncestor("refs/heads/" + m.branch(), targetRef)) {
-        targetCommit = Optional.of(checkedOut.isPresent()
-            ? mergeIntoCheckedOut(m, checkedOut.get().path(), targetBranch)
-            : mergeInTemporaryWorktree(m, targetBranch));
+        targetCommit =
+            Optional.of(
+                checkedOut.isPresent()
+                    ? mergeIntoCheckedOut(m, checkedOut.get().path(), targetBranch)
+                    : mergeInTemporaryWorktree(m, targetBranch));
       }
-      LOG.info("merged mission {} into {}: lanes {}, target {}", m.handle(), targetBranch, merged, targetCommit);
+      LOG.info(
+          "merged mission {} into {}: lanes {}, target {}",
+          m.handle(),
+          targetBranch,
+          merged,
+          targetCommit);
       return new MergeReport(m, targetBranch, merged, coordTip, targetCommit);
     } finally {
       turn.close();
@@ -109,13 +140,15 @@ public final class Merges {
     }
     String after = git.require(wt, "rev-parse", "HEAD").text();
     if (after.equals(before)) {
-      throw new GitCoordinationException(GitErrorCode.GIT_FAILED, r.describe() + "; the merge made no commit");
+      throw new GitCoordinationException(
+          GitErrorCode.GIT_FAILED, r.describe() + "; the merge made no commit");
     }
     return after;
   }
 
   private void abortMerge(Path wt, String source, String destination, GitResult r) {
-    List<String> conflicts = git.run(wt, "diff", "--name-only", "--diff-filter=U", "-z").nulSeparated();
+    List<String> conflicts =
+        git.run(wt, "diff", "--name-only", "--diff-filter=U", "-z").nulSeparated();
     boolean inProgress = Files.exists(repo.gitPath(wt, "MERGE_HEAD"));
     if (inProgress) {
       git.run(wt, "merge", "--abort");
@@ -124,8 +157,15 @@ public final class Merges {
       throw new MergeConflictException(source, destination, conflicts);
     }
     GitErrorCode code = r.timedOut() ? GitErrorCode.GIT_TIMEOUT : GitErrorCode.COMMIT_REFUSED;
-    throw new GitCoordinationException(code, "merging " + source + " into " + destination + " failed: "
-        + r.describe() + "; nothing changed");
+    throw new GitCoordinationException(
+        code,
+        "merging "
+            + source
+            + " into "
+            + destination
+            + " failed: "
+            + r.describe()
+            + "; nothing changed");
   }
 
   private String mergeIntoCheckedOut(Mission m, Path wt, String targetBranch) {
@@ -137,20 +177,32 @@ public final class Merges {
       if (!r.ok()) {
         abortMerge(wt, source, targetBranch, r);
       }
-      throw new GitCoordinationException(GitErrorCode.GIT_FAILED, r.describe() + " left no merge in progress in " + wt);
+      throw new GitCoordinationException(
+          GitErrorCode.GIT_FAILED, r.describe() + " left no merge in progress in " + wt);
     }
     try {
       rematerialize(m, wt);
     } catch (RuntimeException | IOException e) {
       git.run(wt, "merge", "--abort");
-      throw new GitCoordinationException(GitErrorCode.CORRUPT_STATE, "cannot materialize the merged status of "
-          + m.handle() + ": " + e.getMessage() + "; the merge was aborted", e);
+      throw new GitCoordinationException(
+          GitErrorCode.CORRUPT_STATE,
+          "cannot materialize the merged status of "
+              + m.handle()
+              + ": "
+              + e.getMessage()
+              + "; the merge was aborted",
+          e);
     }
     GitResult c = git.run(wt, "commit", "-q", "--no-edit");
     if (!c.ok()) {
       git.run(wt, "merge", "--abort");
-      throw new GitCoordinationException(c.timedOut() ? GitErrorCode.GIT_TIMEOUT : GitErrorCode.COMMIT_REFUSED,
-          "the merge commit on " + targetBranch + " was refused: " + c.describe() + "; the merge was aborted");
+      throw new GitCoordinationException(
+          c.timedOut() ? GitErrorCode.GIT_TIMEOUT : GitErrorCode.COMMIT_REFUSED,
+          "the merge commit on "
+              + targetBranch
+              + " was refused: "
+              + c.describe()
+              + "; the merge was aborted");
     }
     return git.require(wt, "rev-parse", "HEAD").text();
   }
@@ -162,10 +214,16 @@ public final class Merges {
     git.require(root, "worktree", "add", "--detach", tmp.toString(), old);
     try {
       String merged = mergeIntoCheckedOut(m, tmp, targetBranch);
-      GitResult cas = git.run(root, "update-ref", "-m", "backlog merge " + m.handle(), targetRef, merged, old);
+      GitResult cas =
+          git.run(root, "update-ref", "-m", "backlog merge " + m.handle(), targetRef, merged, old);
       if (!cas.ok()) {
-        throw new GitCoordinationException(GitErrorCode.REF_MOVED, "target " + targetBranch + " moved from "
-            + old + " during the merge; nothing was changed; merge again");
+        throw new GitCoordinationException(
+            GitErrorCode.REF_MOVED,
+            "target "
+                + targetBranch
+                + " moved from "
+                + old
+                + " during the merge; nothing was changed; merge again");
       }
       return merged;
     } finally {
@@ -179,7 +237,8 @@ public final class Merges {
     if (!Files.exists(log)) {
       return;
     }
-    byte[] status = EventLogCodec.render(StatusReducer.reduce(m, EventLogCodec.parse(Files.readAllBytes(log))));
+    byte[] status =
+        EventLogCodec.render(StatusReducer.reduce(m, EventLogCodec.parse(Files.readAllBytes(log))));
     AtomicFiles.write(wt.resolve(m.statusPath()), status);
     git.require(wt, "--literal-pathspecs", "add", "--", m.statusPath());
   }

@@ -21,9 +21,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Missions and their coordination branches: creating a mission's branch, worktree and status
- * files, listing missions, and the repository set-up they need (merge drivers, the excluded
- * worktrees directory).
+ * Missions and their coordination branches: creating a mission's branch, worktree and status files,
+ * listing missions, and the repository set-up they need (merge drivers, the excluded worktrees
+ * directory).
  *
  * <p>Thread-safe: holds no state of its own; writes happen under the mission lock.
  */
@@ -55,8 +55,13 @@ public final class Missions {
     if (repo.resolve(ref).isEmpty()) {
       GitResult base = git.run(root, "rev-parse", "--verify", "-q", baseRef + "^{commit}");
       if (!base.ok()) {
-        throw InvalidInputException.of("base", "base '" + baseRef + "' is not a commit in " + root
-            + "; give a branch, tag or commit to start the mission from");
+        throw InvalidInputException.of(
+            "base",
+            "base '"
+                + baseRef
+                + "' is not a commit in "
+                + root
+                + "; give a branch, tag or commit to start the mission from");
       }
       GitResult created = git.run(root, "update-ref", ref, base.text(), "");
       if (!created.ok() && repo.resolve(ref).isEmpty()) {
@@ -80,18 +85,27 @@ public final class Missions {
         AtomicFiles.write(status, EventLogCodec.render(StatusReducer.reduce(m, List.of())));
       }
       Path attributes = data.resolve(".gitattributes");
-      byte[] attr = ("status.events.jsonl merge=" + EVENTS_DRIVER + "\nstatus.json merge=" + STATUS_DRIVER + "\n")
-          .getBytes(StandardCharsets.UTF_8);
-      if (!Files.exists(attributes) || !java.util.Arrays.equals(Files.readAllBytes(attributes), attr)) {
+      byte[] attr =
+          ("status.events.jsonl merge="
+                  + EVENTS_DRIVER
+                  + "\nstatus.json merge="
+                  + STATUS_DRIVER
+                  + "\n")
+              .getBytes(StandardCharsets.UTF_8);
+      if (!Files.exists(attributes)
+          || !java.util.Arrays.equals(Files.readAllBytes(attributes), attr)) {
         AtomicFiles.write(attributes, attr);
       }
       paths.add(m.eventLogPath());
       paths.add(m.statusPath());
       paths.add(m.dataDir() + "/.gitattributes");
-      commits.commitPaths(wt, m.branch(), paths, "Start mission " + m.handle(), p -> { }, Optional.empty());
+      commits.commitPaths(
+          wt, m.branch(), paths, "Start mission " + m.handle(), p -> {}, Optional.empty());
     } catch (IOException e) {
-      throw new GitCoordinationException(GitErrorCode.GIT_FAILED, "cannot write the mission files in " + wt
-          + ": " + e.getMessage(), e);
+      throw new GitCoordinationException(
+          GitErrorCode.GIT_FAILED,
+          "cannot write the mission files in " + wt + ": " + e.getMessage(),
+          e);
     } finally {
       held.close();
     }
@@ -101,7 +115,8 @@ public final class Missions {
   /** The missions that have a coordination branch, sorted by handle. */
   public List<Mission> missions() {
     List<Mission> out = new ArrayList<>();
-    for (String ref : git.require(root, "for-each-ref", "--format=%(refname)", "refs/heads/backlog/").lines()) {
+    for (String ref :
+        git.require(root, "for-each-ref", "--format=%(refname)", "refs/heads/backlog/").lines()) {
       Mission.fromBranch(ref).ifPresent(out::add);
     }
     out.sort(java.util.Comparator.comparing(Mission::handle));
@@ -111,18 +126,33 @@ public final class Missions {
   /** Refuses a mission without a coordination branch. */
   public void requireMission(Mission m) {
     if (repo.resolve("refs/heads/" + m.branch()).isEmpty()) {
-      throw new GitCoordinationException(GitErrorCode.MISSION_NOT_FOUND, "mission " + m.handle() + " has no"
-          + " coordination branch " + m.branch() + "; create it with 'backlog coord init'");
+      throw new GitCoordinationException(
+          GitErrorCode.MISSION_NOT_FOUND,
+          "mission "
+              + m.handle()
+              + " has no"
+              + " coordination branch "
+              + m.branch()
+              + "; create it with 'backlog coord init'");
     }
   }
 
   /** Registers the merge drivers in the repository's git config (local scope). Idempotent. */
   public void registerMergeDrivers() {
-    String command = repo.config().mergeDriverCommand().orElseGet(Coordinator::thisJvmDriverCommand);
-    git.require(root, "config", "--local", "merge." + EVENTS_DRIVER + ".name",
+    String command =
+        repo.config().mergeDriverCommand().orElseGet(Coordinator::thisJvmDriverCommand);
+    git.require(
+        root,
+        "config",
+        "--local",
+        "merge." + EVENTS_DRIVER + ".name",
         "backlog event log: union by event id, ordered by clock");
     git.require(root, "config", "--local", "merge." + EVENTS_DRIVER + ".driver", command);
-    git.require(root, "config", "--local", "merge." + STATUS_DRIVER + ".name",
+    git.require(
+        root,
+        "config",
+        "--local",
+        "merge." + STATUS_DRIVER + ".name",
         "backlog status: keep ours, re-materialized after the merge");
     git.require(root, "config", "--local", "merge." + STATUS_DRIVER + ".driver", "true");
   }
@@ -130,9 +160,15 @@ public final class Missions {
   private void excludeWorktreesDir() {
     Path exclude = repo.commonDir().resolve("info").resolve("exclude");
     try {
-      String current = Files.exists(exclude) ? Files.readString(exclude, StandardCharsets.UTF_8) : "";
+      String current =
+          Files.exists(exclude) ? Files.readString(exclude, StandardCharsets.UTF_8) : "";
       if (!current.lines().anyMatch(l -> l.strip().equals("/" + WORKTREES_DIR + "/"))) {
-        String next = current + (current.isEmpty() || current.endsWith("\n") ? "" : "\n") + "/" + WORKTREES_DIR + "/\n";
+        String next =
+            current
+                + (current.isEmpty() || current.endsWith("\n") ? "" : "\n")
+                + "/"
+                + WORKTREES_DIR
+                + "/\n";
         AtomicFiles.write(exclude, next.getBytes(StandardCharsets.UTF_8));
       }
     } catch (IOException e) {

@@ -12,8 +12,7 @@ import java.util.concurrent.TimeoutException;
 /** Kills a process together with all its descendants. Stateless and thread-safe. */
 public final class ProcessTrees {
 
-  private ProcessTrees() {
-  }
+  private ProcessTrees() {}
 
   /**
    * Kills the descendants (collected before the parent dies, so none is re-parented out of reach)
@@ -49,7 +48,11 @@ public final class ProcessTrees {
    * never mistaken for it.
    */
   public static Optional<ProcessHandle> find(long pid, Optional<Instant> started) {
-    return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).filter(p -> started.isEmpty()
-        || p.info().startInstant().map(s -> s.equals(started.get())).orElse(false));
+    return ProcessHandle.of(pid)
+        .filter(ProcessHandle::isAlive)
+        .filter(
+            p ->
+                started.isEmpty()
+                    || p.info().startInstant().map(s -> s.equals(started.get())).orElse(false));
   }
 }

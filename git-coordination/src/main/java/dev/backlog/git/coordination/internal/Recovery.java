@@ -50,14 +50,25 @@ public final class Recovery {
     try {
       journal = Journal.read(journalFile);
     } catch (IOException e) {
-      LOG.warn("journal {} is damaged ({}); restoring the status files to the branch tip", journalFile, e.getMessage());
+      LOG.warn(
+          "journal {} is damaged ({}); restoring the status files to the branch tip",
+          journalFile,
+          e.getMessage());
       removeTempFiles(wt.resolve(m.dataDir()));
       git.require(wt, "checkout", "HEAD", "--", m.eventLogPath(), m.statusPath());
       try {
-        Files.move(journalFile, journalFile.resolveSibling("journal.damaged-" + System.currentTimeMillis()));
+        Files.move(
+            journalFile,
+            journalFile.resolveSibling("journal.damaged-" + System.currentTimeMillis()));
       } catch (IOException ex) {
-        throw new GitCoordinationException(GitErrorCode.CORRUPT_STATE, "cannot move the damaged journal "
-            + journalFile + " aside: " + ex.getMessage() + "; delete it by hand", ex);
+        throw new GitCoordinationException(
+            GitErrorCode.CORRUPT_STATE,
+            "cannot move the damaged journal "
+                + journalFile
+                + " aside: "
+                + ex.getMessage()
+                + "; delete it by hand",
+            ex);
       }
       return;
     }
@@ -67,15 +78,19 @@ public final class Recovery {
     Journal j = journal.get();
     LOG.info("recovering bookkeeping transaction {} of mission {}", j.transaction(), m.handle());
     removeTempFiles(wt.resolve(m.dataDir()));
-    j.commitPid().flatMap(pid -> ProcessTrees.find(pid, j.commitStarted())).ifPresent(p -> {
-      LOG.warn("killing git process {} left running by a crashed transaction", p.pid());
-      ProcessTrees.killTree(p, Duration.ofSeconds(10));
-    });
+    j.commitPid()
+        .flatMap(pid -> ProcessTrees.find(pid, j.commitStarted()))
+        .ifPresent(
+            p -> {
+              LOG.warn("killing git process {} left running by a crashed transaction", p.pid());
+              ProcessTrees.killTree(p, Duration.ofSeconds(10));
+            });
     repo.removeStaleLocks(wt, m.branch());
     Optional<String> commit = findTransactionCommit(m.branch(), j.head(), j.transaction());
     try {
       if (commit.isPresent()) {
-        LOG.info("transaction {} was committed as {}; rolling forward", j.transaction(), commit.get());
+        LOG.info(
+            "transaction {} was committed as {}; rolling forward", j.transaction(), commit.get());
         if (repo.dirty(wt, m.eventLogPath(), m.statusPath())) {
           git.require(wt, "checkout", "HEAD", "--", m.eventLogPath(), m.statusPath());
         }
@@ -85,19 +100,37 @@ public final class Recovery {
       }
       AtomicFiles.delete(journalFile);
     } catch (IOException e) {
-      throw new GitCoordinationException(GitErrorCode.CORRUPT_STATE, "cannot recover transaction "
-          + j.transaction() + " in " + wt + ": " + e.getMessage() + "; inspect " + log + " and " + status, e);
+      throw new GitCoordinationException(
+          GitErrorCode.CORRUPT_STATE,
+          "cannot recover transaction "
+              + j.transaction()
+              + " in "
+              + wt
+              + ": "
+              + e.getMessage()
+              + "; inspect "
+              + log
+              + " and "
+              + status,
+          e);
     }
   }
 
-  /** Deletes the temp files a process killed inside an atomic write left next to the status files. */
+  /**
+   * Deletes the temp files a process killed inside an atomic write left next to the status files.
+   */
   private static void removeTempFiles(Path dataDir) {
     if (!Files.isDirectory(dataDir)) {
       return;
     }
     try (var files = Files.list(dataDir)) {
-      for (Path p : files.filter(f -> f.getFileName().toString().startsWith(".status.")
-          && f.getFileName().toString().endsWith(".tmp")).toList()) {
+      for (Path p :
+          files
+              .filter(
+                  f ->
+                      f.getFileName().toString().startsWith(".status.")
+                          && f.getFileName().toString().endsWith(".tmp"))
+              .toList()) {
         Files.deleteIfExists(p);
         LOG.info("removed {} left by an interrupted write", p);
       }
@@ -114,7 +147,9 @@ public final class Recovery {
       AtomicFiles.truncate(log, j.logSize());
     }
     if (!AtomicFiles.sha256(log).equals(j.logSha256())) {
-      LOG.warn("event log {} does not match the journal after truncation; restoring it from the branch tip", log);
+      LOG.warn(
+          "event log {} does not match the journal after truncation; restoring it from the branch tip",
+          log);
       git.require(wt, "checkout", "HEAD", "--", m.eventLogPath());
     }
     AtomicFiles.write(status, j.status());
@@ -123,8 +158,13 @@ public final class Recovery {
 
   /** The commit on {@code branch} after {@code since} whose transaction trailer is {@code tx}. */
   public Optional<String> findTransactionCommit(String branch, String since, String tx) {
-    GitResult r = git.run(root, "log", "-z", "--format=%H%x09%(trailers:key=" + TRANSACTION_TRAILER
-        + ",valueonly,separator=%x2C)", since + "..refs/heads/" + branch);
+    GitResult r =
+        git.run(
+            root,
+            "log",
+            "-z",
+            "--format=%H%x09%(trailers:key=" + TRANSACTION_TRAILER + ",valueonly,separator=%x2C)",
+            since + "..refs/heads/" + branch);
     if (!r.ok()) {
       throw new GitCoordinationException(GitErrorCode.GIT_FAILED, r.describe());
     }

@@ -18,9 +18,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One opened repository as the coordination operations share it: the git runner, the main
- * worktree and common directory, where a mission's worktrees and state files live, the git
- * queries every operation needs, and worktree set-up.
+ * One opened repository as the coordination operations share it: the git runner, the main worktree
+ * and common directory, where a mission's worktrees and state files live, the git queries every
+ * operation needs, and worktree set-up.
  *
  * <p>Thread-safe: immutable apart from the lock manager, which is thread-safe.
  */
@@ -37,7 +37,8 @@ public final class Repository {
   private final LockManager locks = new LockManager();
 
   /** Wraps a repository whose main worktree is {@code root}. */
-  public Repository(CoordinationConfig config, GitRunner git, GitVersion version, Path root, Path commonDir) {
+  public Repository(
+      CoordinationConfig config, GitRunner git, GitVersion version, Path root, Path commonDir) {
     this.config = config;
     this.git = git;
     this.version = version;
@@ -129,8 +130,9 @@ public final class Repository {
 
   /** Whether tracked files in {@code wt} (or just {@code paths}) have uncommitted changes. */
   public boolean dirty(Path wt, String... paths) {
-    List<String> args = new ArrayList<>(List.of("--literal-pathspecs", "status", "--porcelain", "-z",
-        "--untracked-files=no"));
+    List<String> args =
+        new ArrayList<>(
+            List.of("--literal-pathspecs", "status", "--porcelain", "-z", "--untracked-files=no"));
     if (paths.length > 0) {
       args.add("--");
       args.addAll(List.of(paths));
@@ -164,7 +166,9 @@ public final class Repository {
     return worktrees().stream().filter(e -> e.branch().map(ref::equals).orElse(false)).findFirst();
   }
 
-  /** Deletes the index lock of {@code wt} and the ref lock of {@code branch} left by a killed git. */
+  /**
+   * Deletes the index lock of {@code wt} and the ref lock of {@code branch} left by a killed git.
+   */
   public void removeStaleLocks(Path wt, String branch) {
     try {
       GitResult gd = git.run(wt, "rev-parse", "--absolute-git-dir");
@@ -186,10 +190,10 @@ public final class Repository {
   // ---------------------------------------------------------------- worktree set-up
 
   /**
-   * Makes sure {@code branch} is checked out at {@code path}: stale registrations are pruned
-   * first; an existing healthy worktree is reused; a leftover non-empty directory is refused.
-   * With {@code sparseExcludes}, the worktree gets a per-worktree non-cone sparse checkout that
-   * leaves those paths out.
+   * Makes sure {@code branch} is checked out at {@code path}: stale registrations are pruned first;
+   * an existing healthy worktree is reused; a leftover non-empty directory is refused. With {@code
+   * sparseExcludes}, the worktree gets a per-worktree non-cone sparse checkout that leaves those
+   * paths out.
    */
   public Path ensureWorktree(Path path, String branch, List<String> sparseExcludes) {
     git.require(root, "worktree", "prune");
@@ -200,21 +204,35 @@ public final class Repository {
       if (existing.get().path().toAbsolutePath().normalize().equals(want)) {
         return want;
       }
-      throw new GitCoordinationException(GitErrorCode.DIRTY_WORKTREE, "branch " + branch + " is checked out in "
-          + existing.get().path() + ", not in " + want + "; remove that worktree ('git worktree remove') and retry");
+      throw new GitCoordinationException(
+          GitErrorCode.DIRTY_WORKTREE,
+          "branch "
+              + branch
+              + " is checked out in "
+              + existing.get().path()
+              + ", not in "
+              + want
+              + "; remove that worktree ('git worktree remove') and retry");
     }
     try {
       if (Files.isDirectory(want)) {
         try (var s = Files.list(want)) {
           if (s.findAny().isPresent()) {
-            throw new GitCoordinationException(GitErrorCode.DIRTY_WORKTREE, "directory " + want + " exists and is"
-                + " not a worktree of " + branch + "; move it away and retry");
+            throw new GitCoordinationException(
+                GitErrorCode.DIRTY_WORKTREE,
+                "directory "
+                    + want
+                    + " exists and is"
+                    + " not a worktree of "
+                    + branch
+                    + "; move it away and retry");
           }
         }
       }
       Files.createDirectories(want.getParent());
     } catch (IOException e) {
-      throw new GitCoordinationException(GitErrorCode.GIT_FAILED, "cannot prepare " + want + ": " + e.getMessage(), e);
+      throw new GitCoordinationException(
+          GitErrorCode.GIT_FAILED, "cannot prepare " + want + ": " + e.getMessage(), e);
     }
     if (sparseExcludes.isEmpty()) {
       git.require(root, "worktree", "add", want.toString(), branch);
@@ -230,11 +248,14 @@ public final class Repository {
       patterns.append('!').append(p).append('\n');
     }
     try {
-      AtomicFiles.write(gitDir.resolve("info").resolve("sparse-checkout"),
+      AtomicFiles.write(
+          gitDir.resolve("info").resolve("sparse-checkout"),
           patterns.toString().getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {
-      throw new GitCoordinationException(GitErrorCode.GIT_FAILED, "cannot write the sparse-checkout patterns of "
-          + want + ": " + e.getMessage(), e);
+      throw new GitCoordinationException(
+          GitErrorCode.GIT_FAILED,
+          "cannot write the sparse-checkout patterns of " + want + ": " + e.getMessage(),
+          e);
     }
     git.require(want, "read-tree", "-mu", "HEAD");
     return want;

@@ -5,11 +5,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** Parses {@code git worktree list --porcelain} (with {@code -z} where git offers it). Stateless. */
+/**
+ * Parses {@code git worktree list --porcelain} (with {@code -z} where git offers it). Stateless.
+ */
 public final class Worktrees {
 
-  private Worktrees() {
-  }
+  private Worktrees() {}
 
   /**
    * One registered worktree.
@@ -19,13 +20,15 @@ public final class Worktrees {
    * @param branch the checked-out branch ({@code refs/heads/...}), empty when detached or bare
    * @param prunable whether git considers its registration stale
    */
-  public record Entry(Path path, Optional<String> head, Optional<String> branch, boolean prunable) {
-  }
+  public record Entry(
+      Path path, Optional<String> head, Optional<String> branch, boolean prunable) {}
 
   /** Lists the worktrees; the main worktree is first. */
   public static List<Entry> list(GitRunner git, Path dir, boolean nulSeparated) {
-    GitResult r = nulSeparated ? git.require(dir, "worktree", "list", "--porcelain", "-z")
-        : git.require(dir, "worktree", "list", "--porcelain");
+    GitResult r =
+        nulSeparated
+            ? git.require(dir, "worktree", "list", "--porcelain", "-z")
+            : git.require(dir, "worktree", "list", "--porcelain");
     List<String> fields = nulSeparated ? withBlankRecords(r) : List.of(r.text().split("\n", -1));
     List<Entry> out = new ArrayList<>();
     Path path = null;

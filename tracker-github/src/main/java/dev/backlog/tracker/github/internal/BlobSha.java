@@ -12,8 +12,7 @@ import java.security.NoSuchAlgorithmException;
  */
 public final class BlobSha {
 
-  private BlobSha() {
-  }
+  private BlobSha() {}
 
   /** The blob id of the UTF-8 bytes of a text. */
   public static String of(String text) {
@@ -32,7 +31,8 @@ public final class BlobSha {
       }
       return out.toString();
     } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("this Java runtime has no SHA-1, which every Java runtime must have", e);
+      throw new IllegalStateException(
+          "this Java runtime has no SHA-1, which every Java runtime must have", e);
     }
   }
 }

@@ -35,9 +35,9 @@ import org.slf4j.LoggerFactory;
  * A thin typed client for GitHub's REST and GraphQL APIs on {@link HttpClient}. It sends the token,
  * the API version and a user agent with every request; revalidates cached GET answers with their
  * ETag ({@code If-None-Match}, a 304 reuses the cached body) while they are younger than the cache
- * lifetime; follows {@code Link} pagination; waits for primary and secondary rate limits (up to
- * the configured longest wait, beyond which it throws {@link RateLimitedException}); sends writes
- * one at a time with the configured spacing; and reports a write whose answer was lost (a dropped
+ * lifetime; follows {@code Link} pagination; waits for primary and secondary rate limits (up to the
+ * configured longest wait, beyond which it throws {@link RateLimitedException}); sends writes one
+ * at a time with the configured spacing; and reports a write whose answer was lost (a dropped
  * connection, a 5xx) as {@link ResponseLostException}, so the op-log looks it up before retrying.
  * The token never appears in an exception message or a log line.
  *
@@ -84,8 +84,8 @@ public final class GitHubClient {
     }
   }
 
-  private record Cached(String etag, String body, java.net.http.HttpHeaders headers, Instant storedAt) {
-  }
+  private record Cached(
+      String etag, String body, java.net.http.HttpHeaders headers, Instant storedAt) {}
 
   /**
    * Creates a client.
@@ -98,8 +98,14 @@ public final class GitHubClient {
    * @param maxWait the longest rate-limit wait
    * @param cacheTtl how long a cached answer may be revalidated with its ETag (zero: no cache)
    */
-  public GitHubClient(URI apiUrl, Secret token, InstantSource clock, Sleeper sleeper, Duration writeSpacing,
-      Duration maxWait, Duration cacheTtl) {
+  public GitHubClient(
+      URI apiUrl,
+      Secret token,
+      InstantSource clock,
+      Sleeper sleeper,
+      Duration writeSpacing,
+      Duration maxWait,
+      Duration cacheTtl) {
     String s = apiUrl.toString();
     this.base = s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
     this.token = Objects.requireNonNull(token, "token");
@@ -108,8 +114,12 @@ public final class GitHubClient {
     this.writeSpacing = Objects.requireNonNull(writeSpacing, "writeSpacing");
     this.maxWait = Objects.requireNonNull(maxWait, "maxWait");
     this.cacheTtl = Objects.requireNonNull(cacheTtl, "cacheTtl");
-    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(10)).followRedirects(HttpClient.Redirect.NORMAL).build();
+    this.http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
+            .followRedirects(HttpClient.Redirect.NORMAL)
+            .build();
   }
 
   /** How many requests this client has sent (including retries). */
@@ -135,27 +145,35 @@ public final class GitHubClient {
     while (next != null) {
       Response page = send("GET", next, null, "core", false, false);
       if (!page.body().isArray()) {
-        throw new GitHubException(GitHubErrorCode.GITHUB_UNAVAILABLE, "GitHub answered GET " + strip(next)
-            + " with " + page.body().getNodeType() + " instead of a list; check apiUrl");
+        throw new GitHubException(
+            GitHubErrorCode.GITHUB_UNAVAILABLE,
+            "GitHub answered GET "
+                + strip(next)
+                + " with "
+                + page.body().getNodeType()
+                + " instead of a list; check apiUrl");
       }
       page.body().forEach(out::add);
       next = LinkHeader.next(page.headers().first("Link")).orElse(null);
       if (++pages > 10_000) {
-        throw new GitHubException(GitHubErrorCode.GITHUB_UNAVAILABLE, "GET " + strip(path)
-            + " did not end after 10000 pages; the Link headers loop");
+        throw new GitHubException(
+            GitHubErrorCode.GITHUB_UNAVAILABLE,
+            "GET " + strip(path) + " did not end after 10000 pages; the Link headers loop");
       }
     }
     return out;
   }
 
-  /** A write (POST, PATCH, PUT, DELETE) with a JSON body; error statuses are returned, not thrown. */
+  /**
+   * A write (POST, PATCH, PUT, DELETE) with a JSON body; error statuses are returned, not thrown.
+   */
   public Response write(String method, String path, JsonNode body) {
     return send(method, url(path), body, "core", true, false);
   }
 
   /**
-   * A GraphQL request. Returns the whole answer ({@code data} and {@code errors}); a mutation is sent
-   * as a write (spacing, lost answers reported as {@link ResponseLostException}).
+   * A GraphQL request. Returns the whole answer ({@code data} and {@code errors}); a mutation is
+   * sent as a write (spacing, lost answers reported as {@link ResponseLostException}).
    */
   public JsonNode graphql(String query, ObjectNode variables, boolean mutation) {
     ObjectNode body = JsonNodeFactory.instance.objectNode();
@@ -174,8 +192,12 @@ public final class GitHubClient {
       if (!limited) {
         return r.body();
       }
-      Duration wait = RateLimits.exhaustedWait(r.headers().first("x-ratelimit-remaining"),
-          r.headers().first("x-ratelimit-reset"), clock.instant()).orElse(RateLimits.backoff(attempt));
+      Duration wait =
+          RateLimits.exhaustedWait(
+                  r.headers().first("x-ratelimit-remaining"),
+                  r.headers().first("x-ratelimit-reset"),
+                  clock.instant())
+              .orElse(RateLimits.backoff(attempt));
       waitOrStop(wait, "the GraphQL rate limit", attempt);
     }
   }
@@ -184,7 +206,12 @@ public final class GitHubClient {
     return path.startsWith("http://") || path.startsWith("https://") ? path : base + path;
   }
 
-  private Response send(String method, String url, JsonNode body, String resource, boolean isWrite,
+  private Response send(
+      String method,
+      String url,
+      JsonNode body,
+      String resource,
+      boolean isWrite,
       boolean notFoundOk) {
     int rateLimited = 0;
     int serverErrors = 0;
@@ -194,11 +221,13 @@ public final class GitHubClient {
         spaceWrites();
       }
       Cached cached = method.equals("GET") ? fresh(url) : null;
-      HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(REQUEST_TIMEOUT)
-          .header("Authorization", "Bearer " + token.reveal())
-          .header("Accept", "application/vnd.github+json")
-          .header("X-GitHub-Api-Version", "2022-11-28")
-          .header("User-Agent", "backlog-tracker-github");
+      HttpRequest.Builder request =
+          HttpRequest.newBuilder(URI.create(url))
+              .timeout(REQUEST_TIMEOUT)
+              .header("Authorization", "Bearer " + token.reveal())
+              .header("Accept", "application/vnd.github+json")
+              .header("X-GitHub-Api-Version", "2022-11-28")
+              .header("User-Agent", "backlog-tracker-github");
       if (cached != null) {
         request.header("If-None-Match", cached.etag());
       }
@@ -206,33 +235,56 @@ public final class GitHubClient {
         request.method(method, HttpRequest.BodyPublishers.noBody());
       } else {
         request.header("Content-Type", "application/json");
-        request.method(method, HttpRequest.BodyPublishers.ofString(write(body), StandardCharsets.UTF_8));
+        request.method(
+            method, HttpRequest.BodyPublishers.ofString(write(body), StandardCharsets.UTF_8));
       }
       HttpResponse<String> response;
       try {
         synchronized (this) {
           requests++;
         }
-        response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        response =
+            http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         if (isWrite) {
-          throw new ResponseLostException("interrupted while waiting for the answer to " + method + " " + strip(url), e);
+          throw new ResponseLostException(
+              "interrupted while waiting for the answer to " + method + " " + strip(url), e);
         }
-        throw new GitHubException(GitHubErrorCode.GITHUB_UNAVAILABLE, "interrupted during " + method + " " + strip(url), e);
+        throw new GitHubException(
+            GitHubErrorCode.GITHUB_UNAVAILABLE,
+            "interrupted during " + method + " " + strip(url),
+            e);
       } catch (IOException e) {
-        boolean neverSent = e instanceof ConnectException || e instanceof HttpConnectTimeoutException;
+        boolean neverSent =
+            e instanceof ConnectException || e instanceof HttpConnectTimeoutException;
         if (isWrite && !neverSent) {
           markWrite();
-          throw new ResponseLostException(method + " " + strip(url) + " may have reached GitHub but no answer came ("
-              + token.scrub(e.toString()) + ")", e);
+          throw new ResponseLostException(
+              method
+                  + " "
+                  + strip(url)
+                  + " may have reached GitHub but no answer came ("
+                  + token.scrub(e.toString())
+                  + ")",
+              e);
         }
         if (serverErrors++ < MAX_SERVER_ERROR_RETRIES && !neverSent) {
           pause(Duration.ofSeconds(1L << serverErrors));
           continue;
         }
-        throw new GitHubException(GitHubErrorCode.GITHUB_UNAVAILABLE, "could not reach GitHub at " + base + " for "
-            + method + " " + strip(url) + " (" + token.scrub(e.toString()) + "); check apiUrl and the network", e);
+        throw new GitHubException(
+            GitHubErrorCode.GITHUB_UNAVAILABLE,
+            "could not reach GitHub at "
+                + base
+                + " for "
+                + method
+                + " "
+                + strip(url)
+                + " ("
+                + token.scrub(e.toString())
+                + "); check apiUrl and the network",
+            e);
       }
       if (isWrite) {
         markWrite();
@@ -241,30 +293,57 @@ public final class GitHubClient {
       int status = response.statusCode();
       if (status == 304 && cached != null) {
         synchronized (this) {
-          cache.put(url, new Cached(cached.etag(), cached.body(), response.headers(), clock.instant()));
+          cache.put(
+              url, new Cached(cached.etag(), cached.body(), response.headers(), clock.instant()));
         }
         return new Response(200, parse(cached.body()), new HttpHeadersView(cached.headers()));
       }
       JsonNode parsed = parse(response.body());
       Response result = new Response(status, parsed, new HttpHeadersView(response.headers()));
-      Optional<RateLimits.Refusal> refusal = RateLimits.refusal(status, result.headers().first("retry-after"),
-          result.headers().first("x-ratelimit-remaining"), result.headers().first("x-ratelimit-reset"),
-          result.message(), clock.instant(), rateLimited);
+      Optional<RateLimits.Refusal> refusal =
+          RateLimits.refusal(
+              status,
+              result.headers().first("retry-after"),
+              result.headers().first("x-ratelimit-remaining"),
+              result.headers().first("x-ratelimit-reset"),
+              result.message(),
+              clock.instant(),
+              rateLimited);
       if (refusal.isPresent()) {
         RateLimits.Refusal r = refusal.get();
         if (rateLimited >= MAX_RATE_LIMIT_RETRIES) {
-          throw new RateLimitedException(r.resetAt(), "GitHub kept refusing " + method + " " + strip(url)
-              + " for a rate limit after " + rateLimited + " waits; run the sync again later");
+          throw new RateLimitedException(
+              r.resetAt(),
+              "GitHub kept refusing "
+                  + method
+                  + " "
+                  + strip(url)
+                  + " for a rate limit after "
+                  + rateLimited
+                  + " waits; run the sync again later");
         }
-        waitOrStop(r.delay(), (r.kind() == RateLimits.Kind.PRIMARY ? "the primary" : "a secondary")
-            + " rate limit on " + method + " " + strip(url), rateLimited);
+        waitOrStop(
+            r.delay(),
+            (r.kind() == RateLimits.Kind.PRIMARY ? "the primary" : "a secondary")
+                + " rate limit on "
+                + method
+                + " "
+                + strip(url),
+            rateLimited);
         rateLimited++;
         continue;
       }
       if (status >= 500) {
         if (isWrite) {
-          throw new ResponseLostException(method + " " + strip(url) + " got " + status + " from GitHub; whether it"
-              + " was applied is unknown", null);
+          throw new ResponseLostException(
+              method
+                  + " "
+                  + strip(url)
+                  + " got "
+                  + status
+                  + " from GitHub; whether it"
+                  + " was applied is unknown",
+              null);
         }
         if (serverErrors++ < MAX_SERVER_ERROR_RETRIES) {
           pause(Duration.ofSeconds(1L << serverErrors));
@@ -294,21 +373,37 @@ public final class GitHubClient {
     String hint;
     switch (r.status()) {
       case 401:
-        hint = "the token from " + token.origin() + " was refused; renew it (gh auth refresh) or set a valid one";
+        hint =
+            "the token from "
+                + token.origin()
+                + " was refused; renew it (gh auth refresh) or set a valid one";
         break;
       case 403:
-        hint = "the token from " + token.origin() + " may lack the scopes repo and project, or access to the"
-            + " repository";
+        hint =
+            "the token from "
+                + token.origin()
+                + " may lack the scopes repo and project, or access to the"
+                + " repository";
         break;
       case 404:
-        hint = "check tracker.github.repo, projectNumber and apiUrl, and that the token can see the repository";
+        hint =
+            "check tracker.github.repo, projectNumber and apiUrl, and that the token can see the repository";
         break;
       default:
         hint = "retry later; if it persists, check GitHub's status";
     }
-    return new GitHubApiException(r.status(), token.scrub(r.message()), "GitHub answered " + method + " "
-        + strip(path) + " with " + r.status() + (r.message().isEmpty() ? "" : " (" + token.scrub(r.message()) + ")")
-        + "; " + hint);
+    return new GitHubApiException(
+        r.status(),
+        token.scrub(r.message()),
+        "GitHub answered "
+            + method
+            + " "
+            + strip(path)
+            + " with "
+            + r.status()
+            + (r.message().isEmpty() ? "" : " (" + token.scrub(r.message()) + ")")
+            + "; "
+            + hint);
   }
 
   private synchronized Cached fresh(String url) {
@@ -342,8 +437,11 @@ public final class GitHubClient {
 
   private void noteBudget(HttpResponse<String> response) {
     String resource = response.headers().firstValue("x-ratelimit-resource").orElse("core");
-    Optional<Duration> wait = RateLimits.exhaustedWait(response.headers().firstValue("x-ratelimit-remaining")
-        .orElse(null), response.headers().firstValue("x-ratelimit-reset").orElse(null), clock.instant());
+    Optional<Duration> wait =
+        RateLimits.exhaustedWait(
+            response.headers().firstValue("x-ratelimit-remaining").orElse(null),
+            response.headers().firstValue("x-ratelimit-reset").orElse(null),
+            clock.instant());
     if (wait.isPresent() && response.statusCode() != 403 && response.statusCode() != 429) {
       synchronized (this) {
         exhaustedUntil.put(resource, clock.instant().plus(wait.get()));
@@ -354,9 +452,18 @@ public final class GitHubClient {
   private void waitOrStop(Duration wait, String what, int attempt) {
     if (wait.compareTo(maxWait) > 0) {
       Instant reset = clock.instant().plus(wait);
-      throw new RateLimitedException(reset, "stopped at " + what + ": it lifts at " + reset + ", in "
-          + wait.toSeconds() + " s, more than tracker.github.maxRateLimitWaitSeconds (" + maxWait.toSeconds()
-          + " s); pending ops stay in the op-log, run the sync again after " + reset);
+      throw new RateLimitedException(
+          reset,
+          "stopped at "
+              + what
+              + ": it lifts at "
+              + reset
+              + ", in "
+              + wait.toSeconds()
+              + " s, more than tracker.github.maxRateLimitWaitSeconds ("
+              + maxWait.toSeconds()
+              + " s); pending ops stay in the op-log, run the sync again after "
+              + reset);
     }
     LOG.info("waiting {} s for {} (attempt {})", wait.toSeconds(), what, attempt + 1);
     pause(wait);
@@ -385,8 +492,10 @@ public final class GitHubClient {
       sleeper.sleep(wait);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new GitHubException(GitHubErrorCode.GITHUB_UNAVAILABLE, "interrupted while waiting " + wait.toSeconds()
-          + " s before the next GitHub request", e);
+      throw new GitHubException(
+          GitHubErrorCode.GITHUB_UNAVAILABLE,
+          "interrupted while waiting " + wait.toSeconds() + " s before the next GitHub request",
+          e);
     }
   }
 
@@ -408,7 +517,8 @@ public final class GitHubClient {
     try {
       return JSON.writeValueAsString(node);
     } catch (JsonProcessingException e) {
-      throw new IllegalStateException("a JSON tree could not be written: " + e.getOriginalMessage(), e);
+      throw new IllegalStateException(
+          "a JSON tree could not be written: " + e.getOriginalMessage(), e);
     }
   }
 

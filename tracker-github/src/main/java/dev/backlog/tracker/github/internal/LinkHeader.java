@@ -5,20 +5,22 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Parses the {@code Link} header GitHub uses for pagination:
- * {@code <https://…?page=2>; rel="next", <https://…?page=5>; rel="last"}.
+ * Parses the {@code Link} header GitHub uses for pagination: {@code <https://…?page=2>; rel="next",
+ * <https://…?page=5>; rel="last"}.
  *
  * <p>Stateless and thread-safe.
  */
 public final class LinkHeader {
 
-  private static final Pattern PART = Pattern.compile("<([^>]*)>\\s*((?:;\\s*[A-Za-z]+\\s*=\\s*(?:\"[^\"]*\"|[^;,\\s]*)\\s*)*)");
+  private static final Pattern PART =
+      Pattern.compile("<([^>]*)>\\s*((?:;\\s*[A-Za-z]+\\s*=\\s*(?:\"[^\"]*\"|[^;,\\s]*)\\s*)*)");
   private static final Pattern REL = Pattern.compile("rel\\s*=\\s*(?:\"([^\"]*)\"|([^;,\\s]*))");
 
-  private LinkHeader() {
-  }
+  private LinkHeader() {}
 
-  /** The target of the link with the given relation (such as {@code next}), if the header has one. */
+  /**
+   * The target of the link with the given relation (such as {@code next}), if the header has one.
+   */
   public static Optional<String> find(String header, String rel) {
     if (header == null || header.isBlank()) {
       return Optional.empty();

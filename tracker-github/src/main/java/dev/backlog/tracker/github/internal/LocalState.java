@@ -93,8 +93,14 @@ public final class LocalState {
     try {
       return Optional.of(FeatureJson.read(text.get()));
     } catch (IllegalArgumentException e) {
-      throw new TrackerStateException(file, "feature file " + file + " is corrupt (" + e.getMessage()
-          + "); rewrite it with persistRaw (the tracker bridge does so from the card) or delete it", e);
+      throw new TrackerStateException(
+          file,
+          "feature file "
+              + file
+              + " is corrupt ("
+              + e.getMessage()
+              + "); rewrite it with persistRaw (the tracker bridge does so from the card) or delete it",
+          e);
     }
   }
 
@@ -118,7 +124,8 @@ public final class LocalState {
         }
       }
     } catch (IOException e) {
-      throw new TrackerStateException(features, "could not list " + features + " (" + e + "); check permissions", e);
+      throw new TrackerStateException(
+          features, "could not list " + features + " (" + e + "); check permissions", e);
     }
     out.sort(Comparator.comparing(Feature::code));
     return out;
@@ -171,12 +178,18 @@ public final class LocalState {
       JsonNode root = JSON.readTree(text.get());
       for (Map.Entry<String, JsonNode> e : root.properties()) {
         JsonNode v = e.getValue();
-        out.put(CardId.of(e.getKey()), new IssueRef(v.path("number").asInt(), v.path("nodeId").asText(),
-            v.path("op").asText(), v.hasNonNull("itemId") ? v.get("itemId").asText() : null));
+        out.put(
+            CardId.of(e.getKey()),
+            new IssueRef(
+                v.path("number").asInt(),
+                v.path("nodeId").asText(),
+                v.path("op").asText(),
+                v.hasNonNull("itemId") ? v.get("itemId").asText() : null));
       }
       return out;
     } catch (JsonProcessingException | RuntimeException e) {
-      LOG.warn("{} is corrupt ({}); issues are looked up again by their markers", file, e.toString());
+      LOG.warn(
+          "{} is corrupt ({}); issues are looked up again by their markers", file, e.toString());
       return new TreeMap<>();
     }
   }
@@ -191,20 +204,23 @@ public final class LocalState {
     SortedMap<CardId, IssueRef> all = issues();
     all.put(code, ref);
     ObjectNode root = JsonNodeFactory.instance.objectNode();
-    all.forEach((c, r) -> {
-      ObjectNode node = root.putObject(c.value());
-      node.put("number", r.number());
-      node.put("nodeId", r.nodeId());
-      node.put("op", r.createOp());
-      if (r.itemId() != null) {
-        node.put("itemId", r.itemId());
-      }
-    });
+    all.forEach(
+        (c, r) -> {
+          ObjectNode node = root.putObject(c.value());
+          node.put("number", r.number());
+          node.put("nodeId", r.nodeId());
+          node.put("op", r.createOp());
+          if (r.itemId() != null) {
+            node.put("itemId", r.itemId());
+          }
+        });
     try {
-      AtomicFiles.write(dir.resolve("issues.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root)
-          + "\n");
+      AtomicFiles.write(
+          dir.resolve("issues.json"),
+          JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n");
     } catch (JsonProcessingException e) {
-      throw new IllegalStateException("a JSON tree could not be written: " + e.getOriginalMessage(), e);
+      throw new IllegalStateException(
+          "a JSON tree could not be written: " + e.getOriginalMessage(), e);
     }
   }
 
@@ -230,7 +246,9 @@ public final class LocalState {
     try {
       return Optional.of(Instant.parse(JSON.readTree(text.get()).path("lastSync").asText()));
     } catch (JsonProcessingException | RuntimeException e) {
-      LOG.warn("{} is corrupt ({}); the last sync is unknown until the next sync", dir.resolve("state.json"),
+      LOG.warn(
+          "{} is corrupt ({}); the last sync is unknown until the next sync",
+          dir.resolve("state.json"),
           e.toString());
       return Optional.empty();
     }

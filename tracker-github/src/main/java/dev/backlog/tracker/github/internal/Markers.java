@@ -21,12 +21,12 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * How features and events look on GitHub, and how to read them back. An issue's title is
- * {@code [CODE] title}; its body is the feature's body followed by a hidden
- * {@code <!--backlog:feature {json}-->} marker holding the code, the id of the op that created the
- * issue and the fields an issue has no place for (phase, dependencies, acceptance, tracker-only
- * fields). A comment ends with {@code <!--backlog:event {json}-->} holding the event and its id. The
- * marker JSON escapes {@code <} and {@code >}, so no value can end the HTML comment early.
+ * How features and events look on GitHub, and how to read them back. An issue's title is {@code
+ * [CODE] title}; its body is the feature's body followed by a hidden {@code <!--backlog:feature
+ * {json}-->} marker holding the code, the id of the op that created the issue and the fields an
+ * issue has no place for (phase, dependencies, acceptance, tracker-only fields). A comment ends
+ * with {@code <!--backlog:event {json}-->} holding the event and its id. The marker JSON escapes
+ * {@code <} and {@code >}, so no value can end the HTML comment early.
  *
  * <p>Stateless and thread-safe.
  */
@@ -34,26 +34,28 @@ public final class Markers {
 
   /** The label every feature issue carries. */
   public static final String BACKLOG_LABEL = "backlog";
+
   /** The prefix of the status label. */
   public static final String STATUS_PREFIX = "status:";
+
   private static final String FEATURE_OPEN = "<!--backlog:feature ";
   private static final String EVENT_OPEN = "<!--backlog:event ";
   private static final String CLOSE = "-->";
   private static final ObjectMapper JSON = JsonMapper.builder().build();
 
-  private Markers() {
-  }
+  private Markers() {}
 
   /** What a feature marker holds. */
-  public record FeatureMarker(CardId code, String op, ObjectNode data) {
-  }
+  public record FeatureMarker(CardId code, String op, ObjectNode data) {}
 
   /** The issue title of a feature. */
   public static String title(Feature feature) {
     return "[" + feature.code().value() + "] " + feature.title();
   }
 
-  /** The feature title inside an issue title: without the {@code [CODE] } prefix when it is there. */
+  /**
+   * The feature title inside an issue title: without the {@code [CODE] } prefix when it is there.
+   */
   public static String featureTitle(CardId code, String issueTitle) {
     String prefix = "[" + code.value() + "] ";
     return issueTitle.startsWith(prefix) ? issueTitle.substring(prefix.length()) : issueTitle;
@@ -80,17 +82,23 @@ public final class Markers {
 
   /** The feature marker in an issue body, if it has a readable one. */
   public static Optional<FeatureMarker> featureMarker(String body) {
-    return markerJson(body, FEATURE_OPEN).flatMap(node -> {
-      JsonNode code = node.get("code");
-      if (code == null || !code.isTextual() || CardId.problem(code.asText()).isPresent()) {
-        return Optional.empty();
-      }
-      JsonNode op = node.get("op");
-      return Optional.of(new FeatureMarker(CardId.of(code.asText()), op == null ? "" : op.asText(), node));
-    });
+    return markerJson(body, FEATURE_OPEN)
+        .flatMap(
+            node -> {
+              JsonNode code = node.get("code");
+              if (code == null || !code.isTextual() || CardId.problem(code.asText()).isPresent()) {
+                return Optional.empty();
+              }
+              JsonNode op = node.get("op");
+              return Optional.of(
+                  new FeatureMarker(CardId.of(code.asText()), op == null ? "" : op.asText(), node));
+            });
   }
 
-  /** The part of an issue body people wrote: everything before the marker, or null when that is empty. */
+  /**
+   * The part of an issue body people wrote: everything before the marker, or null when that is
+   * empty.
+   */
   public static String humanBody(String body) {
     if (body == null) {
       return null;
@@ -111,10 +119,13 @@ public final class Markers {
    *
    * @throws IllegalArgumentException when the marker's fields are not a valid feature
    */
-  public static Feature featureOf(FeatureMarker marker, String issueTitle, String issueBody, FeatureStatus status) {
+  public static Feature featureOf(
+      FeatureMarker marker, String issueTitle, String issueBody, FeatureStatus status) {
     ObjectNode data = marker.data();
-    Feature.Builder builder = Feature.builder(marker.code().value(), featureTitle(marker.code(), issueTitle))
-        .status(status).body(humanBody(issueBody));
+    Feature.Builder builder =
+        Feature.builder(marker.code().value(), featureTitle(marker.code(), issueTitle))
+            .status(status)
+            .body(humanBody(issueBody));
     JsonNode phase = data.get("phase");
     if (phase != null && phase.isTextual()) {
       builder.phase(phase.asText());
@@ -134,15 +145,20 @@ public final class Markers {
     try {
       return builder.build();
     } catch (RuntimeException e) {
-      throw new IllegalArgumentException("the marker of " + marker.code() + " holds an invalid feature: "
-          + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "the marker of " + marker.code() + " holds an invalid feature: " + e.getMessage(), e);
     }
   }
 
   /** The comment body of an event: a readable line, the data when there is any, and the marker. */
   public static String commentBody(FeatureEvent event) {
     StringBuilder out = new StringBuilder();
-    out.append("**").append(event.type()).append("** by ").append(event.actor()).append(" at ").append(event.at());
+    out.append("**")
+        .append(event.type())
+        .append("** by ")
+        .append(event.actor())
+        .append(" at ")
+        .append(event.at());
     if (!event.data().equals("{}")) {
       out.append("\n\n`").append(event.data().replace("`", "'")).append('`');
     }
@@ -159,31 +175,41 @@ public final class Markers {
 
   /** The event id in a comment's marker, if it has one. */
   public static Optional<String> eventId(String commentBody) {
-    return markerJson(commentBody, EVENT_OPEN).map(node -> node.get("id")).filter(JsonNode::isTextual)
+    return markerJson(commentBody, EVENT_OPEN)
+        .map(node -> node.get("id"))
+        .filter(JsonNode::isTextual)
         .map(JsonNode::asText);
   }
 
   /** The event a comment's marker holds, if it is readable. */
   public static Optional<FeatureEvent> event(String commentBody) {
-    return markerJson(commentBody, EVENT_OPEN).flatMap(node -> {
-      try {
-        return Optional.of(new FeatureEvent(node.get("id").asText(), CardId.of(node.get("code").asText()),
-            node.get("type").asText(), node.get("actor").asText(), Instant.parse(node.get("at").asText()),
-            node.get("data").toString()));
-      } catch (RuntimeException e) {
-        return Optional.empty();
-      }
-    });
+    return markerJson(commentBody, EVENT_OPEN)
+        .flatMap(
+            node -> {
+              try {
+                return Optional.of(
+                    new FeatureEvent(
+                        node.get("id").asText(),
+                        CardId.of(node.get("code").asText()),
+                        node.get("type").asText(),
+                        node.get("actor").asText(),
+                        Instant.parse(node.get("at").asText()),
+                        node.get("data").toString()));
+              } catch (RuntimeException e) {
+                return Optional.empty();
+              }
+            });
   }
 
   /**
-   * The labels an issue should carry: the labels people put on it (kept as they are), plus
-   * {@code backlog} and the one status label, replacing any other status label.
+   * The labels an issue should carry: the labels people put on it (kept as they are), plus {@code
+   * backlog} and the one status label, replacing any other status label.
    */
   public static SortedSet<String> labels(Collection<String> current, FeatureStatus status) {
     SortedSet<String> out = new TreeSet<>();
     for (String label : current) {
-      if (!label.equalsIgnoreCase(BACKLOG_LABEL) && !label.toLowerCase(Locale.ROOT).startsWith(STATUS_PREFIX)) {
+      if (!label.equalsIgnoreCase(BACKLOG_LABEL)
+          && !label.toLowerCase(Locale.ROOT).startsWith(STATUS_PREFIX)) {
         out.add(label);
       }
     }
@@ -256,7 +282,8 @@ public final class Markers {
     try {
       return JSON.writeValueAsString(node).replace("<", "\\u003c").replace(">", "\\u003e");
     } catch (JsonProcessingException e) {
-      throw new IllegalStateException("a JSON tree could not be written: " + e.getOriginalMessage(), e);
+      throw new IllegalStateException(
+          "a JSON tree could not be written: " + e.getOriginalMessage(), e);
     }
   }
 }

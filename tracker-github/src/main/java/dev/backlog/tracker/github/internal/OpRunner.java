@@ -41,18 +41,20 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sends the GitHub provider's ops. Op kinds and what they do:
+ *
  * <ul>
  *   <li>{@value #CREATE_ISSUE}: creates the feature's issue, unless the issue index, or the issue
- *       list searched for its marker, already has one;</li>
+ *       list searched for its marker, already has one;
  *   <li>{@value #UPDATE_ISSUE}: merges the feature with its issue through the conflict ledger and
- *       patches what differs (labels merged with people's labels, closed when complete);</li>
- *   <li>{@value #COMMENT}: posts an event as a comment, unless a comment of the issue already carries
- *       its event id;</li>
- *   <li>{@value #PROJECT_STATUS}: adds the issue to the project and sets its Status;</li>
- *   <li>{@value #ROADMAP_PUT}, {@value #CHANGELOG_ENTRY}, {@value #CHANGELOG_PUT}: write a file through
- *       the Contents API with its blob sha, re-reading and retrying up to 3 times on 409 or 422, and
- *       skipping the write when the content is unchanged.</li>
+ *       patches what differs (labels merged with people's labels, closed when complete);
+ *   <li>{@value #COMMENT}: posts an event as a comment, unless a comment of the issue already
+ *       carries its event id;
+ *   <li>{@value #PROJECT_STATUS}: adds the issue to the project and sets its Status;
+ *   <li>{@value #ROADMAP_PUT}, {@value #CHANGELOG_ENTRY}, {@value #CHANGELOG_PUT}: write a file
+ *       through the Contents API with its blob sha, re-reading and retrying up to 3 times on 409 or
+ *       422, and skipping the write when the content is unchanged.
  * </ul>
+ *
  * Issue and project ops render from the feature as it is when they run, so a later op never sends
  * stale values. Uncertain creates and comments are looked up by their marker in the paginated issue
  * and comment lists; the other kinds are idempotent and simply run again.
@@ -63,26 +65,37 @@ public final class OpRunner {
 
   private static final Logger LOG = LoggerFactory.getLogger(OpRunner.class);
   private static final ObjectMapper JSON = JsonMapper.builder().build();
+
   /** Op kind: create the issue. */
   public static final String CREATE_ISSUE = "create-issue";
+
   /** Op kind: bring the issue in line with the feature. */
   public static final String UPDATE_ISSUE = "update-issue";
+
   /** Op kind: post an event comment. */
   public static final String COMMENT = "comment";
+
   /** Op kind: set the project Status. */
   public static final String PROJECT_STATUS = "project-status";
+
   /** Op kind: write the roadmap file. */
   public static final String ROADMAP_PUT = "roadmap-put";
+
   /** Op kind: splice an entry into the changelog file. */
   public static final String CHANGELOG_ENTRY = "changelog-entry";
+
   /** Op kind: replace the changelog file. */
   public static final String CHANGELOG_PUT = "changelog-put";
+
   /** Local copy of the changelog. */
   public static final String CHANGELOG_FILE = "changelog.md";
+
   /** Local copy of the roadmap. */
   public static final String ROADMAP_FILE = "roadmap.md";
+
   /** The blob sha of the roadmap as last written or found on GitHub. */
   public static final String ROADMAP_SHA_FILE = "roadmap.sha";
+
   /** How often a file write is retried after a 409 or 422. */
   public static final int FILE_RETRIES = 3;
 
@@ -94,7 +107,12 @@ public final class OpRunner {
   private final String changelogPath;
 
   /** Creates the runner; {@code projects} is null when no project is configured. */
-  public OpRunner(Repo repo, Projects projects, LocalState state, String branch, String roadmapPath,
+  public OpRunner(
+      Repo repo,
+      Projects projects,
+      LocalState state,
+      String branch,
+      String roadmapPath,
       String changelogPath) {
     this.repo = Objects.requireNonNull(repo, "repo");
     this.projects = projects;
@@ -109,7 +127,8 @@ public final class OpRunner {
     try {
       return JSON.writeValueAsString(node);
     } catch (JsonProcessingException e) {
-      throw new IllegalStateException("a JSON tree could not be written: " + e.getOriginalMessage(), e);
+      throw new IllegalStateException(
+          "a JSON tree could not be written: " + e.getOriginalMessage(), e);
     }
   }
 
@@ -126,8 +145,11 @@ public final class OpRunner {
 
   private static ChangelogEntry entry(String payload) {
     JsonNode node = parse(payload);
-    return new ChangelogEntry(CardId.of(node.path("code").asText()), node.path("version").asText(),
-        node.path("summary").asText(), node.hasNonNull("body") ? node.get("body").asText() : null,
+    return new ChangelogEntry(
+        CardId.of(node.path("code").asText()),
+        node.path("version").asText(),
+        node.path("summary").asText(),
+        node.hasNonNull("body") ? node.get("body").asText() : null,
         node.path("force").asBoolean());
   }
 
@@ -145,16 +167,18 @@ public final class OpRunner {
   }
 
   /** The values of the managed fields an issue shows, against the feature's last synced status. */
-  static Map<String, String> remoteValues(CardId code, JsonNode issue, SortedMap<String, String> base) {
+  static Map<String, String> remoteValues(
+      CardId code, JsonNode issue, SortedMap<String, String> base) {
     String title = Markers.featureTitle(code, issue.path("title").asText());
-    String body = Markers.humanBody(issue.path("body").isTextual() ? issue.path("body").asText() : null);
+    String body =
+        Markers.humanBody(issue.path("body").isTextual() ? issue.path("body").asText() : null);
     return Markers.managed(title, body, remoteStatus(issue, base.get("status")));
   }
 
   /**
    * The status an issue shows: complete when closed; else its status label when that is not
-   * complete; else (no label, or reopened while labelled complete) the last synced status when it was
-   * not complete, or planned.
+   * complete; else (no label, or reopened while labelled complete) the last synced status when it
+   * was not complete, or planned.
    */
   static FeatureStatus remoteStatus(JsonNode issue, String baseStatus) {
     if ("closed".equals(issue.path("state").asText())) {
@@ -216,26 +240,33 @@ public final class OpRunner {
       for (JsonNode issue : repo.issues()) {
         byNumber.put(issue.path("number").asInt(), issue);
         String body = issue.path("body").isTextual() ? issue.path("body").asText() : null;
-        Markers.featureMarker(body).ifPresent(marker -> {
-          JsonNode seen = byCode.get(marker.code());
-          if (seen == null || seen.path("number").asInt() > issue.path("number").asInt()) {
-            byCode.put(marker.code(), issue);
-          }
-          if (!marker.op().isEmpty()) {
-            byOp.put(marker.op(), issue);
-          }
-        });
+        Markers.featureMarker(body)
+            .ifPresent(
+                marker -> {
+                  JsonNode seen = byCode.get(marker.code());
+                  if (seen == null || seen.path("number").asInt() > issue.path("number").asInt()) {
+                    byCode.put(marker.code(), issue);
+                  }
+                  if (!marker.op().isEmpty()) {
+                    byOp.put(marker.op(), issue);
+                  }
+                });
       }
     }
 
     /**
-     * Compares each feature that has an issue and no issue update waiting with its issue, and queues an
-     * update where the issue's managed fields moved away from the last synced values (edited by people).
+     * Compares each feature that has an issue and no issue update waiting with its issue, and
+     * queues an update where the issue's managed fields moved away from the last synced values
+     * (edited by people).
      */
     public void pull(List<Feature> features) {
       Set<CardId> busy = new HashSet<>();
-      log.openOps().stream().filter(op -> (op.kind().equals(UPDATE_ISSUE) || op.kind().equals(CREATE_ISSUE))
-          && op.state().isPending()).forEach(op -> busy.add(op.feature()));
+      log.openOps().stream()
+          .filter(
+              op ->
+                  (op.kind().equals(UPDATE_ISSUE) || op.kind().equals(CREATE_ISSUE))
+                      && op.state().isPending())
+          .forEach(op -> busy.add(op.feature()));
       Map<CardId, LocalState.IssueRef> refs = state.issues();
       if (refs.isEmpty()) {
         return;
@@ -247,7 +278,8 @@ public final class OpRunner {
         LOG.warn("{}", e.getMessage());
         return;
       } catch (GitHubException e) {
-        LOG.warn("could not list the issues to look for edits by people ({}); the next sync looks again",
+        LOG.warn(
+            "could not list the issues to look for edits by people ({}); the next sync looks again",
             e.getMessage());
         return;
       }
@@ -263,15 +295,18 @@ public final class OpRunner {
         SortedMap<String, String> base = ledger.base(feature.code());
         if (!remoteValues(feature.code(), issue, base).equals(base)
             || !Markers.issueBody(feature, ref.createOp()).equals(issue.path("body").asText())) {
-          log.enqueue(feature.code(), UPDATE_ISSUE, json(JSON.createObjectNode().put("code", feature.code().value())));
+          log.enqueue(
+              feature.code(),
+              UPDATE_ISSUE,
+              json(JSON.createObjectNode().put("code", feature.code().value())));
         }
       }
     }
 
     /**
      * Drains the op-log, with up to two more passes while ops made progress and some are uncertain,
-     * so an op whose answer was lost early in the sync is looked up and finished in the same sync. Ops a rate-limit stop held back are put
-     * back as pending with their attempts cleared.
+     * so an op whose answer was lost early in the sync is looked up and finished in the same sync.
+     * Ops a rate-limit stop held back are put back as pending with their attempts cleared.
      */
     public SyncReport drain() {
       int drained = 0;
@@ -303,8 +338,10 @@ public final class OpRunner {
         stopped = true;
         LOG.warn("{}", e.getMessage());
       } catch (GitHubException e) {
-        LOG.warn("could not read {} to refresh the local changelog ({}); the next sync reads it again",
-            changelogPath, e.getMessage());
+        LOG.warn(
+            "could not read {} to refresh the local changelog ({}); the next sync reads it again",
+            changelogPath,
+            e.getMessage());
       }
     }
 
@@ -331,7 +368,9 @@ public final class OpRunner {
             return Outcome.DONE;
           case CHANGELOG_ENTRY:
             ChangelogEntry entry = entry(op.payload());
-            writeFile(changelogPath, current -> Changelogs.splice(current, entry).content(),
+            writeFile(
+                changelogPath,
+                current -> Changelogs.splice(current, entry).content(),
                 "Changelog: " + entry.code() + " in " + entry.version());
             return Outcome.DONE;
           case CHANGELOG_PUT:
@@ -339,8 +378,12 @@ public final class OpRunner {
             writeFile(changelogPath, current -> content, "Update the changelog");
             return Outcome.DONE;
           default:
-            throw new IllegalStateException("op " + op.id() + " has the unknown kind '" + op.kind()
-                + "'; a newer version of the provider wrote it, or the op-log was edited: discard it");
+            throw new IllegalStateException(
+                "op "
+                    + op.id()
+                    + " has the unknown kind '"
+                    + op.kind()
+                    + "'; a newer version of the provider wrote it, or the op-log was edited: discard it");
         }
       } catch (RateLimitedException e) {
         LOG.warn("{}", e.getMessage());
@@ -348,8 +391,10 @@ public final class OpRunner {
         stoppedOps.add(op.id());
         return Outcome.CONFLICT;
       } catch (GitHubException e) {
-        GitHubErrorCode code = e.code() instanceof GitHubErrorCode ? (GitHubErrorCode) e.code() : null;
-        if (code == GitHubErrorCode.GITHUB_PROJECT_SETUP || code == GitHubErrorCode.GITHUB_AUTH
+        GitHubErrorCode code =
+            e.code() instanceof GitHubErrorCode ? (GitHubErrorCode) e.code() : null;
+        if (code == GitHubErrorCode.GITHUB_PROJECT_SETUP
+            || code == GitHubErrorCode.GITHUB_AUTH
             || code == GitHubErrorCode.GITHUB_NOT_FOUND) {
           problems.add(e);
         }
@@ -360,8 +405,9 @@ public final class OpRunner {
     @Override
     public Resolution resolve(Op op) throws Exception {
       if (stopped) {
-        throw new GitHubException(GitHubErrorCode.GITHUB_RATE_LIMITED, "the sync stopped at a rate limit before op "
-            + op.id() + " could be looked up");
+        throw new GitHubException(
+            GitHubErrorCode.GITHUB_RATE_LIMITED,
+            "the sync stopped at a rate limit before op " + op.id() + " could be looked up");
       }
       try {
         switch (op.kind()) {
@@ -370,11 +416,16 @@ public final class OpRunner {
             JsonNode issue = byOp.get(op.id());
             if (issue != null && state.issue(op.feature()).isEmpty()) {
               adopt(op.feature(), issue);
-              ledger.recordSynced(op.feature(), remoteValues(op.feature(), issue, ledger.base(op.feature())));
-              LOG.info("the issue #{} of uncertain op {} was found by its marker; {} is linked to it",
-                  issue.path("number").asInt(), op.id(), op.feature());
+              ledger.recordSynced(
+                  op.feature(), remoteValues(op.feature(), issue, ledger.base(op.feature())));
+              LOG.info(
+                  "the issue #{} of uncertain op {} was found by its marker; {} is linked to it",
+                  issue.path("number").asInt(),
+                  op.id(),
+                  op.feature());
             }
-            // not APPLIED: the op then runs again and brings the found issue up to date (labels, state)
+            // not APPLIED: the op then runs again and brings the found issue up to date (labels,
+            // state)
             return Resolution.NOT_APPLIED;
           case COMMENT:
             FeatureEvent event = FeatureJson.readEvent(op.payload());
@@ -382,7 +433,8 @@ public final class OpRunner {
             if (ref.isEmpty()) {
               return Resolution.NOT_APPLIED;
             }
-            return commentIds(ref.get().number(), true).contains(event.id()) ? Resolution.APPLIED
+            return commentIds(ref.get().number(), true).contains(event.id())
+                ? Resolution.APPLIED
                 : Resolution.NOT_APPLIED;
           default:
             return Resolution.NOT_APPLIED;
@@ -394,9 +446,14 @@ public final class OpRunner {
     }
 
     private void adopt(CardId code, JsonNode issue) {
-      String op = Markers.featureMarker(issue.path("body").asText()).map(Markers.FeatureMarker::op).orElse("");
-      state.putIssue(code, new LocalState.IssueRef(issue.path("number").asInt(), issue.path("node_id").asText(),
-          op, null));
+      String op =
+          Markers.featureMarker(issue.path("body").asText())
+              .map(Markers.FeatureMarker::op)
+              .orElse("");
+      state.putIssue(
+          code,
+          new LocalState.IssueRef(
+              issue.path("number").asInt(), issue.path("node_id").asText(), op, null));
     }
 
     private Outcome create(Op op) {
@@ -413,19 +470,26 @@ public final class OpRunner {
           found = byCode.get(op.feature());
         }
         if (found != null) {
-          LOG.info("feature {} already has issue #{} (found by its marker); linking it instead of creating one",
-              op.feature(), found.path("number").asInt());
+          LOG.info(
+              "feature {} already has issue #{} (found by its marker); linking it instead of creating one",
+              op.feature(),
+              found.path("number").asInt());
           adopt(op.feature(), found);
           return update(op);
         }
         Feature f = feature.get();
-        JsonNode created = repo.createIssue(Markers.title(f), Markers.issueBody(f, op.id()),
-            Markers.labels(List.of(), f.status()));
-        LocalState.IssueRef ref = new LocalState.IssueRef(created.path("number").asInt(),
-            created.path("node_id").asText(), op.id(), null);
+        JsonNode created =
+            repo.createIssue(
+                Markers.title(f),
+                Markers.issueBody(f, op.id()),
+                Markers.labels(List.of(), f.status()));
+        LocalState.IssueRef ref =
+            new LocalState.IssueRef(
+                created.path("number").asInt(), created.path("node_id").asText(), op.id(), null);
         state.putIssue(op.feature(), ref);
         byCode.put(op.feature(), created);
-        ledger.recordSynced(op.feature(), Markers.managed(f.title(), f.body(), FeatureStatus.PLANNED));
+        ledger.recordSynced(
+            op.feature(), Markers.managed(f.title(), f.body(), FeatureStatus.PLANNED));
         if (f.status() == FeatureStatus.COMPLETE) {
           return update(op);
         }
@@ -446,38 +510,62 @@ public final class OpRunner {
         return create(op);
       }
       Feature local = found.get();
-      JsonNode issue = repo.issue(ref.get().number()).orElseThrow(() -> new GitHubException(
-          GitHubErrorCode.GITHUB_NOT_FOUND, "issue #" + ref.get().number() + " of feature " + code
-          + " is gone from " + "the repository (deleted or transferred); discard this op and link the feature"
-          + " again"));
+      JsonNode issue =
+          repo.issue(ref.get().number())
+              .orElseThrow(
+                  () ->
+                      new GitHubException(
+                          GitHubErrorCode.GITHUB_NOT_FOUND,
+                          "issue #"
+                              + ref.get().number()
+                              + " of feature "
+                              + code
+                              + " is gone from "
+                              + "the repository (deleted or transferred); discard this op and link the feature"
+                              + " again"));
       SortedMap<String, String> base = ledger.base(code);
       Map<String, String> remote = remoteValues(code, issue, base);
-      Merge merge = ledger.merge(code, Markers.managed(local.title(), local.body(), local.status()), remote);
+      Merge merge =
+          ledger.merge(code, Markers.managed(local.title(), local.body(), local.status()), remote);
       Set<String> conflicts = new TreeSet<>();
       for (FieldConflict c : merge.conflicts()) {
         conflicts.add(c.field());
       }
-      Feature pulled = local.toBuilder()
-          .title(merge.toPull().contains("title") ? merge.value("title") : local.title())
-          .body(merge.toPull().contains("body") ? merge.value("body") : local.body())
-          .status(merge.toPull().contains("status") ? FeatureStatus.fromWireName(merge.value("status"))
-              : local.status())
-          .build();
+      Feature pulled =
+          local.toBuilder()
+              .title(merge.toPull().contains("title") ? merge.value("title") : local.title())
+              .body(merge.toPull().contains("body") ? merge.value("body") : local.body())
+              .status(
+                  merge.toPull().contains("status")
+                      ? FeatureStatus.fromWireName(merge.value("status"))
+                      : local.status())
+              .build();
       if (!pulled.equals(local)) {
-        LOG.info("feature {}: took {} from its issue #{}", code, merge.toPull(), ref.get().number());
+        LOG.info(
+            "feature {}: took {} from its issue #{}", code, merge.toPull(), ref.get().number());
         state.write(pulled);
-        boolean projectWaiting = log.openOps().stream().anyMatch(o -> o.feature().equals(code)
-            && o.kind().equals(PROJECT_STATUS) && o.state() == OpState.PENDING);
+        boolean projectWaiting =
+            log.openOps().stream()
+                .anyMatch(
+                    o ->
+                        o.feature().equals(code)
+                            && o.kind().equals(PROJECT_STATUS)
+                            && o.state() == OpState.PENDING);
         if (projects != null && pulled.status() != local.status() && !projectWaiting) {
           // a person closed or reopened the issue: the project's Status follows the pulled status
-          log.enqueue(code, PROJECT_STATUS, json(JSON.createObjectNode().put("code", code.value())));
+          log.enqueue(
+              code, PROJECT_STATUS, json(JSON.createObjectNode().put("code", code.value())));
         }
       }
-      Feature desired = pulled.toBuilder()
-          .title(conflicts.contains("title") ? remote.get("title") : pulled.title())
-          .body(conflicts.contains("body") ? remote.get("body") : pulled.body())
-          .status(conflicts.contains("status") ? FeatureStatus.fromWireName(remote.get("status")) : pulled.status())
-          .build();
+      Feature desired =
+          pulled.toBuilder()
+              .title(conflicts.contains("title") ? remote.get("title") : pulled.title())
+              .body(conflicts.contains("body") ? remote.get("body") : pulled.body())
+              .status(
+                  conflicts.contains("status")
+                      ? FeatureStatus.fromWireName(remote.get("status"))
+                      : pulled.status())
+              .build();
       ObjectNode patch = JsonNodeFactory.instance.objectNode();
       String title = Markers.title(desired);
       if (!title.equals(issue.path("title").asText())) {
@@ -506,12 +594,24 @@ public final class OpRunner {
     }
 
     private Outcome comment(FeatureEvent event) {
-      LocalState.IssueRef ref = state.issue(event.code()).orElseThrow(() -> new GitHubException(
-          GitHubErrorCode.GITHUB_UNAVAILABLE, "feature " + event.code() + " has no issue yet for event "
-          + event.id() + "; the issue is created first on the next sync"));
+      LocalState.IssueRef ref =
+          state
+              .issue(event.code())
+              .orElseThrow(
+                  () ->
+                      new GitHubException(
+                          GitHubErrorCode.GITHUB_UNAVAILABLE,
+                          "feature "
+                              + event.code()
+                              + " has no issue yet for event "
+                              + event.id()
+                              + "; the issue is created first on the next sync"));
       Set<String> posted = commentIds(ref.number(), false);
       if (posted.contains(event.id())) {
-        LOG.debug("event {} is already a comment on issue #{}; not posted again", event.id(), ref.number());
+        LOG.debug(
+            "event {} is already a comment on issue #{}; not posted again",
+            event.id(),
+            ref.number());
         return Outcome.DONE;
       }
       repo.comment(ref.number(), Markers.commentBody(event));
@@ -543,9 +643,17 @@ public final class OpRunner {
       if (projects == null || feature.isEmpty()) {
         return Outcome.DONE;
       }
-      LocalState.IssueRef ref = state.issue(code).orElseThrow(() -> new GitHubException(
-          GitHubErrorCode.GITHUB_UNAVAILABLE, "feature " + code + " has no issue yet to put in the project;"
-          + " the issue is created first on the next sync"));
+      LocalState.IssueRef ref =
+          state
+              .issue(code)
+              .orElseThrow(
+                  () ->
+                      new GitHubException(
+                          GitHubErrorCode.GITHUB_UNAVAILABLE,
+                          "feature "
+                              + code
+                              + " has no issue yet to put in the project;"
+                              + " the issue is created first on the next sync"));
       String item = ref.itemId();
       if (item == null) {
         item = projects.addItem(ref.nodeId());
@@ -565,19 +673,33 @@ public final class OpRunner {
         if (existing.isEmpty() && desired.isEmpty()) {
           return;
         }
-        GitHubClient.Response r = repo.putFile(path, branch, desired, message,
-            existing.map(Repo.FileContent::sha).orElse(null));
+        GitHubClient.Response r =
+            repo.putFile(
+                path, branch, desired, message, existing.map(Repo.FileContent::sha).orElse(null));
         if (r.status() / 100 == 2) {
           return;
         }
         if (r.status() != 409 && r.status() != 422) {
           throw repo.client().failure("PUT", "contents/" + path, r);
         }
-        LOG.info("{} on {} changed while it was written ({} {}); reading it again (retry {} of {})", path, branch,
-            r.status(), r.message(), attempt + 1, FILE_RETRIES);
+        LOG.info(
+            "{} on {} changed while it was written ({} {}); reading it again (retry {} of {})",
+            path,
+            branch,
+            r.status(),
+            r.message(),
+            attempt + 1,
+            FILE_RETRIES);
       }
-      throw new GitHubException(GitHubErrorCode.GITHUB_UNAVAILABLE, path + " on " + branch + " kept changing while"
-          + " it was written (" + FILE_RETRIES + " retries after 409/422); the next sync tries again");
+      throw new GitHubException(
+          GitHubErrorCode.GITHUB_UNAVAILABLE,
+          path
+              + " on "
+              + branch
+              + " kept changing while"
+              + " it was written ("
+              + FILE_RETRIES
+              + " retries after 409/422); the next sync tries again");
     }
   }
 }

@@ -21,9 +21,9 @@ import org.slf4j.LoggerFactory;
  * step, over GraphQL. The project is resolved through {@code user(login)} and, when the owner is
  * not a user, {@code organization(login)} {@code projectV2(number)}; its {@code Status} field and
  * option ids are cached and read again once when GitHub refuses an option id (options renamed or
- * recreated). An option is matched to a status by name, ignoring case, spaces and hyphens
- * ({@code In Progress} is {@code in_progress}); a status without an option is an error that names
- * the options the field has, never a guess.
+ * recreated). An option is matched to a status by name, ignoring case, spaces and hyphens ({@code
+ * In Progress} is {@code in_progress}); a status without an option is an error that names the
+ * options the field has, never a guess.
  *
  * <p>Not thread-safe; used under the provider's lock.
  */
@@ -31,32 +31,39 @@ public final class Projects {
 
   private static final Logger LOG = LoggerFactory.getLogger(Projects.class);
 
-  static final String PROJECT_QUERY_TEMPLATE = "query($login: String!, $number: Int!) {\n"
-      + "  OWNER(login: $login) {\n"
-      + "    projectV2(number: $number) {\n"
-      + "      id\n      title\n      url\n"
-      + "      fields(first: 100) {\n"
-      + "        nodes {\n"
-      + "          ... on ProjectV2SingleSelectField { id name options { id name } }\n"
-      + "          ... on ProjectV2Field { id name }\n"
-      + "        }\n"
-      + "      }\n"
-      + "    }\n"
-      + "  }\n"
-      + "}";
+  static final String PROJECT_QUERY_TEMPLATE =
+      "query($login: String!, $number: Int!) {\n"
+          + "  OWNER(login: $login) {\n"
+          + "    projectV2(number: $number) {\n"
+          + "      id\n      title\n      url\n"
+          + "      fields(first: 100) {\n"
+          + "        nodes {\n"
+          + "          ... on ProjectV2SingleSelectField { id name options { id name } }\n"
+          + "          ... on ProjectV2Field { id name }\n"
+          + "        }\n"
+          + "      }\n"
+          + "    }\n"
+          + "  }\n"
+          + "}";
+
   /** Adds content to a project; GitHub returns the existing item when it is already there. */
-  public static final String ADD_ITEM = "mutation($input: AddProjectV2ItemByIdInput!) {\n"
-      + "  addProjectV2ItemById(input: $input) { item { id } }\n"
-      + "}";
+  public static final String ADD_ITEM =
+      "mutation($input: AddProjectV2ItemByIdInput!) {\n"
+          + "  addProjectV2ItemById(input: $input) { item { id } }\n"
+          + "}";
+
   /** Sets a single-select field of an item. */
-  public static final String SET_FIELD = "mutation($input: UpdateProjectV2ItemFieldValueInput!) {\n"
-      + "  updateProjectV2ItemFieldValue(input: $input) { projectV2Item { id } }\n"
-      + "}";
+  public static final String SET_FIELD =
+      "mutation($input: UpdateProjectV2ItemFieldValueInput!) {\n"
+          + "  updateProjectV2ItemFieldValue(input: $input) { projectV2Item { id } }\n"
+          + "}";
 
   /** The user-owned form of the project query. */
   public static final String USER_PROJECT_QUERY = PROJECT_QUERY_TEMPLATE.replace("OWNER", "user");
+
   /** The organization-owned form of the project query. */
-  public static final String ORG_PROJECT_QUERY = PROJECT_QUERY_TEMPLATE.replace("OWNER", "organization");
+  public static final String ORG_PROJECT_QUERY =
+      PROJECT_QUERY_TEMPLATE.replace("OWNER", "organization");
 
   private final GitHubClient client;
   private final String owner;
@@ -64,9 +71,12 @@ public final class Projects {
   private Project project;
 
   /** The resolved project: its node id, the {@code Status} field and its options (name → id). */
-  public record Project(String id, String title, boolean organization, String statusFieldId,
-      Map<String, String> options) {
-  }
+  public record Project(
+      String id,
+      String title,
+      boolean organization,
+      String statusFieldId,
+      Map<String, String> options) {}
 
   /** Creates the helper for project {@code number} of {@code owner}. */
   public Projects(GitHubClient client, String owner, int number) {
@@ -98,9 +108,17 @@ public final class Projects {
       }
       JsonNode p = ownerNode.path("projectV2");
       if (p.isMissingNode() || p.isNull()) {
-        throw new GitHubException(GitHubErrorCode.GITHUB_NOT_FOUND, "the " + root + " " + owner
-            + " has no project number " + number + " visible to the token (" + messages(answer)
-            + "); check tracker.github.projectNumber and that the token has the project scope");
+        throw new GitHubException(
+            GitHubErrorCode.GITHUB_NOT_FOUND,
+            "the "
+                + root
+                + " "
+                + owner
+                + " has no project number "
+                + number
+                + " visible to the token ("
+                + messages(answer)
+                + "); check tracker.github.projectNumber and that the token has the project scope");
       }
       String fieldId = null;
       Map<String, String> options = new LinkedHashMap<>();
@@ -113,15 +131,26 @@ public final class Projects {
         }
       }
       if (fieldId == null) {
-        throw new GitHubException(GitHubErrorCode.GITHUB_PROJECT_SETUP, "project '" + p.path("title").asText()
-            + "' (#" + number + " of " + owner + ") has no single-select field named Status; add one with the"
-            + " options planned, in_progress, blocked and complete");
+        throw new GitHubException(
+            GitHubErrorCode.GITHUB_PROJECT_SETUP,
+            "project '"
+                + p.path("title").asText()
+                + "' (#"
+                + number
+                + " of "
+                + owner
+                + ") has no single-select field named Status; add one with the"
+                + " options planned, in_progress, blocked and complete");
       }
       return new Project(p.path("id").asText(), p.path("title").asText(), org, fieldId, options);
     }
-    throw new GitHubException(GitHubErrorCode.GITHUB_NOT_FOUND, "could not resolve " + owner
-        + " as a user or an organization on GitHub (" + String.join("; ", problems)
-        + "); check the owner in tracker.github.repo and apiUrl");
+    throw new GitHubException(
+        GitHubErrorCode.GITHUB_NOT_FOUND,
+        "could not resolve "
+            + owner
+            + " as a user or an organization on GitHub ("
+            + String.join("; ", problems)
+            + "); check the owner in tracker.github.repo and apiUrl");
   }
 
   /** The option id for a status, by name. */
@@ -138,7 +167,9 @@ public final class Projects {
     return name.strip().toLowerCase(Locale.ROOT).replaceAll("[\\s-]+", "_");
   }
 
-  /** Adds an issue (by node id) to the project, returning its item id; idempotent on GitHub's side. */
+  /**
+   * Adds an issue (by node id) to the project, returning its item id; idempotent on GitHub's side.
+   */
   public String addItem(String issueNodeId) {
     ObjectNode input = JsonNodeFactory.instance.objectNode();
     input.put("projectId", project().id());
@@ -148,8 +179,16 @@ public final class Projects {
     JsonNode answer = client.graphql(ADD_ITEM, vars, true);
     JsonNode id = answer.path("data").path("addProjectV2ItemById").path("item").path("id");
     if (!id.isTextual()) {
-      throw new GitHubException(GitHubErrorCode.GITHUB_UNAVAILABLE, "could not add issue " + issueNodeId
-          + " to project #" + number + " of " + owner + ": " + messages(answer));
+      throw new GitHubException(
+          GitHubErrorCode.GITHUB_UNAVAILABLE,
+          "could not add issue "
+              + issueNodeId
+              + " to project #"
+              + number
+              + " of "
+              + owner
+              + ": "
+              + messages(answer));
     }
     return id.asText();
   }
@@ -158,7 +197,8 @@ public final class Projects {
    * Sets an item's Status to the option for {@code status}. When GitHub refuses the option id, the
    * options are read again once and the update retried.
    *
-   * @throws GitHubException when the field has no option for the status, or GitHub refuses the update
+   * @throws GitHubException when the field has no option for the status, or GitHub refuses the
+   *     update
    */
   public void setStatus(String itemId, FeatureStatus status) {
     boolean refreshed = false;
@@ -171,19 +211,42 @@ public final class Projects {
         continue;
       }
       if (option.isEmpty()) {
-        throw new GitHubException(GitHubErrorCode.GITHUB_PROJECT_SETUP, "project '" + p.title() + "' (#" + number
-            + " of " + owner + ") has no Status option for '" + status.wireName() + "' (it has "
-            + p.options().keySet() + "); add an option named " + status.wireName() + " to its Status field");
+        throw new GitHubException(
+            GitHubErrorCode.GITHUB_PROJECT_SETUP,
+            "project '"
+                + p.title()
+                + "' (#"
+                + number
+                + " of "
+                + owner
+                + ") has no Status option for '"
+                + status.wireName()
+                + "' (it has "
+                + p.options().keySet()
+                + "); add an option named "
+                + status.wireName()
+                + " to its Status field");
       }
       JsonNode answer = update(p, itemId, option.get());
       if (answer.path("errors").isEmpty()) {
         return;
       }
       if (refreshed) {
-        throw new GitHubException(GitHubErrorCode.GITHUB_UNAVAILABLE, "project #" + number + " of " + owner
-            + " refused setting Status to " + status.wireName() + ": " + messages(answer));
+        throw new GitHubException(
+            GitHubErrorCode.GITHUB_UNAVAILABLE,
+            "project #"
+                + number
+                + " of "
+                + owner
+                + " refused setting Status to "
+                + status.wireName()
+                + ": "
+                + messages(answer));
       }
-      LOG.info("project #{} of {} refused a Status update ({}); reading its options again", number, owner,
+      LOG.info(
+          "project #{} of {} refused a Status update ({}); reading its options again",
+          number,
+          owner,
           messages(answer));
       project = resolve(Optional.of(p.organization()));
       refreshed = true;

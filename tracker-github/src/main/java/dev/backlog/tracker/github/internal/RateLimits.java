@@ -8,8 +8,8 @@ import java.util.OptionalLong;
 
 /**
  * Decides from an answer's status, headers and message whether GitHub refused a request for a rate
- * limit and how long to wait before sending it again, following GitHub's rules: a {@code retry-after}
- * header wins; else a primary limit ({@code x-ratelimit-remaining: 0}) waits until
+ * limit and how long to wait before sending it again, following GitHub's rules: a {@code
+ * retry-after} header wins; else a primary limit ({@code x-ratelimit-remaining: 0}) waits until
  * {@code x-ratelimit-reset}; else a secondary limit (403 or 429 saying so, with no header) waits at
  * least a minute, doubling with each consecutive refusal.
  *
@@ -19,11 +19,11 @@ public final class RateLimits {
 
   /** The wait for a secondary limit without any header, doubled for each consecutive refusal. */
   public static final Duration SECONDARY_BASE = Duration.ofSeconds(60);
+
   /** The longest backoff for a secondary limit without a header. */
   public static final Duration SECONDARY_CAP = Duration.ofMinutes(30);
 
-  private RateLimits() {
-  }
+  private RateLimits() {}
 
   /** What kind of limit refused a request. */
   public enum Kind {
@@ -40,8 +40,7 @@ public final class RateLimits {
    * @param delay how long to wait before retrying
    * @param resetAt when the limit lifts
    */
-  public record Refusal(Kind kind, Duration delay, Instant resetAt) {
-  }
+  public record Refusal(Kind kind, Duration delay, Instant resetAt) {}
 
   /** Reads a header as a whole number. */
   public static OptionalLong number(String value) {
@@ -66,8 +65,14 @@ public final class RateLimits {
    * @param now the current time
    * @param consecutive how many rate-limit refusals this request already met (0 for the first)
    */
-  public static Optional<Refusal> refusal(int status, String retryAfter, String remaining, String reset,
-      String message, Instant now, int consecutive) {
+  public static Optional<Refusal> refusal(
+      int status,
+      String retryAfter,
+      String remaining,
+      String reset,
+      String message,
+      Instant now,
+      int consecutive) {
     if (status != 403 && status != 429) {
       return Optional.empty();
     }
@@ -94,7 +99,10 @@ public final class RateLimits {
     return Optional.empty();
   }
 
-  /** The wait for the n-th consecutive (0-based) secondary refusal without a header: 60 s, 120 s, 240 s, … capped. */
+  /**
+   * The wait for the n-th consecutive (0-based) secondary refusal without a header: 60 s, 120 s,
+   * 240 s, … capped.
+   */
   public static Duration backoff(int consecutive) {
     int shift = Math.min(Math.max(consecutive, 0), 10);
     Duration wait = SECONDARY_BASE.multipliedBy(1L << shift);
@@ -102,8 +110,8 @@ public final class RateLimits {
   }
 
   /**
-   * How long to wait before the next request on a resource whose last answer said the budget is used
-   * up ({@code remaining} 0 and a reset in the future); empty when no wait is needed.
+   * How long to wait before the next request on a resource whose last answer said the budget is
+   * used up ({@code remaining} 0 and a reset in the future); empty when no wait is needed.
    */
   public static Optional<Duration> exhaustedWait(String remaining, String reset, Instant now) {
     OptionalLong left = number(remaining);

@@ -29,8 +29,7 @@ public final class Repo {
   private final String root;
 
   /** A file in the repository: its text and blob sha. */
-  public record FileContent(String content, String sha) {
-  }
+  public record FileContent(String content, String sha) {}
 
   /** Creates the helper for {@code owner/name}. */
   public Repo(GitHubClient client, String owner, String name) {
@@ -53,8 +52,13 @@ public final class Repo {
   public JsonNode describe() {
     GitHubClient.Response r = client.get(root);
     if (r.status() == 404) {
-      throw new GitHubException(GitHubErrorCode.GITHUB_NOT_FOUND, "repository " + owner + "/" + name
-          + " was not found, or the token cannot see it; check tracker.github.repo and the token's repo scope");
+      throw new GitHubException(
+          GitHubErrorCode.GITHUB_NOT_FOUND,
+          "repository "
+              + owner
+              + "/"
+              + name
+              + " was not found, or the token cannot see it; check tracker.github.repo and the token's repo scope");
     }
     return r.body();
   }
@@ -107,14 +111,23 @@ public final class Repo {
 
   /** A file on a branch, if it exists. */
   public Optional<FileContent> file(String path, String branch) {
-    GitHubClient.Response r = client.get(root + "/contents/" + encPath(path) + "?ref=" + enc(branch));
+    GitHubClient.Response r =
+        client.get(root + "/contents/" + encPath(path) + "?ref=" + enc(branch));
     if (r.status() == 404) {
       return Optional.empty();
     }
     JsonNode body = r.body();
     if (!"file".equals(body.path("type").asText("file")) || !body.has("sha")) {
-      throw new GitHubException(GitHubErrorCode.GITHUB_UNAVAILABLE, path + " on " + owner + "/" + name + "@"
-          + branch + " is not a file; choose another roadmapPath or changelogPath");
+      throw new GitHubException(
+          GitHubErrorCode.GITHUB_UNAVAILABLE,
+          path
+              + " on "
+              + owner
+              + "/"
+              + name
+              + "@"
+              + branch
+              + " is not a file; choose another roadmapPath or changelogPath");
     }
     String encoded = body.path("content").asText("");
     String text = new String(Base64.getMimeDecoder().decode(encoded), StandardCharsets.UTF_8);
@@ -125,10 +138,12 @@ public final class Repo {
    * Writes a file on a branch; {@code sha} is the blob being replaced (null to create). Returns the
    * answer as it is (a 409 or 422 is the caller's to handle).
    */
-  public GitHubClient.Response putFile(String path, String branch, String content, String message, String sha) {
+  public GitHubClient.Response putFile(
+      String path, String branch, String content, String message, String sha) {
     ObjectNode req = JsonNodeFactory.instance.objectNode();
     req.put("message", message);
-    req.put("content", Base64.getEncoder().encodeToString(content.getBytes(StandardCharsets.UTF_8)));
+    req.put(
+        "content", Base64.getEncoder().encodeToString(content.getBytes(StandardCharsets.UTF_8)));
     req.put("branch", branch);
     if (sha != null) {
       req.put("sha", sha);

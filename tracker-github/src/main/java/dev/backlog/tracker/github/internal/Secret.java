@@ -37,7 +37,10 @@ public final class Secret {
     return origin;
   }
 
-  /** Removes every occurrence of the secret from a text (for error messages that echo remote output). */
+  /**
+   * Removes every occurrence of the secret from a text (for error messages that echo remote
+   * output).
+   */
   public String scrub(String text) {
     return text == null ? null : text.replace(value, "***");
   }

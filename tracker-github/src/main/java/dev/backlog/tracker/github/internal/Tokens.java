@@ -20,8 +20,7 @@ import java.util.function.Function;
  */
 public final class Tokens {
 
-  private Tokens() {
-  }
+  private Tokens() {}
 
   /**
    * The token.
@@ -31,7 +30,8 @@ public final class Tokens {
    * @param ghFallback whether {@code gh auth token} may be asked
    * @throws GitHubException when no token is found, saying where it was looked for
    */
-  public static Secret find(String tokenEnv, Function<String, Optional<String>> environment, boolean ghFallback) {
+  public static Secret find(
+      String tokenEnv, Function<String, Optional<String>> environment, boolean ghFallback) {
     Optional<String> value = environment.apply(tokenEnv).filter(v -> !v.isBlank());
     if (value.isPresent()) {
       return new Secret(value.get(), "$" + tokenEnv);
@@ -45,10 +45,16 @@ public final class Tokens {
         }
       }
     }
-    throw new GitHubException(GitHubErrorCode.GITHUB_AUTH, "no GitHub token: the environment variable " + tokenEnv
-        + " (tracker.github.auth.tokenEnv) is not set" + (ghFallback ? " and 'gh auth token' gave none" : "")
-        + "; export " + tokenEnv + " with a token that has the scopes repo and project, or run 'gh auth login -s"
-        + " project'");
+    throw new GitHubException(
+        GitHubErrorCode.GITHUB_AUTH,
+        "no GitHub token: the environment variable "
+            + tokenEnv
+            + " (tracker.github.auth.tokenEnv) is not set"
+            + (ghFallback ? " and 'gh auth token' gave none" : "")
+            + "; export "
+            + tokenEnv
+            + " with a token that has the scopes repo and project, or run 'gh auth login -s"
+            + " project'");
   }
 
   /** The executable of that name in one of the {@code PATH} directories, if any. */
@@ -72,8 +78,10 @@ public final class Tokens {
   private static Optional<String> runGh(Path gh) {
     Process process = null;
     try {
-      process = new ProcessBuilder(gh.toString(), "auth", "token").redirectError(ProcessBuilder.Redirect.DISCARD)
-          .start();
+      process =
+          new ProcessBuilder(gh.toString(), "auth", "token")
+              .redirectError(ProcessBuilder.Redirect.DISCARD)
+              .start();
       process.getOutputStream().close();
       byte[] out;
       try (InputStream in = process.getInputStream()) {

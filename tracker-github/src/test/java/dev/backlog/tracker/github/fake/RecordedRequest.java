@@ -7,9 +7,9 @@ import java.util.Objects;
  * ({@code 0} when the connection was dropped without a response). Immutable, thread-safe.
  */
 public record RecordedRequest(String method, String pathAndQuery, int status) {
-    /** Validates that method and path are present. */
-    public RecordedRequest {
-        Objects.requireNonNull(method, "method");
-        Objects.requireNonNull(pathAndQuery, "pathAndQuery");
-    }
+  /** Validates that method and path are present. */
+  public RecordedRequest {
+    Objects.requireNonNull(method, "method");
+    Objects.requireNonNull(pathAndQuery, "pathAndQuery");
+  }
 }

@@ -15,6 +15,7 @@ class BlobShaTest {
 
   @Test
   void theShaIsOfTheUtf8Bytes() {
-    assertEquals(BlobSha.of("ü".getBytes(java.nio.charset.StandardCharsets.UTF_8)), BlobSha.of("ü"));
+    assertEquals(
+        BlobSha.of("ü".getBytes(java.nio.charset.StandardCharsets.UTF_8)), BlobSha.of("ü"));
   }
 }

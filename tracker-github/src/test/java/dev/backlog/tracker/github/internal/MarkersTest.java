@@ -18,9 +18,15 @@ import org.junit.jupiter.api.Test;
 class MarkersTest {
 
   private static Feature full() {
-    return Feature.builder("A-1.x", "Parser <b>").phase("alpha --> beta").status(FeatureStatus.BLOCKED)
-        .dependsOn("B2", "C3").body("line one\n\n  indented\n<!-- a person's comment -->")
-        .acceptance("{\"criteria\":[\"parses -->\"]}").field("complexity", "3").field("note", "\"x<y>z\"").build();
+    return Feature.builder("A-1.x", "Parser <b>")
+        .phase("alpha --> beta")
+        .status(FeatureStatus.BLOCKED)
+        .dependsOn("B2", "C3")
+        .body("line one\n\n  indented\n<!-- a person's comment -->")
+        .acceptance("{\"criteria\":[\"parses -->\"]}")
+        .field("complexity", "3")
+        .field("note", "\"x<y>z\"")
+        .build();
   }
 
   @Test
@@ -28,7 +34,8 @@ class MarkersTest {
     Feature f = full();
     String body = Markers.issueBody(f, "op-1");
     String marker0 = body.substring(body.lastIndexOf("<!--backlog:feature "));
-    assertEquals(marker0.length() - 3, marker0.indexOf("-->"), "no value ends the marker early: " + body);
+    assertEquals(
+        marker0.length() - 3, marker0.indexOf("-->"), "no value ends the marker early: " + body);
     Markers.FeatureMarker marker = Markers.featureMarker(body).orElseThrow();
     assertEquals(CardId.of("A-1.x"), marker.code());
     assertEquals("op-1", marker.op());
@@ -50,13 +57,20 @@ class MarkersTest {
   void theTitleCarriesTheCodeAndReadsBackWithoutIt() {
     assertEquals("[A1] Parser", Markers.title(Feature.builder("A1", "Parser").build()));
     assertEquals("Parser", Markers.featureTitle(CardId.of("A1"), "[A1] Parser"));
-    assertEquals("Parser without prefix", Markers.featureTitle(CardId.of("A1"), "Parser without prefix"));
+    assertEquals(
+        "Parser without prefix", Markers.featureTitle(CardId.of("A1"), "Parser without prefix"));
   }
 
   @Test
   void aCommentCarriesTheWholeEventInItsMarker() {
-    FeatureEvent e = new FeatureEvent("backlog-17", CardId.of("A1"), "status", "w1",
-        Instant.parse("2026-11-23T10:00:00Z"), "{\"from\":\"planned\",\"to\":\"in_progress\",\"note\":\"a --> b\"}");
+    FeatureEvent e =
+        new FeatureEvent(
+            "backlog-17",
+            CardId.of("A1"),
+            "status",
+            "w1",
+            Instant.parse("2026-11-23T10:00:00Z"),
+            "{\"from\":\"planned\",\"to\":\"in_progress\",\"note\":\"a --> b\"}");
     String body = Markers.commentBody(e);
     assertTrue(body.startsWith("**status** by w1 at 2026-11-23T10:00:00Z"), body);
     assertEquals(Optional.of("backlog-17"), Markers.eventId(body));
@@ -66,15 +80,19 @@ class MarkersTest {
 
   @Test
   void labelsKeepWhatPeopleAddedAndHoldExactlyOneStatusLabel() {
-    assertEquals(Set.of("backlog", "status:in_progress", "bug", "good first issue"),
-        Markers.labels(List.of("bug", "status:planned", "Status:Blocked", "good first issue", "backlog"),
+    assertEquals(
+        Set.of("backlog", "status:in_progress", "bug", "good first issue"),
+        Markers.labels(
+            List.of("bug", "status:planned", "Status:Blocked", "good first issue", "backlog"),
             FeatureStatus.IN_PROGRESS));
-    assertEquals(Set.of("backlog", "status:planned"), Markers.labels(List.of(), FeatureStatus.PLANNED));
+    assertEquals(
+        Set.of("backlog", "status:planned"), Markers.labels(List.of(), FeatureStatus.PLANNED));
   }
 
   @Test
   void theStatusOfLabelsIsReadOnlyWhenItIsUnambiguous() {
-    assertEquals(Optional.of(FeatureStatus.BLOCKED), Markers.statusOf(List.of("bug", "status:blocked")));
+    assertEquals(
+        Optional.of(FeatureStatus.BLOCKED), Markers.statusOf(List.of("bug", "status:blocked")));
     assertEquals(Optional.empty(), Markers.statusOf(List.of("status:blocked", "status:planned")));
     assertEquals(Optional.empty(), Markers.statusOf(List.of("status:unknown")));
     assertFalse(Markers.statusOf(List.of()).isPresent());

@@ -11,8 +11,8 @@ import graphql.language.FieldDefinition;
 import graphql.language.ObjectTypeDefinition;
 import graphql.language.TypeDefinition;
 import graphql.schema.GraphQLSchema;
-import graphql.schema.idl.TypeDefinitionRegistry;
 import graphql.schema.idl.SchemaParser;
+import graphql.schema.idl.TypeDefinitionRegistry;
 import graphql.schema.idl.UnExecutableSchemaGenerator;
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,9 +35,10 @@ class ProjectsTest {
   @BeforeAll
   static void parseGitHubsSchema() throws IOException {
     try (InputStream in = ProjectsTest.class.getResourceAsStream("/github/schema.graphql.gz");
-         Reader reader = new InputStreamReader(new GZIPInputStream(in), StandardCharsets.UTF_8)) {
+        Reader reader = new InputStreamReader(new GZIPInputStream(in), StandardCharsets.UTF_8)) {
       TypeDefinitionRegistry registry = new SchemaParser().parse(reader);
-      // the published schema repeats a few fields verbatim on one type; graphql-java refuses duplicates
+      // the published schema repeats a few fields verbatim on one type; graphql-java refuses
+      // duplicates
       for (TypeDefinition<?> type : List.copyOf(registry.types().values())) {
         if (type instanceof ObjectTypeDefinition) {
           ObjectTypeDefinition object = (ObjectTypeDefinition) type;
@@ -45,7 +46,8 @@ class ProjectsTest {
           object.getFieldDefinitions().forEach(f -> unique.putIfAbsent(f.getName(), f));
           if (unique.size() != object.getFieldDefinitions().size()) {
             registry.remove(object);
-            registry.add(object.transform(b -> b.fieldDefinitions(new ArrayList<>(unique.values()))));
+            registry.add(
+                object.transform(b -> b.fieldDefinitions(new ArrayList<>(unique.values()))));
           }
         }
       }
@@ -54,8 +56,9 @@ class ProjectsTest {
   }
 
   private static List<String> problems(String document) {
-    ParseAndValidateResult result = ParseAndValidate.parseAndValidate(schema,
-        ExecutionInput.newExecutionInput(document).build());
+    ParseAndValidateResult result =
+        ParseAndValidate.parseAndValidate(
+            schema, ExecutionInput.newExecutionInput(document).build());
     return result.getErrors().stream().map(Object::toString).toList();
   }
 
@@ -69,8 +72,9 @@ class ProjectsTest {
 
   @Test
   void theCheckCatchesTheKnownMistakeOfSelectingUnionFieldsDirectly() {
-    String invalid = "query($login: String!, $number: Int!) { user(login: $login) { projectV2(number: $number) {"
-        + " fields(first: 20) { nodes { id name } } } } }";
+    String invalid =
+        "query($login: String!, $number: Int!) { user(login: $login) { projectV2(number: $number) {"
+            + " fields(first: 20) { nodes { id name } } } } }";
     assertFalse(problems(invalid).isEmpty());
   }
 
@@ -83,7 +87,10 @@ class ProjectsTest {
     options.put("Done", "o4");
     assertEquals(Optional.of("o1"), Projects.optionFor(options, FeatureStatus.PLANNED));
     assertEquals(Optional.of("o2"), Projects.optionFor(options, FeatureStatus.IN_PROGRESS));
-    assertEquals(Optional.empty(), Projects.optionFor(options, FeatureStatus.COMPLETE), "Done is not complete");
+    assertEquals(
+        Optional.empty(),
+        Projects.optionFor(options, FeatureStatus.COMPLETE),
+        "Done is not complete");
     assertEquals(Optional.empty(), Projects.optionFor(options, FeatureStatus.BLOCKED));
   }
 }
