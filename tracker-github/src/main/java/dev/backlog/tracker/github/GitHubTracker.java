@@ -19,6 +19,7 @@ import dev.backlog.tracker.TransitionPolicy;
 import dev.backlog.tracker.github.internal.BlobSha;
 import dev.backlog.tracker.github.internal.GitHubClient;
 import dev.backlog.tracker.github.internal.LocalState;
+import dev.backlog.tracker.github.internal.OpKinds;
 import dev.backlog.tracker.github.internal.OpRunner;
 import dev.backlog.tracker.github.internal.Projects;
 import dev.backlog.tracker.github.internal.Repo;
@@ -316,7 +317,7 @@ public final class GitHubTracker implements TrackerProvider {
                           + status.wireName()
                           + "\"}");
               state.append(event);
-              log.enqueue(code, OpRunner.COMMENT, FeatureJson.writeEvent(event));
+              log.enqueue(code, OpKinds.COMMENT, FeatureJson.writeEvent(event));
               enqueueProject(log, code);
               enqueueRoadmap(log);
               return next;
@@ -337,7 +338,7 @@ public final class GitHubTracker implements TrackerProvider {
             }
           }
           state.append(event);
-          log.enqueue(event.code(), OpRunner.COMMENT, FeatureJson.writeEvent(event));
+          log.enqueue(event.code(), OpKinds.COMMENT, FeatureJson.writeEvent(event));
           return true;
         });
   }
@@ -349,7 +350,7 @@ public final class GitHubTracker implements TrackerProvider {
 
   @Override
   public String getChangelog() {
-    Optional<String> local = state.text(OpRunner.CHANGELOG_FILE);
+    Optional<String> local = state.text(OpKinds.CHANGELOG_FILE);
     if (local.isPresent()) {
       return local.get();
     }
@@ -357,12 +358,12 @@ public final class GitHubTracker implements TrackerProvider {
   }
 
   private String changelogLocked() {
-    Optional<String> local = state.text(OpRunner.CHANGELOG_FILE);
+    Optional<String> local = state.text(OpKinds.CHANGELOG_FILE);
     if (local.isPresent()) {
       return local.get();
     }
     Optional<Repo.FileContent> remote = repo.file(settings.changelogPath(), branch);
-    remote.ifPresent(f -> state.putText(OpRunner.CHANGELOG_FILE, f.content()));
+    remote.ifPresent(f -> state.putText(OpKinds.CHANGELOG_FILE, f.content()));
     return remote.map(Repo.FileContent::content).orElse("");
   }
 
@@ -371,11 +372,11 @@ public final class GitHubTracker implements TrackerProvider {
     Objects.requireNonNull(content, "content");
     withLog(
         log -> {
-          state.putText(OpRunner.CHANGELOG_FILE, content);
+          state.putText(OpKinds.CHANGELOG_FILE, content);
           log.enqueue(
               CHANGELOG,
-              OpRunner.CHANGELOG_PUT,
-              OpRunner.json(JSON.createObjectNode().put("content", content)));
+              OpKinds.CHANGELOG_PUT,
+              OpKinds.json(JSON.createObjectNode().put("content", content)));
           return null;
         });
   }
@@ -386,8 +387,8 @@ public final class GitHubTracker implements TrackerProvider {
         log -> {
           ChangelogSplice splice = Changelogs.splice(changelogLocked(), entry);
           if (splice.changed()) {
-            state.putText(OpRunner.CHANGELOG_FILE, splice.content());
-            log.enqueue(CHANGELOG, OpRunner.CHANGELOG_ENTRY, OpRunner.entryJson(entry));
+            state.putText(OpKinds.CHANGELOG_FILE, splice.content());
+            log.enqueue(CHANGELOG, OpKinds.CHANGELOG_ENTRY, OpKinds.entryJson(entry));
           }
           return splice;
         });
@@ -404,16 +405,16 @@ public final class GitHubTracker implements TrackerProvider {
 
   private void enqueueRoadmap(OpLog log) {
     String content = Roadmaps.render(state.features());
-    state.putText(OpRunner.ROADMAP_FILE, content);
+    state.putText(OpKinds.ROADMAP_FILE, content);
     String sha = BlobSha.of(content);
-    if (state.text(OpRunner.ROADMAP_SHA_FILE).map(sha::equals).orElse(false)) {
+    if (state.text(OpKinds.ROADMAP_SHA_FILE).map(sha::equals).orElse(false)) {
       return;
     }
     boolean waiting =
         log.openOps().stream()
             .anyMatch(op -> op.feature().equals(ROADMAP) && op.state() == OpState.PENDING);
     if (!waiting) {
-      log.enqueue(ROADMAP, OpRunner.ROADMAP_PUT, "{}");
+      log.enqueue(ROADMAP, OpKinds.ROADMAP_PUT, "{}");
     }
   }
 
@@ -424,16 +425,16 @@ public final class GitHubTracker implements TrackerProvider {
       if (!op.feature().equals(code)) {
         continue;
       }
-      if (op.kind().equals(OpRunner.CREATE_ISSUE)) {
+      if (op.kind().equals(OpKinds.CREATE_ISSUE)) {
         creating = true;
       }
-      if ((op.kind().equals(OpRunner.UPDATE_ISSUE) || op.kind().equals(OpRunner.CREATE_ISSUE))
+      if ((op.kind().equals(OpKinds.UPDATE_ISSUE) || op.kind().equals(OpKinds.CREATE_ISSUE))
           && op.state() == OpState.PENDING) {
         return;
       }
     }
-    String payload = OpRunner.json(JSON.createObjectNode().put("code", code.value()));
-    log.enqueue(code, known || creating ? OpRunner.UPDATE_ISSUE : OpRunner.CREATE_ISSUE, payload);
+    String payload = OpKinds.json(JSON.createObjectNode().put("code", code.value()));
+    log.enqueue(code, known || creating ? OpKinds.UPDATE_ISSUE : OpKinds.CREATE_ISSUE, payload);
   }
 
   private void enqueueProject(OpLog log, CardId code) {
@@ -445,13 +446,13 @@ public final class GitHubTracker implements TrackerProvider {
             .anyMatch(
                 op ->
                     op.feature().equals(code)
-                        && op.kind().equals(OpRunner.PROJECT_STATUS)
+                        && op.kind().equals(OpKinds.PROJECT_STATUS)
                         && op.state() == OpState.PENDING);
     if (!waiting) {
       log.enqueue(
           code,
-          OpRunner.PROJECT_STATUS,
-          OpRunner.json(JSON.createObjectNode().put("code", code.value())));
+          OpKinds.PROJECT_STATUS,
+          OpKinds.json(JSON.createObjectNode().put("code", code.value())));
     }
   }
 
