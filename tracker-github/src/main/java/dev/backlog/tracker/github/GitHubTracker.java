@@ -1,49 +1,38 @@
 package dev.backlog.tracker.github;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.backlog.core.CardId;
 import dev.backlog.tracker.ChangelogEntry;
 import dev.backlog.tracker.ChangelogSplice;
-import dev.backlog.tracker.Changelogs;
 import dev.backlog.tracker.Feature;
 import dev.backlog.tracker.FeatureEvent;
-import dev.backlog.tracker.FeatureExistsException;
-import dev.backlog.tracker.FeatureNotFoundException;
 import dev.backlog.tracker.FeatureStatus;
 import dev.backlog.tracker.Roadmaps;
 import dev.backlog.tracker.SyncReport;
 import dev.backlog.tracker.TrackerHealth;
-import dev.backlog.tracker.TransitionPolicy;
-import dev.backlog.tracker.github.internal.BlobSha;
 import dev.backlog.tracker.github.internal.GitHubClient;
 import dev.backlog.tracker.github.internal.LocalState;
+import dev.backlog.tracker.github.internal.LocalWrites;
 import dev.backlog.tracker.github.internal.OpKinds;
 import dev.backlog.tracker.github.internal.OpRunner;
 import dev.backlog.tracker.github.internal.Projects;
 import dev.backlog.tracker.github.internal.Repo;
 import dev.backlog.tracker.github.internal.Secret;
+import dev.backlog.tracker.github.internal.SyncRound;
+import dev.backlog.tracker.github.internal.TokenScopes;
 import dev.backlog.tracker.github.internal.Tokens;
 import dev.backlog.tracker.spi.ConflictLedger;
-import dev.backlog.tracker.spi.FeatureJson;
 import dev.backlog.tracker.spi.FieldConflict;
 import dev.backlog.tracker.spi.FileLocks;
 import dev.backlog.tracker.spi.Op;
 import dev.backlog.tracker.spi.OpLog;
-import dev.backlog.tracker.spi.OpState;
 import dev.backlog.tracker.spi.TrackerContext;
 import dev.backlog.tracker.spi.TrackerProvider;
 import java.time.Duration;
 import java.time.InstantSource;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.UUID;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,24 +63,17 @@ public final class GitHubTracker implements TrackerProvider {
   /** The provider id. */
   public static final String ID = "github";
 
-  /** The op-log's pseudo feature for roadmap writes. */
-  static final CardId ROADMAP = CardId.of("github:roadmap");
-
-  /** The op-log's pseudo feature for changelog writes. */
-  static final CardId CHANGELOG = CardId.of("github:changelog");
-
-  private static final ObjectMapper JSON = JsonMapper.builder().build();
   private static final int MAX_ATTEMPTS = 8;
 
   private final GitHubSettings settings;
   private final InstantSource clock;
   private final Secret token;
-  private final Repo repo;
   private final Projects projects;
   private final String branch;
   private final LocalState state;
   private final FileLocks locks = new FileLocks(Duration.ofMinutes(10));
-  private final OpRunner runner;
+  private final LocalWrites writes;
+  private final SyncRound syncs;
 
   private GitHubTracker(
       GitHubSettings settings,
@@ -103,13 +85,18 @@ public final class GitHubTracker implements TrackerProvider {
     this.settings = settings;
     this.clock = clock;
     this.token = token;
-    this.repo = repo;
     this.projects = projects;
     this.branch = branch;
     this.state = new LocalState(settings.stateDir());
-    this.runner =
-        new OpRunner(
-            repo, projects, state, branch, settings.roadmapPath(), settings.changelogPath());
+    this.writes = new LocalWrites(state, projects, repo, branch, settings.changelogPath(), clock);
+    this.syncs =
+        new SyncRound(
+            new OpRunner(
+                repo, projects, state, branch, settings.roadmapPath(), settings.changelogPath()),
+            writes,
+            state,
+            clock,
+            settings.fullName());
   }
 
   /**
@@ -136,7 +123,7 @@ public final class GitHubTracker implements TrackerProvider {
             settings.writeSpacing(),
             settings.maxRateLimitWait(),
             settings.cacheTtl());
-    checkToken(client, settings, token);
+    TokenScopes.check(client, token, settings.projectNumber().isPresent());
     Repo repo = new Repo(client, settings.owner(), settings.repo());
     JsonNode description = repo.describe();
     String branch = settings.branch().orElse(description.path("default_branch").asText("main"));
@@ -151,47 +138,6 @@ public final class GitHubTracker implements TrackerProvider {
         projects == null ? "none" : "#" + settings.projectNumber().getAsInt(),
         settings.stateDir());
     return new GitHubTracker(settings, context.clock(), token, repo, projects, branch);
-  }
-
-  private static void checkToken(GitHubClient client, GitHubSettings settings, Secret token) {
-    GitHubClient.Response user = client.get("/user");
-    if (user.status() / 100 != 2) {
-      throw client.failure("GET", "/user", user);
-    }
-    String header = user.headers().first("x-oauth-scopes");
-    if (header == null) {
-      LOG.debug(
-          "GitHub reports no scopes for the token from {} (a fine-grained or app token); not checked",
-          token.origin());
-      return;
-    }
-    Set<String> scopes = new TreeSet<>();
-    Arrays.stream(header.split(","))
-        .map(s -> s.strip().toLowerCase(Locale.ROOT))
-        .filter(s -> !s.isEmpty())
-        .forEach(scopes::add);
-    Set<String> missing = new TreeSet<>();
-    if (!scopes.contains("repo")) {
-      missing.add("repo");
-    }
-    if (settings.projectNumber().isPresent() && !scopes.contains("project")) {
-      missing.add("project");
-    }
-    if (!missing.isEmpty()) {
-      throw new GitHubException(
-          GitHubErrorCode.GITHUB_AUTH,
-          "the GitHub token from "
-              + token.origin()
-              + " lacks the scope(s) "
-              + missing
-              + " (it has "
-              + scopes
-              + "); the github tracker needs repo"
-              + (settings.projectNumber().isPresent() ? " and project" : "")
-              + ": run 'gh auth refresh -s "
-              + String.join(",", missing)
-              + "' or create a token with those scopes");
-    }
   }
 
   /** The settings this provider runs with. */
@@ -241,13 +187,7 @@ public final class GitHubTracker implements TrackerProvider {
   public Feature createFeature(Feature feature) {
     withLog(
         log -> {
-          if (state.feature(feature.code()).isPresent()) {
-            throw new FeatureExistsException(feature.code(), ID);
-          }
-          state.write(feature);
-          enqueueCreateOrUpdate(log, feature.code());
-          enqueueProject(log, feature.code());
-          enqueueRoadmap(log);
+          writes.create(log, feature);
           return null;
         });
     return feature;
@@ -257,16 +197,7 @@ public final class GitHubTracker implements TrackerProvider {
   public Feature putFeature(Feature feature) {
     withLog(
         log -> {
-          Feature current =
-              state
-                  .feature(feature.code())
-                  .orElseThrow(() -> new FeatureNotFoundException(feature.code(), ID));
-          TransitionPolicy.checkUnchanged(feature.code(), current.status(), feature.status());
-          if (!current.equals(feature)) {
-            state.write(feature);
-            enqueueCreateOrUpdate(log, feature.code());
-          }
-          enqueueRoadmap(log);
+          writes.put(log, feature);
           return null;
         });
     return feature;
@@ -276,15 +207,7 @@ public final class GitHubTracker implements TrackerProvider {
   public Feature persistRaw(Feature feature) {
     withLog(
         log -> {
-          Optional<Feature> current = state.feature(feature.code());
-          if (current.isPresent() && current.get().equals(feature)) {
-            return null;
-          }
-          state.write(feature);
-          enqueueCreateOrUpdate(log, feature.code());
-          if (current.isEmpty() || current.get().status() != feature.status()) {
-            enqueueProject(log, feature.code());
-          }
+          writes.persistRaw(log, feature);
           return null;
         });
     return feature;
@@ -292,55 +215,12 @@ public final class GitHubTracker implements TrackerProvider {
 
   @Override
   public Feature setStatus(CardId code, FeatureStatus status, String actor) {
-    Feature result =
-        withLog(
-            log -> {
-              Feature current =
-                  state.feature(code).orElseThrow(() -> new FeatureNotFoundException(code, ID));
-              TransitionPolicy.check(code, current.status(), status);
-              if (current.status() == status) {
-                return current;
-              }
-              Feature next = current.withStatus(status);
-              state.write(next);
-              enqueueCreateOrUpdate(log, code);
-              FeatureEvent event =
-                  new FeatureEvent(
-                      "status-" + UUID.randomUUID(),
-                      code,
-                      "status",
-                      actor,
-                      clock.instant(),
-                      "{\"from\":\""
-                          + current.status().wireName()
-                          + "\",\"to\":\""
-                          + status.wireName()
-                          + "\"}");
-              state.append(event);
-              log.enqueue(code, OpKinds.COMMENT, FeatureJson.writeEvent(event));
-              enqueueProject(log, code);
-              enqueueRoadmap(log);
-              return next;
-            });
-    return result;
+    return withLog(log -> writes.setStatus(log, code, status, actor));
   }
 
   @Override
   public boolean appendEvent(FeatureEvent event) {
-    return withLog(
-        log -> {
-          if (state.feature(event.code()).isEmpty()) {
-            throw new FeatureNotFoundException(event.code(), ID);
-          }
-          for (FeatureEvent existing : state.events(event.code())) {
-            if (existing.id().equals(event.id())) {
-              return false;
-            }
-          }
-          state.append(event);
-          log.enqueue(event.code(), OpKinds.COMMENT, FeatureJson.writeEvent(event));
-          return true;
-        });
+    return withLog(log -> writes.appendEvent(log, event));
   }
 
   @Override
@@ -354,17 +234,7 @@ public final class GitHubTracker implements TrackerProvider {
     if (local.isPresent()) {
       return local.get();
     }
-    return locked(this::changelogLocked);
-  }
-
-  private String changelogLocked() {
-    Optional<String> local = state.text(OpKinds.CHANGELOG_FILE);
-    if (local.isPresent()) {
-      return local.get();
-    }
-    Optional<Repo.FileContent> remote = repo.file(settings.changelogPath(), branch);
-    remote.ifPresent(f -> state.putText(OpKinds.CHANGELOG_FILE, f.content()));
-    return remote.map(Repo.FileContent::content).orElse("");
+    return locked(writes::changelog);
   }
 
   @Override
@@ -372,88 +242,23 @@ public final class GitHubTracker implements TrackerProvider {
     Objects.requireNonNull(content, "content");
     withLog(
         log -> {
-          state.putText(OpKinds.CHANGELOG_FILE, content);
-          log.enqueue(
-              CHANGELOG,
-              OpKinds.CHANGELOG_PUT,
-              OpKinds.json(JSON.createObjectNode().put("content", content)));
+          writes.putChangelog(log, content);
           return null;
         });
   }
 
   @Override
   public ChangelogSplice appendChangelog(ChangelogEntry entry) {
-    return withLog(
-        log -> {
-          ChangelogSplice splice = Changelogs.splice(changelogLocked(), entry);
-          if (splice.changed()) {
-            state.putText(OpKinds.CHANGELOG_FILE, splice.content());
-            log.enqueue(CHANGELOG, OpKinds.CHANGELOG_ENTRY, OpKinds.entryJson(entry));
-          }
-          return splice;
-        });
+    return withLog(log -> writes.appendChangelog(log, entry));
   }
 
   @Override
   public String renderRoadmap() {
     return withLog(
         log -> {
-          enqueueRoadmap(log);
+          writes.enqueueRoadmap(log);
           return Roadmaps.render(state.features());
         });
-  }
-
-  private void enqueueRoadmap(OpLog log) {
-    String content = Roadmaps.render(state.features());
-    state.putText(OpKinds.ROADMAP_FILE, content);
-    String sha = BlobSha.of(content);
-    if (state.text(OpKinds.ROADMAP_SHA_FILE).map(sha::equals).orElse(false)) {
-      return;
-    }
-    boolean waiting =
-        log.openOps().stream()
-            .anyMatch(op -> op.feature().equals(ROADMAP) && op.state() == OpState.PENDING);
-    if (!waiting) {
-      log.enqueue(ROADMAP, OpKinds.ROADMAP_PUT, "{}");
-    }
-  }
-
-  private void enqueueCreateOrUpdate(OpLog log, CardId code) {
-    boolean known = state.issue(code).isPresent();
-    boolean creating = false;
-    for (Op op : log.openOps()) {
-      if (!op.feature().equals(code)) {
-        continue;
-      }
-      if (op.kind().equals(OpKinds.CREATE_ISSUE)) {
-        creating = true;
-      }
-      if ((op.kind().equals(OpKinds.UPDATE_ISSUE) || op.kind().equals(OpKinds.CREATE_ISSUE))
-          && op.state() == OpState.PENDING) {
-        return;
-      }
-    }
-    String payload = OpKinds.json(JSON.createObjectNode().put("code", code.value()));
-    log.enqueue(code, known || creating ? OpKinds.UPDATE_ISSUE : OpKinds.CREATE_ISSUE, payload);
-  }
-
-  private void enqueueProject(OpLog log, CardId code) {
-    if (projects == null) {
-      return;
-    }
-    boolean waiting =
-        log.openOps().stream()
-            .anyMatch(
-                op ->
-                    op.feature().equals(code)
-                        && op.kind().equals(OpKinds.PROJECT_STATUS)
-                        && op.state() == OpState.PENDING);
-    if (!waiting) {
-      log.enqueue(
-          code,
-          OpKinds.PROJECT_STATUS,
-          OpKinds.json(JSON.createObjectNode().put("code", code.value())));
-    }
   }
 
   @Override
@@ -501,45 +306,7 @@ public final class GitHubTracker implements TrackerProvider {
    *     it
    */
   public boolean resolveConflict(CardId code, String field, String chosen) {
-    return withLog(
-        log -> {
-          ConflictLedger ledger = ledger();
-          Optional<FieldConflict> open =
-              ledger.conflicts().stream()
-                  .filter(c -> c.feature().equals(code) && c.field().equals(field))
-                  .findFirst();
-          if (open.isEmpty()) {
-            return false;
-          }
-          Feature current =
-              state.feature(code).orElseThrow(() -> new FeatureNotFoundException(code, ID));
-          Feature.Builder next = current.toBuilder();
-          switch (field) {
-            case "title":
-              next.title(chosen);
-              break;
-            case "body":
-              next.body(chosen);
-              break;
-            case "status":
-              next.status(FeatureStatus.fromWireName(chosen));
-              break;
-            default:
-              throw new IllegalArgumentException(
-                  "'" + field + "' is not a managed field; use title, body or status");
-          }
-          Feature resolved = next.build();
-          // the base becomes what the issue holds, so the chosen value is a local change the next
-          // sync pushes
-          ledger.resolve(code, field, open.get().remote());
-          state.write(resolved);
-          enqueueCreateOrUpdate(log, code);
-          if (resolved.status() != current.status()) {
-            enqueueProject(log, code);
-          }
-          enqueueRoadmap(log);
-          return true;
-        });
+    return withLog(log -> writes.resolveConflict(log, ledger(), code, field, chosen));
   }
 
   /** The ops not done yet (pending, uncertain, in conflict or quarantined), in enqueue order. */
@@ -559,60 +326,7 @@ public final class GitHubTracker implements TrackerProvider {
    */
   @Override
   public SyncReport sync() {
-    return withLog(
-        log -> {
-          ConflictLedger ledger = ledger();
-          int conflictsBefore = ledger.conflicts().size();
-          OpRunner.Run run = runner.start(log, ledger);
-          run.pull(state.features());
-          enqueueRoadmap(log);
-          SyncReport drained = run.drain();
-          if (!run.stopped()) {
-            // fields pulled from issues during the drain may change the roadmap: write it in this
-            // sync too
-            enqueueRoadmap(log);
-            if (log.openOps().stream()
-                .anyMatch(op -> op.feature().equals(ROADMAP) && op.state().isPending())) {
-              SyncReport more = run.drain();
-              drained =
-                  new SyncReport(
-                      drained.drained() + more.drained(),
-                      drained.quarantined() + more.quarantined(),
-                      drained.conflicted() + more.conflicted(),
-                      more.remaining());
-            }
-          }
-          if (!run.stopped()
-              && log.openOps().stream().noneMatch(op -> op.feature().equals(CHANGELOG))) {
-            run.pullChangelog();
-          }
-          int newConflicts = Math.max(0, ledger.conflicts().size() - conflictsBefore);
-          SyncReport report =
-              new SyncReport(
-                  drained.drained(),
-                  drained.quarantined(),
-                  drained.conflicted() + newConflicts,
-                  log.pending());
-          if (!run.stopped() && run.problems().isEmpty()) {
-            state.recordSync(clock.instant());
-          }
-          LOG.info(
-              "github sync of {}: {} drained, {} quarantined, {} conflicted, {} remaining{}",
-              settings.fullName(),
-              report.drained(),
-              report.quarantined(),
-              report.conflicted(),
-              report.remaining(),
-              run.stopped() ? " (stopped by a rate limit)" : "");
-          if (!run.problems().isEmpty()) {
-            GitHubException first = run.problems().get(0);
-            throw new GitHubException(
-                (GitHubErrorCode) first.code(),
-                "sync left " + report.remaining() + " op(s) pending: " + first.getMessage(),
-                first);
-          }
-          return report;
-        });
+    return withLog(log -> syncs.run(log, ledger()));
   }
 
   @Override
