@@ -1,0 +1,49 @@
+package dev.backlog.cli.coord;
+
+import static dev.backlog.cli.coord.CoordJson.JSON;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.backlog.core.InvalidInputException;
+import dev.backlog.git.coordination.CleanupReport;
+import dev.backlog.git.coordination.Coordinator;
+import dev.backlog.git.coordination.Mission;
+import java.time.Duration;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code coord cleanup}. */
+@Command(
+    name = "cleanup",
+    description = "Remove lanes merged at least the grace period ago (worktree, prune, branch).")
+final class CleanupCommand extends CoordBase {
+  @Option(
+      names = "--mission",
+      required = true,
+      paramLabel = "HANDLE",
+      description = "The mission, <slug>-<id8>.")
+  String mission;
+
+  @Option(
+      names = "--grace",
+      defaultValue = "3600",
+      paramLabel = "SEC",
+      description = "Seconds a merged lane is kept (default ${DEFAULT-VALUE}).")
+  long grace;
+
+  @Override
+  int run(Coordinator coord) {
+    if (grace < 0) {
+      throw InvalidInputException.of(
+          "grace", "--grace " + grace + " is negative; give seconds, 0 or more");
+    }
+    CleanupReport r = coord.cleanup(Mission.parse(mission), Duration.ofSeconds(grace));
+    ObjectNode n = JSON.createObjectNode();
+    ArrayNode removed = n.putArray("removed");
+    r.removed().forEach(removed::add);
+    ObjectNode kept = n.putObject("kept");
+    r.kept().forEach((k, v) -> kept.put(Integer.toString(k), v));
+    emit(n, "removed lanes " + r.removed() + (r.kept().isEmpty() ? "" : "; kept " + r.kept()));
+    return 0;
+  }
+}
