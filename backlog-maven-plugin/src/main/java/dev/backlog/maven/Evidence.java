@@ -1,0 +1,167 @@
+package dev.backlog.maven;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.backlog.core.Claim;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.maven.execution.MavenSession;
+import org.apache.maven.project.MavenProject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a build shows for its card: the outcome and first error, Surefire and Failsafe test counts
+ * from the reports of every project, the git HEAD commit, the duration. Logged as one INFO line and
+ * written to {@code target/backlog-evidence.json} of the top-level project; stored on the card's run
+ * once the core API takes lease evidence. Immutable.
+ */
+final class Evidence {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Evidence.class);
+  private static final Pattern SUITE = Pattern.compile("<testsuite\\b[^>]*>", Pattern.DOTALL);
+
+  private final ObjectNode json;
+  private final Path file;
+  private final boolean success;
+  private final String failure;
+
+  private Evidence(ObjectNode json, Path file, boolean success, String failure) {
+    this.json = json;
+    this.file = file;
+    this.success = success;
+    this.failure = failure;
+  }
+
+  static Evidence collect(MavenSession session, Claim claim, Duration duration) {
+    List<Throwable> errors = session.getResult().getExceptions();
+    boolean success = errors.isEmpty();
+    String failure = success ? null : firstMessage(errors.get(0));
+    ObjectMapper mapper = new ObjectMapper();
+    ObjectNode json = mapper.createObjectNode();
+    json.put("card", claim.card().id().toString());
+    json.put("leaseToken", claim.token().toString());
+    json.put("owner", claim.lease().owner());
+    json.put("result", success ? "success" : "failure");
+    json.put("failure", failure);
+    ObjectNode tests = json.putObject("tests");
+    tests.set("surefire", counts(mapper, session.getProjects(), "surefire-reports"));
+    tests.set("failsafe", counts(mapper, session.getProjects(), "failsafe-reports"));
+    Path base =
+        session.getTopLevelProject() != null
+            ? session.getTopLevelProject().getBasedir().toPath()
+            : Path.of(session.getExecutionRootDirectory());
+    json.put("commit", gitHead(base).orElse(null));
+    json.put("durationMillis", duration.toMillis());
+    Path target =
+        session.getTopLevelProject() != null
+            ? Path.of(session.getTopLevelProject().getBuild().getDirectory())
+            : base.resolve("target");
+    return new Evidence(json, target.resolve("backlog-evidence.json"), success, failure);
+  }
+
+  boolean success() {
+    return success;
+  }
+
+  /** The first error's message (never null for a failed build). */
+  String failure() {
+    return failure == null ? "the build failed" : failure;
+  }
+
+  void log() {
+    LOG.info("backlog: evidence {}", json);
+  }
+
+  void write() {
+    try {
+      Files.createDirectories(file.getParent());
+      Files.writeString(
+          file,
+          new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(json) + "\n",
+          StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      LOG.warn("backlog: could not write {}: {}", file, e.toString());
+    }
+  }
+
+  private static String firstMessage(Throwable t) {
+    String message = t.getMessage();
+    return message == null || message.isBlank() ? t.toString() : message;
+  }
+
+  private static ObjectNode counts(ObjectMapper mapper, List<MavenProject> projects, String dir) {
+    long[] sums = new long[4];
+    for (MavenProject project : projects) {
+      Path reports = Path.of(project.getBuild().getDirectory(), dir);
+      if (!Files.isDirectory(reports)) {
+        continue;
+      }
+      try (DirectoryStream<Path> files = Files.newDirectoryStream(reports, "TEST-*.xml")) {
+        for (Path report : files) {
+          add(sums, report);
+        }
+      } catch (IOException e) {
+        LOG.debug("backlog: cannot read {}: {}", reports, e.toString());
+      }
+    }
+    ObjectNode node = mapper.createObjectNode();
+    node.put("tests", sums[0]);
+    node.put("failures", sums[1]);
+    node.put("errors", sums[2]);
+    node.put("skipped", sums[3]);
+    return node;
+  }
+
+  private static void add(long[] sums, Path report) throws IOException {
+    String head;
+    try (var in = Files.newInputStream(report)) {
+      head = new String(in.readNBytes(8192), StandardCharsets.UTF_8);
+    }
+    Matcher suite = SUITE.matcher(head);
+    if (!suite.find()) {
+      return;
+    }
+    String tag = suite.group();
+    String[] names = {"tests", "failures", "errors", "skipped"};
+    for (int i = 0; i < names.length; i++) {
+      Matcher m = Pattern.compile("\\s" + names[i] + "=\"(\\d+)\"").matcher(tag);
+      if (m.find()) {
+        sums[i] += Long.parseLong(m.group(1));
+      }
+    }
+  }
+
+  /** {@code git rev-parse HEAD} in {@code dir}, when it is inside a git work tree. */
+  static Optional<String> gitHead(Path dir) {
+    try {
+      Process p =
+          new ProcessBuilder("git", "rev-parse", "HEAD")
+              .directory(dir.toFile())
+              .redirectError(ProcessBuilder.Redirect.DISCARD)
+              .start();
+      p.getOutputStream().close();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+      if (!p.waitFor(10, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        return Optional.empty();
+      }
+      return p.exitValue() == 0 && out.matches("[0-9a-f]{40,64}") ? Optional.of(out) : Optional.empty();
+    } catch (IOException e) {
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    }
+  }
+
+}
