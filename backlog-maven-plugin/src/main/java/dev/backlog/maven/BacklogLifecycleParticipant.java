@@ -3,9 +3,6 @@ package dev.backlog.maven;
 import dev.backlog.core.Backlog;
 import dev.backlog.core.BacklogException;
 import java.util.Optional;
-import javax.inject.Inject;
-import javax.inject.Named;
-import javax.inject.Singleton;
 import org.apache.maven.AbstractMavenLifecycleParticipant;
 import org.apache.maven.MavenExecutionException;
 import org.apache.maven.execution.MavenSession;
@@ -19,19 +16,15 @@ import org.slf4j.LoggerFactory;
  * claims the card after the projects are read and completes or fails it when the session ends; any
  * build becomes the worker without touching its pom. Otherwise it does nothing.
  */
-@Named("backlog")
-@Singleton
 public class BacklogLifecycleParticipant extends AbstractMavenLifecycleParticipant {
 
   private static final Logger LOG = LoggerFactory.getLogger(BacklogLifecycleParticipant.class);
 
-  private final SettingsDecrypter decrypter;
+  /** Injected by Maven's container (META-INF/plexus/components.xml). */
+  private SettingsDecrypter decrypter;
 
   /** Created by Maven's container. */
-  @Inject
-  public BacklogLifecycleParticipant(SettingsDecrypter decrypter) {
-    this.decrypter = decrypter;
-  }
+  public BacklogLifecycleParticipant() {}
 
   @Override
   public void afterProjectsRead(MavenSession session) throws MavenExecutionException {

@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What a build shows for its card: the outcome and first error, Surefire and Failsafe test counts
- * from the reports of every project, the git HEAD commit, the duration. Logged as one INFO line and
+ * from the reports this build wrote in every project, the git HEAD commit, the duration. Logged as one INFO line and
  * written to {@code target/backlog-evidence.json} of the top-level project; stored on the card's run
  * once the core API takes lease evidence. Immutable.
  */
@@ -54,8 +54,13 @@ final class Evidence {
     json.put("result", success ? "success" : "failure");
     json.put("failure", failure);
     ObjectNode tests = json.putObject("tests");
-    tests.set("surefire", counts(mapper, session.getProjects(), "surefire-reports"));
-    tests.set("failsafe", counts(mapper, session.getProjects(), "failsafe-reports"));
+    // Reports older than this build are a previous build's (e.g. `mvn test`, then `mvn validate`).
+    long since =
+        session.getRequest().getStartTime() == null
+            ? 0
+            : session.getRequest().getStartTime().getTime();
+    tests.set("surefire", counts(mapper, session.getProjects(), "surefire-reports", since));
+    tests.set("failsafe", counts(mapper, session.getProjects(), "failsafe-reports", since));
     Path base =
         session.getTopLevelProject() != null
             ? session.getTopLevelProject().getBasedir().toPath()
@@ -99,7 +104,8 @@ final class Evidence {
     return message == null || message.isBlank() ? t.toString() : message;
   }
 
-  private static ObjectNode counts(ObjectMapper mapper, List<MavenProject> projects, String dir) {
+  private static ObjectNode counts(
+      ObjectMapper mapper, List<MavenProject> projects, String dir, long sinceMillis) {
     long[] sums = new long[4];
     for (MavenProject project : projects) {
       Path reports = Path.of(project.getBuild().getDirectory(), dir);
@@ -108,7 +114,9 @@ final class Evidence {
       }
       try (DirectoryStream<Path> files = Files.newDirectoryStream(reports, "TEST-*.xml")) {
         for (Path report : files) {
-          add(sums, report);
+          if (Files.getLastModifiedTime(report).toMillis() >= sinceMillis) {
+            add(sums, report);
+          }
         }
       } catch (IOException e) {
         LOG.debug("backlog: cannot read {}: {}", reports, e.toString());

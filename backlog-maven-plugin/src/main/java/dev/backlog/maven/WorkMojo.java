@@ -44,6 +44,13 @@ public class WorkMojo extends AbstractBacklogMojo {
 
   @Override
   public void execute() throws MojoExecutionException, MojoFailureException {
+    // One claim per session, also when modules of a parallel build (-T) run this at once.
+    synchronized (session.getRequest()) {
+      claim();
+    }
+  }
+
+  private void claim() throws MojoExecutionException, MojoFailureException {
     if (LeaseGuard.isGuard(session.getRequest().getExecutionListener())) {
       getLog().debug("backlog: this build already holds a card");
       return;

@@ -21,6 +21,7 @@ final class SampleBuild {
   final Path dir;
   final Path log;
   private Process process;
+  private String servers = "";
 
   private SampleBuild(Path dir) {
     this.dir = dir;
@@ -63,10 +64,18 @@ final class SampleBuild {
     return out;
   }
 
+  /** Adds a {@code <server>} to the build's settings.xml. */
+  SampleBuild withServer(String id, String username, String password) {
+    servers +=
+        "<server><id>%s</id><username>%s</username><password>%s</password></server>"
+            .formatted(id, username, password);
+    return this;
+  }
+
   /** Starts {@code mvn -B ARGS}. */
   SampleBuild start(String... args) throws IOException {
     Path settings = dir.resolve("it-settings.xml");
-    Files.writeString(settings, settings(), StandardCharsets.UTF_8);
+    Files.writeString(settings, settings(servers), StandardCharsets.UTF_8);
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("backlog.it.mavenHome"), "bin", "mvn").toString());
     command.add("-B");
@@ -107,10 +116,11 @@ final class SampleBuild {
     return dir.resolve(relative);
   }
 
-  private static String settings() {
+  private static String settings(String servers) {
     String host = Path.of(System.getProperty("backlog.it.hostRepo")).toUri().toString();
     return """
         <settings>
+          <servers>%2$s</servers>
           <profiles>
             <profile>
               <id>host-repo</id>
@@ -127,6 +137,6 @@ final class SampleBuild {
           <activeProfiles><activeProfile>host-repo</activeProfile></activeProfiles>
         </settings>
         """
-        .formatted(host);
+        .formatted(host, servers);
   }
 }
