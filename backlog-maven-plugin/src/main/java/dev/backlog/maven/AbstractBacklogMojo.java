@@ -20,7 +20,7 @@ abstract class AbstractBacklogMojo extends AbstractMojo {
   String url;
 
   /**
-   * The id of a {@code <server>} in {@code settings.xml} whose username and password (decrypted
+   * The id of a &lt;server&gt; in {@code settings.xml} whose username and password (decrypted
    * when encrypted) log in to the database. They are never logged.
    */
   @Parameter(property = "backlog.serverId")

@@ -5,15 +5,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.backlog.core.Claim;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.maven.execution.MavenSession;
 import org.apache.maven.project.MavenProject;
 import org.slf4j.Logger;
@@ -28,7 +25,6 @@ import org.slf4j.LoggerFactory;
 final class Evidence {
 
   private static final Logger LOG = LoggerFactory.getLogger(Evidence.class);
-  private static final Pattern SUITE = Pattern.compile("<testsuite\\b[^>]*>", Pattern.DOTALL);
 
   private final ObjectNode json;
   private final Path file;
@@ -106,47 +102,16 @@ final class Evidence {
 
   private static ObjectNode counts(
       ObjectMapper mapper, List<MavenProject> projects, String dir, long sinceMillis) {
-    long[] sums = new long[4];
-    for (MavenProject project : projects) {
-      Path reports = Path.of(project.getBuild().getDirectory(), dir);
-      if (!Files.isDirectory(reports)) {
-        continue;
-      }
-      try (DirectoryStream<Path> files = Files.newDirectoryStream(reports, "TEST-*.xml")) {
-        for (Path report : files) {
-          if (Files.getLastModifiedTime(report).toMillis() >= sinceMillis) {
-            add(sums, report);
-          }
-        }
-      } catch (IOException e) {
-        LOG.debug("backlog: cannot read {}: {}", reports, e.toString());
-      }
-    }
+    TestCounts counts =
+        TestCounts.read(
+            projects.stream().map(p -> Path.of(p.getBuild().getDirectory(), dir)).toList(),
+            sinceMillis);
     ObjectNode node = mapper.createObjectNode();
-    node.put("tests", sums[0]);
-    node.put("failures", sums[1]);
-    node.put("errors", sums[2]);
-    node.put("skipped", sums[3]);
+    node.put("tests", counts.tests());
+    node.put("failures", counts.failures());
+    node.put("errors", counts.errors());
+    node.put("skipped", counts.skipped());
     return node;
-  }
-
-  private static void add(long[] sums, Path report) throws IOException {
-    String head;
-    try (var in = Files.newInputStream(report)) {
-      head = new String(in.readNBytes(8192), StandardCharsets.UTF_8);
-    }
-    Matcher suite = SUITE.matcher(head);
-    if (!suite.find()) {
-      return;
-    }
-    String tag = suite.group();
-    String[] names = {"tests", "failures", "errors", "skipped"};
-    for (int i = 0; i < names.length; i++) {
-      Matcher m = Pattern.compile("\\s" + names[i] + "=\"(\\d+)\"").matcher(tag);
-      if (m.find()) {
-        sums[i] += Long.parseLong(m.group(1));
-      }
-    }
   }
 
   /** {@code git rev-parse HEAD} in {@code dir}, when it is inside a git work tree. */

@@ -16,7 +16,7 @@ import org.apache.maven.plugins.annotations.Parameter;
 /**
  * Imports a plan file (JSON Lines, one card per line: the format {@code backlog export} writes and
  * {@code backlog import} reads) into the backlog. Running it again with the same file changes
- * nothing: each card is created with an idempotency key derived from its id ({@code plan:<id>})
+ * nothing: each card is created with an idempotency key derived from its id (plan:&lt;id&gt;)
  * unless its line names one, and cards created so before are left as they are. A bad file fails the
  * build naming every bad line, and nothing is imported.
  */

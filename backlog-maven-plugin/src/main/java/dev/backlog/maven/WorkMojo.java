@@ -30,7 +30,7 @@ public class WorkMojo extends AbstractBacklogMojo {
   @Parameter(property = "backlog.phase")
   String phase;
 
-  /** The lease owner. Default: {@code maven@<host>:<artifactId of the top-level project>}. */
+  /** The lease owner. Default: maven@&lt;host&gt;:&lt;artifactId of the top-level project&gt;. */
   @Parameter(property = "backlog.owner")
   String owner;
 

@@ -13,8 +13,8 @@ import java.util.stream.Stream;
 /**
  * A real Maven build of a sample project (src/test/projects) in its own directory, run as a process
  * by the Maven that runs this build, against the private repository the plugin was installed into
- * (target/it-repo; artifacts it lacks come from the host's repository read as a remote, then
- * Central). Not thread-safe.
+ * (target/it-repo; artifacts it lacks come from the host's local repository read as a remote
+ * repository, which has no checksum files, then Central). Not thread-safe.
  */
 final class SampleBuild {
 
@@ -126,10 +126,12 @@ final class SampleBuild {
               <id>host-repo</id>
               <repositories>
                 <repository><id>host-repo</id><url>%1$s</url>
+                  <releases><checksumPolicy>ignore</checksumPolicy></releases>
                   <snapshots><enabled>false</enabled></snapshots></repository>
               </repositories>
               <pluginRepositories>
                 <pluginRepository><id>host-repo</id><url>%1$s</url>
+                  <releases><checksumPolicy>ignore</checksumPolicy></releases>
                   <snapshots><enabled>false</enabled></snapshots></pluginRepository>
               </pluginRepositories>
             </profile>
