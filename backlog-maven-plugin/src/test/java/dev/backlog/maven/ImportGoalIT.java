@@ -61,4 +61,22 @@ class ImportGoalIT {
     assertTrue(log.contains("line 3: unknown field [colour]"), log);
     assertEquals(0, cards());
   }
+
+  @Test
+  void renderWritesTheRoadmapOfTheDefaultLocalTracker() throws Exception {
+    Path home = tmp.resolve("home");
+    SampleBuild build = SampleBuild.of("plan", tmp, "render");
+    int exit =
+        build
+            .start(
+                "dev.backlog:backlog-maven-plugin:"
+                    + System.getProperty("backlog.it.pluginVersion")
+                    + ":render",
+                "-Dbacklog.home=" + home)
+            .await();
+    String log = build.output();
+    assertEquals(0, exit, log);
+    assertTrue(log.contains("backlog: rendered the roadmap of 0 feature(s) in the local tracker"), log);
+    assertTrue(Files.isRegularFile(home.resolve("tracker/ROADMAP.md")), log);
+  }
 }
