@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.backlog.core.Backlog;
 import dev.backlog.core.BacklogException;
+import dev.backlog.core.Card;
 import dev.backlog.core.CardId;
 import dev.backlog.core.DependencyCycleException;
 import dev.backlog.core.InvalidInputException;
@@ -12,11 +13,14 @@ import dev.backlog.core.NewCard;
 import dev.backlog.core.UnknownDependencyException;
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -25,9 +29,9 @@ import java.util.stream.Collectors;
  * per card line, checked as a whole before anything is written, then created in one transaction.
  *
  * <p>Two ways to write it: {@link #importInto(Backlog, PrintStream)} creates every card and refuses
- * a card that exists already (what {@code backlog import} does); {@link #merge(Backlog)} creates the
- * cards that are missing and leaves the ones an earlier merge of the same plan created alone, so
- * running it again changes nothing (what a build does on every run). Immutable once parsed and
+ * a card that exists already (what {@code backlog import} does); {@link #merge(Backlog)} creates
+ * the cards that are missing and leaves the ones an earlier merge of the same plan created alone,
+ * so running it again changes nothing (what a build does on every run). Immutable once parsed and
  * thread-safe.
  */
 public final class PlanFile {
@@ -38,9 +42,21 @@ public final class PlanFile {
   /** The prefix of the idempotency key {@link #merge} gives a card line that names none. */
   public static final String KEY_PREFIX = "plan:";
 
-  private static final Set<String> KEPT = Set.of("id", "title", "body", "phase", "priority", "status", "dependsOn",
-      "acceptance", "idempotencyKey", "maxAttempts", "blockedReason");
-  private static final Set<String> IGNORED = Set.of("attempts", "lease", "createdAt", "updatedAt", "version");
+  private static final Set<String> KEPT =
+      Set.of(
+          "id",
+          "title",
+          "body",
+          "phase",
+          "priority",
+          "status",
+          "dependsOn",
+          "acceptance",
+          "idempotencyKey",
+          "maxAttempts",
+          "blockedReason");
+  private static final Set<String> IGNORED =
+      Set.of("attempts", "lease", "createdAt", "updatedAt", "version");
 
   /**
    * One card to create, and the status to restore.
@@ -57,7 +73,8 @@ public final class PlanFile {
    * @param total cards created
    * @param done of those, cards restored to done
    * @param blocked of those, cards created blocked
-   * @param unchanged cards a {@link #merge} found from an earlier run and left alone (0 for an import)
+   * @param unchanged cards a {@link #merge} found from an earlier run and left alone (0 for an
+   *     import)
    */
   public record Result(int total, int done, int blocked, int unchanged) {}
 
@@ -99,12 +116,24 @@ public final class PlanFile {
         Entry entry = entry(lineNo, mapper.readTree(text));
         Entry earlier = entries.putIfAbsent(entry.card().id(), entry);
         if (earlier != null) {
-          problems.add(new Problem(lineNo, "card " + entry.card().id() + " is already defined on line "
-              + earlier.line() + "; keep one of them"));
+          problems.add(
+              new Problem(
+                  lineNo,
+                  "card "
+                      + entry.card().id()
+                      + " is already defined on line "
+                      + earlier.line()
+                      + "; keep one of them"));
         }
       } catch (JacksonException e) {
-        problems.add(new Problem(lineNo, "not valid JSON (" + e.getOriginalMessage() + ", column "
-            + (e.getLocation() == null ? "?" : e.getLocation().getColumnNr()) + ")"));
+        problems.add(
+            new Problem(
+                lineNo,
+                "not valid JSON ("
+                    + e.getOriginalMessage()
+                    + ", column "
+                    + (e.getLocation() == null ? "?" : e.getLocation().getColumnNr())
+                    + ")"));
       } catch (InvalidInputException e) {
         problems.add(new Problem(lineNo, e.getMessage()));
       } catch (LineProblem e) {
@@ -112,7 +141,8 @@ public final class PlanFile {
       }
     }
     if (entries.isEmpty() && problems.isEmpty()) {
-      problems.add(new Problem(0, "the file has no cards; give a file written by 'backlog export'"));
+      problems.add(
+          new Problem(0, "the file has no cards; give a file written by 'backlog export'"));
     }
     fail(source, problems);
     return new PlanFile(source, entries);
@@ -160,74 +190,119 @@ public final class PlanFile {
     if (c.idempotencyKey() != null) {
       return c;
     }
-    return new NewCard(c.id(), c.title(), c.body(), c.phase(), c.priority(), c.dependsOn(), c.acceptance(),
-        KEY_PREFIX + c.id(), c.maxAttempts(), c.blocked(), c.blockedReason());
+    return new NewCard(
+        c.id(),
+        c.title(),
+        c.body(),
+        c.phase(),
+        c.priority(),
+        c.dependsOn(),
+        c.acceptance(),
+        KEY_PREFIX + c.id(),
+        c.maxAttempts(),
+        c.blocked(),
+        c.blockedReason());
   }
 
   private Result write(Backlog backlog, PrintStream progress, boolean merge) {
     try {
-      return backlog.inTransaction(tx -> {
-        List<Problem> problems = new ArrayList<>();
-        Set<CardId> existing = new java.util.HashSet<>();
-        for (Entry e : entries.values()) {
-          java.util.Optional<dev.backlog.core.Card> found = tx.find(e.card().id());
-          if (found.isPresent() && !merge) {
-            problems.add(new Problem(e.line(), "card " + e.card().id() + " already exists in the backlog;"
-                + " remove the line or import into an empty backlog"));
-          } else if (found.isPresent()) {
-            String key = keyed(e.card()).idempotencyKey();
-            if (key.equals(found.get().idempotencyKey())) {
-              existing.add(e.card().id());
-            } else {
-              problems.add(new Problem(e.line(), "card " + e.card().id() + " already exists in the backlog"
-                  + " but was not created from this plan (its idempotency key is not " + key
-                  + "); rename the card in the plan or remove the line"));
+      return backlog.inTransaction(
+          tx -> {
+            List<Problem> problems = new ArrayList<>();
+            Set<CardId> existing = new HashSet<>();
+            for (Entry e : entries.values()) {
+              Optional<Card> found = tx.find(e.card().id());
+              if (found.isPresent() && !merge) {
+                problems.add(
+                    new Problem(
+                        e.line(),
+                        "card "
+                            + e.card().id()
+                            + " already exists in the backlog;"
+                            + " remove the line or import into an empty backlog"));
+              } else if (found.isPresent()) {
+                String key = keyed(e.card()).idempotencyKey();
+                if (key.equals(found.get().idempotencyKey())) {
+                  existing.add(e.card().id());
+                } else {
+                  problems.add(
+                      new Problem(
+                          e.line(),
+                          "card "
+                              + e.card().id()
+                              + " already exists in the backlog"
+                              + " but was not created from this plan (its idempotency key is not "
+                              + key
+                              + "); rename the card in the plan or remove the line"));
+                }
+              }
+              for (CardId dep : e.card().dependsOn()) {
+                if (!entries.containsKey(dep) && tx.find(dep).isEmpty()) {
+                  problems.add(
+                      new Problem(
+                          e.line(),
+                          "card "
+                              + e.card().id()
+                              + " depends on "
+                              + dep
+                              + ", which is neither in the file nor in the backlog; add it or drop the dependency"));
+                }
+              }
             }
-          }
-          for (CardId dep : e.card().dependsOn()) {
-            if (!entries.containsKey(dep) && tx.find(dep).isEmpty()) {
-              problems.add(new Problem(e.line(), "card " + e.card().id() + " depends on " + dep
-                  + ", which is neither in the file nor in the backlog; add it or drop the dependency"));
+            fail(source, problems);
+            int total = entries.size() - existing.size();
+            int count = 0;
+            int done = 0;
+            int blocked = 0;
+            for (Entry e : entries.values()) {
+              if (existing.contains(e.card().id())) {
+                continue;
+              }
+              tx.create(merge ? keyed(e.card()) : e.card());
+              blocked += e.card().blocked() ? 1 : 0;
+              count++;
+              if (progress != null && total >= 1000 && count % 500 == 0) {
+                progress.print("\rimporting " + count + "/" + total);
+                progress.flush();
+              }
             }
-          }
-        }
-        fail(source, problems);
-        int total = entries.size() - existing.size();
-        int count = 0;
-        int done = 0;
-        int blocked = 0;
-        for (Entry e : entries.values()) {
-          if (existing.contains(e.card().id())) {
-            continue;
-          }
-          tx.create(merge ? keyed(e.card()) : e.card());
-          blocked += e.card().blocked() ? 1 : 0;
-          count++;
-          if (progress != null && total >= 1000 && count % 500 == 0) {
-            progress.print("\rimporting " + count + "/" + total);
-            progress.flush();
-          }
-        }
-        for (Entry e : entries.values()) {
-          if (e.done() && !existing.contains(e.card().id())) {
-            tx.forceComplete(e.card().id());
-            done++;
-          }
-        }
-        if (progress != null && total >= 1000) {
-          progress.println("\rimported " + total + "/" + total + ", committing");
-        }
-        return new Result(total, done, blocked, existing.size());
-      });
+            for (Entry e : entries.values()) {
+              if (e.done() && !existing.contains(e.card().id())) {
+                tx.forceComplete(e.card().id());
+                done++;
+              }
+            }
+            if (progress != null && total >= 1000) {
+              progress.println("\rimported " + total + "/" + total + ", committing");
+            }
+            return new Result(total, done, blocked, existing.size());
+          });
     } catch (DependencyCycleException e) {
-      String lines = e.path().stream().distinct().map(entries::get).filter(java.util.Objects::nonNull)
-          .map(Entry::line).sorted().map(String::valueOf).collect(Collectors.joining(", "));
-      throw new BacklogException(PlanErrorCode.IMPORT_INVALID, "import " + source + " refused, nothing was imported: "
-          + e.getMessage() + (lines.isEmpty() ? "" : " (lines " + lines + ")"));
+      String lines =
+          e.path().stream()
+              .distinct()
+              .map(entries::get)
+              .filter(Objects::nonNull)
+              .map(Entry::line)
+              .sorted()
+              .map(String::valueOf)
+              .collect(Collectors.joining(", "));
+      throw new BacklogException(
+          PlanErrorCode.IMPORT_INVALID,
+          "import "
+              + source
+              + " refused, nothing was imported: "
+              + e.getMessage()
+              + (lines.isEmpty() ? "" : " (lines " + lines + ")"));
     } catch (UnknownDependencyException e) {
       Entry entry = entries.get(e.card());
-      throw new BacklogException(PlanErrorCode.IMPORT_INVALID, "import " + source + " refused, nothing was imported: "
-          + (entry == null ? "" : "line " + entry.line() + ": ") + e.getMessage());
+      throw new BacklogException(
+          PlanErrorCode.IMPORT_INVALID,
+          "import "
+              + source
+              + " refused, nothing was imported: "
+              + (entry == null ? "" : "line " + entry.line() + ": ")
+              + e.getMessage());
     }
   }
 
@@ -235,15 +310,29 @@ public final class PlanFile {
     if (problems.isEmpty()) {
       return;
     }
-    StringBuilder sb = new StringBuilder("import " + source + " refused, nothing was imported: " + problems.size()
-        + " bad line" + (problems.size() == 1 ? "" : "s") + "; fix them and import again");
+    StringBuilder sb =
+        new StringBuilder(
+            "import "
+                + source
+                + " refused, nothing was imported: "
+                + problems.size()
+                + " bad line"
+                + (problems.size() == 1 ? "" : "s")
+                + "; fix them and import again");
     for (int i = 0; i < problems.size() && i < MAX_QUOTED_PROBLEMS; i++) {
       Problem p = problems.get(i);
-      sb.append('\n').append(p.line() == 0 ? "file" : "line " + p.line()).append(": ").append(p.message());
+      sb.append('\n')
+          .append(p.line() == 0 ? "file" : "line " + p.line())
+          .append(": ")
+          .append(p.message());
     }
     if (problems.size() > MAX_QUOTED_PROBLEMS) {
-      sb.append("\nfurther bad lines: ").append(problems.stream().skip(MAX_QUOTED_PROBLEMS)
-          .map(p -> Integer.toString(p.line())).collect(Collectors.joining(", ")));
+      sb.append("\nfurther bad lines: ")
+          .append(
+              problems.stream()
+                  .skip(MAX_QUOTED_PROBLEMS)
+                  .map(p -> Integer.toString(p.line()))
+                  .collect(Collectors.joining(", ")));
     }
     throw new PlanFileException(sb.toString(), problems);
   }
@@ -253,30 +342,41 @@ public final class PlanFile {
       throw new LineProblem("expected a card object such as {\"id\":\"A1\",\"title\":\"...\"}");
     }
     List<String> unknown = new ArrayList<>();
-    for (Iterator<String> it = node.fieldNames(); it.hasNext();) {
+    for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
       String field = it.next();
       if (!KEPT.contains(field) && !IGNORED.contains(field)) {
         unknown.add(field);
       }
     }
     if (!unknown.isEmpty()) {
-      throw new LineProblem("unknown field" + (unknown.size() == 1 ? " " : "s ") + unknown
-          + "; the card fields are " + KEPT.stream().sorted().toList());
+      throw new LineProblem(
+          "unknown field"
+              + (unknown.size() == 1 ? " " : "s ")
+              + unknown
+              + "; the card fields are "
+              + KEPT.stream().sorted().toList());
     }
     String id = text(node, "id");
     if (id == null) {
       throw new LineProblem("the card has no \"id\"");
     }
-    CardId.problem(id).ifPresent(p -> {
-      throw new LineProblem(p);
-    });
+    CardId.problem(id)
+        .ifPresent(
+            p -> {
+              throw new LineProblem(p);
+            });
     String status = text(node, "status");
     String wire = status == null ? "ready" : status.toLowerCase(Locale.ROOT);
     if (!Set.of("ready", "claimed", "blocked", "done").contains(wire)) {
-      throw new LineProblem("status '" + status + "' is not known; use ready, claimed, blocked or done");
+      throw new LineProblem(
+          "status '" + status + "' is not known; use ready, claimed, blocked or done");
     }
-    NewCard.Builder builder = NewCard.builder(id).title(text(node, "title")).body(text(node, "body"))
-        .phase(text(node, "phase")).idempotencyKey(text(node, "idempotencyKey"));
+    NewCard.Builder builder =
+        NewCard.builder(id)
+            .title(text(node, "title"))
+            .body(text(node, "body"))
+            .phase(text(node, "phase"))
+            .idempotencyKey(text(node, "idempotencyKey"));
     JsonNode priority = node.get("priority");
     if (priority != null && !priority.isNull()) {
       if (!priority.canConvertToInt() || !priority.isIntegralNumber()) {
@@ -301,9 +401,11 @@ public final class PlanFile {
         if (!dep.isTextual()) {
           throw new LineProblem("dependsOn holds " + dep + ", which is not a card id string");
         }
-        CardId.problem(dep.asText()).ifPresent(p -> {
-          throw new LineProblem("dependsOn: " + p);
-        });
+        CardId.problem(dep.asText())
+            .ifPresent(
+                p -> {
+                  throw new LineProblem("dependsOn: " + p);
+                });
         ids.add(dep.asText());
       }
       builder.dependsOn(ids);

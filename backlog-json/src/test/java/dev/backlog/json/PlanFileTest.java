@@ -48,7 +48,8 @@ class PlanFileTest {
                         "{\"id\":\"B1\",\"title\":\"x\",\"colour\":\"red\"}")));
     assertEquals(PlanErrorCode.IMPORT_INVALID, e.code());
     assertEquals(List.of(2, 3, 4), e.problems().stream().map(PlanFile.Problem::line).toList());
-    assertTrue(e.getMessage().startsWith("import plan.jsonl refused, nothing was imported: 3 bad lines"));
+    assertTrue(
+        e.getMessage().startsWith("import plan.jsonl refused, nothing was imported: 3 bad lines"));
     assertTrue(e.getMessage().contains("\nline 3: card A1 is already defined on line 1"));
   }
 
@@ -81,8 +82,11 @@ class PlanFileTest {
   @Test
   void mergeRefusesACardThatTheHostCreatedOtherwise() {
     backlog.create(NewCard.builder("A2").title("mine").build());
-    BacklogException e = assertThrows(BacklogException.class, () -> PlanFile.parse("p", PLAN).merge(backlog));
-    assertTrue(e.getMessage().contains("line 3: card A2 already exists in the backlog but was not created"));
+    BacklogException e =
+        assertThrows(BacklogException.class, () -> PlanFile.parse("p", PLAN).merge(backlog));
+    assertTrue(
+        e.getMessage()
+            .contains("line 3: card A2 already exists in the backlog but was not created"));
     assertEquals(1, backlog.list(CardQuery.ALL).size());
   }
 }

@@ -36,13 +36,17 @@ public class BacklogLifecycleParticipant extends AbstractMavenLifecycleParticipa
     }
     try {
       WorkRequest request = WorkRequest.fromProperties(session);
-      Backlog backlog = StoreOptions.fromProperties(session).open(session, decrypter, request.owner());
+      Backlog backlog =
+          StoreOptions.fromProperties(session).open(session, decrypter, request.owner());
       Optional<BuildLease> lease = BuildLease.start(backlog, request, session);
       if (lease.isEmpty()) {
-        String what = "backlog: nothing claimable" + (request.card() != null ? ": card " + request.card() + " is not claimable" : "")
-            + (request.phase() != null ? " in phase " + request.phase() : "");
+        String what =
+            "backlog: nothing claimable"
+                + (request.card() != null ? ": card " + request.card() + " is not claimable" : "")
+                + (request.phase() != null ? " in phase " + request.phase() : "");
         if (request.failIfNone()) {
-          throw new MavenExecutionException(what + " (backlog.failIfNone is set)", session.getRequest().getPom());
+          throw new MavenExecutionException(
+              what + " (backlog.failIfNone is set)", session.getRequest().getPom());
         }
         LOG.warn("{}; the build goes on without a card", what);
       }

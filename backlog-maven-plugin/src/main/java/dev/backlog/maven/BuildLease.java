@@ -22,9 +22,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One build's claim on a card: holds the lease with a heartbeat (a renewal every third of the TTL)
  * from the claim until the session ends, then completes the card when the build succeeded or fails
- * it with the build's first error. A refused renewal marks the lease lost: {@link #checkHeld()} then
- * throws before the next mojo and {@link #finish} leaves the card alone. Owns the {@link Backlog}
- * and closes it. Thread-safe.
+ * it with the build's first error. A refused renewal marks the lease lost: {@link #checkHeld()}
+ * then throws before the next mojo and {@link #finish} leaves the card alone. Owns the {@link
+ * Backlog} and closes it. Thread-safe.
  */
 final class BuildLease {
 
@@ -81,7 +81,9 @@ final class BuildLease {
       return Optional.empty();
     }
     BuildLease lease = new BuildLease(backlog, claims.get(0), request.ttl());
-    session.getRequest().setExecutionListener(new LeaseGuard(session.getRequest().getExecutionListener(), lease));
+    session
+        .getRequest()
+        .setExecutionListener(new LeaseGuard(session.getRequest().getExecutionListener(), lease));
     LOG.info(
         "backlog: claimed card {} ({}) for {} with lease {}, TTL {} s, renewed every {} s until the build ends",
         lease.claim.card().id(),
@@ -113,7 +115,11 @@ final class BuildLease {
           e.getMessage());
       heartbeat.shutdown();
     } catch (RuntimeException e) {
-      LOG.warn("backlog: renewing lease {} on card {} failed, retrying: {}", claim.token(), claim.card().id(), e.toString());
+      LOG.warn(
+          "backlog: renewing lease {} on card {} failed, retrying: {}",
+          claim.token(),
+          claim.card().id(),
+          e.toString());
     }
   }
 
@@ -156,7 +162,8 @@ final class BuildLease {
     MavenExecutionResult result = session.getResult();
     CardId id = claim.card().id();
     try {
-      Evidence evidence = Evidence.collect(session, claim, Duration.between(started, Instant.now()));
+      Evidence evidence =
+          Evidence.collect(session, claim, Duration.between(started, Instant.now()));
       evidence.log();
       evidence.write();
       if (lost != null) {

@@ -18,9 +18,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What a build shows for its card: the outcome and first error, Surefire and Failsafe test counts
- * from the reports this build wrote in every project, the git HEAD commit, the duration. Logged as one INFO line and
- * written to {@code target/backlog-evidence.json} of the top-level project; stored on the card's run
- * once the core API takes lease evidence. Immutable.
+ * from the reports this build wrote in every project, the git HEAD commit, the duration. Logged as
+ * one INFO line and written to {@code target/backlog-evidence.json} of the top-level project;
+ * stored on the card's run once the core API takes lease evidence. Immutable.
  */
 final class Evidence {
 
@@ -128,7 +128,9 @@ final class Evidence {
         p.destroyForcibly();
         return Optional.empty();
       }
-      return p.exitValue() == 0 && out.matches("[0-9a-f]{40,64}") ? Optional.of(out) : Optional.empty();
+      return p.exitValue() == 0 && out.matches("[0-9a-f]{40,64}")
+          ? Optional.of(out)
+          : Optional.empty();
     } catch (IOException e) {
       return Optional.empty();
     } catch (InterruptedException e) {
@@ -136,5 +138,4 @@ final class Evidence {
       return Optional.empty();
     }
   }
-
 }

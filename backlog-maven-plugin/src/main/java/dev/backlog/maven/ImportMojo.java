@@ -31,7 +31,9 @@ public class ImportMojo extends AbstractBacklogMojo {
   public void execute() throws MojoExecutionException, MojoFailureException {
     if (!plan.isFile()) {
       throw new MojoFailureException(
-          "backlog: plan file " + plan + " does not exist; write one (JSON Lines, one card per line) or set backlog.plan");
+          "backlog: plan file "
+              + plan
+              + " does not exist; write one (JSON Lines, one card per line) or set backlog.plan");
     }
     List<String> lines;
     try {

@@ -30,7 +30,10 @@ public class RenderMojo extends AbstractBacklogMojo {
                       !d.resolve(TrackerConfigLoader.PROJECT_CONFIG)
                           .toAbsolutePath()
                           .normalize()
-                          .equals(home.resolve(TrackerConfigLoader.HOME_CONFIG).toAbsolutePath().normalize()))
+                          .equals(
+                              home.resolve(TrackerConfigLoader.HOME_CONFIG)
+                                  .toAbsolutePath()
+                                  .normalize()))
               .orElse(null);
       TrackerConfig config = TrackerConfigLoader.load(projectDir, home);
       TrackerProviders providers = TrackerProviders.discover(RenderMojo.class.getClassLoader());
@@ -38,7 +41,12 @@ public class RenderMojo extends AbstractBacklogMojo {
         int features = provider.listFeatures().size();
         provider.renderRoadmap();
         getLog()
-            .info("backlog: rendered the roadmap of " + features + " feature(s) in the " + provider.id() + " tracker");
+            .info(
+                "backlog: rendered the roadmap of "
+                    + features
+                    + " feature(s) in the "
+                    + provider.id()
+                    + " tracker");
       }
     } catch (RuntimeException e) {
       throw new MojoExecutionException("backlog: " + e.getMessage(), e);

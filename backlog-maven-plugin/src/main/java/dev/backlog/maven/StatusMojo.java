@@ -44,7 +44,8 @@ public class StatusMojo extends AbstractBacklogMojo {
                   + " done");
       List<Card> queue = backlog.list(new CardQuery(null, phase, true, Math.max(1, limit)));
       if (queue.isEmpty()) {
-        getLog().info("backlog: nothing is claimable" + (phase == null ? "" : " in phase " + phase));
+        getLog()
+            .info("backlog: nothing is claimable" + (phase == null ? "" : " in phase " + phase));
       }
       for (Card card : queue) {
         getLog()

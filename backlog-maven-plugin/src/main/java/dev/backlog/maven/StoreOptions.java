@@ -15,8 +15,8 @@ import org.apache.maven.settings.crypto.SettingsDecryptionResult;
 
 /**
  * Where the backlog is: a JDBC URL with credentials from a {@code settings.xml} server, or the
- * default H2 file under the backlog home, shared with the CLI ({@link H2SharedFile.Mode#LONG_RUNNING}).
- * Immutable; {@link #toString()} never shows credentials.
+ * default H2 file under the backlog home, shared with the CLI ({@link
+ * H2SharedFile.Mode#LONG_RUNNING}). Immutable; {@link #toString()} never shows credentials.
  *
  * @param url the JDBC URL, or null for the default H2 file
  * @param serverId the {@code settings.xml} server holding the database credentials, or null
@@ -75,7 +75,12 @@ record StoreOptions(String url, String serverId, String home) {
         Files.createDirectories(dir);
       } catch (IOException e) {
         throw new IllegalArgumentException(
-            "cannot create the backlog home " + dir + " (" + e + "); set backlog.home to a writable directory", e);
+            "cannot create the backlog home "
+                + dir
+                + " ("
+                + e
+                + "); set backlog.home to a writable directory",
+            e);
       }
       builder.sharedH2File(H2SharedFile.of(dir, H2SharedFile.Mode.LONG_RUNNING));
     } else if (H2SharedFile.isAutoServerUrl(url)) {

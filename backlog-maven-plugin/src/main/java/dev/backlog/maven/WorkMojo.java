@@ -11,10 +11,10 @@ import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 
 /**
- * Makes this build the worker for a card: claims {@code backlog.card} (or the next claimable card of
- * {@code backlog.phase}, or of any phase), holds the lease with a heartbeat for as long as the build
- * runs, and when the build ends completes the card, or fails it with the first error when the build
- * failed. Evidence (outcome, test counts, git commit, duration) goes to the log and to {@code
+ * Makes this build the worker for a card: claims {@code backlog.card} (or the next claimable card
+ * of {@code backlog.phase}, or of any phase), holds the lease with a heartbeat for as long as the
+ * build runs, and when the build ends completes the card, or fails it with the first error when the
+ * build failed. Evidence (outcome, test counts, git commit, duration) goes to the log and to {@code
  * target/backlog-evidence.json}. A refused renewal (the card was taken, blocked or reclaimed) stops
  * the build before its next mojo, and the card is not completed. Runs once per build, however many
  * modules bind it. Bind it early (the default phase is {@code validate}).

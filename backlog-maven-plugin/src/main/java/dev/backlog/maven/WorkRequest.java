@@ -5,8 +5,8 @@ import java.time.Duration;
 import org.apache.maven.execution.MavenSession;
 
 /**
- * What {@code backlog:work} (or the build extension) claims: a card by id, or the next claimable card
- * of a phase (or of any phase), for an owner with a TTL. Immutable.
+ * What {@code backlog:work} (or the build extension) claims: a card by id, or the next claimable
+ * card of a phase (or of any phase), for an owner with a TTL. Immutable.
  *
  * @param card the card id, or null
  * @param phase the phase, or null

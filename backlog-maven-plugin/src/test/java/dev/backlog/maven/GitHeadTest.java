@@ -21,7 +21,8 @@ class GitHeadTest {
     command[3] = "-c";
     command[4] = "user.email=t@example.org";
     System.arraycopy(args, 0, command, 5, args.length);
-    Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertEquals(0, p.waitFor(), out);
     return out.trim();

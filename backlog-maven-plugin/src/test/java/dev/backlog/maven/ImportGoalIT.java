@@ -13,7 +13,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Real Maven builds of a sample project that binds {@code backlog:import} and {@code backlog:status}. */
+/**
+ * Real Maven builds of a sample project that binds {@code backlog:import} and {@code
+ * backlog:status}.
+ */
 class ImportGoalIT {
 
   @TempDir Path tmp;
@@ -76,7 +79,8 @@ class ImportGoalIT {
             .await();
     String log = build.output();
     assertEquals(0, exit, log);
-    assertTrue(log.contains("backlog: rendered the roadmap of 0 feature(s) in the local tracker"), log);
+    assertTrue(
+        log.contains("backlog: rendered the roadmap of 0 feature(s) in the local tracker"), log);
     assertTrue(Files.isRegularFile(home.resolve("tracker/ROADMAP.md")), log);
   }
 }

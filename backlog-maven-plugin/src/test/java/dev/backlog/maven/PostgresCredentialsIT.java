@@ -52,7 +52,8 @@ class PostgresCredentialsIT {
     SampleBuild build = SampleBuild.of("plan", tmp, "pg").withServer("backlog-db", USER, PASSWORD);
     int exit =
         build
-            .start("validate", "-X", "-Dbacklog.url=" + url("plans"), "-Dbacklog.serverId=backlog-db")
+            .start(
+                "validate", "-X", "-Dbacklog.url=" + url("plans"), "-Dbacklog.serverId=backlog-db")
             .await();
     String log = build.output();
     assertEquals(0, exit, log);
@@ -68,10 +69,15 @@ class PostgresCredentialsIT {
 
   @Test
   void aStoreThatCannotBeOpenedFailsWithoutThePassword() throws Exception {
-    SampleBuild build = SampleBuild.of("plan", tmp, "pgbad").withServer("backlog-db", USER, PASSWORD);
+    SampleBuild build =
+        SampleBuild.of("plan", tmp, "pgbad").withServer("backlog-db", USER, PASSWORD);
     int exit =
         build
-            .start("validate", "-e", "-Dbacklog.url=" + url("no_such_db"), "-Dbacklog.serverId=backlog-db")
+            .start(
+                "validate",
+                "-e",
+                "-Dbacklog.url=" + url("no_such_db"),
+                "-Dbacklog.serverId=backlog-db")
             .await();
     String log = build.output();
     assertNotEquals(0, exit, log);

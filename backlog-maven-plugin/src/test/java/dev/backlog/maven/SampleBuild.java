@@ -40,7 +40,8 @@ final class SampleBuild {
         } else {
           String text = Files.readString(f, StandardCharsets.UTF_8);
           Files.writeString(
-              target, text.replace("@pluginVersion@", System.getProperty("backlog.it.pluginVersion")));
+              target,
+              text.replace("@pluginVersion@", System.getProperty("backlog.it.pluginVersion")));
         }
       }
     }
@@ -51,12 +52,22 @@ final class SampleBuild {
   String gitInit() throws IOException, InterruptedException {
     run("git", "init", "-q");
     run("git", "add", ".");
-    run("git", "-c", "user.name=it", "-c", "user.email=it@example.org", "commit", "-q", "-m", "sample");
+    run(
+        "git",
+        "-c",
+        "user.name=it",
+        "-c",
+        "user.email=it@example.org",
+        "commit",
+        "-q",
+        "-m",
+        "sample");
     return run("git", "rev-parse", "HEAD").trim();
   }
 
   private String run(String... command) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (p.waitFor() != 0) {
       throw new IllegalStateException(String.join(" ", command) + " failed: " + out);
@@ -95,7 +106,8 @@ final class SampleBuild {
   int await() throws InterruptedException {
     if (!process.waitFor(5, TimeUnit.MINUTES)) {
       process.destroyForcibly();
-      throw new IllegalStateException("the build in " + dir + " did not end within 5 minutes:\n" + output());
+      throw new IllegalStateException(
+          "the build in " + dir + " did not end within 5 minutes:\n" + output());
     }
     return process.exitValue();
   }

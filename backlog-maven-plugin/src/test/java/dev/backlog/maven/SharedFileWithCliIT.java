@@ -15,15 +15,26 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A build holding a lease on the default H2 file while the CLI's runnable jar uses the same file. */
+/**
+ * A build holding a lease on the default H2 file while the CLI's runnable jar uses the same file.
+ */
 class SharedFileWithCliIT {
 
   @TempDir Path tmp;
 
   private String cli(Path home, String... args) throws Exception {
     Path jar = Path.of(System.getProperty("backlog.cli.jar"));
-    assertTrue(Files.isRegularFile(jar), "the CLI jar " + jar + " is missing; build backlog-cli first");
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString(), "--home", home.toString(), "--json"));
+    assertTrue(
+        Files.isRegularFile(jar), "the CLI jar " + jar + " is missing; build backlog-cli first");
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                jar.toString(),
+                "--home",
+                home.toString(),
+                "--json"));
     command.addAll(List.of(args));
     Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -38,7 +49,12 @@ class SharedFileWithCliIT {
     ItStore store = new ItStore(home);
     store.create("S1", "S2");
     SampleBuild build = SampleBuild.of("app", tmp, "shared");
-    build.start("test", "-Dbacklog.home=" + home, "-Dbacklog.card=S1", "-Dbacklog.ttl=6", "-Dit.sleepMillis=12000");
+    build.start(
+        "test",
+        "-Dbacklog.home=" + home,
+        "-Dbacklog.card=S1",
+        "-Dbacklog.ttl=6",
+        "-Dit.sleepMillis=12000");
     ObjectMapper json = new ObjectMapper();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     JsonNode s1;

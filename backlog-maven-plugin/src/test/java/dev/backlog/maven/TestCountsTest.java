@@ -33,8 +33,7 @@ class TestCountsTest {
     Files.writeString(b.resolve("it.Two.txt"), "Tests run: 100");
     Files.writeString(b.resolve("TEST-broken.xml"), "not xml");
     assertEquals(
-        new TestCounts(8, 1, 2, 1),
-        TestCounts.read(List.of(a, b, tmp.resolve("missing")), 0));
+        new TestCounts(8, 1, 2, 1), TestCounts.read(List.of(a, b, tmp.resolve("missing")), 0));
   }
 
   @Test

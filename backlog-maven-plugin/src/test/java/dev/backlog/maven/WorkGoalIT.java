@@ -81,14 +81,16 @@ class WorkGoalIT {
     String commit = build.gitInit();
     int exit =
         build
-            .start(args("package", "-Dbacklog.card=A1", "-Dbacklog.ttl=3", "-Dit.sleepMillis=11000"))
+            .start(
+                args("package", "-Dbacklog.card=A1", "-Dbacklog.ttl=3", "-Dit.sleepMillis=11000"))
             .await();
     String log = build.output();
     assertEquals(0, exit, log);
     assertEquals(CardStatus.DONE, card("A1").status(), log);
     long renewals = events("A1").stream().filter(e -> e.type() == EventType.RENEWED).count();
     assertTrue(renewals >= 3, "renewed " + renewals + " times:\n" + log);
-    JsonNode evidence = new ObjectMapper().readTree(build.file("target/backlog-evidence.json").toFile());
+    JsonNode evidence =
+        new ObjectMapper().readTree(build.file("target/backlog-evidence.json").toFile());
     assertEquals("success", evidence.get("result").asText());
     assertEquals(2, evidence.at("/tests/surefire/tests").asInt(), evidence.toString());
     assertEquals(0, evidence.at("/tests/surefire/failures").asInt());
@@ -110,14 +112,14 @@ class WorkGoalIT {
     Event failed =
         events("B1").stream().filter(e -> e.type() == EventType.FAILED).findFirst().orElseThrow();
     assertTrue(failed.data().contains("There are test failures"), failed.data());
-    JsonNode evidence = new ObjectMapper().readTree(build.file("target/backlog-evidence.json").toFile());
+    JsonNode evidence =
+        new ObjectMapper().readTree(build.file("target/backlog-evidence.json").toFile());
     assertEquals("failure", evidence.get("result").asText());
     assertEquals(1, evidence.at("/tests/surefire/failures").asInt(), evidence.toString());
   }
 
   @Test
-  void aBuildWhoseLeaseIsRevokedStopsBeforeItsNextStepAndDoesNotCompleteTheCard()
-      throws Exception {
+  void aBuildWhoseLeaseIsRevokedStopsBeforeItsNextStepAndDoesNotCompleteTheCard() throws Exception {
     create("C1");
     SampleBuild build = SampleBuild.of("app", tmp, "revoked");
     build.start(args("package", "-Dbacklog.card=C1", "-Dbacklog.ttl=3", "-Dit.sleepMillis=9000"));
@@ -133,7 +135,8 @@ class WorkGoalIT {
     assertTrue(log.contains("LEASE LOST on card C1"), log);
     assertTrue(log.contains("the lease on card C1 was lost"), log);
     assertTrue(!log.contains(":jar (default-jar)"), "the jar goal ran:\n" + log);
-    assertTrue(!Files.exists(build.file("target/sample-app-1.0.jar")), "the jar was built:\n" + log);
+    assertTrue(
+        !Files.exists(build.file("target/sample-app-1.0.jar")), "the jar was built:\n" + log);
     assertEquals(CardStatus.BLOCKED, card("C1").status());
     assertTrue(events("C1").stream().noneMatch(e -> e.type() == EventType.COMPLETED));
   }
@@ -148,9 +151,15 @@ class WorkGoalIT {
     assertEquals(0, one.await(), one.output());
     assertEquals(0, two.await(), two.output());
     String cardOne =
-        new ObjectMapper().readTree(one.file("target/backlog-evidence.json").toFile()).get("card").asText();
+        new ObjectMapper()
+            .readTree(one.file("target/backlog-evidence.json").toFile())
+            .get("card")
+            .asText();
     String cardTwo =
-        new ObjectMapper().readTree(two.file("target/backlog-evidence.json").toFile()).get("card").asText();
+        new ObjectMapper()
+            .readTree(two.file("target/backlog-evidence.json").toFile())
+            .get("card")
+            .asText();
     assertNotEquals(cardOne, cardTwo);
     assertEquals(CardStatus.DONE, card(cardOne).status());
     assertEquals(CardStatus.DONE, card(cardTwo).status());
@@ -159,7 +168,9 @@ class WorkGoalIT {
         b ->
             assertEquals(
                 1,
-                b.list(CardQuery.ALL).stream().filter(c -> !done.contains(c.id().toString())).count()));
+                b.list(CardQuery.ALL).stream()
+                    .filter(c -> !done.contains(c.id().toString()))
+                    .count()));
   }
 
   @Test
@@ -171,6 +182,8 @@ class WorkGoalIT {
     SampleBuild strict = SampleBuild.of("app", tmp, "strict");
     assertNotEquals(
         0,
-        strict.start(args("validate", "-Dbacklog.phase=nope", "-Dbacklog.failIfNone=true")).await());
+        strict
+            .start(args("validate", "-Dbacklog.phase=nope", "-Dbacklog.failIfNone=true"))
+            .await());
   }
 }
