@@ -3,6 +3,7 @@ package dev.backlog.cli.internal;
 import dev.backlog.core.BacklogException;
 import dev.backlog.core.Card;
 import dev.backlog.core.CardQuery;
+import dev.backlog.json.PlanFile;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -139,8 +140,8 @@ final class TransferCommands {
         name = path.toString();
       }
       boolean progress = System.console() != null && !ctx.json();
-      ImportPlan.Result result =
-          ImportPlan.parse(name, lines).run(ctx.backlog(), progress ? ctx.err() : null);
+      PlanFile.Result result =
+          PlanFile.parse(name, lines).importInto(ctx.backlog(), progress ? ctx.err() : null);
       ctx.emit(
           () ->
               Json.render(

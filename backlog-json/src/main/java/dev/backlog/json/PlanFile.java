@@ -1,10 +1,11 @@
-package dev.backlog.cli.internal;
+package dev.backlog.json;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.backlog.core.Backlog;
 import dev.backlog.core.BacklogException;
+import dev.backlog.core.Card;
 import dev.backlog.core.CardId;
 import dev.backlog.core.DependencyCycleException;
 import dev.backlog.core.InvalidInputException;
@@ -12,22 +13,34 @@ import dev.backlog.core.NewCard;
 import dev.backlog.core.UnknownDependencyException;
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * A parsed import file: one {@link Entry} per card line, checked as a whole before anything is
- * written, then created in one transaction. Immutable once parsed; not thread-safe while running.
+ * A parsed plan file in the JSON Lines format that {@code backlog export} writes: one {@link Entry}
+ * per card line, checked as a whole before anything is written, then created in one transaction.
+ *
+ * <p>Two ways to write it: {@link #importInto(Backlog, PrintStream)} creates every card and refuses
+ * a card that exists already (what {@code backlog import} does); {@link #merge(Backlog)} creates
+ * the cards that are missing and leaves the ones an earlier merge of the same plan created alone,
+ * so running it again changes nothing (what a build does on every run). Immutable once parsed and
+ * thread-safe.
  */
-final class ImportPlan {
+public final class PlanFile {
 
   /** The most problems quoted in full; beyond that only line numbers are listed. */
-  static final int MAX_QUOTED_PROBLEMS = 200;
+  public static final int MAX_QUOTED_PROBLEMS = 200;
+
+  /** The prefix of the idempotency key {@link #merge} gives a card line that names none. */
+  public static final String KEY_PREFIX = "plan:";
 
   private static final Set<String> KEPT =
       Set.of(
@@ -45,16 +58,38 @@ final class ImportPlan {
   private static final Set<String> IGNORED =
       Set.of("attempts", "lease", "createdAt", "updatedAt", "version");
 
-  /** One card to create, and the status to restore. */
-  record Entry(int line, NewCard card, boolean done) {}
+  /**
+   * One card to create, and the status to restore.
+   *
+   * @param line the 1-based line number in the file
+   * @param card the card to create
+   * @param done whether the line says the card is done
+   */
+  public record Entry(int line, NewCard card, boolean done) {}
 
-  /** What an import did. */
-  record Result(int total, int done, int blocked) {}
+  /**
+   * What an import did.
+   *
+   * @param total cards created
+   * @param done of those, cards restored to done
+   * @param blocked of those, cards created blocked
+   * @param unchanged cards a {@link #merge} found from an earlier run and left alone (0 for an
+   *     import)
+   */
+  public record Result(int total, int done, int blocked, int unchanged) {}
+
+  /**
+   * A problem with one line of the file.
+   *
+   * @param line the 1-based line number, or 0 for the file as a whole
+   * @param message what is wrong and what to do
+   */
+  public record Problem(int line, String message) {}
 
   private final String source;
   private final Map<CardId, Entry> entries;
 
-  private ImportPlan(String source, Map<CardId, Entry> entries) {
+  private PlanFile(String source, Map<CardId, Entry> entries) {
     this.source = source;
     this.entries = entries;
   }
@@ -62,9 +97,12 @@ final class ImportPlan {
   /**
    * Parses every line, collecting every bad line before failing.
    *
-   * @throws BacklogException with code IMPORT_INVALID naming each bad line
+   * @param source how to name the file in messages (its path, or "stdin")
+   * @param lines the file's lines
+   * @return the plan
+   * @throws PlanFileException with code {@link PlanErrorCode#IMPORT_INVALID} naming each bad line
    */
-  static ImportPlan parse(String source, List<String> lines) {
+  public static PlanFile parse(String source, List<String> lines) {
     ObjectMapper mapper = new ObjectMapper();
     Map<CardId, Entry> entries = new LinkedHashMap<>();
     List<Problem> problems = new ArrayList<>();
@@ -107,17 +145,74 @@ final class ImportPlan {
           new Problem(0, "the file has no cards; give a file written by 'backlog export'"));
     }
     fail(source, problems);
-    return new ImportPlan(source, entries);
+    return new PlanFile(source, entries);
   }
 
-  /** Creates every card in one transaction, then restores done and blocked statuses in it. */
-  Result run(Backlog backlog, PrintStream progress) {
+  /** The file's name in messages. */
+  public String source() {
+    return source;
+  }
+
+  /** The card lines, in file order. */
+  public List<Entry> entries() {
+    return List.copyOf(entries.values());
+  }
+
+  /**
+   * Creates every card in one transaction, then restores done and blocked statuses in it; refuses
+   * the whole file when a card exists already or a dependency is missing.
+   *
+   * @param backlog the backlog to write to
+   * @param progress where to print progress for big files, or null
+   * @return what was imported
+   * @throws BacklogException with code {@link PlanErrorCode#IMPORT_INVALID}; nothing was imported
+   */
+  public Result importInto(Backlog backlog, PrintStream progress) {
+    return write(backlog, progress, false);
+  }
+
+  /**
+   * Creates, in one transaction, the cards that do not exist yet; a card line without an {@code
+   * idempotencyKey} gets {@link #KEY_PREFIX} + its id. A card that exists with the line's key was
+   * created by an earlier merge and is left as it is (whatever its status now); a card that exists
+   * with another key refuses the whole file. Running it twice changes nothing the second time.
+   *
+   * @param backlog the backlog to write to
+   * @return what was created and what was left alone
+   * @throws BacklogException with code {@link PlanErrorCode#IMPORT_INVALID}; nothing was imported
+   */
+  public Result merge(Backlog backlog) {
+    return write(backlog, null, true);
+  }
+
+  /** The card with its own idempotency key, or one derived from its id. */
+  private static NewCard keyed(NewCard c) {
+    if (c.idempotencyKey() != null) {
+      return c;
+    }
+    return new NewCard(
+        c.id(),
+        c.title(),
+        c.body(),
+        c.phase(),
+        c.priority(),
+        c.dependsOn(),
+        c.acceptance(),
+        KEY_PREFIX + c.id(),
+        c.maxAttempts(),
+        c.blocked(),
+        c.blockedReason());
+  }
+
+  private Result write(Backlog backlog, PrintStream progress, boolean merge) {
     try {
       return backlog.inTransaction(
           tx -> {
             List<Problem> problems = new ArrayList<>();
+            Set<CardId> existing = new HashSet<>();
             for (Entry e : entries.values()) {
-              if (tx.find(e.card().id()).isPresent()) {
+              Optional<Card> found = tx.find(e.card().id());
+              if (found.isPresent() && !merge) {
                 problems.add(
                     new Problem(
                         e.line(),
@@ -125,6 +220,21 @@ final class ImportPlan {
                             + e.card().id()
                             + " already exists in the backlog;"
                             + " remove the line or import into an empty backlog"));
+              } else if (found.isPresent()) {
+                String key = keyed(e.card()).idempotencyKey();
+                if (key.equals(found.get().idempotencyKey())) {
+                  existing.add(e.card().id());
+                } else {
+                  problems.add(
+                      new Problem(
+                          e.line(),
+                          "card "
+                              + e.card().id()
+                              + " already exists in the backlog"
+                              + " but was not created from this plan (its idempotency key is not "
+                              + key
+                              + "); rename the card in the plan or remove the line"));
+                }
               }
               for (CardId dep : e.card().dependsOn()) {
                 if (!entries.containsKey(dep) && tx.find(dep).isEmpty()) {
@@ -140,12 +250,15 @@ final class ImportPlan {
               }
             }
             fail(source, problems);
-            int total = entries.size();
+            int total = entries.size() - existing.size();
             int count = 0;
             int done = 0;
             int blocked = 0;
             for (Entry e : entries.values()) {
-              tx.create(e.card());
+              if (existing.contains(e.card().id())) {
+                continue;
+              }
+              tx.create(merge ? keyed(e.card()) : e.card());
               blocked += e.card().blocked() ? 1 : 0;
               count++;
               if (progress != null && total >= 1000 && count % 500 == 0) {
@@ -154,7 +267,7 @@ final class ImportPlan {
               }
             }
             for (Entry e : entries.values()) {
-              if (e.done()) {
+              if (e.done() && !existing.contains(e.card().id())) {
                 tx.forceComplete(e.card().id());
                 done++;
               }
@@ -162,20 +275,20 @@ final class ImportPlan {
             if (progress != null && total >= 1000) {
               progress.println("\rimported " + total + "/" + total + ", committing");
             }
-            return new Result(total, done, blocked);
+            return new Result(total, done, blocked, existing.size());
           });
     } catch (DependencyCycleException e) {
       String lines =
           e.path().stream()
               .distinct()
               .map(entries::get)
-              .filter(java.util.Objects::nonNull)
+              .filter(Objects::nonNull)
               .map(Entry::line)
               .sorted()
               .map(String::valueOf)
               .collect(Collectors.joining(", "));
       throw new BacklogException(
-          CliErrorCode.IMPORT_INVALID,
+          PlanErrorCode.IMPORT_INVALID,
           "import "
               + source
               + " refused, nothing was imported: "
@@ -184,7 +297,7 @@ final class ImportPlan {
     } catch (UnknownDependencyException e) {
       Entry entry = entries.get(e.card());
       throw new BacklogException(
-          CliErrorCode.IMPORT_INVALID,
+          PlanErrorCode.IMPORT_INVALID,
           "import "
               + source
               + " refused, nothing was imported: "
@@ -221,7 +334,7 @@ final class ImportPlan {
                   .map(p -> Integer.toString(p.line()))
                   .collect(Collectors.joining(", ")));
     }
-    throw new BacklogException(CliErrorCode.IMPORT_INVALID, sb.toString());
+    throw new PlanFileException(sb.toString(), problems);
   }
 
   private static Entry entry(int line, JsonNode node) {
@@ -317,9 +430,6 @@ final class ImportPlan {
     }
     return value.asText();
   }
-
-  /** A problem with one line. */
-  private record Problem(int line, String message) {}
 
   /** Thrown while reading one line; caught and collected by {@link #parse}. */
   private static final class LineProblem extends RuntimeException {

@@ -1,0 +1,67 @@
+package dev.backlog.maven;
+
+import dev.backlog.core.Backlog;
+import dev.backlog.core.BacklogException;
+import dev.backlog.json.PlanFile;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.List;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+
+/**
+ * Imports a plan file (JSON Lines, one card per line: the format {@code backlog export} writes and
+ * {@code backlog import} reads) into the backlog. Running it again with the same file changes
+ * nothing: each card is created with an idempotency key derived from its id (plan:&lt;id&gt;)
+ * unless its line names one, and cards created so before are left as they are. A bad file fails the
+ * build naming every bad line, and nothing is imported.
+ */
+@Mojo(name = "import", threadSafe = true)
+public class ImportMojo extends AbstractBacklogMojo {
+
+  /** The plan file to import. */
+  @Parameter(property = "backlog.plan", defaultValue = "${project.basedir}/backlog.jsonl")
+  File plan;
+
+  @Override
+  public void execute() throws MojoExecutionException, MojoFailureException {
+    if (!plan.isFile()) {
+      throw new MojoFailureException(
+          "backlog: plan file "
+              + plan
+              + " does not exist; write one (JSON Lines, one card per line) or set backlog.plan");
+    }
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(plan.toPath(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new MojoExecutionException("backlog: cannot read plan file " + plan + ": " + e, e);
+    }
+    PlanFile.Result result;
+    try {
+      PlanFile file = PlanFile.parse(plan.getPath(), lines);
+      try (Backlog backlog = openBacklog("maven")) {
+        result = file.merge(backlog);
+      }
+    } catch (BacklogException e) {
+      throw new MojoFailureException(e.getMessage(), e);
+    }
+    getLog()
+        .info(
+            "backlog: imported "
+                + result.total()
+                + " card(s) ("
+                + result.done()
+                + " done, "
+                + result.blocked()
+                + " blocked) from "
+                + plan
+                + "; "
+                + result.unchanged()
+                + " already imported, unchanged");
+  }
+}
