@@ -149,14 +149,6 @@ public final class Coordinator implements AutoCloseable {
     return repo.config();
   }
 
-  GitRunner git() {
-    return repo.git();
-  }
-
-  LockManager locks() {
-    return repo.locks();
-  }
-
   // ---------------------------------------------------------------- missions
 
   /** The coordination worktree of a mission: {@code .worktrees/<slug>-<id8>-coord/}. */
@@ -167,10 +159,6 @@ public final class Coordinator implements AutoCloseable {
   /** The worktree of a lane: {@code .worktrees/<slug>-<id8>-lane-<n>/}. */
   public Path laneWorktree(Mission m, int n) {
     return repo.laneWorktree(m, n);
-  }
-
-  Path stateDir(Mission m) {
-    return repo.stateDir(m);
   }
 
   Path lockFile(Mission m) {
@@ -297,14 +285,6 @@ public final class Coordinator implements AutoCloseable {
     return StatusReducer.reduce(m, events(m));
   }
 
-  /**
-   * Rolls an unfinished transaction forward (its commit exists, found by trailer) or back (the
-   * exact bytes from the journal are restored). Called with the mission lock held.
-   */
-  void recover(Mission m) {
-    recovery.recover(m);
-  }
-
   void rollBack(Mission m, Path wt, Journal j) throws IOException {
     recovery.rollBack(m, wt, j);
   }
@@ -329,17 +309,13 @@ public final class Coordinator implements AutoCloseable {
    */
   public Optional<String> safeCommit(
       Path worktree, String destinationRef, List<String> paths, String message) {
-    return commitPaths(
-        worktree.toAbsolutePath().normalize(), destinationRef, paths, message, p -> {});
-  }
-
-  Optional<String> commitPaths(
-      Path wt,
-      String destinationRef,
-      List<String> paths,
-      String message,
-      Consumer<ProcessHandle> onStart) {
-    return commits.commitPaths(wt, destinationRef, paths, message, onStart, Optional.empty());
+    return commits.commitPaths(
+        worktree.toAbsolutePath().normalize(),
+        destinationRef,
+        paths,
+        message,
+        p -> {},
+        Optional.empty());
   }
 
   /**
@@ -400,22 +376,8 @@ public final class Coordinator implements AutoCloseable {
     return repo.resolve(ref);
   }
 
-  boolean isAncestor(String a, String b) {
-    return repo.isAncestor(a, b);
-  }
-
   boolean dirty(Path wt, String... paths) {
     return repo.dirty(wt, paths);
-  }
-
-  /**
-   * Makes sure {@code branch} is checked out at {@code path}: stale registrations are pruned first;
-   * an existing healthy worktree is reused; a leftover non-empty directory is refused. With {@code
-   * sparseExcludes}, the worktree gets a per-worktree non-cone sparse checkout that leaves those
-   * paths out.
-   */
-  Path ensureWorktree(Path path, String branch, List<String> sparseExcludes) {
-    return repo.ensureWorktree(path, branch, sparseExcludes);
   }
 
   /** Nothing to release beyond what each operation releases itself; present for host lifecycles. */
