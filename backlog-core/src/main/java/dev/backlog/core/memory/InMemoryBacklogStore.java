@@ -262,23 +262,7 @@ public final class InMemoryBacklogStore implements BacklogStore {
           throw new DependencyCycleException(cycle.get());
         }
       }
-      Card card =
-          Card.builder()
-              .id(request.id())
-              .title(request.title())
-              .body(request.body())
-              .phase(request.phase())
-              .priority(request.priority())
-              .dependsOn(request.dependsOn())
-              .acceptance(request.acceptance())
-              .idempotencyKey(request.idempotencyKey())
-              .maxAttempts(request.maxAttempts())
-              .status(request.blocked() ? CardStatus.BLOCKED : CardStatus.READY)
-              .blockedReason(request.blockedReason())
-              .createdAt(now)
-              .updatedAt(now)
-              .version(1)
-              .build();
+      Card card = Transitions.created(request, now);
       put(card);
       if (request.idempotencyKey() != null) {
         String key = request.idempotencyKey();

@@ -6,6 +6,7 @@ import dev.backlog.core.InvalidTransitionException;
 import dev.backlog.core.Lease;
 import dev.backlog.core.LeaseLostException;
 import dev.backlog.core.LeaseToken;
+import dev.backlog.core.NewCard;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -20,6 +21,29 @@ import java.time.Instant;
 public final class Transitions {
 
   private Transitions() {}
+
+  /**
+   * The card a create makes from {@code request} at {@code now}: ready (or blocked when asked),
+   * version 1, no attempts and no lease.
+   */
+  public static Card created(NewCard request, Instant now) {
+    return Card.builder()
+        .id(request.id())
+        .title(request.title())
+        .body(request.body())
+        .phase(request.phase())
+        .priority(request.priority())
+        .dependsOn(request.dependsOn())
+        .acceptance(request.acceptance())
+        .idempotencyKey(request.idempotencyKey())
+        .maxAttempts(request.maxAttempts())
+        .status(request.blocked() ? CardStatus.BLOCKED : CardStatus.READY)
+        .blockedReason(request.blockedReason())
+        .createdAt(now)
+        .updatedAt(now)
+        .version(1)
+        .build();
+  }
 
   /**
    * Checks that {@code token} is the card's current, unexpired lease.

@@ -139,23 +139,7 @@ final class CardGraph {
       }
     }
     Instant at = s.now();
-    Card card =
-        Card.builder()
-            .id(request.id())
-            .title(request.title())
-            .body(request.body())
-            .phase(request.phase())
-            .priority(request.priority())
-            .dependsOn(request.dependsOn())
-            .acceptance(request.acceptance())
-            .idempotencyKey(request.idempotencyKey())
-            .maxAttempts(request.maxAttempts())
-            .status(request.blocked() ? CardStatus.BLOCKED : CardStatus.READY)
-            .blockedReason(request.blockedReason())
-            .createdAt(at)
-            .updatedAt(at)
-            .version(1)
-            .build();
+    Card card = Transitions.created(request, at);
     int unmetDeps = unmet;
     s.update(
         INSERT_CARD,
