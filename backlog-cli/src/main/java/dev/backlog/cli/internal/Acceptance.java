@@ -1,5 +1,6 @@
 package dev.backlog.cli.internal;
 
+import dev.backlog.json.JsonContract;
 import java.util.Arrays;
 import java.util.List;
 
@@ -23,7 +24,7 @@ final class Acceptance {
     }
     List<String> items =
         Arrays.stream(trimmed.split(";")).map(String::strip).filter(s -> !s.isEmpty()).toList();
-    return Json.render(
+    return JsonContract.render(
         g -> {
           g.writeStartArray();
           for (String item : items) {

@@ -6,6 +6,7 @@ import dev.backlog.core.CardQuery;
 import dev.backlog.core.CardStatus;
 import dev.backlog.core.InvalidInputException;
 import dev.backlog.core.NewCard;
+import dev.backlog.json.JsonContract;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -100,7 +101,7 @@ final class CardCommands {
       }
       NewCard card = builder.build();
       Card created = ctx.briefBacklog().create(card);
-      ctx.emit(() -> Json.card(created), () -> "created " + Human.card(created));
+      ctx.emit(() -> JsonContract.card(created), () -> "created " + Human.card(created));
       return 0;
     }
   }
@@ -114,7 +115,7 @@ final class CardCommands {
     @Override
     int run(Context ctx) {
       Card card = ctx.briefBacklog().get(CardId.of(id));
-      ctx.emit(() -> Json.card(card), () -> Human.card(card));
+      ctx.emit(() -> JsonContract.card(card), () -> Human.card(card));
       return 0;
     }
   }
@@ -145,7 +146,7 @@ final class CardCommands {
       CardQuery query =
           new CardQuery(wanted, phase, readyOnly, limit == null ? CardQuery.MAX_LIMIT : limit);
       List<Card> cards = ctx.briefBacklog().list(query);
-      ctx.emit(() -> Json.cards(cards), () -> Human.cards(cards));
+      ctx.emit(() -> JsonContract.cards(cards), () -> Human.cards(cards));
       return 0;
     }
   }
@@ -162,7 +163,7 @@ final class CardCommands {
     @Override
     int run(Context ctx) {
       Card card = ctx.briefBacklog().block(CardId.of(id), reason);
-      ctx.emit(() -> Json.card(card), () -> "blocked " + Human.card(card));
+      ctx.emit(() -> JsonContract.card(card), () -> "blocked " + Human.card(card));
       return 0;
     }
   }
@@ -176,7 +177,7 @@ final class CardCommands {
     @Override
     int run(Context ctx) {
       Card card = ctx.briefBacklog().unblock(CardId.of(id));
-      ctx.emit(() -> Json.card(card), () -> "unblocked " + Human.card(card));
+      ctx.emit(() -> JsonContract.card(card), () -> "unblocked " + Human.card(card));
       return 0;
     }
   }
@@ -192,7 +193,7 @@ final class CardCommands {
     @Override
     int run(Context ctx) {
       Card card = ctx.briefBacklog().reopen(CardId.of(id));
-      ctx.emit(() -> Json.card(card), () -> "reopened " + Human.card(card));
+      ctx.emit(() -> JsonContract.card(card), () -> "reopened " + Human.card(card));
       return 0;
     }
   }
@@ -219,7 +220,7 @@ final class CardCommands {
     @Override
     int run(Context ctx) {
       Card card = ctx.briefBacklog().link(CardId.of(from), CardId.of(to));
-      ctx.emit(() -> Json.card(card), () -> "linked " + Human.card(card));
+      ctx.emit(() -> JsonContract.card(card), () -> "linked " + Human.card(card));
       return 0;
     }
   }
@@ -246,7 +247,7 @@ final class CardCommands {
     @Override
     int run(Context ctx) {
       Card card = ctx.briefBacklog().unlink(CardId.of(from), CardId.of(to));
-      ctx.emit(() -> Json.card(card), () -> "unlinked " + Human.card(card));
+      ctx.emit(() -> JsonContract.card(card), () -> "unlinked " + Human.card(card));
       return 0;
     }
   }

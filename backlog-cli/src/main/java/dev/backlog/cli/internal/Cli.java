@@ -1,6 +1,7 @@
 package dev.backlog.cli.internal;
 
 import dev.backlog.core.BacklogException;
+import dev.backlog.json.JsonContract;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -208,7 +209,7 @@ public final class Cli {
   private void report(String code, String message, boolean json, Redaction redaction) {
     String safe = redaction.apply(message);
     if (json) {
-      err.println(Json.error(code, safe));
+      err.println(JsonContract.error(code, safe));
     } else {
       err.println("backlog: " + safe);
     }

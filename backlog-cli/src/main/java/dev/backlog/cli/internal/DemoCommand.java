@@ -13,6 +13,7 @@ import dev.backlog.core.LeaseLostException;
 import dev.backlog.core.NewCard;
 import dev.backlog.core.Stats;
 import dev.backlog.core.spi.BacklogStore;
+import dev.backlog.json.JsonContract;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -153,7 +154,7 @@ final class DemoCommand extends BacklogCommand {
       } else {
         ctx.out()
             .println(
-                Json.render(
+                JsonContract.render(
                     g -> {
                       g.writeStartObject();
                       g.writeStringField("home", home.toString());
@@ -170,7 +171,7 @@ final class DemoCommand extends BacklogCommand {
                       g.writeEndArray();
                       g.writeStringField("lateCompleteRefused", refused.get());
                       g.writeFieldName("stats");
-                      g.writeRawValue(Json.stats(stats));
+                      g.writeRawValue(JsonContract.stats(stats));
                       g.writeEndObject();
                     }));
         ctx.out().flush();

@@ -6,6 +6,7 @@ import dev.backlog.core.CardId;
 import dev.backlog.core.Claim;
 import dev.backlog.core.ClaimRequest;
 import dev.backlog.core.LeaseToken;
+import dev.backlog.json.JsonContract;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -81,7 +82,7 @@ final class LeaseCommands {
       List<Card> cards = claims.stream().map(Claim::card).toList();
       if (limit > 1) {
         ctx.emit(
-            () -> Json.cards(cards),
+            () -> JsonContract.cards(cards),
             () ->
                 cards.isEmpty()
                     ? "nothing to claim"
@@ -89,7 +90,7 @@ final class LeaseCommands {
       } else {
         Card card = cards.isEmpty() ? null : cards.get(0);
         ctx.emit(
-            () -> Json.cardOrNull(card),
+            () -> JsonContract.cardOrNull(card),
             () -> card == null ? "nothing to claim" : Human.claimed(card));
       }
       return 0;
@@ -121,7 +122,7 @@ final class LeaseCommands {
       Card card =
           ctx.briefBacklog().renew(CardId.of(id), LeaseToken.of(token), Duration.ofSeconds(ttl));
       ctx.emit(
-          () -> Json.card(card),
+          () -> JsonContract.card(card),
           () -> "renewed " + card.id() + " until " + card.lease().expiresAt());
       return 0;
     }
@@ -161,7 +162,7 @@ final class LeaseCommands {
           how.force
               ? ctx.briefBacklog().forceComplete(card)
               : ctx.briefBacklog().complete(card, LeaseToken.of(how.token));
-      ctx.emit(() -> Json.card(done), () -> "completed " + Human.card(done));
+      ctx.emit(() -> JsonContract.card(done), () -> "completed " + Human.card(done));
       return 0;
     }
   }
@@ -182,7 +183,7 @@ final class LeaseCommands {
     @Override
     int run(Context ctx) {
       Card card = ctx.briefBacklog().release(CardId.of(id), LeaseToken.of(token));
-      ctx.emit(() -> Json.card(card), () -> "released " + Human.card(card));
+      ctx.emit(() -> JsonContract.card(card), () -> "released " + Human.card(card));
       return 0;
     }
   }
@@ -208,7 +209,7 @@ final class LeaseCommands {
     @Override
     int run(Context ctx) {
       Card card = ctx.briefBacklog().fail(CardId.of(id), LeaseToken.of(token), reason);
-      ctx.emit(() -> Json.card(card), () -> "failed " + Human.card(card));
+      ctx.emit(() -> JsonContract.card(card), () -> "failed " + Human.card(card));
       return 0;
     }
   }
@@ -231,7 +232,7 @@ final class LeaseCommands {
               ? ctx.briefBacklog().reclaimExpired()
               : List.of(ctx.briefBacklog().reclaim(CardId.of(id)).id());
       ctx.emit(
-          () -> Json.idList("reclaimed", reclaimed),
+          () -> JsonContract.idList("reclaimed", reclaimed),
           () -> reclaimed.isEmpty() ? "nothing to reclaim" : "reclaimed: " + Human.ids(reclaimed));
       return 0;
     }

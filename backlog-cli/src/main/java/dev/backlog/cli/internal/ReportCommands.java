@@ -7,6 +7,7 @@ import dev.backlog.core.CardStatus;
 import dev.backlog.core.Event;
 import dev.backlog.core.EventQuery;
 import dev.backlog.core.Stats;
+import dev.backlog.json.JsonContract;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +28,7 @@ final class ReportCommands {
     @Override
     int run(Context ctx) {
       Stats stats = ctx.briefBacklog().stats();
-      ctx.emit(() -> Json.stats(stats), () -> Human.stats(stats));
+      ctx.emit(() -> JsonContract.stats(stats), () -> Human.stats(stats));
       return 0;
     }
   }
@@ -64,31 +65,7 @@ final class ReportCommands {
     }
 
     static String json(List<Card> cards) {
-      return Json.render(
-          g -> {
-            g.writeStartObject();
-            g.writeArrayFieldStart("nodes");
-            for (Card c : cards) {
-              g.writeStartObject();
-              g.writeStringField("id", c.id().value());
-              g.writeStringField("title", c.title());
-              g.writeStringField("status", c.status().wireName());
-              g.writeStringField("phase", c.phase());
-              g.writeEndObject();
-            }
-            g.writeEndArray();
-            g.writeArrayFieldStart("edges");
-            for (Card c : cards) {
-              for (CardId dep : c.dependsOn()) {
-                g.writeStartObject();
-                g.writeStringField("from", c.id().value());
-                g.writeStringField("to", dep.value());
-                g.writeEndObject();
-              }
-            }
-            g.writeEndArray();
-            g.writeEndObject();
-          });
+      return JsonContract.graph(cards);
     }
 
     static String mermaid(List<Card> cards) {
@@ -216,14 +193,14 @@ final class ReportCommands {
       CardId cardId = card == null ? null : CardId.of(card);
       if (!follow) {
         List<Event> events = ctx.briefBacklog().events(new EventQuery(after, cardId, limit));
-        ctx.emit(() -> Json.events(events), () -> Human.events(events));
+        ctx.emit(() -> JsonContract.events(events), () -> Human.events(events));
         return 0;
       }
       long seq = after;
       while (!Thread.currentThread().isInterrupted()) {
         List<Event> page = ctx.backlog().events(new EventQuery(seq, cardId, limit));
         for (Event e : page) {
-          ctx.out().println(ctx.json() ? Json.event(e) : Human.event(e));
+          ctx.out().println(ctx.json() ? JsonContract.event(e) : Human.event(e));
           seq = e.seq();
         }
         ctx.out().flush();

@@ -3,6 +3,7 @@ package dev.backlog.cli.internal;
 import dev.backlog.core.BacklogException;
 import dev.backlog.core.Card;
 import dev.backlog.core.CardQuery;
+import dev.backlog.json.JsonContract;
 import dev.backlog.json.PlanFile;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -48,7 +49,7 @@ final class TransferCommands {
       if (out == null) {
         PrintStream stdout = ctx.out();
         for (Card card : cards) {
-          stdout.print(Json.card(card));
+          stdout.print(JsonContract.card(card));
           stdout.print('\n');
         }
         stdout.flush();
@@ -58,7 +59,7 @@ final class TransferCommands {
       writeAtomically(target, cards);
       ctx.emit(
           () ->
-              Json.render(
+              JsonContract.render(
                   g -> {
                     g.writeStartObject();
                     g.writeNumberField("exported", cards.size());
@@ -85,7 +86,7 @@ final class TransferCommands {
             OutputStream stream = java.nio.channels.Channels.newOutputStream(channel)) {
           StringBuilder chunk = new StringBuilder();
           for (Card card : cards) {
-            chunk.append(Json.card(card)).append('\n');
+            chunk.append(JsonContract.card(card)).append('\n');
             if (chunk.length() > 1 << 16) {
               stream.write(chunk.toString().getBytes(StandardCharsets.UTF_8));
               chunk.setLength(0);
@@ -144,7 +145,7 @@ final class TransferCommands {
           PlanFile.parse(name, lines).importInto(ctx.backlog(), progress ? ctx.err() : null);
       ctx.emit(
           () ->
-              Json.render(
+              JsonContract.render(
                   g -> {
                     g.writeStartObject();
                     g.writeNumberField("imported", result.total());

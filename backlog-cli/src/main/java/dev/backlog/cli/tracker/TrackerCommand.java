@@ -1,8 +1,8 @@
 package dev.backlog.cli.tracker;
 
-import dev.backlog.cli.internal.Json;
 import dev.backlog.cli.internal.RunContext;
 import dev.backlog.cli.internal.SyncObserver;
+import dev.backlog.json.JsonContract;
 import dev.backlog.tracker.BridgeReport;
 import dev.backlog.tracker.ChangelogEntry;
 import dev.backlog.tracker.SyncReport;
@@ -133,7 +133,7 @@ public final class TrackerCommand implements Callable<Integer> {
       long cursor = new TrackerBridge(run.backlog(), provider, cursorFile(config)).cursor();
       String source = config.source().map(Path::toString).orElse(null);
       String json =
-          Json.render(
+          JsonContract.render(
               g -> {
                 g.writeStartObject();
                 g.writeStringField("provider", health.provider());
@@ -199,7 +199,7 @@ public final class TrackerCommand implements Callable<Integer> {
       SyncReport synced = provider.sync();
       int changelogEntries = added;
       String json =
-          Json.render(
+          JsonContract.render(
               g -> {
                 g.writeStartObject();
                 g.writeNumberField("drained", synced.drained());
@@ -246,7 +246,7 @@ public final class TrackerCommand implements Callable<Integer> {
       int features = provider.listFeatures().size();
       String roadmap = provider.renderRoadmap();
       String json =
-          Json.render(
+          JsonContract.render(
               g -> {
                 g.writeStartObject();
                 g.writeStringField("provider", provider.id());

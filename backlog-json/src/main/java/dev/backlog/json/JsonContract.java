@@ -1,4 +1,4 @@
-package dev.backlog.cli.internal;
+package dev.backlog.json;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -17,16 +17,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Renders cards, events and stats as the CLI's JSON contract (compact, one value, ISO-8601 UTC
- * timestamps). Uses the streaming generator only, which keeps start-up cheap.
+ * Renders cards, events and stats as the JSON contract shared by the CLI, the HTTP server and the
+ * MCP tools (compact, one value, ISO-8601 UTC timestamps). Uses the streaming generator only, which
+ * keeps start-up cheap.
  *
  * <p>Stateless and thread-safe.
  */
-public final class Json {
+public final class JsonContract {
 
   private static final JsonFactory FACTORY = JsonFactory.builder().build();
 
-  private Json() {}
+  private JsonContract() {}
 
   /** Writes one JSON value. */
   @FunctionalInterface
@@ -187,6 +188,38 @@ public final class Json {
       g.writeNumberField(status.wireName(), counts.getOrDefault(status, 0L));
     }
     g.writeEndObject();
+  }
+
+  /**
+   * The dependency DAG as {@code {"nodes":[{id,title,status,phase}],"edges":[{from,to}]}}, where an
+   * edge runs from a card to one of its dependencies. Cards are written in the given order.
+   */
+  public static String graph(Collection<Card> cards) {
+    return render(
+        g -> {
+          g.writeStartObject();
+          g.writeArrayFieldStart("nodes");
+          for (Card c : cards) {
+            g.writeStartObject();
+            g.writeStringField("id", c.id().value());
+            g.writeStringField("title", c.title());
+            g.writeStringField("status", c.status().wireName());
+            g.writeStringField("phase", c.phase());
+            g.writeEndObject();
+          }
+          g.writeEndArray();
+          g.writeArrayFieldStart("edges");
+          for (Card c : cards) {
+            for (CardId dep : c.dependsOn()) {
+              g.writeStartObject();
+              g.writeStringField("from", c.id().value());
+              g.writeStringField("to", dep.value());
+              g.writeEndObject();
+            }
+          }
+          g.writeEndArray();
+          g.writeEndObject();
+        });
   }
 
   /** An array of ids under one field, such as {@code {"reclaimed": [...]}}. */
