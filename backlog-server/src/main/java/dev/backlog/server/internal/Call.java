@@ -1,0 +1,146 @@
+package dev.backlog.server.internal;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.backlog.core.CardId;
+import dev.backlog.core.InvalidInputException;
+import dev.backlog.core.Violation;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One API request as a route sees it: path parameters, query parameters and the JSON body, with
+ * parsers that collect every problem before failing. Not thread-safe; one per request.
+ */
+final class Call {
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private final HttpServletRequest request;
+  private final Map<String, String> params;
+  private final long bodyLimit;
+  private final List<Violation> problems = new ArrayList<>();
+  private String text;
+  private JsonNode json;
+
+  Call(HttpServletRequest request, Map<String, String> params, long bodyLimit) {
+    this.request = request;
+    this.params = params;
+    this.bodyLimit = bodyLimit;
+  }
+
+  /** The {id} path parameter as a card id. */
+  CardId id() {
+    return CardId.of(params.get("id"));
+  }
+
+  /** The raw body text (bounded). */
+  String text() throws IOException {
+    if (text == null) {
+      text = Http.body(request, bodyLimit);
+    }
+    return text;
+  }
+
+  /**
+   * The body as a JSON object with only the given fields; an empty body is an empty object.
+   *
+   * @throws InvalidInputException when it is not an object or has other fields
+   */
+  JsonNode object(Set<String> allowed) throws IOException {
+    if (json == null) {
+      String body = text();
+      if (body.isBlank()) {
+        json = MAPPER.createObjectNode();
+      } else {
+        try {
+          json = MAPPER.readTree(body);
+        } catch (JacksonException e) {
+          throw InvalidInputException.of(
+              "body", "the request body is not valid JSON (" + e.getOriginalMessage() + ")");
+        }
+      }
+      if (json == null || !json.isObject()) {
+        throw InvalidInputException.of(
+            "body", "the request body must be a JSON object with the fields " + allowed);
+      }
+      List<String> unknown = new ArrayList<>();
+      for (Iterator<String> it = json.fieldNames(); it.hasNext(); ) {
+        String f = it.next();
+        if (!allowed.contains(f)) {
+          unknown.add(f);
+        }
+      }
+      if (!unknown.isEmpty()) {
+        throw InvalidInputException.of(
+            "body",
+            "unknown field" + (unknown.size() == 1 ? " " : "s ") + unknown + "; use " + allowed);
+      }
+    }
+    return json;
+  }
+
+  /** A string field of the body, or null when absent; a non-string is a problem. */
+  String string(JsonNode body, String field) {
+    JsonNode v = body.get(field);
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if (!v.isTextual()) {
+      problems.add(new Violation(field, field + " must be a string, not " + v));
+      return null;
+    }
+    return v.asText();
+  }
+
+  /** A whole-number field of the body, or {@code fallback} when absent. */
+  Long number(JsonNode body, String field, Long fallback) {
+    JsonNode v = body.get(field);
+    if (v == null || v.isNull()) {
+      return fallback;
+    }
+    if (!v.isIntegralNumber() || !v.canConvertToLong()) {
+      problems.add(new Violation(field, field + " must be a whole number, not " + v));
+      return fallback;
+    }
+    return v.longValue();
+  }
+
+  /** A query parameter, or null. */
+  String query(String name) {
+    String v = request.getParameter(name);
+    return v == null || v.isEmpty() ? null : v;
+  }
+
+  /** A whole-number query parameter, or {@code fallback}. */
+  long queryNumber(String name, long fallback) {
+    String v = query(name);
+    if (v == null) {
+      return fallback;
+    }
+    try {
+      return Long.parseLong(v.trim());
+    } catch (NumberFormatException e) {
+      problems.add(new Violation(name, name + " '" + v + "' is not a whole number"));
+      return fallback;
+    }
+  }
+
+  /** Records a problem found by a route. */
+  void problem(String field, String message) {
+    problems.add(new Violation(field, message));
+  }
+
+  /** Fails with every problem collected so far, if any. */
+  void check() {
+    if (!problems.isEmpty()) {
+      throw new InvalidInputException(List.copyOf(problems));
+    }
+  }
+}

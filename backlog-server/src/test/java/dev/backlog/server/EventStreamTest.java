@@ -1,0 +1,150 @@
+package dev.backlog.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.backlog.core.Event;
+import dev.backlog.core.EventQuery;
+import dev.backlog.core.NewCard;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class EventStreamTest {
+
+  private final Served s = new Served();
+
+  @AfterEach
+  void stop() {
+    s.close();
+  }
+
+  /** Reads SSE ids until {@code enough} events arrived or {@code lastSeq} was seen; then drops. */
+  private List<Long> read(HttpRequest request, int enough, long lastSeq) throws Exception {
+    HttpResponse<Stream<String>> response =
+        s.http.send(request, HttpResponse.BodyHandlers.ofLines());
+    assertEquals(200, response.statusCode());
+    assertTrue(
+        response.headers().firstValue("content-type").orElse("").startsWith("text/event-stream"));
+    List<Long> seqs = new ArrayList<>();
+    try (Stream<String> lines = response.body()) {
+      Iterator<String> it = lines.iterator();
+      String data = null;
+      long id = -1;
+      while (it.hasNext()) {
+        String line = it.next();
+        if (line.startsWith("id: ")) {
+          id = Long.parseLong(line.substring(4));
+        } else if (line.startsWith("data: ")) {
+          data = line.substring(6);
+        } else if (line.isEmpty() && data != null) {
+          assertTrue(data.contains("\"seq\":" + id), data);
+          seqs.add(id);
+          data = null;
+          if (seqs.size() >= enough || id >= lastSeq) {
+            break;
+          }
+        }
+      }
+    }
+    return seqs;
+  }
+
+  @Test
+  void aClientThatDropsAndResumesWithLastEventIdMissesNothingAndSeesNothingTwice()
+      throws Exception {
+    int cards = 300;
+    CompletableFuture<Void> writer =
+        CompletableFuture.runAsync(
+            () -> {
+              for (int i = 0; i < cards; i++) {
+                s.backlog.create(NewCard.builder("C" + i).title("card " + i).build());
+                if (i % 50 == 0) {
+                  sleep(20);
+                }
+              }
+            });
+    List<Long> first =
+        read(s.request("/api/events/stream?after=0").GET().build(), 40, Long.MAX_VALUE);
+    assertEquals(40, first.size());
+    sleep(100); // the writer goes on while the client is away
+    long last = first.get(first.size() - 1);
+    writer.get(60, TimeUnit.SECONDS);
+    List<Event> all = s.backlog.events(EventQuery.after(0, 100_000));
+    long finalSeq = all.get(all.size() - 1).seq();
+    List<Long> second =
+        read(
+            s.request("/api/events/stream")
+                .header("Last-Event-ID", Long.toString(last))
+                .GET()
+                .build(),
+            Integer.MAX_VALUE,
+            finalSeq);
+    List<Long> union = new ArrayList<>(first);
+    union.addAll(second);
+    Set<Long> distinct = new LinkedHashSet<>(union);
+    assertEquals(union.size(), distinct.size(), "an event was delivered twice");
+    assertEquals(all.stream().map(Event::seq).toList(), union, "the union is not the event log");
+    assertEquals(cards, union.size());
+  }
+
+  @Test
+  void aStreamWithoutACursorStartsAtTheNewestEventAndDeliversNewOnesLive() throws Exception {
+    s.backlog.create(NewCard.builder("OLD").title("old").build());
+    CompletableFuture<List<Long>> live =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return read(s.request("/api/events/stream").GET().build(), 1, Long.MAX_VALUE);
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    sleep(500);
+    s.backlog.create(NewCard.builder("NEW").title("new").build());
+    List<Long> got = live.get(10, TimeUnit.SECONDS);
+    long newSeq =
+        s.backlog.events(new EventQuery(0, dev.backlog.core.CardId.of("NEW"), 10)).get(0).seq();
+    assertEquals(List.of(newSeq), got);
+  }
+
+  @Test
+  void aMalformedLastEventIdIs400() {
+    Served.Reply r =
+        s.send(s.request("/api/events/stream").header("Last-Event-ID", "yesterday").GET().build());
+    assertEquals(400, r.status());
+    assertTrue(r.body().contains("yesterday"));
+  }
+
+  @Test
+  void closingTheServerEndsOpenStreams() throws Exception {
+    HttpResponse<Stream<String>> response =
+        s.http.send(
+            s.request("/api/events/stream").GET().build(), HttpResponse.BodyHandlers.ofLines());
+    assertEquals(200, response.statusCode());
+    long t0 = System.nanoTime();
+    CompletableFuture<Void> closing = CompletableFuture.runAsync(s.server::close);
+    try (Stream<String> lines = response.body()) {
+      assertTrue(lines.noneMatch(l -> l.startsWith("id: ")), "an event arrived");
+    }
+    closing.get(10, TimeUnit.SECONDS);
+    assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(5), "close waited too long");
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
