@@ -45,6 +45,7 @@ final class Commands {
     all.put("coord", dev.backlog.cli.coord.CoordCommand.class);
     all.put("tracker", dev.backlog.cli.tracker.TrackerCommand.class);
     all.put("demo", DemoCommand.class);
+    all.put("serve", ServeCommand.class);
     all.put("completion", CompletionCommand.class);
     all.put("help", CommandLine.HelpCommand.class);
     return java.util.Collections.unmodifiableMap(all);

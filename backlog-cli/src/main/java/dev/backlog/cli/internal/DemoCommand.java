@@ -14,6 +14,7 @@ import dev.backlog.core.NewCard;
 import dev.backlog.core.Stats;
 import dev.backlog.core.spi.BacklogStore;
 import dev.backlog.json.JsonContract;
+import dev.backlog.server.BacklogServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -65,6 +66,29 @@ final class DemoCommand extends BacklogCommand {
           "Where to create the fresh temporary home (default: the system temp directory).")
   Path parent;
 
+  @Option(
+      names = "--serve",
+      description =
+          "Serve the live board while the demo runs (slower work, so it can be watched) and keep"
+              + " serving after it until Ctrl-C.")
+  boolean serve;
+
+  @Option(
+      names = "--port",
+      paramLabel = "N",
+      defaultValue = "" + BacklogServer.DEFAULT_PORT,
+      description =
+          "With --serve: the board's port on 127.0.0.1 (default ${DEFAULT-VALUE}; 0 = any).")
+  int port;
+
+  /** How much slower the simulated work runs with --serve, so that people can follow it. */
+  static final int SERVE_PACE = 4;
+
+  /** With --serve: how long the workers wait for a person to open the board. */
+  static final Duration SERVE_HEAD_START = Duration.ofSeconds(3);
+
+  private int pace = 1;
+
   /** One line of the timeline. */
   record Entry(long atMillis, String who, String what) {}
 
@@ -79,6 +103,7 @@ final class DemoCommand extends BacklogCommand {
           "workers", "--workers " + workers + " is out of range; use 2 to 16");
     }
     context = ctx;
+    pace = serve ? SERVE_PACE : 1;
     Path home =
         parent == null
             ? Files.createTempDirectory("backlog-demo-")
@@ -88,7 +113,8 @@ final class DemoCommand extends BacklogCommand {
         "demo",
         "fresh backlog home " + home + " (inspect later with: backlog --home " + home + " stats)");
     Settings settings = new Settings(home, null, null, null, "demo", "demo");
-    BacklogStore store = ctx.opener().open(settings, workers + 2, false);
+    BacklogStore store = ctx.opener().open(settings, workers + (serve ? 8 : 2), false);
+    BacklogServer server = null;
     try (Backlog backlog =
         Backlog.builder()
             .store(store)
@@ -97,6 +123,14 @@ final class DemoCommand extends BacklogCommand {
             .listener(this::onEvents)
             .build()) {
       int total = seed(backlog);
+      if (serve) {
+        server = BacklogServer.builder(backlog).port(port).build().start();
+        note("demo", "board live at " + server.url() + "/ (open it now)");
+        if (ctx.json()) {
+          ServeCommand.printUrl(ctx, server.url());
+        }
+        sleep(SERVE_HEAD_START.toMillis());
+      }
       note("demo", "seeded " + total + " cards in 4 phases; starting " + workers + " workers");
       AtomicReference<String> refused = new AtomicReference<>();
       AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -113,9 +147,9 @@ final class DemoCommand extends BacklogCommand {
               "w" + workers);
       doomed.start();
       threads.add(doomed);
-      if (!doomedClaimed.await(DEADLINE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)) {
+      if (!doomedClaimed.await(deadline().toSeconds(), java.util.concurrent.TimeUnit.SECONDS)) {
         throw new IllegalStateException(
-            "the first worker claimed nothing within " + DEADLINE.toSeconds() + "s");
+            "the first worker claimed nothing within " + deadline().toSeconds() + "s");
       }
       for (int i = 1; i < workers; i++) {
         String name = "w" + i;
@@ -126,7 +160,7 @@ final class DemoCommand extends BacklogCommand {
         threads.add(t);
       }
       for (Thread t : threads) {
-        t.join(DEADLINE.toMillis());
+        t.join(deadline().toMillis());
       }
       stop.set(true);
       for (Thread t : threads) {
@@ -185,8 +219,37 @@ final class DemoCommand extends BacklogCommand {
                 + " cards done, late complete "
                 + (refused.get() == null ? "not refused" : "refused"));
       }
+      if (server != null) {
+        waitForStop(server, backlog);
+      }
       return 0;
     }
+  }
+
+  /** With --serve: keeps the board up until SIGTERM or Ctrl-C, then stops it and the store. */
+  private void waitForStop(BacklogServer server, Backlog backlog) throws InterruptedException {
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  try {
+                    server.close();
+                  } finally {
+                    backlog.close();
+                    stopped.countDown();
+                  }
+                },
+                "backlog-demo-stop"));
+    if (!context.json()) {
+      context.out().println("the board stays up at " + server.url() + "/ ; press Ctrl-C to stop");
+      context.out().flush();
+    }
+    stopped.await();
+  }
+
+  private Duration deadline() {
+    return DEADLINE.multipliedBy(pace);
   }
 
   private void onEvents(List<Event> events) {
@@ -265,8 +328,8 @@ final class DemoCommand extends BacklogCommand {
 
   /** A worker that claims, heartbeats and completes until every card is done. */
   private void worker(Backlog backlog, String name, Random random, AtomicBoolean stop) {
-    Duration ttl = Duration.ofSeconds(5);
-    long deadline = System.nanoTime() + DEADLINE.toNanos();
+    Duration ttl = Duration.ofSeconds(5L * pace);
+    long deadline = System.nanoTime() + deadline().toNanos();
     while (!stop.get() && System.nanoTime() < deadline) {
       List<Claim> claims =
           backlog.claim(
@@ -292,10 +355,10 @@ final class DemoCommand extends BacklogCommand {
               + ", attempt "
               + card.attempts()
               + ")");
-      sleep(100 + random.nextInt(200));
+      sleep((100 + random.nextInt(200)) * pace);
       Card renewed = backlog.renew(card.id(), claim.token(), ttl);
       note(name, "heartbeat on " + card.id() + ", lease now until " + renewed.lease().expiresAt());
-      sleep(100 + random.nextInt(200));
+      sleep((100 + random.nextInt(200)) * pace);
       backlog.complete(card.id(), claim.token());
       note(name, "completed " + card.id());
     }
@@ -306,9 +369,9 @@ final class DemoCommand extends BacklogCommand {
    */
   private void doomedWorker(
       Backlog backlog, String name, CountDownLatch claimed, AtomicReference<String> refused) {
-    Duration ttl = Duration.ofMillis(1500);
+    Duration ttl = Duration.ofMillis(1500L * pace);
     Optional<Claim> first = Optional.empty();
-    long deadline = System.nanoTime() + DEADLINE.toNanos();
+    long deadline = System.nanoTime() + deadline().toNanos();
     while (first.isEmpty() && System.nanoTime() < deadline) {
       first =
           backlog
@@ -333,7 +396,7 @@ final class DemoCommand extends BacklogCommand {
             + ttl.toMillis()
             + " ms)");
     claimed.countDown();
-    sleep(300);
+    sleep(300L * pace);
     backlog.renew(id, claim.token(), ttl);
     note(name, "heartbeat on " + id + ", then the process hangs: no more heartbeats");
     // Dead: wait until another worker has reclaimed and finished the card.
