@@ -156,7 +156,6 @@
   }
 
   async function refresh() {
-    const phase = state.phase ? '?phase=' + encodeURIComponent(state.phase) : '';
     const [cards, stats] = await Promise.all([api('/api/cards'), api('/api/stats')]);
     state.cards = cards;
     state.byId = new Map(cards.map(c => [c.id, c]));
@@ -166,7 +165,6 @@
     if (state.view === 'graph') await renderGraph();
     if (state.detailId) await renderDetail();
     document.body.dataset.loaded = 'true';
-    return phase;
   }
 
   function scheduleRefresh() {
