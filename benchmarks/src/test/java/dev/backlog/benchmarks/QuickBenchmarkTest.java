@@ -47,7 +47,7 @@ class QuickBenchmarkTest {
 
     Results r = BacklogBench.read(out.resolve("results.json"));
     assertEquals("quick", r.mode());
-    assertEquals(7, r.targets().size(), "every target of the design is judged");
+    assertEquals(10, r.targets().size(), "every target of the design is judged");
     for (Target t : r.targets()) {
       assertTrue(Set.of("met", "not met", "not measured").contains(t.status()), t.toString());
       assertTrue(
@@ -68,7 +68,11 @@ class QuickBenchmarkTest {
             "pg.peer.ours",
             "pg.peer.dbscheduler",
             "h2.ours.w1",
-            "h2.ours.w4")) {
+            "h2.ours.w4",
+            "h2.http.ours",
+            "h2.http.inproc",
+            "pg.http.ours",
+            "pg.http.inproc")) {
       Measurement m =
           r.find(id).orElseThrow(() -> new AssertionError("no measurement " + id + "\n" + log));
       assertTrue(m.cards() > 0 && m.cardsPerSecond() > 0, "measurement " + id + " did work: " + m);

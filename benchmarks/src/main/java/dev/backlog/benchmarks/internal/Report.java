@@ -404,6 +404,8 @@ public final class Report {
       md.append("Not measured: ").append(cli.reason()).append("\n");
     }
 
+    http(md, r);
+
     md.append("\n## How it is measured\n\n")
         .append(
             "- **Ours**: `Backlog.claim` then `Backlog.complete` on a `JdbcBacklogStore` (HikariCP pool of"
@@ -475,5 +477,50 @@ public final class Report {
 
   private static String commits(Measurement m) {
     return m.commitsPerCard() < 0 ? "—" : String.format(Locale.ROOT, "%.2f", m.commitsPerCard());
+  }
+
+  /** The HTTP section: the server against the library in-process, and the event stream's delay. */
+  private static void http(StringBuilder md, Results r) {
+    List<Measurement> runs =
+        r.measurements().stream()
+            .filter(m -> m.group().equals("http") || m.group().equals("http-stream"))
+            .toList();
+    if (runs.isEmpty()) {
+      return;
+    }
+    md.append("\n## HTTP (`backlog serve`)\n\n")
+        .append(
+            "16 clients claim and complete single cards through the HTTP API (`POST /api/claims`,"
+                + " `POST /api/cards/{id}/complete`, java.net.http on loopback) against the same work"
+                + " through the library in the server's process, on one backlog in alternating rounds;"
+                + " meanwhile one client follows `GET /api/events/stream` and records each event's"
+                + " delay from its commit timestamp to its arrival.\n\n")
+        .append("| database | system | cards/s | claim p50 / p99 | note |\n")
+        .append("| --- | --- | --- | --- | --- |\n");
+    for (Measurement m : runs) {
+      boolean stream = m.group().equals("http-stream");
+      md.append("| ")
+          .append(m.database())
+          .append(" | ")
+          .append(
+              stream
+                  ? "event stream (delivery delay)"
+                  : m.system().equals("ours-http") ? "HTTP, 16 clients" : "in-process, 16 workers")
+          .append(" | ")
+          .append(
+              stream
+                  ? m.cards() + " events"
+                  : String.format(Locale.ROOT, "%,.0f", m.cardsPerSecond()))
+          .append(" | ")
+          .append(
+              String.format(
+                  Locale.ROOT,
+                  "%.2f ms / %.2f ms",
+                  m.claimP50Micros() / 1e3,
+                  m.claimP99Micros() / 1e3))
+          .append(" | ")
+          .append(m.note().replace("|", "\\|"))
+          .append(" |\n");
+    }
   }
 }

@@ -48,10 +48,12 @@ public final class Suite {
       new DagScenarios(steps).run();
       comparisons.peer();
       cpuAfter = CpuShare.snapshot(serverPids);
+      new HttpScenarios(steps).runPg();
     } finally {
       pg.close();
     }
     new H2Scenarios(steps).run();
+    new HttpScenarios(steps).runH2();
     double others =
         cpuBefore.isPresent() && cpuAfter.isPresent()
             ? cpuAfter.get().othersSince(cpuBefore.get())

@@ -1,0 +1,267 @@
+package dev.backlog.benchmarks.internal;
+
+import static dev.backlog.benchmarks.internal.ScenarioSteps.SMALL_DONE;
+import static dev.backlog.benchmarks.internal.ScenarioSteps.doneAndReady;
+import static dev.backlog.benchmarks.internal.ScenarioSteps.fmt;
+import static dev.backlog.benchmarks.internal.ScenarioSteps.load;
+import static dev.backlog.benchmarks.internal.ScenarioSteps.openBacklog;
+import static dev.backlog.benchmarks.internal.ScenarioSteps.openStore;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.backlog.core.Backlog;
+import dev.backlog.jdbc.JdbcBacklogStore;
+import dev.backlog.server.BacklogServer;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * 16 HTTP clients claim+complete against the HTTP server ({@code backlog serve}'s server, started
+ * in this process on loopback), against 16 in-process workers on the same backlog, in alternating
+ * rounds; while the HTTP rounds run, one client follows the event stream and measures each event's
+ * delay from its commit timestamp to its arrival.
+ *
+ * <p>Not thread-safe: one run at a time.
+ */
+final class HttpScenarios {
+
+  /** Concurrent clients, as the design's target names. */
+  static final int CLIENTS = 16;
+
+  /** Rounds per system. */
+  static final int ROUNDS = 4;
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final ScenarioSteps steps;
+  private final Options options;
+  private final Consumer<String> progress;
+
+  HttpScenarios(ScenarioSteps steps) {
+    this.steps = steps;
+    this.options = steps.options();
+    this.progress = steps.progress();
+  }
+
+  /** On the run's PostgreSQL. */
+  void runPg() throws Exception {
+    String url = steps.pg().freshSchema("http");
+    try {
+      compare("pg", "PostgreSQL", url);
+    } finally {
+      steps.pg().dropSchema(url);
+    }
+  }
+
+  /** On an embedded H2 file. */
+  void runH2() throws Exception {
+    Path dir = Files.createTempDirectory("backlog-bench-http");
+    try {
+      compare(
+          "h2",
+          "H2",
+          "jdbc:h2:file:" + dir.toAbsolutePath().toString().replace('\\', '/') + "/http");
+    } finally {
+      try (var paths = Files.walk(dir)) {
+        paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  private void compare(String prefix, String database, String url) throws Exception {
+    int pool = options.full() ? 100_000 : 30_000;
+    String backlog = fmt(SMALL_DONE) + " done + " + fmt(pool) + " ready";
+    progress.accept(prefix + ".http.ours and " + prefix + ".http.inproc (alternating rounds)");
+    try (JdbcBacklogStore store = openStore(url, CLIENTS)) {
+      load(url, l -> doneAndReady(l, SMALL_DONE, pool, 0));
+      store.describe();
+    }
+    Duration round = options.scenarioTime().dividedBy(ROUNDS);
+    Sum http = new Sum();
+    Sum inproc = new Sum();
+    Latencies delivery = new Latencies();
+    Thread follower;
+    try (Backlog shared = openBacklog(url, CLIENTS);
+        BacklogServer server = BacklogServer.builder(shared).port(0).build().start()) {
+      HttpClient client = HttpClient.newBuilder().build();
+      LoadDriver.WorkerFactory library = i -> Workers.ours(shared, "w" + i, 1);
+      LoadDriver.WorkerFactory overHttp = i -> worker(client, server.url(), "h" + i);
+      LoadDriver.run(CLIENTS, steps.warmup(), library);
+      LoadDriver.run(CLIENTS, steps.warmup(), overHttp);
+      AtomicBoolean following = new AtomicBoolean(true);
+      follower = new Thread(() -> follow(client, server.url(), delivery, following));
+      follower.setDaemon(true);
+      follower.start();
+      for (int r = 0; r < ROUNDS; r++) {
+        boolean httpFirst = r % 2 == 0;
+        (httpFirst ? http : inproc)
+            .add(LoadDriver.run(CLIENTS, round, httpFirst ? overHttp : library));
+        (httpFirst ? inproc : http)
+            .add(LoadDriver.run(CLIENTS, round, httpFirst ? library : overHttp));
+      }
+      following.set(false);
+    }
+    follower.join(5_000); // the stream ended with the server
+    Latencies delivered;
+    synchronized (delivery) {
+      delivered = new Latencies();
+      delivered.addAll(delivery);
+    }
+    String rounds = ROUNDS + " rounds of " + round.toMillis() + " ms, alternating on one backlog";
+    steps.add(
+        http.measurement(
+            prefix + ".http.ours",
+            "http",
+            "ours-http",
+            database,
+            backlog,
+            "16 java.net.http clients on loopback: POST /api/claims then POST"
+                + " /api/cards/{id}/complete; the claim latency is the claim request's round trip; "
+                + rounds));
+    steps.add(
+        inproc.measurement(
+            prefix + ".http.inproc",
+            "http",
+            "ours",
+            database,
+            backlog,
+            "the same work through the library in the server's process (Backlog.claim then"
+                + " complete), the server idle beside it; "
+                + rounds));
+    steps.add(
+        new Measurement(
+            prefix + ".http.stream",
+            "http-stream",
+            "event-stream",
+            database,
+            1,
+            1,
+            backlog,
+            delivered.size(),
+            0,
+            0,
+            delivered.percentile(50) / 1e3,
+            delivered.percentile(99) / 1e3,
+            delivered.size(),
+            -1,
+            "delay of each event on GET /api/events/stream from its timestamp (written inside its"
+                + " transaction, so the commit is included) to its arrival at a client on loopback;"
+                + " the p50/p99 columns hold the delivery delay"));
+  }
+
+  /** A worker that claims and completes over HTTP. */
+  private static LoadDriver.Worker worker(HttpClient client, String base, String owner) {
+    URI claims = URI.create(base + "/api/claims");
+    String claimBody = "{\"owner\":\"" + owner + "\",\"ttlSeconds\":900}";
+    return new LoadDriver.Worker() {
+      private long transactions;
+
+      @Override
+      public int step(Latencies claimLatencies) throws Exception {
+        long t0 = System.nanoTime();
+        JsonNode card = post(client, claims, claimBody);
+        long t1 = System.nanoTime();
+        transactions++;
+        if (card.isNull()) {
+          return -1;
+        }
+        claimLatencies.add(t1 - t0);
+        String id = card.get("id").asText();
+        long token = card.get("lease").get("token").asLong();
+        post(
+            client,
+            URI.create(base + "/api/cards/" + id + "/complete"),
+            "{\"token\":" + token + "}");
+        transactions++;
+        return 1;
+      }
+
+      @Override
+      public long transactions() {
+        return transactions;
+      }
+    };
+  }
+
+  private static JsonNode post(HttpClient client, URI uri, String body)
+      throws IOException, InterruptedException {
+    HttpResponse<String> r =
+        client.send(
+            HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+            HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 200) {
+      throw new IllegalStateException(uri + " answered " + r.statusCode() + ": " + r.body());
+    }
+    return JSON.readTree(r.body());
+  }
+
+  /** Follows the event stream from its head, adding each event's delivery delay. */
+  private static void follow(
+      HttpClient client, String base, Latencies delivery, AtomicBoolean following) {
+    try {
+      HttpResponse<Stream<String>> r =
+          client.send(
+              HttpRequest.newBuilder(URI.create(base + "/api/events/stream")).build(),
+              HttpResponse.BodyHandlers.ofLines());
+      try (Stream<String> lines = r.body()) {
+        Iterator<String> it = lines.iterator();
+        while (following.get() && it.hasNext()) {
+          String line = it.next();
+          if (line.startsWith("data: ")) {
+            Instant arrived = Instant.now();
+            Instant at = Instant.parse(JSON.readTree(line.substring(6)).get("at").asText());
+            synchronized (delivery) {
+              delivery.add(Math.max(0, Duration.between(at, arrived).toNanos()));
+            }
+          }
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // The server stopped at the end of the scenario.
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Sums of several rounds of one system. */
+  private static final class Sum {
+    private long cards;
+    private double seconds;
+    private long transactions;
+    private final Latencies latencies = new Latencies();
+
+    void add(LoadDriver.Run run) {
+      cards += run.cards();
+      seconds += run.seconds();
+      transactions += run.transactions();
+      latencies.addAll(run.latencies());
+    }
+
+    Measurement measurement(
+        String id, String group, String system, String database, String backlog, String note) {
+      return ScenarioSteps.measure(
+          id,
+          group,
+          system,
+          database,
+          CLIENTS,
+          1,
+          backlog,
+          new LoadDriver.Run(cards, seconds, latencies, transactions),
+          transactions / (double) Math.max(1, cards),
+          String.format(Locale.ROOT, "%s", note));
+    }
+  }
+}
