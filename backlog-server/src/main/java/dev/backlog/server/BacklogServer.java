@@ -119,7 +119,8 @@ public final class BacklogServer implements AutoCloseable {
     context.addFilter(new FilterHolder(guard), "/*", EnumSet.of(DispatcherType.REQUEST));
     context.addServlet(
         new ServletHolder(
-            "api", new ApiServlet(config.backlog, config.maxBody, config.maxImportBody)),
+            "api",
+            new ApiServlet(config.backlog, config.maxBody, config.maxImportBody, hub::nudge)),
         "/api/*");
     context.addServlet(new ServletHolder("events", new EventStream(hub)), "/api/events/stream");
     context.addServlet(new ServletHolder("board", new BoardAssets()), "/");

@@ -36,6 +36,7 @@ public final class EventHub implements AutoCloseable {
 
   private long head;
   private boolean caughtUp;
+  private boolean nudged;
   private volatile boolean closed;
 
   /**
@@ -92,7 +93,8 @@ public final class EventHub implements AutoCloseable {
 
   private void pause(long nanos) {
     synchronized (lock) {
-      if (closed) {
+      if (closed || nudged) {
+        nudged = false;
         return;
       }
       try {
@@ -101,6 +103,18 @@ public final class EventHub implements AutoCloseable {
         Thread.currentThread().interrupt();
         closed = true;
       }
+      nudged = false;
+    }
+  }
+
+  /**
+   * Tells the hub that this process just committed something (an API write), so that it reads the
+   * log now instead of at its next poll.
+   */
+  public void nudge() {
+    synchronized (lock) {
+      nudged = true;
+      lock.notifyAll();
     }
   }
 
