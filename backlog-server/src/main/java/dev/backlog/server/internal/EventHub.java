@@ -37,6 +37,7 @@ public final class EventHub implements AutoCloseable {
   private long head;
   private boolean caughtUp;
   private boolean nudged;
+  private long reads;
   private volatile boolean closed;
 
   /**
@@ -72,9 +73,8 @@ public final class EventHub implements AutoCloseable {
           while (ring.size() > capacity) {
             floor = ring.removeFirst().seq();
           }
-          if (got < PAGE) {
-            caughtUp = true;
-          }
+          caughtUp = got < PAGE;
+          reads++;
           lock.notifyAll();
         }
       } catch (RuntimeException e) {
@@ -137,11 +137,17 @@ public final class EventHub implements AutoCloseable {
     streams.decrementAndGet();
   }
 
-  /** The seq of the newest committed event, once the hub has read up to it (waits for that). */
+  /**
+   * The seq of the newest event committed before this call, once the hub has read up to it: waits
+   * for a read of the log that started after the call and reached its end.
+   */
   public long head(Duration maxWait) throws InterruptedException {
     long deadline = System.nanoTime() + maxWait.toNanos();
     synchronized (lock) {
-      while (!caughtUp && !closed) {
+      long after = reads + 1; // the read under way may have started before this call
+      nudged = true;
+      lock.notifyAll();
+      while ((reads <= after || !caughtUp) && !closed) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
           break;

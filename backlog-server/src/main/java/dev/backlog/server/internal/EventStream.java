@@ -40,6 +40,15 @@ public final class EventStream extends HttpServlet {
 
   @Override
   protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    hub.subscribe();
+    try {
+      stream(req, resp);
+    } finally {
+      hub.unsubscribe();
+    }
+  }
+
+  private void stream(HttpServletRequest req, HttpServletResponse resp) throws IOException {
     long cursor;
     try {
       cursor = start(req);
@@ -56,7 +65,6 @@ public final class EventStream extends HttpServlet {
     resp.setHeader("X-Accel-Buffering", "no");
     OutputStream out = resp.getOutputStream();
     write(out, "retry: 1000\n: stream after " + cursor + "\n\n");
-    hub.subscribe();
     try {
       while (!hub.closed()) {
         List<Event> events = hub.next(cursor, 500, HEARTBEAT);
