@@ -116,7 +116,10 @@ public final class BacklogServer implements AutoCloseable {
             config.readOnly,
             config.maxBody,
             config.maxImportBody);
-    context.addFilter(new FilterHolder(guard), "/*", EnumSet.of(DispatcherType.REQUEST));
+    FilterHolder guardHolder = new FilterHolder(guard);
+    // Mounted servlets may answer asynchronously (the MCP transport streams with startAsync).
+    guardHolder.setAsyncSupported(true);
+    context.addFilter(guardHolder, "/*", EnumSet.of(DispatcherType.REQUEST));
     context.addServlet(
         new ServletHolder(
             "api",
@@ -125,8 +128,11 @@ public final class BacklogServer implements AutoCloseable {
     context.addServlet(new ServletHolder("events", new EventStream(hub)), "/api/events/stream");
     context.addServlet(new ServletHolder("board", new BoardAssets()), "/");
     config.servlets.forEach(
-        (pathSpec, servlet) ->
-            context.addServlet(new ServletHolder("host:" + pathSpec, servlet), pathSpec));
+        (pathSpec, servlet) -> {
+          ServletHolder holder = new ServletHolder("host:" + pathSpec, servlet);
+          holder.setAsyncSupported(true);
+          context.addServlet(holder, pathSpec);
+        });
     GracefulHandler graceful = new GracefulHandler();
     graceful.setHandler(context);
     server.setHandler(graceful);

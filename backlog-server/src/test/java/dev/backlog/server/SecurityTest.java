@@ -35,6 +35,38 @@ class SecurityTest {
     }
   }
 
+  /** A host servlet that answers asynchronously, as a streaming transport does. */
+  static final class AsyncEcho extends HttpServlet {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+      byte[] body = req.getInputStream().readAllBytes();
+      jakarta.servlet.AsyncContext async = req.startAsync();
+      async.start(
+          () -> {
+            try {
+              resp.setContentType("text/plain");
+              resp.getWriter().write("async " + body.length);
+            } catch (IOException e) {
+              throw new java.io.UncheckedIOException(e);
+            }
+            async.complete();
+          });
+    }
+  }
+
+  @Test
+  void aMountedServletMayAnswerAsynchronously() {
+    try (Served s = new Served(b -> b.token(TOKEN).servlet("/stream", new AsyncEcho()))) {
+      assertEquals(401, s.post("/stream", "hi").status());
+      s.token = TOKEN;
+      Served.Reply ok = s.post("/stream", "hi");
+      assertEquals(200, ok.status(), ok.toString());
+      assertEquals("async 2", ok.body());
+    }
+  }
+
   @Test
   void withATokenEveryApiRequestNeedsItButTheBoardPageDoesNot() {
     try (Served s = new Served(b -> b.token(TOKEN))) {
