@@ -81,7 +81,7 @@ final class HttpScenarios {
   }
 
   private void compare(String prefix, String database, String url) throws Exception {
-    int pool = options.full() ? 100_000 : 30_000;
+    int pool = options.full() ? 100_000 : 8_000;
     String backlog = fmt(SMALL_DONE) + " done + " + fmt(pool) + " ready";
     progress.accept(prefix + ".http.ours and " + prefix + ".http.inproc (alternating rounds)");
     try (JdbcBacklogStore store = openStore(url, CLIENTS)) {
