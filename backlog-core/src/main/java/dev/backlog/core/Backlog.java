@@ -242,8 +242,8 @@ public final class Backlog implements BacklogOperations, AutoCloseable {
   }
 
   @Override
-  public Card release(CardId id, LeaseToken token) {
-    return inTransaction(tx -> tx.release(id, token));
+  public Card release(CardId id, LeaseToken token, String reason) {
+    return inTransaction(tx -> tx.release(id, token, reason));
   }
 
   @Override
@@ -412,9 +412,14 @@ public final class Backlog implements BacklogOperations, AutoCloseable {
     }
 
     @Override
-    public Card release(CardId id, LeaseToken token) {
+    public Card release(CardId id, LeaseToken token, String reason) {
+      String checked = reason("reason", reason);
       return stx()
-          .release(Objects.requireNonNull(id, "id"), Objects.requireNonNull(token, "token"), actor);
+          .release(
+              Objects.requireNonNull(id, "id"),
+              Objects.requireNonNull(token, "token"),
+              checked,
+              actor);
     }
 
     @Override

@@ -94,7 +94,15 @@ public interface StoreTransaction {
   Card forceComplete(CardId id, String actor);
 
   /** Gives a claimed card back (ready), keeping its attempt count. */
-  Card release(CardId id, LeaseToken token, String actor);
+  default Card release(CardId id, LeaseToken token, String actor) {
+    return release(id, token, null, actor);
+  }
+
+  /**
+   * Gives a claimed card back (ready), keeping its attempt count; the {@code released} event
+   * records the reason ({@link EventData#released}).
+   */
+  Card release(CardId id, LeaseToken token, String reason, String actor);
 
   /** Reports failure: ready again, or blocked with the reason once attempts reached the limit. */
   Card fail(CardId id, LeaseToken token, String reason, int defaultMaxAttempts, String actor);

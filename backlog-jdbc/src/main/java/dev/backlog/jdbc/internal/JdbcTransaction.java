@@ -315,11 +315,11 @@ public final class JdbcTransaction implements StoreTransaction {
   }
 
   @Override
-  public Card release(CardId id, LeaseToken token, String actor) {
+  public Card release(CardId id, LeaseToken token, String reason, String actor) {
     Card card = lock(id);
     Card next = Transitions.release(card, token, now());
     write(card, next);
-    s.event(next, EventType.RELEASED, actor, token, EventData.empty());
+    s.event(next, EventType.RELEASED, actor, token, EventData.released(reason));
     return next;
   }
 
