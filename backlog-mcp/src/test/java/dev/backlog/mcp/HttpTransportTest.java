@@ -39,9 +39,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The MCP tools over the Streamable HTTP transport: the servlet from {@link BacklogMcp#httpServlet}
- * in an embedded Jetty 12 on loopback, driven by the SDK's own HTTP client transport, over an H2
- * file backlog.
+ * The MCP tools over the Streamable HTTP transport: the servlet from {@link
+ * BacklogMcpHttp#httpServlet} in an embedded Jetty 12 on loopback, driven by the SDK's own HTTP
+ * client transport, over an H2 file backlog.
  */
 class HttpTransportTest {
 
@@ -65,7 +65,7 @@ class HttpTransportTest {
     jetty.addConnector(connector);
     ServletContextHandler context = new ServletContextHandler();
     ServletHolder holder =
-        new ServletHolder(BacklogMcp.httpServlet(backlog, McpOptions.defaults()));
+        new ServletHolder(BacklogMcpHttp.httpServlet(backlog, McpOptions.defaults()));
     holder.setAsyncSupported(true);
     context.addServlet(holder, "/mcp");
     jetty.setHandler(context);

@@ -4,7 +4,6 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /**
  * An input stream that tells when it ended: end of file or a read error, which is how a stdio
@@ -54,13 +53,13 @@ public final class EndOfInput extends FilterInputStream {
     super.close();
   }
 
+  /** Marks the input ended without closing it (the host ends the session). */
+  public void end() {
+    ended.countDown();
+  }
+
   /** Waits until the input ended. */
   public void await() throws InterruptedException {
     ended.await();
-  }
-
-  /** Waits up to the timeout; true when the input ended. */
-  public boolean await(long timeout, TimeUnit unit) throws InterruptedException {
-    return ended.await(timeout, unit);
   }
 }
