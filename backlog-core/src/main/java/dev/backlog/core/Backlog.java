@@ -257,6 +257,11 @@ public final class Backlog implements BacklogOperations, AutoCloseable {
   }
 
   @Override
+  public List<CardId> dependents(CardId id) {
+    return inTransaction(tx -> tx.dependents(id));
+  }
+
+  @Override
   public Card reclaim(CardId id) {
     return inTransaction(tx -> tx.reclaim(id));
   }
@@ -432,6 +437,11 @@ public final class Backlog implements BacklogOperations, AutoCloseable {
               checked,
               defaultMaxAttempts,
               actor);
+    }
+
+    @Override
+    public List<CardId> dependents(CardId id) {
+      return stx().dependents(Objects.requireNonNull(id, "id"));
     }
 
     @Override

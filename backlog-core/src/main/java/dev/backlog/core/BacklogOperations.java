@@ -105,6 +105,12 @@ public interface BacklogOperations {
   /** Reports failure; the card becomes ready, or blocked with the reason at the attempt limit. */
   Card fail(CardId id, LeaseToken token, String reason);
 
+  /**
+   * The ids of the cards that depend directly on {@code id}, in id order; empty when none does (or
+   * the card does not exist).
+   */
+  List<CardId> dependents(CardId id);
+
   /** Takes back every lapsed lease; returns the cards reclaimed. */
   List<CardId> reclaimExpired();
 

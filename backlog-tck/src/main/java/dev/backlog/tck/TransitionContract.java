@@ -172,6 +172,18 @@ abstract class TransitionContract extends ContractGroup {
   }
 
   @Test
+  void dependentsAreTheCardsThatDependDirectlyOnACardInIdOrder() {
+    create("a");
+    backlog.create(NewCard.builder("c").title("t").dependsOn("a").build());
+    backlog.create(NewCard.builder("b").title("t").dependsOn("a", "c").build());
+    backlog.create(NewCard.builder("d").title("t").dependsOn("c").build());
+    assertEquals(List.of(id("b"), id("c")), backlog.dependents(id("a")));
+    assertEquals(List.of(id("b"), id("d")), backlog.dependents(id("c")));
+    assertEquals(List.of(), backlog.dependents(id("d")));
+    assertEquals(List.of(), backlog.dependents(id("nobody")));
+  }
+
+  @Test
   void releaseWithAReasonRecordsItInTheReleasedEvent() {
     create("c1");
     create("c2");

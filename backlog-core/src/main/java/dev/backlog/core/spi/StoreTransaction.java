@@ -130,6 +130,18 @@ public interface StoreTransaction {
   /** Counts the backlog. */
   Stats stats();
 
+  /**
+   * The ids of the cards that depend directly on {@code id}, in id order. This default scans every
+   * card; stores override it with an indexed lookup.
+   */
+  default List<CardId> dependents(CardId id) {
+    return list(CardQuery.ALL).stream()
+        .filter(c -> c.dependsOn().contains(id))
+        .map(Card::id)
+        .sorted()
+        .toList();
+  }
+
   /** Reads committed events (and this transaction's own) after a position. */
   List<Event> events(EventQuery query);
 

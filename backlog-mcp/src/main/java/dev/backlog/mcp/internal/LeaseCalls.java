@@ -3,7 +3,6 @@ package dev.backlog.mcp.internal;
 import dev.backlog.core.Backlog;
 import dev.backlog.core.Card;
 import dev.backlog.core.CardId;
-import dev.backlog.core.CardQuery;
 import dev.backlog.core.CardStatus;
 import dev.backlog.core.Claim;
 import dev.backlog.core.ClaimRequest;
@@ -12,6 +11,7 @@ import dev.backlog.json.JsonContract;
 import dev.backlog.mcp.McpOptions;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -106,14 +106,21 @@ final class LeaseCalls {
                 backlog.inTransaction(
                     tx -> {
                       Card card = tx.complete(id, token);
-                      List<CardId> unblocked =
-                          tx
-                              .list(
-                                  new CardQuery(CardStatus.READY, null, true, CardQuery.MAX_LIMIT))
-                              .stream()
-                              .filter(c -> c.dependsOn().contains(id))
-                              .map(Card::id)
-                              .toList();
+                      // The dependents whose last unfinished dependency this was.
+                      List<CardId> unblocked = new ArrayList<>();
+                      for (CardId dependent : tx.dependents(id)) {
+                        Optional<Card> d = tx.find(dependent);
+                        if (d.isPresent()
+                            && d.get().status() == CardStatus.READY
+                            && d.get().dependsOn().stream()
+                                .allMatch(
+                                    dep ->
+                                        tx.find(dep)
+                                            .map(c -> c.status() == CardStatus.DONE)
+                                            .orElse(false))) {
+                          unblocked.add(dependent);
+                        }
+                      }
                       return new Done(card, unblocked);
                     }));
     leases.gone(caller.session(), id, token);
