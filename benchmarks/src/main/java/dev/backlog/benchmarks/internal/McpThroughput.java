@@ -45,8 +45,8 @@ public final class McpThroughput {
   /** Cards seeded: enough that no run drains the backlog. */
   static final int CARDS = 60_000;
 
-  /** Pairs each session or thread does before the measured window. */
-  static final int WARM_UP_PAIRS = 300;
+  /** How long every session or thread works before the measured window (JIT, pools, caches). */
+  static final Duration WARM_UP = Duration.ofSeconds(5);
 
   private static final JacksonMcpJsonMapper MAPPER = new JacksonMcpJsonMapper(new ObjectMapper());
 
@@ -99,7 +99,8 @@ public final class McpThroughput {
               + "| library in-process | 1 | %.0f | 100 %% |%n"
               + "| library in-process | 4 | %.0f | 100 %% |%n%n"
               + "Goal: one session ≥ %.0f pairs/s: **%s** (%.0f). Each figure is one window of %.0f s"
-              + " after %d warm-up pairs per session or thread; server: `%s`.%s%n",
+              + " after %d s of warm-up; the library and the server take turns (library 1, one"
+              + " session, library 4, four sessions), each alone on the file; server: `%s`.%s%n",
           mcpOne,
           100 * mcpOne / libraryOne,
           mcpFour,
@@ -110,7 +111,7 @@ public final class McpThroughput {
           mcpOne >= GOAL_ONE_SESSION ? "met" : "not met",
           mcpOne,
           windowSeconds,
-          WARM_UP_PAIRS,
+          WARM_UP.toSeconds(),
           command,
           reason.isEmpty() ? "" : " " + reason);
     }
@@ -133,43 +134,14 @@ public final class McpThroughput {
       log.accept("mcp: seeding " + CARDS + " cards");
       seed(home);
       double seconds = window.toMillis() / 1000.0;
-      log.accept("mcp: library in-process, 1 and 4 threads");
-      double libOne;
-      double libFour;
-      try (Backlog backlog =
-          Backlog.builder()
-              .store(
-                  JdbcBacklogStore.builder()
-                      .url(JdbcBacklogStore.defaultH2Url(home))
-                      .maxPoolSize(6)
-                      .build())
-              .build()) {
-        libOne = rate(window, List.of(library(backlog, "lib-1")));
-        libFour =
-            rate(
-                window,
-                List.of(
-                    library(backlog, "lib-a"),
-                    library(backlog, "lib-b"),
-                    library(backlog, "lib-c"),
-                    library(backlog, "lib-d")));
-      }
+      log.accept("mcp: library in-process, 1 thread");
+      double libOne = library(home, window, 1);
       log.accept("mcp: one stdio session");
-      double mcpOne;
-      try (Session s = Session.start(launcher, home, "bench-1")) {
-        mcpOne = rate(window, List.of(s));
-      }
+      double mcpOne = sessions(launcher, home, window, 1);
+      log.accept("mcp: library in-process, 4 threads");
+      double libFour = library(home, window, 4);
       log.accept("mcp: four stdio sessions");
-      double mcpFour;
-      List<Session> four = new ArrayList<>();
-      try {
-        for (int i = 0; i < 4; i++) {
-          four.add(Session.start(launcher, home, "bench-4-" + i));
-        }
-        mcpFour = rate(window, new ArrayList<>(four));
-      } finally {
-        four.forEach(Session::close);
-      }
+      double mcpFour = sessions(launcher, home, window, 4);
       return new Result("measured", mcpOne, mcpFour, libOne, libFour, seconds, shown, "");
     } catch (IOException | RuntimeException e) {
       return Result.notMeasured(shown, "the MCP server could not be measured: " + e);
@@ -180,6 +152,39 @@ public final class McpThroughput {
       if (home != null) {
         deleteTree(home);
       }
+    }
+  }
+
+  /** The library in-process on the H2 file, {@code threads} workers at once: pairs/s. */
+  private static double library(Path home, Duration window, int threads)
+      throws InterruptedException {
+    try (Backlog backlog =
+        Backlog.builder()
+            .store(
+                JdbcBacklogStore.builder()
+                    .url(JdbcBacklogStore.defaultH2Url(home))
+                    .maxPoolSize(threads + 2)
+                    .build())
+            .build()) {
+      List<Pair> workers = new ArrayList<>();
+      for (int i = 0; i < threads; i++) {
+        workers.add(library(backlog, "lib-" + threads + "-" + i));
+      }
+      return rate(window, workers);
+    }
+  }
+
+  /** {@code count} {@code backlog mcp} processes at once: pairs/s. */
+  private static double sessions(Path launcher, Path home, Duration window, int count)
+      throws InterruptedException {
+    List<Session> all = new ArrayList<>();
+    try {
+      for (int i = 0; i < count; i++) {
+        all.add(Session.start(launcher, home, "bench-" + count + "-" + i));
+      }
+      return rate(window, all);
+    } finally {
+      all.forEach(Session::close);
     }
   }
 
@@ -205,7 +210,8 @@ public final class McpThroughput {
     try {
       List<Callable<Long>> warm = new ArrayList<>();
       for (Pair p : workers) {
-        warm.add(() -> loop(p, Long.MAX_VALUE, WARM_UP_PAIRS));
+        long warmEnd = System.nanoTime() + WARM_UP.toNanos();
+        warm.add(() -> loop(p, warmEnd, Long.MAX_VALUE));
       }
       for (Future<Long> f : pool.invokeAll(warm)) {
         get(f);
