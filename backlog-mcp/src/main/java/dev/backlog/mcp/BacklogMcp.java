@@ -59,11 +59,12 @@ public final class BacklogMcp {
       Backlog backlog, McpOptions options, InputStream in, OutputStream out) {
     Objects.requireNonNull(backlog, "backlog");
     Objects.requireNonNull(options, "options");
-    EndOfInput input = new EndOfInput(Objects.requireNonNull(in, "in"));
-    Features features = new Features(backlog, options, new SessionLeases());
+    Objects.requireNonNull(in, "in");
+    Objects.requireNonNull(out, "out");
     JacksonMcpJsonMapper mapper = new JacksonMcpJsonMapper(new ObjectMapper());
-    StdioServerTransportProvider transport =
-        new StdioServerTransportProvider(mapper, input, Objects.requireNonNull(out, "out"));
+    EndOfInput input = new EndOfInput(in, out, mapper);
+    Features features = new Features(backlog, options, new SessionLeases());
+    StdioServerTransportProvider transport = new StdioServerTransportProvider(mapper, input, out);
     McpSyncServer server =
         features
             .addTo(McpServer.sync(transport).serverInfo(SERVER_NAME, version()).jsonMapper(mapper))

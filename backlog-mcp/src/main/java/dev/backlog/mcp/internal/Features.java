@@ -99,6 +99,9 @@ public final class Features {
                 .build())
         // The handlers check their arguments themselves, with messages an agent can act on.
         .validateToolInputs(false)
+        // Run each call on the thread that read it (the stdio reader, the servlet's request
+        // thread): the calls are short, and a hand-over to another pool per call costs latency.
+        .immediateExecution(true)
         .tools(tools())
         .resources(statsResource())
         .resourceTemplates(cardResource())
