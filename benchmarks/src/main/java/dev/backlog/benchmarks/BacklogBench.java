@@ -83,22 +83,26 @@ public final class BacklogBench {
   }
 
   /**
-   * {@code mcp [--seconds N] [--cli-root DIR] [--out DIR]}: claim+complete pairs per second through
-   * {@code backlog mcp} (one and four stdio sessions) against the library in-process on the same H2
-   * file; prints the Markdown table for docs/benchmarks.md and writes it to {@code DIR/mcp.md}.
-   * Needs the built CLI under the root (default: here).
+   * {@code mcp [--seconds N] [--cli-root DIR] [--out DIR] [--docs DIR]}: claim+complete pairs per
+   * second through {@code backlog mcp} (one and four stdio sessions) against the library in-process
+   * on the same H2 file; prints the Markdown table and writes it to {@code OUT/mcp.md}, and with
+   * {@code --docs} to {@code DOCS/benchmarks/mcp.md}, which the report appends to its page. Needs
+   * the built CLI under the root (default: here).
    */
   private static int mcp(List<String> args, PrintStream out, PrintStream err) {
     long seconds = 10;
     Path root = Path.of(".");
     Path dir = Path.of("target", "bench");
+    Path docs = null;
     for (int i = 1; i < args.size(); i++) {
       String a = args.get(i);
-      if (i + 1 >= args.size() || !List.of("--seconds", "--cli-root", "--out").contains(a)) {
+      if (i + 1 >= args.size()
+          || !List.of("--seconds", "--cli-root", "--out", "--docs").contains(a)) {
         err.println(
             "backlog-bench: unknown or incomplete argument '"
                 + a
-                + "'; usage: backlog-bench mcp [--seconds N] [--cli-root DIR] [--out DIR]");
+                + "'; usage: backlog-bench mcp [--seconds N] [--cli-root DIR] [--out DIR]"
+                + " [--docs DIR]");
         return 2;
       }
       String v = args.get(++i);
@@ -116,6 +120,7 @@ public final class BacklogBench {
           }
         }
         case "--cli-root" -> root = Path.of(v);
+        case "--docs" -> docs = Path.of(v);
         default -> dir = Path.of(v);
       }
     }
@@ -129,6 +134,19 @@ public final class BacklogBench {
       Files.createDirectories(dir);
       Files.writeString(dir.resolve("mcp.md"), result.markdown());
       out.println("report:  " + dir.resolve("mcp.md"));
+      if (docs != null && result.status().equals("measured")) {
+        Path section = docs.resolve(Report.MCP_MD);
+        Files.createDirectories(section.getParent());
+        Files.writeString(section, result.markdown());
+        out.println(
+            "report:  "
+                + section
+                + " (./backlog-bench report "
+                + docs.resolve("benchmarks/results.json")
+                + " "
+                + docs
+                + " puts it on the page)");
+      }
     } catch (IOException e) {
       err.println("backlog-bench: cannot write " + dir.resolve("mcp.md") + ": " + e);
       return 1;
