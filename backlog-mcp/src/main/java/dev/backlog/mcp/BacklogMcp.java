@@ -63,7 +63,7 @@ public final class BacklogMcp {
     Objects.requireNonNull(out, "out");
     JacksonMcpJsonMapper mapper = new JacksonMcpJsonMapper(new ObjectMapper());
     EndOfInput input = new EndOfInput(in, out, mapper);
-    Features features = new Features(backlog, options, new SessionLeases());
+    Features features = new Features(backlog, options, SessionLeases.tracked());
     StdioServerTransportProvider transport = new StdioServerTransportProvider(mapper, input, out);
     McpSyncServer server =
         features

@@ -54,7 +54,7 @@ public final class BacklogMcpHttp {
             .jsonMapper(mapper)
             .mcpEndpoint(endpoint)
             .build();
-    Features features = new Features(backlog, options, new SessionLeases());
+    Features features = new Features(backlog, options, SessionLeases.untracked());
     McpSyncServer server =
         features
             .addTo(

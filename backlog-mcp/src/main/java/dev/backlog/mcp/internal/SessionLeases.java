@@ -15,13 +15,31 @@ public final class SessionLeases {
 
   private final ConcurrentMap<String, ConcurrentMap<CardId, LeaseToken>> bySession =
       new ConcurrentHashMap<>();
+  private final boolean tracking;
   private volatile boolean ended;
 
-  /** Creates an empty record. */
-  public SessionLeases() {}
+  private SessionLeases(boolean tracking) {
+    this.tracking = tracking;
+  }
+
+  /** A record of the leases taken (stdio: they are released when the session ends). */
+  public static SessionLeases tracked() {
+    return new SessionLeases(true);
+  }
+
+  /**
+   * A record that keeps nothing (HTTP: a session's leases run to their TTL, so there is nothing to
+   * release, and a long-running server should not remember every lease it handed out).
+   */
+  public static SessionLeases untracked() {
+    return new SessionLeases(false);
+  }
 
   /** Records a lease a session took. */
   void took(String session, CardId card, LeaseToken token) {
+    if (!tracking) {
+      return;
+    }
     bySession.computeIfAbsent(session, s -> new ConcurrentHashMap<>()).put(card, token);
   }
 
