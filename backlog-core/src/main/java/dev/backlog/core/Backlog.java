@@ -242,8 +242,8 @@ public final class Backlog implements BacklogOperations, AutoCloseable {
   }
 
   @Override
-  public Card release(CardId id, LeaseToken token) {
-    return inTransaction(tx -> tx.release(id, token));
+  public Card release(CardId id, LeaseToken token, String reason) {
+    return inTransaction(tx -> tx.release(id, token, reason));
   }
 
   @Override
@@ -254,6 +254,11 @@ public final class Backlog implements BacklogOperations, AutoCloseable {
   @Override
   public List<CardId> reclaimExpired() {
     return inTransaction(BacklogOperations::reclaimExpired);
+  }
+
+  @Override
+  public List<CardId> dependents(CardId id) {
+    return inTransaction(tx -> tx.dependents(id));
   }
 
   @Override
@@ -412,9 +417,14 @@ public final class Backlog implements BacklogOperations, AutoCloseable {
     }
 
     @Override
-    public Card release(CardId id, LeaseToken token) {
+    public Card release(CardId id, LeaseToken token, String reason) {
+      String checked = reason("reason", reason);
       return stx()
-          .release(Objects.requireNonNull(id, "id"), Objects.requireNonNull(token, "token"), actor);
+          .release(
+              Objects.requireNonNull(id, "id"),
+              Objects.requireNonNull(token, "token"),
+              checked,
+              actor);
     }
 
     @Override
@@ -427,6 +437,11 @@ public final class Backlog implements BacklogOperations, AutoCloseable {
               checked,
               defaultMaxAttempts,
               actor);
+    }
+
+    @Override
+    public List<CardId> dependents(CardId id) {
+      return stx().dependents(Objects.requireNonNull(id, "id"));
     }
 
     @Override

@@ -91,10 +91,25 @@ public interface BacklogOperations {
   Card forceComplete(CardId id);
 
   /** Gives a claimed card back. */
-  Card release(CardId id, LeaseToken token);
+  default Card release(CardId id, LeaseToken token) {
+    return release(id, token, null);
+  }
+
+  /**
+   * Gives a claimed card back with a reason, which the {@code released} event records.
+   *
+   * @param reason why, at most {@link NewCard#MAX_REASON} characters, or null
+   */
+  Card release(CardId id, LeaseToken token, String reason);
 
   /** Reports failure; the card becomes ready, or blocked with the reason at the attempt limit. */
   Card fail(CardId id, LeaseToken token, String reason);
+
+  /**
+   * The ids of the cards that depend directly on {@code id}, in id order; empty when none does (or
+   * the card does not exist).
+   */
+  List<CardId> dependents(CardId id);
 
   /** Takes back every lapsed lease; returns the cards reclaimed. */
   List<CardId> reclaimExpired();

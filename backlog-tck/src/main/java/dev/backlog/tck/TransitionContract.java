@@ -172,6 +172,33 @@ abstract class TransitionContract extends ContractGroup {
   }
 
   @Test
+  void dependentsAreTheCardsThatDependDirectlyOnACardInIdOrder() {
+    create("a");
+    backlog.create(NewCard.builder("c").title("t").dependsOn("a").build());
+    backlog.create(NewCard.builder("b").title("t").dependsOn("a", "c").build());
+    backlog.create(NewCard.builder("d").title("t").dependsOn("c").build());
+    assertEquals(List.of(id("b"), id("c")), backlog.dependents(id("a")));
+    assertEquals(List.of(id("b"), id("d")), backlog.dependents(id("c")));
+    assertEquals(List.of(), backlog.dependents(id("d")));
+    assertEquals(List.of(), backlog.dependents(id("nobody")));
+  }
+
+  @Test
+  void releaseWithAReasonRecordsItInTheReleasedEvent() {
+    create("c1");
+    create("c2");
+    Claim first = claimCard("w", "c1");
+    Claim second = claimCard("w", "c2");
+    backlog.release(id("c1"), first.token(), "session ended");
+    backlog.release(id("c2"), second.token());
+    List<Event> released =
+        allEvents().stream().filter(e -> e.type() == EventType.RELEASED).toList();
+    assertEquals(2, released.size(), released::toString);
+    assertEquals("{\"reason\":\"session ended\"}", released.get(0).data());
+    assertEquals("{}", released.get(1).data());
+  }
+
+  @Test
   void failBelowTheAttemptLimitMakesTheCardReadyAgain() {
     backlog.create(NewCard.builder("c1").title("t").maxAttempts(2).build());
     Claim claim = claim("w").orElseThrow();

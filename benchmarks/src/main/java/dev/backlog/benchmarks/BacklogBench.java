@@ -2,6 +2,7 @@ package dev.backlog.benchmarks;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.backlog.benchmarks.internal.McpThroughput;
 import dev.backlog.benchmarks.internal.Options;
 import dev.backlog.benchmarks.internal.Report;
 import dev.backlog.benchmarks.internal.Results;
@@ -42,6 +43,9 @@ public final class BacklogBench {
     if (!args.isEmpty() && args.get(0).equals("report")) {
       return report(args, out, err);
     }
+    if (!args.isEmpty() && args.get(0).equals("mcp")) {
+      return mcp(args, out, err);
+    }
     Options options;
     try {
       options = Options.parse(args, System.getenv("BACKLOG_BENCH_PG_URL"));
@@ -76,6 +80,78 @@ public final class BacklogBench {
       e.printStackTrace(err);
       return 1;
     }
+  }
+
+  /**
+   * {@code mcp [--seconds N] [--cli-root DIR] [--out DIR] [--docs DIR]}: claim+complete pairs per
+   * second through {@code backlog mcp} (one and four stdio sessions) against the library in-process
+   * on the same H2 file; prints the Markdown table and writes it to {@code OUT/mcp.md}, and with
+   * {@code --docs} to {@code DOCS/benchmarks/mcp.md}, which the report appends to its page. Needs
+   * the built CLI under the root (default: here).
+   */
+  private static int mcp(List<String> args, PrintStream out, PrintStream err) {
+    long seconds = 10;
+    Path root = Path.of(".");
+    Path dir = Path.of("target", "bench");
+    Path docs = null;
+    for (int i = 1; i < args.size(); i++) {
+      String a = args.get(i);
+      if (i + 1 >= args.size()
+          || !List.of("--seconds", "--cli-root", "--out", "--docs").contains(a)) {
+        err.println(
+            "backlog-bench: unknown or incomplete argument '"
+                + a
+                + "'; usage: backlog-bench mcp [--seconds N] [--cli-root DIR] [--out DIR]"
+                + " [--docs DIR]");
+        return 2;
+      }
+      String v = args.get(++i);
+      switch (a) {
+        case "--seconds" -> {
+          try {
+            seconds = Long.parseLong(v);
+          } catch (NumberFormatException e) {
+            seconds = -1;
+          }
+          if (seconds < 1 || seconds > 600) {
+            err.println(
+                "backlog-bench: --seconds '" + v + "' must be a whole number from 1 to 600");
+            return 2;
+          }
+        }
+        case "--cli-root" -> root = Path.of(v);
+        case "--docs" -> docs = Path.of(v);
+        default -> dir = Path.of(v);
+      }
+    }
+    McpThroughput.Result result =
+        McpThroughput.measure(
+            root,
+            java.time.Duration.ofSeconds(seconds),
+            line -> err.println("backlog-bench: " + line));
+    out.print(result.markdown());
+    try {
+      Files.createDirectories(dir);
+      Files.writeString(dir.resolve("mcp.md"), result.markdown());
+      out.println("report:  " + dir.resolve("mcp.md"));
+      if (docs != null && result.status().equals("measured")) {
+        Path section = docs.resolve(Report.MCP_MD);
+        Files.createDirectories(section.getParent());
+        Files.writeString(section, result.markdown());
+        out.println(
+            "report:  "
+                + section
+                + " (./backlog-bench report "
+                + docs.resolve("benchmarks/results.json")
+                + " "
+                + docs
+                + " puts it on the page)");
+      }
+    } catch (IOException e) {
+      err.println("backlog-bench: cannot write " + dir.resolve("mcp.md") + ": " + e);
+      return 1;
+    }
+    return result.status().equals("measured") ? 0 : 1;
   }
 
   /**

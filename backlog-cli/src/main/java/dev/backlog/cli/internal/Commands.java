@@ -42,6 +42,7 @@ final class Commands {
     all.put("events", ReportCommands.Events.class);
     all.put("import", TransferCommands.Import.class);
     all.put("export", TransferCommands.Export.class);
+    all.put("mcp", McpCommand.class);
     all.put("coord", dev.backlog.cli.coord.CoordCommand.class);
     all.put("tracker", dev.backlog.cli.tracker.TrackerCommand.class);
     all.put("demo", DemoCommand.class);

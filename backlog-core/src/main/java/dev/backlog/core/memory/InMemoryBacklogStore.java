@@ -377,10 +377,10 @@ public final class InMemoryBacklogStore implements BacklogStore {
     }
 
     @Override
-    public Card release(CardId id, LeaseToken token, String actor) {
+    public Card release(CardId id, LeaseToken token, String reason, String actor) {
       Card next = Transitions.release(require(id), token, now);
       put(next);
-      event(next, EventType.RELEASED, actor, token, EventData.empty());
+      event(next, EventType.RELEASED, actor, token, EventData.released(reason));
       return next;
     }
 

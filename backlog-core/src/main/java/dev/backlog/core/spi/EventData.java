@@ -97,7 +97,12 @@ public final class EventData {
     return "{\"from\":\"" + from.wireName() + "\",\"reason\":" + string(reason) + "}";
   }
 
-  /** {@code released}, {@code unblocked}, {@code reopened}: nothing more to say. */
+  /** {@code released}: the reason when one was given, else nothing. */
+  public static String released(String reason) {
+    return reason == null ? empty() : "{\"reason\":" + JsonText.quote(reason) + "}";
+  }
+
+  /** {@code unblocked}, {@code reopened}: nothing more to say. */
   public static String empty() {
     return "{}";
   }

@@ -94,7 +94,15 @@ public interface StoreTransaction {
   Card forceComplete(CardId id, String actor);
 
   /** Gives a claimed card back (ready), keeping its attempt count. */
-  Card release(CardId id, LeaseToken token, String actor);
+  default Card release(CardId id, LeaseToken token, String actor) {
+    return release(id, token, null, actor);
+  }
+
+  /**
+   * Gives a claimed card back (ready), keeping its attempt count; the {@code released} event
+   * records the reason ({@link EventData#released}).
+   */
+  Card release(CardId id, LeaseToken token, String reason, String actor);
 
   /** Reports failure: ready again, or blocked with the reason once attempts reached the limit. */
   Card fail(CardId id, LeaseToken token, String reason, int defaultMaxAttempts, String actor);
@@ -121,6 +129,18 @@ public interface StoreTransaction {
 
   /** Counts the backlog. */
   Stats stats();
+
+  /**
+   * The ids of the cards that depend directly on {@code id}, in id order. This default scans every
+   * card; stores override it with an indexed lookup.
+   */
+  default List<CardId> dependents(CardId id) {
+    return list(CardQuery.ALL).stream()
+        .filter(c -> c.dependsOn().contains(id))
+        .map(Card::id)
+        .sorted()
+        .toList();
+  }
 
   /** Reads committed events (and this transaction's own) after a position. */
   List<Event> events(EventQuery query);

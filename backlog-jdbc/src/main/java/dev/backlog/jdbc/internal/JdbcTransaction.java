@@ -45,6 +45,8 @@ public final class JdbcTransaction implements StoreTransaction {
               + " attempts = :attempts, lease_owner = :owner, lease_token = :token, lease_claimed_at = :claimedAt,"
               + " lease_expires_at = :expiresAt, blocked_reason = :reason, updated_at = :updatedAt, version = :version"
               + " WHERE id = :id");
+  private static final NamedSql DEPENDENTS =
+      NamedSql.compile("SELECT card_id FROM card_deps WHERE depends_on = :id ORDER BY card_id");
   private static final NamedSql EXISTS =
       NamedSql.compile("SELECT COUNT(*) FROM cards WHERE id = :id");
   private static final NamedSql LAPSED =
@@ -139,6 +141,11 @@ public final class JdbcTransaction implements StoreTransaction {
   @Override
   public List<Card> list(CardQuery query) {
     return reads.list(query);
+  }
+
+  @Override
+  public List<CardId> dependents(CardId id) {
+    return s.rows(DEPENDENTS, b -> b.set("id", id), rs -> CardId.of(rs.getString(1)));
   }
 
   @Override
@@ -315,11 +322,11 @@ public final class JdbcTransaction implements StoreTransaction {
   }
 
   @Override
-  public Card release(CardId id, LeaseToken token, String actor) {
+  public Card release(CardId id, LeaseToken token, String reason, String actor) {
     Card card = lock(id);
     Card next = Transitions.release(card, token, now());
     write(card, next);
-    s.event(next, EventType.RELEASED, actor, token, EventData.empty());
+    s.event(next, EventType.RELEASED, actor, token, EventData.released(reason));
     return next;
   }
 

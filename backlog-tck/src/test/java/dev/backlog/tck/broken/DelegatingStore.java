@@ -109,8 +109,8 @@ abstract class DelegatingStore implements BacklogStore {
     }
 
     @Override
-    public Card release(CardId id, LeaseToken token, String actor) {
-      return tx.release(id, token, actor);
+    public Card release(CardId id, LeaseToken token, String reason, String actor) {
+      return tx.release(id, token, reason, actor);
     }
 
     @Override

@@ -24,6 +24,12 @@ public final class Report {
   /** The plot of claim p99 against backlog size. */
   public static final String P99_PNG = "benchmarks/p99-vs-backlog-size.png";
 
+  /**
+   * The section of the last {@code backlog-bench mcp} run, appended to the page when present in the
+   * report's directory.
+   */
+  public static final String MCP_MD = "benchmarks/mcp.md";
+
   private Report() {}
 
   /**
@@ -33,7 +39,13 @@ public final class Report {
     Files.createDirectories(dir.resolve("benchmarks"));
     plots(r, dir);
     Path md = dir.resolve("benchmarks.md");
-    Files.writeString(md, markdown(r), StandardCharsets.UTF_8);
+    String text = markdown(r);
+    Path mcp = dir.resolve(MCP_MD);
+    if (Files.isRegularFile(mcp)) {
+      // The MCP figures come from their own run (backlog-bench mcp --docs DIR).
+      text += "\n## MCP server\n\n" + Files.readString(mcp, StandardCharsets.UTF_8);
+    }
+    Files.writeString(md, text, StandardCharsets.UTF_8);
     return md;
   }
 
