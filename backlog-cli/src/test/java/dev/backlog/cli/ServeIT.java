@@ -5,6 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
+import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import io.modelcontextprotocol.spec.McpSchema.Implementation;
+import io.modelcontextprotocol.spec.McpSchema.TextContent;
+import io.modelcontextprotocol.spec.McpSchema.Tool;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,6 +23,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -71,6 +84,106 @@ class ServeIT {
     CliProcess.Result show = cli.run("--json", "show", "S1");
     assertEquals(0, show.exit(), show.toString());
     assertEquals("served", show.json().get("title").asText());
+  }
+
+  private static McpSyncClient mcpClient(String url, String token) {
+    HttpClientStreamableHttpTransport transport =
+        HttpClientStreamableHttpTransport.builder(url)
+            .endpoint("/mcp")
+            .requestBuilder(HttpRequest.newBuilder().header("Authorization", "Bearer " + token))
+            .jsonMapper(new JacksonMcpJsonMapper(new ObjectMapper()))
+            .build();
+    McpSyncClient client =
+        McpClient.sync(transport)
+            .clientInfo(new Implementation("http-agent", "1.0"))
+            .requestTimeout(Duration.ofSeconds(30))
+            .build();
+    client.initialize();
+    return client;
+  }
+
+  private static String text(CallToolResult result) {
+    return ((TextContent) result.content().get(0)).text();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> card(CallToolResult result) {
+    return (Map<String, Object>) ((Map<String, Object>) result.structuredContent()).get("card");
+  }
+
+  @Test
+  void serveAnswersTheMcpToolsAtSlashMcpBehindItsToken(@TempDir Path dir) throws Exception {
+    CliProcess cli = new CliProcess(dir);
+    String token = "mcp-token-0123456789abcdef";
+    Files.writeString(cli.workDir.resolve("token.txt"), token);
+    CliProcess.Started started =
+        cli.start("--json", "serve", "--port", "0", "--token-file", "token.txt");
+    String url = CliProcess.JSON.readTree(firstLine(started)).get("url").asText();
+    try {
+      String initialize =
+          "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":"
+              + "{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},"
+              + "\"clientInfo\":{\"name\":\"x\",\"version\":\"1\"}}}";
+      HttpResponse<String> anonymous =
+          send(
+              HttpRequest.newBuilder(URI.create(url + "/mcp"))
+                  .header("Content-Type", "application/json")
+                  .header("Accept", "application/json, text/event-stream")
+                  .POST(HttpRequest.BodyPublishers.ofString(initialize)));
+      assertEquals(401, anonymous.statusCode(), anonymous.body());
+      HttpResponse<String> foreign =
+          send(
+              HttpRequest.newBuilder(URI.create(url + "/mcp"))
+                  .header("Authorization", "Bearer " + token)
+                  .header("Origin", "http://evil.example")
+                  .header("Content-Type", "application/json")
+                  .header("Accept", "application/json, text/event-stream")
+                  .POST(HttpRequest.BodyPublishers.ofString(initialize)));
+      assertEquals(403, foreign.statusCode(), foreign.body());
+
+      McpSyncClient client = mcpClient(url, token);
+      try {
+        List<String> names = client.listTools().tools().stream().map(Tool::name).toList();
+        assertEquals(9, names.size(), names.toString());
+        CallToolResult created =
+            client.callTool(
+                new CallToolRequest(
+                    "create_cards",
+                    Map.of(
+                        "cards",
+                        List.of(
+                            Map.of("id", "B", "title", "b", "dependsOn", List.of("A")),
+                            Map.of("id", "A", "title", "a")))));
+        assertFalse(created.isError(), text(created));
+        CallToolResult claimed =
+            client.callTool(new CallToolRequest("claim_next", Map.of("ttlSeconds", 60)));
+        assertEquals("A", card(claimed).get("id"), text(claimed));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> lease = (Map<String, Object>) card(claimed).get("lease");
+        long leaseToken = ((Number) lease.get("token")).longValue();
+        assertTrue(((String) lease.get("owner")).startsWith("http-agent-"), lease.toString());
+        CallToolResult stale =
+            client.callTool(
+                new CallToolRequest("complete", Map.of("id", "A", "token", leaseToken + 1)));
+        assertTrue(stale.isError(), text(stale));
+        CallToolResult done =
+            client.callTool(
+                new CallToolRequest("complete", Map.of("id", "A", "token", leaseToken)));
+        assertFalse(done.isError(), text(done));
+        assertEquals("completed A; now claimable: B", text(done));
+      } finally {
+        client.closeGracefully();
+      }
+      // The same card through the JSON API: one store behind both.
+      HttpResponse<String> shown =
+          send(
+              HttpRequest.newBuilder(URI.create(url + "/api/cards/A"))
+                  .header("Authorization", "Bearer " + token));
+      assertEquals("done", CliProcess.JSON.readTree(shown.body()).get("status").asText());
+    } finally {
+      started.process().destroy();
+      assertTrue(started.process().waitFor(30, TimeUnit.SECONDS));
+    }
   }
 
   @Test

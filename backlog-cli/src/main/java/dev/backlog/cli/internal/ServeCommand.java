@@ -3,6 +3,8 @@ package dev.backlog.cli.internal;
 import dev.backlog.core.Backlog;
 import dev.backlog.core.InvalidInputException;
 import dev.backlog.json.JsonContract;
+import dev.backlog.mcp.BacklogMcpHttp;
+import dev.backlog.mcp.McpOptions;
 import dev.backlog.server.BacklogServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +21,8 @@ import picocli.CommandLine.Option;
 @Command(
     name = "serve",
     description = {
-      "Serve the backlog over HTTP: the JSON API (docs/server.md), an event stream and a live board.",
+      "Serve the backlog over HTTP: the JSON API (docs/server.md), an event stream, a live board and,",
+      "unless --read-only, the MCP tools over Streamable HTTP at /mcp (docs/mcp.md).",
       "Prints 'listening on http://HOST:PORT' (with --json: {\"url\":...}) as its first line and runs",
       "until SIGTERM or Ctrl-C, which let in-flight requests finish, end event streams and close the store."
     })
@@ -49,7 +52,9 @@ final class ServeCommand extends BacklogCommand {
       description = "File holding the bearer token every API request must carry.")
   Path tokenFile;
 
-  @Option(names = "--read-only", description = "Refuse every write with 403.")
+  @Option(
+      names = "--read-only",
+      description = "Refuse every write with 403 (and serve no /mcp, whose tools write).")
   boolean readOnly;
 
   @Override
@@ -58,14 +63,15 @@ final class ServeCommand extends BacklogCommand {
     Backlog backlog = ctx.open(ctx.settings(), POOL_SIZE, false);
     BacklogServer server;
     try {
-      server =
-          BacklogServer.builder(backlog)
-              .bind(bind)
-              .port(port)
-              .token(token)
-              .readOnly(readOnly)
-              .build()
-              .start();
+      BacklogServer.Builder builder =
+          BacklogServer.builder(backlog).bind(bind).port(port).token(token).readOnly(readOnly);
+      if (!readOnly) {
+        // Behind the server's token, Host and Origin rules; HTTP sessions keep their leases to TTL.
+        builder.servlet(
+            BacklogMcpHttp.DEFAULT_ENDPOINT,
+            BacklogMcpHttp.httpServlet(backlog, McpOptions.defaults()));
+      }
+      server = builder.build().start();
     } catch (RuntimeException e) {
       backlog.close();
       throw e;
@@ -93,7 +99,9 @@ final class ServeCommand extends BacklogCommand {
                   + (readOnly ? " (read-only)" : "")
                   + "; board at "
                   + server.url()
-                  + "/ ; Ctrl-C stops");
+                  + "/"
+                  + (readOnly ? "" : " ; MCP at " + server.url() + BacklogMcpHttp.DEFAULT_ENDPOINT)
+                  + " ; Ctrl-C stops");
       ctx.out().flush();
     }
     stopped.await();
