@@ -208,6 +208,7 @@ public final class Backlog implements BacklogOperations, AutoCloseable {
                 // The store may retry the transaction; keep only the last attempt's sweep.
                 reclaimed.clear();
                 reclaimed.addAll(tx.reclaimExpired());
+                reclaimed.addAll(tx.wakeDeferred());
                 return tx.claim(request);
               });
     } catch (RuntimeException | Error e) {
@@ -216,7 +217,10 @@ public final class Backlog implements BacklogOperations, AutoCloseable {
       throw e;
     }
     if (!reclaimed.isEmpty()) {
-      LOG.info("reclaimed {} lapsed lease(s): {}", reclaimed.size(), reclaimed);
+      LOG.info(
+          "reclaimed lapsed leases and lifted run-out deferrals of {} card(s): {}",
+          reclaimed.size(),
+          reclaimed);
     }
     return claims;
   }
@@ -279,6 +283,61 @@ public final class Backlog implements BacklogOperations, AutoCloseable {
   @Override
   public Stats stats() {
     return inTransaction(BacklogOperations::stats);
+  }
+
+  @Override
+  public Card renew(CardId id, LeaseToken token, Duration ttl, LeaseChange change) {
+    return inTransaction(tx -> tx.renew(id, token, ttl, change));
+  }
+
+  @Override
+  public Card complete(CardId id, LeaseToken token, String evidence) {
+    return inTransaction(tx -> tx.complete(id, token, evidence));
+  }
+
+  @Override
+  public List<Run> history(CardId id) {
+    return inTransaction(tx -> tx.history(id));
+  }
+
+  @Override
+  public Card defer(CardId id, Instant until) {
+    return inTransaction(tx -> tx.defer(id, until));
+  }
+
+  @Override
+  public Card deferFor(CardId id, Duration duration) {
+    return inTransaction(tx -> tx.deferFor(id, duration));
+  }
+
+  @Override
+  public Card undefer(CardId id) {
+    return inTransaction(tx -> tx.undefer(id));
+  }
+
+  @Override
+  public List<CardId> wakeDeferred() {
+    return inTransaction(BacklogOperations::wakeDeferred);
+  }
+
+  @Override
+  public Explanation explain(CardId id) {
+    return inTransaction(tx -> tx.explain(id));
+  }
+
+  @Override
+  public List<Card> queue(String phase, int limit) {
+    return inTransaction(tx -> tx.queue(phase, limit));
+  }
+
+  @Override
+  public Waves waves(String phase) {
+    return inTransaction(tx -> tx.waves(phase));
+  }
+
+  @Override
+  public Card update(CardId id, CardUpdate update, Long ifVersion) {
+    return inTransaction(tx -> tx.update(id, update, ifVersion));
   }
 
   @Override
@@ -458,6 +517,104 @@ public final class Backlog implements BacklogOperations, AutoCloseable {
     @Override
     public Stats stats() {
       return stx().stats();
+    }
+
+    @Override
+    public Card renew(CardId id, LeaseToken token, Duration ttl, LeaseChange change) {
+      ClaimRequest.validTtl(ttl);
+      return stx()
+          .renew(
+              Objects.requireNonNull(id, "id"),
+              Objects.requireNonNull(token, "token"),
+              ttl,
+              Objects.requireNonNull(change, "change"),
+              actor);
+    }
+
+    @Override
+    public Card complete(CardId id, LeaseToken token, String evidence) {
+      String checked = Run.validEvidence(evidence);
+      return stx()
+          .complete(
+              Objects.requireNonNull(id, "id"),
+              Objects.requireNonNull(token, "token"),
+              checked,
+              actor);
+    }
+
+    @Override
+    public List<Run> history(CardId id) {
+      return stx().history(Objects.requireNonNull(id, "id"));
+    }
+
+    @Override
+    public Card defer(CardId id, Instant until) {
+      if (until == null) {
+        throw InvalidInputException.of("until", "until is required; give an instant or a duration");
+      }
+      return stx().defer(Objects.requireNonNull(id, "id"), until, actor);
+    }
+
+    @Override
+    public Card deferFor(CardId id, Duration duration) {
+      if (duration == null || duration.isNegative() || duration.isZero()) {
+        throw InvalidInputException.of(
+            "for",
+            "for "
+                + (duration == null ? "null" : duration.toSeconds() + "s")
+                + " is not positive; give a duration greater than zero, e.g. 2h");
+      }
+      StoreTransaction tx = stx();
+      return tx.defer(Objects.requireNonNull(id, "id"), tx.now().plus(duration), actor);
+    }
+
+    @Override
+    public Card undefer(CardId id) {
+      return stx().undefer(Objects.requireNonNull(id, "id"), actor);
+    }
+
+    @Override
+    public List<CardId> wakeDeferred() {
+      return stx().wakeDeferred(actor);
+    }
+
+    @Override
+    public Explanation explain(CardId id) {
+      Card card = get(Objects.requireNonNull(id, "id"));
+      java.util.Map<CardId, CardStatus> deps = new java.util.HashMap<>();
+      for (CardId dep : card.dependsOn()) {
+        stx().find(dep).ifPresent(d -> deps.put(dep, d.status()));
+      }
+      return Explanation.of(card, deps, defaultMaxAttempts, c -> stx().claimRank(c));
+    }
+
+    @Override
+    public List<Card> queue(String phase, int limit) {
+      return stx().list(new CardQuery(null, phase, true, limit));
+    }
+
+    @Override
+    public Waves waves(String phase) {
+      List<Violation> problems = new ArrayList<>();
+      NewCard.checkPhase(problems, phase);
+      if (!problems.isEmpty()) {
+        throw new InvalidInputException(problems);
+      }
+      List<Card> open = new ArrayList<>();
+      for (CardStatus status : List.of(CardStatus.READY, CardStatus.CLAIMED, CardStatus.BLOCKED)) {
+        open.addAll(stx().list(new CardQuery(status, null, false, CardQuery.MAX_LIMIT)));
+      }
+      return Waves.of(open, phase);
+    }
+
+    @Override
+    public Card update(CardId id, CardUpdate update, Long ifVersion) {
+      return stx()
+          .update(
+              Objects.requireNonNull(id, "id"),
+              Objects.requireNonNull(update, "update"),
+              ifVersion,
+              actor);
     }
 
     @Override
