@@ -35,7 +35,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -43,7 +42,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -503,44 +501,7 @@ public final class InMemoryBacklogStore implements BacklogStore {
 
     @Override
     public Stats stats() {
-      Map<CardStatus, Long> counts = new EnumMap<>(CardStatus.class);
-      Map<String, Map<CardStatus, Long>> byPhase = new TreeMap<>();
-      long claimableCount = 0;
-      long expired = 0;
-      long deferred = 0;
-      Map<String, Long> byLeasePhase = new TreeMap<>();
-      Instant oldest = null;
-      for (Card card : cards.values()) {
-        counts.merge(card.status(), 1L, Long::sum);
-        if (card.phase() != null) {
-          byPhase
-              .computeIfAbsent(card.phase(), p -> new EnumMap<>(CardStatus.class))
-              .merge(card.status(), 1L, Long::sum);
-        }
-        if (claimable(card)) {
-          claimableCount++;
-          if (oldest == null || card.createdAt().isBefore(oldest)) {
-            oldest = card.createdAt();
-          }
-        }
-        if (card.status() == CardStatus.CLAIMED && card.lease().isExpiredAt(now)) {
-          expired++;
-        }
-        if (card.status() == CardStatus.READY && card.notBefore() != null) {
-          deferred++;
-        }
-        if (card.status() == CardStatus.CLAIMED && card.lease().phase() != null) {
-          byLeasePhase.merge(card.lease().phase(), 1L, Long::sum);
-        }
-      }
-      Duration age =
-          oldest == null
-              ? null
-              : Duration.between(oldest, now).isNegative()
-                  ? Duration.ZERO
-                  : Duration.between(oldest, now);
-      return new Stats(
-          counts, cards.size(), claimableCount, age, expired, byPhase, deferred, byLeasePhase);
+      return MemoryStats.of(cards.values(), now, InMemoryBacklogStore.this::claimable);
     }
 
     @Override
