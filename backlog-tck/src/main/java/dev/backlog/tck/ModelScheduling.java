@@ -31,13 +31,15 @@ final class ModelScheduling {
   void defer(String id, Instant until, Instant now) {
     MCard card = model.require(id);
     if (card.status != CardStatus.READY) {
-      throw StoreModel.invalidTransition(card, "defer");
+      throw ModelRefusals.invalidTransition(card, "defer");
     }
     if (!until.isAfter(now)) {
       throw new Refusal(
           "defer of " + id + " until " + until + ", not after " + now,
           List.of(InvalidInputException.class),
-          e -> StoreModel.check(e.getMessage().contains(until.toString()), "the instant named", e));
+          e ->
+              ModelRefusals.check(
+                  e.getMessage().contains(until.toString()), "the instant named", e));
     }
     card.notBefore = until;
     model.changed(card, now);
@@ -76,7 +78,7 @@ final class ModelScheduling {
           "update of " + id + " at version " + actual + " with if-version " + ifVersion,
           List.of(VersionConflictException.class),
           e ->
-              StoreModel.check(
+              ModelRefusals.check(
                   ((VersionConflictException) e).actual() == actual,
                   "the card's version " + actual,
                   e));

@@ -52,12 +52,15 @@ final class Scheduling {
   Scheduling(Session s, SqlDialect dialect, JdbcTransaction tx) {
     this.s = s;
     this.tx = tx;
+    // Two counts, each a range of the claim index (priority descending, then created_at and id):
+    // the cards of a higher priority, and those of the same priority that come first.
     this.rank =
         NamedSql.compile(
-            "SELECT COUNT(*) FROM cards WHERE "
+            "SELECT (SELECT COUNT(*) FROM cards WHERE "
                 + dialect.claimable()
-                + " AND (priority > :priority OR (priority = :priority AND (created_at < :createdAt"
-                + " OR (created_at = :createdAt AND id < :id))))");
+                + " AND priority > :priority) + (SELECT COUNT(*) FROM cards WHERE "
+                + dialect.claimable()
+                + " AND priority = :priority2 AND (created_at, id) < (:createdAt, :id))");
   }
 
   /** Writes the run of the lease {@code before} held, ended now, when it held one. */
@@ -175,6 +178,7 @@ final class Scheduling {
                 rank,
                 b ->
                     b.set("priority", card.priority())
+                        .set("priority2", card.priority())
                         .set("createdAt", card.createdAt())
                         .set("id", card.id()),
                 rs -> rs.getLong(1))
