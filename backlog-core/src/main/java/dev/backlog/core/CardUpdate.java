@@ -140,8 +140,8 @@ public final class CardUpdate {
     }
 
     /**
-     * Sets the acceptance criteria: JSON (an array or object), or a {@code ;}-separated list; null
-     * or blank clears them.
+     * Sets the acceptance criteria as JSON text (an array of criteria or an object), validated as
+     * {@link NewCard} does; null or blank clears them.
      */
     public Builder acceptance(String value) {
       if (value == null || value.isBlank()) {
