@@ -2,7 +2,6 @@ package dev.backlog.core;
 
 import dev.backlog.core.internal.Checks;
 import dev.backlog.core.spi.BacklogStore;
-import dev.backlog.core.spi.StoreTransaction;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -105,14 +104,14 @@ public final class Backlog implements BacklogOperations, AutoCloseable {
               // The store may retry; keep only the last attempt's deferred actions and events.
               deferred.clear();
               written.clear();
-              Tx tx = new Tx(stx, deferred);
+              BacklogTx tx = new BacklogTx(stx, deferred, actor, defaultMaxAttempts);
               T value;
               inCallback.set(Boolean.TRUE);
               try {
                 value = work.run(tx);
               } finally {
                 inCallback.set(Boolean.FALSE);
-                tx.closed = true;
+                tx.close();
               }
               written.addAll(stx.writtenEvents());
               return value;
@@ -208,6 +207,7 @@ public final class Backlog implements BacklogOperations, AutoCloseable {
                 // The store may retry the transaction; keep only the last attempt's sweep.
                 reclaimed.clear();
                 reclaimed.addAll(tx.reclaimExpired());
+                reclaimed.addAll(tx.wakeDeferred());
                 return tx.claim(request);
               });
     } catch (RuntimeException | Error e) {
@@ -216,7 +216,10 @@ public final class Backlog implements BacklogOperations, AutoCloseable {
       throw e;
     }
     if (!reclaimed.isEmpty()) {
-      LOG.info("reclaimed {} lapsed lease(s): {}", reclaimed.size(), reclaimed);
+      LOG.info(
+          "reclaimed lapsed leases and lifted run-out deferrals of {} card(s): {}",
+          reclaimed.size(),
+          reclaimed);
     }
     return claims;
   }
@@ -287,6 +290,61 @@ public final class Backlog implements BacklogOperations, AutoCloseable {
   }
 
   @Override
+  public Card renew(CardId id, LeaseToken token, Duration ttl, LeaseChange change) {
+    return inTransaction(tx -> tx.renew(id, token, ttl, change));
+  }
+
+  @Override
+  public Card complete(CardId id, LeaseToken token, String evidence) {
+    return inTransaction(tx -> tx.complete(id, token, evidence));
+  }
+
+  @Override
+  public List<Run> history(CardId id) {
+    return inTransaction(tx -> tx.history(id));
+  }
+
+  @Override
+  public Card defer(CardId id, Instant until) {
+    return inTransaction(tx -> tx.defer(id, until));
+  }
+
+  @Override
+  public Card deferFor(CardId id, Duration duration) {
+    return inTransaction(tx -> tx.deferFor(id, duration));
+  }
+
+  @Override
+  public Card undefer(CardId id) {
+    return inTransaction(tx -> tx.undefer(id));
+  }
+
+  @Override
+  public List<CardId> wakeDeferred() {
+    return inTransaction(BacklogOperations::wakeDeferred);
+  }
+
+  @Override
+  public Explanation explain(CardId id) {
+    return inTransaction(tx -> tx.explain(id));
+  }
+
+  @Override
+  public List<Card> queue(String phase, int limit) {
+    return inTransaction(tx -> tx.queue(phase, limit));
+  }
+
+  @Override
+  public Waves waves(String phase) {
+    return inTransaction(tx -> tx.waves(phase));
+  }
+
+  @Override
+  public Card update(CardId id, CardUpdate update, Long ifVersion) {
+    return inTransaction(tx -> tx.update(id, update, ifVersion));
+  }
+
+  @Override
   public List<Event> events(EventQuery query) {
     return inTransaction(tx -> tx.events(query));
   }
@@ -308,177 +366,6 @@ public final class Backlog implements BacklogOperations, AutoCloseable {
   @Override
   public String toString() {
     return "Backlog[" + store.describe() + "]";
-  }
-
-  private static String reason(String field, String reason) {
-    List<Violation> problems = new ArrayList<>();
-    Checks.text(problems, field, reason, NewCard.MAX_REASON, true);
-    if (!problems.isEmpty()) {
-      throw new InvalidInputException(problems);
-    }
-    return reason == null || reason.isBlank() ? null : reason;
-  }
-
-  /** The transaction view handed to {@link TransactionWork}; validates and delegates. */
-  private final class Tx implements BacklogTransaction {
-    private final StoreTransaction stx;
-    private final List<Runnable> deferred;
-    private boolean closed;
-
-    Tx(StoreTransaction stx, List<Runnable> deferred) {
-      this.stx = stx;
-      this.deferred = deferred;
-    }
-
-    private StoreTransaction stx() {
-      if (closed) {
-        throw new IllegalStateException(
-            "the transaction has ended; use the backlog, not a saved transaction");
-      }
-      return stx;
-    }
-
-    @Override
-    public void afterCommit(Runnable action) {
-      stx();
-      deferred.add(Objects.requireNonNull(action, "action"));
-    }
-
-    @Override
-    public Optional<Card> find(CardId id) {
-      return stx().find(Objects.requireNonNull(id, "id"));
-    }
-
-    @Override
-    public List<Card> list(CardQuery query) {
-      return stx().list(Objects.requireNonNull(query, "query"));
-    }
-
-    @Override
-    public Card create(NewCard card) {
-      return stx().create(Objects.requireNonNull(card, "card"), actor);
-    }
-
-    @Override
-    public Card link(CardId from, CardId to) {
-      return stx()
-          .link(Objects.requireNonNull(from, "from"), Objects.requireNonNull(to, "to"), actor);
-    }
-
-    @Override
-    public Card unlink(CardId from, CardId to) {
-      return stx()
-          .unlink(Objects.requireNonNull(from, "from"), Objects.requireNonNull(to, "to"), actor);
-    }
-
-    @Override
-    public List<Claim> claim(ClaimRequest request) {
-      return stx().claim(Objects.requireNonNull(request, "request"));
-    }
-
-    @Override
-    public Card renew(CardId id, LeaseToken token, Duration ttl) {
-      ClaimRequest.validTtl(ttl);
-      return stx()
-          .renew(
-              Objects.requireNonNull(id, "id"), Objects.requireNonNull(token, "token"), ttl, actor);
-    }
-
-    @Override
-    public Card complete(CardId id, LeaseToken token) {
-      return stx()
-          .complete(
-              Objects.requireNonNull(id, "id"), Objects.requireNonNull(token, "token"), actor);
-    }
-
-    @Override
-    public List<Card> completeAll(List<Claim> claims) {
-      List<Claim> checked = List.copyOf(Objects.requireNonNull(claims, "claims"));
-      java.util.Set<CardId> seen = new java.util.HashSet<>();
-      List<Violation> problems = new ArrayList<>();
-      for (int i = 0; i < checked.size(); i++) {
-        CardId id = checked.get(i).card().id();
-        if (!seen.add(id)) {
-          problems.add(
-              new Violation(
-                  "claims[" + i + "]",
-                  "card " + id + " appears more than once; give each" + " card's claim once"));
-        }
-      }
-      if (!problems.isEmpty()) {
-        throw new InvalidInputException(problems);
-      }
-      return checked.isEmpty() ? List.of() : stx().completeAll(checked, actor);
-    }
-
-    @Override
-    public Card forceComplete(CardId id) {
-      return stx().forceComplete(Objects.requireNonNull(id, "id"), actor);
-    }
-
-    @Override
-    public Card release(CardId id, LeaseToken token, String reason) {
-      String checked = reason("reason", reason);
-      return stx()
-          .release(
-              Objects.requireNonNull(id, "id"),
-              Objects.requireNonNull(token, "token"),
-              checked,
-              actor);
-    }
-
-    @Override
-    public Card fail(CardId id, LeaseToken token, String reason) {
-      String checked = reason("reason", reason);
-      return stx()
-          .fail(
-              Objects.requireNonNull(id, "id"),
-              Objects.requireNonNull(token, "token"),
-              checked,
-              defaultMaxAttempts,
-              actor);
-    }
-
-    @Override
-    public List<CardId> dependents(CardId id) {
-      return stx().dependents(Objects.requireNonNull(id, "id"));
-    }
-
-    @Override
-    public List<CardId> reclaimExpired() {
-      return stx().reclaimExpired(defaultMaxAttempts, actor);
-    }
-
-    @Override
-    public Card reclaim(CardId id) {
-      return stx().reclaim(Objects.requireNonNull(id, "id"), actor);
-    }
-
-    @Override
-    public Card block(CardId id, String reason) {
-      String checked = reason("reason", reason);
-      return stx().block(Objects.requireNonNull(id, "id"), checked, actor);
-    }
-
-    @Override
-    public Card unblock(CardId id) {
-      return stx().unblock(Objects.requireNonNull(id, "id"), actor);
-    }
-
-    @Override
-    public Card reopen(CardId id) {
-      return stx().reopen(Objects.requireNonNull(id, "id"), actor);
-    }
-
-    @Override
-    public Stats stats() {
-      return stx().stats();
-    }
-
-    @Override
-    public List<Event> events(EventQuery query) {
-      return stx().events(Objects.requireNonNull(query, "query"));
-    }
   }
 
   /** Configures a {@link Backlog}; validated by {@link #build()}. Not thread-safe. */

@@ -131,4 +131,66 @@ public interface BacklogOperations {
 
   /** Reads a page of the event stream. */
   List<Event> events(EventQuery query);
+
+  /**
+   * Extends a lease to now + ttl and sets the holder's lease phase (when given) and attributes
+   * (merged into the current ones).
+   *
+   * @throws LeaseLostException when the token is not the card's current, unexpired lease
+   * @throws InvalidInputException when the merged attributes exceed {@value Lease#MAX_ATTRIBUTES}
+   */
+  Card renew(CardId id, LeaseToken token, Duration ttl, LeaseChange change);
+
+  /**
+   * Completes a claimed card and keeps {@code evidence} (a JSON object of at most {@value
+   * Run#MAX_EVIDENCE_BYTES} bytes, or null) on its run and in the {@code completed} event.
+   *
+   * @throws InvalidInputException when the evidence is not a JSON object or too large
+   */
+  Card complete(CardId id, LeaseToken token, String evidence);
+
+  /** The card's attempt history: one run per claim, oldest first. */
+  List<Run> history(CardId id);
+
+  /**
+   * Makes a ready card unclaimable until {@code until} (store clock).
+   *
+   * @throws InvalidInputException when {@code until} is not in the future
+   */
+  Card defer(CardId id, java.time.Instant until);
+
+  /**
+   * Makes a ready card unclaimable for {@code duration} from now (store clock).
+   *
+   * @throws InvalidInputException when the duration is not positive
+   */
+  Card deferFor(CardId id, Duration duration);
+
+  /** Lifts a card's deferral; a card that is not deferred is returned unchanged. */
+  Card undefer(CardId id);
+
+  /** Lifts every deferral whose time has come; returns the cards. */
+  List<CardId> wakeDeferred();
+
+  /** Why the card is or is not claimable, and its rank in claim order when it is. */
+  Explanation explain(CardId id);
+
+  /**
+   * The claimable cards in exactly the order claims take them.
+   *
+   * @param phase only cards of this phase, or null
+   * @param limit the most cards to return
+   */
+  List<Card> queue(String phase, int limit);
+
+  /** The waves of the cards not yet done, their largest size and the critical path. */
+  Waves waves(String phase);
+
+  /**
+   * Edits a card's descriptive fields.
+   *
+   * @param ifVersion the version the caller read, or null to update whatever the version
+   * @throws VersionConflictException when {@code ifVersion} is given and the card moved on
+   */
+  Card update(CardId id, CardUpdate update, Long ifVersion);
 }

@@ -33,6 +33,8 @@ import java.util.TreeSet;
  * @param createdAt when the card was created (store clock)
  * @param updatedAt when the card last changed (store clock)
  * @param version incremented by every change, starting at 1
+ * @param notBefore while the card is deferred, the instant (store clock) from which it may be
+ *     claimed again, or null when it is not deferred
  */
 public record Card(
     CardId id,
@@ -50,7 +52,8 @@ public record Card(
     String blockedReason,
     Instant createdAt,
     Instant updatedAt,
-    long version) {
+    long version,
+    Instant notBefore) {
 
   /**
    * The order in which claimable cards are handed out: priority descending, then creation time,
@@ -86,6 +89,11 @@ public record Card(
     }
   }
 
+  /** The deferral, when the card is deferred. */
+  public Optional<Instant> deferredUntil() {
+    return Optional.ofNullable(notBefore);
+  }
+
   /** The current lease, when the card is claimed. */
   public Optional<Lease> currentLease() {
     return Optional.ofNullable(lease);
@@ -119,6 +127,7 @@ public record Card(
     private Instant createdAt;
     private Instant updatedAt;
     private long version = 1;
+    private Instant notBefore;
 
     private Builder() {}
 
@@ -139,6 +148,7 @@ public record Card(
       createdAt = card.createdAt;
       updatedAt = card.updatedAt;
       version = card.version;
+      notBefore = card.notBefore;
     }
 
     /** Sets the id. */
@@ -237,6 +247,12 @@ public record Card(
       return this;
     }
 
+    /** Sets the deferral (null when not deferred). */
+    public Builder notBefore(Instant value) {
+      notBefore = value;
+      return this;
+    }
+
     /** Builds the card, checking its invariants. */
     public Card build() {
       return new Card(
@@ -255,7 +271,8 @@ public record Card(
           blockedReason,
           createdAt,
           updatedAt,
-          version);
+          version,
+          notBefore);
     }
   }
 }

@@ -3,9 +3,13 @@ package dev.backlog.core;
 import dev.backlog.core.internal.Checks;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * What a worker asks for when it claims: who it is, how long the lease lasts, and optionally a
@@ -19,9 +23,18 @@ import java.util.Optional;
  * @param cardId claim only this card, or null for the best ready card
  * @param limit the most cards to claim, 1 to {@value #MAX_LIMIT}
  * @param maxWait how long to wait for claimable work when there is none (zero: do not wait)
+ * @param leasePhase the phase the new leases start in, or null
+ * @param attributes the attributes the new leases start with
  */
 public record ClaimRequest(
-    String owner, Duration ttl, String phase, CardId cardId, int limit, Duration maxWait) {
+    String owner,
+    Duration ttl,
+    String phase,
+    CardId cardId,
+    int limit,
+    Duration maxWait,
+    String leasePhase,
+    SortedMap<String, String> attributes) {
 
   /** The lease length when none is given. */
   public static final Duration DEFAULT_TTL = Duration.ofMinutes(15);
@@ -60,9 +73,19 @@ public record ClaimRequest(
                   + MAX_WAIT.toSeconds()
                   + " seconds"));
     }
+    Objects.requireNonNull(attributes, "attributes");
+    Lease.checkPhase(problems, "leasePhase", leasePhase);
+    Lease.checkAttributes(problems, "attributes", attributes);
     if (!problems.isEmpty()) {
       throw new InvalidInputException(problems);
     }
+    attributes = Collections.unmodifiableSortedMap(new TreeMap<>(attributes));
+  }
+
+  /** A request whose leases start without phase or attributes. */
+  public ClaimRequest(
+      String owner, Duration ttl, String phase, CardId cardId, int limit, Duration maxWait) {
+    this(owner, ttl, phase, cardId, limit, maxWait, null, new TreeMap<>());
   }
 
   /** Adds a violation when a lease length is missing, not positive or above {@link #MAX_TTL}. */
@@ -120,6 +143,8 @@ public record ClaimRequest(
     private CardId cardId;
     private int limit = 1;
     private Duration wait = Duration.ZERO;
+    private String leasePhase;
+    private final TreeMap<String, String> attributes = new TreeMap<>();
 
     private Builder(String owner) {
       this.owner = owner;
@@ -155,9 +180,21 @@ public record ClaimRequest(
       return this;
     }
 
+    /** The phase the new leases start in. */
+    public Builder leasePhase(String value) {
+      leasePhase = value;
+      return this;
+    }
+
+    /** Adds attributes the new leases start with. */
+    public Builder attributes(Map<String, String> value) {
+      attributes.putAll(value);
+      return this;
+    }
+
     /** Builds the request, reporting every problem at once. */
     public ClaimRequest build() {
-      return new ClaimRequest(owner, ttl, phase, cardId, limit, wait);
+      return new ClaimRequest(owner, ttl, phase, cardId, limit, wait, leasePhase, attributes);
     }
   }
 }

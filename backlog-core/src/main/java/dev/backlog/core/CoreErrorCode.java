@@ -18,6 +18,8 @@ public enum CoreErrorCode implements ErrorCode {
   IDEMPOTENCY_CONFLICT(ErrorCategory.CONFLICT),
   /** See {@link InvalidInputException}. */
   INVALID_INPUT(ErrorCategory.INVALID_INPUT),
+  /** See {@link VersionConflictException}. */
+  VERSION_CONFLICT(ErrorCategory.CONFLICT),
   /** See {@link StoreUnavailableException}. */
   STORE_UNAVAILABLE(ErrorCategory.UNAVAILABLE),
   /** A failure inside a store that fits no other code. */

@@ -13,11 +13,14 @@ public enum EventType {
   LINKED,
   /** A dependency was removed; data {@code {"dependsOn": id}}. */
   UNLINKED,
-  /** A card was claimed; the event carries the new lease token, data the owner and expiry. */
+  /**
+   * A card was claimed; the event carries the new lease token, data the owner and expiry (and the
+   * lease phase and attributes when given).
+   */
   CLAIMED,
-  /** A lease was renewed; data the new expiry. */
+  /** A lease was renewed; data the new expiry (and the lease phase and attributes when set). */
   RENEWED,
-  /** A card was completed (with a token, or forced). */
+  /** A card was completed (with a token, or forced); data the evidence when given. */
   COMPLETED,
   /** A lease holder gave the card back. */
   RELEASED,
@@ -30,7 +33,13 @@ public enum EventType {
   /** A done card was made ready again. */
   REOPENED,
   /** A lease was taken back (expired or forced); data the resulting status. */
-  RECLAIMED;
+  RECLAIMED,
+  /** A ready card was deferred; data {@code {"until": instant}}. */
+  DEFERRED,
+  /** A deferral ended; data {@code {"expired": true}} when its time had come, else false. */
+  UNDEFERRED,
+  /** Descriptive fields were edited; data the new values of the fields that changed. */
+  UPDATED;
 
   /** The lower-case name used on the wire ({@code "claimed"}, …). */
   public String wireName() {

@@ -20,6 +20,8 @@ import java.util.TreeMap;
  *     claimable
  * @param expiredLeaseCount claimed cards whose lease has lapsed but was not yet reclaimed
  * @param byPhase per phase (cards without a phase are left out), cards per status
+ * @param deferred ready cards that are deferred (not counted as claimable)
+ * @param byLeasePhase claimed cards per lease phase (leases without a phase are left out)
  */
 public record Stats(
     Map<CardStatus, Long> counts,
@@ -27,7 +29,9 @@ public record Stats(
     long claimable,
     Duration oldestClaimableAge,
     long expiredLeaseCount,
-    Map<String, Map<CardStatus, Long>> byPhase) {
+    Map<String, Map<CardStatus, Long>> byPhase,
+    long deferred,
+    Map<String, Long> byLeasePhase) {
 
   /** Copies the maps, fills missing statuses with zero and sorts phases by name. */
   public Stats {
@@ -36,6 +40,20 @@ public record Stats(
     Objects.requireNonNull(byPhase, "byPhase")
         .forEach((phase, perStatus) -> phases.put(phase, complete(perStatus)));
     byPhase = Collections.unmodifiableMap(phases);
+    byLeasePhase =
+        Collections.unmodifiableMap(
+            new TreeMap<>(Objects.requireNonNull(byLeasePhase, "byLeasePhase")));
+  }
+
+  /** Stats without deferred cards or lease phases. */
+  public Stats(
+      Map<CardStatus, Long> counts,
+      long total,
+      long claimable,
+      Duration oldestClaimableAge,
+      long expiredLeaseCount,
+      Map<String, Map<CardStatus, Long>> byPhase) {
+    this(counts, total, claimable, oldestClaimableAge, expiredLeaseCount, byPhase, 0, Map.of());
   }
 
   private static Map<CardStatus, Long> complete(Map<CardStatus, Long> in) {

@@ -125,6 +125,8 @@ class JdbiVersusPlainStatementsTest {
           .bind("owner", SqlValue.of("w"))
           .bind("ttlMicros", SqlValue.of(60_000_000L))
           .bind("now", SqlValue.of((Instant) null))
+          .bind("leasePhase", SqlValue.of((String) null))
+          .bind("leaseAttributes", SqlValue.of((String) null))
           .map(CardRows.CARD)
           .map(card -> new Object[] {card.id().value(), card.lease().token().value()})
           .one();
@@ -134,7 +136,9 @@ class JdbiVersusPlainStatementsTest {
           .binder(ps)
           .set("owner", "w")
           .set("ttlMicros", 60_000_000L)
-          .set("now", (Instant) null);
+          .set("now", (Instant) null)
+          .set("leasePhase", (String) null)
+          .set("leaseAttributes", (String) null);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
         return new Object[] {rs.getString("id"), rs.getLong("lease_token")};
@@ -154,6 +158,8 @@ class JdbiVersusPlainStatementsTest {
           .bind("owner", SqlValue.of("w"))
           .bind("at", SqlValue.of(at))
           .bind("expires", SqlValue.of(expires))
+          .bind("leasePhase", SqlValue.of((String) null))
+          .bind("leaseAttributes", SqlValue.of((String) null))
           .map(CardRows.CARD)
           .map(card -> new Object[] {card.id().value(), card.lease().token().value()})
           .one();
@@ -179,7 +185,9 @@ class JdbiVersusPlainStatementsTest {
           .set("id", CardId.of(id))
           .set("owner", "w")
           .set("at", at)
-          .set("expires", expires);
+          .set("expires", expires)
+          .set("leasePhase", (String) null)
+          .set("leaseAttributes", (String) null);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
         return new Object[] {id, CardRows.card(rs).lease().token().value()};
@@ -197,6 +205,7 @@ class JdbiVersusPlainStatementsTest {
             .bind("id", SqlValue.of(id))
             .bind("token", SqlValue.of(token))
             .bind("now", SqlValue.of((Instant) null))
+            .bind("evidence", SqlValue.of((String) null))
             .map(CardRows.CARD)
             .one();
       } else {
@@ -213,7 +222,7 @@ class JdbiVersusPlainStatementsTest {
     try (PreparedStatement ps = sql.prepare(h.getConnection())) {
       NamedSql.Binder b = sql.binder(ps).set("id", id).set("token", LeaseToken.of(token));
       if (postgres) {
-        b.set("now", (Instant) null);
+        b.set("now", (Instant) null).set("evidence", (String) null);
         try (ResultSet rs = ps.executeQuery()) {
           rs.next();
         }

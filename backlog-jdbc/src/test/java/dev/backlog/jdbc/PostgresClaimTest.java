@@ -105,6 +105,8 @@ class PostgresClaimTest {
                     .replace(":owner", "'w'")
                     .replace(":ttlMicros", "1000000")
                     .replace(":now", "NULL")
+                    .replace(":leasePhase", "NULL")
+                    .replace(":leaseAttributes", "NULL")
                     .replace(":phase", "'p0'");
         StringBuilder plan = new StringBuilder();
         try (ResultSet rs = s.executeQuery(sql)) {
@@ -125,7 +127,9 @@ class PostgresClaimTest {
             PostgresStatements.claimSql(new ClaimKey(true, variant == 1, false, false))
                 .replace(":owner", "$1")
                 .replace(":ttlMicros", "$2")
-                .replace(":now", "$3");
+                .replace(":now", "$3")
+                .replace(":leasePhase", "NULL")
+                .replace(":leaseAttributes", "NULL");
         s.execute("PREPARE one_card" + variant + " (varchar, bigint, timestamptz) AS " + claim);
         StringBuilder plan = new StringBuilder();
         try (ResultSet rs =

@@ -20,6 +20,9 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -30,7 +33,8 @@ import net.jqwik.api.lifecycle.BeforeContainer;
 
 /**
  * The PostgreSQL claim writes the {@code claimed} event's payload in SQL; it must be exactly the
- * text {@link EventData#claimed} writes, for any owner and any expiry the database can hold.
+ * text {@link EventData#claimed} writes, for any owner, expiry, lease phase and attributes the
+ * database can hold.
  */
 class PostgresClaimedPayloadTest {
 
@@ -47,8 +51,9 @@ class PostgresClaimedPayloadTest {
     statement =
         connection.prepareStatement(
             "SELECT "
-                + PostgresStatements.claimedDataSql("CAST(t.o AS TEXT)", "t.x", "t.n")
-                + " FROM (SELECT CAST(? AS VARCHAR) AS o, CAST(? AS TIMESTAMPTZ) AS x, CAST(? AS INTEGER) AS n) t");
+                + PostgresStatements.claimedDataSql("CAST(t.o AS TEXT)", "t.x", "t.n", "t.p", "t.a")
+                + " FROM (SELECT CAST(? AS VARCHAR) AS o, CAST(? AS TIMESTAMPTZ) AS x, CAST(? AS INTEGER) AS n,"
+                + " CAST(? AS VARCHAR) AS p, CAST(? AS TEXT) AS a) t");
   }
 
   @AfterContainer
@@ -60,15 +65,25 @@ class PostgresClaimedPayloadTest {
   void theSqlPayloadIsTheTextCoreWrites(
       @ForAll("owners") String owner,
       @ForAll("instants") Instant expires,
-      @ForAll("attempts") int attempts)
+      @ForAll("attempts") int attempts,
+      @ForAll("leasePhases") Optional<String> leasePhase,
+      @ForAll("attributes") Map<String, String> attributes)
       throws SQLException {
+    Lease lease =
+        new Lease(
+            owner,
+            LeaseToken.of(1),
+            expires.minusSeconds(1),
+            expires,
+            leasePhase.orElse(null),
+            new TreeMap<>(attributes));
     Card card =
         Card.builder()
             .id(CardId.of("c1"))
             .title("t")
             .status(CardStatus.CLAIMED)
             .attempts(attempts)
-            .lease(new Lease(owner, LeaseToken.of(1), expires.minusSeconds(1), expires))
+            .lease(lease)
             .createdAt(expires.minusSeconds(2))
             .updatedAt(expires.minusSeconds(1))
             .version(1)
@@ -76,6 +91,8 @@ class PostgresClaimedPayloadTest {
     statement.setString(1, owner);
     statement.setObject(2, OffsetDateTime.ofInstant(expires, ZoneOffset.UTC));
     statement.setInt(3, attempts);
+    statement.setString(4, lease.phase());
+    statement.setString(5, lease.attributesJson());
     try (ResultSet rs = statement.executeQuery()) {
       assertTrue(rs.next());
       assertEquals(EventData.claimed(card), rs.getString(1));
@@ -126,6 +143,18 @@ class PostgresClaimedPayloadTest {
             Arbitraries.longs().between(0, 999_999));
     return seconds.flatMap(
         s -> micros.map(us -> Instant.ofEpochSecond(s).plus(us, ChronoUnit.MICROS)));
+  }
+
+  /** No lease phase, or one as varied as the owners (at most 64 characters). */
+  @Provide
+  Arbitrary<Optional<String>> leasePhases() {
+    return owners().filter(p -> !p.isBlank()).optional();
+  }
+
+  /** None, or up to 16 attributes with keys and values as varied as the owners. */
+  @Provide
+  Arbitrary<Map<String, String>> attributes() {
+    return Arbitraries.maps(owners(), owners()).ofMaxSize(16);
   }
 
   @Provide

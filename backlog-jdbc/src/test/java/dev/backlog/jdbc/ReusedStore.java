@@ -83,6 +83,7 @@ final class ReusedStore implements BacklogStore {
         Statement s = c.createStatement()) {
       s.execute("DELETE FROM events");
       s.execute("DELETE FROM card_deps");
+      s.execute("DELETE FROM card_runs");
       s.execute("DELETE FROM cards");
       s.execute("DELETE FROM card_counts");
       if (url.startsWith("jdbc:postgresql:")) {

@@ -6,8 +6,11 @@ import dev.backlog.core.Card;
 import dev.backlog.core.CardId;
 import dev.backlog.core.CardStatus;
 import dev.backlog.core.Event;
+import dev.backlog.core.Explanation;
 import dev.backlog.core.Lease;
+import dev.backlog.core.Run;
 import dev.backlog.core.Stats;
+import dev.backlog.core.Waves;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -104,6 +107,7 @@ public final class JsonContract {
     g.writeStringField("createdAt", time(c.createdAt()));
     g.writeStringField("updatedAt", time(c.updatedAt()));
     g.writeNumberField("version", c.version());
+    g.writeStringField("notBefore", time(c.notBefore()));
     g.writeEndObject();
   }
 
@@ -117,7 +121,125 @@ public final class JsonContract {
     g.writeNumberField("token", lease.token().value());
     g.writeStringField("claimedAt", time(lease.claimedAt()));
     g.writeStringField("expiresAt", time(lease.expiresAt()));
+    g.writeStringField("phase", lease.phase());
+    writeAttributes(g, lease.attributes());
     g.writeEndObject();
+  }
+
+  private static void writeAttributes(JsonGenerator g, Map<String, String> attributes)
+      throws IOException {
+    g.writeObjectFieldStart("attributes");
+    for (Map.Entry<String, String> a : attributes.entrySet()) {
+      g.writeStringField(a.getKey(), a.getValue());
+    }
+    g.writeEndObject();
+  }
+
+  /**
+   * A card's attempt history: an array of runs, oldest first, each {@code
+   * {owner,token,claimedAt,endedAt,outcome,reason,phase,attributes,evidence}} (endedAt and outcome
+   * null while the run is open).
+   */
+  public static String runs(List<Run> runs) {
+    return render(
+        g -> {
+          g.writeStartArray();
+          for (Run r : runs) {
+            g.writeStartObject();
+            g.writeStringField("card", r.card().value());
+            g.writeStringField("owner", r.owner());
+            g.writeNumberField("token", r.token().value());
+            g.writeStringField("claimedAt", time(r.claimedAt()));
+            g.writeStringField("endedAt", time(r.endedAt()));
+            g.writeStringField("outcome", r.outcome() == null ? null : r.outcome().wireName());
+            g.writeStringField("reason", r.reason());
+            g.writeStringField("phase", r.phase());
+            writeAttributes(g, r.attributes());
+            g.writeFieldName("evidence");
+            if (r.evidence() == null) {
+              g.writeNull();
+            } else {
+              g.writeRawValue(r.evidence());
+            }
+            g.writeEndObject();
+          }
+          g.writeEndArray();
+        });
+  }
+
+  /**
+   * Why a card is or is not claimable: {@code {"id","claimable","reasons":[{kind,…}],"rank",
+   * "ordering":{"priority","createdAt","id"}}}; each reason has {@code kind} and only the fields
+   * that kind uses ({@code card} and {@code status}; {@code reason}; {@code owner} and {@code
+   * expiresAt}; {@code until}; {@code attempts} and {@code maxAttempts}).
+   */
+  public static String explanation(Explanation e) {
+    return render(
+        g -> {
+          g.writeStartObject();
+          g.writeStringField("id", e.id().value());
+          g.writeBooleanField("claimable", e.claimable());
+          g.writeArrayFieldStart("reasons");
+          for (Explanation.Reason r : e.reasons()) {
+            g.writeStartObject();
+            g.writeStringField("kind", r.kind());
+            switch (r.kind()) {
+              case "unmet-dependency" -> {
+                g.writeStringField("card", r.card().value());
+                g.writeStringField("status", r.status() == null ? null : r.status().wireName());
+              }
+              case "blocked" -> g.writeStringField("reason", r.detail());
+              case "leased" -> {
+                g.writeStringField("owner", r.detail());
+                g.writeStringField("expiresAt", time(r.until()));
+              }
+              case "deferred" -> g.writeStringField("until", time(r.until()));
+              case "attempts-exhausted" -> {
+                g.writeNumberField("attempts", r.attempts());
+                g.writeNumberField("maxAttempts", r.maxAttempts());
+              }
+              default -> {}
+            }
+            g.writeEndObject();
+          }
+          g.writeEndArray();
+          g.writeFieldName("rank");
+          if (e.rank() == null) {
+            g.writeNull();
+          } else {
+            g.writeNumber(e.rank());
+          }
+          g.writeObjectFieldStart("ordering");
+          g.writeNumberField("priority", e.priority());
+          g.writeStringField("createdAt", time(e.createdAt()));
+          g.writeStringField("id", e.id().value());
+          g.writeEndObject();
+          g.writeEndObject();
+        });
+  }
+
+  /** {@code {"waves":[[ids…],…],"maxParallelism":n,"criticalPath":[ids…]}}. */
+  public static String waves(Waves w) {
+    return render(
+        g -> {
+          g.writeStartObject();
+          g.writeArrayFieldStart("waves");
+          for (List<CardId> wave : w.waves()) {
+            g.writeStartArray();
+            for (CardId id : wave) {
+              g.writeString(id.value());
+            }
+            g.writeEndArray();
+          }
+          g.writeEndArray();
+          g.writeNumberField("maxParallelism", w.maxParallelism());
+          g.writeArrayFieldStart("criticalPath");
+          for (CardId id : w.criticalPath()) {
+            g.writeString(id.value());
+          }
+          g.writeEndArray();
+          g.writeEndObject();
+        });
   }
 
   /** An event as the contract's object. */
@@ -175,6 +297,12 @@ public final class JsonContract {
           for (Map.Entry<String, Map<CardStatus, Long>> phase : s.byPhase().entrySet()) {
             g.writeFieldName(phase.getKey());
             writeCounts(g, phase.getValue());
+          }
+          g.writeEndObject();
+          g.writeNumberField("deferred", s.deferred());
+          g.writeObjectFieldStart("byLeasePhase");
+          for (Map.Entry<String, Long> phase : s.byLeasePhase().entrySet()) {
+            g.writeNumberField(phase.getKey(), phase.getValue());
           }
           g.writeEndObject();
           g.writeEndObject();

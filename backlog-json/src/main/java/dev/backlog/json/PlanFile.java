@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.backlog.core.Backlog;
 import dev.backlog.core.BacklogException;
+import dev.backlog.core.BacklogTransaction;
 import dev.backlog.core.Card;
 import dev.backlog.core.CardId;
 import dev.backlog.core.DependencyCycleException;
@@ -12,6 +13,8 @@ import dev.backlog.core.InvalidInputException;
 import dev.backlog.core.NewCard;
 import dev.backlog.core.UnknownDependencyException;
 import java.io.PrintStream;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -54,7 +57,8 @@ public final class PlanFile {
           "acceptance",
           "idempotencyKey",
           "maxAttempts",
-          "blockedReason");
+          "blockedReason",
+          "notBefore");
   private static final Set<String> IGNORED =
       Set.of("attempts", "lease", "createdAt", "updatedAt", "version");
 
@@ -64,8 +68,9 @@ public final class PlanFile {
    * @param line the 1-based line number in the file
    * @param card the card to create
    * @param done whether the line says the card is done
+   * @param notBefore the deferral the line restores (a ready card only), or null
    */
-  public record Entry(int line, NewCard card, boolean done) {}
+  public record Entry(int line, NewCard card, boolean done, Instant notBefore) {}
 
   /**
    * What an import did.
@@ -272,6 +277,11 @@ public final class PlanFile {
                 done++;
               }
             }
+            for (Entry e : entries.values()) {
+              if (e.notBefore() != null && !existing.contains(e.card().id())) {
+                defer(tx, e);
+              }
+            }
             if (progress != null && total >= 1000) {
               progress.println("\rimported " + total + "/" + total + ", committing");
             }
@@ -303,6 +313,18 @@ public final class PlanFile {
               + " refused, nothing was imported: "
               + (entry == null ? "" : "line " + entry.line() + ": ")
               + e.getMessage());
+    }
+  }
+
+  /**
+   * Restores a deferral; one that has run out by now (the store clock) is left out, as the sweep
+   * would have lifted it.
+   */
+  private static void defer(BacklogTransaction tx, Entry e) {
+    try {
+      tx.defer(e.card().id(), e.notBefore());
+    } catch (InvalidInputException ranOut) {
+      // The deferral's time has come: the card is claimable, as after the sweep.
     }
   }
 
@@ -417,7 +439,19 @@ public final class PlanFile {
     if (wire.equals("blocked")) {
       builder.blocked(text(node, "blockedReason"));
     }
-    return new Entry(line, builder.build(), wire.equals("done"));
+    String notBefore = text(node, "notBefore");
+    Instant until = null;
+    if (notBefore != null && wire.equals("ready")) {
+      try {
+        until = Instant.parse(notBefore);
+      } catch (DateTimeParseException e) {
+        throw new LineProblem(
+            "notBefore '"
+                + notBefore
+                + "' is not an ISO-8601 UTC instant such as 2026-12-07T10:00:00Z");
+      }
+    }
+    return new Entry(line, builder.build(), wire.equals("done"), until);
   }
 
   private static String text(JsonNode node, String field) {

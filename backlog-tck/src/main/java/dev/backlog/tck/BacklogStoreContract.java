@@ -24,9 +24,9 @@ import org.junit.jupiter.api.TestClassOrder;
  * <p>The tests are grouped by concern in {@link Nested} classes, so a failing store's report reads
  * by area: {@code Creation}, {@code Idempotency}, {@code Claims}, {@code Dag}, {@code
  * LeasesAndFencing}, {@code StatusTransitions}, {@code Events}, {@code Transactions}, {@code
- * Validation} and {@code Statistics}. Every test of every group runs on the {@link #clock}, {@link
- * #store} and {@link #backlog} this class opens before it, and asks this class for the store's
- * hooks ({@link #seqsAreGapFree()}).
+ * Validation}, {@code Statistics} and {@code Scheduling}. Every test of every group runs on the
+ * {@link #clock}, {@link #store} and {@link #backlog} this class opens before it, and asks this
+ * class for the store's hooks ({@link #seqsAreGapFree()}).
  *
  * <p>Not thread-safe; the test engine creates one instance per test.
  */
@@ -155,6 +155,15 @@ public abstract class BacklogStoreContract extends StoreContractSupport {
   @Order(10)
   class Statistics extends StatsContract {
     Statistics() {
+      super(BacklogStoreContract.this);
+    }
+  }
+
+  /** See {@link SchedulingContract}. */
+  @Nested
+  @Order(11)
+  class Scheduling extends SchedulingContract {
+    Scheduling() {
       super(BacklogStoreContract.this);
     }
   }

@@ -60,6 +60,7 @@ final class ModelChecks {
         actual.dependsOn().stream().map(CardId::value).toList(),
         what + " dependsOn");
     equal(expected.version, actual.version(), what + " version");
+    equal(expected.notBefore, actual.notBefore(), what + " notBefore");
     equal(expected.createdAt, actual.createdAt(), what + " createdAt");
     equal(expected.updatedAt, actual.updatedAt(), what + " updatedAt");
     if (expected.lease == null) {
@@ -73,6 +74,8 @@ final class ModelChecks {
       equal(expected.lease.token(), actual.lease().token().value(), what + " lease token");
       equal(expected.lease.claimedAt(), actual.lease().claimedAt(), what + " lease claimedAt");
       equal(expected.lease.expiresAt(), actual.lease().expiresAt(), what + " lease expiresAt");
+      equal(expected.lease.phase(), actual.lease().phase(), what + " lease phase");
+      equal(expected.lease.attributes(), actual.lease().attributes(), what + " lease attributes");
     }
     if (Objects.equals(expected.blockedReason, StoreModel.ANY_REASON)) {
       if (actual.blockedReason() == null || actual.blockedReason().isBlank()) {

@@ -49,11 +49,39 @@ final class ModelOperations {
 
   record Unlink(int from, int to) implements Op {}
 
-  record ClaimOp(int owner, int ttlSeconds, String phase, int card, int limit) implements Op {}
+  record ClaimOp(
+      int owner, int ttlSeconds, String phase, int card, int limit, String leasePhase, int attrs)
+      implements Op {}
 
-  record Renew(int card, TokenChoice token, int ttlSeconds) implements Op {}
+  record Renew(int card, TokenChoice token, int ttlSeconds, String leasePhase, int attrs)
+      implements Op {}
 
-  record Complete(int card, TokenChoice token) implements Op {}
+  record Complete(int card, TokenChoice token, boolean evidence) implements Op {}
+
+  /** Defers a card by {@code seconds} from now (zero or less is refused). */
+  record Defer(int card, int seconds) implements Op {}
+
+  record Undefer(int card) implements Op {}
+
+  record WakeDeferred() implements Op {}
+
+  /**
+   * Updates priority and phase (null: not given); {@code version} 0 gives no if-version, 1 the
+   * current one, 2 a stale one.
+   */
+  record Update(int card, Integer priority, String phase, int version) implements Op {}
+
+  /**
+   * The attributes a step sets: {@code n} keys from a pool of 20 (so that merges reach the bound of
+   * 16 now and then), the value naming the step's seed.
+   */
+  static java.util.TreeMap<String, String> attributes(int n) {
+    java.util.TreeMap<String, String> out = new java.util.TreeMap<>();
+    for (int i = 0; i < n % 4; i++) {
+      out.put("k" + ((n / 4 + i * 7) % 20), "v" + n);
+    }
+    return out;
+  }
 
   record CompleteAll(List<Integer> cards, List<TokenChoice> tokens) implements Op {}
 
@@ -99,6 +127,8 @@ final class ModelOperations {
                         ? TokenChoice.EARLIER
                         : n == 7 ? TokenChoice.NEVER_ISSUED : TokenChoice.CURRENT);
     Arbitrary<String> phase = uniform(0, 3).map(n -> n == 1 ? "p1" : n == 2 ? "p2" : null);
+    Arbitrary<String> leasePhase =
+        uniform(0, 3).map(n -> n == 1 ? "implementing" : n == 2 ? "testing" : null);
     Arbitrary<DepTwist> twist =
         uniform(0, 39)
             .map(n -> n == 17 ? DepTwist.SELF : n == 23 ? DepTwist.UNKNOWN : DepTwist.NONE);
@@ -120,10 +150,25 @@ final class ModelOperations {
                 uniform(1, 120),
                 uniform(0, 9).map(n -> n == 1 ? "p1" : n == 2 ? "p2" : null),
                 uniform(0, 4 * CARDS - 1).map(n -> n < CARDS ? n : n < CARDS + 2 ? n : -1),
-                uniform(1, 3))
+                uniform(1, 3),
+                leasePhase,
+                uniform(0, 79))
             .as(ClaimOp::new);
-    Arbitrary<Op> renew = Combinators.combine(card, token, uniform(1, 120)).as(Renew::new);
-    Arbitrary<Op> complete = Combinators.combine(card, token).as(Complete::new);
+    Arbitrary<Op> renew =
+        Combinators.combine(card, token, uniform(1, 120), leasePhase, uniform(0, 79))
+            .as(Renew::new);
+    Arbitrary<Op> complete =
+        Combinators.combine(card, token, uniform(0, 2).map(n -> n == 0)).as(Complete::new);
+    Arbitrary<Op> defer = Combinators.combine(card, uniform(-5, 120)).as(Defer::new);
+    Arbitrary<Op> undefer = card.map(Undefer::new);
+    Arbitrary<Op> wakeDeferred = Arbitraries.just(new WakeDeferred());
+    Arbitrary<Op> update =
+        Combinators.combine(
+                card,
+                uniform(0, 3).map(n -> n == 0 ? null : n - 1),
+                uniform(0, 3).map(n -> n == 1 ? "p1" : n == 2 ? "p2" : null),
+                uniform(0, 2))
+            .as(Update::new);
     Arbitrary<Op> completeAll =
         Combinators.combine(
                 card.list().ofMinSize(1).ofMaxSize(3), token.list().ofMinSize(3).ofMaxSize(3))
@@ -142,6 +187,8 @@ final class ModelOperations {
         Arbitraries.oneOf(
                 create, link, claim, complete, completeAll, fail, block, reopen, reclaimExpired)
             .map(RolledBack::new);
+    Arbitrary<Op> rolledBackScheduling =
+        Arbitraries.oneOf(defer, undefer, update, renew).map(RolledBack::new);
     // Weighted choice by a uniform number without edge cases: edge cases (and jqwik's frequency
     // arbitraries) favour the first entries, which would make most steps creates.
     List<Arbitrary<Op>> weighted = new ArrayList<>();
@@ -162,6 +209,11 @@ final class ModelOperations {
     addWeighted(weighted, 1, forceComplete);
     addWeighted(weighted, 4, advance);
     addWeighted(weighted, 1, rolledBack);
+    addWeighted(weighted, 2, defer);
+    addWeighted(weighted, 1, undefer);
+    addWeighted(weighted, 1, wakeDeferred);
+    addWeighted(weighted, 2, update);
+    addWeighted(weighted, 1, rolledBackScheduling);
     Arbitrary<Op> any = uniform(0, weighted.size() - 1).flatMap(weighted::get).withoutEdgeCases();
     return any.list()
         .ofMinSize(1)

@@ -13,11 +13,14 @@ import dev.backlog.core.Card;
 import dev.backlog.core.CardId;
 import dev.backlog.core.CardQuery;
 import dev.backlog.core.CardStatus;
+import dev.backlog.core.CardUpdate;
 import dev.backlog.core.Claim;
 import dev.backlog.core.ClaimRequest;
 import dev.backlog.core.Event;
 import dev.backlog.core.EventQuery;
+import dev.backlog.core.Explanation;
 import dev.backlog.core.Lease;
+import dev.backlog.core.LeaseChange;
 import dev.backlog.core.LeaseToken;
 import dev.backlog.core.NewCard;
 import dev.backlog.core.Stats;
@@ -27,6 +30,7 @@ import dev.backlog.tck.ModelOperations.ClaimOp;
 import dev.backlog.tck.ModelOperations.Complete;
 import dev.backlog.tck.ModelOperations.CompleteAll;
 import dev.backlog.tck.ModelOperations.Create;
+import dev.backlog.tck.ModelOperations.Defer;
 import dev.backlog.tck.ModelOperations.DepTwist;
 import dev.backlog.tck.ModelOperations.Fail;
 import dev.backlog.tck.ModelOperations.ForceComplete;
@@ -39,7 +43,10 @@ import dev.backlog.tck.ModelOperations.Renew;
 import dev.backlog.tck.ModelOperations.Reopen;
 import dev.backlog.tck.ModelOperations.RolledBack;
 import dev.backlog.tck.ModelOperations.Unblock;
+import dev.backlog.tck.ModelOperations.Undefer;
 import dev.backlog.tck.ModelOperations.Unlink;
+import dev.backlog.tck.ModelOperations.Update;
+import dev.backlog.tck.ModelOperations.WakeDeferred;
 import dev.backlog.tck.StoreModel.MCard;
 import dev.backlog.tck.StoreModel.MEvent;
 import dev.backlog.tck.StoreModel.Refusal;
@@ -73,6 +80,7 @@ final class ModelRun {
   private final Backlog backlog;
   private final MutableClock clock;
   private final StoreModel model = new StoreModel(DEFAULT_MAX_ATTEMPTS);
+  private final ModelScheduling scheduling = new ModelScheduling(model);
   private final CardPicker picker = new CardPicker(model);
   private final boolean gapFree;
   private long seenEvents;
@@ -173,13 +181,57 @@ final class ModelRun {
       String id = picker.pick(r.card(), CLAIMED);
       long t = picker.token(id, r.token());
       Duration ttl = Duration.ofSeconds(r.ttlSeconds());
-      modelStep = () -> model.renew(id, t, ttl, now);
-      storeStep = b -> b.renew(CardId.of(id), LeaseToken.of(t), ttl);
+      TreeMap<String, String> attributes = ModelOperations.attributes(r.attrs());
+      modelStep = () -> model.renew(id, t, ttl, r.leasePhase(), attributes, now);
+      storeStep =
+          b ->
+              b.renew(
+                  CardId.of(id), LeaseToken.of(t), ttl, LeaseChange.of(r.leasePhase(), attributes));
     } else if (op instanceof Complete c) {
       String id = picker.pick(c.card(), CLAIMED);
       long t = picker.token(id, c.token());
-      modelStep = () -> model.complete(id, t, now);
-      storeStep = b -> b.complete(CardId.of(id), LeaseToken.of(t));
+      String evidence = c.evidence() ? "{\"step\":\"" + id + "\"}" : null;
+      modelStep = () -> model.complete(id, t, evidence, now);
+      storeStep = b -> b.complete(CardId.of(id), LeaseToken.of(t), evidence);
+    } else if (op instanceof Defer d) {
+      String id = picker.pick(d.card(), c -> c.status == CardStatus.READY);
+      Instant until = now.plusSeconds(d.seconds());
+      modelStep = () -> scheduling.defer(id, until, now);
+      storeStep = b -> b.defer(CardId.of(id), until);
+    } else if (op instanceof Undefer u) {
+      String id = picker.pick(u.card(), c -> c.notBefore != null);
+      modelStep = () -> scheduling.undefer(id, now);
+      storeStep = b -> b.undefer(CardId.of(id));
+    } else if (op instanceof WakeDeferred) {
+      List<String> expected = new ArrayList<>();
+      modelStep = () -> expected.addAll(scheduling.wakeDeferred(now));
+      storeStep =
+          b -> {
+            List<String> actual = b.wakeDeferred().stream().map(CardId::value).toList();
+            if (compare && !actual.equals(expected)) {
+              throw new AssertionError(
+                  "wakeDeferred returned "
+                      + actual
+                      + " but the run-out deferrals were "
+                      + expected);
+            }
+            return actual;
+          };
+    } else if (op instanceof Update u) {
+      String id = picker.pick(u.card(), c -> true);
+      MCard card = model.cards.get(id);
+      long current = card == null ? 1 : card.version;
+      Long ifVersion = u.version() == 0 ? null : u.version() == 1 ? current : current + 1;
+      CardUpdate.Builder update = CardUpdate.builder();
+      if (u.priority() != null) {
+        update.priority(u.priority());
+      }
+      if (u.phase() != null) {
+        update.phase(u.phase());
+      }
+      CardUpdate built = update.build();
+      modelStep = () -> scheduling.update(id, u.priority(), u.phase(), ifVersion, now);
+      storeStep = b -> b.update(CardId.of(id), built, ifVersion);
     } else if (op instanceof CompleteAll c) {
       // Distinct cards (a card given twice is refused before the store sees the batch; the contract
       // tests that).
@@ -285,8 +337,14 @@ final class ModelRun {
     String owner = "w" + c.owner();
     Duration ttl = Duration.ofSeconds(c.ttlSeconds());
     String byId = c.card() < 0 ? null : picker.pick(c.card(), model::claimable);
+    TreeMap<String, String> attributes = ModelOperations.attributes(c.attrs());
     ClaimRequest.Builder request =
-        ClaimRequest.builder(owner).ttl(ttl).phase(c.phase()).limit(c.limit());
+        ClaimRequest.builder(owner)
+            .ttl(ttl)
+            .phase(c.phase())
+            .limit(c.limit())
+            .leasePhase(c.leasePhase())
+            .attributes(attributes);
     if (byId != null) {
       request.card(CardId.of(byId));
     }
@@ -302,6 +360,19 @@ final class ModelRun {
       refusal = r;
       plan = List.of();
     }
+    // Explain agrees with claim: the card explained claimable with rank 1 is what a claim without
+    // a phase or a card takes next.
+    String rankOne = null;
+    if (c.phase() == null && byId == null) {
+      List<Card> next = backlog.queue(null, 1);
+      if (!next.isEmpty()) {
+        Explanation first = backlog.explain(next.get(0).id());
+        if (!first.claimable() || first.rank() != 1) {
+          throw new AssertionError("the head of the queue is explained as " + first);
+        }
+        rankOne = first.id().value();
+      }
+    }
     List<Claim> claims = List.of();
     RuntimeException thrown = null;
     try {
@@ -313,6 +384,9 @@ final class ModelRun {
     Statistics.label("operations")
         .collect("Claim", refusal != null ? "refused" : claims.size() + " claimed");
     List<String> got = claims.stream().map(x -> x.card().id().value()).toList();
+    if (rankOne != null && !got.isEmpty() && !got.get(0).equals(rankOne)) {
+      throw new AssertionError(c + " claimed " + got + " but explain gave rank 1 to " + rankOne);
+    }
     if (!got.equals(plan)) {
       throw new AssertionError(
           c + " claimed " + got + " but the claimable cards in claim order were " + plan);
@@ -322,12 +396,43 @@ final class ModelRun {
         throw new AssertionError(
             "claim by " + owner + " returned a lease owned by " + claim.lease().owner());
       }
-      model.applyClaim(claim.card().id().value(), owner, claim.token().value(), ttl, now);
+      model.applyClaim(
+          claim.card().id().value(),
+          owner,
+          claim.token().value(),
+          ttl,
+          c.leasePhase(),
+          attributes,
+          now);
       compareCard(model.cards.get(claim.card().id().value()), claim.card(), "the claimed card");
     }
   }
 
   // ---------------------------------------------------------------- comparison
+
+  /**
+   * Checks what the scheduling reads say against the model: every card's history (its ended runs,
+   * then the open one), its explanation (claimable exactly when the model says so, ranked by its
+   * place in claim order) and the queue.
+   */
+  void verifyScheduling(String where) {
+    try {
+      List<String> claimable = model.claimableIds();
+      equal(
+          claimable,
+          backlog.queue(null, CardQuery.MAX_LIMIT).stream().map(c -> c.id().value()).toList(),
+          "the queue");
+      for (MCard card : model.cards.values()) {
+        SchedulingChecks.compareHistory(card, backlog.history(CardId.of(card.id)));
+        Explanation e = backlog.explain(CardId.of(card.id));
+        int at = claimable.indexOf(card.id);
+        equal(at >= 0, e.claimable(), "card " + card.id + " explained claimable");
+        equal(at >= 0 ? (long) at + 1 : null, e.rank(), "card " + card.id + " rank");
+      }
+    } catch (AssertionError e) {
+      throw new AssertionError("after " + where + ": " + e.getMessage(), e);
+    }
+  }
 
   void verify(String where) {
     try {
@@ -360,6 +465,8 @@ final class ModelRun {
     equal(model.expiredLeases(now), stats.expiredLeaseCount(), "stats expired leases");
     equal(model.oldestClaimableAge(now), stats.oldestClaimableAge(), "stats oldest claimable age");
     equal(new TreeMap<>(model.byPhase()), new TreeMap<>(stats.byPhase()), "stats by phase");
+    equal(scheduling.deferred(), stats.deferred(), "stats deferred");
+    equal(scheduling.byLeasePhase(), stats.byLeasePhase(), "stats by lease phase");
 
     List<Event> fresh = backlog.events(EventQuery.after(lastSeq, EventQuery.MAX_LIMIT));
     List<MEvent> expected = model.events.subList((int) seenEvents, model.events.size());

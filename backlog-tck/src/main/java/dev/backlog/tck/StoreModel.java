@@ -1,12 +1,15 @@
 package dev.backlog.tck;
 
-import dev.backlog.core.CardNotFoundException;
+import static dev.backlog.tck.ModelRefusals.check;
+import static dev.backlog.tck.ModelRefusals.invalidTransition;
+import static dev.backlog.tck.ModelRefusals.leaseLost;
+import static dev.backlog.tck.ModelRefusals.notFound;
+import static dev.backlog.tck.ModelRefusals.refuseIfAny;
+
 import dev.backlog.core.CardStatus;
 import dev.backlog.core.DependencyCycleException;
 import dev.backlog.core.DuplicateCardException;
 import dev.backlog.core.EventType;
-import dev.backlog.core.InvalidTransitionException;
-import dev.backlog.core.LeaseLostException;
 import dev.backlog.core.UnknownDependencyException;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,16 +41,34 @@ final class StoreModel {
   /** The actor the contracts' backlog writes on events. */
   static final String ACTOR = dev.backlog.core.Backlog.DEFAULT_ACTOR;
 
-  record MLease(String owner, long token, Instant claimedAt, Instant expiresAt) {}
+  record MLease(
+      String owner,
+      long token,
+      Instant claimedAt,
+      Instant expiresAt,
+      String phase,
+      TreeMap<String, String> attributes) {}
+
+  /** An ended run: who held the lease, how it ended, what the holder last reported. */
+  record MRun(
+      String owner,
+      long token,
+      String outcome,
+      String reason,
+      String phase,
+      TreeMap<String, String> attributes,
+      String evidence) {}
 
   record MEvent(String card, EventType type, String actor, Long token) {}
 
   /** A card as the model sees it. */
   static final class MCard {
     final String id;
-    final String phase;
-    final int priority;
-    final Integer maxAttempts;
+    String phase;
+    int priority;
+    Integer maxAttempts;
+    Instant notBefore;
+    final List<MRun> runs = new ArrayList<>();
     final Instant createdAt;
     final TreeSet<String> deps = new TreeSet<>();
     CardStatus status;
@@ -107,7 +128,7 @@ final class StoreModel {
           .thenComparing(c -> c.id);
 
   boolean claimable(MCard card) {
-    if (card.status != CardStatus.READY) {
+    if (card.status != CardStatus.READY || card.notBefore != null) {
       return false;
     }
     for (String dep : card.deps) {
@@ -156,51 +177,7 @@ final class StoreModel {
 
   // ------------------------------------------------------------------ refusals
 
-  private static Refusal notFound(String id) {
-    return new Refusal(
-        "card " + id + " not found",
-        List.of(CardNotFoundException.class),
-        e ->
-            check(
-                id.equals(((CardNotFoundException) e).card().value()),
-                "CardNotFoundException names " + id,
-                e));
-  }
-
-  private static Refusal invalidTransition(MCard card, String op) {
-    return new Refusal(
-        op + " of " + card.status + " card " + card.id,
-        List.of(InvalidTransitionException.class),
-        e ->
-            check(
-                ((InvalidTransitionException) e).current() == card.status
-                    && e.getMessage().contains(card.status.wireName()),
-                "InvalidTransitionException names status " + card.status,
-                e));
-  }
-
-  private static Refusal leaseLost(MCard card, long token) {
-    CardStatus status = card.status;
-    return new Refusal(
-        "lease " + token + " of " + status + " card " + card.id + " is not valid",
-        List.of(LeaseLostException.class),
-        e -> {
-          LeaseLostException lost = (LeaseLostException) e;
-          check(lost.status() == status, "LeaseLostException carries status " + status, e);
-          check(
-              lost.presented().value() == token,
-              "LeaseLostException carries the presented token " + token,
-              e);
-        });
-  }
-
-  private static void check(boolean ok, String expectation, RuntimeException actual) {
-    if (!ok) {
-      throw new AssertionError("expected " + expectation + ", got " + actual, actual);
-    }
-  }
-
-  private MCard require(String id) {
+  MCard require(String id) {
     MCard card = cards.get(id);
     if (card == null) {
       throw notFound(id);
@@ -208,7 +185,7 @@ final class StoreModel {
     return card;
   }
 
-  private void checkLease(MCard card, long token, Instant now) {
+  void checkLease(MCard card, long token, Instant now) {
     if (card.status != CardStatus.CLAIMED
         || card.lease.token != token
         || !now.isBefore(card.lease.expiresAt)) {
@@ -216,12 +193,12 @@ final class StoreModel {
     }
   }
 
-  private void changed(MCard card, Instant now) {
+  void changed(MCard card, Instant now) {
     card.version++;
     card.updatedAt = now;
   }
 
-  private void event(MCard card, EventType type, String actor, Long token) {
+  void event(MCard card, EventType type, String actor, Long token) {
     events.add(new MEvent(card.id, type, actor, token));
   }
 
@@ -284,28 +261,6 @@ final class StoreModel {
     card.blockedReason = blocked ? blockedReason : null;
     cards.put(id, card);
     event(card, EventType.CREATED, ACTOR, null);
-  }
-
-  /** Several simultaneous causes: the store may report any one of them. */
-  private static void refuseIfAny(List<Refusal> causes) {
-    if (causes.size() == 1) {
-      throw causes.get(0);
-    }
-    if (causes.size() > 1) {
-      List<Class<? extends RuntimeException>> accepted = new ArrayList<>();
-      causes.forEach(c -> accepted.addAll(c.accepted));
-      throw new Refusal(
-          "any of " + causes.stream().map(Throwable::getMessage).toList(),
-          accepted,
-          e -> {
-            for (Refusal cause : causes) {
-              if (cause.accepted.stream().anyMatch(t -> t.isInstance(e))) {
-                cause.check.accept(e);
-                return;
-              }
-            }
-          });
-    }
   }
 
   /** Returns false for a repeated link (no change, no event). */
@@ -415,6 +370,17 @@ final class StoreModel {
   }
 
   void applyClaim(String id, String owner, long token, Duration ttl, Instant now) {
+    applyClaim(id, owner, token, ttl, null, new TreeMap<>(), now);
+  }
+
+  void applyClaim(
+      String id,
+      String owner,
+      long token,
+      Duration ttl,
+      String leasePhase,
+      TreeMap<String, String> attributes,
+      Instant now) {
     if (token <= maxToken) {
       throw new AssertionError(
           "lease token "
@@ -429,7 +395,7 @@ final class StoreModel {
     MCard card = cards.get(id);
     card.status = CardStatus.CLAIMED;
     card.attempts++;
-    card.lease = new MLease(owner, token, now, now.plus(ttl));
+    card.lease = new MLease(owner, token, now, now.plus(ttl), leasePhase, attributes);
     card.blockedReason = null;
     card.tokens.add(token);
     changed(card, now);
@@ -437,16 +403,46 @@ final class StoreModel {
   }
 
   void renew(String id, long token, Duration ttl, Instant now) {
+    renew(id, token, ttl, null, new TreeMap<>(), now);
+  }
+
+  void renew(
+      String id,
+      long token,
+      Duration ttl,
+      String phase,
+      TreeMap<String, String> attributes,
+      Instant now) {
     MCard card = require(id);
     checkLease(card, token, now);
-    card.lease = new MLease(card.lease.owner, token, card.lease.claimedAt, now.plus(ttl));
+    TreeMap<String, String> merged = new TreeMap<>(card.lease.attributes);
+    merged.putAll(attributes);
+    if (merged.size() > dev.backlog.core.Lease.MAX_ATTRIBUTES) {
+      throw new Refusal(
+          "renew of " + id + " to " + merged.size() + " attributes",
+          List.of(dev.backlog.core.InvalidInputException.class),
+          e -> check(e.getMessage().contains("at most 16"), "the limit named", e));
+    }
+    card.lease =
+        new MLease(
+            card.lease.owner,
+            token,
+            card.lease.claimedAt,
+            now.plus(ttl),
+            phase != null ? phase : card.lease.phase,
+            merged);
     changed(card, now);
     event(card, EventType.RENEWED, ACTOR, token);
   }
 
   void complete(String id, long token, Instant now) {
+    complete(id, token, null, now);
+  }
+
+  void complete(String id, long token, String evidence, Instant now) {
     MCard card = require(id);
     checkLease(card, token, now);
+    endRun(card, "completed", null, evidence);
     card.status = CardStatus.DONE;
     card.lease = null;
     changed(card, now);
@@ -466,6 +462,7 @@ final class StoreModel {
   void release(String id, long token, Instant now) {
     MCard card = require(id);
     checkLease(card, token, now);
+    endRun(card, "released", null, null);
     card.status = CardStatus.READY;
     card.lease = null;
     changed(card, now);
@@ -475,6 +472,7 @@ final class StoreModel {
   void fail(String id, long token, Instant now) {
     MCard card = require(id);
     checkLease(card, token, now);
+    endRun(card, "failed", "failed in step", null);
     if (card.attempts >= limitOf(card)) {
       card.status = CardStatus.BLOCKED;
       card.blockedReason = ANY_REASON;
@@ -491,6 +489,7 @@ final class StoreModel {
     for (MCard card : cards.values()) {
       if (card.status == CardStatus.CLAIMED && !now.isBefore(card.lease.expiresAt)) {
         long token = card.lease.token;
+        endRun(card, "lapsed", card.attempts >= limitOf(card) ? ANY_REASON : null, null);
         if (card.attempts >= limitOf(card)) {
           card.status = CardStatus.BLOCKED;
           card.blockedReason = ANY_REASON;
@@ -512,6 +511,7 @@ final class StoreModel {
       throw invalidTransition(card, "reclaim");
     }
     long token = card.lease.token;
+    endRun(card, now.isBefore(card.lease.expiresAt) ? "revoked" : "lapsed", null, null);
     card.status = CardStatus.READY;
     card.lease = null;
     changed(card, now);
@@ -523,6 +523,8 @@ final class StoreModel {
     if (card.status != CardStatus.READY && card.status != CardStatus.CLAIMED) {
       throw invalidTransition(card, "block");
     }
+    endRun(card, "revoked", reason, null);
+    card.notBefore = null;
     card.status = CardStatus.BLOCKED;
     card.lease = null;
     card.blockedReason = reason;
@@ -558,11 +560,28 @@ final class StoreModel {
     if (card.status == CardStatus.DONE) {
       throw invalidTransition(card, "force-complete");
     }
+    endRun(card, "force-completed", null, null);
+    card.notBefore = null;
     card.status = CardStatus.DONE;
     card.lease = null;
     card.blockedReason = null;
     changed(card, now);
     event(card, EventType.COMPLETED, ACTOR, null);
+  }
+
+  /** Ends the run of the card's lease, when it holds one. */
+  void endRun(MCard card, String outcome, String reason, String evidence) {
+    if (card.lease != null) {
+      card.runs.add(
+          new MRun(
+              card.lease.owner,
+              card.lease.token,
+              outcome,
+              reason,
+              card.lease.phase,
+              card.lease.attributes,
+              evidence));
+    }
   }
 
   /** Per phase (cards without one left out), the status counts. */

@@ -48,6 +48,13 @@ final class Commands {
     all.put("demo", DemoCommand.class);
     all.put("serve", ServeCommand.class);
     all.put("completion", CompletionCommand.class);
+    all.put("history", SchedulingCommands.History.class);
+    all.put("defer", SchedulingCommands.Defer.class);
+    all.put("undefer", SchedulingCommands.Undefer.class);
+    all.put("explain", SchedulingCommands.Explain.class);
+    all.put("queue", SchedulingCommands.Queue.class);
+    all.put("waves", SchedulingCommands.WavesCommand.class);
+    all.put("update", SchedulingCommands.Update.class);
     all.put("help", CommandLine.HelpCommand.class);
     return java.util.Collections.unmodifiableMap(all);
   }

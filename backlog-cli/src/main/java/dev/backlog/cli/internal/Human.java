@@ -44,6 +44,15 @@ final class Human {
           .append(", expires ")
           .append(c.lease().expiresAt());
     }
+    if (c.lease() != null && c.lease().phase() != null) {
+      sb.append("\n  lease phase: ").append(c.lease().phase());
+    }
+    if (c.lease() != null && !c.lease().attributes().isEmpty()) {
+      sb.append("\n  lease attributes: ").append(c.lease().attributes());
+    }
+    if (c.notBefore() != null) {
+      sb.append("\n  deferred until ").append(c.notBefore());
+    }
     if (c.blockedReason() != null) {
       sb.append("\n  blocked: ").append(c.blockedReason());
     }
@@ -150,6 +159,10 @@ final class Human {
         .append(s.oldestClaimableAge() == null ? "-" : s.oldestClaimableAge().toSeconds() + "s")
         .append('\n');
     sb.append("expired leases: ").append(s.expiredLeaseCount());
+    sb.append("\ndeferred: ").append(s.deferred());
+    for (Map.Entry<String, Long> phase : s.byLeasePhase().entrySet()) {
+      sb.append("\nlease phase ").append(phase.getKey()).append(": ").append(phase.getValue());
+    }
     for (Map.Entry<String, Map<CardStatus, Long>> phase : s.byPhase().entrySet()) {
       sb.append("\nphase ").append(phase.getKey()).append(": ").append(counts(phase.getValue()));
     }

@@ -5,10 +5,14 @@ import dev.backlog.core.Card;
 import dev.backlog.core.CardId;
 import dev.backlog.core.Claim;
 import dev.backlog.core.ClaimRequest;
+import dev.backlog.core.InvalidInputException;
+import dev.backlog.core.LeaseChange;
 import dev.backlog.core.LeaseToken;
 import dev.backlog.json.JsonContract;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -66,6 +70,20 @@ final class LeaseCommands {
         description = "Wait up to SEC seconds for claimable work (default 0: do not wait).")
     long waitSeconds;
 
+    @Option(
+        names = "--lease-phase",
+        paramLabel = "P",
+        description = "What the worker starts doing (e.g. implementing; at most 64 characters).")
+    String leasePhase;
+
+    @Option(
+        names = "--attr",
+        paramLabel = "K=V",
+        description =
+            "A lease attribute such as branch=feat/x (repeatable; at most 16, key 64 and value 256"
+                + " characters).")
+    Map<String, String> attributes = new LinkedHashMap<>();
+
     @Override
     int run(Context ctx) {
       ClaimRequest request =
@@ -75,6 +93,8 @@ final class LeaseCommands {
               .card(id == null ? null : CardId.of(id))
               .limit(limit)
               .maxWait(Duration.ofSeconds(waitSeconds))
+              .leasePhase(leasePhase)
+              .attributes(attributes == null ? Map.of() : attributes)
               .build();
       // A claim that waits for work shares the file; one that does not is brief.
       Backlog backlog = waitSeconds > 0 ? ctx.backlog() : ctx.briefBacklog();
@@ -117,10 +137,24 @@ final class LeaseCommands {
         description = "New lease length (default ${DEFAULT-VALUE}).")
     long ttl;
 
+    @Option(
+        names = "--phase",
+        paramLabel = "P",
+        description = "The lease phase now (e.g. testing; at most 64 characters).")
+    String leasePhase;
+
+    @Option(
+        names = "--attr",
+        paramLabel = "K=V",
+        description = "Set a lease attribute (repeatable; merged into the lease's, at most 16).")
+    Map<String, String> attributes = new LinkedHashMap<>();
+
     @Override
     int run(Context ctx) {
+      LeaseChange change = LeaseChange.of(leasePhase, attributes == null ? Map.of() : attributes);
       Card card =
-          ctx.briefBacklog().renew(CardId.of(id), LeaseToken.of(token), Duration.ofSeconds(ttl));
+          ctx.briefBacklog()
+              .renew(CardId.of(id), LeaseToken.of(token), Duration.ofSeconds(ttl), change);
       ctx.emit(
           () -> JsonContract.card(card),
           () -> "renewed " + card.id() + " until " + card.lease().expiresAt());
@@ -155,13 +189,26 @@ final class LeaseCommands {
     @ArgGroup(exclusive = true, multiplicity = "1")
     TokenOrForce how;
 
+    @Option(
+        names = "--evidence",
+        paramLabel = "JSON",
+        description =
+            "What shows the work is done, as a JSON object of at most 16 KiB (kept on the run and"
+                + " in the completed event), e.g. {\"tests\":\"42 passed\",\"commit\":\"ab12\"}.")
+    String evidence;
+
     @Override
     int run(Context ctx) {
       CardId card = CardId.of(id);
+      if (how.force && evidence != null) {
+        throw InvalidInputException.of(
+            "evidence",
+            "--evidence goes with --token: a forced completion has no run to keep it on");
+      }
       Card done =
           how.force
               ? ctx.briefBacklog().forceComplete(card)
-              : ctx.briefBacklog().complete(card, LeaseToken.of(how.token));
+              : ctx.briefBacklog().complete(card, LeaseToken.of(how.token), evidence);
       ctx.emit(() -> JsonContract.card(done), () -> "completed " + Human.card(done));
       return 0;
     }

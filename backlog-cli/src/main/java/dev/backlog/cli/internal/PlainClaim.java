@@ -28,7 +28,7 @@ final class PlainClaim {
 
   /** The options of {@code claim}. */
   static final Set<String> CLAIM_OPTIONS =
-      Set.of("--owner", "--ttl", "--id", "--phase", "--limit", "--wait");
+      Set.of("--owner", "--ttl", "--id", "--phase", "--limit", "--wait", "--lease-phase", "--attr");
 
   private PlainClaim() {}
 
@@ -105,6 +105,14 @@ final class PlainClaim {
       case "--owner" -> claim.owner = value;
       case "--id" -> claim.id = value;
       case "--phase" -> claim.phase = value;
+      case "--lease-phase" -> claim.leasePhase = value;
+      case "--attr" -> {
+        int at = value.indexOf('=');
+        if (at < 0) {
+          return false;
+        }
+        claim.attributes.put(value.substring(0, at), value.substring(at + 1));
+      }
       case "--ttl", "--wait", "--limit" -> {
         int digits = name.equals("--limit") ? 9 : 18;
         if (value.length() > digits

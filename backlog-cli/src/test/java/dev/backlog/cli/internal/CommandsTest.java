@@ -64,7 +64,8 @@ class CommandsTest {
             "lease",
             "createdAt",
             "updatedAt",
-            "version"),
+            "version",
+            "notBefore"),
         names);
   }
 

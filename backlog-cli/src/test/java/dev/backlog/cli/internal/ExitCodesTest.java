@@ -16,17 +16,18 @@ class ExitCodesTest {
 
   /** docs/cli.md, "Exit codes and errors", one row per core code. */
   private static final Map<CoreErrorCode, Integer> CORE =
-      Map.of(
-          CoreErrorCode.CARD_NOT_FOUND, 3,
-          CoreErrorCode.DUPLICATE_CARD, 4,
-          CoreErrorCode.LEASE_LOST, 4,
-          CoreErrorCode.INVALID_TRANSITION, 4,
-          CoreErrorCode.DEPENDENCY_CYCLE, 4,
-          CoreErrorCode.UNKNOWN_DEPENDENCY, 2,
-          CoreErrorCode.IDEMPOTENCY_CONFLICT, 4,
-          CoreErrorCode.INVALID_INPUT, 2,
-          CoreErrorCode.STORE_UNAVAILABLE, 5,
-          CoreErrorCode.STORE_FAILURE, 1);
+      Map.ofEntries(
+          Map.entry(CoreErrorCode.CARD_NOT_FOUND, 3),
+          Map.entry(CoreErrorCode.DUPLICATE_CARD, 4),
+          Map.entry(CoreErrorCode.LEASE_LOST, 4),
+          Map.entry(CoreErrorCode.INVALID_TRANSITION, 4),
+          Map.entry(CoreErrorCode.DEPENDENCY_CYCLE, 4),
+          Map.entry(CoreErrorCode.UNKNOWN_DEPENDENCY, 2),
+          Map.entry(CoreErrorCode.IDEMPOTENCY_CONFLICT, 4),
+          Map.entry(CoreErrorCode.INVALID_INPUT, 2),
+          Map.entry(CoreErrorCode.VERSION_CONFLICT, 4),
+          Map.entry(CoreErrorCode.STORE_UNAVAILABLE, 5),
+          Map.entry(CoreErrorCode.STORE_FAILURE, 1));
 
   /** The CLI's own codes: usage and bad files are invalid input, a failed write is unexpected. */
   private static final Map<CliErrorCode, Integer> CLI =

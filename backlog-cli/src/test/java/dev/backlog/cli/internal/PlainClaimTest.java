@@ -67,7 +67,9 @@ class PlainClaimTest {
         claim.id,
         claim.phase,
         claim.limit,
-        claim.waitSeconds);
+        claim.waitSeconds,
+        claim.leasePhase,
+        claim.attributes);
   }
 
   /** The annotated model's reading, or null when it rejects the line. */
@@ -157,7 +159,7 @@ class PlainClaimTest {
     Collections.sort(rootOptions);
     Collections.sort(claimOptions);
     int plainLines = 0;
-    for (int n = 0; n < 3000; n++) {
+    for (int n = 0; n < 5000; n++) {
       List<String> before = new ArrayList<>();
       List<String> after = new ArrayList<>();
       for (String option : rootOptions) {

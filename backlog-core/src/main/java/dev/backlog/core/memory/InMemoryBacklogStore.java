@@ -5,6 +5,7 @@ import dev.backlog.core.CardId;
 import dev.backlog.core.CardNotFoundException;
 import dev.backlog.core.CardQuery;
 import dev.backlog.core.CardStatus;
+import dev.backlog.core.CardUpdate;
 import dev.backlog.core.Claim;
 import dev.backlog.core.ClaimRequest;
 import dev.backlog.core.DependencyCycleException;
@@ -14,8 +15,11 @@ import dev.backlog.core.EventQuery;
 import dev.backlog.core.EventType;
 import dev.backlog.core.IdempotencyConflictException;
 import dev.backlog.core.Lease;
+import dev.backlog.core.LeaseChange;
 import dev.backlog.core.LeaseToken;
 import dev.backlog.core.NewCard;
+import dev.backlog.core.Run;
+import dev.backlog.core.RunOutcome;
 import dev.backlog.core.Stats;
 import dev.backlog.core.UnknownDependencyException;
 import dev.backlog.core.spi.BacklogStore;
@@ -31,7 +35,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -39,7 +42,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -69,6 +71,7 @@ public final class InMemoryBacklogStore implements BacklogStore {
   private final TreeSet<Card> ready = new TreeSet<>(CLAIM_ORDER);
   private final Map<String, Idempotent> keys = new HashMap<>();
   private final List<Event> events = new ArrayList<>();
+  private final Map<CardId, List<Run>> runs = new HashMap<>();
 
   /** The last lease token issued; never decreases, not even on rollback. */
   private long lastToken;
@@ -134,7 +137,7 @@ public final class InMemoryBacklogStore implements BacklogStore {
   }
 
   private boolean claimable(Card card) {
-    if (card.status() != CardStatus.READY) {
+    if (card.status() != CardStatus.READY || card.notBefore() != null) {
       return false;
     }
     for (CardId dep : card.dependsOn()) {
@@ -210,6 +213,17 @@ public final class InMemoryBacklogStore implements BacklogStore {
             events.remove(events.size() - 1);
             written.remove(written.size() - 1);
           });
+    }
+
+    /** Ends the run of the lease {@code before} held, when it held one. */
+    private void endRun(Card before, RunOutcome outcome, String reason, String evidence) {
+      Lease lease = before.lease();
+      if (lease == null) {
+        return;
+      }
+      List<Run> list = runs.computeIfAbsent(before.id(), id -> new ArrayList<>());
+      list.add(Run.ended(before.id(), lease, now, outcome, reason, evidence));
+      undo.push(() -> list.remove(list.size() - 1));
     }
 
     private Card require(CardId id) {
@@ -341,7 +355,13 @@ public final class InMemoryBacklogStore implements BacklogStore {
         // transaction that later failed is never issued again, so it can never fence a later lease.
         lastToken++;
         Lease lease =
-            new Lease(request.owner(), new LeaseToken(lastToken), now, now.plus(request.ttl()));
+            new Lease(
+                request.owner(),
+                new LeaseToken(lastToken),
+                now,
+                now.plus(request.ttl()),
+                request.leasePhase(),
+                request.attributes());
         Card next = Transitions.claim(card, lease, now);
         put(next);
         event(next, EventType.CLAIMED, request.owner(), lease.token(), EventData.claimed(next));
@@ -352,7 +372,12 @@ public final class InMemoryBacklogStore implements BacklogStore {
 
     @Override
     public Card renew(CardId id, LeaseToken token, Duration ttl, String actor) {
-      Card next = Transitions.renew(require(id), token, ttl, now);
+      return renew(id, token, ttl, LeaseChange.NONE, actor);
+    }
+
+    @Override
+    public Card renew(CardId id, LeaseToken token, Duration ttl, LeaseChange change, String actor) {
+      Card next = Transitions.renew(require(id), token, ttl, change, now);
       put(next);
       event(next, EventType.RENEWED, actor, token, EventData.renewed(next));
       return next;
@@ -360,10 +385,21 @@ public final class InMemoryBacklogStore implements BacklogStore {
 
     @Override
     public Card complete(CardId id, LeaseToken token, String actor) {
-      Card next = Transitions.complete(require(id), token, now);
+      return complete(id, token, null, actor);
+    }
+
+    @Override
+    public Card complete(CardId id, LeaseToken token, String evidence, String actor) {
+      Card card = require(id);
+      Card next = Transitions.complete(card, token, now);
       put(next);
+      endRun(card, RunOutcome.COMPLETED, null, evidence);
       event(
-          next, EventType.COMPLETED, actor, token, EventData.completed(CardStatus.CLAIMED, false));
+          next,
+          EventType.COMPLETED,
+          actor,
+          token,
+          EventData.completed(CardStatus.CLAIMED, false, evidence));
       return next;
     }
 
@@ -372,14 +408,17 @@ public final class InMemoryBacklogStore implements BacklogStore {
       Card card = require(id);
       Card next = Transitions.forceComplete(card, now);
       put(next);
+      endRun(card, RunOutcome.FORCE_COMPLETED, null, null);
       event(next, EventType.COMPLETED, actor, null, EventData.completed(card.status(), true));
       return next;
     }
 
     @Override
     public Card release(CardId id, LeaseToken token, String reason, String actor) {
-      Card next = Transitions.release(require(id), token, now);
+      Card card = require(id);
+      Card next = Transitions.release(card, token, now);
       put(next);
+      endRun(card, RunOutcome.RELEASED, reason, null);
       event(next, EventType.RELEASED, actor, token, EventData.released(reason));
       return next;
     }
@@ -387,8 +426,10 @@ public final class InMemoryBacklogStore implements BacklogStore {
     @Override
     public Card fail(
         CardId id, LeaseToken token, String reason, int defaultMaxAttempts, String actor) {
-      Card next = Transitions.fail(require(id), token, reason, defaultMaxAttempts, now);
+      Card card = require(id);
+      Card next = Transitions.fail(card, token, reason, defaultMaxAttempts, now);
       put(next);
+      endRun(card, RunOutcome.FAILED, reason, null);
       event(next, EventType.FAILED, actor, token, EventData.failed(reason, next));
       return next;
     }
@@ -404,6 +445,7 @@ public final class InMemoryBacklogStore implements BacklogStore {
       for (Card card : lapsed) {
         Card next = Transitions.expire(card, defaultMaxAttempts, now);
         put(next);
+        endRun(card, RunOutcome.LAPSED, next.blockedReason(), null);
         event(
             next,
             EventType.RECLAIMED,
@@ -420,6 +462,8 @@ public final class InMemoryBacklogStore implements BacklogStore {
       Card card = require(id);
       Card next = Transitions.reclaim(card, now);
       put(next);
+      endRun(
+          card, card.lease().isExpiredAt(now) ? RunOutcome.LAPSED : RunOutcome.REVOKED, null, null);
       event(
           next,
           EventType.RECLAIMED,
@@ -434,6 +478,7 @@ public final class InMemoryBacklogStore implements BacklogStore {
       Card card = require(id);
       Card next = Transitions.block(card, reason, now);
       put(next);
+      endRun(card, RunOutcome.REVOKED, reason, null);
       event(next, EventType.BLOCKED, actor, null, EventData.blocked(card.status(), reason));
       return next;
     }
@@ -456,35 +501,75 @@ public final class InMemoryBacklogStore implements BacklogStore {
 
     @Override
     public Stats stats() {
-      Map<CardStatus, Long> counts = new EnumMap<>(CardStatus.class);
-      Map<String, Map<CardStatus, Long>> byPhase = new TreeMap<>();
-      long claimableCount = 0;
-      long expired = 0;
-      Instant oldest = null;
-      for (Card card : cards.values()) {
-        counts.merge(card.status(), 1L, Long::sum);
-        if (card.phase() != null) {
-          byPhase
-              .computeIfAbsent(card.phase(), p -> new EnumMap<>(CardStatus.class))
-              .merge(card.status(), 1L, Long::sum);
-        }
-        if (claimable(card)) {
-          claimableCount++;
-          if (oldest == null || card.createdAt().isBefore(oldest)) {
-            oldest = card.createdAt();
-          }
-        }
-        if (card.status() == CardStatus.CLAIMED && card.lease().isExpiredAt(now)) {
-          expired++;
-        }
+      return MemoryStats.of(cards.values(), now, InMemoryBacklogStore.this::claimable);
+    }
+
+    @Override
+    public List<Run> history(CardId id) {
+      Card card = require(id);
+      List<Run> out = new ArrayList<>(runs.getOrDefault(id, List.of()));
+      if (card.lease() != null) {
+        out.add(Run.open(id, card.lease()));
       }
-      Duration age =
-          oldest == null
-              ? null
-              : Duration.between(oldest, now).isNegative()
-                  ? Duration.ZERO
-                  : Duration.between(oldest, now);
-      return new Stats(counts, cards.size(), claimableCount, age, expired, byPhase);
+      return out;
+    }
+
+    @Override
+    public Card defer(CardId id, Instant until, String actor) {
+      Card next = Transitions.defer(require(id), until, now);
+      put(next);
+      event(next, EventType.DEFERRED, actor, null, EventData.deferred(until));
+      return next;
+    }
+
+    @Override
+    public Card undefer(CardId id, String actor) {
+      Card card = require(id);
+      Card next = Transitions.undefer(card, now);
+      if (next == card) {
+        return card;
+      }
+      put(next);
+      event(next, EventType.UNDEFERRED, actor, null, EventData.undeferred(false));
+      return next;
+    }
+
+    @Override
+    public List<CardId> wakeDeferred(String actor) {
+      List<Card> due =
+          cards.values().stream()
+              .filter(c -> Transitions.deferralOver(c, now))
+              .sorted(Comparator.comparing(Card::id))
+              .toList();
+      List<CardId> woken = new ArrayList<>();
+      for (Card card : due) {
+        Card next = Transitions.undefer(card, now);
+        put(next);
+        event(next, EventType.UNDEFERRED, actor, null, EventData.undeferred(true));
+        woken.add(card.id());
+      }
+      return woken;
+    }
+
+    @Override
+    public Card update(CardId id, CardUpdate update, Long ifVersion, String actor) {
+      Card card = require(id);
+      Card next = Transitions.update(card, update, ifVersion, now);
+      if (next == card) {
+        return card;
+      }
+      put(next);
+      event(
+          next, EventType.UPDATED, actor, null, EventData.updated(CardUpdate.changes(card, next)));
+      return next;
+    }
+
+    @Override
+    public long claimRank(Card card) {
+      return ready.headSet(card, false).stream()
+              .filter(InMemoryBacklogStore.this::claimable)
+              .count()
+          + 1;
     }
 
     @Override

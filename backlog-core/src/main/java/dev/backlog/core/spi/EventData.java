@@ -42,7 +42,10 @@ public final class EventData {
     return "{\"dependsOn\":" + JsonText.quote(dependsOn.value()) + "}";
   }
 
-  /** {@code claimed}: owner, expiry and attempt number. */
+  /**
+   * {@code claimed}: owner, expiry and attempt number, then the lease phase and attributes when the
+   * lease has them (left out otherwise, so a claim without them writes the payload it always did).
+   */
   public static String claimed(Card claimed) {
     Lease lease = claimed.lease();
     return "{\"owner\":"
@@ -51,17 +54,59 @@ public final class EventData {
         + lease.expiresAt()
         + "\",\"attempt\":"
         + claimed.attempts()
+        + leaseMetadata(lease)
         + "}";
   }
 
-  /** {@code renewed}: the new expiry. */
+  /** {@code renewed}: the new expiry, then the lease phase and attributes when it has them. */
   public static String renewed(Card renewed) {
-    return "{\"expiresAt\":\"" + renewed.lease().expiresAt() + "\"}";
+    return "{\"expiresAt\":\""
+        + renewed.lease().expiresAt()
+        + "\""
+        + leaseMetadata(renewed.lease())
+        + "}";
+  }
+
+  /**
+   * The members {@code ,"phase":…} and {@code ,"attributes":{…}} of a lease, each only when
+   * present.
+   */
+  public static String leaseMetadata(Lease lease) {
+    return (lease.phase() == null ? "" : ",\"phase\":" + JsonText.quote(lease.phase()))
+        + (lease.attributes().isEmpty() ? "" : ",\"attributes\":" + lease.attributesJson());
   }
 
   /** {@code completed}: whether it was forced, and the status it came from. */
   public static String completed(CardStatus from, boolean forced) {
-    return "{\"from\":\"" + from.wireName() + "\",\"forced\":" + forced + "}";
+    return completed(from, forced, null);
+  }
+
+  /**
+   * {@code completed}: whether it was forced, the status it came from, and the evidence (a compact
+   * JSON object) when given.
+   */
+  public static String completed(CardStatus from, boolean forced, String evidence) {
+    return "{\"from\":\""
+        + from.wireName()
+        + "\",\"forced\":"
+        + forced
+        + (evidence == null ? "" : ",\"evidence\":" + evidence)
+        + "}";
+  }
+
+  /** {@code deferred}: until when. */
+  public static String deferred(java.time.Instant until) {
+    return "{\"until\":\"" + until + "\"}";
+  }
+
+  /** {@code undeferred}: whether the deferral had run out (the sweep) or was lifted early. */
+  public static String undeferred(boolean expired) {
+    return "{\"expired\":" + expired + "}";
+  }
+
+  /** {@code updated}: the changed fields with their new values, as a compact JSON object. */
+  public static String updated(String changedFieldsJson) {
+    return changedFieldsJson;
   }
 
   /** {@code failed}: the reason, the resulting status and the attempt count. */

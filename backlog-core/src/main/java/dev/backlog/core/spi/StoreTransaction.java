@@ -3,12 +3,16 @@ package dev.backlog.core.spi;
 import dev.backlog.core.Card;
 import dev.backlog.core.CardId;
 import dev.backlog.core.CardQuery;
+import dev.backlog.core.CardUpdate;
 import dev.backlog.core.Claim;
 import dev.backlog.core.ClaimRequest;
 import dev.backlog.core.Event;
 import dev.backlog.core.EventQuery;
+import dev.backlog.core.LeaseChange;
 import dev.backlog.core.LeaseToken;
 import dev.backlog.core.NewCard;
+import dev.backlog.core.Run;
+import dev.backlog.core.RunOutcome;
 import dev.backlog.core.Stats;
 import java.time.Duration;
 import java.time.Instant;
@@ -140,6 +144,103 @@ public interface StoreTransaction {
         .map(Card::id)
         .sorted()
         .toList();
+  }
+
+  // ------------------------------------------------------------------ added with scheduling
+  // visibility: defaults keep older stores compiling; a store that does not override one refuses
+  // the feature with UnsupportedOperationException, which the TCK reports.
+
+  /**
+   * Extends a valid lease to now + ttl and applies the holder's change of lease phase and
+   * attributes ({@link Transitions#renew(Card, LeaseToken, Duration, LeaseChange, Instant)}); the
+   * {@code renewed} event carries the resulting phase and attributes. The default handles an empty
+   * change only.
+   */
+  default Card renew(CardId id, LeaseToken token, Duration ttl, LeaseChange change, String actor) {
+    if (change.isEmpty()) {
+      return renew(id, token, ttl, actor);
+    }
+    throw unsupported("lease phase and attributes");
+  }
+
+  /**
+   * Completes a card whose valid lease is presented, keeping {@code evidence} (a compact JSON
+   * object, validated by the caller, or null) on the run and in the {@code completed} event. The
+   * default handles null evidence only.
+   */
+  default Card complete(CardId id, LeaseToken token, String evidence, String actor) {
+    if (evidence == null) {
+      return complete(id, token, actor);
+    }
+    throw unsupported("completion evidence");
+  }
+
+  /**
+   * The card's runs, oldest first: one per claim, the open one (the current lease) last. Every
+   * transition that ends a lease ends its run with the outcome of {@link RunOutcome}. Unknown card:
+   * {@link dev.backlog.core.CardNotFoundException}.
+   */
+  default List<Run> history(CardId id) {
+    throw unsupported("attempt history");
+  }
+
+  /**
+   * Defers a ready card: not claimable until {@code until} (after {@link #now()}; see {@link
+   * Transitions#defer}). Writes a {@code deferred} event.
+   */
+  default Card defer(CardId id, Instant until, String actor) {
+    throw unsupported("defer");
+  }
+
+  /**
+   * Lifts a card's deferral now ({@code undeferred} event with {@code expired:false}); a card that
+   * is not deferred is returned unchanged and no event is written.
+   */
+  default Card undefer(CardId id, String actor) {
+    throw unsupported("undefer");
+  }
+
+  /**
+   * Lifts every deferral whose time has come at {@link #now()} ({@code undeferred} event with
+   * {@code expired:true} each); returns the cards in id order. Like lapsed leases, run-out
+   * deferrals take effect when this sweep runs, which {@link dev.backlog.core.Backlog} does before
+   * claims. The default finds none (a store without deferrals).
+   */
+  default List<CardId> wakeDeferred(String actor) {
+    return List.of();
+  }
+
+  /**
+   * Edits a card's descriptive fields ({@link Transitions#update}); refuses with {@link
+   * dev.backlog.core.VersionConflictException} when {@code ifVersion} is given and differs. An
+   * update that changes nothing writes no event.
+   */
+  default Card update(CardId id, CardUpdate update, Long ifVersion, String actor) {
+    throw unsupported("update");
+  }
+
+  /**
+   * The 1-based position of a claimable card in claim order among all claimable cards: how many
+   * claimable cards come before it, plus one. The default counts a listing of the claimable cards;
+   * stores override it with a count.
+   */
+  default long claimRank(Card card) {
+    long rank = 1;
+    for (Card c : list(new CardQuery(null, null, true, CardQuery.MAX_LIMIT))) {
+      if (c.id().equals(card.id())) {
+        return rank;
+      }
+      rank++;
+    }
+    return rank;
+  }
+
+  private UnsupportedOperationException unsupported(String feature) {
+    return new UnsupportedOperationException(
+        getClass().getName()
+            + " does not support "
+            + feature
+            + "; the store must implement StoreTransaction's scheduling operations");
   }
 
   /** Reads committed events (and this transaction's own) after a position. */

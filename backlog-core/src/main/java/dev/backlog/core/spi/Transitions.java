@@ -2,11 +2,15 @@ package dev.backlog.core.spi;
 
 import dev.backlog.core.Card;
 import dev.backlog.core.CardStatus;
+import dev.backlog.core.CardUpdate;
+import dev.backlog.core.InvalidInputException;
 import dev.backlog.core.InvalidTransitionException;
 import dev.backlog.core.Lease;
+import dev.backlog.core.LeaseChange;
 import dev.backlog.core.LeaseLostException;
 import dev.backlog.core.LeaseToken;
 import dev.backlog.core.NewCard;
+import dev.backlog.core.VersionConflictException;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -87,10 +91,68 @@ public final class Transitions {
 
   /** Extends a valid lease to now + ttl. */
   public static Card renew(Card card, LeaseToken token, Duration ttl, Instant now) {
+    return renew(card, token, ttl, LeaseChange.NONE, now);
+  }
+
+  /**
+   * Extends a valid lease to now + ttl and applies the holder's change of lease phase and
+   * attributes.
+   *
+   * @throws dev.backlog.core.InvalidInputException when the merged attributes exceed the bound
+   */
+  public static Card renew(
+      Card card, LeaseToken token, Duration ttl, LeaseChange change, Instant now) {
     Lease lease = checkLease(card, token, now);
-    return next(card, now)
-        .lease(new Lease(lease.owner(), lease.token(), lease.claimedAt(), now.plus(ttl)))
-        .build();
+    return next(card, now).lease(change.applyTo(lease, now.plus(ttl))).build();
+  }
+
+  /**
+   * ready → ready and deferred until {@code until}: not claimable before then.
+   *
+   * @throws InvalidInputException when {@code until} is not after {@code now}
+   */
+  public static Card defer(Card card, Instant until, Instant now) {
+    require(card, "defer", "ready", CardStatus.READY);
+    if (!until.isAfter(now)) {
+      throw InvalidInputException.of(
+          "until",
+          "until "
+              + until
+              + " is not after the store clock ("
+              + now
+              + "); give a later instant or a positive duration");
+    }
+    return next(card, now).notBefore(until).build();
+  }
+
+  /** Lifts a deferral now; a card that is not deferred is returned unchanged. */
+  public static Card undefer(Card card, Instant now) {
+    if (card.notBefore() == null) {
+      return card;
+    }
+    return next(card, now).notBefore(null).build();
+  }
+
+  /** Whether a deferral has run out at {@code now} and the sweep should lift it. */
+  public static boolean deferralOver(Card card, Instant now) {
+    return card.notBefore() != null && !card.notBefore().isAfter(now);
+  }
+
+  /**
+   * The card with the update's fields applied; unchanged when the update changes nothing.
+   *
+   * @throws dev.backlog.core.VersionConflictException when {@code ifVersion} is given and the card
+   *     is at another version
+   */
+  public static Card update(Card card, CardUpdate update, Long ifVersion, Instant now) {
+    if (ifVersion != null && ifVersion != card.version()) {
+      throw new VersionConflictException(card.id(), ifVersion, card.version());
+    }
+    Card changed = update.applyTo(card.toBuilder()).build();
+    if (changed.equals(card)) {
+      return card;
+    }
+    return update.applyTo(next(card, now)).build();
   }
 
   /** claimed → done with a valid lease. */
@@ -108,7 +170,12 @@ public final class Transitions {
         CardStatus.READY,
         CardStatus.CLAIMED,
         CardStatus.BLOCKED);
-    return next(card, now).status(CardStatus.DONE).lease(null).blockedReason(null).build();
+    return next(card, now)
+        .status(CardStatus.DONE)
+        .lease(null)
+        .blockedReason(null)
+        .notBefore(null)
+        .build();
   }
 
   /** claimed → ready with a valid lease; attempts kept. */
@@ -160,7 +227,12 @@ public final class Transitions {
   /** ready or claimed → blocked, revoking any lease. */
   public static Card block(Card card, String reason, Instant now) {
     require(card, "block", "ready or claimed", CardStatus.READY, CardStatus.CLAIMED);
-    return next(card, now).status(CardStatus.BLOCKED).lease(null).blockedReason(reason).build();
+    return next(card, now)
+        .status(CardStatus.BLOCKED)
+        .lease(null)
+        .blockedReason(reason)
+        .notBefore(null)
+        .build();
   }
 
   /** blocked → ready, attempts reset. */

@@ -166,7 +166,19 @@ final class CardReads {
       Duration d = Duration.between((Instant) claimable[1], at);
       age = d.isNegative() ? Duration.ZERO : d;
     }
-    return new Stats(counts, total, (Long) claimable[0], age, expired, byPhase);
+    long deferred =
+        h.createQuery(
+                "SELECT COUNT(*) FROM cards WHERE not_before IS NOT NULL AND status = 'ready'")
+            .mapTo(Long.class)
+            .one();
+    Map<String, Long> byLeasePhase = new TreeMap<>();
+    h.createQuery(
+            "SELECT lease_phase, COUNT(*) AS n FROM cards WHERE status = 'claimed'"
+                + " AND lease_phase IS NOT NULL GROUP BY lease_phase")
+        .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getLong(2)))
+        .forEach(e -> byLeasePhase.put(e.getKey(), e.getValue()));
+    return new Stats(
+        counts, total, (Long) claimable[0], age, expired, byPhase, deferred, byLeasePhase);
   }
 
   List<Event> events(EventQuery query) {

@@ -29,7 +29,7 @@ public final class CardRows {
   public static final String CARD_COLUMNS =
       "id, title, body, phase, priority, status, acceptance, idempotency_key,"
           + " attempts, max_attempts, lease_owner, lease_token, lease_claimed_at, lease_expires_at, blocked_reason,"
-          + " created_at, updated_at, version";
+          + " created_at, updated_at, version, not_before, lease_phase, lease_attributes";
 
   /** Event columns in the order {@link #event} reads them. */
   public static final String EVENT_COLUMNS = "seq, card_id, type, actor, at, lease_token, data";
@@ -64,7 +64,9 @@ public final class CardRows {
                 rs.getString("lease_owner"),
                 LeaseToken.of(token),
                 instant(rs, "lease_claimed_at"),
-                instant(rs, "lease_expires_at"));
+                instant(rs, "lease_expires_at"),
+                rs.getString("lease_phase"),
+                Lease.parseAttributes(rs.getString("lease_attributes")));
     int maxAttempts = rs.getInt("max_attempts");
     Integer max = rs.wasNull() ? null : maxAttempts;
     return Card.builder()
@@ -83,6 +85,7 @@ public final class CardRows {
         .createdAt(instant(rs, "created_at"))
         .updatedAt(instant(rs, "updated_at"))
         .version(rs.getLong("version"))
+        .notBefore(instant(rs, "not_before"))
         .build();
   }
 

@@ -6,6 +6,7 @@ import dev.backlog.core.Card;
 import dev.backlog.core.CardId;
 import dev.backlog.core.ClaimRequest;
 import dev.backlog.core.Event;
+import dev.backlog.core.Lease;
 import dev.backlog.core.LeaseToken;
 import dev.backlog.core.StoreUnavailableException;
 import java.sql.Connection;
@@ -52,7 +53,8 @@ public final class H2Dialect implements SqlDialect {
   private static final int MAX_WINDOW = 4096;
   private static final long POLL_MILLIS = 100;
   private static final long MIGRATION_LOCK_WAIT_MILLIS = 120_000;
-  private static final String CLAIMABLE = "status = 'ready' AND unmet_deps = 0";
+  private static final String CLAIMABLE =
+      "status = 'ready' AND unmet_deps = 0 AND not_before IS NULL";
 
   private static final NamedSql[] WINDOW_SQL = {
     NamedSql.compile(windowSql(false)), NamedSql.compile(windowSql(true))
@@ -147,10 +149,13 @@ public final class H2Dialect implements SqlDialect {
    */
   public static String windowSql(boolean byPhase) {
     return byPhase
-        ? "SELECT id FROM cards WHERE status = 'ready' AND unmet_deps = 0 AND phase = :phase"
-            + " ORDER BY status, unmet_deps, phase, priority DESC, created_at, id LIMIT :w"
-        : "SELECT id FROM cards WHERE status = 'ready' AND unmet_deps = 0"
-            + " ORDER BY status, unmet_deps, priority DESC, created_at, id LIMIT :w";
+        ? "SELECT id FROM cards WHERE "
+            + CLAIMABLE
+            + " AND phase = :phase"
+            + " ORDER BY status, unmet_deps, not_before, phase, priority DESC, created_at, id LIMIT :w"
+        : "SELECT id FROM cards WHERE "
+            + CLAIMABLE
+            + " ORDER BY status, unmet_deps, not_before, priority DESC, created_at, id LIMIT :w";
   }
 
   private static String claimableById(boolean byPhase) {
@@ -167,6 +172,7 @@ public final class H2Dialect implements SqlDialect {
         + " FROM FINAL TABLE (UPDATE cards SET"
         + " status = 'claimed', attempts = attempts + 1, lease_owner = :owner,"
         + " lease_token = NEXT VALUE FOR lease_tokens, lease_claimed_at = :at, lease_expires_at = :expires,"
+        + " lease_phase = :leasePhase, lease_attributes = :leaseAttributes,"
         + " blocked_reason = NULL, version = version + 1, updated_at = :at WHERE "
         + claimableById(byPhase)
         + ")";
@@ -245,7 +251,11 @@ public final class H2Dialect implements SqlDialect {
             TAKE[byPhase],
             b -> {
               which.to(b);
-              b.set("owner", request.owner()).set("at", at).set("expires", expires);
+              b.set("owner", request.owner())
+                  .set("at", at)
+                  .set("expires", expires)
+                  .set("leasePhase", request.leasePhase())
+                  .set("leaseAttributes", Lease.attributesJson(request.attributes()));
             },
             CardRows::card)
         .stream()
@@ -307,7 +317,8 @@ public final class H2Dialect implements SqlDialect {
   // ---------------------------------------------------------------- completion and counters
 
   @Override
-  public Optional<Card> completeHeld(Session s, CardId id, LeaseToken token, String eventActor) {
+  public Optional<Card> completeHeld(
+      Session s, CardId id, LeaseToken token, String evidence, String eventActor) {
     return Optional.empty();
   }
 

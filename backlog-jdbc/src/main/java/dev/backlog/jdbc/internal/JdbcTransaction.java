@@ -5,14 +5,18 @@ import dev.backlog.core.CardId;
 import dev.backlog.core.CardNotFoundException;
 import dev.backlog.core.CardQuery;
 import dev.backlog.core.CardStatus;
+import dev.backlog.core.CardUpdate;
 import dev.backlog.core.Claim;
 import dev.backlog.core.ClaimRequest;
 import dev.backlog.core.Event;
 import dev.backlog.core.EventQuery;
 import dev.backlog.core.EventType;
 import dev.backlog.core.Lease;
+import dev.backlog.core.LeaseChange;
 import dev.backlog.core.LeaseToken;
 import dev.backlog.core.NewCard;
+import dev.backlog.core.Run;
+import dev.backlog.core.RunOutcome;
 import dev.backlog.core.Stats;
 import dev.backlog.core.spi.EventData;
 import dev.backlog.core.spi.StoreTransaction;
@@ -43,7 +47,8 @@ public final class JdbcTransaction implements StoreTransaction {
       NamedSql.compile(
           "UPDATE cards SET status = :status,"
               + " attempts = :attempts, lease_owner = :owner, lease_token = :token, lease_claimed_at = :claimedAt,"
-              + " lease_expires_at = :expiresAt, blocked_reason = :reason, updated_at = :updatedAt, version = :version"
+              + " lease_expires_at = :expiresAt, lease_phase = :leasePhase, lease_attributes = :leaseAttributes,"
+              + " blocked_reason = :reason, not_before = :notBefore, updated_at = :updatedAt, version = :version"
               + " WHERE id = :id");
   private static final NamedSql DEPENDENTS =
       NamedSql.compile("SELECT card_id FROM card_deps WHERE depends_on = :id ORDER BY card_id");
@@ -60,6 +65,7 @@ public final class JdbcTransaction implements StoreTransaction {
   private final SqlDialect dialect;
   private final CardGraph graph;
   private final CardReads reads;
+  private final Scheduling scheduling;
 
   /**
    * Opens the transaction view.
@@ -72,6 +78,7 @@ public final class JdbcTransaction implements StoreTransaction {
     this.dialect = dialect;
     this.graph = new CardGraph(session, dialect, this);
     this.reads = new CardReads(session, dialect);
+    this.scheduling = new Scheduling(session, dialect, this);
   }
 
   // ---------------------------------------------------------------- lifecycle
@@ -232,8 +239,14 @@ public final class JdbcTransaction implements StoreTransaction {
 
   @Override
   public Card renew(CardId id, LeaseToken token, Duration ttl, String actor) {
+    return renew(id, token, ttl, LeaseChange.NONE, actor);
+  }
+
+  @Override
+  public Card renew(CardId id, LeaseToken token, Duration ttl, LeaseChange change, String actor) {
     Card card = lock(id);
-    Card next = Transitions.renew(card, token, Duration.of(micros(ttl), ChronoUnit.MICROS), now());
+    Card next =
+        Transitions.renew(card, token, Duration.of(micros(ttl), ChronoUnit.MICROS), change, now());
     write(card, next);
     s.event(next, EventType.RENEWED, actor, token, EventData.renewed(next));
     return next;
@@ -241,8 +254,13 @@ public final class JdbcTransaction implements StoreTransaction {
 
   @Override
   public Card complete(CardId id, LeaseToken token, String actor) {
+    return complete(id, token, null, actor);
+  }
+
+  @Override
+  public Card complete(CardId id, LeaseToken token, String evidence, String actor) {
     boolean inline = dialect.writesEventsInline(s);
-    Optional<Card> done = dialect.completeHeld(s, id, token, inline ? actor : null);
+    Optional<Card> done = dialect.completeHeld(s, id, token, evidence, inline ? actor : null);
     if (done.isPresent()) {
       Card next = done.get();
       if (!inline) {
@@ -253,7 +271,7 @@ public final class JdbcTransaction implements StoreTransaction {
             EventType.COMPLETED,
             actor,
             token,
-            EventData.completed(CardStatus.CLAIMED, false));
+            EventData.completed(CardStatus.CLAIMED, false, evidence));
       }
       return next;
     }
@@ -263,8 +281,13 @@ public final class JdbcTransaction implements StoreTransaction {
     Card next = Transitions.complete(card, token, now());
     write(card, next);
     statusChanged(card, next);
+    scheduling.endRun(card, RunOutcome.COMPLETED, null, evidence);
     s.event(
-        next, EventType.COMPLETED, actor, token, EventData.completed(CardStatus.CLAIMED, false));
+        next,
+        EventType.COMPLETED,
+        actor,
+        token,
+        EventData.completed(CardStatus.CLAIMED, false, evidence));
     return next;
   }
 
@@ -300,6 +323,9 @@ public final class JdbcTransaction implements StoreTransaction {
         statusChanged(before.get(i), after.get(i));
       }
     }
+    for (Card card : before) {
+      scheduling.endRun(card, RunOutcome.COMPLETED, null, null);
+    }
     for (int i = 0; i < claims.size(); i++) {
       s.event(
           after.get(i),
@@ -317,6 +343,7 @@ public final class JdbcTransaction implements StoreTransaction {
     Card next = Transitions.forceComplete(card, now());
     write(card, next);
     statusChanged(card, next);
+    scheduling.endRun(card, RunOutcome.FORCE_COMPLETED, null, null);
     s.event(next, EventType.COMPLETED, actor, null, EventData.completed(card.status(), true));
     return next;
   }
@@ -326,6 +353,7 @@ public final class JdbcTransaction implements StoreTransaction {
     Card card = lock(id);
     Card next = Transitions.release(card, token, now());
     write(card, next);
+    scheduling.endRun(card, RunOutcome.RELEASED, reason, null);
     s.event(next, EventType.RELEASED, actor, token, EventData.released(reason));
     return next;
   }
@@ -336,6 +364,7 @@ public final class JdbcTransaction implements StoreTransaction {
     Card card = lock(id);
     Card next = Transitions.fail(card, token, reason, defaultMaxAttempts, now());
     write(card, next);
+    scheduling.endRun(card, RunOutcome.FAILED, reason, null);
     s.event(next, EventType.FAILED, actor, token, EventData.failed(reason, next));
     return next;
   }
@@ -353,6 +382,7 @@ public final class JdbcTransaction implements StoreTransaction {
     for (Card card : sorted) {
       Card next = Transitions.expire(card, defaultMaxAttempts, at);
       write(card, next);
+      scheduling.endRun(card, RunOutcome.LAPSED, next.blockedReason(), null);
       s.event(
           next,
           EventType.RECLAIMED,
@@ -369,6 +399,8 @@ public final class JdbcTransaction implements StoreTransaction {
     Card card = lock(id);
     Card next = Transitions.reclaim(card, now());
     write(card, next);
+    scheduling.endRun(
+        card, card.lease().isExpiredAt(now()) ? RunOutcome.LAPSED : RunOutcome.REVOKED, null, null);
     s.event(
         next,
         EventType.RECLAIMED,
@@ -383,6 +415,7 @@ public final class JdbcTransaction implements StoreTransaction {
     Card card = lock(id);
     Card next = Transitions.block(card, reason, now());
     write(card, next);
+    scheduling.endRun(card, RunOutcome.REVOKED, reason, null);
     s.event(next, EventType.BLOCKED, actor, null, EventData.blocked(card.status(), reason));
     return next;
   }
@@ -406,6 +439,38 @@ public final class JdbcTransaction implements StoreTransaction {
     return next;
   }
 
+  // ---------------------------------------------------------------- scheduling visibility
+
+  @Override
+  public List<Run> history(CardId id) {
+    return scheduling.history(id);
+  }
+
+  @Override
+  public Card defer(CardId id, Instant until, String actor) {
+    return scheduling.defer(id, until, actor);
+  }
+
+  @Override
+  public Card undefer(CardId id, String actor) {
+    return scheduling.undefer(id, actor);
+  }
+
+  @Override
+  public List<CardId> wakeDeferred(String actor) {
+    return scheduling.wakeDeferred(actor);
+  }
+
+  @Override
+  public Card update(CardId id, CardUpdate update, Long ifVersion, String actor) {
+    return scheduling.update(id, update, ifVersion, actor);
+  }
+
+  @Override
+  public long claimRank(Card card) {
+    return scheduling.claimRank(card);
+  }
+
   // ---------------------------------------------------------------- helpers
 
   /** Reads a card with its dependencies and a row lock held until the transaction ends. */
@@ -423,7 +488,7 @@ public final class JdbcTransaction implements StoreTransaction {
   }
 
   /** Writes every column a transition may change, and notes a status change for the counts. */
-  private void write(Card before, Card next) {
+  void write(Card before, Card next) {
     s.statusCounts(before, next);
     Lease lease = next.lease();
     s.update(
@@ -435,7 +500,10 @@ public final class JdbcTransaction implements StoreTransaction {
                 .set("token", lease == null ? null : lease.token())
                 .set("claimedAt", lease == null ? null : lease.claimedAt())
                 .set("expiresAt", lease == null ? null : lease.expiresAt())
+                .set("leasePhase", lease == null ? null : lease.phase())
+                .set("leaseAttributes", lease == null ? null : lease.attributesJson())
                 .set("reason", next.blockedReason())
+                .set("notBefore", next.notBefore())
                 .set("updatedAt", next.updatedAt())
                 .set("version", next.version())
                 .set("id", next.id()));

@@ -8,6 +8,7 @@ import dev.backlog.core.CardStatus;
 import dev.backlog.core.ClaimRequest;
 import dev.backlog.core.Event;
 import dev.backlog.core.EventType;
+import dev.backlog.core.Lease;
 import dev.backlog.core.LeaseToken;
 import dev.backlog.core.spi.EventData;
 import java.sql.Connection;
@@ -108,7 +109,9 @@ public final class PostgresDialect implements SqlDialect {
           }
           b.set("owner", request.owner())
               .set("ttlMicros", JdbcTransaction.micros(request.ttl()))
-              .set("now", s.timeOrNull());
+              .set("now", s.timeOrNull())
+              .set("leasePhase", request.leasePhase())
+              .set("leaseAttributes", Lease.attributesJson(request.attributes()));
           if (key.byPhase()) {
             b.set("phase", request.phase());
           }
@@ -259,15 +262,19 @@ public final class PostgresDialect implements SqlDialect {
   }
 
   @Override
-  public Optional<Card> completeHeld(Session s, CardId id, LeaseToken token, String eventActor) {
+  public Optional<Card> completeHeld(
+      Session s, CardId id, LeaseToken token, String evidence, String eventActor) {
     boolean readClock = s.readsDatabaseClock();
     boolean inline = eventActor != null;
-    String data = EventData.completed(CardStatus.CLAIMED, false);
+    String data = EventData.completed(CardStatus.CLAIMED, false, evidence);
     Object[] got =
         s.run(
             inline ? PostgresStatements.COMPLETE_HELD_WITH_EVENT : PostgresStatements.COMPLETE_HELD,
             b -> {
-              b.set("id", id).set("token", token).set("now", readClock ? null : s.now());
+              b.set("id", id)
+                  .set("token", token)
+                  .set("now", readClock ? null : s.now())
+                  .set("evidence", evidence);
               if (inline) {
                 b.set("actor", eventActor).set("data", data);
               }

@@ -92,9 +92,10 @@ public final class PostgresStatements {
    * its predicate is the same stored column); {@code t} draws their tokens in claim order; the
    * update flips them to claimed. Binds {@code :limit} (unless single), {@code :owner}, {@code
    * :ttlMicros}, {@code :now} (null for the database clock), and {@code :phase} / {@code :card}
-   * when asked for. Returns each card with {@code deps}; with inline events also {@code event_seq}
-   * and {@code event_data}, the events being numbered in claim order behind the event fence taken
-   * shared, and the status counts added to this connection's stripe.
+   * when asked for, and {@code :leasePhase} and {@code :leaseAttributes} (the attributes' JSON
+   * text; both may be null). Returns each card with {@code deps}; with inline events also {@code
+   * event_seq} and {@code event_data}, the events being numbered in claim order behind the event
+   * fence taken shared, and the status counts added to this connection's stripe.
    */
   public static String claimSql(ClaimKey key) {
     String ctes =
@@ -110,6 +111,7 @@ public final class PostgresStatements {
         "UPDATE cards k SET status = 'claimed', attempts = k.attempts + 1, lease_owner = :owner,"
             + " lease_token = t.token, lease_claimed_at = n.at,"
             + " lease_expires_at = n.at + :ttlMicros * INTERVAL '1 microsecond',"
+            + " lease_phase = CAST(:leasePhase AS VARCHAR), lease_attributes = CAST(:leaseAttributes AS TEXT),"
             + " blocked_reason = NULL, version = k.version + 1, updated_at = n.at"
             + " FROM t, n WHERE k.id = t.id RETURNING "
             + CardRows.prefixed("k");
@@ -124,7 +126,12 @@ public final class PostgresStatements {
         + CardRows.EVENT_COLUMNS
         + ")"
         + " SELECT nextval('event_seq'), o.id, 'claimed', :owner, o.lease_claimed_at, o.lease_token, "
-        + claimedDataSql("CAST(:owner AS TEXT)", "o.lease_expires_at", "o.attempts")
+        + claimedDataSql(
+            "CAST(:owner AS TEXT)",
+            "o.lease_expires_at",
+            "o.attempts",
+            "o.lease_phase",
+            "o.lease_attributes")
         + " FROM (SELECT * FROM u ORDER BY lease_token) o"
         + FENCE_SHARED
         + " RETURNING seq, card_id, data),"
@@ -146,19 +153,32 @@ public final class PostgresStatements {
   /**
    * A PostgreSQL expression writing the {@code claimed} payload exactly as {@link
    * dev.backlog.core.spi.EventData#claimed} does, from a text expression for the owner, a timestamp
-   * expression for the expiry and an integer expression for the attempt number. The owner is quoted
-   * by {@code to_json}, which escapes as core's JSON writer does: {@code \"}, {@code \\}, {@code \b
-   * \f \n \r \t}, other characters below U+0020 as {@code \}{@code u00xx} in lower case, everything
-   * else as it is (a PostgreSQL text cannot hold U+0000). PostgresClaimTest checks both against
-   * each other on random owners and instants.
+   * expression for the expiry, an integer expression for the attempt number, and nullable
+   * expressions for the lease phase and the attributes' JSON text (members left out when null, as
+   * core leaves them out). The owner and the phase are quoted by {@code to_json}, which escapes as
+   * core's JSON writer does: {@code \"}, {@code \\}, {@code \b \f \n \r \t}, other characters below
+   * U+0020 as {@code \}{@code u00xx} in lower case, everything else as it is (a PostgreSQL text
+   * cannot hold U+0000). PostgresClaimTest checks both against each other on random owners and
+   * instants.
    */
-  public static String claimedDataSql(String owner, String expiresAt, String attempts) {
+  public static String claimedDataSql(
+      String owner, String expiresAt, String attempts, String leasePhase, String attributes) {
     return "('{\"owner\":' || CAST(to_json("
         + owner
         + ") AS TEXT) || ',\"expiresAt\":\"' || "
         + isoInstantSql(expiresAt)
         + " || '\",\"attempt\":' || "
         + attempts
+        + " || CASE WHEN "
+        + leasePhase
+        + " IS NULL THEN '' ELSE ',\"phase\":' || CAST(to_json(CAST("
+        + leasePhase
+        + " AS TEXT)) AS TEXT) END"
+        + " || CASE WHEN "
+        + attributes
+        + " IS NULL THEN '' ELSE ',\"attributes\":' || "
+        + attributes
+        + " END"
         + " || '}')";
   }
 
@@ -187,6 +207,11 @@ public final class PostgresStatements {
 
   // ---------------------------------------------------------------- completion
 
+  /** The columns of {@code card_runs}, in the order the run inserts give them. */
+  static final String RUN_COLUMNS =
+      "card_id, lease_token, owner, claimed_at, ended_at, outcome, reason, lease_phase,"
+          + " lease_attributes, evidence";
+
   private static final String COMPLETE_HELD_CTES =
       "WITH "
           + NOW_CTE
@@ -196,10 +221,18 @@ public final class PostgresStatements {
           + " AND k.status = 'claimed' AND k.lease_token = :token AND k.lease_expires_at > n.at RETURNING "
           + CardRows.prefixed("k")
           + "),"
+          // The run: from the row as it was before this statement (every part of a statement reads
+          // the same snapshot), once the update took it.
+          + " r AS (INSERT INTO card_runs ("
+          + RUN_COLUMNS
+          + ") SELECT o.id, o.lease_token, o.lease_owner, o.lease_claimed_at, n.at, 'completed', NULL,"
+          + " o.lease_phase, o.lease_attributes, CAST(:evidence AS TEXT) FROM cards o, n"
+          + " WHERE o.id = :id AND o.lease_token = CAST(:token AS BIGINT) AND o.id IN (SELECT id FROM u)),"
           + " d AS (SELECT c.id FROM cards c WHERE c.id IN (SELECT card_id FROM card_deps WHERE depends_on = :id)"
           + " AND EXISTS (SELECT 1 FROM u) ORDER BY c.id FOR UPDATE),"
           + " x AS (UPDATE cards SET unmet_deps = cards.unmet_deps - 1 FROM d WHERE cards.id = d.id"
-          + " RETURNING cards.status = 'ready' AND cards.unmet_deps = 0 AS claimable)";
+          + " RETURNING cards.status = 'ready' AND cards.unmet_deps = 0 AND cards.not_before IS NULL"
+          + " AS claimable)";
 
   private static final String COMPLETE_HELD_RESULT =
       " SELECT u.*, "
@@ -208,8 +241,9 @@ public final class PostgresStatements {
 
   /**
    * The common completion in one round trip: when {@code :token} is the card's current, unexpired
-   * lease, flips the card to done, then locks its dependents in id order and decrements their
-   * counters; returns the card with {@code deps} and how many dependents became claimable.
+   * lease, flips the card to done and ends its run, then locks its dependents in id order and
+   * decrements their counters; returns the card with {@code deps} and how many dependents became
+   * claimable.
    */
   public static final NamedSql COMPLETE_HELD =
       NamedSql.compile(COMPLETE_HELD_CTES + COMPLETE_HELD_RESULT + " FROM u");

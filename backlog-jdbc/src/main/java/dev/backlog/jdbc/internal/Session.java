@@ -333,7 +333,8 @@ public final class Session {
 
   /** Notes the status-count changes of a card's transition. */
   void statusCounts(Card before, Card after) {
-    if (before.status() != after.status()) {
+    if (before.status() != after.status()
+        || !java.util.Objects.equals(before.phase(), after.phase())) {
       count(before.status(), before.phase(), -1);
       count(after.status(), after.phase(), 1);
     }

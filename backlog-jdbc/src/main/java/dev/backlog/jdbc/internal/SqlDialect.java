@@ -78,10 +78,12 @@ public interface SqlDialect {
   /**
    * Completes the card in one round trip when {@code token} is its current, unexpired lease, and
    * returns it with its dependencies; empty when the lease does not hold (nothing changed then) or
-   * the dialect has no such path. When {@code eventActor} is not null the statement also wrote the
-   * card's event and counts.
+   * the dialect has no such path. The statement also ends the lease's run with {@code evidence}
+   * (compact JSON or null). When {@code eventActor} is not null the statement also wrote the card's
+   * event and counts.
    */
-  Optional<Card> completeHeld(Session s, CardId id, LeaseToken token, String eventActor);
+  Optional<Card> completeHeld(
+      Session s, CardId id, LeaseToken token, String evidence, String eventActor);
 
   /**
    * Completes locked cards whose leases were checked in one statement and lowers their dependents'

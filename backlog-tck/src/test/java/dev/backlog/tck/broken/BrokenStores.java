@@ -8,6 +8,7 @@ import dev.backlog.core.Claim;
 import dev.backlog.core.ClaimRequest;
 import dev.backlog.core.DependencyCycleException;
 import dev.backlog.core.Lease;
+import dev.backlog.core.LeaseChange;
 import dev.backlog.core.LeaseToken;
 import dev.backlog.core.NewCard;
 import dev.backlog.core.spi.StoreTransaction;
@@ -19,7 +20,7 @@ import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Three stores with one planted defect each; the contracts must catch every one of them. */
+/** Four stores with one planted defect each; the contracts must catch every one of them. */
 final class BrokenStores {
 
   private BrokenStores() {}
@@ -62,6 +63,33 @@ final class BrokenStores {
             }
           }
           return claims;
+        }
+      };
+    }
+  }
+
+  /**
+   * Ignores deferrals when claiming: every deferred card is treated as claimable (its deferral is
+   * lifted just before the claim), as a store whose claim filter forgot {@code notBefore} would.
+   */
+  static final class IgnoresNotBeforeStore extends DelegatingStore {
+
+    IgnoresNotBeforeStore(InstantSource clock) {
+      super(clock);
+    }
+
+    @Override
+    StoreTransaction wrap(StoreTransaction tx) {
+      return new Forwarding(tx) {
+        @Override
+        public List<Claim> claim(ClaimRequest request) {
+          for (Card card :
+              tx.list(new CardQuery(CardStatus.READY, null, false, CardQuery.MAX_LIMIT))) {
+            if (card.notBefore() != null) {
+              tx.undefer(card.id(), request.owner());
+            }
+          }
+          return tx.claim(request);
         }
       };
     }
@@ -139,6 +167,17 @@ final class BrokenStores {
         @Override
         public Card complete(CardId id, LeaseToken token, String actor) {
           return tx.complete(id, current(id, token), actor);
+        }
+
+        @Override
+        public Card renew(
+            CardId id, LeaseToken token, Duration ttl, LeaseChange change, String actor) {
+          return tx.renew(id, current(id, token), ttl, change, actor);
+        }
+
+        @Override
+        public Card complete(CardId id, LeaseToken token, String evidence, String actor) {
+          return tx.complete(id, current(id, token), evidence, actor);
         }
 
         @Override

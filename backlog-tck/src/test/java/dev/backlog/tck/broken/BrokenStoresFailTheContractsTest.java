@@ -206,6 +206,8 @@ class BrokenStoresFailTheContractsTest {
               "aTokenNeverIssuedIsRefused"));
   private static final List<String> FENCING_CONCURRENCY =
       List.of("racingRenewalsCompletionsAndReclaimsNeverLetAStaleLeaseWin");
+  private static final Area SCHEDULING =
+      new Area("Scheduling", List.of("aDeferredCardIsNotClaimedUntilTheSweepLiftsItsDeferral"));
 
   @Test
   void aStoreThatHandsOutAClaimedCardAgainFailsTheClaimContracts() {
@@ -228,8 +230,15 @@ class BrokenStoresFailTheContractsTest {
   }
 
   @Test
+  void aStoreThatIgnoresDeferralsFailsTheSchedulingContracts() {
+    assertAreaCatches(IgnoresNotBeforeExamples.class, SCHEDULING);
+    assertEachFails(
+        properties(IgnoresNotBeforeModel.class, IgnoresNotBeforeConcurrency.class, List.of()));
+  }
+
+  @Test
   void theHonestInMemoryStorePassesTheSameAreasAndSelection() {
-    for (Area area : List.of(CLAIMS, DAG, LEASES_AND_FENCING)) {
+    for (Area area : List.of(CLAIMS, DAG, LEASES_AND_FENCING, SCHEDULING)) {
       assertAreaPasses(HonestExamples.class, area);
     }
     List<String> concurrency = new ArrayList<>(CLAIM_CONCURRENCY);
@@ -313,6 +322,32 @@ class BrokenStoresFailTheContractsTest {
     @Override
     protected BacklogStore newStore(InstantSource clock) {
       return new BrokenStores.NoCycleCheckStore(clock);
+    }
+
+    @Override
+    protected Sizes sizes() {
+      return SMALL;
+    }
+  }
+
+  static class IgnoresNotBeforeExamples extends BacklogStoreContract {
+    @Override
+    protected BacklogStore newStore(InstantSource clock) {
+      return new BrokenStores.IgnoresNotBeforeStore(clock);
+    }
+  }
+
+  static class IgnoresNotBeforeModel extends BacklogStoreModelContract {
+    @Override
+    protected BacklogStore newStore(InstantSource clock) {
+      return new BrokenStores.IgnoresNotBeforeStore(clock);
+    }
+  }
+
+  static class IgnoresNotBeforeConcurrency extends BacklogStoreConcurrencyContract {
+    @Override
+    protected BacklogStore newStore(InstantSource clock) {
+      return new BrokenStores.IgnoresNotBeforeStore(clock);
     }
 
     @Override

@@ -3,12 +3,15 @@ package dev.backlog.tck.broken;
 import dev.backlog.core.Card;
 import dev.backlog.core.CardId;
 import dev.backlog.core.CardQuery;
+import dev.backlog.core.CardUpdate;
 import dev.backlog.core.Claim;
 import dev.backlog.core.ClaimRequest;
 import dev.backlog.core.Event;
 import dev.backlog.core.EventQuery;
+import dev.backlog.core.LeaseChange;
 import dev.backlog.core.LeaseToken;
 import dev.backlog.core.NewCard;
+import dev.backlog.core.Run;
 import dev.backlog.core.Stats;
 import dev.backlog.core.memory.InMemoryBacklogStore;
 import dev.backlog.core.spi.BacklogStore;
@@ -157,6 +160,46 @@ abstract class DelegatingStore implements BacklogStore {
     @Override
     public List<Event> writtenEvents() {
       return tx.writtenEvents();
+    }
+
+    @Override
+    public Card renew(CardId id, LeaseToken token, Duration ttl, LeaseChange change, String actor) {
+      return tx.renew(id, token, ttl, change, actor);
+    }
+
+    @Override
+    public Card complete(CardId id, LeaseToken token, String evidence, String actor) {
+      return tx.complete(id, token, evidence, actor);
+    }
+
+    @Override
+    public List<Run> history(CardId id) {
+      return tx.history(id);
+    }
+
+    @Override
+    public Card defer(CardId id, Instant until, String actor) {
+      return tx.defer(id, until, actor);
+    }
+
+    @Override
+    public Card undefer(CardId id, String actor) {
+      return tx.undefer(id, actor);
+    }
+
+    @Override
+    public List<CardId> wakeDeferred(String actor) {
+      return tx.wakeDeferred(actor);
+    }
+
+    @Override
+    public Card update(CardId id, CardUpdate update, Long ifVersion, String actor) {
+      return tx.update(id, update, ifVersion, actor);
+    }
+
+    @Override
+    public long claimRank(Card card) {
+      return tx.claimRank(card);
     }
   }
 }

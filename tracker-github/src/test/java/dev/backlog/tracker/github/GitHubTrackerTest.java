@@ -228,6 +228,39 @@ class GitHubTrackerTest {
   }
 
   @Test
+  void anUpdateOfTitleBodyAndPhaseReachesTheIssueThroughTheBridge() {
+    try (dev.backlog.core.Backlog backlog =
+        dev.backlog.core.Backlog.builder()
+            .store(
+                new dev.backlog.core.memory.InMemoryBacklogStore(java.time.InstantSource.system()))
+            .build()) {
+      backlog.create(
+          dev.backlog.core.NewCard.builder("U1").title("Old").body("old body").phase("a").build());
+      dev.backlog.tracker.TrackerBridge bridge =
+          new dev.backlog.tracker.TrackerBridge(backlog, tracker, dir.resolve("cursor.json"), 10);
+      bridge.pump();
+      tracker.sync();
+      assertEquals("[U1] Old", gh.issue("U1").title());
+      backlog.update(
+          CardId.of("U1"),
+          dev.backlog.core.CardUpdate.builder().title("New").body("new body").phase("b").build(),
+          null);
+      bridge.pump();
+      tracker.sync();
+      FakeIssue issue = gh.issue("U1");
+      assertEquals("[U1] New", issue.title());
+      assertTrue(issue.body().startsWith("new body\n\n<!--backlog:feature {"), issue.body());
+      Markers.FeatureMarker marker = Markers.featureMarker(issue.body()).orElseThrow();
+      Feature mirrored =
+          Markers.featureOf(marker, issue.title(), issue.body(), FeatureStatus.PLANNED);
+      assertEquals("b", mirrored.phase());
+      assertTrue(
+          issue.comments().stream().anyMatch(c -> c.body().contains("updated")),
+          "the updated event is posted as a comment: " + issue.comments());
+    }
+  }
+
+  @Test
   void persistRawCreatesTheIssueAndFieldsWithoutAPlaceOnAnIssueTravelInTheMarker() {
     tracker.persistRaw(Feature.builder("C3", "Docs").status(FeatureStatus.BLOCKED).build());
     tracker.sync();

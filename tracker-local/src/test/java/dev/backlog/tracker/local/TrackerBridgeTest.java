@@ -116,6 +116,33 @@ class TrackerBridgeTest {
   }
 
   @Test
+  void anUpdateOfTitleBodyAndPhaseIsMirroredWithItsEvent() throws IOException {
+    Path root = tmp.resolve("u");
+    LocalTrackerProvider provider = new LocalTrackerProvider(root, clock);
+    bridge(provider, root, 10).pump();
+    backlog.update(
+        CardId.of("OPS-1"),
+        dev.backlog.core.CardUpdate.builder()
+            .title("Deploy to staging")
+            .body("Runbook in ops/")
+            .phase("gamma")
+            .build(),
+        null);
+    BridgeReport report = bridge(provider, root, 10).pump();
+    assertEquals(1, report.events());
+    Feature ops = provider.getFeature(CardId.of("OPS-1")).orElseThrow();
+    assertEquals("Deploy to staging", ops.title());
+    assertEquals("Runbook in ops/", ops.body());
+    assertEquals("gamma", ops.phase());
+    List<FeatureEvent> events = provider.readEvents(CardId.of("OPS-1"));
+    FeatureEvent last = events.get(events.size() - 1);
+    assertEquals("updated", last.type());
+    assertTrue(last.data().contains("\"title\":\"Deploy to staging\""), last.data());
+    String roadmap = Files.readString(root.resolve("ROADMAP.md"));
+    assertTrue(roadmap.contains("Deploy to staging"), roadmap);
+  }
+
+  @Test
   void pumpingAgainAndReplayingAfterACrashBeforeTheCursorWriteGiveTheSameBytes()
       throws IOException {
     Path root = tmp.resolve("b");
