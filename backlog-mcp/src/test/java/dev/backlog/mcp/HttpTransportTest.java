@@ -143,7 +143,7 @@ class HttpTransportTest {
   }
 
   @Test
-  void aClaimHeartbeatCompleteRoundTripNamesTheCardsItMadeClaimable() {
+  void aClaimHeartbeatCompleteRoundTripNamesTheCardsItMadeClaimable() throws Exception {
     // B depends on A, which comes later in the same call: a forward reference.
     CallToolResult created =
         call("create_cards", Map.of("cards", List.of(cardArg("B", "A"), cardArg("A"))));
@@ -170,6 +170,11 @@ class HttpTransportTest {
     assertEquals("done", card(done).get("status"));
     assertEquals(List.of("B"), structured(done).get("unblocked"));
     assertEquals(Map.of("tests", 12, "commit", "abc"), structured(done).get("evidence"));
+    // The evidence is kept on the card's run, as the CLI's complete --evidence keeps it.
+    String kept = backlog.history(CardId.of("A")).get(0).evidence();
+    assertEquals(
+        new ObjectMapper().readTree("{\"tests\":12,\"commit\":\"abc\"}"),
+        new ObjectMapper().readTree(kept));
     assertEquals("completed A; now claimable: B", text(done));
   }
 

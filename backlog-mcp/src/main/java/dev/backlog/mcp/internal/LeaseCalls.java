@@ -105,7 +105,7 @@ final class LeaseCalls {
             () ->
                 backlog.inTransaction(
                     tx -> {
-                      Card card = tx.complete(id, token);
+                      Card card = tx.complete(id, token, evidence.orElse(null));
                       // The dependents whose last unfinished dependency this was.
                       List<CardId> unblocked = new ArrayList<>();
                       for (CardId dependent : tx.dependents(id)) {
