@@ -12,6 +12,8 @@ import dev.backlog.core.DependencyCycleException;
 import dev.backlog.core.InvalidInputException;
 import dev.backlog.core.NewCard;
 import dev.backlog.core.UnknownDependencyException;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -44,6 +46,12 @@ public final class PlanFile {
 
   /** The prefix of the idempotency key {@link #merge} gives a card line that names none. */
   public static final String KEY_PREFIX = "plan:";
+
+  /**
+   * The longest line {@link #read} accepts, in bytes: far more than a card within the core's limits
+   * takes, small enough that a hostile file cannot exhaust the memory of a small heap.
+   */
+  public static final int MAX_LINE_BYTES = 4 << 20;
 
   private static final Set<String> KEPT =
       Set.of(
@@ -97,6 +105,34 @@ public final class PlanFile {
   private PlanFile(String source, Map<CardId, Entry> entries) {
     this.source = source;
     this.entries = entries;
+  }
+
+  /**
+   * Reads a plan file from a stream in bounded memory and parses it, collecting every bad line
+   * before failing: besides what {@link #parse} reports, a line that is not valid UTF-8 or is
+   * longer than {@link #MAX_LINE_BYTES} bytes (such a line is skipped as it is read, never held
+   * whole).
+   *
+   * @param source how to name the file in messages (its path, or "stdin")
+   * @param in the file's bytes; not closed
+   * @return the plan
+   * @throws PlanFileException with code {@link PlanErrorCode#IMPORT_INVALID} naming each bad line
+   * @throws IOException when the stream cannot be read
+   */
+  public static PlanFile read(String source, InputStream in) throws IOException {
+    PlanLineReader reader = new PlanLineReader().read(in);
+    if (reader.problems().isEmpty()) {
+      return parse(source, reader.lines());
+    }
+    List<Problem> problems = new ArrayList<>(reader.problems());
+    try {
+      parse(source, reader.lines());
+    } catch (PlanFileException e) {
+      e.problems().stream().filter(p -> p.line() > 0).forEach(problems::add);
+    }
+    problems.sort(java.util.Comparator.comparingInt(Problem::line));
+    fail(source, problems);
+    throw new IllegalStateException("unreachable: problems were found");
   }
 
   /**

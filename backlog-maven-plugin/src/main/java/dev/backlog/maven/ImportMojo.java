@@ -5,9 +5,7 @@ import dev.backlog.core.BacklogException;
 import dev.backlog.json.PlanFile;
 import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.util.List;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Mojo;
@@ -35,15 +33,14 @@ public class ImportMojo extends AbstractBacklogMojo {
               + plan
               + " does not exist; write one (JSON Lines, one card per line) or set backlog.plan");
     }
-    List<String> lines;
-    try {
-      lines = Files.readAllLines(plan.toPath(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new MojoExecutionException("backlog: cannot read plan file " + plan + ": " + e, e);
-    }
     PlanFile.Result result;
     try {
-      PlanFile file = PlanFile.parse(plan.getPath(), lines);
+      PlanFile file;
+      try (java.io.InputStream in = Files.newInputStream(plan.toPath())) {
+        file = PlanFile.read(plan.getPath(), in);
+      } catch (IOException e) {
+        throw new MojoExecutionException("backlog: cannot read plan file " + plan + ": " + e, e);
+      }
       try (Backlog backlog = openBacklog("maven")) {
         result = file.merge(backlog);
       }

@@ -123,11 +123,11 @@ final class TransferCommands {
 
     @Override
     int run(Context ctx) throws IOException {
-      List<String> lines;
+      PlanFile plan;
       String name;
       if ("-".equals(file)) {
-        lines = new String(System.in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
         name = "stdin";
+        plan = PlanFile.read(name, System.in);
       } else {
         Path path = ctx.workingDir().resolve(file);
         if (!Files.isRegularFile(path)) {
@@ -137,12 +137,13 @@ final class TransferCommands {
                   + path
                   + " does not exist or is not a file; give the path of a file written by 'backlog export'");
         }
-        lines = Files.readAllLines(path, StandardCharsets.UTF_8);
         name = path.toString();
+        try (java.io.InputStream in = Files.newInputStream(path)) {
+          plan = PlanFile.read(name, in);
+        }
       }
       boolean progress = System.console() != null && !ctx.json();
-      PlanFile.Result result =
-          PlanFile.parse(name, lines).importInto(ctx.backlog(), progress ? ctx.err() : null);
+      PlanFile.Result result = plan.importInto(ctx.backlog(), progress ? ctx.err() : null);
       ctx.emit(
           () ->
               JsonContract.render(
