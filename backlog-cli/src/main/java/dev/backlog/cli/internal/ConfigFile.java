@@ -111,7 +111,9 @@ record ConfigFile(Path path, Map<String, String> values) {
                 + String.join(", ", allowed.stream().sorted().toList())
                 + ")");
       } else if (!field.getValue().isTextual() || field.getValue().asText().isBlank()) {
-        problems.add("key '" + key + "' must be a non-blank string");
+        // the kind, never the value: a misplaced password must not be echoed
+        problems.add(
+            "key '" + key + "' that is " + kind(field.getValue()) + ", not a non-blank string");
       } else {
         values.put(key, field.getValue().asText());
       }
@@ -120,6 +122,22 @@ record ConfigFile(Path path, Map<String, String> values) {
       throw invalid(file, "has " + String.join("; ", problems) + "; fix the file or remove it");
     }
     return new ConfigFile(file, values);
+  }
+
+  private static String kind(JsonNode value) {
+    if (value.isTextual()) {
+      return "a blank string";
+    }
+    if (value.isNull()) {
+      return "null";
+    }
+    return switch (value.getNodeType()) {
+      case NUMBER -> "a number";
+      case BOOLEAN -> "a boolean";
+      case ARRAY -> "an array";
+      case OBJECT -> "an object";
+      default -> value.getNodeType().toString().toLowerCase(java.util.Locale.ROOT);
+    };
   }
 
   private static BacklogException invalid(Path file, String problem) {

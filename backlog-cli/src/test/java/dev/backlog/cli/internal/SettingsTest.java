@@ -97,7 +97,7 @@ class SettingsTest {
     assertEquals(2, run.exit());
     assertTrue(run.err().contains("CONFIG_INVALID"), run.err());
     assertTrue(run.err().contains("unknown key 'acter'"), run.err());
-    assertTrue(run.err().contains("key 'db' must be a non-blank string"), run.err());
+    assertTrue(run.err().contains("key 'db' that is a number, not a non-blank string"), run.err());
 
     Files.writeString(file, "[]");
     run = cli.run("stats");
