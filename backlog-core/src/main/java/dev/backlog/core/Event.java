@@ -9,7 +9,9 @@ import java.util.Optional;
  *
  * <p>Immutable and thread-safe.
  *
- * @param seq position in the stream; committed events have consecutive sequence numbers from 1
+ * @param seq position in the stream: strictly increasing in commit order; consecutive from 1 on
+ *     stores that promise no gaps (H2), with gaps where a rolled-back transaction drew numbers
+ *     (PostgreSQL, see docs/storage.md)
  * @param cardId the card the event is about
  * @param type what happened
  * @param actor who did it (the claiming owner for claims)
