@@ -89,7 +89,11 @@ public final class Transitions {
         .build();
   }
 
-  /** Extends a valid lease to now + ttl. */
+  /**
+   * Extends a valid lease to now + ttl, but never to before the claim: after the clock moved back
+   * since the claim, now + ttl can lie before the recorded claim time, and the lease then runs
+   * until that time (it is not cut short by a clock that moved back, and is not refused).
+   */
   public static Card renew(Card card, LeaseToken token, Duration ttl, Instant now) {
     return renew(card, token, ttl, LeaseChange.NONE, now);
   }
@@ -103,7 +107,11 @@ public final class Transitions {
   public static Card renew(
       Card card, LeaseToken token, Duration ttl, LeaseChange change, Instant now) {
     Lease lease = checkLease(card, token, now);
-    return next(card, now).lease(change.applyTo(lease, now.plus(ttl))).build();
+    Instant expiry = now.plus(ttl);
+    if (expiry.isBefore(lease.claimedAt())) {
+      expiry = lease.claimedAt();
+    }
+    return next(card, now).lease(change.applyTo(lease, expiry)).build();
   }
 
   /**
