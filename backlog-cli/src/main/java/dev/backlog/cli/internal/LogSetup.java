@@ -10,7 +10,8 @@ import ch.qos.logback.core.spi.ContextAwareBase;
 
 /**
  * Configures logback in code (found through {@code ServiceLoader}), which is faster to start than
- * parsing an XML file: one console appender on stderr, root level WARN.
+ * parsing an XML file: one console appender on stderr, root level WARN; every line passes through
+ * {@link RedactingEncoder}.
  */
 public final class LogSetup extends ContextAwareBase implements Configurator {
 
@@ -19,7 +20,7 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
 
   @Override
   public ExecutionStatus configure(LoggerContext context) {
-    PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+    PatternLayoutEncoder encoder = new RedactingEncoder();
     encoder.setContext(context);
     encoder.setPattern("%d{HH:mm:ss.SSS} %-5level [%thread] %logger{36} - %msg%n");
     encoder.start();
