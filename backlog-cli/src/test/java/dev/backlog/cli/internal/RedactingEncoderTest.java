@@ -26,7 +26,9 @@ class RedactingEncoderTest {
             Level.DEBUG,
             "jdbcUrl........jdbc:postgresql://postgres:S3cretUserInfo@db/x and"
                 + " jdbc:postgresql://db/x?user=u&password=S3cretParam",
-            new IllegalStateException("cannot connect to jdbc:h2:tcp://h/x;PASSWORD=S3cretH2"),
+            new IllegalStateException(
+                "cannot connect to jdbc:h2:tcp://h/x;PASSWORD=S3cretH2",
+                new java.net.UnknownHostException("postgres:S3cretBare@127.0.0.1")),
             null);
 
     String line = new String(encoder.encode(event), StandardCharsets.UTF_8);
@@ -34,6 +36,7 @@ class RedactingEncoderTest {
     assertFalse(line.contains("S3cret"), line);
     assertTrue(line.contains("postgres:****@db"), line);
     assertTrue(line.contains("password=****"), line);
+    assertTrue(line.contains("postgres:****@127.0.0.1"), line);
     assertTrue(line.contains("IllegalStateException"), "the stack trace is still there: " + line);
   }
 }
