@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -48,6 +49,7 @@ public final class Backlog implements BacklogOperations, AutoCloseable {
   private final String actor;
   private final int defaultMaxAttempts;
   private final EventListener listener;
+  private final List<EventListener> subscribers = new CopyOnWriteArrayList<>();
   private final Duration sweepInterval;
   private final boolean closeStore;
   private final AtomicReference<Instant> lastSweep = new AtomicReference<>(Instant.MIN);
@@ -134,7 +136,38 @@ public final class Backlog implements BacklogOperations, AutoCloseable {
             e);
       }
     }
+    notifySubscribers(written);
     return result;
+  }
+
+  /**
+   * Adds a listener besides the one configured on the builder: from now on it receives the events
+   * of every transaction this backlog commits, as {@link EventListener} describes (after the
+   * commit, on the committing thread, so it must be quick and must not call back into this
+   * backlog). A host component that is handed a built backlog (an HTTP server's event stream, say)
+   * follows its commits this way. Close the returned handle to remove it.
+   */
+  public AutoCloseable subscribe(EventListener value) {
+    EventListener added = Objects.requireNonNull(value, "listener");
+    subscribers.add(added);
+    return () -> subscribers.remove(added);
+  }
+
+  private void notifySubscribers(List<Event> written) {
+    if (subscribers.isEmpty() || written.isEmpty()) {
+      return;
+    }
+    List<Event> events = List.copyOf(written);
+    for (EventListener s : subscribers) {
+      try {
+        s.onEvents(events);
+      } catch (RuntimeException e) {
+        LOG.warn(
+            "an event subscriber failed on {} events; the transaction stays committed",
+            events.size(),
+            e);
+      }
+    }
   }
 
   @Override

@@ -181,6 +181,7 @@ public final class JdbcBacklogStore implements BacklogStore {
     private InstantSource clock;
     private Jdbi jdbi;
     private int maxPoolSize = DEFAULT_MAX_POOL_SIZE;
+    private Duration connectRetry = CONNECT_RETRY;
     private H2SharedFile sharedH2File;
 
     private Builder() {}
@@ -255,6 +256,16 @@ public final class JdbcBacklogStore implements BacklogStore {
     }
 
     /**
+     * How long a lost connection is retried before a call fails with {@link
+     * StoreUnavailableException} (default {@link #CONNECT_RETRY}); a host that must answer fast
+     * when its database is down (a server answering 503) gives a shorter one.
+     */
+    public Builder connectRetry(Duration value) {
+      this.connectRetry = value;
+      return this;
+    }
+
+    /**
      * An embedded H2 file that other processes use at the same time (the {@code backlog} CLI's
      * default file, say), instead of a {@link #url} or a {@link #dataSource}: the store takes its
      * turn with them as {@link H2SharedFile} describes, in the file's {@link H2SharedFile.Mode
@@ -309,6 +320,12 @@ public final class JdbcBacklogStore implements BacklogStore {
                 "maxPoolSize",
                 "maxPoolSize " + maxPoolSize + " is out of range; use 1 to " + MAX_POOL_SIZE));
       }
+      if (connectRetry == null || connectRetry.isNegative()) {
+        problems.add(
+            new Violation(
+                "connectRetry",
+                "connectRetry " + connectRetry + " must be zero or a positive duration"));
+      }
       if (!problems.isEmpty()) {
         throw new InvalidInputException(problems);
       }
@@ -339,6 +356,12 @@ public final class JdbcBacklogStore implements BacklogStore {
             new Violation(
                 "maxPoolSize",
                 "maxPoolSize " + maxPoolSize + " is out of range; use 1 to " + MAX_POOL_SIZE));
+      }
+      if (connectRetry == null || connectRetry.isNegative()) {
+        problems.add(
+            new Violation(
+                "connectRetry",
+                "connectRetry " + connectRetry + " must be zero or a positive duration"));
       }
       if (!problems.isEmpty()) {
         throw new InvalidInputException(problems);
@@ -426,7 +449,7 @@ public final class JdbcBacklogStore implements BacklogStore {
         pool.close();
         throw e;
       }
-      JdbcEngine engine = new JdbcEngine(database, sql, clock, secrets, where, CONNECT_RETRY);
+      JdbcEngine engine = new JdbcEngine(database, sql, clock, secrets, where, connectRetry);
       LOG.info("opened the backlog store in {} ({})", where, dialect.displayName());
       return new JdbcBacklogStore(
           engine, "JDBC store (" + dialect.displayName() + ", " + where + ")");
@@ -459,7 +482,7 @@ public final class JdbcBacklogStore implements BacklogStore {
               });
       migrate(database, dialect, where, secrets);
       JdbcEngine engine =
-          new JdbcEngine(database, dialect.sql(), clock, secrets, where, CONNECT_RETRY);
+          new JdbcEngine(database, dialect.sql(), clock, secrets, where, connectRetry);
       return new JdbcBacklogStore(
           engine, "JDBC store (" + dialect.displayName() + ", " + name + ")");
     }

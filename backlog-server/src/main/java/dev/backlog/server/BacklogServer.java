@@ -69,8 +69,21 @@ public final class BacklogServer implements AutoCloseable {
   /** How long {@link #close} waits for in-flight requests. */
   public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(5);
 
-  /** How often the event stream looks for new events while a client follows it. */
-  public static final Duration DEFAULT_EVENT_POLL = Duration.ofMillis(20);
+  /**
+   * How often the event stream looks at the store for events written by other processes while a
+   * client follows it. This process's own commits reach the streams at once, from the backlog's
+   * listener.
+   */
+  public static final Duration DEFAULT_EVENT_POLL = Duration.ofMillis(250);
+
+  /** How many event streams may be open at once; the next one is refused with 503. */
+  public static final int DEFAULT_MAX_STREAMS = 256;
+
+  /** The most request threads when none is configured (open event streams come on top). */
+  public static final int DEFAULT_MAX_THREADS = 200;
+
+  /** How long a gap in the seqs pushed by the listener may stay open before the store is read. */
+  static final Duration EVENT_GAP_WAIT = Duration.ofMillis(10);
 
   /** The shortest token accepted. */
   public static final int MIN_TOKEN_LENGTH = 16;
@@ -88,8 +101,9 @@ public final class BacklogServer implements AutoCloseable {
   private BacklogServer(Builder config, InetAddress address) {
     this.config = config;
     this.address = address;
-    this.hub = new EventHub(config.backlog, config.eventPoll, 10_000);
-    QueuedThreadPool pool = new QueuedThreadPool(config.maxThreads, 4);
+    this.hub = new EventHub(config.backlog, config.eventPoll, EVENT_GAP_WAIT, 10_000);
+    // Each open event stream holds a thread; they come on top of the request threads.
+    QueuedThreadPool pool = new QueuedThreadPool(config.maxThreads + config.maxStreams, 4);
     pool.setName("backlog-http");
     pool.setDaemon(true);
     this.server = new Server(pool);
@@ -122,10 +136,10 @@ public final class BacklogServer implements AutoCloseable {
     context.addFilter(guardHolder, "/*", EnumSet.of(DispatcherType.REQUEST));
     context.addServlet(
         new ServletHolder(
-            "api",
-            new ApiServlet(config.backlog, config.maxBody, config.maxImportBody, hub::nudge)),
+            "api", new ApiServlet(config.backlog, config.maxBody, config.maxImportBody)),
         "/api/*");
-    context.addServlet(new ServletHolder("events", new EventStream(hub)), "/api/events/stream");
+    context.addServlet(
+        new ServletHolder("events", new EventStream(hub, config.maxStreams)), "/api/events/stream");
     context.addServlet(new ServletHolder("board", new BoardAssets()), "/");
     config.servlets.forEach(
         (pathSpec, servlet) -> {
@@ -243,7 +257,8 @@ public final class BacklogServer implements AutoCloseable {
     private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
     private Duration stopTimeout = DEFAULT_STOP_TIMEOUT;
     private Duration eventPoll = DEFAULT_EVENT_POLL;
-    private int maxThreads = 200;
+    private int maxThreads = DEFAULT_MAX_THREADS;
+    private int maxStreams = DEFAULT_MAX_STREAMS;
     private final Set<String> hostNames = new LinkedHashSet<>();
     private final Map<String, HttpServlet> servlets = new LinkedHashMap<>();
 
@@ -305,9 +320,22 @@ public final class BacklogServer implements AutoCloseable {
       return this;
     }
 
-    /** The most request threads (each open event stream holds one). */
+    /**
+     * The most threads serving requests other than event streams (default {@value
+     * #DEFAULT_MAX_THREADS}).
+     */
     public Builder maxThreads(int value) {
       maxThreads = value;
+      return this;
+    }
+
+    /**
+     * How many event streams may be open at once (default {@value #DEFAULT_MAX_STREAMS}); the next
+     * subscriber is refused with 503 {@code TOO_MANY_STREAMS} until one closes. Each open stream
+     * holds one thread besides the {@link #maxThreads}.
+     */
+    public Builder maxStreams(int value) {
+      maxStreams = value;
       return this;
     }
 
@@ -373,6 +401,7 @@ public final class BacklogServer implements AutoCloseable {
       positive(problems, "maxBody", maxBody);
       positive(problems, "maxImportBody", maxImportBody);
       positive(problems, "maxThreads", maxThreads);
+      positive(problems, "maxStreams", maxStreams);
       for (Duration d : List.of(idleTimeout, stopTimeout, eventPoll)) {
         if (d == null || d.isNegative() || d.isZero()) {
           problems.add(new Violation("timeout", "timeouts must be positive durations, not " + d));
@@ -417,6 +446,8 @@ public final class BacklogServer implements AutoCloseable {
           + (token == null ? "none" : "****")
           + ", readOnly="
           + readOnly
+          + ", maxStreams="
+          + maxStreams
           + ", servlets="
           + servlets.keySet();
     }

@@ -25,6 +25,8 @@ public enum ServerErrorCode implements ErrorCode {
   INTERNAL(ErrorCategory.UNEXPECTED, 500),
   /** The server could not listen on the address and port it was given (503). */
   BIND_FAILED(ErrorCategory.UNAVAILABLE, 503),
+  /** As many event streams are open as the server allows (503, with {@code Retry-After}). */
+  TOO_MANY_STREAMS(ErrorCategory.UNAVAILABLE, 503),
   /** The server is stopping (503). */
   SHUTTING_DOWN(ErrorCategory.UNAVAILABLE, 503);
 

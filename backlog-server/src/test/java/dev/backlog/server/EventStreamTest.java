@@ -3,16 +3,20 @@ package dev.backlog.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.backlog.core.Backlog;
 import dev.backlog.core.Event;
 import dev.backlog.core.EventQuery;
 import dev.backlog.core.NewCard;
+import dev.backlog.jdbc.JdbcBacklogStore;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -30,8 +34,13 @@ class EventStreamTest {
 
   /** Reads SSE ids until {@code enough} events arrived or {@code lastSeq} was seen; then drops. */
   private List<Long> read(HttpRequest request, int enough, long lastSeq) throws Exception {
+    return read(s, request, enough, lastSeq);
+  }
+
+  static List<Long> read(Served on, HttpRequest request, int enough, long lastSeq)
+      throws Exception {
     HttpResponse<Stream<String>> response =
-        s.http.send(request, HttpResponse.BodyHandlers.ofLines());
+        on.http.send(request, HttpResponse.BodyHandlers.ofLines());
     assertEquals(200, response.statusCode());
     assertTrue(
         response.headers().firstValue("content-type").orElse("").startsWith("text/event-stream"));
@@ -95,6 +104,74 @@ class EventStreamTest {
     assertEquals(union.size(), distinct.size(), "an event was delivered twice");
     assertEquals(all.stream().map(Event::seq).toList(), union, "the union is not the event log");
     assertEquals(cards, union.size());
+  }
+
+  @Test
+  void commitsOfTheServedBacklogArriveAtOnceWithoutWaitingForThePoll() throws Exception {
+    String url = "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+    try (Backlog backlog = backlogOn(url);
+        Served pushed = new Served(backlog, b -> b.eventPoll(Duration.ofMinutes(10)))) {
+      HttpResponse<Stream<String>> response =
+          pushed.http.send(
+              pushed.request("/api/events/stream").GET().build(),
+              HttpResponse.BodyHandlers.ofLines());
+      long t0 = System.nanoTime();
+      backlog.create(NewCard.builder("NOW").title("now").build());
+      try (Stream<String> lines = response.body()) {
+        assertTrue(lines.anyMatch(l -> l.startsWith("data: ") && l.contains("\"NOW\"")));
+      }
+      long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+      assertTrue(millis < 5_000, "the event took " + millis + " ms with a 10-minute poll");
+    }
+  }
+
+  @Test
+  void concurrentWritersHereAndInAnotherProcessReachTheStreamInSeqOrderOnce() throws Exception {
+    String url = "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+    try (Backlog backlog = backlogOn(url);
+        Backlog other = backlogOn(url);
+        Served both = new Served(backlog, b -> b.eventPoll(Duration.ofMillis(200)))) {
+      int threads = 8;
+      int each = 40;
+      CompletableFuture<List<Long>> reader =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return read(
+                      both,
+                      both.request("/api/events/stream?after=0").GET().build(),
+                      threads * each,
+                      Long.MAX_VALUE);
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+      List<CompletableFuture<Void>> writers = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        // Half write through the served backlog (pushed), half through another one on the same
+        // database, which the server learns about only from the store.
+        Backlog through = t % 2 == 0 ? backlog : other;
+        String prefix = "T" + t + "-";
+        writers.add(
+            CompletableFuture.runAsync(
+                () -> {
+                  for (int i = 0; i < each; i++) {
+                    through.create(NewCard.builder(prefix + i).title("card").build());
+                  }
+                }));
+      }
+      CompletableFuture.allOf(writers.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+      List<Event> all = backlog.events(EventQuery.after(0, 100_000));
+      assertEquals(threads * each, all.size());
+      assertEquals(all.stream().map(Event::seq).toList(), reader.get(60, TimeUnit.SECONDS));
+    }
+  }
+
+  private static Backlog backlogOn(String url) {
+    return Backlog.builder()
+        .store(JdbcBacklogStore.builder().url(url).maxPoolSize(10).build())
+        .actor("test")
+        .build();
   }
 
   @Test

@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -89,7 +90,11 @@ class LifecycleTest {
     Cuttable ds = new Cuttable();
     Backlog backlog =
         Backlog.builder()
-            .store(JdbcBacklogStore.builder().dataSource(ds, "test h2").build())
+            .store(
+                JdbcBacklogStore.builder()
+                    .dataSource(ds, "test h2")
+                    .connectRetry(Duration.ofMillis(300))
+                    .build())
             .build();
     try (Served s = new Served(backlog, b -> b)) {
       assertEquals(201, s.post("/api/cards", "{\"id\":\"A\",\"title\":\"a\"}").status());

@@ -25,19 +25,16 @@ public final class ApiServlet extends HttpServlet {
   private final transient List<Route> routes;
   private final long maxBody;
   private final long maxImportBody;
-  private final transient Runnable afterWrite;
 
   /**
    * @param backlog the backlog to serve
    * @param maxBody the body limit of every route but import
    * @param maxImportBody the body limit of import
-   * @param afterWrite run after every write route that succeeded (wakes the event stream)
    */
-  public ApiServlet(Backlog backlog, long maxBody, long maxImportBody, Runnable afterWrite) {
+  public ApiServlet(Backlog backlog, long maxBody, long maxImportBody) {
     this.routes = new ApiRoutes(backlog).routes();
     this.maxBody = maxBody;
     this.maxImportBody = maxImportBody;
-    this.afterWrite = afterWrite;
   }
 
   /** The method and path template of every route, for tests and docs. */
@@ -62,9 +59,6 @@ public final class ApiServlet extends HttpServlet {
         }
         long limit = path.equals("/api/import") ? maxImportBody : maxBody;
         Route.Answer answer = route.handler().handle(new Call(req, params, limit));
-        if (Http.isWrite(route.method())) {
-          afterWrite.run();
-        }
         byte[] bytes = answer.json().getBytes(StandardCharsets.UTF_8);
         resp.setStatus(answer.status());
         resp.setHeader("Cache-Control", "no-store");

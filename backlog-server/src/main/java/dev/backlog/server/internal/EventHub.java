@@ -7,15 +7,27 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Follows the backlog's event log for every stream at once: one thread pages events by seq (the
- * store guarantees a reader that pages by seq misses nothing) into a ring of recent events, and
- * wakes the streams. A stream whose cursor is older than the ring reads the store directly, so a
- * client resuming from any seq gets every later event exactly once. Thread-safe.
+ * Follows the backlog's event log for every stream at once, into a ring of recent events that the
+ * streams read.
+ *
+ * <p>Events committed through the served {@link Backlog} arrive <b>pushed</b>, from the backlog's
+ * listener on the committing thread ({@link #onEvents}): an event whose seq is the one right after
+ * the ring's head is appended at once (nothing can come between them), later ones wait in a pending
+ * set until the gap before them closes. A gap that stays open longer than the gap wait is closed by
+ * a <b>read</b> of the store after the head (the store guarantees that a reader paging by seq
+ * misses nothing, even when transactions commit out of seq order): it brings events written by
+ * other processes, and skips the numbers of rolled-back transactions on a store whose seqs have
+ * gaps. The same reader also looks at the store every poll interval, as a backstop for writes from
+ * other processes that no event of this process follows. So the ring always holds, from its floor
+ * to its head, every committed event in seq order exactly once.
+ *
+ * <p>A stream whose cursor is older than the ring reads the store directly. Thread-safe.
  */
 public final class EventHub implements AutoCloseable {
 
@@ -25,56 +37,147 @@ public final class EventHub implements AutoCloseable {
   private final Backlog backlog;
   private final long activePollNanos;
   private final long idlePollNanos;
+  private final long gapWaitNanos;
   private final int capacity;
   private final Object lock = new Object();
   private final ArrayDeque<Event> ring = new ArrayDeque<>();
+  private final TreeMap<Long, Event> pending = new TreeMap<>();
   private final AtomicInteger streams = new AtomicInteger();
   private final Thread thread;
+  private AutoCloseable subscription;
 
   /** Every event with seq > floor and <= head is in the ring. Guarded by lock. */
   private long floor;
 
   private long head;
+
+  /** Whether a read of the store set the head, so that pushed events may extend it. */
+  private boolean synced;
+
   private boolean caughtUp;
   private boolean nudged;
+  private long gapSince;
+  private long readsStarted;
   private long reads;
+  private long pushed;
+  private long storeReads;
   private volatile boolean closed;
 
   /**
    * @param backlog the backlog to follow
-   * @param poll how often to look for new events while a stream is open
+   * @param poll how often to look at the store for other processes' events while a stream is open
+   * @param gapWait how long a gap before a pushed event may stay open before the store is read
    * @param capacity how many recent events the ring keeps
    */
-  public EventHub(Backlog backlog, Duration poll, int capacity) {
+  public EventHub(Backlog backlog, Duration poll, Duration gapWait, int capacity) {
     this.backlog = backlog;
     this.activePollNanos = poll.toNanos();
     this.idlePollNanos = Math.max(poll.toNanos(), Duration.ofSeconds(1).toNanos());
+    this.gapWaitNanos = gapWait.toNanos();
     this.capacity = capacity;
     this.thread = new Thread(this::run, "backlog-event-hub");
     thread.setDaemon(true);
   }
 
-  /** Starts following. */
+  /** Subscribes to the backlog's commits and starts the reader. */
   public void start() {
+    subscription = backlog.subscribe(this::onEvents);
     thread.start();
+  }
+
+  /**
+   * The events of one transaction this process committed, in seq order, on the committing thread.
+   */
+  void onEvents(List<Event> events) {
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      boolean grew = false;
+      for (Event e : events) {
+        if (e.seq() > head) {
+          pending.put(e.seq(), e);
+        }
+      }
+      if (synced) {
+        grew = drain();
+      }
+      if (!pending.isEmpty()) {
+        if (gapSince == 0) {
+          gapSince = System.nanoTime();
+        }
+        if (pending.size() > capacity) {
+          // Far behind: let the reader catch up from the store in pages.
+          pending.clear();
+          gapSince = 0;
+          nudged = true;
+        }
+        lock.notifyAll();
+      } else if (grew) {
+        lock.notifyAll();
+      }
+    }
+  }
+
+  /** Moves pending events that follow the head without a gap into the ring. Holds lock. */
+  private boolean drain() {
+    boolean grew = false;
+    while (!pending.isEmpty()) {
+      var first = pending.firstEntry();
+      if (first.getKey() <= head) {
+        pending.pollFirstEntry();
+      } else if (first.getKey() == head + 1) {
+        pending.pollFirstEntry();
+        append(first.getValue());
+        pushed++;
+        grew = true;
+      } else {
+        break;
+      }
+    }
+    if (pending.isEmpty()) {
+      gapSince = 0;
+    }
+    return grew;
+  }
+
+  /** Appends one event after the head, dropping the oldest beyond capacity. Holds lock. */
+  private void append(Event e) {
+    ring.addLast(e);
+    head = e.seq();
+    while (ring.size() > capacity) {
+      floor = ring.removeFirst().seq();
+    }
   }
 
   private void run() {
     while (!closed) {
       int got;
       try {
-        List<Event> page = backlog.events(EventQuery.after(headSeq(), PAGE));
+        long after;
+        synchronized (lock) {
+          after = head;
+          readsStarted++;
+        }
+        List<Event> page = backlog.events(EventQuery.after(after, PAGE));
         got = page.size();
         synchronized (lock) {
+          // The page holds every committed event after 'after'; pushed events may have moved the
+          // head meanwhile, and those before it are in the ring already.
           for (Event e : page) {
-            ring.addLast(e);
-            head = e.seq();
+            if (e.seq() > head) {
+              append(e);
+            }
           }
-          while (ring.size() > capacity) {
-            floor = ring.removeFirst().seq();
+          synced = true;
+          drain();
+          if (!pending.isEmpty()) {
+            // The gap is still open: it is younger than the read, or a number nobody will use.
+            gapSince = System.nanoTime();
           }
           caughtUp = got < PAGE;
           reads++;
+          storeReads++;
           lock.notifyAll();
         }
       } catch (RuntimeException e) {
@@ -83,34 +186,42 @@ public final class EventHub implements AutoCloseable {
         }
         LOG.warn("reading the event log failed; retrying in a second: {}", e.getMessage());
         got = 0;
-        pause(Duration.ofSeconds(1).toNanos());
+        pause(Duration.ofSeconds(1).toNanos(), false);
       }
       if (got < PAGE) {
-        pause(streams.get() > 0 ? activePollNanos : idlePollNanos);
+        pause(streams.get() > 0 ? activePollNanos : idlePollNanos, true);
       }
     }
   }
 
-  private void pause(long nanos) {
+  /**
+   * Waits until the next read is due: a nudge, a gap older than the gap wait, or the poll interval.
+   */
+  private void pause(long pollNanos, boolean watchGaps) {
+    long deadline = System.nanoTime() + pollNanos;
     synchronized (lock) {
-      if (closed || nudged) {
-        nudged = false;
-        return;
-      }
-      try {
-        lock.wait(Math.max(1, nanos / 1_000_000L), (int) (nanos % 1_000_000L));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        closed = true;
+      while (!closed && !nudged) {
+        long now = System.nanoTime();
+        long until = deadline;
+        if (watchGaps && gapSince != 0) {
+          until = Math.min(until, gapSince + gapWaitNanos);
+        }
+        long left = until - now;
+        if (left <= 0) {
+          break;
+        }
+        try {
+          lock.wait(Math.max(1, left / 1_000_000L), (int) (left % 1_000_000L));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          closed = true;
+        }
       }
       nudged = false;
     }
   }
 
-  /**
-   * Tells the hub that this process just committed something (an API write), so that it reads the
-   * log now instead of at its next poll.
-   */
+  /** Asks for a read of the store now instead of at the next poll. */
   public void nudge() {
     synchronized (lock) {
       nudged = true;
@@ -118,13 +229,7 @@ public final class EventHub implements AutoCloseable {
     }
   }
 
-  private long headSeq() {
-    synchronized (lock) {
-      return head;
-    }
-  }
-
-  /** Counts an open stream: the hub polls faster while any is open. */
+  /** Counts an open stream: the reader polls more often while any is open. */
   public void subscribe() {
     streams.incrementAndGet();
     synchronized (lock) {
@@ -132,9 +237,34 @@ public final class EventHub implements AutoCloseable {
     }
   }
 
+  /**
+   * Counts an open stream unless {@code max} are open already.
+   *
+   * @return whether the stream was counted
+   */
+  public boolean trySubscribe(int max) {
+    while (true) {
+      int open = streams.get();
+      if (open >= max) {
+        return false;
+      }
+      if (streams.compareAndSet(open, open + 1)) {
+        synchronized (lock) {
+          lock.notifyAll();
+        }
+        return true;
+      }
+    }
+  }
+
   /** Uncounts a stream counted by {@link #subscribe}. */
   public void unsubscribe() {
     streams.decrementAndGet();
+  }
+
+  /** How many streams are open. */
+  public int streams() {
+    return streams.get();
   }
 
   /**
@@ -144,10 +274,10 @@ public final class EventHub implements AutoCloseable {
   public long head(Duration maxWait) throws InterruptedException {
     long deadline = System.nanoTime() + maxWait.toNanos();
     synchronized (lock) {
-      long after = reads + 1; // the read under way may have started before this call
+      long wanted = readsStarted + 1; // the read under way may have started before this call
       nudged = true;
       lock.notifyAll();
-      while ((reads <= after || !caughtUp) && !closed) {
+      while ((reads < wanted || !caughtUp) && !closed) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
           break;
@@ -166,17 +296,25 @@ public final class EventHub implements AutoCloseable {
     long deadline = System.nanoTime() + maxWait.toNanos();
     synchronized (lock) {
       while (!closed) {
-        if (after < floor) {
+        if (after < floor || !synced) {
           break;
         }
         if (head > after) {
           List<Event> out = new ArrayList<>();
-          for (Event e : ring) {
-            if (e.seq() > after) {
-              out.add(e);
-              if (out.size() == max) {
-                break;
-              }
+          var it = ring.descendingIterator();
+          // Walk back from the head to the cursor: a following stream is near the head.
+          ArrayDeque<Event> newest = new ArrayDeque<>();
+          while (it.hasNext()) {
+            Event e = it.next();
+            if (e.seq() <= after) {
+              break;
+            }
+            newest.addFirst(e);
+          }
+          for (Event e : newest) {
+            out.add(e);
+            if (out.size() == max) {
+              break;
             }
           }
           return out;
@@ -191,8 +329,15 @@ public final class EventHub implements AutoCloseable {
         return List.of();
       }
     }
-    // Older than the ring: read the store itself, which pages by seq without gaps.
+    // Older than the ring (or not read yet): the store pages by seq without gaps.
     return backlog.events(EventQuery.after(after, max));
+  }
+
+  /** How many events reached the ring from the listener, and how many reads of the store ran. */
+  public String counts() {
+    synchronized (lock) {
+      return "pushed=" + pushed + ", storeReads=" + storeReads + ", head=" + head;
+    }
   }
 
   /** Whether the hub has stopped. */
@@ -204,6 +349,13 @@ public final class EventHub implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
+    if (subscription != null) {
+      try {
+        subscription.close();
+      } catch (Exception e) {
+        LOG.debug("removing the event subscription failed: {}", e.getMessage());
+      }
+    }
     synchronized (lock) {
       lock.notifyAll();
     }

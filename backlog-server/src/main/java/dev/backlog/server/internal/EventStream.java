@@ -4,6 +4,7 @@ import dev.backlog.core.BacklogException;
 import dev.backlog.core.Event;
 import dev.backlog.core.InvalidInputException;
 import dev.backlog.json.JsonContract;
+import dev.backlog.server.ServerErrorCode;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -30,17 +31,31 @@ public final class EventStream extends HttpServlet {
   public static final Duration HEARTBEAT = Duration.ofSeconds(10);
 
   private final transient EventHub hub;
+  private final int maxStreams;
 
   /**
    * @param hub the hub the stream follows
+   * @param maxStreams how many streams may be open at once; the next one is refused with 503
    */
-  public EventStream(EventHub hub) {
+  public EventStream(EventHub hub, int maxStreams) {
     this.hub = hub;
+    this.maxStreams = maxStreams;
   }
 
   @Override
   protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-    hub.subscribe();
+    if (!hub.trySubscribe(maxStreams)) {
+      LOG.debug("refused an event stream: {} are open", maxStreams);
+      Http.sendError(
+          resp,
+          new BacklogException(
+              ServerErrorCode.TOO_MANY_STREAMS,
+              "this server already serves "
+                  + maxStreams
+                  + " event streams, its limit; close a stream you no longer follow, retry"
+                  + " later, or start the server with a higher --max-streams"));
+      return;
+    }
     try {
       stream(req, resp);
     } finally {

@@ -72,6 +72,9 @@ final class Http {
     if (e.code() == ServerErrorCode.UNAUTHORIZED) {
       resp.setHeader("WWW-Authenticate", "Bearer realm=\"backlog\"");
     }
+    if (e.code() == ServerErrorCode.TOO_MANY_STREAMS) {
+      resp.setHeader("Retry-After", "10");
+    }
     send(resp, status(e.code()), error(e.code(), e.getMessage()));
   }
 
