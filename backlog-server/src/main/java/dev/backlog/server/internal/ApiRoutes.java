@@ -11,6 +11,7 @@ import dev.backlog.core.ClaimRequest;
 import dev.backlog.core.Event;
 import dev.backlog.core.EventQuery;
 import dev.backlog.core.InvalidInputException;
+import dev.backlog.core.LeaseChange;
 import dev.backlog.core.LeaseToken;
 import dev.backlog.json.JsonContract;
 import dev.backlog.json.PlanFile;
@@ -18,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.BiFunction;
 
@@ -30,8 +32,9 @@ final class ApiRoutes {
   /** The events a page holds when the request names no limit, as {@code backlog events}. */
   static final int DEFAULT_EVENT_LIMIT = 1000;
 
-  private static final Set<String> CLAIM_FIELDS =
-      Set.of("owner", "ttlSeconds", "limit", "phase", "id", "waitSeconds");
+  private static final List<String> CLAIM_FIELDS =
+      List.of(
+          "owner", "ttlSeconds", "limit", "phase", "id", "waitSeconds", "leasePhase", "attributes");
 
   private final Backlog backlog;
   private final List<Route> routes = new ArrayList<>();
@@ -40,6 +43,7 @@ final class ApiRoutes {
     this.backlog = backlog;
     cards();
     leases();
+    new SchedulingRoutes(backlog).addTo(this);
     reports();
     transfer();
   }
@@ -49,7 +53,7 @@ final class ApiRoutes {
     return List.copyOf(routes);
   }
 
-  private void add(
+  void add(
       String method,
       String template,
       String summary,
@@ -173,15 +177,17 @@ final class ApiRoutes {
         "Claim the best claimable card(s): a card, null, or an array when limit > 1;"
             + " waitSeconds long-polls.",
         List.of(),
-        List.of("owner", "ttlSeconds", "limit", "phase", "id", "waitSeconds"),
+        CLAIM_FIELDS,
         call -> {
-          JsonNode body = call.object(CLAIM_FIELDS);
+          JsonNode body = call.object(Set.copyOf(CLAIM_FIELDS));
           String owner = call.string(body, "owner");
           long ttl = call.number(body, "ttlSeconds", ClaimRequest.DEFAULT_TTL.toSeconds());
           long limit = call.number(body, "limit", 1L);
           String phase = call.string(body, "phase");
           String id = call.string(body, "id");
           long wait = call.number(body, "waitSeconds", 0L);
+          String leasePhase = call.string(body, "leasePhase");
+          Map<String, String> attributes = call.attributes(body, "attributes");
           if (owner == null) {
             call.problem("owner", "owner is required: name the worker that claims");
           }
@@ -191,7 +197,9 @@ final class ApiRoutes {
                   .ttl(Duration.ofSeconds(ttl))
                   .limit(clamp(limit))
                   .phase(phase)
-                  .maxWait(Duration.ofSeconds(wait));
+                  .maxWait(Duration.ofSeconds(wait))
+                  .leasePhase(leasePhase)
+                  .attributes(attributes);
           if (id != null) {
             request.card(CardId.of(id));
           }
@@ -204,38 +212,51 @@ final class ApiRoutes {
     add(
         "POST",
         "/api/cards/{id}/renew",
-        "Extend the lease; needs its token.",
+        "Extend the lease; needs its token. 'phase' replaces the lease phase, 'attributes' are"
+            + " merged into the lease's.",
         List.of(),
-        List.of("token", "ttlSeconds"),
+        List.of("token", "ttlSeconds", "phase", "attributes"),
         call -> {
-          JsonNode body = call.object(Set.of("token", "ttlSeconds"));
+          JsonNode body = call.object(Set.of("token", "ttlSeconds", "phase", "attributes"));
           LeaseToken token = token(call, body);
           long ttl = call.number(body, "ttlSeconds", ClaimRequest.DEFAULT_TTL.toSeconds());
+          String phase = call.string(body, "phase");
+          Map<String, String> attributes = call.attributes(body, "attributes");
           call.check();
+          LeaseChange change = LeaseChange.of(phase, attributes);
           return Route.Answer.ok(
-              JsonContract.card(backlog.renew(call.id(), token, Duration.ofSeconds(ttl))));
+              JsonContract.card(backlog.renew(call.id(), token, Duration.ofSeconds(ttl), change)));
         });
     add(
         "POST",
         "/api/cards/{id}/complete",
-        "Complete a claimed card; needs its lease token.",
+        "Complete a claimed card; needs its lease token. 'evidence' (a JSON object of at most"
+            + " 16 KiB) is kept on the run and in the completed event.",
         List.of(),
-        List.of("token"),
+        List.of("token", "evidence"),
         call -> {
-          LeaseToken token = token(call, call.object(Set.of("token")));
+          JsonNode body = call.object(Set.of("token", "evidence"));
+          LeaseToken token = token(call, body);
+          String evidence = call.jsonObject(body, "evidence");
           call.check();
-          return Route.Answer.ok(JsonContract.card(backlog.complete(call.id(), token)));
+          return Route.Answer.ok(
+              JsonContract.card(
+                  evidence == null
+                      ? backlog.complete(call.id(), token)
+                      : backlog.complete(call.id(), token, evidence)));
         });
     add(
         "POST",
         "/api/cards/{id}/release",
-        "Give a claimed card back; needs its lease token.",
+        "Give a claimed card back; needs its lease token; 'reason' is kept on the run.",
         List.of(),
-        List.of("token"),
+        List.of("token", "reason"),
         call -> {
-          LeaseToken token = token(call, call.object(Set.of("token")));
+          JsonNode body = call.object(Set.of("token", "reason"));
+          LeaseToken token = token(call, body);
+          String reason = call.string(body, "reason");
           call.check();
-          return Route.Answer.ok(JsonContract.card(backlog.release(call.id(), token)));
+          return Route.Answer.ok(JsonContract.card(backlog.release(call.id(), token, reason)));
         });
     add(
         "POST",
@@ -348,7 +369,7 @@ final class ApiRoutes {
   }
 
   /** A long as an int for the core's range checks, which then name the value. */
-  private static int clamp(long value) {
+  static int clamp(long value) {
     return (int) Math.max(Math.min(value, Integer.MAX_VALUE), Integer.MIN_VALUE);
   }
 
@@ -360,7 +381,7 @@ final class ApiRoutes {
     return value;
   }
 
-  private static LeaseToken token(Call call, JsonNode body) {
+  static LeaseToken token(Call call, JsonNode body) {
     Long token = call.number(body, "token", null);
     if (token == null && !body.hasNonNull("token")) {
       call.problem("token", "token is required: the lease token the claim returned");

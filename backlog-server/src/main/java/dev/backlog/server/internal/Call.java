@@ -13,6 +13,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * One API request as a route sees it: path parameters, query parameters and the JSON body, with
@@ -93,10 +94,60 @@ final class Call {
       return null;
     }
     if (!v.isTextual()) {
-      problems.add(new Violation(field, field + " must be a string, not " + v));
+      problems.add(new Violation(field, field + " must be a string, not " + show(v)));
       return null;
     }
     return v.asText();
+  }
+
+  /**
+   * An object of strings, such as a lease's attributes; empty when absent. Anything else is a
+   * problem.
+   */
+  Map<String, String> attributes(JsonNode body, String field) {
+    JsonNode v = body.get(field);
+    Map<String, String> out = new TreeMap<>();
+    if (v == null || v.isNull()) {
+      return out;
+    }
+    if (!v.isObject()) {
+      problems.add(
+          new Violation(
+              field,
+              field
+                  + " must be an object of strings such as {\"branch\":\"feat/x\"}, not "
+                  + show(v)));
+      return out;
+    }
+    for (Map.Entry<String, JsonNode> e : v.properties()) {
+      if (!e.getValue().isTextual()) {
+        problems.add(
+            new Violation(
+                field, field + "." + e.getKey() + " must be a string, not " + show(e.getValue())));
+      } else {
+        out.put(e.getKey(), e.getValue().asText());
+      }
+    }
+    return out;
+  }
+
+  /**
+   * A field that must be a JSON object, as its compact text; null when absent. Anything else is a
+   * problem.
+   */
+  String jsonObject(JsonNode body, String field) {
+    JsonNode v = body.get(field);
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if (!v.isObject()) {
+      problems.add(
+          new Violation(
+              field,
+              field + " must be a JSON object such as {\"tests\":\"42 passed\"}, not " + show(v)));
+      return null;
+    }
+    return v.toString();
   }
 
   /** A whole-number field of the body, or {@code fallback} when absent. */
@@ -106,7 +157,7 @@ final class Call {
       return fallback;
     }
     if (!v.isIntegralNumber() || !v.canConvertToLong()) {
-      problems.add(new Violation(field, field + " must be a whole number, not " + v));
+      problems.add(new Violation(field, field + " must be a whole number, not " + show(v)));
       return fallback;
     }
     return v.longValue();
@@ -130,6 +181,12 @@ final class Call {
       problems.add(new Violation(name, name + " '" + v + "' is not a whole number"));
       return fallback;
     }
+  }
+
+  /** A JSON value as a message shows it: at most 60 characters of its text. */
+  static String show(JsonNode v) {
+    String text = v == null ? "null" : v.isTextual() ? v.asText() : v.toString();
+    return text.length() <= 60 ? text : text.substring(0, 57) + "...";
   }
 
   /** Records a problem found by a route. */

@@ -95,9 +95,9 @@ final class HttpScenarios {
     Thread follower;
     try (Backlog shared = openBacklog(url, CLIENTS);
         BacklogServer server = BacklogServer.builder(shared).port(0).build().start()) {
-      HttpClient client = HttpClient.newBuilder().build();
+      HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
       LoadDriver.WorkerFactory library = i -> Workers.ours(shared, "w" + i, 1);
-      LoadDriver.WorkerFactory overHttp = i -> worker(client, server.url(), "h" + i);
+      LoadDriver.WorkerFactory overHttp = i -> worker(server.url(), "h" + i);
       LoadDriver.run(CLIENTS, steps.warmup(), library);
       LoadDriver.run(CLIENTS, steps.warmup(), overHttp);
       AtomicBoolean following = new AtomicBoolean(true);
@@ -161,17 +161,20 @@ final class HttpScenarios {
                 + " the p50/p99 columns hold the delivery delay"));
   }
 
-  /** A worker that claims and completes over HTTP. */
-  private static LoadDriver.Worker worker(HttpClient client, String base, String owner) {
-    URI claims = URI.create(base + "/api/claims");
+  /**
+   * A worker that claims and completes over HTTP on its own keep-alive connection, blocking on its
+   * own thread as the in-process worker does.
+   */
+  private static LoadDriver.Worker worker(String base, String owner) {
     String claimBody = "{\"owner\":\"" + owner + "\",\"ttlSeconds\":900}";
+    PlainHttp http = new PlainHttp(base);
     return new LoadDriver.Worker() {
       private long transactions;
 
       @Override
       public int step(Latencies claimLatencies) throws Exception {
         long t0 = System.nanoTime();
-        JsonNode card = post(client, claims, claimBody);
+        JsonNode card = post(http, "/api/claims", claimBody);
         long t1 = System.nanoTime();
         transactions++;
         if (card.isNull()) {
@@ -180,10 +183,7 @@ final class HttpScenarios {
         claimLatencies.add(t1 - t0);
         String id = card.get("id").asText();
         long token = card.get("lease").get("token").asLong();
-        post(
-            client,
-            URI.create(base + "/api/cards/" + id + "/complete"),
-            "{\"token\":" + token + "}");
+        post(http, "/api/cards/" + id + "/complete", "{\"token\":" + token + "}");
         transactions++;
         return 1;
       }
@@ -192,17 +192,18 @@ final class HttpScenarios {
       public long transactions() {
         return transactions;
       }
+
+      @Override
+      public void close() {
+        http.close();
+      }
     };
   }
 
-  private static JsonNode post(HttpClient client, URI uri, String body)
-      throws IOException, InterruptedException {
-    HttpResponse<String> r =
-        client.send(
-            HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-            HttpResponse.BodyHandlers.ofString());
-    if (r.statusCode() != 200) {
-      throw new IllegalStateException(uri + " answered " + r.statusCode() + ": " + r.body());
+  private static JsonNode post(PlainHttp http, String path, String body) throws IOException {
+    PlainHttp.Answer r = http.post(path, body);
+    if (r.status() != 200) {
+      throw new IllegalStateException(path + " answered " + r.status() + ": " + r.body());
     }
     return JSON.readTree(r.body());
   }
