@@ -174,10 +174,12 @@ class ErrorHandlingIT {
     assertEquals("", result.out());
     JsonNode error = result.errorJson().get("error");
     assertEquals("LEASE_LOST", error.get("code").asText());
+    assertEquals("conflict", error.get("category").asText());
     assertTrue(error.get("message").asText().contains("claim it again"), result.toString());
     CliProcess.Result usage = cli.run("claim", "--json");
     assertEquals(2, usage.exit(), usage.toString());
     assertEquals("USAGE", usage.errorJson().get("error").get("code").asText());
+    assertEquals("invalid_input", usage.errorJson().get("error").get("category").asText());
     assertEquals(exported, export());
   }
 

@@ -14,5 +14,10 @@ public enum ErrorCategory {
   /** The store (or a remote) cannot be reached or used right now; retrying later may help. */
   UNAVAILABLE,
   /** A defect or an unclassified failure. */
-  UNEXPECTED
+  UNEXPECTED,
+  /**
+   * The caller is not allowed to do this: missing or wrong credentials, a foreign origin, a
+   * read-only host. Retrying the same request does not help; other credentials or another host may.
+   */
+  REFUSED
 }

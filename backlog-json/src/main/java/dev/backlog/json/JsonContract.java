@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import dev.backlog.core.Card;
 import dev.backlog.core.CardId;
 import dev.backlog.core.CardStatus;
+import dev.backlog.core.ErrorCategory;
+import dev.backlog.core.ErrorCode;
 import dev.backlog.core.Event;
 import dev.backlog.core.Explanation;
 import dev.backlog.core.Lease;
@@ -364,7 +366,33 @@ public final class JsonContract {
         });
   }
 
-  /** The error object {@code {"error":{"code","message"}}}. */
+  /**
+   * The error object of every host, {@code {"error":{"code","category","message"}}}: the code's
+   * name, its category in lower case (as {@link #category} writes it) and the message. The CLI's
+   * {@code --json} errors and the HTTP server's answers are both this object.
+   */
+  public static String error(ErrorCode code, String message) {
+    return render(
+        g -> {
+          g.writeStartObject();
+          g.writeObjectFieldStart("error");
+          g.writeStringField("code", code.name());
+          g.writeStringField("category", category(code.category()));
+          g.writeStringField("message", message);
+          g.writeEndObject();
+          g.writeEndObject();
+        });
+  }
+
+  /** A category as the error object names it: {@code invalid_input}, {@code refused}, … */
+  public static String category(ErrorCategory category) {
+    return category.name().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /**
+   * The error object without a category, {@code {"error":{"code","message"}}}, for a code that is
+   * not an {@link ErrorCode} (the MCP tools' own refusals).
+   */
   public static String error(String code, String message) {
     return render(
         g -> {

@@ -10,11 +10,11 @@ import dev.backlog.core.ErrorCode;
  */
 public enum ServerErrorCode implements ErrorCode {
   /** The request has no bearer token, or a wrong one (401). */
-  UNAUTHORIZED(ErrorCategory.INVALID_INPUT, 401),
+  UNAUTHORIZED(ErrorCategory.REFUSED, 401),
   /** A write from a foreign {@code Origin}, or any request naming a foreign {@code Host} (403). */
-  FORBIDDEN(ErrorCategory.INVALID_INPUT, 403),
+  FORBIDDEN(ErrorCategory.REFUSED, 403),
   /** A write to a server started read-only (403). */
-  READ_ONLY(ErrorCategory.INVALID_INPUT, 403),
+  READ_ONLY(ErrorCategory.REFUSED, 403),
   /** The request body is over the route's limit (413). */
   BODY_TOO_LARGE(ErrorCategory.INVALID_INPUT, 413),
   /** No route has this path (404). */

@@ -1,6 +1,7 @@
 package dev.backlog.cli.internal;
 
 import dev.backlog.core.BacklogException;
+import dev.backlog.core.ErrorCode;
 import dev.backlog.json.JsonContract;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -173,7 +174,7 @@ public final class Cli {
             ex, new PrintWriter(suggestions))) {
       message += System.lineSeparator() + suggestions.toString().strip();
     }
-    report(CliErrorCode.USAGE.name(), message, json, Redaction.none());
+    report(CliErrorCode.USAGE, message, json, Redaction.none());
     return ExitCodes.of(CliErrorCode.USAGE);
   }
 
@@ -181,14 +182,14 @@ public final class Cli {
     Redaction redaction = root.redaction();
     boolean json = root.jsonRequested();
     if (ex instanceof BacklogException be) {
-      report(be.code().name(), be.getMessage(), json, redaction);
+      report(be.code(), be.getMessage(), json, redaction);
       if (root.verbose() && be.getCause() != null) {
         printTrace(be, redaction);
       }
       return ExitCodes.of(be.code());
     }
     report(
-        CliErrorCode.UNEXPECTED.name(),
+        CliErrorCode.UNEXPECTED,
         "unexpected failure: "
             + ex
             + (root.verbose() ? "" : "; rerun with --verbose for the stack trace"),
@@ -206,7 +207,7 @@ public final class Cli {
     err.print(redaction.apply(trace.toString()));
   }
 
-  private void report(String code, String message, boolean json, Redaction redaction) {
+  private void report(ErrorCode code, String message, boolean json, Redaction redaction) {
     String safe = redaction.apply(message);
     if (json) {
       err.println(JsonContract.error(code, safe));

@@ -5,8 +5,8 @@ import dev.backlog.core.ErrorCode;
 
 /**
  * The {@code backlog} command's exit codes (docs/cli.md, "Exit codes and errors"): 0 ok, 2 invalid
- * input or usage, 3 not found, 4 conflict, 5 unavailable, 1 unexpected. A failure's code is decided
- * by its {@link ErrorCode}'s category alone. Stateless.
+ * input or usage (and refusals), 3 not found, 4 conflict, 5 unavailable, 1 unexpected. A failure's
+ * code is decided by its {@link ErrorCode}'s category alone. Stateless.
  */
 public final class ExitCodes {
 
@@ -20,6 +20,8 @@ public final class ExitCodes {
       case CONFLICT -> 4;
       case UNAVAILABLE -> 5;
       case UNEXPECTED -> 1;
+      // No command refuses a caller today; a refusal is bad input from the caller's side.
+      case REFUSED -> 2;
     };
   }
 

@@ -11,7 +11,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 
 /** Writing answers and errors, reading bounded bodies. Stateless. */
 final class Http {
@@ -36,21 +35,13 @@ final class Http {
       case CONFLICT -> 409;
       case UNAVAILABLE -> 503;
       case UNEXPECTED -> 500;
+      case REFUSED -> 403;
     };
   }
 
-  /** The error object {@code {"error":{"code","category","message"}}}. */
+  /** The error object {@code {"error":{"code","category","message"}}}, as the CLI's. */
   static String error(ErrorCode code, String message) {
-    return JsonContract.render(
-        g -> {
-          g.writeStartObject();
-          g.writeObjectFieldStart("error");
-          g.writeStringField("code", code.name());
-          g.writeStringField("category", code.category().name().toLowerCase(Locale.ROOT));
-          g.writeStringField("message", message);
-          g.writeEndObject();
-          g.writeEndObject();
-        });
+    return JsonContract.error(code, message);
   }
 
   /** Sends a JSON answer. */
