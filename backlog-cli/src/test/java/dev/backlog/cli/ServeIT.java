@@ -194,6 +194,13 @@ class ServeIT {
   }
 
   @Test
+  void aStreamLimitBelowOneIsRefusedWithExit2(@TempDir Path dir) {
+    CliProcess.Result r = new CliProcess(dir).run("serve", "--port", "0", "--max-streams", "0");
+    assertEquals(2, r.exit(), r.toString());
+    assertTrue(r.err().contains("maxStreams 0"), r.err());
+  }
+
+  @Test
   void demoServeShowsTheBoardWhileTheFleetBurnsThePlanDown(@TempDir Path dir) throws Exception {
     CliProcess cli = new CliProcess(dir);
     CliProcess.Started started = cli.start("--json", "demo", "--serve", "--port", "0");

@@ -15,7 +15,7 @@ class BoardTokenBrowserTest {
 
   @Test
   void theBoardAsksForTheTokenOnceAndKeepsItInTheTab() throws Exception {
-    try (Served s = new Served(b -> b.token(SecurityTest.TOKEN));
+    try (Served s = new Served(b -> b.token(SecurityReviewTest.TOKEN));
         Browser browser = new Browser(1200, 800)) {
       s.backlog.create(NewCard.builder("T1").title("Guarded card").build());
       WebDriverWait wait = new WebDriverWait(browser.driver, Duration.ofSeconds(10));
@@ -26,12 +26,12 @@ class BoardTokenBrowserTest {
       wait.until(d -> !d.findElement(By.id("auth-error")).getText().isEmpty());
       assertTrue(browser.driver.findElements(By.cssSelector(".card[data-id='T1']")).isEmpty());
       browser.driver.findElement(By.id("auth-token")).clear();
-      browser.driver.findElement(By.id("auth-token")).sendKeys(SecurityTest.TOKEN);
+      browser.driver.findElement(By.id("auth-token")).sendKeys(SecurityReviewTest.TOKEN);
       browser.driver.findElement(By.cssSelector("#auth-form button")).click();
       wait.until(d -> !d.findElements(By.cssSelector(".card[data-id='T1']")).isEmpty());
       wait.until(d -> d.findElement(By.id("live")).getText().equals("live"));
       assertEquals(
-          SecurityTest.TOKEN,
+          SecurityReviewTest.TOKEN,
           ((JavascriptExecutor) browser.driver)
               .executeScript("return sessionStorage.getItem('backlog.token')"));
       browser.driver.navigate().refresh();

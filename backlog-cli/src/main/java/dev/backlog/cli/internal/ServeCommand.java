@@ -53,6 +53,14 @@ final class ServeCommand extends BacklogCommand {
   Path tokenFile;
 
   @Option(
+      names = "--max-streams",
+      paramLabel = "N",
+      defaultValue = "" + BacklogServer.DEFAULT_MAX_STREAMS,
+      description =
+          "Most event streams open at once (default ${DEFAULT-VALUE}); the next gets 503.")
+  int maxStreams;
+
+  @Option(
       names = "--read-only",
       description = "Refuse every write with 403 (and serve no /mcp, whose tools write).")
   boolean readOnly;
@@ -64,7 +72,12 @@ final class ServeCommand extends BacklogCommand {
     BacklogServer server;
     try {
       BacklogServer.Builder builder =
-          BacklogServer.builder(backlog).bind(bind).port(port).token(token).readOnly(readOnly);
+          BacklogServer.builder(backlog)
+              .bind(bind)
+              .port(port)
+              .token(token)
+              .readOnly(readOnly)
+              .maxStreams(maxStreams);
       if (!readOnly) {
         // Behind the server's token, Host and Origin rules; HTTP sessions keep their leases to TTL.
         builder.servlet(

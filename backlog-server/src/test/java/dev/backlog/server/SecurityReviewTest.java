@@ -15,11 +15,19 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
 import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-class SecurityTest {
+/**
+ * The security review's rules (issue #20), one test each: the token, {@code Origin}, {@code Host}
+ * (DNS rebinding), body bounds, paths outside the board's assets, the cap on event streams, plus
+ * read-only, the bind rule, idle connections and mounted servlets. Every refusal is checked to
+ * change nothing.
+ */
+class SecurityReviewTest {
 
   static final String TOKEN = "s3cret-token-0123456789";
 
@@ -73,12 +81,17 @@ class SecurityTest {
       Served.Reply none = s.get("/api/stats");
       assertEquals(401, none.status());
       assertEquals("UNAUTHORIZED", none.errorCode());
+      assertEquals("refused", none.json().at("/error/category").asText());
       assertTrue(none.headers().containsKey("www-authenticate"));
       s.token = "wrong-token-0123456789";
       Served.Reply wrong = s.post("/api/cards", "{\"id\":\"A\",\"title\":\"a\"}");
       assertEquals(401, wrong.status());
       assertFalse(wrong.body().contains(TOKEN), "the error shows the token");
       assertFalse(wrong.body().contains("wrong-token"), "the error shows the given token");
+      assertFalse(
+          wrong.headers().toString().contains("wrong-token")
+              || wrong.headers().toString().contains(TOKEN),
+          "a header shows a token");
       assertEquals(0, s.backlog.list(CardQuery.ALL).size(), "a refused request wrote");
       s.token = TOKEN;
       assertEquals(200, s.get("/api/stats").status());
@@ -128,6 +141,7 @@ class SecurityTest {
                   .build());
       assertEquals(403, foreign.status());
       assertEquals("FORBIDDEN", foreign.errorCode());
+      assertEquals("refused", foreign.json().at("/error/category").asText());
       assertEquals(0, s.backlog.list(CardQuery.ALL).size());
       Served.Reply crossSite =
           s.send(
@@ -198,6 +212,7 @@ class SecurityTest {
       assertEquals(3000, imported.json().get("imported").asInt());
       Served.Reply tooBig = s.post("/api/import", "x".repeat((16 << 20) + 1));
       assertEquals(413, tooBig.status());
+      assertEquals(3000, s.backlog.list(CardQuery.ALL).size(), "a refused import wrote");
     }
   }
 
@@ -261,5 +276,87 @@ class SecurityTest {
           InvalidInputException.class,
           () -> BacklogServer.builder(s.backlog).servlet("/api/mine", new Echo()).build());
     }
+  }
+
+  @Test
+  void pathsOutsideTheBoardsAssetsAre400Or404AndServeNoOtherFile() throws IOException {
+    try (Served s = new Served()) {
+      String[] paths = {
+        "/..%2f..%2fetc/passwd",
+        "/%2e%2e/%2e%2e/etc/passwd",
+        "/assets/..%2f..%2fetc%2fpasswd",
+        "/assets/%2e%2e/%2e%2e/etc/passwd",
+        "/assets/..%5c..%5cetc%5cpasswd",
+        "/assets/%5c..%5cboard.js",
+        "/assets/../../etc/passwd",
+        "/assets/..%2f..%2fdev%2fbacklog%2fserver%2fBacklogServer.class",
+        "/assets/..%2fBacklogServer.class",
+        "/..%2f..%2fMETA-INF%2fMANIFEST.MF",
+        "/assets/%2e%2e%2f%2e%2e%2fserver%2fBacklogServer.class",
+        "/assets/board.js%00.html",
+      };
+      for (String path : paths) {
+        String answer =
+            s.raw(
+                "GET "
+                    + path
+                    + " HTTP/1.1\r\nHost: 127.0.0.1:"
+                    + s.server.port()
+                    + "\r\nConnection: close\r\n\r\n");
+        assertTrue(
+            answer.startsWith("HTTP/1.1 400") || answer.startsWith("HTTP/1.1 404"),
+            path + " answered " + answer.lines().findFirst().orElse(""));
+        assertFalse(answer.contains("root:"), path + " served /etc/passwd");
+        assertFalse(answer.contains("Manifest-Version"), path + " served the jar's manifest");
+        assertFalse(answer.contains("java/lang/Object"), path + " served a class file");
+        assertFalse(answer.contains("package dev.backlog"), path + " served a source file");
+      }
+      String asset =
+          s.raw(
+              "GET / HTTP/1.1\r\nHost: 127.0.0.1:"
+                  + s.server.port()
+                  + "\r\nConnection: close\r\n\r\n");
+      assertTrue(asset.startsWith("HTTP/1.1 200"), asset);
+    }
+  }
+
+  @Test
+  void oneStreamOverTheCapIs503UntilAnotherCloses() throws Exception {
+    try (Served s = new Served(b -> b.maxStreams(2))) {
+      HttpResponse<Stream<String>> first = open(s);
+      HttpResponse<Stream<String>> second = open(s);
+      assertEquals(200, first.statusCode());
+      assertEquals(200, second.statusCode());
+      Served.Reply third = s.get("/api/events/stream");
+      assertEquals(503, third.status(), third.toString());
+      assertEquals("TOO_MANY_STREAMS", third.errorCode());
+      assertEquals("unavailable", third.json().at("/error/category").asText());
+      assertTrue(third.body().contains("--max-streams"), third.body());
+      assertTrue(third.headers().containsKey("retry-after"), third.headers().toString());
+      assertEquals(200, s.get("/api/stats").status(), "the cap holds other requests back");
+      first.body().close();
+      // A stream notices that its client left when a write fails: give it events to write.
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      HttpResponse<Stream<String>> again = open(s);
+      for (int i = 0; again.statusCode() == 503 && System.nanoTime() < deadline; i++) {
+        again.body().close();
+        s.backlog.create(dev.backlog.core.NewCard.builder("A" + i).title("a").build());
+        Thread.sleep(50);
+        again = open(s);
+      }
+      assertEquals(200, again.statusCode(), "a closed stream still counts against the cap");
+      again.body().close();
+      second.body().close();
+    }
+    try (Served s = new Served()) {
+      assertThrows(
+          InvalidInputException.class,
+          () -> BacklogServer.builder(s.backlog).maxStreams(0).build());
+    }
+  }
+
+  private static HttpResponse<Stream<String>> open(Served s) throws Exception {
+    return s.http.send(
+        s.request("/api/events/stream").GET().build(), HttpResponse.BodyHandlers.ofLines());
   }
 }
