@@ -8,6 +8,7 @@ import dev.backlog.core.Claim;
 import dev.backlog.core.NewCard;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -110,7 +111,10 @@ class BoardBrowserTest {
     assertEquals("2", ship.getAttribute("data-deps"));
     browser.screenshot(SHOTS.resolve("board-seeded.png"));
 
-    Served.Reply claim = s.post("/api/claims", "{\"owner\":\"worker-7\",\"ttlSeconds\":300}");
+    Served.Reply claim =
+        s.post(
+            "/api/claims",
+            "{\"owner\":\"worker-7\",\"ttlSeconds\":300,\"leasePhase\":\"implementing\"}");
     assertEquals("SPEC", claim.json().get("id").asText());
     long t0 = System.nanoTime();
     waitUpTo(3_000).until(d -> "claimed".equals(columnOf("SPEC")));
@@ -118,6 +122,7 @@ class BoardBrowserTest {
     assertTrue(movedMillis < 1_500, "the card moved after " + movedMillis + " ms");
     WebElement card = browser.driver.findElement(By.cssSelector(".card[data-id='SPEC']"));
     assertEquals("worker-7", card.findElement(By.className("owner")).getText());
+    assertEquals("implementing", card.findElement(By.className("lease-phase")).getText());
     String first = card.findElement(By.className("countdown")).getText();
     assertTrue(first.matches("[45]m \\d\\ds left"), first);
     waitUpTo(3_000)
@@ -129,7 +134,12 @@ class BoardBrowserTest {
     browser.screenshot(SHOTS.resolve("board-claimed.png"));
 
     long token = claim.json().get("lease").get("token").asLong();
-    assertEquals(200, s.post("/api/cards/SPEC/complete", "{\"token\":" + token + "}").status());
+    assertEquals(
+        200,
+        s.post(
+                "/api/cards/SPEC/complete",
+                "{\"token\":" + token + ",\"evidence\":{\"tests\":\"42 passed\"}}")
+            .status());
     waitUpTo(3_000).until(d -> "done".equals(columnOf("SPEC")));
 
     browser.driver.findElement(By.cssSelector(".card[data-id='SPEC']")).click();
@@ -140,6 +150,12 @@ class BoardBrowserTest {
             .map(li -> li.getAttribute("data-type"))
             .toList();
     assertEquals(List.of("completed", "claimed", "created"), types);
+    List<WebElement> runs = browser.driver.findElements(By.cssSelector("#detail-runs li"));
+    assertEquals(1, runs.size());
+    assertEquals("completed", runs.get(0).getAttribute("data-outcome"));
+    assertEquals(Long.toString(token), runs.get(0).getAttribute("data-token"));
+    assertTrue(runs.get(0).getText().contains("worker-7"), runs.get(0).getText());
+    assertTrue(runs.get(0).getText().contains("42 passed"), runs.get(0).getText());
     browser.screenshot(SHOTS.resolve("board-detail.png"));
     browser.driver.findElement(By.id("detail-close")).click();
 
@@ -162,6 +178,19 @@ class BoardBrowserTest {
             .split(" ")[1]);
     browser.screenshot(SHOTS.resolve("board-graph.png"));
     browser.driver.findElement(By.id("tab-board")).click();
+
+    // A deferral shows on the card, live.
+    String until =
+        java.time.Instant.now().plusSeconds(7200).truncatedTo(ChronoUnit.SECONDS).toString();
+    assertEquals(200, s.post("/api/cards/SHIP/defer", "{\"until\":\"" + until + "\"}").status());
+    waitUpTo(3_000)
+        .until(d -> !d.findElements(By.cssSelector(".card[data-id='SHIP'] .not-before")).isEmpty());
+    assertEquals(
+        until,
+        browser
+            .driver
+            .findElement(By.cssSelector(".card[data-id='SHIP'] .not-before"))
+            .getAttribute("data-not-before"));
 
     // A person blocks a card from the page; the API sees it.
     browser.driver.findElement(By.cssSelector(".card[data-id='UI']")).click();

@@ -123,6 +123,7 @@
     if (c.status === 'claimed' && c.lease) {
       const lease = h('div', 'meta');
       lease.append(h('span', 'owner', c.lease.owner));
+      if (c.lease.phase) lease.append(h('span', 'badge lease-phase', c.lease.phase));
       const cd = h('span', 'countdown');
       cd.dataset.expires = c.lease.expiresAt;
       const l = left(c.lease.expiresAt);
@@ -130,6 +131,12 @@
       cd.classList.toggle('expired', l.expired);
       lease.append(cd);
       e.append(lease);
+    }
+    if (c.status === 'ready' && c.notBefore) {
+      const nb = h('div', 'meta not-before', 'not before ' + new Date(c.notBefore).toLocaleString());
+      nb.dataset.notBefore = c.notBefore;
+      e.classList.add('deferred');
+      e.append(nb);
     }
     if (c.status === 'blocked' && c.blockedReason) e.append(h('div', 'reason', c.blockedReason));
     e.addEventListener('click', () => openDetail(c.id));
@@ -276,9 +283,10 @@
 
   async function renderDetail() {
     const id = state.detailId;
-    const [c, events] = await Promise.all([
+    const [c, events, runs] = await Promise.all([
       api('/api/cards/' + encodeURIComponent(id)),
       api('/api/events?card=' + encodeURIComponent(id) + '&limit=500'),
+      api('/api/cards/' + encodeURIComponent(id) + '/history'),
     ]);
     if (state.detailId !== id) return;
     const box = $('detail-body');
@@ -297,7 +305,11 @@
       cd.textContent = left(c.lease.expiresAt).text;
       row(dl, 'held by', c.lease.owner);
       row(dl, 'lease', cd);
+      if (c.lease.phase) row(dl, 'lease phase', c.lease.phase);
+      const attrs = Object.entries(c.lease.attributes || {}).map(([k, v]) => k + '=' + v).join(', ');
+      if (attrs) row(dl, 'lease attributes', attrs);
     }
+    if (c.notBefore) row(dl, 'not before', new Date(c.notBefore).toLocaleString());
     if (c.blockedReason) row(dl, 'blocked', c.blockedReason);
     row(dl, 'created', new Date(c.createdAt).toLocaleString());
     row(dl, 'updated', new Date(c.updatedAt).toLocaleString());
@@ -336,6 +348,24 @@
       actions.append(b);
     }
     box.append(actions);
+    box.append(h('h4', null, 'Runs (' + runs.length + ')'));
+    const rl = h('ul', 'runs');
+    rl.id = 'detail-runs';
+    runs.forEach(r => {
+      const li = h('li');
+      li.dataset.token = r.token;
+      li.dataset.outcome = r.outcome || 'open';
+      li.append(h('span', 'etype', r.outcome || 'running'), ' ' + r.owner + ' (lease ' + r.token + ') ',
+        h('span', 'when', new Date(r.claimedAt).toLocaleTimeString() + (r.endedAt ? ' to ' + new Date(r.endedAt).toLocaleTimeString() : '')));
+      const detail = [r.phase, r.reason].filter(x => x).join(' · ');
+      if (detail) li.append(h('div', 'when', detail));
+      if (r.evidence) {
+        const ev = JSON.stringify(r.evidence);
+        li.append(h('div', 'when', 'evidence ' + (ev.length > 160 ? ev.slice(0, 159) + '…' : ev)));
+      }
+      rl.append(li);
+    });
+    box.append(rl);
     box.append(h('h4', null, 'History (' + events.length + ' events)'));
     const ul = h('ul', 'events');
     ul.id = 'detail-events';
