@@ -15,6 +15,7 @@ import java.util.Map;
  * @param query the query parameters it reads, for the OpenAPI document
  * @param body the JSON fields of its request body, empty for none
  * @param handler what it does
+ * @param parts the template's path segments, split once
  */
 record Route(
     String method,
@@ -22,7 +23,8 @@ record Route(
     String summary,
     List<String> query,
     List<String> body,
-    Handler handler) {
+    Handler handler,
+    List<String> parts) {
 
   /** Runs a route. */
   @FunctionalInterface
@@ -51,22 +53,37 @@ record Route(
   Route {
     query = List.copyOf(query);
     body = List.copyOf(body);
+    parts = List.copyOf(parts);
+  }
+
+  Route(
+      String method,
+      String template,
+      String summary,
+      List<String> query,
+      List<String> body,
+      Handler handler) {
+    this(
+        method, template, summary, query, body, handler, List.of(template.substring(1).split("/")));
   }
 
   /** The path parameters when the path fits the template, else null. */
   Map<String, String> match(String[] segments) {
-    String[] parts = template.substring(1).split("/");
-    if (parts.length != segments.length) {
+    if (parts.size() != segments.length) {
       return null;
     }
-    Map<String, String> params = new HashMap<>();
-    for (int i = 0; i < parts.length; i++) {
-      if (parts[i].startsWith("{")) {
-        params.put(parts[i].substring(1, parts[i].length() - 1), segments[i]);
-      } else if (!parts[i].equals(segments[i])) {
+    Map<String, String> params = null;
+    for (int i = 0; i < segments.length; i++) {
+      String part = parts.get(i);
+      if (part.startsWith("{")) {
+        if (params == null) {
+          params = new HashMap<>(4);
+        }
+        params.put(part.substring(1, part.length() - 1), segments[i]);
+      } else if (!part.equals(segments[i])) {
         return null;
       }
     }
-    return params;
+    return params == null ? Map.of() : params;
   }
 }
