@@ -8,7 +8,10 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +42,20 @@ public final class EventHub implements AutoCloseable {
   private final long idlePollNanos;
   private final long gapWaitNanos;
   private final int capacity;
-  private final Object lock = new Object();
+  private final ReentrantLock lock = new ReentrantLock();
+
+  /** Signalled when the ring grew or a read finished: streams and {@link #head} wait on it. */
+  private final Condition changed = lock.newCondition();
+
+  /** Signalled when the reader has work: a nudge, a gap opened, a stream opened, close. */
+  private final Condition readerWake = lock.newCondition();
+
+  /**
+   * Commits waiting to be merged: a committing thread that finds the lock taken leaves its events
+   * here for the holder (or the next one) to merge, so a commit never waits for the hub.
+   */
+  private final ConcurrentLinkedQueue<List<Event>> inbox = new ConcurrentLinkedQueue<>();
+
   private final ArrayDeque<Event> ring = new ArrayDeque<>();
   private final TreeMap<Long, Event> pending = new TreeMap<>();
   private final AtomicInteger streams = new AtomicInteger();
@@ -89,32 +105,69 @@ public final class EventHub implements AutoCloseable {
    * The events of one transaction this process committed, in seq order, on the committing thread.
    */
   void onEvents(List<Event> events) {
-    synchronized (lock) {
-      if (closed) {
-        return;
+    if (closed) {
+      return;
+    }
+    inbox.add(events);
+    // Whoever holds the lock merges the inbox before and after releasing it; if the lock is taken,
+    // its holder will find these events.
+    while (!inbox.isEmpty() && lock.tryLock()) {
+      try {
+        mergeInbox();
+      } finally {
+        lock.unlock();
       }
-      boolean grew = false;
+    }
+  }
+
+  /** Merges the commits left in the inbox and wakes the streams when the ring grew. Holds lock. */
+  private void mergeInbox() {
+    boolean any = false;
+    for (List<Event> events = inbox.poll(); events != null; events = inbox.poll()) {
+      any = true;
       for (Event e : events) {
         if (e.seq() > head) {
           pending.put(e.seq(), e);
         }
       }
-      if (synced) {
-        grew = drain();
+    }
+    if (!any) {
+      return;
+    }
+    boolean grew = synced && drain();
+    if (!pending.isEmpty()) {
+      if (gapSince == 0) {
+        gapSince = System.nanoTime();
+        readerWake.signal();
       }
-      if (!pending.isEmpty()) {
-        if (gapSince == 0) {
-          gapSince = System.nanoTime();
-        }
-        if (pending.size() > capacity) {
-          // Far behind: let the reader catch up from the store in pages.
-          pending.clear();
-          gapSince = 0;
-          nudged = true;
-        }
-        lock.notifyAll();
-      } else if (grew) {
-        lock.notifyAll();
+      if (pending.size() > capacity) {
+        // Far behind: let the reader catch up from the store in pages.
+        pending.clear();
+        gapSince = 0;
+        nudged = true;
+        readerWake.signal();
+      }
+    }
+    if (grew) {
+      changed.signalAll();
+    }
+  }
+
+  /** Takes the lock, merging whatever commits wait in the inbox. */
+  private void enter() {
+    lock.lock();
+    mergeInbox();
+  }
+
+  /** Merges the inbox once more and releases the lock; merges what arrived meanwhile. */
+  private void exit() {
+    mergeInbox();
+    lock.unlock();
+    while (!inbox.isEmpty() && lock.tryLock()) {
+      try {
+        mergeInbox();
+      } finally {
+        lock.unlock();
       }
     }
   }
@@ -155,13 +208,17 @@ public final class EventHub implements AutoCloseable {
       int got;
       try {
         long after;
-        synchronized (lock) {
+        enter();
+        try {
           after = head;
           readsStarted++;
+        } finally {
+          exit();
         }
         List<Event> page = backlog.events(EventQuery.after(after, PAGE));
         got = page.size();
-        synchronized (lock) {
+        enter();
+        try {
           // The page holds every committed event after 'after'; pushed events may have moved the
           // head meanwhile, and those before it are in the ring already.
           for (Event e : page) {
@@ -178,7 +235,9 @@ public final class EventHub implements AutoCloseable {
           caughtUp = got < PAGE;
           reads++;
           storeReads++;
-          lock.notifyAll();
+          changed.signalAll();
+        } finally {
+          exit();
         }
       } catch (RuntimeException e) {
         if (closed) {
@@ -199,7 +258,8 @@ public final class EventHub implements AutoCloseable {
    */
   private void pause(long pollNanos, boolean watchGaps) {
     long deadline = System.nanoTime() + pollNanos;
-    synchronized (lock) {
+    enter();
+    try {
       while (!closed && !nudged) {
         long now = System.nanoTime();
         long until = deadline;
@@ -211,29 +271,37 @@ public final class EventHub implements AutoCloseable {
           break;
         }
         try {
-          lock.wait(Math.max(1, left / 1_000_000L), (int) (left % 1_000_000L));
+          readerWake.awaitNanos(left);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           closed = true;
         }
       }
       nudged = false;
+    } finally {
+      exit();
     }
   }
 
   /** Asks for a read of the store now instead of at the next poll. */
   public void nudge() {
-    synchronized (lock) {
+    enter();
+    try {
       nudged = true;
-      lock.notifyAll();
+      readerWake.signal();
+    } finally {
+      exit();
     }
   }
 
   /** Counts an open stream: the reader polls more often while any is open. */
   public void subscribe() {
     streams.incrementAndGet();
-    synchronized (lock) {
-      lock.notifyAll();
+    enter();
+    try {
+      readerWake.signal();
+    } finally {
+      exit();
     }
   }
 
@@ -249,8 +317,11 @@ public final class EventHub implements AutoCloseable {
         return false;
       }
       if (streams.compareAndSet(open, open + 1)) {
-        synchronized (lock) {
-          lock.notifyAll();
+        enter();
+        try {
+          readerWake.signal();
+        } finally {
+          exit();
         }
         return true;
       }
@@ -273,18 +344,21 @@ public final class EventHub implements AutoCloseable {
    */
   public long head(Duration maxWait) throws InterruptedException {
     long deadline = System.nanoTime() + maxWait.toNanos();
-    synchronized (lock) {
+    enter();
+    try {
       long wanted = readsStarted + 1; // the read under way may have started before this call
       nudged = true;
-      lock.notifyAll();
+      readerWake.signal();
       while ((reads < wanted || !caughtUp) && !closed) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
           break;
         }
-        lock.wait(Math.max(1, left / 1_000_000L));
+        changed.awaitNanos(left);
       }
       return head;
+    } finally {
+      exit();
     }
   }
 
@@ -294,7 +368,8 @@ public final class EventHub implements AutoCloseable {
    */
   public List<Event> next(long after, int max, Duration maxWait) throws InterruptedException {
     long deadline = System.nanoTime() + maxWait.toNanos();
-    synchronized (lock) {
+    enter();
+    try {
       while (!closed) {
         if (after < floor || !synced) {
           break;
@@ -323,11 +398,13 @@ public final class EventHub implements AutoCloseable {
         if (left <= 0) {
           return List.of();
         }
-        lock.wait(Math.max(1, left / 1_000_000L));
+        changed.awaitNanos(left);
       }
       if (closed) {
         return List.of();
       }
+    } finally {
+      exit();
     }
     // Older than the ring (or not read yet): the store pages by seq without gaps.
     return backlog.events(EventQuery.after(after, max));
@@ -335,8 +412,11 @@ public final class EventHub implements AutoCloseable {
 
   /** How many events reached the ring from the listener, and how many reads of the store ran. */
   public String counts() {
-    synchronized (lock) {
+    enter();
+    try {
       return "pushed=" + pushed + ", storeReads=" + storeReads + ", head=" + head;
+    } finally {
+      exit();
     }
   }
 
@@ -356,8 +436,12 @@ public final class EventHub implements AutoCloseable {
         LOG.debug("removing the event subscription failed: {}", e.getMessage());
       }
     }
-    synchronized (lock) {
-      lock.notifyAll();
+    enter();
+    try {
+      changed.signalAll();
+      readerWake.signalAll();
+    } finally {
+      exit();
     }
     try {
       thread.join(2000);
