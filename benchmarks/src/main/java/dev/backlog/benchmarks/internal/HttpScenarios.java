@@ -127,7 +127,7 @@ final class HttpScenarios {
             "ours-http",
             database,
             backlog,
-            "16 java.net.http clients on loopback: POST /api/claims then POST"
+            "16 clients on loopback, each one blocking keep-alive connection: POST /api/claims then POST"
                 + " /api/cards/{id}/complete; the claim latency is the claim request's round trip; "
                 + rounds));
     steps.add(

@@ -503,7 +503,8 @@ public final class Report {
     md.append("\n## HTTP (`backlog serve`)\n\n")
         .append(
             "16 clients claim and complete single cards through the HTTP API (`POST /api/claims`,"
-                + " `POST /api/cards/{id}/complete`, java.net.http on loopback) against the same work"
+                + " `POST /api/cards/{id}/complete`, each client one blocking HTTP/1.1 keep-alive connection"
+                + " on loopback) against the same work"
                 + " through the library in the server's process, on one backlog in alternating rounds;"
                 + " meanwhile one client follows `GET /api/events/stream` and records each event's"
                 + " delay from its commit timestamp to its arrival.\n\n")
