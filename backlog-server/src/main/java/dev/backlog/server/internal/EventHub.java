@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,13 +21,18 @@ import org.slf4j.LoggerFactory;
  * <p>Events committed through the served {@link Backlog} arrive <b>pushed</b>, from the backlog's
  * listener on the committing thread ({@link #onEvents}): an event whose seq is the one right after
  * the ring's head is appended at once (nothing can come between them), later ones wait in a pending
- * set until the gap before them closes. A gap that stays open longer than the gap wait is closed by
- * a <b>read</b> of the store after the head (the store guarantees that a reader paging by seq
- * misses nothing, even when transactions commit out of seq order): it brings events written by
- * other processes, and skips the numbers of rolled-back transactions on a store whose seqs have
- * gaps. The same reader also looks at the store every poll interval, as a backstop for writes from
- * other processes that no event of this process follows. So the ring always holds, from its floor
- * to its head, every committed event in seq order exactly once.
+ * set until the gap before them closes. A committing thread never waits for the hub: when the
+ * ring's lock is taken it leaves its events in an inbox, which every holder of the lock merges
+ * before it lets go (and again after, for what arrived meanwhile). Nobody waits while holding that
+ * lock; waiting happens on separate monitors.
+ *
+ * <p>A gap that stays open longer than the gap wait is closed by a <b>read</b> of the store after
+ * the head (the store guarantees that a reader paging by seq misses nothing, even when transactions
+ * commit out of seq order): it brings events written by other processes, and skips the numbers of
+ * rolled-back transactions on a store whose seqs have gaps. The same reader also looks at the store
+ * every poll interval, as a backstop for writes from other processes that no event of this process
+ * follows. So the ring always holds, from its floor to its head, every committed event in seq order
+ * exactly once.
  *
  * <p>A stream whose cursor is older than the ring reads the store directly. Thread-safe.
  */
@@ -42,19 +46,18 @@ public final class EventHub implements AutoCloseable {
   private final long idlePollNanos;
   private final long gapWaitNanos;
   private final int capacity;
+
+  /** Guards the ring and its bookkeeping; held only briefly, never while waiting. */
   private final ReentrantLock lock = new ReentrantLock();
 
-  /** Signalled when the ring grew or a read finished: streams and {@link #head} wait on it. */
-  private final Condition changed = lock.newCondition();
-
-  /** Signalled when the reader has work: a nudge, a gap opened, a stream opened, close. */
-  private final Condition readerWake = lock.newCondition();
-
-  /**
-   * Commits waiting to be merged: a committing thread that finds the lock taken leaves its events
-   * here for the holder (or the next one) to merge, so a commit never waits for the hub.
-   */
+  /** Commits waiting to be merged into the ring by whoever holds the lock next. */
   private final ConcurrentLinkedQueue<List<Event>> inbox = new ConcurrentLinkedQueue<>();
+
+  /** Streams and {@link #head} wait here for the ring to grow or a read to finish. */
+  private final Object changed = new Object();
+
+  /** The reader waits here for its next read. */
+  private final Object readerWake = new Object();
 
   private final ArrayDeque<Event> ring = new ArrayDeque<>();
   private final TreeMap<Long, Event> pending = new TreeMap<>();
@@ -76,7 +79,13 @@ public final class EventHub implements AutoCloseable {
   private long readsStarted;
   private long reads;
   private long pushed;
-  private long storeReads;
+
+  /** Counts changes of the ring and finished reads. Guarded by {@link #changed}. */
+  private long changes;
+
+  /** Whether the reader was asked to look again. Guarded by {@link #readerWake}. */
+  private boolean readerPoked;
+
   private volatile boolean closed;
 
   /**
@@ -109,8 +118,12 @@ public final class EventHub implements AutoCloseable {
       return;
     }
     inbox.add(events);
-    // Whoever holds the lock merges the inbox before and after releasing it; if the lock is taken,
-    // its holder will find these events.
+    // If the lock is taken, its holder merges these events before or right after it lets go.
+    mergeWhileFree();
+  }
+
+  /** Merges the inbox as long as there is something to merge and the lock is free. */
+  private void mergeWhileFree() {
     while (!inbox.isEmpty() && lock.tryLock()) {
       try {
         mergeInbox();
@@ -120,7 +133,20 @@ public final class EventHub implements AutoCloseable {
     }
   }
 
-  /** Merges the commits left in the inbox and wakes the streams when the ring grew. Holds lock. */
+  /** Takes the lock and merges whatever commits wait in the inbox. */
+  private void enter() {
+    lock.lock();
+    mergeInbox();
+  }
+
+  /** Merges the inbox once more, lets go of the lock, then merges what arrived meanwhile. */
+  private void exit() {
+    mergeInbox();
+    lock.unlock();
+    mergeWhileFree();
+  }
+
+  /** Merges the commits left in the inbox; wakes the streams when the ring grew. Holds lock. */
   private void mergeInbox() {
     boolean any = false;
     for (List<Event> events = inbox.poll(); events != null; events = inbox.poll()) {
@@ -138,37 +164,18 @@ public final class EventHub implements AutoCloseable {
     if (!pending.isEmpty()) {
       if (gapSince == 0) {
         gapSince = System.nanoTime();
-        readerWake.signal();
+        pokeReader();
       }
       if (pending.size() > capacity) {
         // Far behind: let the reader catch up from the store in pages.
         pending.clear();
         gapSince = 0;
         nudged = true;
-        readerWake.signal();
+        pokeReader();
       }
     }
     if (grew) {
-      changed.signalAll();
-    }
-  }
-
-  /** Takes the lock, merging whatever commits wait in the inbox. */
-  private void enter() {
-    lock.lock();
-    mergeInbox();
-  }
-
-  /** Merges the inbox once more and releases the lock; merges what arrived meanwhile. */
-  private void exit() {
-    mergeInbox();
-    lock.unlock();
-    while (!inbox.isEmpty() && lock.tryLock()) {
-      try {
-        mergeInbox();
-      } finally {
-        lock.unlock();
-      }
+      signalChanged();
     }
   }
 
@@ -203,6 +210,35 @@ public final class EventHub implements AutoCloseable {
     }
   }
 
+  private void signalChanged() {
+    synchronized (changed) {
+      changes++;
+      changed.notifyAll();
+    }
+  }
+
+  private long changes() {
+    synchronized (changed) {
+      return changes;
+    }
+  }
+
+  /** Waits until something changed after {@code seen} was read, or {@code nanos} passed. */
+  private void awaitChange(long seen, long nanos) throws InterruptedException {
+    synchronized (changed) {
+      if (changes == seen && !closed) {
+        changed.wait(Math.max(1, nanos / 1_000_000L), (int) (nanos % 1_000_000L));
+      }
+    }
+  }
+
+  private void pokeReader() {
+    synchronized (readerWake) {
+      readerPoked = true;
+      readerWake.notifyAll();
+    }
+  }
+
   private void run() {
     while (!closed) {
       int got;
@@ -234,11 +270,10 @@ public final class EventHub implements AutoCloseable {
           }
           caughtUp = got < PAGE;
           reads++;
-          storeReads++;
-          changed.signalAll();
         } finally {
           exit();
         }
+        signalChanged();
       } catch (RuntimeException e) {
         if (closed) {
           return;
@@ -258,28 +293,36 @@ public final class EventHub implements AutoCloseable {
    */
   private void pause(long pollNanos, boolean watchGaps) {
     long deadline = System.nanoTime() + pollNanos;
-    enter();
-    try {
-      while (!closed && !nudged) {
-        long now = System.nanoTime();
+    while (!closed) {
+      long left;
+      enter();
+      try {
+        if (nudged) {
+          nudged = false;
+          return;
+        }
         long until = deadline;
         if (watchGaps && gapSince != 0) {
           until = Math.min(until, gapSince + gapWaitNanos);
         }
-        long left = until - now;
-        if (left <= 0) {
-          break;
-        }
+        left = until - System.nanoTime();
+      } finally {
+        exit();
+      }
+      if (left <= 0) {
+        return;
+      }
+      synchronized (readerWake) {
         try {
-          readerWake.awaitNanos(left);
+          if (!readerPoked && !closed) {
+            readerWake.wait(Math.max(1, left / 1_000_000L), (int) (left % 1_000_000L));
+          }
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           closed = true;
         }
+        readerPoked = false;
       }
-      nudged = false;
-    } finally {
-      exit();
     }
   }
 
@@ -288,21 +331,16 @@ public final class EventHub implements AutoCloseable {
     enter();
     try {
       nudged = true;
-      readerWake.signal();
     } finally {
       exit();
     }
+    pokeReader();
   }
 
   /** Counts an open stream: the reader polls more often while any is open. */
   public void subscribe() {
     streams.incrementAndGet();
-    enter();
-    try {
-      readerWake.signal();
-    } finally {
-      exit();
-    }
+    pokeReader();
   }
 
   /**
@@ -317,12 +355,7 @@ public final class EventHub implements AutoCloseable {
         return false;
       }
       if (streams.compareAndSet(open, open + 1)) {
-        enter();
-        try {
-          readerWake.signal();
-        } finally {
-          exit();
-        }
+        pokeReader();
         return true;
       }
     }
@@ -344,21 +377,35 @@ public final class EventHub implements AutoCloseable {
    */
   public long head(Duration maxWait) throws InterruptedException {
     long deadline = System.nanoTime() + maxWait.toNanos();
+    long wanted;
     enter();
     try {
-      long wanted = readsStarted + 1; // the read under way may have started before this call
+      wanted = readsStarted + 1; // the read under way may have started before this call
       nudged = true;
-      readerWake.signal();
-      while ((reads < wanted || !caughtUp) && !closed) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          break;
-        }
-        changed.awaitNanos(left);
-      }
-      return head;
     } finally {
       exit();
+    }
+    pokeReader();
+    while (true) {
+      long seen = changes();
+      enter();
+      try {
+        if ((reads >= wanted && caughtUp) || closed) {
+          return head;
+        }
+      } finally {
+        exit();
+      }
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        enter();
+        try {
+          return head;
+        } finally {
+          exit();
+        }
+      }
+      awaitChange(seen, left);
     }
   }
 
@@ -368,53 +415,59 @@ public final class EventHub implements AutoCloseable {
    */
   public List<Event> next(long after, int max, Duration maxWait) throws InterruptedException {
     long deadline = System.nanoTime() + maxWait.toNanos();
-    enter();
-    try {
-      while (!closed) {
+    while (!closed) {
+      long seen = changes();
+      enter();
+      try {
         if (after < floor || !synced) {
           break;
         }
         if (head > after) {
-          List<Event> out = new ArrayList<>();
-          var it = ring.descendingIterator();
-          // Walk back from the head to the cursor: a following stream is near the head.
-          ArrayDeque<Event> newest = new ArrayDeque<>();
-          while (it.hasNext()) {
-            Event e = it.next();
-            if (e.seq() <= after) {
-              break;
-            }
-            newest.addFirst(e);
-          }
-          for (Event e : newest) {
-            out.add(e);
-            if (out.size() == max) {
-              break;
-            }
-          }
-          return out;
+          return newest(after, max);
         }
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          return List.of();
-        }
-        changed.awaitNanos(left);
+      } finally {
+        exit();
       }
-      if (closed) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
         return List.of();
       }
-    } finally {
-      exit();
+      awaitChange(seen, left);
+    }
+    if (closed) {
+      return List.of();
     }
     // Older than the ring (or not read yet): the store pages by seq without gaps.
     return backlog.events(EventQuery.after(after, max));
+  }
+
+  /** Up to {@code max} ring events after {@code after}, oldest first. Holds lock. */
+  private List<Event> newest(long after, int max) {
+    // Walk back from the head to the cursor: a following stream is near the head.
+    ArrayDeque<Event> newer = new ArrayDeque<>();
+    var it = ring.descendingIterator();
+    while (it.hasNext()) {
+      Event e = it.next();
+      if (e.seq() <= after) {
+        break;
+      }
+      newer.addFirst(e);
+    }
+    List<Event> out = new ArrayList<>(Math.min(max, newer.size()));
+    for (Event e : newer) {
+      out.add(e);
+      if (out.size() == max) {
+        break;
+      }
+    }
+    return out;
   }
 
   /** How many events reached the ring from the listener, and how many reads of the store ran. */
   public String counts() {
     enter();
     try {
-      return "pushed=" + pushed + ", storeReads=" + storeReads + ", head=" + head;
+      return "pushed=" + pushed + ", storeReads=" + reads + ", head=" + head;
     } finally {
       exit();
     }
@@ -436,13 +489,8 @@ public final class EventHub implements AutoCloseable {
         LOG.debug("removing the event subscription failed: {}", e.getMessage());
       }
     }
-    enter();
-    try {
-      changed.signalAll();
-      readerWake.signalAll();
-    } finally {
-      exit();
-    }
+    signalChanged();
+    pokeReader();
     try {
       thread.join(2000);
     } catch (InterruptedException e) {
