@@ -332,9 +332,10 @@ public final class Targets {
         "lowest of " + basis + "; same backlog, alternating rounds, server in the driver's process",
         met
             ? ""
-            : "each HTTP call adds a request parse, a hand-off between the client's, the server's"
-                + " selector and request threads and a JSON round trip, all on the same few cores as"
-                + " the database and the 16 clients; the in-process workers pay none of it");
+            : "each HTTP call adds a request parse, a wake-up of the server's selector, a hand-off"
+                + " to a request thread, a wake-up of the client and a JSON round trip, all on the"
+                + " same few cores as the database and the 16 clients; the in-process workers pay"
+                + " none of it");
   }
 
   private static Target httpClaimLatency(Results r) {
