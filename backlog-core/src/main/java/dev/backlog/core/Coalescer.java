@@ -3,10 +3,6 @@ package dev.backlog.core;
 import dev.backlog.core.internal.GroupCommit;
 import dev.backlog.core.spi.Completion;
 import dev.backlog.core.spi.Outcome;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collections;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -14,9 +10,9 @@ import java.util.List;
  * transactions ({@link GroupCommit}). A call that finds no transaction of its kind in flight runs
  * alone, exactly as without coalescing; calls that queue behind one share the next. A batch of
  * claims sweeps lapsed leases once, then claims for each request in turn ({@link
- * dev.backlog.core.spi.StoreTransaction#claimEach}); a batch of completions completes each in card
- * order ({@link dev.backlog.core.spi.StoreTransaction#completeEach}), a refusal failing only its
- * own call.
+ * dev.backlog.core.spi.StoreTransaction#claimEach}); a batch of completions completes each in
+ * arrival order ({@link dev.backlog.core.spi.StoreTransaction#completeEach}), a refusal failing
+ * only its own call.
  *
  * <p>Thread-safe.
  */
@@ -62,20 +58,7 @@ final class Coalescer {
                           ? tx.complete(c.id(), c.token())
                           : tx.complete(c.id(), c.token(), c.evidence()))));
     }
-    // Card order (stable, so two completions of one card keep their order) gives concurrent
-    // batches one lock order.
-    Integer[] order = new Integer[items.size()];
-    Arrays.setAll(order, i -> i);
-    Arrays.sort(order, Comparator.comparing(i -> items.get(i).id()));
-    List<Completion> sorted = new ArrayList<>(items.size());
-    for (Integer i : order) {
-      sorted.add(items.get(i));
-    }
-    List<Outcome<Card>> done = backlog.inTransaction(tx -> ((BacklogTx) tx).completeEach(sorted));
-    List<Outcome<Card>> outcomes = new ArrayList<>(Collections.nCopies(items.size(), null));
-    for (int k = 0; k < order.length; k++) {
-      outcomes.set(order[k], done.get(k));
-    }
-    return outcomes;
+    // In arrival order, so the batch behaves as the calls would one after the other.
+    return backlog.inTransaction(tx -> ((BacklogTx) tx).completeEach(items));
   }
 }
