@@ -162,6 +162,23 @@ public abstract class CoalescingContract extends StoreContractSupport {
       ids.add("m" + i);
     }
     create(ids.toArray(String[]::new));
+    // The first claim is held until every other thread queued behind it, and so is the first
+    // completion: at least one batch of each kind forms however fast the store is; after that, the
+    // threads run freely.
+    ThreadLocal<Boolean> completing = ThreadLocal.withInitial(() -> false);
+    gated.holdNext();
+    Future<Void> conductor =
+        spawn(
+            () -> {
+              gated.awaitHeld();
+              awaitQueued(() -> backlog.coalescingStats().claims(), threads - 1);
+              gated.open();
+              gated.holdNext(completing::get);
+              gated.awaitHeld();
+              awaitQueued(() -> backlog.coalescingStats().completions(), threads - 1);
+              gated.open();
+              return null;
+            });
     Map<CardId, LeaseToken> claimed = new ConcurrentHashMap<>();
     Set<LeaseToken> tokens = ConcurrentHashMap.newKeySet();
     AtomicInteger twice = new AtomicInteger();
@@ -181,13 +198,20 @@ public abstract class CoalescingContract extends StoreContractSupport {
                 twice.incrementAndGet();
               }
               assertEquals(owner, c.card().lease().owner(), "a claim made for another caller");
-              Card card = backlog.complete(c.card().id(), c.token());
+              completing.set(true);
+              Card card;
+              try {
+                card = backlog.complete(c.card().id(), c.token());
+              } finally {
+                completing.set(false);
+              }
               assertEquals(CardStatus.DONE, card.status());
               done++;
             }
           });
     }
     int done = Race.runTogether(pool, BOUND, backlog, workers).stream().mapToInt(i -> i).sum();
+    assertEquals(null, outcome(conductor), "the conductor saw both batches form");
 
     assertEquals(0, twice.get(), "a card or a token was handed out twice");
     assertEquals(cards, done, "every card completed exactly once");
@@ -214,11 +238,11 @@ public abstract class CoalescingContract extends StoreContractSupport {
     assertEquals(cards, events.stream().filter(e -> e.type() == EventType.COMPLETED).count());
     CoalescingStats stats = backlog.coalescingStats();
     assertTrue(
-        stats.claims().shared() > 0 && stats.claims().largest() > 1,
-        "no claims were coalesced: " + stats);
+        stats.claims().largest() >= threads - 1,
+        "the held claims and those queued behind them formed one batch: " + stats);
     assertTrue(
-        stats.completions().shared() > 0 && stats.completions().largest() > 1,
-        "no completions were coalesced: " + stats);
+        stats.completions().largest() >= threads - 1,
+        "the held completions and those queued behind them formed one batch: " + stats);
     assertTrue(
         stats.claims().transactions() < stats.claims().calls(),
         "fewer claim transactions than claims: " + stats);

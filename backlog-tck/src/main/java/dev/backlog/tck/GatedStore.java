@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 
 /**
  * A real store behind a gate, for {@link CoalescingContract}: the next transaction can be held
@@ -25,15 +26,28 @@ final class GatedStore implements BacklogStore {
   private final AtomicBoolean fail = new AtomicBoolean();
   private volatile CountDownLatch entered = new CountDownLatch(0);
   private volatile CountDownLatch gate = new CountDownLatch(0);
+  private volatile BooleanSupplier when = () -> true;
 
   GatedStore(BacklogStore store) {
     this.store = store;
   }
 
-  /** Holds the next transaction at the gate until {@link #open()}. */
+  /**
+   * Holds the next transaction at the gate until {@link #open()}. Open the gate of a held
+   * transaction before holding the next one.
+   */
   void holdNext() {
+    holdNext(() -> true);
+  }
+
+  /**
+   * Holds the next transaction started by a thread for which {@code when} is true (asked on that
+   * thread) at the gate until {@link #open()}.
+   */
+  void holdNext(BooleanSupplier when) {
     entered = new CountDownLatch(1);
     gate = new CountDownLatch(1);
+    this.when = when;
     hold.set(true);
   }
 
@@ -56,7 +70,7 @@ final class GatedStore implements BacklogStore {
 
   @Override
   public <T> T inTransaction(StoreWork<T> work) {
-    if (hold.compareAndSet(true, false)) {
+    if (hold.get() && when.getAsBoolean() && hold.compareAndSet(true, false)) {
       CountDownLatch myGate = gate;
       entered.countDown();
       try {
