@@ -71,7 +71,9 @@ class ExitCodesTest {
             ErrorCategory.UNAVAILABLE,
             5,
             ErrorCategory.UNEXPECTED,
-            1),
+            1,
+            ErrorCategory.REFUSED,
+            2),
         actual,
         "a new category needs a row in docs/cli.md");
   }
