@@ -131,7 +131,7 @@ class EventStreamTest {
     try (Backlog backlog = backlogOn(url);
         Backlog other = backlogOn(url);
         Served both = new Served(backlog, b -> b.eventPoll(Duration.ofMillis(200)))) {
-      int threads = 8;
+      int threads = 4;
       int each = 40;
       CompletableFuture<List<Long>> reader =
           CompletableFuture.supplyAsync(
