@@ -463,8 +463,8 @@ public final class EventHub implements AutoCloseable {
     return out;
   }
 
-  /** How many events reached the ring from the listener, and how many reads of the store ran. */
-  public String counts() {
+  /** How many events reached the ring from the listener, how many reads of the store ran. */
+  String counts() {
     enter();
     try {
       return "pushed=" + pushed + ", storeReads=" + reads + ", head=" + head;
@@ -496,5 +496,6 @@ public final class EventHub implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    LOG.debug("event hub closed: {}", counts());
   }
 }
