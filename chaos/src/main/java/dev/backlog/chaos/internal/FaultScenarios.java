@@ -1,0 +1,175 @@
+package dev.backlog.chaos.internal;
+
+import dev.backlog.core.CardId;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Scenario 2, the database restarted under load (PostgreSQL stopped in fast and in immediate mode
+ * and started again), and scenario 3, the disk full (the H2 file and the tracker files on a small
+ * tmpfs filled to the brim, then freed).
+ */
+public final class FaultScenarios {
+
+  /** The scenario's name in the report. */
+  public static final String RESTART = "database restart (fast and immediate shutdown)";
+
+  /** The scenario's name in the report. */
+  public static final String DISK_FULL = "disk full (H2 file and tracker files on a full tmpfs)";
+
+  private final Profile profile;
+  private final Random random;
+  private final OutputLog log;
+
+  /** Scenarios of a run. */
+  public FaultScenarios(Profile profile, OutputLog log, Random random) {
+    this.profile = profile;
+    this.log = log;
+    this.random = random;
+  }
+
+  /** CLI workers and an embedding host drain while the server is stopped and started twice. */
+  public ScenarioResult restart(Stage stage, PgServer pg, Path dir) throws InterruptedException {
+    FaultStats stats = new FaultStats();
+    Set<CardId> drained = Plans.write(dir.resolve("plan.jsonl"), "P", 120, random);
+    stage.seed(dir.resolve("plan.jsonl"));
+    CliFleet cli = new CliFleet(stage.cli(), stats, random, 4, 30, drained.size());
+    HostFleet host =
+        new HostFleet(
+                stage.hostArgs(), stage.hostEnv(), stats, log, random, 1, 1, 30, drained.size())
+            .pace(250);
+    AtomicReference<String> faultError = new AtomicReference<>();
+    Thread faults =
+        CliFleet.start(
+            "db-restarts",
+            () -> {
+              try {
+                for (PgServer.Shutdown mode : PgServer.Shutdown.values()) {
+                  Thread.sleep(3000 + random.nextInt(2000));
+                  pg.stop(mode);
+                  stats.fault(
+                      "server stopped (" + mode.name().toLowerCase(java.util.Locale.ROOT) + ")");
+                  Thread.sleep(1500);
+                  pg.restart();
+                  stats.faultEnded();
+                }
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              } catch (RuntimeException e) {
+                faultError.set(e.toString());
+              }
+            });
+    Thread hostThread =
+        CliFleet.start(
+            "host",
+            () -> {
+              try {
+                host.run(profile.maxScenario(), 0);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
+    boolean done = cli.run(profile.maxScenario());
+    faults.join();
+    hostThread.join();
+    List<String> violations = new ArrayList<>();
+    if (faultError.get() != null) {
+      violations.add("the server could not be restarted: " + faultError.get());
+    }
+    if (!done) {
+      violations.add("the workers did not drain the backlog within " + profile.maxScenario());
+    }
+    violations.addAll(stage.check(drained, false));
+    return stats.result(
+        RESTART, stage.store(), violations, drained.size() + " cards, 4 CLI workers + 1 host");
+  }
+
+  /**
+   * Mounts a small tmpfs at {@code mount}, runs CLI workers and a tracker syncer on it, fills it
+   * mid-run and frees it again. Skipped, with the reason, where mounting is refused.
+   */
+  public ScenarioResult diskFull(Path dir, Path cliJar) throws InterruptedException {
+    Path mount = dir.resolve("tmpfs");
+    String refused = Tmpfs.mount(mount, 48);
+    if (refused != null) {
+      return ScenarioResult.skipped(DISK_FULL, Stage.H2, refused);
+    }
+    try {
+      FaultStats stats = new FaultStats();
+      Stage stage = Stage.h2(mount, cliJar, log);
+      Set<CardId> drained = Plans.write(dir.resolve("plan.jsonl"), "D", 30, random);
+      stage.seed(dir.resolve("plan.jsonl"));
+      CliFleet fleet = new CliFleet(stage.cli(), stats, random, 4, 30, drained.size()).syncing();
+      AtomicReference<String> fillError = new AtomicReference<>();
+      Thread filler =
+          CliFleet.start(
+              "filler",
+              () -> {
+                try {
+                  Thread.sleep(3000);
+                  Path filler1 = mount.resolve("filler");
+                  long written = fill(filler1);
+                  stats.fault("disk filled (" + (written >> 20) + " MiB)");
+                  Thread.sleep(4000);
+                  Files.delete(filler1);
+                  stats.faultEnded();
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                } catch (IOException e) {
+                  fillError.set(e.toString());
+                }
+              });
+      boolean done = fleet.run(profile.maxScenario());
+      filler.join();
+      List<String> violations = new ArrayList<>();
+      if (fillError.get() != null) {
+        violations.add("filling the disk failed: " + fillError.get());
+      }
+      if (!done) {
+        violations.add("the workers did not drain the backlog within " + profile.maxScenario());
+      }
+      CliRunner.Result sync = stage.cli().run("tracker", "sync", "--json");
+      if (!sync.ok()) {
+        violations.add(
+            "the tracker sync after the disk freed failed: exit " + sync.exit() + " " + sync.err());
+      }
+      violations.addAll(stage.check(drained, sync.ok()));
+      return stats.result(DISK_FULL, Stage.H2, violations, drained.size() + " cards, 48 MiB tmpfs");
+    } finally {
+      Tmpfs.unmount(mount);
+    }
+  }
+
+  /** Writes zeros until the file system is full; returns the bytes written. */
+  private static long fill(Path file) throws IOException {
+    byte[] chunk = new byte[1 << 20];
+    long written = 0;
+    try (OutputStream out = Files.newOutputStream(file)) {
+      while (true) {
+        out.write(chunk);
+        written += chunk.length;
+      }
+    } catch (IOException full) {
+      if (written == 0) {
+        throw full;
+      }
+    }
+    // fill the last partial megabyte too
+    try (OutputStream out = Files.newOutputStream(file, java.nio.file.StandardOpenOption.APPEND)) {
+      while (true) {
+        out.write(chunk, 0, 4096);
+        out.flush();
+        written += 4096;
+      }
+    } catch (IOException full) {
+      return written;
+    }
+  }
+}
