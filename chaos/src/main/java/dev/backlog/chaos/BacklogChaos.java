@@ -114,6 +114,7 @@ public final class BacklogChaos {
         p.importCards(),
         p.imports(),
         p.hostCards(),
+        p.faultCards(),
         p.killShare(),
         p.hostKillGapMs(),
         p.records(),

@@ -232,7 +232,7 @@ public final class CliFleet {
   private void syncLoop(long deadline) {
     while (!stop.get() && System.nanoTime() < deadline) {
       op("syncer", "tracker sync", "tracker", "sync", "--json");
-      pause(500);
+      pause(2000);
     }
   }
 

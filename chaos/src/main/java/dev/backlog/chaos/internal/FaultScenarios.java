@@ -38,9 +38,10 @@ public final class FaultScenarios {
   /** CLI workers and an embedding host drain while the server is stopped and started twice. */
   public ScenarioResult restart(Stage stage, PgServer pg, Path dir) throws InterruptedException {
     FaultStats stats = new FaultStats();
-    Set<CardId> drained = Plans.write(dir.resolve("plan.jsonl"), "P", 120, random);
+    Set<CardId> drained =
+        Plans.write(dir.resolve("plan.jsonl"), "P", profile.faultCards() * 5, random);
     stage.seed(dir.resolve("plan.jsonl"));
-    CliFleet cli = new CliFleet(stage.cli(), stats, random, 4, 30, drained.size());
+    CliFleet cli = new CliFleet(stage.cli(), stats, random, 3, 30, drained.size());
     HostFleet host =
         new HostFleet(
                 stage.hostArgs(), stage.hostEnv(), stats, log, random, 1, 1, 30, drained.size())
@@ -104,9 +105,10 @@ public final class FaultScenarios {
     try {
       FaultStats stats = new FaultStats();
       Stage stage = Stage.h2(mount, cliJar, log);
-      Set<CardId> drained = Plans.write(dir.resolve("plan.jsonl"), "D", 30, random);
+      Set<CardId> drained =
+          Plans.write(dir.resolve("plan.jsonl"), "D", profile.faultCards(), random);
       stage.seed(dir.resolve("plan.jsonl"));
-      CliFleet fleet = new CliFleet(stage.cli(), stats, random, 4, 30, drained.size()).syncing();
+      CliFleet fleet = new CliFleet(stage.cli(), stats, random, 3, 30, drained.size()).syncing();
       AtomicReference<String> fillError = new AtomicReference<>();
       Thread filler =
           CliFleet.start(

@@ -71,14 +71,20 @@ public final class Invariants {
     Map<CardId, Card> byId = new HashMap<>();
     cards.forEach(c -> byId.put(c.id(), c));
 
-    // seqs consecutive from 1
+    // seqs strictly increasing; consecutive from 1 where the store promises it
     for (int i = 0; i < events.size(); i++) {
-      if (events.get(i).seq() != i + 1) {
+      long seq = events.get(i).seq();
+      if (i > 0 && seq <= events.get(i - 1).seq()) {
         violations.add(
-            "event seqs are not consecutive: position "
+            "event seqs do not increase: seq " + seq + " follows " + events.get(i - 1).seq());
+        break;
+      }
+      if (gapFree && seq != i + 1) {
+        violations.add(
+            "event seqs are not consecutive on a store that promises it: position "
                 + (i + 1)
                 + " has seq "
-                + events.get(i).seq());
+                + seq);
         break;
       }
     }

@@ -32,6 +32,13 @@ public final class KillScenarios {
   /** The scenario's name in the report. */
   public static final String COORD = "kill -9 during coord record";
 
+  /**
+   * The lease of a CLI worker's claim: long enough for the renew and complete processes that follow
+   * it to start on a busy machine, short enough that a killed worker's card comes back within the
+   * scenario.
+   */
+  static final int CLI_TTL_SECONDS = 30;
+
   private final Profile profile;
   private final Path cliJar;
   private final OutputLog log;
@@ -59,7 +66,8 @@ public final class KillScenarios {
       imports.add(plan);
     }
     CliFleet fleet =
-        new CliFleet(stage.cli(), stats, random, profile.cliWorkers(), 8, drained.size())
+        new CliFleet(
+                stage.cli(), stats, random, profile.cliWorkers(), CLI_TTL_SECONDS, drained.size())
             .importing(imports)
             .syncing()
             .killing(profile.killShare());
@@ -144,9 +152,9 @@ public final class KillScenarios {
               "--actor",
               "w" + n,
               "--json");
-      boolean kill = random.nextInt(3) > 0;
+      boolean kill = random.nextBoolean();
       if (kill) {
-        Thread.sleep(150 + random.nextInt(1500));
+        Thread.sleep(200 + random.nextInt(3000));
         if (running.alive()) {
           running.kill();
           stats.fault("kill -9 during coord record");

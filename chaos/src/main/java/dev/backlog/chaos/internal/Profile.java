@@ -11,6 +11,7 @@ import java.time.Duration;
  * @param importCards cards of each plan imported while they run
  * @param imports plans imported while they run
  * @param hostCards cards drained by the embedding hosts
+ * @param faultCards cards drained in the database restart and disk full scenarios
  * @param killShare the share of CLI commands killed
  * @param hostKillGapMs mean time between two kills of a host
  * @param records bookkeeping records of the git coordination scenario
@@ -25,6 +26,7 @@ public record Profile(
     int importCards,
     int imports,
     int hostCards,
+    int faultCards,
     double killShare,
     int hostKillGapMs,
     int records,
@@ -37,15 +39,16 @@ public record Profile(
     return new Profile(
         "quick",
         4,
-        8,
-        3,
+        4,
         2,
-        150,
+        2,
+        80,
+        12,
         0.2,
         3000,
         6,
-        Duration.ofSeconds(40),
-        Duration.ofSeconds(10),
+        Duration.ofSeconds(30),
+        Duration.ofSeconds(6),
         Duration.ofSeconds(150));
   }
 
@@ -58,6 +61,7 @@ public record Profile(
         10,
         4,
         600,
+        60,
         0.2,
         2500,
         30,
