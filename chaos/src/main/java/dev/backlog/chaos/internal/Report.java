@@ -117,7 +117,8 @@ public final class Report {
         - no write accepted from a token that was no longer current: every `renewed`, `completed`,
           `released` and `failed` event carries the token of the card's live lease, and no `claimed` event
           while another lease on the card is live (two holders);
-        - event seqs consecutive from 1 (the store promises no gap in committed events);
+        - event seqs strictly increasing, and consecutive from 1 on H2, which promises no gap (PostgreSQL
+          draws them from a sequence: a rolled-back transaction leaves a gap, see docs/storage.md);
         - `stats` equal to a recount of the cards;
         - the store opens again (a fresh `JdbcBacklogStore`) and its own recount finds no wrong dependency
           counter;

@@ -54,8 +54,8 @@ public final class SoakScenario {
     try (JdbcBacklogStore s = JdbcBacklogStore.builder().url(url).build();
         Backlog backlog = Backlog.builder().store(s).build()) {
       AtomicLong created = new AtomicLong();
-      stock(backlog, created, 2000);
-      // capacity: unthrottled for a few seconds
+      stock(backlog, created, 5000);
+      // capacity: unthrottled for a few seconds, on a stock that outlasts them
       Load probe = new Load(backlog, stats, 0);
       probe.start();
       Thread.sleep(profile.sample().toMillis() / 2);
@@ -218,10 +218,11 @@ public final class SoakScenario {
         long t = System.nanoTime();
         List<Claim> claims = backlog.claim(request);
         latencies.add((System.nanoTime() - t) / 1e6);
-        stats.operations.incrementAndGet();
         if (claims.isEmpty()) {
+          stats.outcome("claim found nothing");
           continue;
         }
+        stats.operations.incrementAndGet();
         Claim c = claims.get(0);
         backlog.complete(c.card().id(), c.token());
         stats.operations.incrementAndGet();
