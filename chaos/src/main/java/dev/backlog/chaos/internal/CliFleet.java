@@ -46,6 +46,10 @@ public final class CliFleet {
   private final java.util.concurrent.atomic.AtomicLong opCount =
       new java.util.concurrent.atomic.AtomicLong();
   private volatile boolean paused;
+  private volatile boolean faultsOver;
+
+  /** How long a fleet may go on after the faults stopped. */
+  static final Duration RECOVERY = Duration.ofMinutes(5);
 
   /**
    * A fleet of {@code workers} workers that stops when {@code expectedDone} cards are done.
@@ -94,9 +98,27 @@ public final class CliFleet {
     paused = value;
   }
 
-  /** Runs until {@code expectedDone} cards are done or {@code max} has passed. */
+  /**
+   * Runs until {@code expectedDone} cards are done. Faults are injected for at most {@code max};
+   * after that the fleet has {@link #RECOVERY} without faults to finish (a busy machine may need
+   * it), and only a drain that does not end then is reported unfinished.
+   */
   public boolean run(Duration max) throws InterruptedException {
-    long deadline = System.nanoTime() + max.toNanos();
+    long faultsEnd = System.nanoTime() + max.toNanos();
+    long deadline = faultsEnd + RECOVERY.toNanos();
+    start(
+        "faults-end",
+        () -> {
+          try {
+            Thread.sleep(max.toMillis());
+          } catch (InterruptedException e) {
+            return;
+          }
+          if (!stop.get()) {
+            faultsOver = true;
+            stats.outcome("faults stopped before the drain ended");
+          }
+        });
     List<Thread> threads = new ArrayList<>();
     for (int w = 1; w <= workers; w++) {
       String name = "worker-" + w;
@@ -122,12 +144,12 @@ public final class CliFleet {
   private CliRunner.Result op(String slot, String kind, String... args) {
     long t0 = System.nanoTime();
     CliRunner.Running running = cli.start(args);
-    if (!paused && killShare > 0 && random.nextDouble() < killShare) {
+    if (!paused && !faultsOver && killShare > 0 && random.nextDouble() < killShare) {
       long mean = opCount.get() == 0 ? 1_000_000_000L : opNanos.get() / opCount.get();
       long delay = (long) (random.nextDouble() * mean * 1.1);
       killer.schedule(
           () -> {
-            if (running.alive() && !paused) {
+            if (running.alive() && !paused && !faultsOver) {
               running.kill();
               stats.fault("kill -9 during " + kind);
             }

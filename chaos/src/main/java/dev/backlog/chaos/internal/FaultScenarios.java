@@ -85,7 +85,12 @@ public final class FaultScenarios {
       violations.add("the server could not be restarted: " + faultError.get());
     }
     if (!done) {
-      violations.add("the workers did not drain the backlog within " + profile.maxScenario());
+      violations.add(
+          "the workers did not drain the backlog within "
+              + profile.maxScenario()
+              + " of faults and "
+              + CliFleet.RECOVERY
+              + " without");
     }
     violations.addAll(stage.check(drained, false));
     return stats.result(
@@ -135,7 +140,12 @@ public final class FaultScenarios {
         violations.add("filling the disk failed: " + fillError.get());
       }
       if (!done) {
-        violations.add("the workers did not drain the backlog within " + profile.maxScenario());
+        violations.add(
+            "the workers did not drain the backlog within "
+                + profile.maxScenario()
+                + " of faults and "
+                + CliFleet.RECOVERY
+                + " without");
       }
       CliRunner.Result sync = stage.cli().run("tracker", "sync", "--json");
       if (!sync.ok()) {

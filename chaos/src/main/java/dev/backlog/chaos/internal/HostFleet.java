@@ -67,11 +67,13 @@ public final class HostFleet {
   }
 
   /**
-   * Runs until every host finished by itself or {@code max} passed, killing a random host every
-   * {@code meanGapMs} on average (0: never). Returns whether all hosts finished.
+   * Runs until every host finished by itself, killing a random host every {@code meanGapMs} on
+   * average (0: never) for at most {@code max}, then giving them {@link CliFleet#RECOVERY} without
+   * faults. Returns whether all hosts finished.
    */
   public boolean run(Duration max, int meanGapMs) throws InterruptedException {
-    long deadline = System.nanoTime() + max.toNanos();
+    long faultsEnd = System.nanoTime() + max.toNanos();
+    long deadline = faultsEnd + CliFleet.RECOVERY.toNanos();
     for (int i = 0; i < hosts; i++) {
       launch(i);
     }
@@ -94,7 +96,7 @@ public final class HostFleet {
         finished = true;
         break;
       }
-      if (System.nanoTime() >= nextKill) {
+      if (System.nanoTime() >= nextKill && System.nanoTime() < faultsEnd) {
         int victim = random.nextInt(hosts);
         if (running[victim].isAlive()) {
           running[victim].destroyForcibly().waitFor();

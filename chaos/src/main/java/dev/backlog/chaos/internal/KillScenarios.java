@@ -74,7 +74,12 @@ public final class KillScenarios {
     boolean done = fleet.run(profile.maxScenario());
     List<String> violations = new ArrayList<>();
     if (!done) {
-      violations.add("the workers did not drain the backlog within " + profile.maxScenario());
+      violations.add(
+          "the workers did not drain the backlog within "
+              + profile.maxScenario()
+              + " of faults and "
+              + CliFleet.RECOVERY
+              + " without");
     }
     CliRunner.Result sync = stage.cli().run("tracker", "sync", "--json");
     if (!sync.ok()) {
@@ -96,7 +101,12 @@ public final class KillScenarios {
     boolean done = fleet.run(profile.maxScenario(), profile.hostKillGapMs());
     List<String> violations = new ArrayList<>();
     if (!done) {
-      violations.add("the hosts did not drain the backlog within " + profile.maxScenario());
+      violations.add(
+          "the hosts did not drain the backlog within "
+              + profile.maxScenario()
+              + " of faults and "
+              + CliFleet.RECOVERY
+              + " without");
     }
     violations.addAll(stage.check(drained, false));
     return stats.result(

@@ -49,7 +49,7 @@ public record Profile(
         6,
         Duration.ofSeconds(30),
         Duration.ofSeconds(6),
-        Duration.ofSeconds(150));
+        Duration.ofSeconds(90));
   }
 
   /** The full run, with a soak of {@code minutes} per store. */
