@@ -14,9 +14,10 @@ import java.util.List;
 
 /**
  * The chaos and soak driver: {@code quick|full [--minutes N] [--out DIR] [--docs DIR] [--cli-jar
- * JAR] [--seed N]}. Runs every scenario, writes {@code results.json} and {@code reliability.md}
- * (with the soak plot) to {@code --out}, and also to {@code --docs} when given; exits 0 when no
- * invariant was violated, 1 when one was, 2 on bad arguments. Timings never fail a run.
+ * JAR] [--seed N]}, or {@code report RESULTS.json DIR} to rewrite a report from a finished run.
+ * Runs every scenario, writes {@code results.json} and {@code reliability.md} (with the soak plot)
+ * to {@code --out}, and also to {@code --docs} when given; exits 0 when no invariant was violated,
+ * 1 when one was, 2 on bad arguments. Timings never fail a run.
  */
 public final class BacklogChaos {
 
@@ -32,6 +33,19 @@ public final class BacklogChaos {
 
   /** Runs the driver; returns the exit code. */
   public static int run(List<String> args, PrintStream out, PrintStream err) {
+    if (!args.isEmpty() && args.get(0).equals("report")) {
+      if (args.size() != 3) {
+        err.println("usage: backlog-chaos report RESULTS.json DIR");
+        return 2;
+      }
+      try {
+        Report.write(read(Path.of(args.get(1))), Path.of(args.get(2)));
+        return 0;
+      } catch (IOException e) {
+        err.println("backlog-chaos: cannot rewrite the report: " + e.getMessage());
+        return 1;
+      }
+    }
     String mode = null;
     Integer minutes = null;
     Path outDir = Path.of("target/chaos");

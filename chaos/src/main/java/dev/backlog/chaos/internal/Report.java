@@ -106,6 +106,35 @@ public final class Report {
       b.append('\n');
     }
 
+    b.append(
+        """
+        ## What each scenario does
+
+        - **kill -9 of CLI workers**: worker threads of the driver each run `backlog claim --json`,
+          sometimes `renew`, then `complete` as processes of the CLI's runnable jar (leases of 30 s);
+          an importer imports further plans and a syncer runs `tracker sync` meanwhile. A fifth of all
+          processes gets SIGKILL at a random moment between its start and the mean duration of a
+          command (start-up, the transaction and the exit are all hit); the worker then starts its
+          next command, as a supervisor would. After the fault phase the fleet gets five minutes
+          without faults to finish the drain; a final `tracker sync` runs before the checks.
+        - **kill -9 of embedding hosts**: processes of their own that hold a `Backlog` on
+          `JdbcBacklogStore` (the shared H2 file in long-running mode, or PostgreSQL) with two worker
+          threads each, killed and started again at random.
+        - **kill -9 during coord record**: `backlog coord record` in a real git repository, half of
+          them killed during their bookkeeping transaction; `coord status` then recovers.
+        - **database restart**: the embedded PostgreSQL gets SIGINT (fast shutdown) and later SIGQUIT
+          (immediate shutdown, crash recovery at the next start) while CLI workers and a host drain;
+          they see exit 5 / `StoreUnavailableException`, retry, and go on.
+        - **disk full**: the H2 file's home and the project (the local tracker's files) on a 48 MiB
+          tmpfs, filled to the last byte mid-run for four seconds, then freed.
+        - **clock jumps**: the store's clock (injected into `JdbcBacklogStore` and `Backlog`) jumps an
+          hour forward, past every lease, and back, at random moments while four threads drain; late
+          holders' writes must be refused by their tokens. CLI processes never send their own time:
+          their leases are judged by the database's clock, so a process's clock cannot give a card
+          two holders.
+        - **soak**: see below.
+
+        """);
     b.append("## Invariants\n\n");
     b.append(
         """
