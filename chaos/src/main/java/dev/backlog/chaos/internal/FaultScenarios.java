@@ -94,7 +94,7 @@ public final class FaultScenarios {
     }
     violations.addAll(stage.check(drained, false));
     return stats.result(
-        RESTART, stage.store(), violations, drained.size() + " cards, 4 CLI workers + 1 host");
+        RESTART, stage.store(), violations, drained.size() + " cards, 3 CLI workers + 1 host");
   }
 
   /**
