@@ -124,7 +124,15 @@ public final class FaultScenarios {
                   Path filler1 = mount.resolve("filler");
                   long written = fill(filler1);
                   stats.fault("disk filled (" + (written >> 20) + " MiB)");
-                  Thread.sleep(4000);
+                  // full until the workers ran a few commands against it (at least 4 s, at
+                  // most 60 s: a busy machine starts processes slowly)
+                  long opsAtFill = stats.operations.get();
+                  long fullSince = System.nanoTime();
+                  while (System.nanoTime() - fullSince < 60_000_000_000L
+                      && (System.nanoTime() - fullSince < 4_000_000_000L
+                          || stats.operations.get() - opsAtFill < 6)) {
+                    Thread.sleep(100);
+                  }
                   Files.delete(filler1);
                   stats.faultEnded();
                 } catch (InterruptedException e) {

@@ -126,7 +126,8 @@ public final class Report {
           (immediate shutdown, crash recovery at the next start) while CLI workers and a host drain;
           they see exit 5 / `StoreUnavailableException`, retry, and go on.
         - **disk full**: the H2 file's home and the project (the local tracker's files) on a 48 MiB
-          tmpfs, filled to the last byte mid-run for four seconds, then freed.
+          tmpfs, filled to the last byte mid-run until the workers ran six commands against it (at
+          least four seconds), then freed; the workers must see exit 5 (or succeed), never exit 1.
         - **clock jumps**: the store's clock (injected into `JdbcBacklogStore` and `Backlog`) jumps an
           hour forward, past every lease, and back, at random moments while four threads drain; late
           holders' writes must be refused by their tokens. CLI processes never send their own time:
