@@ -192,7 +192,7 @@ public final class Report {
 
     b.append(
         """
-        ## Security review (tests in `backlog-chaos/src/test`)
+        ## Security review (tests in `chaos/src/test`)
 
         - `import` of hostile JSON Lines (nesting 100,000 deep, one 100 MB line, invalid UTF-8) in a CLI
           process with `-Xmx64m`: exit 2 naming the line, nothing changed (`HostileInputTest`).
@@ -200,6 +200,18 @@ public final class Report {
           field (`HostileInputTest`).
         - Planted secrets (a database password, a GitHub token) are absent from every line of stdout and
           stderr of every process of a run, `--json` and `--verbose` included (`SecretsTest`).
+
+        ## Found and fixed by this suite
+
+        - `import` of a 100 MB line ran out of memory (exit 1) and a file with invalid UTF-8 failed with
+          exit 1 and a `MalformedInputException`: plans are now read in bounded memory with strict
+          UTF-8 (`PlanFile.read`, also used by `backlog:import`), and such lines are bad lines (exit 2).
+        - `--verbose` printed the connection pool's configuration dump with a `user:password@` URL's
+          password: every CLI log line now passes through a redacting encoder.
+        - A config value of the wrong type was named without its kind; it is now named with its kind
+          (never its value, which could be a misplaced password).
+        - A `renew` after the store's clock moved back before the claim failed with an
+          `IllegalArgumentException` (exit 1): the lease now runs until the claim time.
 
         ## Pending
 

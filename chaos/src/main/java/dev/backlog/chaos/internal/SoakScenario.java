@@ -69,7 +69,12 @@ public final class SoakScenario {
       Load load = new Load(backlog, stats, 0.6 * capacity);
       load.start();
       long start = System.nanoTime();
-      long end = start + profile.soak().toNanos();
+      long intervals =
+          Math.max(
+              1,
+              (profile.soak().toNanos() + profile.sample().toNanos() - 1)
+                  / profile.sample().toNanos());
+      long end = start + intervals * profile.sample().toNanos(); // whole intervals only
       int index = 0;
       while (System.nanoTime() < end) {
         long intervalStart = System.nanoTime();
