@@ -162,9 +162,10 @@ public final class KillScenarios {
               "--actor",
               "w" + n,
               "--json");
-      boolean kill = random.nextBoolean();
-      if (kill) {
-        Thread.sleep(200 + random.nextInt(3000));
+      // half of them, at a random moment; the last one early if none was hit yet
+      boolean last = n == profile.records() && stats.faults.get() == 0;
+      if (random.nextBoolean() || last) {
+        Thread.sleep(last ? 100 + random.nextInt(400) : 200 + random.nextInt(3000));
         if (running.alive()) {
           running.kill();
           stats.fault("kill -9 during coord record");
