@@ -164,6 +164,9 @@ public final class HostFleet {
           stats.success();
         } else if (line.startsWith("unavailable")) {
           stats.outcome("store unavailable (typed error)");
+        } else if (line.startsWith("error ")) {
+          int colon = line.indexOf(':');
+          stats.outcome("host error " + line.substring(6, colon < 0 ? line.length() : colon));
         } else if (line.startsWith("lost ")) {
           stats.outcome("lease lost (refused late write)");
         }

@@ -102,6 +102,11 @@ public final class HostWorkerMain {
       } catch (StoreUnavailableException e) {
         out.println("unavailable");
         sleep(200);
+      } catch (RuntimeException e) {
+        // a worker does not die of an unexpected error: it reports it and goes on, and the
+        // driver lists it; the invariants are judged from the store all the same
+        out.println("error " + e.getClass().getName() + ": " + e.getMessage());
+        sleep(200);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
