@@ -207,7 +207,8 @@ public final class Report {
           exit 1 and a `MalformedInputException`: plans are now read in bounded memory with strict
           UTF-8 (`PlanFile.read`, also used by `backlog:import`), and such lines are bad lines (exit 2).
         - `--verbose` printed the connection pool's configuration dump with a `user:password@` URL's
-          password: every CLI log line now passes through a redacting encoder.
+          password, and a driver's `UnknownHostException` quoted `user:password@host`: every CLI log
+          line now passes through a redacting encoder.
         - A config value of the wrong type was named without its kind; it is now named with its kind
           (never its value, which could be a misplaced password).
         - A `renew` after the store's clock moved back before the claim failed with an
