@@ -121,20 +121,7 @@ public final class BacklogChaos {
   }
 
   private static Profile withMinutes(Profile p, int minutes) {
-    return new Profile(
-        p.mode(),
-        p.cliWorkers(),
-        p.seedCards(),
-        p.importCards(),
-        p.imports(),
-        p.hostCards(),
-        p.faultCards(),
-        p.killShare(),
-        p.hostKillGapMs(),
-        p.records(),
-        java.time.Duration.ofMinutes(minutes),
-        java.time.Duration.ofMinutes(1),
-        p.maxScenario());
+    return p.withSoak(java.time.Duration.ofMinutes(minutes), java.time.Duration.ofMinutes(1));
   }
 
   private static String value(List<String> args, int i, String option) {

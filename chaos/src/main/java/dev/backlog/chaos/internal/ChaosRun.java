@@ -74,7 +74,7 @@ public final class ChaosRun {
       rows.add(step(() -> faults.diskFull(dir("disk"), cliJar)));
 
       ClockScenario clock = new ClockScenario(random);
-      int clockCards = profile.mode().equals("full") ? 400 : 120;
+      int clockCards = profile.clockCards();
       rows.add(
           step(
               () ->

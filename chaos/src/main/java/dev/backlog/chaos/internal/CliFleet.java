@@ -48,9 +48,6 @@ public final class CliFleet {
   private volatile boolean paused;
   private volatile boolean faultsOver;
 
-  /** How long a fleet may go on after the faults stopped. */
-  static final Duration RECOVERY = Duration.ofMinutes(5);
-
   /**
    * A fleet of {@code workers} workers that stops when {@code expectedDone} cards are done.
    *
@@ -100,12 +97,12 @@ public final class CliFleet {
 
   /**
    * Runs until {@code expectedDone} cards are done. Faults are injected for at most {@code max};
-   * after that the fleet has {@link #RECOVERY} without faults to finish (a busy machine may need
+   * after that the fleet has {@code recovery} without faults to finish (a busy machine may need
    * it), and only a drain that does not end then is reported unfinished.
    */
-  public boolean run(Duration max) throws InterruptedException {
+  public boolean run(Duration max, Duration recovery) throws InterruptedException {
     long faultsEnd = System.nanoTime() + max.toNanos();
-    long deadline = faultsEnd + RECOVERY.toNanos();
+    long deadline = faultsEnd + recovery.toNanos();
     start(
         "faults-end",
         () -> {

@@ -24,6 +24,9 @@ public final class FaultScenarios {
   /** The scenario's name in the report. */
   public static final String DISK_FULL = "disk full (H2 file and tracker files on a full tmpfs)";
 
+  /** How long the restart scenario's host may go on after the CLI workers drained. */
+  private static final java.time.Duration HOST_GRACE = java.time.Duration.ofSeconds(10);
+
   private final Profile profile;
   private final Random random;
   private final OutputLog log;
@@ -41,10 +44,19 @@ public final class FaultScenarios {
     Set<CardId> drained =
         Plans.write(dir.resolve("plan.jsonl"), "P", profile.faultCards() * 5, random);
     stage.seed(dir.resolve("plan.jsonl"));
-    CliFleet cli = new CliFleet(stage.cli(), stats, random, 3, 30, drained.size());
+    CliFleet cli =
+        new CliFleet(stage.cli(), stats, random, 3, profile.cliTtlSeconds(), drained.size());
     HostFleet host =
         new HostFleet(
-                stage.hostArgs(), stage.hostEnv(), stats, log, random, 1, 1, 30, drained.size())
+                stage.hostArgs(),
+                stage.hostEnv(),
+                stats,
+                log,
+                random,
+                1,
+                1,
+                profile.cliTtlSeconds(),
+                drained.size())
             .pace(250);
     AtomicReference<String> faultError = new AtomicReference<>();
     Thread faults =
@@ -53,7 +65,7 @@ public final class FaultScenarios {
             () -> {
               try {
                 for (PgServer.Shutdown mode : PgServer.Shutdown.values()) {
-                  Thread.sleep(3000 + random.nextInt(2000));
+                  Thread.sleep(2000 + random.nextInt(1500));
                   pg.stop(mode);
                   stats.fault(
                       "server stopped (" + mode.name().toLowerCase(java.util.Locale.ROOT) + ")");
@@ -72,12 +84,15 @@ public final class FaultScenarios {
             "host",
             () -> {
               try {
-                host.run(profile.maxScenario(), 0);
+                host.run(profile.maxScenario(), profile.recovery(), 0);
               } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
               }
             });
-    boolean done = cli.run(profile.maxScenario());
+    boolean done = cli.run(profile.maxScenario(), profile.recovery());
+    // the CLI workers saw the whole drain done; the host that shared it gets a few seconds to see
+    // it too and is stopped then, instead of running on to the end of the recovery phase
+    host.stopAfter(HOST_GRACE);
     faults.join();
     hostThread.join();
     List<String> violations = new ArrayList<>();
@@ -89,7 +104,7 @@ public final class FaultScenarios {
           "the workers did not drain the backlog within "
               + profile.maxScenario()
               + " of faults and "
-              + CliFleet.RECOVERY
+              + profile.recovery()
               + " without");
     }
     violations.addAll(stage.check(drained, false));
@@ -113,7 +128,9 @@ public final class FaultScenarios {
       Set<CardId> drained =
           Plans.write(dir.resolve("plan.jsonl"), "D", profile.faultCards(), random);
       stage.seed(dir.resolve("plan.jsonl"));
-      CliFleet fleet = new CliFleet(stage.cli(), stats, random, 3, 30, drained.size()).syncing();
+      CliFleet fleet =
+          new CliFleet(stage.cli(), stats, random, 3, profile.cliTtlSeconds(), drained.size())
+              .syncing();
       AtomicReference<String> fillError = new AtomicReference<>();
       Thread filler =
           CliFleet.start(
@@ -141,7 +158,7 @@ public final class FaultScenarios {
                   fillError.set(e.toString());
                 }
               });
-      boolean done = fleet.run(profile.maxScenario());
+      boolean done = fleet.run(profile.maxScenario(), profile.recovery());
       filler.join();
       List<String> violations = new ArrayList<>();
       if (fillError.get() != null) {
@@ -152,7 +169,7 @@ public final class FaultScenarios {
             "the workers did not drain the backlog within "
                 + profile.maxScenario()
                 + " of faults and "
-                + CliFleet.RECOVERY
+                + profile.recovery()
                 + " without");
       }
       CliRunner.Result sync = stage.cli().run("tracker", "sync", "--json");

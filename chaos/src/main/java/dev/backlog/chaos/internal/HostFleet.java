@@ -32,6 +32,7 @@ public final class HostFleet {
   private final Process[] running;
   private final StringBuilder[] output;
   private volatile boolean stopping;
+  private volatile long stopAt = Long.MAX_VALUE;
   private long paceMs;
 
   /**
@@ -68,18 +69,18 @@ public final class HostFleet {
 
   /**
    * Runs until every host finished by itself, killing a random host every {@code meanGapMs} on
-   * average (0: never) for at most {@code max}, then giving them {@link CliFleet#RECOVERY} without
-   * faults. Returns whether all hosts finished.
+   * average (0: never) for at most {@code max}, then giving them {@code recovery} without faults
+   * (or until {@link #stopAfter}). Returns whether all hosts finished.
    */
-  public boolean run(Duration max, int meanGapMs) throws InterruptedException {
+  public boolean run(Duration max, Duration recovery, int meanGapMs) throws InterruptedException {
     long faultsEnd = System.nanoTime() + max.toNanos();
-    long deadline = faultsEnd + CliFleet.RECOVERY.toNanos();
+    long deadline = faultsEnd + recovery.toNanos();
     for (int i = 0; i < hosts; i++) {
       launch(i);
     }
     boolean finished = false;
     long nextKill = meanGapMs > 0 ? System.nanoTime() + gap(meanGapMs) : Long.MAX_VALUE;
-    while (System.nanoTime() < deadline) {
+    while (System.nanoTime() < deadline && System.nanoTime() < stopAt) {
       Thread.sleep(50);
       boolean all = true;
       for (int i = 0; i < hosts; i++) {
@@ -106,6 +107,9 @@ public final class HostFleet {
         nextKill = System.nanoTime() + gap(meanGapMs);
       }
     }
+    if (!finished && System.nanoTime() >= stopAt) {
+      stats.outcome("host stopped " + graceSeconds + " s after the other workers drained");
+    }
     stopping = true;
     for (Process p : running) {
       p.destroyForcibly().waitFor();
@@ -116,6 +120,18 @@ public final class HostFleet {
       }
     }
     return finished;
+  }
+
+  private volatile long graceSeconds;
+
+  /**
+   * Stops the hosts {@code grace} from now if they have not finished by then: for a host that
+   * shares a drain with other workers, which ended it already (the invariants are judged from the
+   * store either way).
+   */
+  public void stopAfter(Duration grace) {
+    graceSeconds = grace.toSeconds();
+    stopAt = System.nanoTime() + grace.toNanos();
   }
 
   private long gap(int meanGapMs) {

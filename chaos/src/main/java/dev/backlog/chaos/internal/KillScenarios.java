@@ -32,13 +32,6 @@ public final class KillScenarios {
   /** The scenario's name in the report. */
   public static final String COORD = "kill -9 during coord record";
 
-  /**
-   * The lease of a CLI worker's claim: long enough for the renew and complete processes that follow
-   * it to start on a busy machine, short enough that a killed worker's card comes back within the
-   * scenario.
-   */
-  static final int CLI_TTL_SECONDS = 30;
-
   private final Profile profile;
   private final Path cliJar;
   private final OutputLog log;
@@ -67,18 +60,23 @@ public final class KillScenarios {
     }
     CliFleet fleet =
         new CliFleet(
-                stage.cli(), stats, random, profile.cliWorkers(), CLI_TTL_SECONDS, drained.size())
+                stage.cli(),
+                stats,
+                random,
+                profile.cliWorkers(),
+                profile.cliTtlSeconds(),
+                drained.size())
             .importing(imports)
             .syncing()
             .killing(profile.killShare());
-    boolean done = fleet.run(profile.maxScenario());
+    boolean done = fleet.run(profile.maxScenario(), profile.recovery());
     List<String> violations = new ArrayList<>();
     if (!done) {
       violations.add(
           "the workers did not drain the backlog within "
               + profile.maxScenario()
               + " of faults and "
-              + CliFleet.RECOVERY
+              + profile.recovery()
               + " without");
     }
     CliRunner.Result sync = stage.cli().run("tracker", "sync", "--json");
@@ -98,14 +96,14 @@ public final class KillScenarios {
     HostFleet fleet =
         new HostFleet(
             stage.hostArgs(), stage.hostEnv(), stats, log, random, 3, 2, 3, drained.size());
-    boolean done = fleet.run(profile.maxScenario(), profile.hostKillGapMs());
+    boolean done = fleet.run(profile.maxScenario(), profile.recovery(), profile.hostKillGapMs());
     List<String> violations = new ArrayList<>();
     if (!done) {
       violations.add(
           "the hosts did not drain the backlog within "
               + profile.maxScenario()
               + " of faults and "
-              + CliFleet.RECOVERY
+              + profile.recovery()
               + " without");
     }
     violations.addAll(stage.check(drained, false));

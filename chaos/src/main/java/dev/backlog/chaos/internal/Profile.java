@@ -17,7 +17,13 @@ import java.time.Duration;
  * @param records bookkeeping records of the git coordination scenario
  * @param soak soak duration per store
  * @param sample soak sampling interval
- * @param maxScenario the longest a drain may take before the scenario is judged unfinished
+ * @param maxScenario the longest faults are injected into a drain
+ * @param recovery how long a fleet may go on without faults after {@code maxScenario} before its
+ *     drain is judged unfinished
+ * @param cliTtlSeconds the lease of a CLI worker's claim: long enough for the renew and complete
+ *     processes that follow it to start on a busy machine, short enough that a killed worker's card
+ *     comes back within the scenario
+ * @param clockCards cards drained in the clock scenario
  */
 public record Profile(
     String mode,
@@ -32,24 +38,33 @@ public record Profile(
     int records,
     Duration soak,
     Duration sample,
-    Duration maxScenario) {
+    Duration maxScenario,
+    Duration recovery,
+    int cliTtlSeconds,
+    int clockCards) {
 
-  /** The quick run CI does (a few minutes on two cores). */
+  /**
+   * The quick run CI does (about four minutes on two cores): every scenario on every store with a
+   * few faults each, small drains (each CLI command is a JVM start), a soak of 20 s per store.
+   */
   public static Profile quick() {
     return new Profile(
         "quick",
-        4,
-        4,
+        3,
+        3,
         2,
-        2,
-        80,
-        12,
-        0.2,
-        3000,
+        1,
+        40,
         6,
-        Duration.ofSeconds(30),
-        Duration.ofSeconds(6),
-        Duration.ofSeconds(90));
+        0.3,
+        1500,
+        5,
+        Duration.ofSeconds(20),
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(60),
+        Duration.ofMinutes(2),
+        15,
+        80);
   }
 
   /** The full run, with a soak of {@code minutes} per store. */
@@ -67,6 +82,30 @@ public record Profile(
         30,
         Duration.ofMinutes(minutes),
         Duration.ofMinutes(1),
-        Duration.ofMinutes(10));
+        Duration.ofMinutes(10),
+        Duration.ofMinutes(5),
+        30,
+        400);
+  }
+
+  /** This profile with a soak of {@code soak} sampled every {@code sample}. */
+  public Profile withSoak(Duration soak, Duration sample) {
+    return new Profile(
+        mode,
+        cliWorkers,
+        seedCards,
+        importCards,
+        imports,
+        hostCards,
+        faultCards,
+        killShare,
+        hostKillGapMs,
+        records,
+        soak,
+        sample,
+        maxScenario,
+        recovery,
+        cliTtlSeconds,
+        clockCards);
   }
 }

@@ -111,12 +111,14 @@ public final class Report {
         ## What each scenario does
 
         - **kill -9 of CLI workers**: worker threads of the driver each run `backlog claim --json`,
-          sometimes `renew`, then `complete` as processes of the CLI's runnable jar (leases of 30 s);
-          an importer imports further plans and a syncer runs `tracker sync` meanwhile. A fifth of all
-          processes gets SIGKILL at a random moment between its start and the mean duration of a
-          command (start-up, the transaction and the exit are all hit); the worker then starts its
-          next command, as a supervisor would. After the fault phase the fleet gets five minutes
-          without faults to finish the drain; a final `tracker sync` runs before the checks.
+          sometimes `renew`, then `complete` as processes of the CLI's runnable jar (leases of 30 s
+          in `full`, 15 s in `quick`); an importer imports further plans and a syncer runs `tracker
+          sync` meanwhile. A share of all processes (a fifth in `full`, 30 % in `quick`) gets SIGKILL
+          at a random moment between its start and the mean duration of a command (start-up, the
+          transaction and the exit are all hit); the worker then starts its next command, as a
+          supervisor would. Faults stop after ten minutes in `full` (one in `quick`); the fleet then
+          gets five minutes (two in `quick`) without faults to finish the drain, and only a drain
+          that does not end then is a violation; a final `tracker sync` runs before the checks.
         - **kill -9 of embedding hosts**: processes of their own that hold a `Backlog` on
           `JdbcBacklogStore` (the shared H2 file in long-running mode, or PostgreSQL) with two worker
           threads each, killed and started again at random.
@@ -124,7 +126,8 @@ public final class Report {
           them killed during their bookkeeping transaction; `coord status` then recovers.
         - **database restart**: the embedded PostgreSQL gets SIGINT (fast shutdown) and later SIGQUIT
           (immediate shutdown, crash recovery at the next start) while CLI workers and a host drain;
-          they see exit 5 / `StoreUnavailableException`, retry, and go on.
+          they see exit 5 / `StoreUnavailableException`, retry, and go on. Once the CLI workers saw
+          the drain done, the host gets ten seconds to see it too and is stopped then.
         - **disk full**: the H2 file's home and the project (the local tracker's files) on a 48 MiB
           tmpfs, filled to the last byte mid-run until the workers ran six commands against it (at
           least four seconds), then freed; the workers must see exit 5 (or succeed), never exit 1.
