@@ -223,8 +223,8 @@ public final class Report {
           subscribers, a restart with clients reconnecting by `Last-Event-ID`), and the security review of
           what listens (auth, origin and host checks, body bounds, path traversal on static assets, the SSE
           connection cap, the MCP server with hostile arguments, the server token among the planted
-          secrets): they wait for `backlog serve` and `backlog mcp`. A further scenario is one more class
-          returning `ScenarioResult` rows, called from `ChaosRun`.
+          secrets): not written yet; `backlog serve` and `backlog mcp` now exist to run them against. A
+          further scenario is one more class returning `ScenarioResult` rows, called from `ChaosRun`.
         """);
     return b.toString();
   }
