@@ -41,6 +41,8 @@ class QuickChaosTest {
             new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
             new PrintStream(stderr, true, StandardCharsets.UTF_8));
     String log = stderr.toString(StandardCharsets.UTF_8);
+    // each scenario's line with its duration, in the test's output for a look at a slow run
+    System.out.println(log);
     Results r = BacklogChaos.read(out.resolve("results.json"));
     String violations =
         r.scenarios().stream()

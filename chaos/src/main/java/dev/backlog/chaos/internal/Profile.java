@@ -45,7 +45,8 @@ public record Profile(
 
   /**
    * The quick run CI does (about four minutes on two cores): every scenario on every store with a
-   * few faults each, small drains (each CLI command is a JVM start), a soak of 20 s per store.
+   * few faults each, small drains (each CLI command is a JVM start), a soak of 15 s per store
+   * (three samples).
    */
   public static Profile quick() {
     return new Profile(
@@ -59,7 +60,7 @@ public record Profile(
         0.3,
         1500,
         5,
-        Duration.ofSeconds(20),
+        Duration.ofSeconds(15),
         Duration.ofSeconds(5),
         Duration.ofSeconds(60),
         Duration.ofMinutes(2),
