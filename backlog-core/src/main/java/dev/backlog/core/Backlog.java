@@ -377,6 +377,7 @@ public final class Backlog implements BacklogOperations, AutoCloseable {
     private EventListener listener;
     private Duration sweepInterval = DEFAULT_SWEEP_INTERVAL;
     private boolean closeStore = true;
+    private boolean coalescing = true;
 
     private Builder() {}
 
@@ -426,6 +427,15 @@ public final class Backlog implements BacklogOperations, AutoCloseable {
      */
     public Builder sweepInterval(Duration value) {
       sweepInterval = value;
+      return this;
+    }
+
+    /**
+     * Whether concurrent single-card {@link Backlog#claim} and {@link Backlog#complete} calls are
+     * coalesced into shared store transactions (default true).
+     */
+    public Builder coalescing(boolean value) {
+      coalescing = value;
       return this;
     }
 

@@ -175,7 +175,7 @@ final class BuildLease {
       }
       try {
         if (evidence.success()) {
-          backlog.complete(id, claim.token());
+          backlog.complete(id, claim.token(), evidence.json());
           LOG.info("backlog: completed card {}", id);
         } else {
           String reason = evidence.failure();

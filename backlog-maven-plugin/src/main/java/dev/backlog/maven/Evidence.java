@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
 /**
  * What a build shows for its card: the outcome and first error, Surefire and Failsafe test counts
  * from the reports this build wrote in every project, the git HEAD commit, the duration. Logged as
- * one INFO line and written to {@code target/backlog-evidence.json} of the top-level project;
- * stored on the card's run once the core API takes lease evidence. Immutable.
+ * one INFO line and written to {@code target/backlog-evidence.json} of the top-level project; a
+ * successful build's evidence is also kept on the card's run and in its {@code completed} event.
+ * Immutable.
  */
 final class Evidence {
 
@@ -77,6 +78,11 @@ final class Evidence {
   /** The first error's message (never null for a failed build). */
   String failure() {
     return failure == null ? "the build failed" : failure;
+  }
+
+  /** The evidence as compact JSON text, as {@code Backlog.complete} keeps it. */
+  String json() {
+    return json.toString();
   }
 
   void log() {

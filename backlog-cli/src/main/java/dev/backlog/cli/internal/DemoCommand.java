@@ -228,19 +228,7 @@ final class DemoCommand extends BacklogCommand {
 
   /** With --serve: keeps the board up until SIGTERM or Ctrl-C, then stops it and the store. */
   private void waitForStop(BacklogServer server, Backlog backlog) throws InterruptedException {
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  try {
-                    server.close();
-                  } finally {
-                    backlog.close();
-                    stopped.countDown();
-                  }
-                },
-                "backlog-demo-stop"));
+    CountDownLatch stopped = ServeCommand.stopOnSignal(server, backlog, "backlog-demo-stop");
     if (!context.json()) {
       context.out().println("the board stays up at " + server.url() + "/ ; press Ctrl-C to stop");
       context.out().flush();

@@ -76,19 +76,7 @@ final class ServeCommand extends BacklogCommand {
       backlog.close();
       throw e;
     }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  try {
-                    server.close();
-                  } finally {
-                    backlog.close();
-                    stopped.countDown();
-                  }
-                },
-                "backlog-serve-stop"));
+    CountDownLatch stopped = stopOnSignal(server, backlog, "backlog-serve-stop");
     printUrl(ctx, server.url());
     if (!ctx.json()) {
       ctx.out()
@@ -106,6 +94,27 @@ final class ServeCommand extends BacklogCommand {
     }
     stopped.await();
     return 0;
+  }
+
+  /**
+   * Registers a shutdown hook (SIGTERM, SIGINT) that stops the server, letting in-flight requests
+   * finish, and then closes the store; the returned latch opens when both are done.
+   */
+  static CountDownLatch stopOnSignal(BacklogServer server, Backlog backlog, String threadName) {
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  try {
+                    server.close();
+                  } finally {
+                    backlog.close();
+                    stopped.countDown();
+                  }
+                },
+                threadName));
+    return stopped;
   }
 
   static void printUrl(Context ctx, String url) {
