@@ -28,6 +28,13 @@ import picocli.CommandLine.Option;
     })
 final class ServeCommand extends BacklogCommand {
 
+  /**
+   * Request threads: each open event stream holds one, so the library's default of 200 would let
+   * 200 subscribers (a board per person of a big team, or the chaos suite's 200) take every thread
+   * and starve the API; this leaves room for the API, the board and {@code /mcp} next to them.
+   */
+  static final int MAX_THREADS = 400;
+
   /** Pool connections for the server: request threads wait for a connection beyond this. */
   static final int POOL_SIZE = 16;
 
@@ -64,7 +71,12 @@ final class ServeCommand extends BacklogCommand {
     BacklogServer server;
     try {
       BacklogServer.Builder builder =
-          BacklogServer.builder(backlog).bind(bind).port(port).token(token).readOnly(readOnly);
+          BacklogServer.builder(backlog)
+              .bind(bind)
+              .port(port)
+              .token(token)
+              .readOnly(readOnly)
+              .maxThreads(MAX_THREADS);
       if (!readOnly) {
         // Behind the server's token, Host and Origin rules; HTTP sessions keep their leases to TTL.
         builder.servlet(
