@@ -29,7 +29,7 @@ class OutputLostTest {
     Path full = Path.of("/dev/full");
     assumeTrue(Files.isWritable(full), "needs /dev/full (Linux)");
     InProcess cli = new InProcess(dir.resolve("home"), dir);
-    assertEquals(0, cli.run("create", "A", "--title", "a").exit());
+    assertEquals(0, cli.run("create", "--id", "A", "--title", "a").exit());
     for (boolean plain : new boolean[] {true, false}) {
       ByteArrayOutputStream err = new ByteArrayOutputStream();
       int exit;
