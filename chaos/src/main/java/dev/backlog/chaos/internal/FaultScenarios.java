@@ -24,8 +24,11 @@ public final class FaultScenarios {
   /** The scenario's name in the report. */
   public static final String DISK_FULL = "disk full (H2 file and tracker files on a full tmpfs)";
 
-  /** How long the restart scenario's host may go on after the CLI workers drained. */
-  private static final java.time.Duration HOST_GRACE = java.time.Duration.ofSeconds(10);
+  /**
+   * How long the restart scenario's host may take to see the drain done after the CLI workers saw
+   * it; a host still running then is a violation (it would never finish on its own).
+   */
+  private static final java.time.Duration HOST_GRACE = java.time.Duration.ofSeconds(30);
 
   private final Profile profile;
   private final Random random;
@@ -59,6 +62,8 @@ public final class FaultScenarios {
                 drained.size())
             .pace(250);
     AtomicReference<String> faultError = new AtomicReference<>();
+    java.util.concurrent.atomic.AtomicBoolean hostFinished =
+        new java.util.concurrent.atomic.AtomicBoolean();
     Thread faults =
         CliFleet.start(
             "db-restarts",
@@ -84,14 +89,15 @@ public final class FaultScenarios {
             "host",
             () -> {
               try {
-                host.run(profile.maxScenario(), profile.recovery(), 0);
+                hostFinished.set(host.run(profile.maxScenario(), profile.recovery(), 0));
               } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
               }
             });
     boolean done = cli.run(profile.maxScenario(), profile.recovery());
-    // the CLI workers saw the whole drain done; the host that shared it gets a few seconds to see
-    // it too and is stopped then, instead of running on to the end of the recovery phase
+    // the CLI workers saw the whole drain done; the host that shared it must see it too within
+    // the grace, and is stopped then (a violation) instead of running on to the end of the
+    // recovery phase
     host.stopAfter(HOST_GRACE);
     faults.join();
     hostThread.join();
@@ -106,6 +112,11 @@ public final class FaultScenarios {
               + " of faults and "
               + profile.recovery()
               + " without");
+    } else if (!hostFinished.get()) {
+      violations.add(
+          "the embedding host did not finish on its own within "
+              + HOST_GRACE.toSeconds()
+              + " s after the CLI workers saw the drain done");
     }
     violations.addAll(stage.check(drained, false));
     return stats.result(
@@ -178,9 +189,35 @@ public final class FaultScenarios {
             "the tracker sync after the disk freed failed: exit " + sync.exit() + " " + sync.err());
       }
       violations.addAll(stage.check(drained, sync.ok()));
+      if (!violations.isEmpty()) {
+        violations.add("the tmpfs's files are kept for a look in " + keep(mount));
+      }
       return stats.result(DISK_FULL, Stage.H2, violations, drained.size() + " cards, 48 MiB tmpfs");
     } finally {
       Tmpfs.unmount(mount);
+    }
+  }
+
+  /** Copies a scenario's files (the H2 file, the tracker files) out of the tmpfs. */
+  private static Path keep(Path mount) {
+    try {
+      Path to = Files.createTempDirectory("backlog-chaos-disk-evidence-");
+      try (var paths = Files.walk(mount)) {
+        for (Path p : (Iterable<Path>) paths::iterator) {
+          if (p.getFileName() != null && p.getFileName().toString().equals("filler")) {
+            continue;
+          }
+          Path target = to.resolve(mount.relativize(p).toString());
+          if (Files.isDirectory(p)) {
+            Files.createDirectories(target);
+          } else {
+            Files.copy(p, target);
+          }
+        }
+      }
+      return to;
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("cannot keep the tmpfs's files", e);
     }
   }
 

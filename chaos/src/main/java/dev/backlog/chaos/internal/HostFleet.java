@@ -146,14 +146,15 @@ public final class HostFleet {
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(HostWorkerMain.class.getName());
-    command.addAll(storeArgs);
     command.addAll(
-        List.of(
-            "host" + i,
-            Integer.toString(threads),
-            Integer.toString(ttlSeconds),
-            Long.toString(expected),
-            Long.toString(paceMs)));
+        new HostWorkerMain.Options(
+                storeArgs.get(0).equals("h2") ? Path.of(storeArgs.get(1)) : null,
+                "host" + i,
+                threads,
+                Duration.ofSeconds(ttlSeconds),
+                expected,
+                paceMs)
+            .toArgs());
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
     pb.environment().putAll(env);
     try {
