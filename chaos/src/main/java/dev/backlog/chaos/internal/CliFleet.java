@@ -190,7 +190,16 @@ public final class CliFleet {
         continue;
       }
       JsonNode card = parse(claim.out());
-      if (card == null || card.isNull()) {
+      if (card == null || !(card.isNull() || card.has("id"))) {
+        // exit 0 must come with the card or null: the CLI promises it
+        stats.problem(
+            "backlog claim exited 0 without a card or null on stdout: '"
+                + firstLine(claim.out())
+                + "'");
+        pause(300);
+        continue;
+      }
+      if (card.isNull()) {
         if (allDone(owner)) {
           drained.set(true);
           stop.set(true);

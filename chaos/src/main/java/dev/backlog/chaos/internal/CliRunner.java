@@ -65,6 +65,40 @@ public final class CliRunner {
 
   /** Starts {@code backlog args…} without waiting. */
   public Running start(String... args) {
+    ProcessBuilder pb = builder(args);
+    try {
+      // the driver's own captures, in the temp directory: never on a stage's full disk
+      Path out = Files.createTempFile("backlog-chaos-out-", ".txt");
+      Path err = Files.createTempFile("backlog-chaos-err-", ".txt");
+      pb.redirectOutput(out.toFile()).redirectError(err.toFile());
+      pb.redirectInput(ProcessBuilder.Redirect.PIPE);
+      Process process = pb.start();
+      process.getOutputStream().close();
+      return new Running(process, out, err, String.join(" ", args));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start the CLI: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Starts {@code backlog args…} with its stdin and stdout as pipes for the caller (a {@code
+   * backlog mcp} session) and its stderr into a file; {@link #record} its output when done.
+   */
+  public Process startPiped(Path stderr, String... args) {
+    ProcessBuilder pb = builder(args).redirectError(stderr.toFile());
+    try {
+      return pb.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start the CLI: " + e.getMessage(), e);
+    }
+  }
+
+  /** Records a process's output for the secrets search. */
+  public void record(String what, String out, String err) {
+    log.add("backlog " + what, out, err);
+  }
+
+  private ProcessBuilder builder(String... args) {
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(
           "the CLI jar "
@@ -83,17 +117,7 @@ public final class CliRunner {
     ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile());
     pb.environment().keySet().removeIf(k -> k.startsWith("BACKLOG_") || k.equals("GITHUB_TOKEN"));
     pb.environment().putAll(env);
-    try {
-      Path out = Files.createTempFile(workDir, "out-", ".txt");
-      Path err = Files.createTempFile(workDir, "err-", ".txt");
-      pb.redirectOutput(out.toFile()).redirectError(err.toFile());
-      pb.redirectInput(ProcessBuilder.Redirect.PIPE);
-      Process process = pb.start();
-      process.getOutputStream().close();
-      return new Running(process, out, err, String.join(" ", args));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot start the CLI: " + e.getMessage(), e);
-    }
+    return pb;
   }
 
   /** Runs {@code backlog args…} and waits for it (at most two minutes). */
@@ -130,6 +154,20 @@ public final class CliRunner {
     public void kill() {
       killed = true;
       process.destroyForcibly();
+    }
+
+    /** Sends SIGTERM (the process's own shutdown runs). */
+    public void terminate() {
+      process.destroy();
+    }
+
+    /** What it wrote to stdout so far. */
+    public String outSoFar() {
+      try {
+        return Files.readString(out, StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        return "";
+      }
     }
 
     /** Waits for the end and collects the output. */
