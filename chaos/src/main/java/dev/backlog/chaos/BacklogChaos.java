@@ -52,6 +52,7 @@ public final class BacklogChaos {
     Path docs = null;
     Path cliJar = Path.of("backlog-cli/target/backlog.jar");
     long seed = System.nanoTime();
+    java.util.Set<String> only = new java.util.LinkedHashSet<>();
     try {
       for (int i = 0; i < args.size(); i++) {
         String a = args.get(i);
@@ -62,11 +63,21 @@ public final class BacklogChaos {
           case "--docs" -> docs = Path.of(value(args, ++i, a));
           case "--cli-jar" -> cliJar = Path.of(value(args, ++i, a));
           case "--seed" -> seed = Long.parseLong(value(args, ++i, a));
+          case "--only" -> only.addAll(List.of(value(args, ++i, a).split(",")));
           default -> throw new IllegalArgumentException("unknown argument '" + a + "'");
         }
       }
       if (mode == null) {
         throw new IllegalArgumentException("name a mode: quick or full");
+      }
+      for (String k : only) {
+        if (!ChaosRun.SCENARIOS.contains(k)) {
+          throw new IllegalArgumentException(
+              "--only names an unknown scenario '"
+                  + k
+                  + "'; name some of "
+                  + String.join(", ", ChaosRun.SCENARIOS));
+        }
       }
       if (minutes != null && (minutes < 1 || minutes > 24 * 60)) {
         throw new IllegalArgumentException("--minutes must be 1 to 1440, was " + minutes);
@@ -76,7 +87,9 @@ public final class BacklogChaos {
           "backlog-chaos: "
               + e.getMessage()
               + "\nusage: backlog-chaos quick|full [--minutes N] [--out DIR] [--docs DIR]"
-              + " [--cli-jar JAR] [--seed N]");
+              + " [--cli-jar JAR] [--seed N] [--only "
+              + String.join(",", ChaosRun.SCENARIOS)
+              + "]");
       return 2;
     }
     Profile profile =
@@ -87,8 +100,10 @@ public final class BacklogChaos {
     try {
       Files.createDirectories(outDir);
       Path work = Files.createTempDirectory("backlog-chaos-");
-      Results results = new ChaosRun(profile, cliJar, work, seed, err).run();
+      ChaosRun run = new ChaosRun(profile, cliJar, work, seed, err).only(only);
+      Results results = run.run();
       write(results, outDir);
+      run.output().writeTo(outDir.resolve("output.log"));
       if (docs != null) {
         Report.write(results, docs);
       }

@@ -9,6 +9,7 @@ import dev.backlog.chaos.internal.KillScenarios;
 import dev.backlog.chaos.internal.Report;
 import dev.backlog.chaos.internal.Results;
 import dev.backlog.chaos.internal.ScenarioResult;
+import dev.backlog.chaos.internal.ServerScenario;
 import dev.backlog.chaos.internal.SoakScenario;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -63,6 +64,7 @@ class QuickChaosTest {
           {FaultScenarios.DISK_FULL, "H2 file"},
           {ClockScenario.NAME, "H2 file"},
           {ClockScenario.NAME, "PostgreSQL"},
+          {ServerScenario.NAME, "H2 file"},
           {SoakScenario.NAME, "H2 file"},
           {SoakScenario.NAME, "PostgreSQL"},
         }) {

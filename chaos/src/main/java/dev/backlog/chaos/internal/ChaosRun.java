@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 
 /**
  * One run of every scenario on every store it applies to, in order, with the results collected for
@@ -25,6 +26,11 @@ public final class ChaosRun {
   private final long seed;
   private final PrintStream progress;
   private final OutputLog log = new OutputLog();
+  private Set<String> only = Set.of();
+
+  /** The keys {@link #only} accepts, one per scenario, in the order a run takes them. */
+  public static final List<String> SCENARIOS =
+      List.of("kill-cli", "kill-host", "coord", "restart", "disk", "clock", "soak", "server");
 
   /** A run of {@code profile} with scratch space under {@code work}. */
   public ChaosRun(Profile profile, Path cliJar, Path work, long seed, PrintStream progress) {
@@ -33,6 +39,26 @@ public final class ChaosRun {
     this.work = work.toAbsolutePath();
     this.seed = seed;
     this.progress = progress;
+  }
+
+  /**
+   * Runs only the scenarios named (keys of {@link #SCENARIOS}; empty: all), to reproduce one.
+   *
+   * @throws IllegalArgumentException naming an unknown key
+   */
+  public ChaosRun only(Set<String> keys) {
+    for (String k : keys) {
+      if (!SCENARIOS.contains(k)) {
+        throw new IllegalArgumentException(
+            "unknown scenario '" + k + "'; name some of " + String.join(", ", SCENARIOS));
+      }
+    }
+    only = Set.copyOf(keys);
+    return this;
+  }
+
+  private boolean runs(String key) {
+    return only.isEmpty() || only.contains(key);
   }
 
   /** Everything every process of the run printed. */
@@ -51,51 +77,78 @@ public final class ChaosRun {
     KillScenarios kills = new KillScenarios(profile, cliJar, log, random);
     FaultScenarios faults = new FaultScenarios(profile, log, random);
     String dbPassword = "ChaosPlantedPw" + Long.toHexString(random.nextLong());
+    String serverToken = "ChaosServerToken" + Long.toHexString(random.nextLong());
     try (PgServer pg = PgServer.start(dir("pg-data"), dbPassword)) {
       pgVersion = pg.version();
 
-      rows.add(step(() -> kills.cliWorkers(Stage.h2(dir("kill-h2"), cliJar, log), dir("kill-h2"))));
-      rows.add(
-          step(
-              () ->
-                  kills.cliWorkers(
-                      Stage.pg(dir("kill-pg"), pg, "kill", cliJar, log), dir("kill-pg"))));
-      rows.add(step(() -> kills.hosts(Stage.h2(dir("host-h2"), cliJar, log), dir("host-h2"))));
-      rows.add(
-          step(
-              () ->
-                  kills.hosts(Stage.pg(dir("host-pg"), pg, "host", cliJar, log), dir("host-pg"))));
-      rows.add(step(() -> kills.coordRecord(dir("coord"))));
-      rows.add(
-          step(
-              () ->
-                  faults.restart(
-                      Stage.pg(dir("restart"), pg, "restart", cliJar, log), pg, dir("restart"))));
-      rows.add(step(() -> faults.diskFull(dir("disk"), cliJar)));
-
-      ClockScenario clock = new ClockScenario(random);
-      int clockCards = profile.clockCards();
-      rows.add(
-          step(
-              () ->
-                  clock.run(
-                      Stage.H2, "jdbc:h2:file:" + dir("clock-h2").resolve("clock"), clockCards)));
-      rows.add(step(() -> clock.run(Stage.PG, pg.freshSchema("clock"), clockCards)));
-
-      SoakScenario soaker = new SoakScenario(profile);
-      Path h2Soak = dir("soak-h2");
-      String h2Url = "jdbc:h2:file:" + h2Soak.resolve("soak");
-      SoakScenario.Outcome h2 = soaker.run(Stage.H2, h2Url, () -> h2Sessions(h2Url));
-      rows.add(h2.result());
-      soak.addAll(h2.samples());
-      progress.println("chaos: " + line(h2.result()));
-      SoakScenario.Outcome pgSoak =
-          soaker.run(Stage.PG, pg.freshSchema("soak"), pg::clientConnections);
-      rows.add(pgSoak.result());
-      soak.addAll(pgSoak.samples());
-      progress.println("chaos: " + line(pgSoak.result()));
+      if (runs("kill-cli")) {
+        rows.add(
+            step(() -> kills.cliWorkers(Stage.h2(dir("kill-h2"), cliJar, log), dir("kill-h2"))));
+        rows.add(
+            step(
+                () ->
+                    kills.cliWorkers(
+                        Stage.pg(dir("kill-pg"), pg, "kill", cliJar, log), dir("kill-pg"))));
+      }
+      if (runs("kill-host")) {
+        rows.add(step(() -> kills.hosts(Stage.h2(dir("host-h2"), cliJar, log), dir("host-h2"))));
+        rows.add(
+            step(
+                () ->
+                    kills.hosts(
+                        Stage.pg(dir("host-pg"), pg, "host", cliJar, log), dir("host-pg"))));
+      }
+      if (runs("coord")) {
+        rows.add(step(() -> kills.coordRecord(dir("coord"))));
+      }
+      if (runs("restart")) {
+        rows.add(
+            step(
+                () ->
+                    faults.restart(
+                        Stage.pg(dir("restart"), pg, "restart", cliJar, log), pg, dir("restart"))));
+      }
+      if (runs("disk")) {
+        rows.add(step(() -> faults.diskFull(dir("disk"), cliJar)));
+      }
+      if (runs("clock")) {
+        ClockScenario clock = new ClockScenario(random);
+        int clockCards = profile.clockCards();
+        rows.add(
+            step(
+                () ->
+                    clock.run(
+                        Stage.H2, "jdbc:h2:file:" + dir("clock-h2").resolve("clock"), clockCards)));
+        rows.add(step(() -> clock.run(Stage.PG, pg.freshSchema("clock"), clockCards)));
+      }
+      if (runs("server")) {
+        ServerScenario server = new ServerScenario(profile, random, serverToken);
+        rows.add(step(() -> server.run(Stage.h2(dir("serve-h2"), cliJar, log), dir("serve-h2"))));
+        if (profile.mode().equals("full")) {
+          // the quick run keeps to the default H2 file: the server's code is the same on both
+          rows.add(
+              step(
+                  () ->
+                      server.run(
+                          Stage.pg(dir("serve-pg"), pg, "serve", cliJar, log), dir("serve-pg"))));
+        }
+      }
+      if (runs("soak")) {
+        SoakScenario soaker = new SoakScenario(profile);
+        Path h2Soak = dir("soak-h2");
+        String h2Url = "jdbc:h2:file:" + h2Soak.resolve("soak");
+        SoakScenario.Outcome h2 = soaker.run(Stage.H2, h2Url, () -> h2Sessions(h2Url));
+        rows.add(h2.result());
+        soak.addAll(h2.samples());
+        progress.println("chaos: " + line(h2.result()));
+        SoakScenario.Outcome pgSoak =
+            soaker.run(Stage.PG, pg.freshSchema("soak"), pg::clientConnections);
+        rows.add(pgSoak.result());
+        soak.addAll(pgSoak.samples());
+        progress.println("chaos: " + line(pgSoak.result()));
+      }
     }
-    rows.add(secrets(List.of(dbPassword, Stage.PLANTED_GITHUB_TOKEN)));
+    rows.add(secrets(List.of(dbPassword, Stage.PLANTED_GITHUB_TOKEN, serverToken)));
     return new Results(
         profile.mode(),
         started.toString(),
@@ -126,7 +179,7 @@ public final class ChaosRun {
     }
     ScenarioResult r =
         new ScenarioResult(
-            "planted secrets (database password, GitHub token) absent from all output",
+            "planted secrets (database password, GitHub token, server token) absent from all output",
             "all",
             1,
             0,

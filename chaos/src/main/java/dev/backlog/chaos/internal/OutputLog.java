@@ -52,4 +52,17 @@ public final class OutputLog {
   public synchronized long dropped() {
     return dropped;
   }
+
+  /**
+   * Writes every process's output, each headed by its command, to {@code file}: the evidence to
+   * read after a run that found a violation.
+   */
+  public synchronized void writeTo(java.nio.file.Path file) throws java.io.IOException {
+    try (java.io.Writer w =
+        java.nio.file.Files.newBufferedWriter(file, java.nio.charset.StandardCharsets.UTF_8)) {
+      for (Entry e : entries) {
+        w.write("=== " + e.what() + "\n" + e.output() + "\n");
+      }
+    }
+  }
 }

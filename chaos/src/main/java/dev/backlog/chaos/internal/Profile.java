@@ -89,6 +89,21 @@ public record Profile(
         400);
   }
 
+  /** SSE subscribers of the server scenario: 200 in both modes. */
+  public int sseSubscribers() {
+    return 200;
+  }
+
+  /** Clients of the server scenario that dribble a body and stall. */
+  public int slowClients() {
+    return mode.equals("quick") ? 5 : 20;
+  }
+
+  /** {@code backlog mcp} sessions the server scenario kills mid-call. */
+  public int mcpKills() {
+    return mode.equals("quick") ? 2 : 5;
+  }
+
   /** This profile with a soak of {@code soak} sampled every {@code sample}. */
   public Profile withSoak(Duration soak, Duration sample) {
     return new Profile(
