@@ -45,7 +45,7 @@ public final class FaultScenarios {
   public ScenarioResult restart(Stage stage, PgServer pg, Path dir) throws InterruptedException {
     FaultStats stats = new FaultStats();
     Set<CardId> drained =
-        Plans.write(dir.resolve("plan.jsonl"), "P", profile.faultCards() * 5, random);
+        Plans.write(dir.resolve("plan.jsonl"), "P", profile.restartCards(), random);
     stage.seed(dir.resolve("plan.jsonl"));
     CliFleet cli =
         new CliFleet(stage.cli(), stats, random, 3, profile.cliTtlSeconds(), drained.size());

@@ -99,6 +99,11 @@ public record Profile(
     return mode.equals("quick") ? 5 : 20;
   }
 
+  /** Cards drained in the database restart scenario (CLI workers and a host). */
+  public int restartCards() {
+    return mode.equals("quick") ? faultCards * 3 : faultCards * 5;
+  }
+
   /** {@code backlog mcp} sessions the server scenario kills mid-call. */
   public int mcpKills() {
     return mode.equals("quick") ? 2 : 5;

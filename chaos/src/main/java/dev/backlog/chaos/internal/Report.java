@@ -146,7 +146,8 @@ public final class Report {
           HTTP workers drain a DAG through the API while the server is stopped with SIGTERM and
           started again, and later SIGKILLed and started again, on the same port. Every
           subscriber's ids, over all its connections, must equal the store's event seqs: nothing
-          missed, nothing twice, in order.
+          missed, nothing twice, in order. In `quick` it runs beside the coordination, restart and
+          disk scenarios (its slow clients leave it idle for half a minute); in `full` alone.
         - **soak**: see below.
 
         """);
