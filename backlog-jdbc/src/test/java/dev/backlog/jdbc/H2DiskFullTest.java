@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,8 +27,10 @@ import org.junit.jupiter.api.io.TempDir;
  * cannot be written, or it is on disk. With H2's default write delay, commit and close both
  * succeeded on the full disk and the cards were gone when the file was opened again; the chaos
  * suite's disk full scenario saw it as a tracker file holding an event seq that the store later
- * gave to another card.
+ * gave to another card. Slow (about a minute): every step is a JVM of its own, and a long-running
+ * store's refusal waits out its connection retries.
  */
+@Tag("slow")
 class H2DiskFullTest {
 
   @TempDir Path dir;
