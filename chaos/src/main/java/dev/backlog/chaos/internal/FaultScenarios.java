@@ -139,8 +139,12 @@ public final class FaultScenarios {
       Set<CardId> drained =
           Plans.write(dir.resolve("plan.jsonl"), "D", profile.faultCards(), random);
       stage.seed(dir.resolve("plan.jsonl"));
+      // nobody is killed here, so the leases may be long: twice the kill scenario's, so that
+      // a claim's renew and complete, each a JVM start on a busy machine, come within it (with
+      // 15 s, a run on a machine loaded 28 deep saw every lease on the DAG's root lapse before
+      // its completion, again and again)
       CliFleet fleet =
-          new CliFleet(stage.cli(), stats, random, 3, profile.cliTtlSeconds(), drained.size())
+          new CliFleet(stage.cli(), stats, random, 3, profile.cliTtlSeconds() * 2, drained.size())
               .syncing();
       AtomicReference<String> fillError = new AtomicReference<>();
       Thread filler =
