@@ -44,9 +44,9 @@ public record Profile(
     int clockCards) {
 
   /**
-   * The quick run CI does (about four minutes on two cores): every scenario on every store with a
-   * few faults each, small drains (each CLI command is a JVM start), a soak of 15 s per store
-   * (three samples).
+   * The quick run CI does (10 to 15 minutes measured on two cores shared with three other builds,
+   * the server scenario beside three others): every scenario on every store with a few faults each,
+   * small drains (each CLI command is a JVM start), a soak of 15 s per store (three samples).
    */
   public static Profile quick() {
     return new Profile(
