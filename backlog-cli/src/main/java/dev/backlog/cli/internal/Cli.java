@@ -118,10 +118,29 @@ public final class Cli {
   public int execute(String... args) {
     RootCommand plainRoot = new RootCommand(this);
     LeaseCommands.ClaimCards claim = PlainClaim.parse(plainRoot, args);
-    if (claim != null) {
-      return runPlain(plainRoot, claim);
+    int code = claim != null ? runPlain(plainRoot, claim) : executeAnnotated(args);
+    return outputChecked(code, Arrays.asList(args).contains("--json"));
+  }
+
+  /**
+   * A command whose answer could not be written to standard output (a full disk under a redirected
+   * stdout, a closed pipe) must not exit 0: its caller would take the missing answer for an empty
+   * one, and a worker whose claim succeeded would never learn its card and token. Exit 1 (an I/O
+   * failure) and say that what the command changed stays changed.
+   */
+  private int outputChecked(int code, boolean json) {
+    if (code != 0 || !out.checkError()) {
+      return code;
     }
-    return executeAnnotated(args);
+    report(
+        CliErrorCode.IO_FAILURE.name(),
+        "the command ran, but its output could not be written to standard output (a full disk or"
+            + " a closed pipe); what it changed in the backlog stays changed (a claimed card stays"
+            + " claimed until its lease lapses); free the space or fix the output and look with"
+            + " 'backlog show' or 'backlog list'",
+        json,
+        Redaction.none());
+    return ExitCodes.of(CliErrorCode.IO_FAILURE);
   }
 
   private int runPlain(RootCommand root, LeaseCommands.ClaimCards claim) {

@@ -7,7 +7,8 @@ import java.util.regex.Pattern;
 
 /**
  * Masks secrets before text is printed: passwords in JDBC URLs ({@code password=…} parameters and
- * {@code user:password@} user info) and any known secret value. Immutable and thread-safe.
+ * {@code user:password@} user info), HTTP credentials ({@code Bearer …}, {@code Basic …}) and any
+ * known secret value. Immutable and thread-safe.
  */
 public final class Redaction {
 
@@ -16,6 +17,13 @@ public final class Redaction {
   private static final Pattern PASSWORD_PARAM =
       Pattern.compile("(?i)((?:password|passwd|pwd|sslpassword)\\s*=\\s*)([^;&\\s]*)");
   private static final Pattern USER_INFO = Pattern.compile("(//[^/@:\\s]*:)([^@/\\s]*)(@)");
+
+  /**
+   * An HTTP credential: {@code Bearer …} or {@code Basic …} (the server's and the MCP transport's
+   * {@code Authorization} header, which an HTTP library's debug log prints while parsing it).
+   */
+  private static final Pattern HTTP_CREDENTIAL =
+      Pattern.compile("(?i)(\\b(?:bearer|basic)[ \\t]+)([^\\s,;)\\]]+)");
 
   private final List<String> secrets;
 
@@ -69,6 +77,7 @@ public final class Redaction {
     }
     String out = PASSWORD_PARAM.matcher(text).replaceAll("$1" + MASK);
     out = USER_INFO.matcher(out).replaceAll("$1" + MASK + "$3");
+    out = HTTP_CREDENTIAL.matcher(out).replaceAll("$1" + MASK);
     for (String secret : secrets) {
       // Very short secrets would mask ordinary words; URL-shaped ones are already covered above.
       if (secret.length() >= 4) {

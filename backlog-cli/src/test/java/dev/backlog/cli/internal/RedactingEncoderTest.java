@@ -39,4 +39,30 @@ class RedactingEncoderTest {
     assertTrue(line.contains("postgres:****@127.0.0.1"), line);
     assertTrue(line.contains("IllegalStateException"), "the stack trace is still there: " + line);
   }
+
+  @Test
+  void anHttpLibrarysDebugLineWithTheAuthorizationHeaderShowsNoToken() {
+    // what Jetty's parser logs under `backlog --verbose serve` for each request with a token
+    LoggerContext context = new LoggerContext();
+    RedactingEncoder encoder = new RedactingEncoder();
+    encoder.setContext(context);
+    encoder.setPattern("%msg%n");
+    encoder.start();
+    LoggingEvent event =
+        new LoggingEvent(
+            "test",
+            context.getLogger("org.eclipse.jetty.http.HttpParser"),
+            Level.DEBUG,
+            "parsedHeader(Authorization: Bearer S3cretServerToken-1) header=Authorization,"
+                + " valueString=[Bearer S3cretServerToken-1] and basic dXNlcjpTM2NyZXQ=",
+            null,
+            null);
+
+    String line = new String(encoder.encode(event), StandardCharsets.UTF_8);
+
+    assertFalse(line.contains("S3cret"), line);
+    assertFalse(line.contains("dXNlcjpTM2NyZXQ"), line);
+    assertTrue(line.contains("Authorization: Bearer ****)"), line);
+    assertTrue(line.contains("valueString=[Bearer ****]"), line);
+  }
 }

@@ -87,7 +87,7 @@ public final class H2FileSharing {
       int maxPoolSize) {
     Secrets secrets = Secrets.of(autoServerUrl, password);
     if (home == null) {
-      return new Shared(autoServerUrl, null, null, user, password);
+      return new Shared(durable(autoServerUrl), null, null, user, password);
     }
     try {
       Files.createDirectories(home);
@@ -96,7 +96,7 @@ public final class H2FileSharing {
           "cannot create the backlog home " + home + " (" + e + "); choose a writable directory",
           e);
     }
-    String url = autoServerUrl + compaction(home);
+    String url = durable(autoServerUrl) + compaction(home);
     if (brief) {
       Opening exclusive = exclusive(home, turnWait, user, password, maxPoolSize, secrets);
       if (exclusive != null) {
@@ -183,11 +183,28 @@ public final class H2FileSharing {
   /** The URL of the default H2 file kept to one process: H2's file-system lock, no server. */
   static String exclusiveUrl(Path home) {
     String dir = home.toString().replace('\\', '/');
-    return "jdbc:h2:file:"
-        + dir
-        + "/backlog;FILE_LOCK=FS;LOCK_TIMEOUT="
-        + JdbcBacklogStore.H2_LOCK_TIMEOUT.toMillis()
+    return durable(
+            "jdbc:h2:file:"
+                + dir
+                + "/backlog;FILE_LOCK=FS;LOCK_TIMEOUT="
+                + JdbcBacklogStore.H2_LOCK_TIMEOUT.toMillis())
         + compaction(home);
+  }
+
+  /**
+   * {@code url} with H2's {@code WRITE_DELAY=0} (unless it names a write delay itself): every
+   * commit writes the file before it returns. With H2's default delay a commit returns at once and
+   * the file is written later, in the background or at close; when that write fails (a full disk)
+   * H2 drops the changes without an error, so a command that reported success, and that other
+   * processes served by the same file had already read, is lost when the file is next opened (its
+   * event seqs then go to other events). Measured on a full tmpfs with H2 2.3.232: with the delay,
+   * commit and close both succeed and the row is gone after reopening; without it, the statement
+   * fails with "Writing to … failed" and nothing is lost.
+   */
+  static String durable(String url) {
+    return url.toLowerCase(java.util.Locale.ROOT).contains(";write_delay=")
+        ? url
+        : url + ";WRITE_DELAY=0";
   }
 
   /**

@@ -215,7 +215,8 @@ public final class JdbcEngine implements AutoCloseable {
 
   /** Rolls back after {@code failure}; returns whether the connection is broken. */
   private static boolean rollback(Session session, Throwable failure) {
-    boolean broken = SqlErrors.classify(failure) == SqlErrors.Kind.CONNECTION;
+    SqlErrors.Kind kind = SqlErrors.classify(failure);
+    boolean broken = kind == SqlErrors.Kind.CONNECTION || kind == SqlErrors.Kind.STORAGE;
     try {
       session.connection().rollback();
     } catch (SQLException | RuntimeException suppressed) {

@@ -36,6 +36,11 @@ public final class SqlErrors {
      * unavailable at once.
      */
     REFUSED,
+    /**
+     * The database cannot write its storage (a full disk, a read-only or failing file system):
+     * nothing of the transaction was committed; report unavailable at once, saying so.
+     */
+    STORAGE,
     /** Anything else: report at once. */
     OTHER
   }
@@ -67,6 +72,14 @@ public final class SqlErrors {
   private static final Pattern H2_TRANSACTION_CLOSED_UNDER_US =
       Pattern.compile(
           "Transaction \\d+ has status (ROLLED_BACK|CLOSED), not OPEN \\[[^/\\]]+/103]");
+
+  /**
+   * H2's storage error 2, "Writing to … failed" (the MVStore could not write a chunk: typically no
+   * space left on the device), carried in its general error. H2 then closes the database; nothing
+   * of the transaction that hit it is committed.
+   */
+  private static final Pattern H2_WRITE_FAILED =
+      Pattern.compile("MVStoreException: Writing to .* failed.*\\[[^/\\]]+/2]");
 
   private SqlErrors() {}
 
@@ -142,6 +155,13 @@ public final class SqlErrors {
     if (state.equals("23505") || code == 23505) {
       return Kind.DUPLICATE;
     }
+    // PostgreSQL's disk_full (53100) and H2's failed write of its file
+    if (state.equals("53100")
+        || (code == H2_GENERAL_ERROR
+            && e.getMessage() != null
+            && H2_WRITE_FAILED.matcher(e.getMessage()).find())) {
+      return Kind.STORAGE;
+    }
     if (e instanceof SQLTransientConnectionException
         || e instanceof SQLNonTransientConnectionException
         || state.startsWith("08")
@@ -206,6 +226,14 @@ public final class SqlErrors {
                 + ": "
                 + detail
                 + "; check that the database is running and that the URL, user and password are right",
+            cause);
+      case STORAGE:
+        return new StoreUnavailableException(
+            "the backlog database "
+                + where
+                + " cannot write its storage (is the disk full?): "
+                + detail
+                + "; nothing of this operation was committed; free space and retry",
             cause);
       case TRANSIENT:
         return new StoreUnavailableException(

@@ -1,6 +1,7 @@
 package dev.backlog.jdbc.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.SQLException;
 import org.junit.jupiter.api.Test;
@@ -67,5 +68,25 @@ class SqlErrorsTest {
     assertEquals(
         SqlErrors.Kind.CONNECTION,
         SqlErrors.classify(new org.jdbi.v3.core.ConnectionException(broken)));
+  }
+
+  @Test
+  void aFailedWriteOfTheH2FileAndPostgreSqlsDiskFullAreStorageFailuresReportedUnavailable() {
+    // The message H2 2.3 gives when the MVStore cannot write a chunk (the disk is full).
+    SQLException h2Full =
+        h2(
+            "General error: \"org.h2.mvstore.MVStoreException: Writing to"
+                + " sun.nio.ch.FileChannelImpl@36bb829c failed; length 8192 at 53248 [2.3.232/2]\""
+                + " [50000-232]",
+            50000);
+    assertEquals(SqlErrors.Kind.STORAGE, SqlErrors.classify(new RuntimeException("w", h2Full)));
+    assertEquals(
+        SqlErrors.Kind.STORAGE,
+        SqlErrors.classify(new SQLException("could not extend file: No space left", "53100", 0)));
+    dev.backlog.core.BacklogException e =
+        SqlErrors.translate(h2Full, SqlErrors.Kind.STORAGE, "H2 file x", Secrets.of("", null));
+    assertEquals(dev.backlog.core.CoreErrorCode.STORE_UNAVAILABLE, e.code());
+    assertTrue(e.getMessage().contains("cannot write its storage (is the disk full?)"));
+    assertTrue(e.getMessage().contains("nothing of this operation was committed"));
   }
 }
