@@ -133,7 +133,7 @@ public final class Cli {
       return code;
     }
     report(
-        CliErrorCode.IO_FAILURE.name(),
+        CliErrorCode.IO_FAILURE,
         "the command ran, but its output could not be written to standard output (a full disk or"
             + " a closed pipe); what it changed in the backlog stays changed (a claimed card stays"
             + " claimed until its lease lapses); free the space or fix the output and look with"
