@@ -212,13 +212,26 @@ public final class PostgresStatements {
       "card_id, lease_token, owner, claimed_at, ended_at, outcome, reason, lease_phase,"
           + " lease_attributes, evidence";
 
+  /**
+   * The held-lease test of a completion: the card is claimed (written as "none of the other
+   * statuses", which the cards' check constraint makes the same, so that the planner cannot prove
+   * the predicate of the partial index {@code cards_lease_expiry} from it: given {@code status =
+   * 'claimed'} it scans that index, every held lease and its dead entries, and filters by id, a
+   * cost that grows with the number of leases held; this way it finds the card by its primary key),
+   * under this token, not expired.
+   */
+  private static final String HELD =
+      " AND k.status NOT IN ('ready', 'blocked', 'done') AND k.lease_token = :token"
+          + " AND k.lease_expires_at > n.at";
+
   private static final String COMPLETE_HELD_CTES =
       "WITH "
           + NOW_CTE
           + ","
           + " u AS (UPDATE cards k SET status = 'done', lease_owner = NULL, lease_token = NULL, lease_claimed_at = NULL,"
           + " lease_expires_at = NULL, version = k.version + 1, updated_at = n.at FROM n WHERE k.id = :id"
-          + " AND k.status = 'claimed' AND k.lease_token = :token AND k.lease_expires_at > n.at RETURNING "
+          + HELD
+          + " RETURNING "
           + CardRows.prefixed("k")
           + "),"
           // The run: from the row as it was before this statement (every part of a statement reads
