@@ -50,6 +50,7 @@ public final class Report {
   }
 
   private static void plots(Results r, Path dir) throws IOException {
+    FleetReport.plot(r, dir);
     List<Charts.Series> lines = new ArrayList<>();
     List<Measurement> ours =
         r.measurements().stream()
@@ -155,28 +156,8 @@ public final class Report {
         .append(m.h2())
         .append(" |\n\n");
 
-    md.append("## Targets\n\n| target | goal | measured | status | basis | reason or remark |\n")
-        .append("| --- | --- | --- | --- | --- | --- |\n");
-    for (Target t : r.targets()) {
-      String status =
-          t.status().equals("met")
-              ? "**met**"
-              : t.status().equals("not met") ? "**not met**" : "not measured";
-      String reason = t.status().equals("not met") ? "Likely reason: " + t.reason() : t.reason();
-      md.append("| ")
-          .append(t.name())
-          .append(" | ")
-          .append(t.goal())
-          .append(" | ")
-          .append(ratio(t))
-          .append(" | ")
-          .append(status)
-          .append(" | ")
-          .append(t.basis())
-          .append(" | ")
-          .append(reason)
-          .append(" |\n");
-    }
+    md.append("## Targets\n\n");
+    targets(md, r.targets());
 
     md.append("\n## Throughput against workers\n\n![throughput vs workers](")
         .append(THROUGHPUT_PNG)
@@ -398,6 +379,8 @@ public final class Report {
                   .append(" |\n"));
     }
 
+    FleetReport.section(md, r);
+
     md.append("\n## CLI\n\n");
     CliTiming.Result cli = r.cli();
     if (cli.status().equals("measured")) {
@@ -485,6 +468,32 @@ public final class Report {
     return m.claims() == 0
         ? "—"
         : Targets.us(m.claimP50Micros()) + " / " + Targets.us(m.claimP99Micros());
+  }
+
+  /** The targets as a table. */
+  static void targets(StringBuilder md, List<Target> targets) {
+    md.append("| target | goal | measured | status | basis | reason or remark |\n")
+        .append("| --- | --- | --- | --- | --- | --- |\n");
+    for (Target t : targets) {
+      String status =
+          t.status().equals("met")
+              ? "**met**"
+              : t.status().equals("not met") ? "**not met**" : "not measured";
+      String reason = t.status().equals("not met") ? "Likely reason: " + t.reason() : t.reason();
+      md.append("| ")
+          .append(t.name())
+          .append(" | ")
+          .append(t.goal())
+          .append(" | ")
+          .append(ratio(t))
+          .append(" | ")
+          .append(status)
+          .append(" | ")
+          .append(t.basis())
+          .append(" | ")
+          .append(reason)
+          .append(" |\n");
+    }
   }
 
   private static String commits(Measurement m) {
