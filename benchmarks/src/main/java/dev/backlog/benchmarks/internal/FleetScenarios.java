@@ -60,12 +60,12 @@ final class FleetScenarios {
   }
 
   private Duration round() {
-    return options.full() ? Duration.ofSeconds(2) : Duration.ofMillis(1_000);
+    return options.full() ? Duration.ofSeconds(2) : Duration.ofMillis(750);
   }
 
   private void rounds(int workers) throws Exception {
-    int pool = options.full() ? 200_000 : 60_000;
-    int minimalPool = options.full() ? 80_000 : 20_000;
+    int pool = options.full() ? 200_000 : 20_000;
+    int minimalPool = options.full() ? 80_000 : 8_000;
     progress.accept(
         "pg.fleet.w" + workers + ".* (" + String.join(", ", SYSTEMS) + ", rotated rounds)");
     String url = pg.freshSchema("fleet_w" + workers);
@@ -181,7 +181,7 @@ final class FleetScenarios {
     progress.accept(id);
     String url = pg.freshSchema("fleet_dbs_w" + workers);
     Duration time = round().multipliedBy(rounds());
-    int tasks = options.full() ? 40_000 : 8_000;
+    int tasks = options.full() ? 40_000 : 4_000;
     try {
       DbSchedulerPeer.Outcome peer = DbSchedulerPeer.run(url, tasks, workers, time, pg::commits);
       steps.add(

@@ -67,7 +67,8 @@ final class H2Scenarios {
                 run.transactions() / (double) Math.max(1, run.cards()),
                 "embedded in-process H2 file; commits counted by the workers"));
       }
-      coalescing(dir, pool, backlog);
+      int small = options.full() ? pool : 15_000;
+      coalescing(dir, small, fmt(SMALL_DONE) + " done + " + fmt(small) + " ready");
     } finally {
       try (var paths = Files.walk(dir)) {
         paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -77,7 +78,7 @@ final class H2Scenarios {
 
   /** The coalescing comparison alone, on a file of its own. */
   void runCoalescing() throws Exception {
-    int pool = options.full() ? 100_000 : 40_000;
+    int pool = options.full() ? 100_000 : 15_000;
     Path dir = Files.createTempDirectory("backlog-bench-h2");
     try {
       coalescing(dir, pool, fmt(SMALL_DONE) + " done + " + fmt(pool) + " ready");
@@ -106,7 +107,7 @@ final class H2Scenarios {
     RotatedRounds rr = new RotatedRounds();
     int rounds = options.full() ? 4 : 2;
     java.time.Duration round =
-        options.full() ? java.time.Duration.ofSeconds(2) : java.time.Duration.ofMillis(1_000);
+        options.full() ? java.time.Duration.ofSeconds(2) : java.time.Duration.ofMillis(750);
     try (Backlog off = Backlog.builder().store(openStore(url, w)).coalescing(false).build();
         Backlog on = Backlog.builder().store(openStore(url, w)).coalescing(true).build()) {
       rr.add("off", i -> Workers.ours(off, "off" + i, 1))

@@ -416,6 +416,15 @@ public final class Report {
                 + " …), after a warm-up of each; both keep their connections from the warm-up through every round,"
                 + " and each system's figures are the sums over its rounds.\n")
         .append(
+            "- **Minimal pair**: one plain JDBC connection per worker on a table of its own (id, status,"
+                + " priority, creation time, lease owner, token and expiry; a primary key and a partial index"
+                + " on the ready rows): a one-row `FOR UPDATE SKIP LOCKED` claim and a completion `UPDATE`"
+                + " fenced by token and expiry, each committed. It is what a bare single-card work queue costs"
+                + " on the same server, where the ceiling runs the store's heavier statements on the store's"
+                + " schema. The fleet comparison runs it, the ceiling and ours (coalescing off and on, and"
+                + " batches of 16) in rotated rounds on one schema per worker count, and db-scheduler after"
+                + " them for as long as one system's rounds take.\n")
+        .append(
             "- **Claim latency**: the wall time of the claim call (statement and commit), sampled for every"
                 + " claim that returned work; percentiles by nearest rank over the sorted samples.\n")
         .append(
