@@ -87,12 +87,11 @@ final class FleetTargets {
             : "db-scheduler's lock-and-fetch takes up to "
                 + workers
                 + " due tasks in one statement and one commit, and marks each executed task in its"
-                + " own; a single-card caller pays a claim transaction and a completion transaction per"
-                + " card, each with its event row, status counts and run row (see the single-card"
-                + " statements below). Coalescing joins only the calls that queue while a transaction"
-                + " is in flight, so it gains what the commits' fsyncs left waiting, not the rows and"
-                + " CPU per card, and on 2 shared cores the workers, PostgreSQL and other programs"
-                + " compete for the same CPU");
+                + " own; a single-card caller pays a claim and a completion per card, each with its"
+                + " event row, status counts and run row. Coalescing joins only the calls that queue"
+                + " while a transaction is in flight, so it saves commits, not the rows and CPU per"
+                + " card, and on 2 shared cores the workers, PostgreSQL and other programs compete for"
+                + " the same CPU");
   }
 
   private static Target againstMinimal(Results r) {
@@ -119,8 +118,7 @@ final class FleetTargets {
             ? ""
             : "the minimal pair writes one narrow row with two indexes and nothing else; a card of"
                 + " ours also writes two event rows, two status-count rows and a run row, about three"
-                + " times the WAL and twice the database CPU per card, and the coalesced transaction"
-                + " still writes all of them per card");
+                + " times the WAL per card, and a coalesced transaction saves commits, not these rows");
   }
 
   private static Target idleLatency(Results r) {
@@ -174,14 +172,13 @@ final class FleetTargets {
 
   /** What a single-card store transaction does beyond the minimal pair's. */
   static final String SINGLE_CARD =
-      "both run two statements and two commits per card; ours do more in each. Measured per"
-          + " statement with pg_stat_statements (see \"Single-card statements\" below): the claim"
-          + " writes the card (its row is wide and has five indexes), an event row with two index"
-          + " entries and two status-count rows, about 1,050 bytes of WAL against the minimal"
-          + " claim's 300; the completion writes the card, the run row, an event row and two"
-          + " status-count rows, about 1,050 bytes against 200. The larger WAL and rows cost"
-          + " database CPU and fsync time per card, and the library's own CPU per call (pool"
-          + " checkout, mapping the whole card with its lease, the facade) comes on top";
+      "both run two statements and two commits per card, but ours do more in each: the claim"
+          + " writes the card (a wide row with three index entries), an event row with two index"
+          + " entries and two status-count rows; the completion writes the card, a run row, an event"
+          + " row and two status-count rows: about three times the minimal pair's WAL per card and"
+          + " more database CPU (docs/benchmarks.md has the figures per statement); and the"
+          + " library's own CPU per call (pool checkout, mapping the whole card with its lease and"
+          + " timestamps, the facade) comes on top";
 
   private static Target offGrowth(Results r) {
     String name = "Single-card, coalescing off, 16 workers vs 1 worker";

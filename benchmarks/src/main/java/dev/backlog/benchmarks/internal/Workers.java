@@ -91,7 +91,9 @@ public final class Workers {
             "UPDATE cards SET status = 'done', lease_owner = NULL,"
                 + " lease_token = NULL, lease_claimed_at = NULL, lease_expires_at = NULL, blocked_reason = NULL,"
                 + " updated_at = CURRENT_TIMESTAMP, version = version + 1"
-                + " WHERE id = ? AND lease_token = ? AND status = 'claimed'");
+                // Written as the store writes it, so that the planner finds the card by its
+                // primary key rather than through the partial index of held leases.
+                + " WHERE id = ? AND lease_token = ? AND status NOT IN ('ready', 'blocked', 'done')");
     long ttlMicros = TTL.toNanos() / 1_000;
     return new LoadDriver.Worker() {
       private long transactions;
