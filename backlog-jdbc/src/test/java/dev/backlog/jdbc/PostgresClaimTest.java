@@ -191,6 +191,42 @@ class PostgresClaimTest {
   }
 
   /**
+   * Claims and completions change indexed columns, so each writes new index entries; the unique
+   * index on idempotency keys takes entries only for cards that have a key, and still refuses a
+   * second card with the same key.
+   */
+  @Test
+  void theIdempotencyKeyIndexCoversOnlyCardsWithAKeyAndStillRefusesADuplicateKey()
+      throws Exception {
+    String url = TestPostgres.freshSchemaUrl();
+    JdbcBacklogStore.builder().url(url).build().close();
+    try (Connection c = DriverManager.getConnection(url);
+        Statement s = c.createStatement()) {
+      String insert =
+          "INSERT INTO cards (id, title, priority, status, attempts, created_at, updated_at,"
+              + " version, unmet_deps, idempotency_key) VALUES ('%s', 't', 0, 'ready', 0, now(),"
+              + " now(), 1, 0, %s)";
+      s.execute(String.format(insert, "a", "NULL"));
+      s.execute(String.format(insert, "b", "NULL"));
+      s.execute(String.format(insert, "c", "'k'"));
+      try (ResultSet rs =
+          s.executeQuery(
+              "SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema()"
+                  + " AND indexname = 'cards_idempotency_key_unique'")) {
+        assertTrue(rs.next(), "the index is there");
+        assertTrue(
+            rs.getString(1).contains("UNIQUE") && rs.getString(1).contains("IS NOT NULL"),
+            rs.getString(1));
+      }
+      java.sql.SQLException e =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              java.sql.SQLException.class, () -> s.execute(String.format(insert, "d", "'k'")));
+      assertEquals("23505", e.getSQLState(), e.getMessage());
+      assertTrue(e.getMessage().contains("cards_idempotency_key_unique"), e.getMessage());
+    }
+  }
+
+  /**
    * The claim statement writes its events' expiry in SQL; it must read exactly as {@code
    * Instant.toString()}.
    */
