@@ -2,6 +2,7 @@ package dev.backlog.core;
 
 import dev.backlog.core.internal.Checks;
 import dev.backlog.core.spi.BacklogStore;
+import dev.backlog.core.spi.Completion;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -41,6 +42,15 @@ public final class Backlog implements BacklogOperations, AutoCloseable {
   /** How often, at most, a claim first sweeps lapsed leases, unless configured otherwise. */
   public static final Duration DEFAULT_SWEEP_INTERVAL = Duration.ofSeconds(1);
 
+  /**
+   * The most concurrent single-card calls of one kind that share a store transaction, unless
+   * configured otherwise ({@link Builder#maxCoalesced}).
+   */
+  public static final int DEFAULT_MAX_COALESCED = 64;
+
+  /** The largest {@link Builder#maxCoalesced} accepted. */
+  public static final int MAX_MAX_COALESCED = 1_000;
+
   private static final Logger LOG = LoggerFactory.getLogger(Backlog.class);
 
   private final BacklogStore store;
@@ -50,6 +60,7 @@ public final class Backlog implements BacklogOperations, AutoCloseable {
   private final EventListener listener;
   private final Duration sweepInterval;
   private final boolean closeStore;
+  private final Coalescer coalescer;
   private final AtomicReference<Instant> lastSweep = new AtomicReference<>(Instant.MIN);
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -66,6 +77,7 @@ public final class Backlog implements BacklogOperations, AutoCloseable {
     this.listener = builder.listener;
     this.sweepInterval = builder.sweepInterval;
     this.closeStore = builder.closeStore;
+    this.coalescer = builder.coalescing ? new Coalescer(this, builder.maxCoalesced) : null;
   }
 
   /** Starts a builder; {@link Builder#store} is required. */
@@ -90,12 +102,7 @@ public final class Backlog implements BacklogOperations, AutoCloseable {
    */
   public <T> T inTransaction(TransactionWork<T> work) {
     Objects.requireNonNull(work, "work");
-    ensureOpen();
-    if (inCallback.get()) {
-      throw new IllegalStateException(
-          "a transaction is already running on this thread; call the methods of the"
-              + " BacklogTransaction passed to the callback instead of the Backlog's");
-    }
+    ensureOutsideCallback();
     List<Runnable> deferred = new ArrayList<>();
     List<Event> written = new ArrayList<>();
     T result =
@@ -169,13 +176,28 @@ public final class Backlog implements BacklogOperations, AutoCloseable {
    * transaction); the listener then gets the sweep's events and the claim's in one call. With a
    * positive {@code wait}, waits up to that long for work to become claimable; returns an empty
    * list when none did.
+   *
+   * <p>With coalescing on (the default), claims that arrive while another claim's transaction is in
+   * flight share the next transaction: one sweep, then one claim per waiting request, each with its
+   * own cards, tokens and events. A claim that finds none in flight runs at once.
    */
   @Override
   public List<Claim> claim(ClaimRequest request) {
     Objects.requireNonNull(request, "request");
     long deadline = System.nanoTime() + request.maxWait().toNanos();
     while (true) {
-      List<Claim> claims = sweepAndClaim(request);
+      List<Claim> claims;
+      if (coalescer == null) {
+        claims = sweepThen(tx -> tx.claim(request));
+      } else {
+        ensureOutsideCallback();
+        try {
+          claims = coalescer.claim(request);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return List.of();
+        }
+      }
       long remaining = deadline - System.nanoTime();
       if (!claims.isEmpty() || remaining <= 0) {
         return claims;
@@ -189,17 +211,17 @@ public final class Backlog implements BacklogOperations, AutoCloseable {
     }
   }
 
-  /** One transaction: the sweep of lapsed leases when it is due, then the claim. */
-  private List<Claim> sweepAndClaim(ClaimRequest request) {
+  /** One transaction: the sweep of lapsed leases when it is due, then the work (claims). */
+  <T> T sweepThen(TransactionWork<T> work) {
     Instant now = sweepInterval == null ? null : clock.instant();
     Instant last = lastSweep.get();
     if (now == null
         || last.plus(sweepInterval).isAfter(now)
         || !lastSweep.compareAndSet(last, now)) {
-      return inTransaction(tx -> tx.claim(request));
+      return inTransaction(work);
     }
     List<CardId> reclaimed = new ArrayList<>();
-    List<Claim> claims;
+    T claims;
     try {
       claims =
           inTransaction(
@@ -208,7 +230,7 @@ public final class Backlog implements BacklogOperations, AutoCloseable {
                 reclaimed.clear();
                 reclaimed.addAll(tx.reclaimExpired());
                 reclaimed.addAll(tx.wakeDeferred());
-                return tx.claim(request);
+                return work.run(tx);
               });
     } catch (RuntimeException | Error e) {
       // The sweep was rolled back with the claim: let the next claim sweep again.
@@ -229,9 +251,17 @@ public final class Backlog implements BacklogOperations, AutoCloseable {
     return inTransaction(tx -> tx.renew(id, token, ttl));
   }
 
+  /**
+   * Completes a card whose valid lease is presented. With coalescing on (the default), completions
+   * that arrive while another completion's transaction is in flight share the next transaction,
+   * each with its own outcome: a stale token refuses only its own call.
+   */
   @Override
   public Card complete(CardId id, LeaseToken token) {
-    return inTransaction(tx -> tx.complete(id, token));
+    if (coalescer == null) {
+      return inTransaction(tx -> tx.complete(id, token));
+    }
+    return coalescedComplete(id, token, null);
   }
 
   @Override
@@ -294,9 +324,42 @@ public final class Backlog implements BacklogOperations, AutoCloseable {
     return inTransaction(tx -> tx.renew(id, token, ttl, change));
   }
 
+  /** Like {@link #complete(CardId, LeaseToken)}, keeping evidence; coalesced the same way. */
   @Override
   public Card complete(CardId id, LeaseToken token, String evidence) {
-    return inTransaction(tx -> tx.complete(id, token, evidence));
+    if (coalescer == null) {
+      return inTransaction(tx -> tx.complete(id, token, evidence));
+    }
+    return coalescedComplete(id, token, Run.validEvidence(evidence));
+  }
+
+  private Card coalescedComplete(CardId id, LeaseToken token, String evidence) {
+    Completion completion =
+        new Completion(
+            Objects.requireNonNull(id, "id"), Objects.requireNonNull(token, "token"), evidence);
+    ensureOutsideCallback();
+    try {
+      return coalescer.complete(completion);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(
+          "interrupted while waiting to complete card "
+              + id
+              + "; nothing was done and lease "
+              + token
+              + " still holds: complete it again",
+          e);
+    }
+  }
+
+  /**
+   * What coalescing did so far: transactions, calls, shared transactions and the largest batch for
+   * claims and completions; all zero when coalescing is off.
+   */
+  public CoalescingStats coalescingStats() {
+    return coalescer == null
+        ? new CoalescingStats(CoalescingStats.Group.NONE, CoalescingStats.Group.NONE)
+        : coalescer.stats();
   }
 
   @Override
@@ -357,6 +420,15 @@ public final class Backlog implements BacklogOperations, AutoCloseable {
     }
   }
 
+  private void ensureOutsideCallback() {
+    ensureOpen();
+    if (inCallback.get()) {
+      throw new IllegalStateException(
+          "a transaction is already running on this thread; call the methods of the"
+              + " BacklogTransaction passed to the callback instead of the Backlog's");
+    }
+  }
+
   private void ensureOpen() {
     if (closed.get()) {
       throw new IllegalStateException("this backlog is closed; build a new one");
@@ -378,6 +450,7 @@ public final class Backlog implements BacklogOperations, AutoCloseable {
     private Duration sweepInterval = DEFAULT_SWEEP_INTERVAL;
     private boolean closeStore = true;
     private boolean coalescing = true;
+    private int maxCoalesced = DEFAULT_MAX_COALESCED;
 
     private Builder() {}
 
@@ -432,10 +505,27 @@ public final class Backlog implements BacklogOperations, AutoCloseable {
 
     /**
      * Whether concurrent single-card {@link Backlog#claim} and {@link Backlog#complete} calls are
-     * coalesced into shared store transactions (default true).
+     * coalesced into shared store transactions (default true). A call that finds no transaction of
+     * its kind in flight runs at once (no added wait when idle); calls arriving while one is in
+     * flight queue, and when it ends the oldest becomes the leader of one transaction for up to
+     * {@link #maxCoalesced} of them. Each caller gets its own result: its own cards and tokens, or
+     * its own refusal ({@link LeaseLostException} for a stale token) while the others commit; a
+     * failure of the shared transaction (after the store's own retries) reaches every caller in it.
+     * {@link Backlog#inTransaction} and {@link BacklogTransaction} calls are never coalesced. With
+     * {@code false}, every call runs its own transaction. {@link Backlog#coalescingStats()} shows
+     * what was coalesced.
      */
     public Builder coalescing(boolean value) {
       coalescing = value;
+      return this;
+    }
+
+    /**
+     * The most calls of one kind one coalesced transaction serves (default {@value
+     * Backlog#DEFAULT_MAX_COALESCED}, at most {@value Backlog#MAX_MAX_COALESCED}).
+     */
+    public Builder maxCoalesced(int value) {
+      maxCoalesced = value;
       return this;
     }
 
@@ -474,6 +564,16 @@ public final class Backlog implements BacklogOperations, AutoCloseable {
       if (sweepInterval != null && sweepInterval.isNegative()) {
         problems.add(
             new Violation("sweepInterval", "sweepInterval " + sweepInterval + " is negative"));
+      }
+      if (maxCoalesced < 1 || maxCoalesced > MAX_MAX_COALESCED) {
+        problems.add(
+            new Violation(
+                "maxCoalesced",
+                "maxCoalesced "
+                    + maxCoalesced
+                    + " is out of range; use 1 to "
+                    + MAX_MAX_COALESCED
+                    + " (1 runs every call alone)"));
       }
       if (!problems.isEmpty()) {
         throw new InvalidInputException(problems);

@@ -1,6 +1,8 @@
 package dev.backlog.core;
 
 import dev.backlog.core.internal.Checks;
+import dev.backlog.core.spi.Completion;
+import dev.backlog.core.spi.Outcome;
 import dev.backlog.core.spi.StoreTransaction;
 import java.time.Duration;
 import java.time.Instant;
@@ -114,6 +116,16 @@ final class BacklogTx implements BacklogTransaction {
       throw new InvalidInputException(problems);
     }
     return checked.isEmpty() ? List.of() : stx().completeAll(checked, actor);
+  }
+
+  /** A coalesced batch of claims ({@link StoreTransaction#claimEach}); inputs arrive checked. */
+  List<Outcome<List<Claim>>> claimEach(List<ClaimRequest> requests) {
+    return stx().claimEach(requests);
+  }
+
+  /** A coalesced batch of completions ({@link StoreTransaction#completeEach}); inputs checked. */
+  List<Outcome<Card>> completeEach(List<Completion> completions) {
+    return stx().completeEach(completions, actor);
   }
 
   @Override

@@ -125,14 +125,31 @@ public abstract class BacklogStoreConcurrencyContract extends StoreContractSuppo
     }
   }
 
-  /** Each worker gets its own facade over the shared store, as separate hosts would. */
+  /**
+   * Whether the workers share one coalescing {@link Backlog} ({@link Backlog.Builder#coalescing}),
+   * as the threads of one host do, instead of each having its own facade with coalescing off, as
+   * separate hosts would. Every store should run the contract both ways: the default (false) and a
+   * subclass returning true.
+   */
+  protected boolean coalescing() {
+    return false;
+  }
+
+  /**
+   * The workers' facade: the shared coalescing backlog, or a new facade over the shared store for
+   * each worker, as separate hosts would have.
+   */
   private Backlog facade() {
+    if (coalescing() && backlog != null) {
+      return backlog;
+    }
     return Backlog.builder()
         .store(store)
         .clock(clock)
         .sweepInterval(null)
         .closeStore(false)
         .defaultMaxAttempts(1_000)
+        .coalescing(coalescing())
         .build();
   }
 
@@ -285,6 +302,12 @@ public abstract class BacklogStoreConcurrencyContract extends StoreContractSuppo
         events.size(),
         "one event per mutation: creates, claims, completions, releases and failures");
     assertEquals(cards, events.stream().filter(e -> e.type() == EventType.COMPLETED).count());
+    long coalescedClaims = backlog.coalescingStats().claims().calls();
+    assertEquals(
+        coalescing(),
+        coalescedClaims >= totalClaims,
+        "with coalescing on, every claim goes through the group commit; off, none does: "
+            + backlog.coalescingStats());
   }
 
   @Test

@@ -106,10 +106,21 @@ final class ModelOperations {
   record RolledBack(Op inner) implements Op {}
 
   /**
+   * Calls of several logical workers made at once through one coalescing backlog: all claims or all
+   * completions, queued in this order behind one in flight, so they share one transaction.
+   */
+  record Wave(List<Op> calls) implements Op {}
+
+  /**
    * The operation sequences of {@link BacklogStoreModelContract}: 1 to {@code maxOperations} steps,
    * lengths spread evenly.
    */
   static Arbitrary<List<Op>> operations(int maxOperations) {
+    return operations(maxOperations, false);
+  }
+
+  /** The operation sequences, with {@link Wave}s of claims and of completions when asked. */
+  static Arbitrary<List<Op>> operations(int maxOperations, boolean waves) {
     // Below CARDS: "a card for which the operation makes sense" (the n-th such card); from CARDS
     // up: a
     // raw id, which may not exist or may be in the wrong status, so that refusals are exercised
@@ -214,6 +225,10 @@ final class ModelOperations {
     addWeighted(weighted, 1, wakeDeferred);
     addWeighted(weighted, 2, update);
     addWeighted(weighted, 1, rolledBackScheduling);
+    if (waves) {
+      addWeighted(weighted, 4, claim.list().ofMinSize(2).ofMaxSize(6).map(Wave::new));
+      addWeighted(weighted, 4, complete.list().ofMinSize(2).ofMaxSize(6).map(Wave::new));
+    }
     Arbitrary<Op> any = uniform(0, weighted.size() - 1).flatMap(weighted::get).withoutEdgeCases();
     return any.list()
         .ofMinSize(1)

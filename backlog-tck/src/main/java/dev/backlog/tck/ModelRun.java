@@ -47,6 +47,7 @@ import dev.backlog.tck.ModelOperations.Undefer;
 import dev.backlog.tck.ModelOperations.Unlink;
 import dev.backlog.tck.ModelOperations.Update;
 import dev.backlog.tck.ModelOperations.WakeDeferred;
+import dev.backlog.tck.ModelOperations.Wave;
 import dev.backlog.tck.StoreModel.MCard;
 import dev.backlog.tck.StoreModel.MEvent;
 import dev.backlog.tck.StoreModel.Refusal;
@@ -57,7 +58,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.Callable;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import net.jqwik.api.statistics.Statistics;
 
 /**
@@ -83,13 +86,20 @@ final class ModelRun {
   private final ModelScheduling scheduling = new ModelScheduling(model);
   private final CardPicker picker = new CardPicker(model);
   private final boolean gapFree;
+  private final ModelWaveRunner waves;
   private long seenEvents;
   private long lastSeq;
 
   ModelRun(Backlog backlog, MutableClock clock, boolean gapFree) {
+    this(backlog, clock, gapFree, null);
+  }
+
+  /** A run that can also play {@link Wave}s, through a coalescing backlog over a gated store. */
+  ModelRun(Backlog backlog, MutableClock clock, boolean gapFree, ModelWaveRunner waves) {
     this.backlog = backlog;
     this.clock = clock;
     this.gapFree = gapFree;
+    this.waves = waves;
   }
 
   void step(int number, Op op) {
@@ -117,8 +127,64 @@ final class ModelRun {
       verify(where + " (rolled back)");
       return;
     }
+    if (op instanceof Wave w) {
+      wave(w, where);
+      verify(where);
+      return;
+    }
     perform(op, backlog, true);
     verify(where);
+  }
+
+  /**
+   * Plays a wave: every call is chosen against the model as it stands, the calls run at once as
+   * workers sharing one coalesced transaction, then the model follows them in their queue order.
+   */
+  @SuppressWarnings("unchecked")
+  private void wave(Wave w, String where) {
+    if (waves == null) {
+      throw new IllegalStateException(where + ": waves need a coalescing backlog");
+    }
+    Instant now = clock.instant();
+    List<Object> prepared = new ArrayList<>();
+    List<Callable<Object>> calls = new ArrayList<>();
+    for (Op op : w.calls()) {
+      if (op instanceof ClaimOp c) {
+        PreparedClaim p = prepareClaim(c);
+        prepared.add(p);
+        calls.add(() -> backlog.claim(p.request()));
+      } else {
+        Prepared p = prepare(op, now, true);
+        prepared.add(p);
+        calls.add(() -> p.store().apply(backlog));
+      }
+    }
+    List<Object> outcomes;
+    try {
+      outcomes = waves.run(calls, w.calls().get(0) instanceof ClaimOp);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(where + ": interrupted", e);
+    }
+    for (int i = 0; i < outcomes.size(); i++) {
+      Object outcome = outcomes.get(i);
+      Supplier<Object> recorded =
+          () -> {
+            if (outcome instanceof RuntimeException e) {
+              throw e;
+            }
+            if (outcome instanceof Error e) {
+              throw e;
+            }
+            return outcome;
+          };
+      if (prepared.get(i) instanceof PreparedClaim p) {
+        finishClaim(p, null, () -> (List<Claim>) recorded.get(), now);
+      } else {
+        finish(w.calls().get(i), ((Prepared) prepared.get(i)).model(), recorded);
+      }
+    }
+    Statistics.label("waves").collect(w.calls().get(0).getClass().getSimpleName());
   }
 
   /**
@@ -128,6 +194,22 @@ final class ModelRun {
    */
   private void perform(Op op, BacklogOperations ops, boolean compare) {
     Instant now = clock.instant();
+    if (op instanceof ClaimOp c) {
+      claim(c, ops, compare, now);
+      return;
+    }
+    Prepared step = prepare(op, now, compare);
+    if (!compare) {
+      step.store().apply(ops);
+      return;
+    }
+    finish(op, step.model(), () -> step.store().apply(ops));
+  }
+
+  /** What one operation does to the model and to the store. */
+  private record Prepared(Runnable model, Function<BacklogOperations, Object> store) {}
+
+  private Prepared prepare(Op op, Instant now, boolean compare) {
     Runnable modelStep;
     Function<BacklogOperations, Object> storeStep;
     if (op instanceof Create c) {
@@ -174,9 +256,6 @@ final class ModelRun {
               : List.copyOf(card.deps).get(u.to() % card.deps.size());
       modelStep = () -> model.unlink(from, to, now);
       storeStep = b -> b.unlink(CardId.of(from), CardId.of(to));
-    } else if (op instanceof ClaimOp c) {
-      claim(c, ops, compare, now);
-      return;
     } else if (op instanceof Renew r) {
       String id = picker.pick(r.card(), CLAIMED);
       long t = picker.token(id, r.token());
@@ -308,10 +387,11 @@ final class ModelRun {
     } else {
       throw new IllegalArgumentException("unknown operation " + op);
     }
-    if (!compare) {
-      storeStep.apply(ops);
-      return;
-    }
+    return new Prepared(modelStep, storeStep);
+  }
+
+  /** Runs the model step, then takes the store's outcome, and compares them. */
+  private void finish(Op op, Runnable modelStep, Supplier<Object> storeStep) {
     Refusal refusal = null;
     try {
       modelStep.run();
@@ -321,7 +401,7 @@ final class ModelRun {
     RuntimeException thrown = null;
     Object result = null;
     try {
-      result = storeStep.apply(ops);
+      result = storeStep.get();
     } catch (RuntimeException e) {
       thrown = e;
     }
@@ -333,7 +413,16 @@ final class ModelRun {
     }
   }
 
-  private void claim(ClaimOp c, BacklogOperations ops, boolean compare, Instant now) {
+  /** A claim step's request, chosen against the model before the store runs it. */
+  private record PreparedClaim(
+      ClaimOp op,
+      String owner,
+      Duration ttl,
+      String byId,
+      TreeMap<String, String> attributes,
+      ClaimRequest request) {}
+
+  private PreparedClaim prepareClaim(ClaimOp c) {
     String owner = "w" + c.owner();
     Duration ttl = Duration.ofSeconds(c.ttlSeconds());
     String byId = c.card() < 0 ? null : picker.pick(c.card(), model::claimable);
@@ -348,22 +437,19 @@ final class ModelRun {
     if (byId != null) {
       request.card(CardId.of(byId));
     }
+    return new PreparedClaim(c, owner, ttl, byId, attributes, request.build());
+  }
+
+  private void claim(ClaimOp c, BacklogOperations ops, boolean compare, Instant now) {
+    PreparedClaim p = prepareClaim(c);
     if (!compare) {
-      ops.claim(request.build());
+      ops.claim(p.request());
       return;
-    }
-    List<String> plan;
-    Refusal refusal = null;
-    try {
-      plan = model.planClaim(c.phase(), byId, c.limit());
-    } catch (Refusal r) {
-      refusal = r;
-      plan = List.of();
     }
     // Explain agrees with claim: the card explained claimable with rank 1 is what a claim without
     // a phase or a card takes next.
     String rankOne = null;
-    if (c.phase() == null && byId == null) {
+    if (c.phase() == null && p.byId() == null) {
       List<Card> next = backlog.queue(null, 1);
       if (!next.isEmpty()) {
         Explanation first = backlog.explain(next.get(0).id());
@@ -373,10 +459,29 @@ final class ModelRun {
         rankOne = first.id().value();
       }
     }
+    finishClaim(p, rankOne, () -> ops.claim(p.request()), now);
+  }
+
+  /** Plans the claim on the model, takes the store's claims and compares them. */
+  private void finishClaim(
+      PreparedClaim p, String rankOne, Supplier<List<Claim>> storeStep, Instant now) {
+    ClaimOp c = p.op();
+    String owner = p.owner();
+    Duration ttl = p.ttl();
+    String byId = p.byId();
+    TreeMap<String, String> attributes = p.attributes();
+    List<String> plan;
+    Refusal refusal = null;
+    try {
+      plan = model.planClaim(c.phase(), byId, c.limit());
+    } catch (Refusal r) {
+      refusal = r;
+      plan = List.of();
+    }
     List<Claim> claims = List.of();
     RuntimeException thrown = null;
     try {
-      claims = ops.claim(request.build());
+      claims = storeStep.get();
     } catch (RuntimeException e) {
       thrown = e;
     }

@@ -235,6 +235,60 @@ public interface StoreTransaction {
     return rank;
   }
 
+  // ------------------------------------------------------------------ added with coalescing
+
+  /**
+   * Claims for several callers in this one transaction (a coalesced batch): one result per request,
+   * in the order given, each honouring its own owner, TTL, phase, id filter, limit, lease phase and
+   * attributes, as if the requests ran one after the other. A request that is refused (its card id
+   * is unknown) gets its refusal as its outcome and the others go on; any other exception fails the
+   * whole batch. This default runs {@link #claim} per request, relying on the rule that a refused
+   * operation changes nothing; stores may override it to do the work in fewer statements, but must
+   * decide refusals without failing the transaction.
+   */
+  default List<Outcome<List<Claim>>> claimEach(List<ClaimRequest> requests) {
+    List<Outcome<List<Claim>>> outcomes = new java.util.ArrayList<>(requests.size());
+    for (ClaimRequest request : requests) {
+      try {
+        outcomes.add(Outcome.of(claim(request)));
+      } catch (RuntimeException e) {
+        if (!Outcome.isRefusal(e)) {
+          throw e;
+        }
+        outcomes.add(Outcome.refused((dev.backlog.core.BacklogException) e));
+      }
+    }
+    return outcomes;
+  }
+
+  /**
+   * Completes for several callers in this one transaction (a coalesced batch): one outcome per
+   * completion, in the order given. A completion whose lease does not hold, whose card is not
+   * claimed or is gone gets the exception {@link #complete} would raise as its outcome, and the
+   * others commit; two completions of the same card behave as they would one after the other. Any
+   * other exception fails the whole batch. This default runs {@link #complete} per item, relying on
+   * the rule that a refused operation changes nothing; stores may override it, but must decide
+   * refusals without failing the transaction.
+   */
+  default List<Outcome<Card>> completeEach(List<Completion> completions, String actor) {
+    List<Outcome<Card>> outcomes = new java.util.ArrayList<>(completions.size());
+    for (Completion c : completions) {
+      try {
+        outcomes.add(
+            Outcome.of(
+                c.evidence() == null
+                    ? complete(c.id(), c.token(), actor)
+                    : complete(c.id(), c.token(), c.evidence(), actor)));
+      } catch (RuntimeException e) {
+        if (!Outcome.isRefusal(e)) {
+          throw e;
+        }
+        outcomes.add(Outcome.refused((dev.backlog.core.BacklogException) e));
+      }
+    }
+    return outcomes;
+  }
+
   private UnsupportedOperationException unsupported(String feature) {
     return new UnsupportedOperationException(
         getClass().getName()

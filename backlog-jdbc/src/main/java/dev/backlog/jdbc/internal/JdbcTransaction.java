@@ -1,5 +1,6 @@
 package dev.backlog.jdbc.internal;
 
+import dev.backlog.core.BacklogException;
 import dev.backlog.core.Card;
 import dev.backlog.core.CardId;
 import dev.backlog.core.CardNotFoundException;
@@ -18,7 +19,9 @@ import dev.backlog.core.NewCard;
 import dev.backlog.core.Run;
 import dev.backlog.core.RunOutcome;
 import dev.backlog.core.Stats;
+import dev.backlog.core.spi.Completion;
 import dev.backlog.core.spi.EventData;
+import dev.backlog.core.spi.Outcome;
 import dev.backlog.core.spi.StoreTransaction;
 import dev.backlog.core.spi.Transitions;
 import java.time.Duration;
@@ -335,6 +338,51 @@ public final class JdbcTransaction implements StoreTransaction {
           EventData.completed(CardStatus.CLAIMED, false));
     }
     return List.copyOf(after);
+  }
+
+  /**
+   * A coalesced batch of completions of distinct cards without evidence: one statement locks every
+   * card, each lease is checked in Java (a refusal is that call's outcome, decided without a
+   * failing statement), and the valid ones complete together through {@link #completeAll}. Other
+   * batches take the SPI's default, one completion after the other.
+   */
+  @Override
+  public List<Outcome<Card>> completeEach(List<Completion> items, String actor) {
+    Set<CardId> distinct = new HashSet<>();
+    boolean plain = true;
+    for (Completion c : items) {
+      plain &= c.evidence() == null && distinct.add(c.id());
+    }
+    if (items.size() < 2 || !plain) {
+      return StoreTransaction.super.completeEach(items, actor);
+    }
+    Map<CardId, Card> locked = lockAll(items.stream().map(Completion::id).toList());
+    Instant at = now();
+    List<Outcome<Card>> outcomes = new ArrayList<>(items.size());
+    List<Claim> valid = new ArrayList<>();
+    for (Completion c : items) {
+      Card card = locked.get(c.id());
+      try {
+        if (card == null) {
+          throw new CardNotFoundException(c.id());
+        }
+        Transitions.complete(card, c.token(), at);
+        valid.add(new Claim(card, card.lease()));
+        outcomes.add(null);
+      } catch (RuntimeException e) {
+        if (!Outcome.isRefusal(e)) {
+          throw e;
+        }
+        outcomes.add(Outcome.refused((BacklogException) e));
+      }
+    }
+    List<Card> done = valid.isEmpty() ? List.of() : completeAll(valid, actor);
+    for (int i = 0, k = 0; i < outcomes.size(); i++) {
+      if (outcomes.get(i) == null) {
+        outcomes.set(i, Outcome.of(done.get(k++)));
+      }
+    }
+    return outcomes;
   }
 
   @Override

@@ -1,0 +1,180 @@
+package dev.backlog.core.internal;
+
+import dev.backlog.core.CoalescingStats;
+import dev.backlog.core.spi.Outcome;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Leader/follower group commit for one kind of call. A call that finds no batch in flight runs at
+ * once, alone (an idle backlog adds no wait). Calls arriving while a batch is in flight queue; when
+ * it ends, the oldest queued call becomes the leader and runs one batch for up to {@code maxBatch}
+ * queued calls, in arrival order, handing each its own outcome. A batch that fails as a whole hands
+ * its exception to every caller in it. A follower already taken into a batch always gets that
+ * batch's result (an interrupt then only sets its interrupt flag); a follower interrupted before it
+ * was taken leaves the queue.
+ *
+ * <p>Thread-safe.
+ *
+ * @param <R> the request of one call
+ * @param <T> the result of one call
+ */
+public final class GroupCommit<R, T> {
+
+  /** Runs one batch in one transaction. */
+  @FunctionalInterface
+  public interface Batch<R, T> {
+    /** Runs the requests; returns one outcome per request, in order, or throws to fail them all. */
+    List<Outcome<T>> run(List<R> requests);
+  }
+
+  private final ReentrantLock lock = new ReentrantLock();
+  private final ArrayDeque<Pending<R, T>> queue = new ArrayDeque<>();
+  private final int maxBatch;
+  private final Batch<R, T> batch;
+  private boolean running;
+  private long transactions;
+  private long calls;
+  private long shared;
+  private int largest;
+
+  /** A group commit that runs batches of at most {@code maxBatch} calls with {@code batch}. */
+  public GroupCommit(int maxBatch, Batch<R, T> batch) {
+    if (maxBatch < 1) {
+      throw new IllegalArgumentException("maxBatch " + maxBatch + " must be at least 1");
+    }
+    this.maxBatch = maxBatch;
+    this.batch = batch;
+  }
+
+  /**
+   * Runs one call, alone or in a batch with the calls queued beside it, and returns its result or
+   * throws its refusal or the batch's failure.
+   *
+   * @throws InterruptedException when interrupted before a batch took the call (nothing was done)
+   */
+  public T submit(R request) throws InterruptedException {
+    Pending<R, T> self = new Pending<>(request, lock.newCondition());
+    List<Pending<R, T>> taken = new ArrayList<>();
+    boolean interrupted = false;
+    lock.lock();
+    try {
+      queue.addLast(self);
+      while (true) {
+        if (self.done) {
+          break;
+        }
+        if (!running && queue.peekFirst() == self) {
+          running = true;
+          while (!queue.isEmpty() && taken.size() < maxBatch) {
+            Pending<R, T> p = queue.pollFirst();
+            p.taken = true;
+            taken.add(p);
+          }
+          break;
+        }
+        try {
+          self.wake.await();
+        } catch (InterruptedException e) {
+          if (!self.taken) {
+            queue.remove(self);
+            wakeHead();
+            throw e;
+          }
+          // A leader runs this call already: its result must reach this caller.
+          interrupted = true;
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (!taken.isEmpty()) {
+      lead(taken);
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    return self.result();
+  }
+
+  private void lead(List<Pending<R, T>> taken) {
+    List<R> requests = new ArrayList<>(taken.size());
+    taken.forEach(p -> requests.add(p.request));
+    List<Outcome<T>> outcomes = null;
+    Throwable failure = null;
+    try {
+      outcomes = batch.run(requests);
+      if (outcomes.size() != taken.size()) {
+        throw new IllegalStateException(
+            "a batch of " + taken.size() + " calls returned " + outcomes.size() + " outcomes");
+      }
+    } catch (RuntimeException | Error e) {
+      failure = e;
+    }
+    lock.lock();
+    try {
+      for (int i = 0; i < taken.size(); i++) {
+        Pending<R, T> p = taken.get(i);
+        p.failure = failure;
+        p.outcome = failure == null ? outcomes.get(i) : null;
+        p.done = true;
+        p.wake.signal();
+      }
+      transactions++;
+      calls += taken.size();
+      if (taken.size() > 1) {
+        shared++;
+      }
+      largest = Math.max(largest, taken.size());
+      running = false;
+      wakeHead();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Lets the oldest queued call lead the next batch; call with the lock held. */
+  private void wakeHead() {
+    Pending<R, T> head = queue.peekFirst();
+    if (!running && head != null) {
+      head.wake.signal();
+    }
+  }
+
+  /** A snapshot of what this group commit did so far. */
+  public CoalescingStats.Group stats() {
+    lock.lock();
+    try {
+      return new CoalescingStats.Group(transactions, calls, shared, largest, queue.size());
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private static final class Pending<R, T> {
+    final R request;
+    final Condition wake;
+    boolean taken;
+    boolean done;
+    Outcome<T> outcome;
+    Throwable failure;
+
+    Pending(R request, Condition wake) {
+      this.request = request;
+      this.wake = wake;
+    }
+
+    T result() {
+      if (failure instanceof RuntimeException e) {
+        throw e;
+      }
+      if (failure instanceof Error e) {
+        throw e;
+      }
+      return outcome.get();
+    }
+  }
+}

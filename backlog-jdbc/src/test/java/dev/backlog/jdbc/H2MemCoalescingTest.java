@@ -1,0 +1,13 @@
+package dev.backlog.jdbc;
+
+import dev.backlog.core.spi.BacklogStore;
+import dev.backlog.tck.CoalescingContract;
+import java.time.InstantSource;
+
+/** Coalesced claims and completions against an H2 in-memory database. */
+class H2MemCoalescingTest extends CoalescingContract {
+  @Override
+  protected BacklogStore newStore(InstantSource clock) {
+    return TestStores.h2Mem(clock);
+  }
+}
