@@ -145,6 +145,88 @@ class PostgresClaimTest {
   }
 
   /**
+   * A completion names its card by id; the lease-expiry index covers only claimed cards, so it is
+   * small and the planner liked it for a completion that said {@code status = 'claimed'}: it then
+   * read every held lease (and the index's dead entries) to find one card, more work with every
+   * worker. The held-lease completion must find the card by its primary key, in the generic plan it
+   * settles on too.
+   */
+  @Test
+  void theHeldLeaseCompletionFindsItsCardByPrimaryKeyNotThroughTheLeaseExpiryIndex()
+      throws Exception {
+    String url = TestPostgres.freshSchemaUrl();
+    JdbcBacklogStore.builder().url(url).build().close();
+    try (Connection c = DriverManager.getConnection(url);
+        Statement s = c.createStatement()) {
+      // 100,000 ready cards, analyzed before any is claimed (as a fresh backlog is), then 20
+      // claimed.
+      s.execute(
+          "INSERT INTO cards (id, title, priority, status, attempts, created_at, updated_at, version,"
+              + " unmet_deps) SELECT 'c' || g, 'card ' || g, 0, 'ready', 0, now(), now(), 1, 0"
+              + " FROM generate_series(1, 100000) g");
+      s.execute("ANALYZE cards");
+      s.execute(
+          "UPDATE cards SET status = 'claimed', lease_owner = 'w', lease_token = 1,"
+              + " lease_claimed_at = now(), lease_expires_at = now() + INTERVAL '1 hour'"
+              + " WHERE id IN (SELECT 'c' || (g * 5000) FROM generate_series(1, 20) g)");
+      String complete =
+          PostgresStatements.COMPLETE_HELD
+              .named()
+              .replace(":now", "$1")
+              .replace(":id", "$2")
+              .replace(":token", "$3")
+              .replace(":evidence", "NULL");
+      s.execute("PREPARE held (timestamptz, varchar, bigint) AS " + complete);
+      s.execute("SET plan_cache_mode = force_generic_plan");
+      StringBuilder plan = new StringBuilder();
+      try (ResultSet rs = s.executeQuery("EXPLAIN EXECUTE held (NULL, 'c5000', 1)")) {
+        while (rs.next()) {
+          plan.append(rs.getString(1)).append('\n');
+        }
+      }
+      assertTrue(
+          plan.toString().contains("Index Scan using cards_pkey on cards k"), plan.toString());
+      assertFalse(plan.toString().contains("cards_lease_expiry"), plan.toString());
+    }
+  }
+
+  /**
+   * Claims and completions change indexed columns, so each writes new index entries; the unique
+   * index on idempotency keys takes entries only for cards that have a key, and still refuses a
+   * second card with the same key.
+   */
+  @Test
+  void theIdempotencyKeyIndexCoversOnlyCardsWithAKeyAndStillRefusesADuplicateKey()
+      throws Exception {
+    String url = TestPostgres.freshSchemaUrl();
+    JdbcBacklogStore.builder().url(url).build().close();
+    try (Connection c = DriverManager.getConnection(url);
+        Statement s = c.createStatement()) {
+      String insert =
+          "INSERT INTO cards (id, title, priority, status, attempts, created_at, updated_at,"
+              + " version, unmet_deps, idempotency_key) VALUES ('%s', 't', 0, 'ready', 0, now(),"
+              + " now(), 1, 0, %s)";
+      s.execute(String.format(insert, "a", "NULL"));
+      s.execute(String.format(insert, "b", "NULL"));
+      s.execute(String.format(insert, "c", "'k'"));
+      try (ResultSet rs =
+          s.executeQuery(
+              "SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema()"
+                  + " AND indexname = 'cards_idempotency_key_unique'")) {
+        assertTrue(rs.next(), "the index is there");
+        assertTrue(
+            rs.getString(1).contains("UNIQUE") && rs.getString(1).contains("IS NOT NULL"),
+            rs.getString(1));
+      }
+      java.sql.SQLException e =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              java.sql.SQLException.class, () -> s.execute(String.format(insert, "d", "'k'")));
+      assertEquals("23505", e.getSQLState(), e.getMessage());
+      assertTrue(e.getMessage().contains("cards_idempotency_key_unique"), e.getMessage());
+    }
+  }
+
+  /**
    * The claim statement writes its events' expiry in SQL; it must read exactly as {@code
    * Instant.toString()}.
    */

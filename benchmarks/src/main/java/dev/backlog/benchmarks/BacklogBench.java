@@ -46,6 +46,9 @@ public final class BacklogBench {
     if (!args.isEmpty() && args.get(0).equals("mcp")) {
       return mcp(args, out, err);
     }
+    if (!args.isEmpty() && args.get(0).equals("fleet")) {
+      return fleet(args, out, err);
+    }
     Options options;
     try {
       options = Options.parse(args, System.getenv("BACKLOG_BENCH_PG_URL"));
@@ -153,6 +156,64 @@ public final class BacklogBench {
     }
     return result.status().equals("measured") ? 0 : 1;
   }
+
+  /**
+   * {@code fleet [--quick] [--pg-url URL] [--out DIR]}: the fleet comparison alone (single-card
+   * workers with coalescing off and on, batches of 16, the ceiling, the minimal pair and
+   * db-scheduler at 1, 4, 16 and 32 workers, or 1 and 16 with {@code --quick}; and H2 with
+   * coalescing off and on), judged against the fleet targets; writes {@code results.json}, {@code
+   * fleet.md} and its plot into the output directory.
+   */
+  private static int fleet(List<String> args, PrintStream out, PrintStream err) {
+    List<String> rest = new java.util.ArrayList<>(args.subList(1, args.size()));
+    boolean quick = rest.remove("--quick");
+    if (rest.contains("--docs") || rest.contains("--million") || rest.contains("--cli-root")) {
+      err.println(
+          "backlog-bench: fleet takes only --quick, --pg-url URL and --out DIR; its section is"
+              + " not a whole page, so it has no --docs");
+      return 2;
+    }
+    rest.add(0, quick ? "quick" : "full");
+    if (!rest.contains("--out")) {
+      rest.add("--out");
+      rest.add(Path.of("target", "bench-fleet").toString());
+    }
+    Options options;
+    try {
+      options = Options.parse(rest, System.getenv("BACKLOG_BENCH_PG_URL"));
+    } catch (IllegalArgumentException e) {
+      err.println("backlog-bench: " + e.getMessage().replace(Options.USAGE, FLEET_USAGE));
+      return 2;
+    }
+    try {
+      Results results =
+          dev.backlog.benchmarks.internal.FleetRun.run(
+              options, line -> err.println("backlog-bench: " + line));
+      out.println("results: " + write(results, options.out()));
+      out.println(
+          "report:  " + dev.backlog.benchmarks.internal.FleetRun.write(results, options.out()));
+      for (Target t : results.targets()) {
+        out.println(
+            String.format(
+                Locale.ROOT,
+                "%-13s %s (goal %s, measured %s)",
+                t.status(),
+                t.name(),
+                t.goal(),
+                Double.isNaN(t.measured())
+                    ? "—"
+                    : String.format(Locale.ROOT, "%.2f", t.measured())));
+      }
+      return 0;
+    } catch (Exception e) {
+      err.println("backlog-bench: the fleet run failed: " + e);
+      e.printStackTrace(err);
+      return 1;
+    }
+  }
+
+  private static final String FLEET_USAGE =
+      "usage: backlog-bench fleet [--quick] [--pg-url URL] [--out DIR]";
 
   /**
    * {@code report RESULTS.json DIR}: judges the targets again from the measurements of a finished

@@ -3,6 +3,7 @@ package dev.backlog.benchmarks;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.backlog.benchmarks.internal.FleetReport;
 import dev.backlog.benchmarks.internal.Measurement;
 import dev.backlog.benchmarks.internal.Report;
 import dev.backlog.benchmarks.internal.Results;
@@ -47,7 +48,7 @@ class QuickBenchmarkTest {
 
     Results r = BacklogBench.read(out.resolve("results.json"));
     assertEquals("quick", r.mode());
-    assertEquals(10, r.targets().size(), "every target of the design is judged");
+    assertEquals(17, r.targets().size(), "every target of the design is judged");
     for (Target t : r.targets()) {
       assertTrue(Set.of("met", "not met", "not measured").contains(t.status()), t.toString());
       assertTrue(
@@ -72,7 +73,21 @@ class QuickBenchmarkTest {
             "h2.http.ours",
             "h2.http.inproc",
             "pg.http.ours",
-            "pg.http.inproc")) {
+            "pg.http.inproc",
+            "pg.fleet.w1.off",
+            "pg.fleet.w1.on",
+            "pg.fleet.w1.b16",
+            "pg.fleet.w1.ceiling",
+            "pg.fleet.w1.minimal",
+            "pg.fleet.w1.dbscheduler",
+            "pg.fleet.w16.off",
+            "pg.fleet.w16.on",
+            "pg.fleet.w16.b16",
+            "pg.fleet.w16.ceiling",
+            "pg.fleet.w16.minimal",
+            "pg.fleet.w16.dbscheduler",
+            "h2.coalesce.w8.off",
+            "h2.coalesce.w8.on")) {
       Measurement m =
           r.find(id).orElseThrow(() -> new AssertionError("no measurement " + id + "\n" + log));
       assertTrue(m.cards() > 0 && m.cardsPerSecond() > 0, "measurement " + id + " did work: " + m);
@@ -84,7 +99,7 @@ class QuickBenchmarkTest {
     for (Target t : r.targets()) {
       assertTrue(md.contains(t.name()), "the report lists " + t.name());
     }
-    for (String png : List.of(Report.THROUGHPUT_PNG, Report.P99_PNG)) {
+    for (String png : List.of(Report.THROUGHPUT_PNG, Report.P99_PNG, FleetReport.FLEET_PNG)) {
       BufferedImage image = ImageIO.read(out.resolve(png).toFile());
       assertTrue(image != null && image.getWidth() > 100, png + " is a PNG image");
     }
@@ -157,6 +172,28 @@ class QuickBenchmarkTest {
                 + " of the raw-JDBC ceiling's over the paired rounds, below half:%s",
             ratio * 100,
             pairs));
+  }
+
+  // Sixteen single-card workers with coalescing on and off run in rotated rounds on one backlog
+  // (FleetScenarios), so both see the same table and the same moments of the machine's load; the
+  // rates are sums over the rounds. Concurrent calls that queue while a transaction is in flight
+  // share its commit, which is where coalescing gains.
+  @Test
+  @org.junit.jupiter.api.Order(3)
+  void sixteenWorkersWithCoalescingAreAtLeastOnePointThreeTimesAsFastAsWithout() {
+    Assumptions.assumeTrue(last != null, "the quick run above did not complete");
+    assumeQuiet(last);
+    Measurement on = last.find("pg.fleet.w16.on").orElseThrow();
+    Measurement off = last.find("pg.fleet.w16.off").orElseThrow();
+    double ratio = on.cardsPerSecond() / off.cardsPerSecond();
+    assertTrue(
+        ratio >= 1.3,
+        String.format(
+            java.util.Locale.ROOT,
+            "16 workers with coalescing did %.0f cards/s, without %.0f (%.2f×), below 1.3×",
+            on.cardsPerSecond(),
+            off.cardsPerSecond(),
+            ratio));
   }
 
   /**

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.backlog.benchmarks.internal.CliTiming;
+import dev.backlog.benchmarks.internal.FleetReport;
 import dev.backlog.benchmarks.internal.Machine;
 import dev.backlog.benchmarks.internal.Measurement;
 import dev.backlog.benchmarks.internal.Options;
@@ -42,6 +43,10 @@ class ReportTest {
   }
 
   private static Results results() {
+    return results(List.of());
+  }
+
+  private static Results results(List<Measurement> more) {
     List<Measurement> ms =
         new ArrayList<>(
             List.of(
@@ -56,6 +61,7 @@ class ReportTest {
                 m("pg.dag.random", "dag", "ours", 4, 1, 85, 2_000),
                 m("h2.ours.w1", "h2", "ours", 1, 1, 1_000, 100),
                 m("h2.ours.w4", "h2", "ours", 4, 1, 1_500, 300)));
+    ms.addAll(more);
     CliTiming.Result cli =
         new CliTiming.Result("measured", 0.3, List.of(0.3, 0.3, 0.4), "./backlog claim", "");
     Results partial =
@@ -88,7 +94,10 @@ class ReportTest {
   @Test
   void targetsAreJudgedFromRatiosOfTheSameRun() {
     List<Target> t = results().targets();
-    assertEquals(10, t.size());
+    assertEquals(17, t.size());
+    for (Target fleet : t.subList(10, 17)) {
+      assertEquals("not measured", fleet.status(), "no fleet rounds in this run: " + fleet);
+    }
     assertEquals("met", t.get(0).status(), t.get(0).toString());
     assertEquals(0.9, t.get(0).measured(), 1e-9);
     assertEquals("not met", t.get(1).status(), "a 5× batch gain misses the 8× target");
@@ -121,6 +130,69 @@ class ReportTest {
     assertTrue(text.contains("- a note"), text);
     assertTrue(ImageIO.read(dir.resolve(Report.THROUGHPUT_PNG).toFile()).getWidth() > 100);
     assertTrue(ImageIO.read(dir.resolve(Report.P99_PNG).toFile()).getWidth() > 100);
+  }
+
+  /** A fleet measurement: items per second and claim p50 in microseconds. */
+  private static Measurement fleet(int workers, String system, double rate, double p50) {
+    return new Measurement(
+        "pg.fleet.w" + workers + "." + system,
+        "fleet",
+        system,
+        "PostgreSQL",
+        workers,
+        1,
+        "ready cards",
+        1_000,
+        1,
+        rate,
+        p50,
+        p50 * 3,
+        500,
+        -1,
+        "");
+  }
+
+  @Test
+  void theFleetTargetsAreJudgedFromTheFleetRoundsAndTheReportPlotsThem(@TempDir Path dir)
+      throws Exception {
+    List<Measurement> more = new ArrayList<>();
+    // 1 worker: off 600/s against a minimal pair of 1,000/s (0.60, met); on's p50 1.05× off's.
+    more.add(fleet(1, "off", 600, 1_000));
+    more.add(fleet(1, "on", 610, 1_050));
+    more.add(fleet(1, "minimal", 1_000, 500));
+    more.add(fleet(1, "ceiling", 800, 700));
+    more.add(fleet(1, "b16", 5_000, 2_000));
+    more.add(fleet(1, "dbscheduler", 400, 0));
+    // 16 workers: off grows 1.4× (not met); on 3,100 vs db-scheduler 2,000 (1.55×, met) and vs
+    // the minimal pair 3,000 (met).
+    more.add(fleet(16, "off", 840, 9_000));
+    more.add(fleet(16, "on", 3_100, 4_000));
+    more.add(fleet(16, "minimal", 3_000, 3_000));
+    more.add(fleet(16, "ceiling", 1_500, 5_000));
+    more.add(fleet(16, "b16", 8_000, 9_000));
+    more.add(fleet(16, "dbscheduler", 2_000, 0));
+    more.add(m("h2.coalesce.w8.off", "h2-coalesce", "ours", 8, 1, 1_000, 300));
+    more.add(m("h2.coalesce.w8.on", "h2-coalesce", "ours", 8, 1, 1_400, 300));
+    Results r = results(more);
+    List<Target> t = r.targets().subList(10, 17);
+    assertEquals("met", t.get(0).status(), t.get(0).toString());
+    assertEquals(1.55, t.get(0).measured(), 1e-9);
+    assertEquals("not measured", t.get(1).status(), "no 32-worker rounds: " + t.get(1));
+    assertEquals("met", t.get(2).status(), t.get(2).toString());
+    assertEquals("met", t.get(3).status(), "p50 within 10 %: " + t.get(3));
+    assertEquals(1.05, t.get(3).measured(), 1e-9);
+    assertEquals("met", t.get(4).status(), t.get(4).toString());
+    assertEquals(0.6, t.get(4).measured(), 1e-9);
+    assertEquals("not met", t.get(5).status(), "840/600 = 1.4× misses 1.5×: " + t.get(5));
+    assertTrue(!t.get(5).reason().isBlank(), "a missed target says why");
+    assertEquals("not met", t.get(6).status(), "H2 1.4× misses 1.5×: " + t.get(6));
+
+    Path md = Report.write(r, dir);
+    String text = Files.readString(md);
+    assertTrue(text.contains("## Fleet"), text);
+    assertTrue(
+        text.contains("| 16 | 3,100 | 840 | 8,000 | 1,500 | 3,000 | 2,000 | 1.6× | 0.3× |"), text);
+    assertTrue(ImageIO.read(dir.resolve(FleetReport.FLEET_PNG).toFile()).getWidth() > 100);
   }
 
   @Test

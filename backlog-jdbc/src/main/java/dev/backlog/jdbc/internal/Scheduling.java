@@ -47,20 +47,32 @@ final class Scheduling {
 
   private final Session s;
   private final JdbcTransaction tx;
-  private final NamedSql rank;
+  private final SqlDialect dialect;
+
+  /** The rank statement, compiled when first asked for (most transactions never rank a card). */
+  private NamedSql rank;
 
   Scheduling(Session s, SqlDialect dialect, JdbcTransaction tx) {
     this.s = s;
     this.tx = tx;
-    // Two counts, each a range of the claim index (priority descending, then created_at and id):
-    // the cards of a higher priority, and those of the same priority that come first.
-    this.rank =
-        NamedSql.compile(
-            "SELECT (SELECT COUNT(*) FROM cards WHERE "
-                + dialect.claimable()
-                + " AND priority > :priority) + (SELECT COUNT(*) FROM cards WHERE "
-                + dialect.claimable()
-                + " AND priority = :priority2 AND (created_at, id) < (:createdAt, :id))");
+    this.dialect = dialect;
+  }
+
+  /**
+   * Two counts, each a range of the claim index (priority descending, then created_at and id): the
+   * cards of a higher priority, and those of the same priority that come first.
+   */
+  private NamedSql rank() {
+    if (rank == null) {
+      rank =
+          NamedSql.compile(
+              "SELECT (SELECT COUNT(*) FROM cards WHERE "
+                  + dialect.claimable()
+                  + " AND priority > :priority) + (SELECT COUNT(*) FROM cards WHERE "
+                  + dialect.claimable()
+                  + " AND priority = :priority2 AND (created_at, id) < (:createdAt, :id))");
+    }
+    return rank;
   }
 
   /** Writes the run of the lease {@code before} held, ended now, when it held one. */
@@ -175,7 +187,7 @@ final class Scheduling {
 
   long claimRank(Card card) {
     return s.rows(
-                rank,
+                rank(),
                 b ->
                     b.set("priority", card.priority())
                         .set("priority2", card.priority())

@@ -67,10 +67,72 @@ final class H2Scenarios {
                 run.transactions() / (double) Math.max(1, run.cards()),
                 "embedded in-process H2 file; commits counted by the workers"));
       }
+      int small = options.full() ? pool : 15_000;
+      coalescing(dir, small, fmt(SMALL_DONE) + " done + " + fmt(small) + " ready");
     } finally {
       try (var paths = Files.walk(dir)) {
         paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
+    }
+  }
+
+  /** The coalescing comparison alone, on a file of its own. */
+  void runCoalescing() throws Exception {
+    int pool = options.full() ? 100_000 : 15_000;
+    Path dir = Files.createTempDirectory("backlog-bench-h2");
+    try {
+      coalescing(dir, pool, fmt(SMALL_DONE) + " done + " + fmt(pool) + " ready");
+    } finally {
+      try (var paths = Files.walk(dir)) {
+        paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  /** Workers of the coalescing comparison on H2. */
+  static final int COALESCING_WORKERS = 8;
+
+  /**
+   * Single-card claims and completions with coalescing off and on, in rotated rounds on one H2 file
+   * (two stores of one process share H2's engine).
+   */
+  private void coalescing(Path dir, int pool, String backlog) throws Exception {
+    int w = COALESCING_WORKERS;
+    progress.accept("h2.coalesce.w" + w + ".off and .on (rotated rounds on one file)");
+    String url = "jdbc:h2:file:" + dir.toAbsolutePath().toString().replace('\\', '/') + "/coalesce";
+    try (JdbcBacklogStore store = openStore(url, w)) {
+      load(url, l -> doneAndReady(l, SMALL_DONE, pool, 0));
+      store.describe();
+    }
+    RotatedRounds rr = new RotatedRounds();
+    int rounds = options.full() ? 4 : 2;
+    java.time.Duration round =
+        options.full() ? java.time.Duration.ofSeconds(2) : java.time.Duration.ofMillis(750);
+    try (Backlog off = Backlog.builder().store(openStore(url, w)).coalescing(false).build();
+        Backlog on = Backlog.builder().store(openStore(url, w)).coalescing(true).build()) {
+      rr.add("off", i -> Workers.ours(off, "off" + i, 1))
+          .add("on", i -> Workers.ours(on, "on" + i, 1));
+      rr.warm(w, steps.warmup());
+      rr.run(w, rounds, round);
+    }
+    for (String key : List.of("off", "on")) {
+      LoadDriver.Run run = rr.total(key);
+      steps.add(
+          measure(
+              "h2.coalesce.w" + w + "." + key,
+              "h2-coalesce",
+              "ours, coalescing " + key,
+              "H2",
+              w,
+              1,
+              backlog,
+              run,
+              key.equals("on") ? -1 : run.transactions() / (double) Math.max(1, run.cards()),
+              rounds
+                  + " rotated rounds of "
+                  + round.toMillis()
+                  + " ms on one embedded H2 file"
+                  + (key.equals("on") ? "" : "; commits counted by the workers")));
     }
   }
 }

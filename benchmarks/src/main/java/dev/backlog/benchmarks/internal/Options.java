@@ -101,6 +101,11 @@ public record Options(
     return full ? List.of(1, 2, 4, 8, 16, 32) : List.of(1, 4);
   }
 
+  /** The worker counts of the fleet comparison (ours, the ceiling, the minimal pair, the peer). */
+  public List<Integer> fleetWorkerCounts() {
+    return full ? List.of(1, 4, 16, 32) : List.of(1, 16);
+  }
+
   /** The mode as written in the results. */
   public String modeName() {
     return (full ? "full" : "quick") + (million ? "+million" : "");

@@ -50,6 +50,7 @@ public final class Report {
   }
 
   private static void plots(Results r, Path dir) throws IOException {
+    FleetReport.plot(r, dir);
     List<Charts.Series> lines = new ArrayList<>();
     List<Measurement> ours =
         r.measurements().stream()
@@ -155,28 +156,8 @@ public final class Report {
         .append(m.h2())
         .append(" |\n\n");
 
-    md.append("## Targets\n\n| target | goal | measured | status | basis | reason or remark |\n")
-        .append("| --- | --- | --- | --- | --- | --- |\n");
-    for (Target t : r.targets()) {
-      String status =
-          t.status().equals("met")
-              ? "**met**"
-              : t.status().equals("not met") ? "**not met**" : "not measured";
-      String reason = t.status().equals("not met") ? "Likely reason: " + t.reason() : t.reason();
-      md.append("| ")
-          .append(t.name())
-          .append(" | ")
-          .append(t.goal())
-          .append(" | ")
-          .append(ratio(t))
-          .append(" | ")
-          .append(status)
-          .append(" | ")
-          .append(t.basis())
-          .append(" | ")
-          .append(reason)
-          .append(" |\n");
-    }
+    md.append("## Targets\n\n");
+    targets(md, r.targets());
 
     md.append("\n## Throughput against workers\n\n![throughput vs workers](")
         .append(THROUGHPUT_PNG)
@@ -398,6 +379,8 @@ public final class Report {
                   .append(" |\n"));
     }
 
+    FleetReport.section(md, r);
+
     md.append("\n## CLI\n\n");
     CliTiming.Result cli = r.cli();
     if (cli.status().equals("measured")) {
@@ -432,6 +415,15 @@ public final class Report {
                 + " the ceiling run on one and the same backlog in alternating rounds (ours, ceiling, ceiling, ours,"
                 + " …), after a warm-up of each; both keep their connections from the warm-up through every round,"
                 + " and each system's figures are the sums over its rounds.\n")
+        .append(
+            "- **Minimal pair**: one plain JDBC connection per worker on a table of its own (id, status,"
+                + " priority, creation time, lease owner, token and expiry; a primary key and a partial index"
+                + " on the ready rows): a one-row `FOR UPDATE SKIP LOCKED` claim and a completion `UPDATE`"
+                + " fenced by token and expiry, each committed. It is what a bare single-card work queue costs"
+                + " on the same server, where the ceiling runs the store's heavier statements on the store's"
+                + " schema. The fleet comparison runs it, the ceiling and ours (coalescing off and on, and"
+                + " batches of 16) in rotated rounds on one schema per worker count, and db-scheduler after"
+                + " them for as long as one system's rounds take.\n")
         .append(
             "- **Claim latency**: the wall time of the claim call (statement and commit), sampled for every"
                 + " claim that returned work; percentiles by nearest rank over the sorted samples.\n")
@@ -485,6 +477,32 @@ public final class Report {
     return m.claims() == 0
         ? "—"
         : Targets.us(m.claimP50Micros()) + " / " + Targets.us(m.claimP99Micros());
+  }
+
+  /** The targets as a table. */
+  static void targets(StringBuilder md, List<Target> targets) {
+    md.append("| target | goal | measured | status | basis | reason or remark |\n")
+        .append("| --- | --- | --- | --- | --- | --- |\n");
+    for (Target t : targets) {
+      String status =
+          t.status().equals("met")
+              ? "**met**"
+              : t.status().equals("not met") ? "**not met**" : "not measured";
+      String reason = t.status().equals("not met") ? "Likely reason: " + t.reason() : t.reason();
+      md.append("| ")
+          .append(t.name())
+          .append(" | ")
+          .append(t.goal())
+          .append(" | ")
+          .append(ratio(t))
+          .append(" | ")
+          .append(status)
+          .append(" | ")
+          .append(t.basis())
+          .append(" | ")
+          .append(reason)
+          .append(" |\n");
+    }
   }
 
   private static String commits(Measurement m) {

@@ -47,6 +47,7 @@ public final class Suite {
       comparisons.baseline();
       new DagScenarios(steps).run();
       comparisons.peer();
+      new FleetScenarios(steps).run();
       cpuAfter = CpuShare.snapshot(serverPids);
       new HttpScenarios(steps).runPg();
     } finally {

@@ -31,6 +31,7 @@ public final class Targets {
     out.add(http(r));
     out.add(httpClaimLatency(r));
     out.add(stream(r));
+    out.addAll(FleetTargets.judge(r));
     return out;
   }
 

@@ -91,7 +91,9 @@ public final class Workers {
             "UPDATE cards SET status = 'done', lease_owner = NULL,"
                 + " lease_token = NULL, lease_claimed_at = NULL, lease_expires_at = NULL, blocked_reason = NULL,"
                 + " updated_at = CURRENT_TIMESTAMP, version = version + 1"
-                + " WHERE id = ? AND lease_token = ? AND status = 'claimed'");
+                // Written as the store writes it, so that the planner finds the card by its
+                // primary key rather than through the partial index of held leases.
+                + " WHERE id = ? AND lease_token = ? AND status NOT IN ('ready', 'blocked', 'done')");
     long ttlMicros = TTL.toNanos() / 1_000;
     return new LoadDriver.Worker() {
       private long transactions;
@@ -126,6 +128,100 @@ public final class Workers {
         if (complete.executeUpdate() != 1) {
           throw new IllegalStateException(
               "the ceiling loop could not complete card " + id + " with lease " + token);
+        }
+        c.commit();
+        transactions++;
+        return 1;
+      }
+
+      @Override
+      public void close() throws SQLException {
+        c.close();
+      }
+    };
+  }
+
+  /**
+   * The minimal single-card pair's table, in the schema of {@code c}: an id, a status, a priority
+   * and a creation time, the lease's owner, token and expiry, and a partial index over the ready
+   * rows in claim order; {@code ready} ready rows. Nothing else: no events, no counts, no
+   * dependencies.
+   */
+  static void minimalTable(Connection c, int ready) throws SQLException {
+    try (java.sql.Statement s = c.createStatement()) {
+      s.execute(
+          "CREATE TABLE minimal_cards (id BIGINT PRIMARY KEY, status VARCHAR(16) NOT NULL,"
+              + " priority INTEGER NOT NULL, created_at TIMESTAMPTZ NOT NULL, owner VARCHAR(200),"
+              + " token BIGINT, expires_at TIMESTAMPTZ)");
+      s.execute("CREATE SEQUENCE minimal_tokens CACHE 1");
+      s.execute(
+          "INSERT INTO minimal_cards (id, status, priority, created_at) SELECT g, 'ready', 0,"
+              + " TIMESTAMPTZ '2026-01-01 00:00:00+00' + g * INTERVAL '1 millisecond'"
+              + " FROM generate_series(1, "
+              + ready
+              + ") g");
+      s.execute(
+          "CREATE INDEX minimal_cards_ready ON minimal_cards (priority DESC, created_at, id)"
+              + " WHERE status = 'ready'");
+      s.execute("ANALYZE minimal_cards");
+    }
+  }
+
+  /**
+   * The minimal raw single-card pair on {@link #minimalTable}: a plain JDBC connection claiming one
+   * row with {@code FOR UPDATE SKIP LOCKED} in one statement and completing it with one fenced
+   * {@code UPDATE} (token and expiry checked), each committed on its own. It is what a bare
+   * single-card work queue costs on this server, beside the ceiling, which runs the store's own
+   * statements on the store's schema.
+   */
+  public static LoadDriver.Worker minimal(String url, String owner) throws SQLException {
+    Connection c = PgServer.connect(url);
+    c.setAutoCommit(false);
+    PreparedStatement claim =
+        c.prepareStatement(
+            "WITH c AS (SELECT id FROM minimal_cards WHERE status = 'ready'"
+                + " ORDER BY priority DESC, created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)"
+                + " UPDATE minimal_cards m SET status = 'claimed', owner = ?, token = nextval('minimal_tokens'),"
+                + " expires_at = CURRENT_TIMESTAMP + ? * INTERVAL '1 microsecond'"
+                + " FROM c WHERE m.id = c.id RETURNING m.id, m.token");
+    PreparedStatement complete =
+        c.prepareStatement(
+            "UPDATE minimal_cards SET status = 'done', owner = NULL, token = NULL, expires_at = NULL"
+                + " WHERE id = ? AND token = ? AND status = 'claimed' AND expires_at > CURRENT_TIMESTAMP");
+    long ttlMicros = TTL.toNanos() / 1_000;
+    return new LoadDriver.Worker() {
+      private long transactions;
+
+      @Override
+      public long transactions() {
+        return transactions;
+      }
+
+      @Override
+      public int step(Latencies claimLatencies) throws SQLException {
+        long t0 = System.nanoTime();
+        claim.setString(1, owner);
+        claim.setLong(2, ttlMicros);
+        long id = -1;
+        long token = 0;
+        try (ResultSet rs = claim.executeQuery()) {
+          if (rs.next()) {
+            id = rs.getLong(1);
+            token = rs.getLong(2);
+          }
+        }
+        c.commit();
+        transactions++;
+        long t1 = System.nanoTime();
+        if (id < 0) {
+          return -1;
+        }
+        claimLatencies.add(t1 - t0);
+        complete.setLong(1, id);
+        complete.setLong(2, token);
+        if (complete.executeUpdate() != 1) {
+          throw new IllegalStateException(
+              "the minimal pair could not complete row " + id + " with token " + token);
         }
         c.commit();
         transactions++;

@@ -1,0 +1,3 @@
+-- The idempotency key's uniqueness, enforced only where a card has a key: PostgreSQL's version of this
+-- script replaces the unique constraint with a partial unique index. H2 has no partial indexes, so its
+-- schema stays as it is (the version is recorded so that both dialects count the same versions).

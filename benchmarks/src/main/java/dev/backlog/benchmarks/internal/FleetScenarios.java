@@ -1,0 +1,208 @@
+package dev.backlog.benchmarks.internal;
+
+import static dev.backlog.benchmarks.internal.ScenarioSteps.SMALL_DONE;
+import static dev.backlog.benchmarks.internal.ScenarioSteps.analyze;
+import static dev.backlog.benchmarks.internal.ScenarioSteps.doneAndReady;
+import static dev.backlog.benchmarks.internal.ScenarioSteps.fmt;
+import static dev.backlog.benchmarks.internal.ScenarioSteps.load;
+import static dev.backlog.benchmarks.internal.ScenarioSteps.measure;
+import static dev.backlog.benchmarks.internal.ScenarioSteps.openStore;
+
+import dev.backlog.core.Backlog;
+import dev.backlog.jdbc.JdbcBacklogStore;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+
+/**
+ * A fleet of single-card workers across worker counts, on PostgreSQL: ours with coalescing off and
+ * on, ours batched (claims of 16 and completeAll), the store-statement ceiling and the minimal raw
+ * single-card pair, all in rotated rounds on one schema per worker count; then db-scheduler's
+ * lock-and-fetch with as many threads, on its own table of the same server.
+ *
+ * <p>Not thread-safe: one run at a time.
+ */
+final class FleetScenarios {
+
+  /** The systems of the rotated rounds, by the suffix of their measurement ids. */
+  static final List<String> SYSTEMS = List.of("off", "on", "b16", "ceiling", "minimal");
+
+  /** The measurement id of a system at a worker count. */
+  static String id(int workers, String system) {
+    return "pg.fleet.w" + workers + "." + system;
+  }
+
+  private final ScenarioSteps steps;
+  private final Options options;
+  private final Consumer<String> progress;
+  private final PgServer pg;
+
+  FleetScenarios(ScenarioSteps steps) {
+    this.steps = steps;
+    this.options = steps.options();
+    this.progress = steps.progress();
+    this.pg = steps.pg();
+  }
+
+  /** Every worker count: the rotated rounds, then db-scheduler. */
+  void run() throws Exception {
+    for (int w : options.fleetWorkerCounts()) {
+      rounds(w);
+      dbScheduler(w);
+    }
+  }
+
+  private int rounds() {
+    return options.full() ? 4 : 2;
+  }
+
+  private Duration round() {
+    return options.full() ? Duration.ofSeconds(2) : Duration.ofMillis(750);
+  }
+
+  private void rounds(int workers) throws Exception {
+    int pool = options.full() ? 200_000 : 20_000;
+    int minimalPool = options.full() ? 80_000 : 8_000;
+    progress.accept(
+        "pg.fleet.w" + workers + ".* (" + String.join(", ", SYSTEMS) + ", rotated rounds)");
+    String url = pg.freshSchema("fleet_w" + workers);
+    List<LoadDriver.Worker> raw = new ArrayList<>();
+    try {
+      try (JdbcBacklogStore store = openStore(url, workers)) {
+        load(url, l -> doneAndReady(l, SMALL_DONE, pool, 0));
+        store.describe();
+      }
+      try (Connection c = PgServer.connect(url)) {
+        Workers.minimalTable(c, minimalPool);
+      }
+      analyze(url);
+      for (int i = 0; i < workers; i++) {
+        raw.add(Workers.ceiling(url, "c" + i));
+      }
+      for (int i = 0; i < workers; i++) {
+        raw.add(Workers.minimal(url, "m" + i));
+      }
+      RotatedRounds rr = new RotatedRounds();
+      try (Backlog off = backlog(url, workers, false);
+          Backlog on = backlog(url, workers, true)) {
+        rr.add("off", i -> Workers.ours(off, "off" + i, 1))
+            .add("on", i -> Workers.ours(on, "on" + i, 1))
+            .add("b16", i -> Workers.ours(on, "b" + i, 16))
+            .add("ceiling", i -> RotatedRounds.keptOpen(raw.get(i)))
+            .add("minimal", i -> RotatedRounds.keptOpen(raw.get(workers + i)));
+        rr.warm(workers, steps.warmup());
+        rr.run(workers, rounds(), round());
+      }
+      String how =
+          String.format(
+              Locale.ROOT,
+              "%d rotated rounds of %d ms with the other systems of this worker count",
+              rounds(),
+              round().toMillis());
+      String backlog = fmt(SMALL_DONE) + " done + " + fmt(pool) + " ready";
+      add(
+          rr,
+          workers,
+          "off",
+          "ours, coalescing off",
+          1,
+          backlog,
+          "Backlog.claim + complete; " + how);
+      add(rr, workers, "on", "ours, coalescing on", 1, backlog, "Backlog.claim + complete; " + how);
+      add(
+          rr,
+          workers,
+          "b16",
+          "ours, batches of 16",
+          16,
+          backlog,
+          "claims of 16 + completeAll; " + how);
+      add(
+          rr,
+          workers,
+          "ceiling",
+          "ceiling",
+          1,
+          backlog,
+          "raw JDBC: the store's claim statement and one fenced completion UPDATE; " + how);
+      add(
+          rr,
+          workers,
+          "minimal",
+          "minimal pair",
+          1,
+          fmt(minimalPool) + " ready rows of a minimal table",
+          "raw JDBC on a minimal table: a one-row FOR UPDATE SKIP LOCKED claim and a fenced"
+              + " completion UPDATE; "
+              + how);
+    } finally {
+      for (LoadDriver.Worker w : raw) {
+        w.close();
+      }
+      pg.dropSchema(url);
+    }
+  }
+
+  private static Backlog backlog(String url, int workers, boolean coalescing) {
+    return Backlog.builder().store(openStore(url, workers)).coalescing(coalescing).build();
+  }
+
+  private void add(
+      RotatedRounds rr,
+      int workers,
+      String key,
+      String system,
+      int batch,
+      String backlog,
+      String note) {
+    LoadDriver.Run run = rr.total(key);
+    steps.add(
+        measure(
+            id(workers, key),
+            "fleet",
+            system,
+            "PostgreSQL",
+            workers,
+            batch,
+            backlog,
+            run,
+            // Coalesced calls share commits, which the workers cannot count.
+            run.transactions() < 0 || key.equals("on")
+                ? -1
+                : run.transactions() / (double) Math.max(1, run.cards()),
+            note));
+  }
+
+  private void dbScheduler(int workers) throws Exception {
+    String id = id(workers, "dbscheduler");
+    progress.accept(id);
+    String url = pg.freshSchema("fleet_dbs_w" + workers);
+    Duration time = round().multipliedBy(rounds());
+    int tasks = options.full() ? 40_000 : 4_000;
+    try {
+      DbSchedulerPeer.Outcome peer = DbSchedulerPeer.run(url, tasks, workers, time, pg::commits);
+      steps.add(
+          measure(
+              id,
+              "fleet",
+              "db-scheduler",
+              "PostgreSQL",
+              workers,
+              1,
+              fmt(tasks) + " due no-op one-time tasks",
+              peer.run(),
+              peer.commitsPerTask(),
+              String.format(
+                  Locale.ROOT,
+                  "lock-and-fetch polling (0.5–1.0 × threads), %d threads; tasks executed in %d ms"
+                      + " after start (scheduled before the clock starts)",
+                  workers,
+                  time.toMillis())));
+    } finally {
+      pg.dropSchema(url);
+    }
+  }
+}
