@@ -69,6 +69,7 @@ public final class JdbcTransaction implements StoreTransaction {
   private final CardGraph graph;
   private final CardReads reads;
   private final Scheduling scheduling;
+  private final ClaimBatch claimBatch;
 
   /**
    * Opens the transaction view.
@@ -82,6 +83,7 @@ public final class JdbcTransaction implements StoreTransaction {
     this.graph = new CardGraph(session, dialect, this);
     this.reads = new CardReads(session, dialect);
     this.scheduling = new Scheduling(session, dialect, this);
+    this.claimBatch = new ClaimBatch(session, dialect, this);
   }
 
   // ---------------------------------------------------------------- lifecycle
@@ -232,6 +234,14 @@ public final class JdbcTransaction implements StoreTransaction {
       claims.add(new Claim(card, card.lease()));
     }
     return claims;
+  }
+
+  /**
+   * Requests that share a filter are claimed together where the dialect can ({@link ClaimBatch}).
+   */
+  @Override
+  public List<Outcome<List<Claim>>> claimEach(List<ClaimRequest> requests) {
+    return claimBatch.claimEach(requests);
   }
 
   private boolean exists(CardId id) {

@@ -146,6 +146,12 @@ public final class PostgresDialect implements SqlDialect {
     return new Claimed(cards, events);
   }
 
+  /** One statement per run of requests with the same filter ({@link PostgresClaimEach}). */
+  @Override
+  public List<Claimed> claimEach(Session s, List<ClaimRequest> requests, boolean inline) {
+    return PostgresClaimEach.claim(s, requests, inline);
+  }
+
   /** When no event of an earlier operation of the transaction waits to be numbered. */
   @Override
   public boolean writesEventsInline(Session s) {

@@ -67,6 +67,16 @@ public interface SqlDialect {
   record Claimed(List<Card> cards, Map<CardId, Event> events) {}
 
   /**
+   * Claims for several requests of a coalesced batch that share a filter (the same phase or none,
+   * no card id) in one statement, as if they claimed one after the other in the order given: one
+   * {@link Claimed} per request, in that order; null when the dialect has no such statement (the
+   * caller then claims request by request).
+   */
+  default List<Claimed> claimEach(Session s, List<ClaimRequest> requests, boolean inline) {
+    return null;
+  }
+
+  /**
    * Whether the next operation may write its events and status counts in its own statement (so the
    * transaction's events stay numbered in the order of its operations).
    */

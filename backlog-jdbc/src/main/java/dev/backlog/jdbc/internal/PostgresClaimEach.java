@@ -1,0 +1,200 @@
+package dev.backlog.jdbc.internal;
+
+import dev.backlog.core.Card;
+import dev.backlog.core.CardId;
+import dev.backlog.core.ClaimRequest;
+import dev.backlog.core.Event;
+import dev.backlog.core.EventType;
+import dev.backlog.core.Lease;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The set-based claim of a coalesced batch on PostgreSQL: one statement claims for several requests
+ * that share a filter (the same phase or none, no card id). It locks {@code sum(limits)} claimable
+ * cards in claim order, skipping rows other claimers hold, ranks them, and gives the first {@code
+ * limit1} to the first request, the next {@code limit2} to the second and so on, each with its own
+ * owner, TTL, lease phase and attributes; tokens (and, inline, event seqs) are drawn in claim
+ * order. That is exactly what the requests would get claiming one after the other in queue order.
+ *
+ * <p>Stateless and thread-safe.
+ */
+final class PostgresClaimEach {
+
+  // The fence, stripe, count and clock parts of PostgresStatements' claim, restated for this one.
+  private static final String FENCE_SHARED =
+      " WHERE (SELECT 1 FROM (SELECT pg_advisory_xact_lock_shared("
+          + PostgresStatements.FENCE_KEYS
+          + ")) f) = 1";
+  private static final String STRIPE = "pg_backend_pid() % " + PostgresStatements.COUNT_STRIPES;
+  private static final String COUNT_UPSERT =
+      " ON CONFLICT (status, phase, stripe) DO UPDATE SET n = card_counts.n + EXCLUDED.n";
+  private static final String NOW_CTE =
+      "n AS (SELECT COALESCE(CAST(:now AS TIMESTAMPTZ), CURRENT_TIMESTAMP) AS at)";
+
+  /** The statements, by [inline events][by phase]. */
+  private static final NamedSql[][] SQL = {
+    {NamedSql.compile(sql(false, false)), NamedSql.compile(sql(false, true))},
+    {NamedSql.compile(sql(true, false)), NamedSql.compile(sql(true, true))}
+  };
+
+  private PostgresClaimEach() {}
+
+  /**
+   * The statement. Binds {@code :owners}, {@code :ttls} (micros), {@code :leasePhases}, {@code
+   * :attributes} (JSON texts) and {@code :limits}, arrays with one element per request in queue
+   * order; {@code :total}, the sum of the limits; {@code :now} (null for the database clock); and
+   * {@code :phase} when by phase. Returns each claimed card with {@code deps} and {@code req} (the
+   * request's ordinal, from 1); inline also {@code event_seq} and {@code event_data}.
+   */
+  static String sql(boolean inline, boolean byPhase) {
+    String order = "priority DESC, created_at, id";
+    String ctes =
+        "WITH r AS (SELECT q.*, SUM(q.lim) OVER (ORDER BY q.ord) AS hi FROM unnest("
+            + "CAST(:owners AS VARCHAR[]), CAST(:ttls AS BIGINT[]), CAST(:leasePhases AS VARCHAR[]),"
+            + " CAST(:attributes AS TEXT[]), CAST(:limits AS INT[])) WITH ORDINALITY"
+            + " AS q (owner, ttl_micros, lease_phase, attributes, lim, ord)),"
+            + " c AS (SELECT id, priority, created_at FROM cards WHERE claimable"
+            + (byPhase ? " AND phase = :phase" : "")
+            + " ORDER BY "
+            + order
+            + " LIMIT :total FOR UPDATE SKIP LOCKED),"
+            // Tokens in claim order: PostgreSQL evaluates the volatile nextval after the sort.
+            + " t AS (SELECT id, nextval('lease_tokens') AS token,"
+            + " row_number() OVER (ORDER BY "
+            + order
+            + ") AS rn FROM c ORDER BY "
+            + order
+            + "),"
+            // Card rn goes to the first request whose running total of limits reaches rn.
+            + " a AS (SELECT t.id, t.token, r.owner, r.ttl_micros, r.lease_phase, r.attributes, r.ord"
+            + " FROM t JOIN r ON r.hi >= t.rn AND r.hi - r.lim < t.rn), "
+            + NOW_CTE;
+    String update =
+        "UPDATE cards k SET status = 'claimed', attempts = k.attempts + 1, lease_owner = a.owner,"
+            + " lease_token = a.token, lease_claimed_at = n.at,"
+            + " lease_expires_at = n.at + a.ttl_micros * INTERVAL '1 microsecond',"
+            + " lease_phase = a.lease_phase, lease_attributes = a.attributes,"
+            + " blocked_reason = NULL, version = k.version + 1, updated_at = n.at"
+            + " FROM a, n WHERE k.id = a.id RETURNING "
+            + CardRows.prefixed("k")
+            + ", a.ord AS req";
+    if (!inline) {
+      return ctes + " " + update + ", " + PostgresStatements.depsArray("k.id");
+    }
+    return ctes
+        + ", u AS ("
+        + update
+        + "),"
+        + " ev AS (INSERT INTO events ("
+        + CardRows.EVENT_COLUMNS
+        + ")"
+        + " SELECT nextval('event_seq'), o.id, 'claimed', o.lease_owner, o.lease_claimed_at, o.lease_token, "
+        + PostgresStatements.claimedDataSql(
+            "CAST(o.lease_owner AS TEXT)",
+            "o.lease_expires_at",
+            "o.attempts",
+            "o.lease_phase",
+            "o.lease_attributes")
+        + " FROM (SELECT * FROM u ORDER BY lease_token) o"
+        + FENCE_SHARED
+        + " RETURNING seq, card_id, data),"
+        + " cnt AS (INSERT INTO card_counts (status, phase, stripe, n)"
+        + " SELECT s.status, s.phase, "
+        + STRIPE
+        + ", s.n FROM ("
+        + "SELECT 'claimed' AS status, COALESCE(phase, '') AS phase, COUNT(*) AS n FROM u GROUP BY COALESCE(phase, '')"
+        + " UNION ALL SELECT 'ready', COALESCE(phase, ''), -COUNT(*) FROM u GROUP BY COALESCE(phase, '')) s"
+        + " ORDER BY s.status, s.phase"
+        + COUNT_UPSERT
+        + ")"
+        + " SELECT u.*, "
+        + PostgresStatements.depsArray("u.id")
+        + ", ev.seq AS event_seq, ev.data AS event_data"
+        + " FROM u JOIN ev ON ev.card_id = u.id";
+  }
+
+  /**
+   * Claims for {@code requests} (at least one; all with the same phase filter and no card id) in
+   * one statement; one {@link SqlDialect.Claimed} per request, in the order given.
+   */
+  static List<SqlDialect.Claimed> claim(Session s, List<ClaimRequest> requests, boolean inline) {
+    int n = requests.size();
+    String phase = requests.get(0).phase();
+    String[] owners = new String[n];
+    Long[] ttls = new Long[n];
+    String[] leasePhases = new String[n];
+    String[] attributes = new String[n];
+    Integer[] limits = new Integer[n];
+    int total = 0;
+    for (int i = 0; i < n; i++) {
+      ClaimRequest r = requests.get(i);
+      owners[i] = r.owner();
+      ttls[i] = JdbcTransaction.micros(r.ttl());
+      leasePhases[i] = r.leasePhase();
+      attributes[i] = Lease.attributesJson(r.attributes());
+      limits[i] = r.limit();
+      total += r.limit();
+    }
+    int sum = total;
+    List<List<Card>> cards = new ArrayList<>(n);
+    List<Map<CardId, Event>> events = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      cards.add(new ArrayList<>(Math.min(requests.get(i).limit(), 64)));
+      events.add(inline ? new HashMap<>() : Map.of());
+    }
+    Connection c = s.connection();
+    NamedSql sql = SQL[inline ? 1 : 0][phase != null ? 1 : 0];
+    s.run(
+        sql,
+        b -> {
+          b.set("owners", SqlValue.array(c, "varchar", owners))
+              .set("ttls", SqlValue.array(c, "int8", ttls))
+              .set("leasePhases", SqlValue.array(c, "varchar", leasePhases))
+              .set("attributes", SqlValue.array(c, "text", attributes))
+              .set("limits", SqlValue.array(c, "int4", limits))
+              .set("total", sum)
+              .set("now", s.timeOrNull());
+          if (phase != null) {
+            b.set("phase", phase);
+          }
+        },
+        ps -> {
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              int req = rs.getInt("req") - 1;
+              Card card = CardRows.cardWithDeps(rs);
+              cards.get(req).add(card);
+              if (inline) {
+                events
+                    .get(req)
+                    .put(
+                        card.id(),
+                        new Event(
+                            rs.getLong("event_seq"),
+                            card.id(),
+                            EventType.CLAIMED,
+                            card.lease().owner(),
+                            card.lease().claimedAt(),
+                            card.lease().token(),
+                            rs.getString("event_data")));
+              }
+            }
+          }
+          return null;
+        });
+    List<SqlDialect.Claimed> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      List<Card> mine = cards.get(i);
+      if (!mine.isEmpty()) {
+        s.sawDatabaseTime(mine.get(0).lease().claimedAt());
+      }
+      out.add(new SqlDialect.Claimed(mine, events.get(i)));
+    }
+    return out;
+  }
+}
