@@ -163,8 +163,8 @@ public abstract class CoalescingContract extends StoreContractSupport {
     }
     create(ids.toArray(String[]::new));
     // The first claim is held until every other thread queued behind it, and so is the first
-    // completion: at least one batch of each kind forms however fast the store is; after that, the
-    // threads run freely.
+    // completion (armed as the claims are let go, so none slips through first): at least one batch
+    // of each kind forms however fast the store is; after that, the threads run freely.
     ThreadLocal<Boolean> completing = ThreadLocal.withInitial(() -> false);
     gated.holdNext();
     Future<Void> conductor =
@@ -172,8 +172,7 @@ public abstract class CoalescingContract extends StoreContractSupport {
             () -> {
               gated.awaitHeld();
               awaitQueued(() -> backlog.coalescingStats().claims(), threads - 1);
-              gated.open();
-              gated.holdNext(completing::get);
+              gated.openAndHoldNext(completing::get);
               gated.awaitHeld();
               awaitQueued(() -> backlog.coalescingStats().completions(), threads - 1);
               gated.open();

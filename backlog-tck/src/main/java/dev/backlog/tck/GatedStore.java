@@ -51,6 +51,16 @@ final class GatedStore implements BacklogStore {
     hold.set(true);
   }
 
+  /**
+   * Lets the held transaction go on and, in the same step, holds the next transaction started by a
+   * thread for which {@code when} is true: no transaction can slip through between the two.
+   */
+  void openAndHoldNext(BooleanSupplier when) {
+    CountDownLatch held = gate;
+    holdNext(when);
+    held.countDown();
+  }
+
   /** Waits until the held transaction reached the gate. */
   void awaitHeld() throws InterruptedException {
     if (!entered.await(MOST.toSeconds(), TimeUnit.SECONDS)) {

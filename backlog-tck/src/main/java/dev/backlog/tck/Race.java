@@ -57,12 +57,37 @@ final class Race {
                 + backlog.stats());
       } catch (ExecutionException e) {
         futures.forEach(f -> f.cancel(true));
-        if (e.getCause() instanceof AssertionError assertion) {
-          throw assertion;
+        AssertionError failure =
+            e.getCause() instanceof AssertionError assertion
+                ? assertion
+                : new AssertionError("a worker failed: " + e.getCause(), e.getCause());
+        // The first failed future in list order need not be the first failure: a worker that
+        // failed first may have left the others waiting. Keep every worker's failure.
+        for (Future<T> other : futures) {
+          Throwable cause = failureOf(other);
+          if (cause != null && cause != e.getCause()) {
+            failure.addSuppressed(cause);
+          }
         }
-        throw new AssertionError("a worker failed: " + e.getCause(), e.getCause());
+        throw failure;
       }
     }
     return results;
+  }
+
+  /** The exception a finished future failed with, or null. */
+  private static Throwable failureOf(Future<?> future) {
+    if (!future.isDone() || future.isCancelled()) {
+      return null;
+    }
+    try {
+      future.get();
+      return null;
+    } catch (ExecutionException e) {
+      return e.getCause();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
   }
 }
