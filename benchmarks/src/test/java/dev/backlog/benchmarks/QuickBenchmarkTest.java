@@ -146,7 +146,8 @@ class QuickBenchmarkTest {
     double ceilingSeconds = 0;
     StringBuilder pairs = new StringBuilder();
     for (Measurement ceiling : last.measurements()) {
-      if (!ceiling.system().equals("ceiling")) {
+      // The throughput scenario's pairs only: the fleet comparison has ceilings of its own.
+      if (!ceiling.system().equals("ceiling") || !ceiling.id().startsWith("pg.ceiling.w")) {
         continue;
       }
       Measurement ours = last.find("pg.ours.w" + ceiling.workers() + ".b1").orElseThrow();
