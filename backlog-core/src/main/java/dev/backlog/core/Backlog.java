@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -58,8 +57,7 @@ public final class Backlog implements BacklogOperations, AutoCloseable {
   private final InstantSource clock;
   private final String actor;
   private final int defaultMaxAttempts;
-  private final EventListener listener;
-  private final List<EventListener> subscribers = new CopyOnWriteArrayList<>();
+  private final CommitListeners commitListeners;
   private final Duration sweepInterval;
   private final boolean closeStore;
   private final Coalescer coalescer;
@@ -76,7 +74,7 @@ public final class Backlog implements BacklogOperations, AutoCloseable {
     this.clock = builder.clock;
     this.actor = builder.actor;
     this.defaultMaxAttempts = builder.defaultMaxAttempts;
-    this.listener = builder.listener;
+    this.commitListeners = new CommitListeners(builder.listener);
     this.sweepInterval = builder.sweepInterval;
     this.closeStore = builder.closeStore;
     this.coalescer = builder.coalescing ? new Coalescer(this, builder.maxCoalesced) : null;
@@ -125,25 +123,7 @@ public final class Backlog implements BacklogOperations, AutoCloseable {
               written.addAll(stx.writtenEvents());
               return value;
             });
-    for (Runnable action : deferred) {
-      try {
-        action.run();
-      } catch (RuntimeException e) {
-        LOG.warn(
-            "an action deferred until after commit failed; the transaction stays committed", e);
-      }
-    }
-    if (listener != null && !written.isEmpty()) {
-      try {
-        listener.onEvents(List.copyOf(written));
-      } catch (RuntimeException e) {
-        LOG.warn(
-            "the event listener failed on {} events; the transaction stays committed",
-            written.size(),
-            e);
-      }
-    }
-    notifySubscribers(written);
+    commitListeners.committed(deferred, written);
     return result;
   }
 
@@ -155,26 +135,7 @@ public final class Backlog implements BacklogOperations, AutoCloseable {
    * follows its commits this way. Close the returned handle to remove it.
    */
   public AutoCloseable subscribe(EventListener value) {
-    EventListener added = Objects.requireNonNull(value, "listener");
-    subscribers.add(added);
-    return () -> subscribers.remove(added);
-  }
-
-  private void notifySubscribers(List<Event> written) {
-    if (subscribers.isEmpty() || written.isEmpty()) {
-      return;
-    }
-    List<Event> events = List.copyOf(written);
-    for (EventListener s : subscribers) {
-      try {
-        s.onEvents(events);
-      } catch (RuntimeException e) {
-        LOG.warn(
-            "an event subscriber failed on {} events; the transaction stays committed",
-            events.size(),
-            e);
-      }
-    }
+    return commitListeners.add(Objects.requireNonNull(value, "listener"));
   }
 
   @Override
