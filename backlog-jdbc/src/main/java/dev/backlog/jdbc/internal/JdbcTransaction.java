@@ -306,9 +306,14 @@ public final class JdbcTransaction implements StoreTransaction {
 
   @Override
   public List<Card> completeAll(List<Claim> claims, String actor) {
+    return completeAll(
+        claims, lockAll(claims.stream().map(c -> c.card().id()).toList()), now(), actor);
+  }
+
+  /** {@link #completeAll(List, String)} of cards this transaction has locked already. */
+  private List<Card> completeAll(
+      List<Claim> claims, Map<CardId, Card> locked, Instant at, String actor) {
     List<CardId> ids = claims.stream().map(c -> c.card().id()).toList();
-    Map<CardId, Card> locked = lockAll(ids);
-    Instant at = now();
     List<Card> before = new ArrayList<>(claims.size());
     List<Card> after = new ArrayList<>(claims.size());
     for (Claim claim : claims) {
@@ -336,9 +341,7 @@ public final class JdbcTransaction implements StoreTransaction {
         statusChanged(before.get(i), after.get(i));
       }
     }
-    for (Card card : before) {
-      scheduling.endRun(card, RunOutcome.COMPLETED, null, null);
-    }
+    scheduling.endRuns(before, RunOutcome.COMPLETED);
     for (int i = 0; i < claims.size(); i++) {
       s.event(
           after.get(i),
@@ -386,7 +389,7 @@ public final class JdbcTransaction implements StoreTransaction {
         outcomes.add(Outcome.refused((BacklogException) e));
       }
     }
-    List<Card> done = valid.isEmpty() ? List.of() : completeAll(valid, actor);
+    List<Card> done = valid.isEmpty() ? List.of() : completeAll(valid, locked, at, actor);
     for (int i = 0, k = 0; i < outcomes.size(); i++) {
       if (outcomes.get(i) == null) {
         outcomes.set(i, Outcome.of(done.get(k++)));

@@ -77,24 +77,49 @@ final class Scheduling {
 
   /** Writes the run of the lease {@code before} held, ended now, when it held one. */
   void endRun(Card before, RunOutcome outcome, String reason, String evidence) {
-    Lease lease = before.lease();
-    if (lease == null) {
+    if (before.lease() == null) {
       return;
     }
     Instant at = tx.now();
-    s.update(
-        INSERT_RUN,
-        b ->
-            b.set("card", before.id())
-                .set("token", lease.token())
-                .set("owner", lease.owner())
-                .set("claimedAt", lease.claimedAt())
-                .set("endedAt", at)
-                .set("outcome", outcome.wireName())
-                .set("reason", reason)
-                .set("phase", lease.phase())
-                .set("attributes", lease.attributesJson())
-                .set("evidence", evidence));
+    s.update(INSERT_RUN, b -> bindRun(b, before, at, outcome, reason, evidence));
+  }
+
+  /**
+   * Writes the runs of the leases the cards {@code before} held, ended now with {@code outcome}, in
+   * one batch of statements (one round trip).
+   */
+  void endRuns(List<Card> before, RunOutcome outcome) {
+    List<Card> held = before.stream().filter(c -> c.lease() != null).toList();
+    if (held.isEmpty()) {
+      return;
+    }
+    if (held.size() == 1) {
+      endRun(held.get(0), outcome, null, null);
+      return;
+    }
+    Instant at = tx.now();
+    s.batch(INSERT_RUN, held, (b, card) -> bindRun(b, card, at, outcome, null, null));
+  }
+
+  private static void bindRun(
+      NamedSql.Binder b,
+      Card before,
+      Instant at,
+      RunOutcome outcome,
+      String reason,
+      String evidence)
+      throws java.sql.SQLException {
+    Lease lease = before.lease();
+    b.set("card", before.id())
+        .set("token", lease.token())
+        .set("owner", lease.owner())
+        .set("claimedAt", lease.claimedAt())
+        .set("endedAt", at)
+        .set("outcome", outcome.wireName())
+        .set("reason", reason)
+        .set("phase", lease.phase())
+        .set("attributes", lease.attributesJson())
+        .set("evidence", evidence);
   }
 
   List<Run> history(CardId id) {
