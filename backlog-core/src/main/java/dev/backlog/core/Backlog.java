@@ -51,6 +51,15 @@ public final class Backlog implements BacklogOperations, AutoCloseable {
   /** The largest {@link Builder#maxCoalesced} accepted. */
   public static final int MAX_MAX_COALESCED = 1_000;
 
+  /**
+   * How many coalesced transactions of one kind may run at once, unless configured otherwise
+   * ({@link Builder#coalescedInFlight}).
+   */
+  public static final int DEFAULT_COALESCED_IN_FLIGHT = 1;
+
+  /** The largest {@link Builder#coalescedInFlight} accepted. */
+  public static final int MAX_COALESCED_IN_FLIGHT = 64;
+
   private static final Logger LOG = LoggerFactory.getLogger(Backlog.class);
 
   private final BacklogStore store;
@@ -77,7 +86,10 @@ public final class Backlog implements BacklogOperations, AutoCloseable {
     this.commitListeners = new CommitListeners(builder.listener);
     this.sweepInterval = builder.sweepInterval;
     this.closeStore = builder.closeStore;
-    this.coalescer = builder.coalescing ? new Coalescer(this, builder.maxCoalesced) : null;
+    this.coalescer =
+        builder.coalescing
+            ? new Coalescer(this, builder.maxCoalesced, builder.coalescedInFlight)
+            : null;
   }
 
   /** Starts a builder; {@link Builder#store} is required. */
@@ -445,6 +457,7 @@ public final class Backlog implements BacklogOperations, AutoCloseable {
     private boolean closeStore = true;
     private boolean coalescing = true;
     private int maxCoalesced = DEFAULT_MAX_COALESCED;
+    private int coalescedInFlight = DEFAULT_COALESCED_IN_FLIGHT;
 
     private Builder() {}
 
@@ -523,6 +536,17 @@ public final class Backlog implements BacklogOperations, AutoCloseable {
       return this;
     }
 
+    /**
+     * How many coalesced transactions of one kind may run at once (default {@value
+     * Backlog#DEFAULT_COALESCED_IN_FLIGHT}, at most {@value Backlog#MAX_COALESCED_IN_FLIGHT}). A
+     * call runs at once while fewer are in flight; more in flight use more connections and cores at
+     * once, fewer make larger batches.
+     */
+    public Builder coalescedInFlight(int value) {
+      coalescedInFlight = value;
+      return this;
+    }
+
     /** Whether {@link Backlog#close()} closes the store (default true). */
     public Builder closeStore(boolean value) {
       closeStore = value;
@@ -568,6 +592,15 @@ public final class Backlog implements BacklogOperations, AutoCloseable {
                     + " is out of range; use 1 to "
                     + MAX_MAX_COALESCED
                     + " (1 runs every call alone)"));
+      }
+      if (coalescedInFlight < 1 || coalescedInFlight > MAX_COALESCED_IN_FLIGHT) {
+        problems.add(
+            new Violation(
+                "coalescedInFlight",
+                "coalescedInFlight "
+                    + coalescedInFlight
+                    + " is out of range; use 1 to "
+                    + MAX_COALESCED_IN_FLIGHT));
       }
       if (!problems.isEmpty()) {
         throw new InvalidInputException(problems);

@@ -22,10 +22,10 @@ final class Coalescer {
   private final GroupCommit<ClaimRequest, List<Claim>> claims;
   private final GroupCommit<Completion, Card> completions;
 
-  Coalescer(Backlog backlog, int maxBatch) {
+  Coalescer(Backlog backlog, int maxBatch, int maxInFlight) {
     this.backlog = backlog;
-    this.claims = new GroupCommit<>(maxBatch, this::claimBatch);
-    this.completions = new GroupCommit<>(maxBatch, this::completeBatch);
+    this.claims = new GroupCommit<>(maxBatch, maxInFlight, this::claimBatch);
+    this.completions = new GroupCommit<>(maxBatch, maxInFlight, this::completeBatch);
   }
 
   List<Claim> claim(ClaimRequest request) throws InterruptedException {

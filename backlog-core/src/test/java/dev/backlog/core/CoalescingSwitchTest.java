@@ -76,4 +76,17 @@ class CoalescingSwitchTest {
     }
     builder().maxCoalesced(1).build().close();
   }
+
+  @Test
+  void coalescedInFlightOutOfRangeIsRefusedWithTheValueAndTheRange() {
+    for (int bad : List.of(0, -3, Backlog.MAX_COALESCED_IN_FLIGHT + 1)) {
+      InvalidInputException e =
+          assertThrows(InvalidInputException.class, () -> builder().coalescedInFlight(bad).build());
+      assertTrue(
+          e.getMessage().contains("coalescedInFlight " + bad)
+              && e.getMessage().contains("1 to " + Backlog.MAX_COALESCED_IN_FLIGHT),
+          e.getMessage());
+    }
+    builder().coalescedInFlight(Backlog.MAX_COALESCED_IN_FLIGHT).build().close();
+  }
 }

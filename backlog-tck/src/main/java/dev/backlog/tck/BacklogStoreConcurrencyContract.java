@@ -136,6 +136,14 @@ public abstract class BacklogStoreConcurrencyContract extends StoreContractSuppo
   }
 
   /**
+   * With {@link #coalescing()}, how many coalesced transactions of one kind may run at once ({@link
+   * Backlog.Builder#coalescedInFlight}; default {@link Backlog#DEFAULT_COALESCED_IN_FLIGHT}).
+   */
+  protected int coalescedInFlight() {
+    return Backlog.DEFAULT_COALESCED_IN_FLIGHT;
+  }
+
+  /**
    * The workers' facade: the shared coalescing backlog, or a new facade over the shared store for
    * each worker, as separate hosts would have.
    */
@@ -150,6 +158,7 @@ public abstract class BacklogStoreConcurrencyContract extends StoreContractSuppo
         .closeStore(false)
         .defaultMaxAttempts(1_000)
         .coalescing(coalescing())
+        .coalescedInFlight(coalescedInFlight())
         .build();
   }
 

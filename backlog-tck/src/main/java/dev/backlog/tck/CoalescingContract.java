@@ -20,6 +20,8 @@ import dev.backlog.core.EventType;
 import dev.backlog.core.LeaseLostException;
 import dev.backlog.core.LeaseToken;
 import dev.backlog.core.NewCard;
+import dev.backlog.core.Run;
+import dev.backlog.core.RunOutcome;
 import dev.backlog.core.StoreUnavailableException;
 import dev.backlog.core.spi.BacklogStore;
 import java.time.Duration;
@@ -305,6 +307,20 @@ public abstract class CoalescingContract extends StoreContractSupport {
         7,
         notified.get(1).stream().filter(e -> e.type() == EventType.COMPLETED).count(),
         "the batch committed the seven valid completions: " + notified.get(1));
+    for (int i = 0; i < 8; i++) {
+      List<Run> runs = backlog.history(claims.get(i).card().id());
+      if (i == 5) {
+        assertEquals(2, runs.size(), "the revoked first lease and the open second: " + runs);
+        assertEquals(RunOutcome.REVOKED, runs.get(0).outcome());
+        assertEquals(null, runs.get(1).outcome(), "the refused completion ended no run");
+        assertEquals(current.token(), runs.get(1).token());
+      } else {
+        assertEquals(1, runs.size(), "c" + i + " " + runs);
+        assertEquals(RunOutcome.COMPLETED, runs.get(0).outcome(), "c" + i);
+        assertEquals(claims.get(i).token(), runs.get(0).token(), "c" + i);
+        assertEquals("w", runs.get(0).owner(), "c" + i);
+      }
+    }
   }
 
   @Test

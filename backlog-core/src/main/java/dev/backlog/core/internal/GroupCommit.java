@@ -34,19 +34,32 @@ public final class GroupCommit<R, T> {
   private final ReentrantLock lock = new ReentrantLock();
   private final ArrayDeque<Pending<R, T>> queue = new ArrayDeque<>();
   private final int maxBatch;
+  private final int maxInFlight;
   private final Batch<R, T> batch;
-  private boolean running;
+  private int running;
   private long transactions;
   private long calls;
   private long shared;
   private int largest;
 
-  /** A group commit that runs batches of at most {@code maxBatch} calls with {@code batch}. */
+  /** A group commit that runs one batch of at most {@code maxBatch} calls at a time. */
   public GroupCommit(int maxBatch, Batch<R, T> batch) {
+    this(maxBatch, 1, batch);
+  }
+
+  /**
+   * A group commit that runs up to {@code maxInFlight} batches at a time, each of at most {@code
+   * maxBatch} calls, with {@code batch}.
+   */
+  public GroupCommit(int maxBatch, int maxInFlight, Batch<R, T> batch) {
     if (maxBatch < 1) {
       throw new IllegalArgumentException("maxBatch " + maxBatch + " must be at least 1");
     }
+    if (maxInFlight < 1) {
+      throw new IllegalArgumentException("maxInFlight " + maxInFlight + " must be at least 1");
+    }
     this.maxBatch = maxBatch;
+    this.maxInFlight = maxInFlight;
     this.batch = batch;
   }
 
@@ -67,13 +80,15 @@ public final class GroupCommit<R, T> {
         if (self.done) {
           break;
         }
-        if (!running && queue.peekFirst() == self) {
-          running = true;
+        if (running < maxInFlight && queue.peekFirst() == self) {
+          running++;
           while (!queue.isEmpty() && taken.size() < maxBatch) {
             Pending<R, T> p = queue.pollFirst();
             p.taken = true;
             taken.add(p);
           }
+          // A full batch may leave calls behind; they may lead a batch of their own beside it.
+          wakeHead();
           break;
         }
         try {
@@ -129,7 +144,7 @@ public final class GroupCommit<R, T> {
         shared++;
       }
       largest = Math.max(largest, taken.size());
-      running = false;
+      running--;
       wakeHead();
     } finally {
       lock.unlock();
@@ -139,7 +154,7 @@ public final class GroupCommit<R, T> {
   /** Lets the oldest queued call lead the next batch; call with the lock held. */
   private void wakeHead() {
     Pending<R, T> head = queue.peekFirst();
-    if (!running && head != null) {
+    if (running < maxInFlight && head != null) {
       head.wake.signal();
     }
   }
