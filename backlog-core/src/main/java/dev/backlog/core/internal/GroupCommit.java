@@ -9,13 +9,14 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Leader/follower group commit for one kind of call. A call that finds no batch in flight runs at
- * once, alone (an idle backlog adds no wait). Calls arriving while a batch is in flight queue; when
- * it ends, the oldest queued call becomes the leader and runs one batch for up to {@code maxBatch}
- * queued calls, in arrival order, handing each its own outcome. A batch that fails as a whole hands
- * its exception to every caller in it. A follower already taken into a batch always gets that
- * batch's result (an interrupt then only sets its interrupt flag); a follower interrupted before it
- * was taken leaves the queue.
+ * Leader/follower group commit for one kind of call. A call that finds fewer than {@code
+ * maxInFlight} batches in flight (and no call queued before it) runs at once, alone: an idle
+ * backlog adds no wait. Calls arriving while the bound is reached queue; when a batch ends, the
+ * oldest queued call becomes the leader and runs one batch for up to {@code maxBatch} queued calls,
+ * in arrival order, handing each its own outcome; calls a full batch leaves behind may lead one
+ * beside it while the bound allows. A batch that fails as a whole hands its exception to every
+ * caller in it. A follower already taken into a batch always gets that batch's result (an interrupt
+ * then only sets its interrupt flag); a follower interrupted before it was taken leaves the queue.
  *
  * <p>Thread-safe.
  *

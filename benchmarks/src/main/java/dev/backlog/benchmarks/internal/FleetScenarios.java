@@ -9,6 +9,7 @@ import static dev.backlog.benchmarks.internal.ScenarioSteps.measure;
 import static dev.backlog.benchmarks.internal.ScenarioSteps.openStore;
 
 import dev.backlog.core.Backlog;
+import dev.backlog.core.CoalescingStats;
 import dev.backlog.jdbc.JdbcBacklogStore;
 import java.sql.Connection;
 import java.time.Duration;
@@ -86,15 +87,19 @@ final class FleetScenarios {
         raw.add(Workers.minimal(url, "m" + i));
       }
       RotatedRounds rr = new RotatedRounds();
+      double onCommits;
       try (Backlog off = backlog(url, workers, false);
-          Backlog on = backlog(url, workers, true)) {
+          Backlog on = backlog(url, workers, true);
+          Backlog batched = backlog(url, workers, true)) {
         rr.add("off", i -> Workers.ours(off, "off" + i, 1))
             .add("on", i -> Workers.ours(on, "on" + i, 1))
-            .add("b16", i -> Workers.ours(on, "b" + i, 16))
+            .add("b16", i -> Workers.ours(batched, "b" + i, 16))
             .add("ceiling", i -> RotatedRounds.keptOpen(raw.get(i)))
             .add("minimal", i -> RotatedRounds.keptOpen(raw.get(workers + i)));
         rr.warm(workers, steps.warmup());
+        CoalescingStats before = on.coalescingStats();
         rr.run(workers, rounds(), round());
+        onCommits = commitsPerCard(before, on.coalescingStats(), rr.total("on").cards());
       }
       String how =
           String.format(
@@ -111,7 +116,16 @@ final class FleetScenarios {
           1,
           backlog,
           "Backlog.claim + complete; " + how);
-      add(rr, workers, "on", "ours, coalescing on", 1, backlog, "Backlog.claim + complete; " + how);
+      add(
+          rr,
+          workers,
+          "on",
+          "ours, coalescing on",
+          1,
+          backlog,
+          "Backlog.claim + complete; commits per card from the backlog's coalescing statistics; "
+              + how,
+          onCommits);
       add(
           rr,
           workers,
@@ -150,6 +164,16 @@ final class FleetScenarios {
     return Backlog.builder().store(openStore(url, workers)).coalescing(coalescing).build();
   }
 
+  /** Store transactions per card of a coalescing backlog's calls between two snapshots. */
+  private static double commitsPerCard(CoalescingStats before, CoalescingStats after, long cards) {
+    long transactions =
+        after.claims().transactions()
+            - before.claims().transactions()
+            + after.completions().transactions()
+            - before.completions().transactions();
+    return transactions / (double) Math.max(1, cards);
+  }
+
   private void add(
       RotatedRounds rr,
       int workers,
@@ -158,6 +182,27 @@ final class FleetScenarios {
       int batch,
       String backlog,
       String note) {
+    LoadDriver.Run run = rr.total(key);
+    add(
+        rr,
+        workers,
+        key,
+        system,
+        batch,
+        backlog,
+        note,
+        run.transactions() < 0 ? -1 : run.transactions() / (double) Math.max(1, run.cards()));
+  }
+
+  private void add(
+      RotatedRounds rr,
+      int workers,
+      String key,
+      String system,
+      int batch,
+      String backlog,
+      String note,
+      double commitsPerCard) {
     LoadDriver.Run run = rr.total(key);
     steps.add(
         measure(
@@ -169,10 +214,7 @@ final class FleetScenarios {
             batch,
             backlog,
             run,
-            // Coalesced calls share commits, which the workers cannot count.
-            run.transactions() < 0 || key.equals("on")
-                ? -1
-                : run.transactions() / (double) Math.max(1, run.cards()),
+            commitsPerCard,
             note));
   }
 
