@@ -63,6 +63,8 @@ public final class BacklogBench {
       out.println("results: " + json);
       out.println("report:  " + md);
       if (options.docs() != null) {
+        // The page's results are kept beside it, so that `report` can rewrite the page from them.
+        out.println("results: " + write(results, options.docs().resolve("benchmarks")));
         out.println("report:  " + Report.write(results, options.docs()));
       }
       for (Target t : results.targets()) {

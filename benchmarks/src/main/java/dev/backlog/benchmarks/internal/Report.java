@@ -30,6 +30,13 @@ public final class Report {
    */
   public static final String MCP_MD = "benchmarks/mcp.md";
 
+  /**
+   * Write-ups by hand of single changes and of measurements outside the driver's run (each with the
+   * figures of its own runs), appended to the page as they are when present in the report's
+   * directory.
+   */
+  public static final String NOTES_MD = "benchmarks/notes.md";
+
   private Report() {}
 
   /**
@@ -44,6 +51,10 @@ public final class Report {
     if (Files.isRegularFile(mcp)) {
       // The MCP figures come from their own run (backlog-bench mcp --docs DIR).
       text += "\n## MCP server\n\n" + Files.readString(mcp, StandardCharsets.UTF_8);
+    }
+    Path notes = dir.resolve(NOTES_MD);
+    if (Files.isRegularFile(notes)) {
+      text += "\n" + Files.readString(notes, StandardCharsets.UTF_8);
     }
     Files.writeString(md, text, StandardCharsets.UTF_8);
     return md;
