@@ -55,7 +55,7 @@ public final class Backlog implements BacklogOperations, AutoCloseable {
    * How many coalesced transactions of one kind may run at once, unless configured otherwise
    * ({@link Builder#coalescedInFlight}).
    */
-  public static final int DEFAULT_COALESCED_IN_FLIGHT = 1;
+  public static final int DEFAULT_COALESCED_IN_FLIGHT = 4;
 
   /** The largest {@link Builder#coalescedInFlight} accepted. */
   public static final int MAX_COALESCED_IN_FLIGHT = 64;
@@ -513,14 +513,15 @@ public final class Backlog implements BacklogOperations, AutoCloseable {
     /**
      * Whether concurrent single-card {@link Backlog#claim} and {@link Backlog#complete} calls are
      * coalesced into shared store transactions (default true). A call that finds no transaction of
-     * its kind in flight runs at once (no added wait when idle); calls arriving while one is in
-     * flight queue, and when it ends the oldest becomes the leader of one transaction for up to
-     * {@link #maxCoalesced} of them. Each caller gets its own result: its own cards and tokens, or
-     * its own refusal ({@link LeaseLostException} for a stale token) while the others commit; a
-     * failure of the shared transaction (after the store's own retries) reaches every caller in it.
-     * {@link Backlog#inTransaction} and {@link BacklogTransaction} calls are never coalesced. With
-     * {@code false}, every call runs its own transaction. {@link Backlog#coalescingStats()} shows
-     * what was coalesced.
+     * its kind in flight runs at once (no added wait when idle), and while few calls of its kind
+     * are made at once it runs at once beside up to {@link #coalescedInFlight} others; under load,
+     * calls queue behind the transaction in flight, and when it ends the oldest becomes the leader
+     * of one transaction for up to {@link #maxCoalesced} of them. Each caller gets its own result:
+     * its own cards and tokens, or its own refusal ({@link LeaseLostException} for a stale token)
+     * while the others commit; a failure of the shared transaction (after the store's own retries)
+     * reaches every caller in it. {@link Backlog#inTransaction} and {@link BacklogTransaction}
+     * calls are never coalesced. With {@code false}, every call runs its own transaction. {@link
+     * Backlog#coalescingStats()} shows what was coalesced.
      */
     public Builder coalescing(boolean value) {
       coalescing = value;
@@ -537,10 +538,13 @@ public final class Backlog implements BacklogOperations, AutoCloseable {
     }
 
     /**
-     * How many coalesced transactions of one kind may run at once (default {@value
-     * Backlog#DEFAULT_COALESCED_IN_FLIGHT}, at most {@value Backlog#MAX_COALESCED_IN_FLIGHT}). A
-     * call runs at once while fewer are in flight; more in flight use more connections and cores at
-     * once, fewer make larger batches.
+     * How many transactions of one kind may run at once while that kind is lightly used (default
+     * {@value Backlog#DEFAULT_COALESCED_IN_FLIGHT}, at most {@value
+     * Backlog#MAX_COALESCED_IN_FLIGHT}). While on average no more than this many calls of a kind
+     * are in flight or queued as calls arrive, a call runs at once when fewer than this many
+     * transactions of its kind are in flight, as without coalescing; above it, one transaction of
+     * the kind runs at a time and the calls queued behind it share the next, which makes larger
+     * batches. 1 always queues behind the transaction in flight.
      */
     public Builder coalescedInFlight(int value) {
       coalescedInFlight = value;
@@ -570,38 +574,21 @@ public final class Backlog implements BacklogOperations, AutoCloseable {
             new Violation("clock", "clock must not be null; leave it out for the system clock"));
       }
       Checks.required(problems, "actor", actor, ClaimRequest.MAX_OWNER, false);
-      if (defaultMaxAttempts < 1 || defaultMaxAttempts > NewCard.MAX_MAX_ATTEMPTS) {
-        problems.add(
-            new Violation(
-                "defaultMaxAttempts",
-                "defaultMaxAttempts "
-                    + defaultMaxAttempts
-                    + " is out of range; use 1 to "
-                    + NewCard.MAX_MAX_ATTEMPTS));
-      }
+      Checks.range(
+          problems, "defaultMaxAttempts", defaultMaxAttempts, 1, NewCard.MAX_MAX_ATTEMPTS, "");
       if (sweepInterval != null && sweepInterval.isNegative()) {
         problems.add(
             new Violation("sweepInterval", "sweepInterval " + sweepInterval + " is negative"));
       }
-      if (maxCoalesced < 1 || maxCoalesced > MAX_MAX_COALESCED) {
-        problems.add(
-            new Violation(
-                "maxCoalesced",
-                "maxCoalesced "
-                    + maxCoalesced
-                    + " is out of range; use 1 to "
-                    + MAX_MAX_COALESCED
-                    + " (1 runs every call alone)"));
-      }
-      if (coalescedInFlight < 1 || coalescedInFlight > MAX_COALESCED_IN_FLIGHT) {
-        problems.add(
-            new Violation(
-                "coalescedInFlight",
-                "coalescedInFlight "
-                    + coalescedInFlight
-                    + " is out of range; use 1 to "
-                    + MAX_COALESCED_IN_FLIGHT));
-      }
+      Checks.range(
+          problems,
+          "maxCoalesced",
+          maxCoalesced,
+          1,
+          MAX_MAX_COALESCED,
+          " (1 runs every call alone)");
+      Checks.range(
+          problems, "coalescedInFlight", coalescedInFlight, 1, MAX_COALESCED_IN_FLIGHT, "");
       if (!problems.isEmpty()) {
         throw new InvalidInputException(problems);
       }

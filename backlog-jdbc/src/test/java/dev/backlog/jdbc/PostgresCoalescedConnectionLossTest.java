@@ -107,7 +107,9 @@ class PostgresCoalescedConnectionLossTest {
       throws Exception {
     KillingStore store = new KillingStore(TestStores.postgres(InstantSource.system()));
     ExecutorService pool = Executors.newCachedThreadPool();
-    try (Backlog backlog = Backlog.builder().store(store).sweepInterval(null).build()) {
+    // One transaction in flight: the eight completions queue behind the held one.
+    try (Backlog backlog =
+        Backlog.builder().store(store).sweepInterval(null).coalescedInFlight(1).build()) {
       List<Claim> claims = new ArrayList<>();
       backlog.inTransaction(
           tx -> {

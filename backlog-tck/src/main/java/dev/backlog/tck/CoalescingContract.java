@@ -92,6 +92,8 @@ public abstract class CoalescingContract extends StoreContractSupport {
             .closeStore(false)
             .defaultMaxAttempts(1_000)
             .coalescing(true)
+            // One transaction in flight: the calls behind the held one queue, whatever the load.
+            .coalescedInFlight(1)
             .listener(notified::add)
             .build();
     pool = Executors.newCachedThreadPool();

@@ -48,6 +48,8 @@ public abstract class CoalescingModelContract extends StoreContractSupport {
             .closeStore(false)
             .defaultMaxAttempts(BacklogStoreModelContract.DEFAULT_MAX_ATTEMPTS)
             .coalescing(true)
+            // One transaction in flight: a wave's calls queue behind the held one.
+            .coalescedInFlight(1)
             .build()) {
       ModelRun run =
           new ModelRun(backlog, clock, seqsAreGapFree(), new ModelWaveRunner(gated, backlog, pool));

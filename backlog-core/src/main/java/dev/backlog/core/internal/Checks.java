@@ -60,6 +60,19 @@ public final class Checks {
     text(out, field, value, maxLength, multiLine);
   }
 
+  /**
+   * Adds a violation when {@code value} is outside {@code min..max}: "{@code field value} is out of
+   * range; use min to max", followed by {@code hint} when it is not empty.
+   */
+  public static void range(
+      List<Violation> out, String field, long value, long min, long max, String hint) {
+    if (value < min || value > max) {
+      out.add(
+          new Violation(
+              field, field + " " + value + " is out of range; use " + min + " to " + max + hint));
+    }
+  }
+
   /** Shortens a value for an error message and replaces control characters. */
   public static String show(String value) {
     if (value == null) {

@@ -32,12 +32,20 @@ public final class GroupCommit<R, T> {
     List<Outcome<T>> run(List<R> requests);
   }
 
+  /**
+   * The weight of one arrival in {@code load}, the moving average of the calls of this kind in
+   * flight or queued (counting the arriving one) as each call arrives.
+   */
+  private static final double LOAD_WEIGHT = 1.0 / 16;
+
   private final ReentrantLock lock = new ReentrantLock();
   private final ArrayDeque<Pending<R, T>> queue = new ArrayDeque<>();
   private final int maxBatch;
   private final int maxInFlight;
   private final Batch<R, T> batch;
   private int running;
+  private int callsInFlight;
+  private double load;
   private long transactions;
   private long calls;
   private long shared;
@@ -77,18 +85,20 @@ public final class GroupCommit<R, T> {
     lock.lock();
     try {
       queue.addLast(self);
+      load += (callsInFlight + queue.size() - load) * LOAD_WEIGHT;
       while (true) {
         if (self.done) {
           break;
         }
-        if (running < maxInFlight && queue.peekFirst() == self) {
+        if (queue.peekFirst() == self && mayLead()) {
           running++;
           while (!queue.isEmpty() && taken.size() < maxBatch) {
             Pending<R, T> p = queue.pollFirst();
             p.taken = true;
             taken.add(p);
           }
-          // A full batch may leave calls behind; they may lead a batch of their own beside it.
+          callsInFlight += taken.size();
+          // A full batch may leave calls behind that may lead one beside it.
           wakeHead();
           break;
         }
@@ -146,16 +156,26 @@ public final class GroupCommit<R, T> {
       }
       largest = Math.max(largest, taken.size());
       running--;
+      callsInFlight -= taken.size();
       wakeHead();
     } finally {
       lock.unlock();
     }
   }
 
-  /** Lets the oldest queued call lead the next batch; call with the lock held. */
+  /**
+   * Whether the oldest queued call may lead a batch now: when none is in flight, or, while this
+   * kind is lightly used (on average no more calls in flight and queued than {@code maxInFlight} as
+   * calls arrive), when fewer than {@code maxInFlight} batches are. Call with the lock held.
+   */
+  private boolean mayLead() {
+    return running == 0 || (running < maxInFlight && load <= maxInFlight);
+  }
+
+  /** Lets the oldest queued call lead the next batch when it may; call with the lock held. */
   private void wakeHead() {
     Pending<R, T> head = queue.peekFirst();
-    if (running < maxInFlight && head != null) {
+    if (head != null && mayLead()) {
       head.wake.signal();
     }
   }

@@ -76,58 +76,62 @@ class GroupCommitTest {
   }
 
   @Test
-  void callsRunAtOnceWhileFewerThanTheBoundAreInFlightAndQueueBehindThemAfter() throws Exception {
+  void whileLightlyUsedCallsRunAtOnceSideBySideUpToTheBound() throws Exception {
+    HeldBatch batch = new HeldBatch();
+    GroupCommit<Integer, Integer> group = new GroupCommit<>(64, 3, batch);
+    List<Future<Integer>> calls = new ArrayList<>();
+    for (int i = 1; i <= 3; i++) {
+      int request = i;
+      calls.add(pool.submit(() -> group.submit(request)));
+      int started = i;
+      await(() -> batch.started.get() == started, "call " + i + " alone beside the others");
+    }
+    calls.add(queue(group, 4));
+    assertEquals(3, batch.started.get(), "no fourth transaction while three are in flight");
+
+    batch.permits.release(1);
+    await(() -> batch.started.get() == 4, "the fourth call once a transaction ended");
+    batch.permits.release(100);
+    for (int i = 0; i < 4; i++) {
+      assertEquals(i + 1, calls.get(i).get(30, TimeUnit.SECONDS));
+    }
+    assertEquals(3, batch.most.get());
+    assertEquals(List.of(4), batch.batches.get(3));
+    assertEquals(4, group.stats().transactions());
+  }
+
+  @Test
+  void underLoadOneBatchAtATimeTakesEveryQueuedCall() throws Exception {
     HeldBatch batch = new HeldBatch();
     GroupCommit<Integer, Integer> group = new GroupCommit<>(64, 2, batch);
-    Future<Integer> first = pool.submit(() -> group.submit(1));
-    Future<Integer> second = pool.submit(() -> group.submit(2));
-    await(() -> batch.started.get() == 2, "two calls alone in flight at once");
+    Future<Integer> first = pool.submit(() -> group.submit(-1));
+    await(() -> batch.started.get() == 1, "the first call alone");
+    Future<Integer> second = pool.submit(() -> group.submit(0));
+    await(() -> batch.started.get() == 2, "the second call alone beside it, while lightly used");
     List<Future<Integer>> queued = new ArrayList<>();
-    for (int i = 3; i <= 6; i++) {
+    for (int i = 1; i <= 40; i++) {
       queued.add(queue(group, i));
     }
-    assertEquals(2, batch.started.get(), "no third batch while two are in flight");
+    // Forty calls waiting is load: when one of the two transactions ends, none starts beside the
+    // other; the queued calls wait for it and then share one.
+    batch.permits.release(1);
+    await(() -> batch.running.get() == 1, "one of the two ended");
+    Thread.sleep(100);
+    assertEquals(2, batch.started.get(), "no transaction beside the one in flight under load");
 
     batch.permits.release(1);
     await(() -> batch.started.get() == 3, "the queued calls' batch");
     batch.permits.release(100);
-    assertEquals(1, first.get(30, TimeUnit.SECONDS));
-    assertEquals(2, second.get(30, TimeUnit.SECONDS));
+    assertEquals(-1, first.get(30, TimeUnit.SECONDS));
+    assertEquals(0, second.get(30, TimeUnit.SECONDS));
     for (int i = 0; i < queued.size(); i++) {
-      assertEquals(i + 3, queued.get(i).get(30, TimeUnit.SECONDS));
-    }
-    assertEquals(List.of(3, 4, 5, 6), batch.batches.get(2), "one batch took the four, in order");
-    assertEquals(2, batch.most.get());
-    assertEquals(6, group.stats().calls());
-    assertEquals(3, group.stats().transactions());
-  }
-
-  @Test
-  void aFullBatchLeavesTheRestToLeadABatchBesideIt() throws Exception {
-    HeldBatch batch = new HeldBatch();
-    GroupCommit<Integer, Integer> group = new GroupCommit<>(2, 2, batch);
-    Future<Integer> alone = pool.submit(() -> group.submit(0));
-    await(() -> batch.started.get() == 1, "the first call alone");
-    Future<Integer> filler = pool.submit(() -> group.submit(-1));
-    await(() -> batch.started.get() == 2, "the second call alone beside it");
-    List<Future<Integer>> queued = new ArrayList<>();
-    for (int i = 1; i <= 4; i++) {
-      queued.add(queue(group, i));
-    }
-    // Both in-flight batches end; two batches of two take the four, side by side.
-    batch.permits.release(2);
-    await(() -> batch.started.get() == 4, "two batches of two beside each other");
-    assertEquals(2, batch.running.get());
-    batch.permits.release(100);
-    assertEquals(0, alone.get(30, TimeUnit.SECONDS));
-    assertEquals(-1, filler.get(30, TimeUnit.SECONDS));
-    for (int i = 0; i < 4; i++) {
       assertEquals(i + 1, queued.get(i).get(30, TimeUnit.SECONDS));
     }
     assertEquals(
-        java.util.Set.of(List.of(1, 2), List.of(3, 4)),
-        java.util.Set.copyOf(batch.batches.subList(2, 4)),
-        "each batch took two queued calls in arrival order");
+        java.util.stream.IntStream.rangeClosed(1, 40).boxed().toList(),
+        batch.batches.get(2),
+        "one batch took the forty, in arrival order");
+    assertEquals(2, batch.most.get());
   }
 
   @Test
