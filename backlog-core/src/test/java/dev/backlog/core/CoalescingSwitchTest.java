@@ -64,29 +64,32 @@ class CoalescingSwitchTest {
     }
   }
 
-  @Test
-  void maxCoalescedOutOfRangeIsRefusedWithTheValueAndTheRange() {
-    for (int bad : List.of(0, -1, Backlog.MAX_MAX_COALESCED + 1)) {
+  /**
+   * Builds with each bad value set by {@code set}; each must be refused naming it and the range.
+   */
+  private static void refusedOutOfRange(
+      String name,
+      int max,
+      java.util.function.BiFunction<Backlog.Builder, Integer, Backlog.Builder> set) {
+    for (int bad : List.of(0, -3, max + 1)) {
       InvalidInputException e =
-          assertThrows(InvalidInputException.class, () -> builder().maxCoalesced(bad).build());
+          assertThrows(InvalidInputException.class, () -> set.apply(builder(), bad).build());
       assertTrue(
-          e.getMessage().contains("maxCoalesced " + bad)
-              && e.getMessage().contains("1 to " + Backlog.MAX_MAX_COALESCED),
+          e.getMessage().contains(name + " " + bad) && e.getMessage().contains("1 to " + max),
           e.getMessage());
     }
-    builder().maxCoalesced(1).build().close();
+    set.apply(builder(), 1).build().close();
+    set.apply(builder(), max).build().close();
+  }
+
+  @Test
+  void maxCoalescedOutOfRangeIsRefusedWithTheValueAndTheRange() {
+    refusedOutOfRange("maxCoalesced", Backlog.MAX_MAX_COALESCED, Backlog.Builder::maxCoalesced);
   }
 
   @Test
   void coalescedInFlightOutOfRangeIsRefusedWithTheValueAndTheRange() {
-    for (int bad : List.of(0, -3, Backlog.MAX_COALESCED_IN_FLIGHT + 1)) {
-      InvalidInputException e =
-          assertThrows(InvalidInputException.class, () -> builder().coalescedInFlight(bad).build());
-      assertTrue(
-          e.getMessage().contains("coalescedInFlight " + bad)
-              && e.getMessage().contains("1 to " + Backlog.MAX_COALESCED_IN_FLIGHT),
-          e.getMessage());
-    }
-    builder().coalescedInFlight(Backlog.MAX_COALESCED_IN_FLIGHT).build().close();
+    refusedOutOfRange(
+        "coalescedInFlight", Backlog.MAX_COALESCED_IN_FLIGHT, Backlog.Builder::coalescedInFlight);
   }
 }

@@ -115,7 +115,8 @@ final class FleetScenarios {
           "ours, coalescing off",
           1,
           backlog,
-          "Backlog.claim + complete; " + how);
+          "Backlog.claim + complete; " + how,
+          workerCommits(rr.total("off")));
       add(
           rr,
           workers,
@@ -133,7 +134,8 @@ final class FleetScenarios {
           "ours, batches of 16",
           16,
           backlog,
-          "claims of 16 + completeAll; " + how);
+          "claims of 16 + completeAll; " + how,
+          workerCommits(rr.total("b16")));
       add(
           rr,
           workers,
@@ -141,7 +143,8 @@ final class FleetScenarios {
           "ceiling",
           1,
           backlog,
-          "raw JDBC: the store's claim statement and one fenced completion UPDATE; " + how);
+          "raw JDBC: the store's claim statement and one fenced completion UPDATE; " + how,
+          workerCommits(rr.total("ceiling")));
       add(
           rr,
           workers,
@@ -151,7 +154,8 @@ final class FleetScenarios {
           fmt(minimalPool) + " ready rows of a minimal table",
           "raw JDBC on a minimal table: a one-row FOR UPDATE SKIP LOCKED claim and a fenced"
               + " completion UPDATE; "
-              + how);
+              + how,
+          workerCommits(rr.total("minimal")));
     } finally {
       for (LoadDriver.Worker w : raw) {
         w.close();
@@ -174,24 +178,9 @@ final class FleetScenarios {
     return transactions / (double) Math.max(1, cards);
   }
 
-  private void add(
-      RotatedRounds rr,
-      int workers,
-      String key,
-      String system,
-      int batch,
-      String backlog,
-      String note) {
-    LoadDriver.Run run = rr.total(key);
-    add(
-        rr,
-        workers,
-        key,
-        system,
-        batch,
-        backlog,
-        note,
-        run.transactions() < 0 ? -1 : run.transactions() / (double) Math.max(1, run.cards()));
+  /** The transactions the workers issued per card, or -1 when they cannot count them. */
+  private static double workerCommits(LoadDriver.Run run) {
+    return run.transactions() < 0 ? -1 : run.transactions() / (double) Math.max(1, run.cards());
   }
 
   private void add(
