@@ -389,22 +389,6 @@ public final class JsonContract {
     return category.name().toLowerCase(java.util.Locale.ROOT);
   }
 
-  /**
-   * The error object without a category, {@code {"error":{"code","message"}}}, for a code that is
-   * not an {@link ErrorCode} (the MCP tools' own refusals).
-   */
-  public static String error(String code, String message) {
-    return render(
-        g -> {
-          g.writeStartObject();
-          g.writeObjectFieldStart("error");
-          g.writeStringField("code", code);
-          g.writeStringField("message", message);
-          g.writeEndObject();
-          g.writeEndObject();
-        });
-  }
-
   /** An ISO-8601 UTC timestamp, or null. */
   public static String time(Instant instant) {
     return instant == null ? null : instant.toString();

@@ -203,6 +203,7 @@ class HttpTransportTest {
     @SuppressWarnings("unchecked")
     Map<String, Object> error = (Map<String, Object>) structured(refused).get("error");
     assertEquals("LEASE_LOST", error.get("code"));
+    assertEquals("conflict", error.get("category"), "the CLI's and the server's category");
     assertEquals(eventsBefore, events().size());
     assertEquals(CardStatus.CLAIMED, backlog.get(CardId.of("A")).status());
     assertEquals(fresh, backlog.get(CardId.of("A")).lease().token().value());
@@ -231,6 +232,16 @@ class HttpTransportTest {
     assertTrue(cases.get("path id").contains("'../../x' is not allowed"), cases.get("path id"));
     assertEquals(
         "stats has no argument verbose; its arguments are ", cases.get("unknown argument"));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> missing =
+        (Map<String, Object>) structured(call("complete", Map.of("id", "A"))).get("error");
+    assertEquals(
+        Map.of("code", "INVALID_INPUT", "category", "invalid_input"),
+        Map.of("code", missing.get("code"), "category", missing.get("category")));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> unknown =
+        (Map<String, Object>) structured(call("show_card", Map.of("id", "NOPE"))).get("error");
+    assertEquals("not_found", unknown.get("category"), unknown.toString());
     CallToolResult after = call("complete", Map.of("id", "A", "token", token));
     assertFalse(after.isError(), text(after));
   }

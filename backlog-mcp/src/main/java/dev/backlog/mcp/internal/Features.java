@@ -162,7 +162,7 @@ public final class Features {
       return Replies.refused(e.code, e.getMessage());
     } catch (LeaseLostException e) {
       return Replies.refused(
-          e.code().name(),
+          e.code(),
           "lease "
               + e.presented()
               + " on "
@@ -174,14 +174,13 @@ public final class Features {
               + " now); call claim_next for other work. "
               + e.getMessage());
     } catch (CardNotFoundException e) {
-      return Replies.refused(
-          e.code().name(), e.getMessage() + "; list_cards shows the cards there are");
+      return Replies.refused(e.code(), e.getMessage() + "; list_cards shows the cards there are");
     } catch (BacklogException e) {
-      return Replies.refused(e.code().name(), e.getMessage());
+      return Replies.refused(e.code(), e.getMessage());
     } catch (RuntimeException e) {
       LOG.warn("tool {} failed unexpectedly", request.name(), e);
       return Replies.refused(
-          "UNEXPECTED",
+          McpErrorCode.UNEXPECTED,
           "unexpected failure in "
               + request.name()
               + ": "

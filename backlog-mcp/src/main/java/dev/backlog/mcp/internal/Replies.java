@@ -2,6 +2,7 @@ package dev.backlog.mcp.internal;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.backlog.core.ErrorCode;
 import dev.backlog.json.JsonContract;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import java.io.IOException;
@@ -28,8 +29,11 @@ final class Replies {
         .build();
   }
 
-  /** A refused call: {@code isError}, the message as text, the contract's error object. */
-  static CallToolResult refused(String code, String message) {
+  /**
+   * A refused call: {@code isError}, the message as text, the contract's error object with its code
+   * and category.
+   */
+  static CallToolResult refused(ErrorCode code, String message) {
     return CallToolResult.builder()
         .addTextContent(message)
         .structuredContent(object(JsonContract.error(code, message)))
