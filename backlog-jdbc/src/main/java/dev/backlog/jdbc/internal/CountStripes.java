@@ -14,7 +14,7 @@ import org.postgresql.PGConnection;
  * holds (while there are fewer than {@link PostgresStatements#COUNT_STRIPES}), scanning from a
  * random start so that processes sharing a database tend to spread too. Two transactions that add
  * to the same stripe row wait for each other until the first commits; with stripes drawn from the
- * server process id, 32 connections shared stripes in about eight pairs.
+ * server process id, 34 connections shared stripes in about eight pairs.
  *
  * <p>Any stripe keeps the counts right (each stripe row is an addend of the count); this only keeps
  * concurrent transactions of one process off each other's rows.
