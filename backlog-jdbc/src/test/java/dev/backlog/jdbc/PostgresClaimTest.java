@@ -107,6 +107,7 @@ class PostgresClaimTest {
                     .replace(":now", "NULL")
                     .replace(":leasePhase", "NULL")
                     .replace(":leaseAttributes", "NULL")
+                    .replace(":stripe", "0")
                     .replace(":phase", "'p0'");
         StringBuilder plan = new StringBuilder();
         try (ResultSet rs = s.executeQuery(sql)) {
@@ -129,7 +130,8 @@ class PostgresClaimTest {
                 .replace(":ttlMicros", "$2")
                 .replace(":now", "$3")
                 .replace(":leasePhase", "NULL")
-                .replace(":leaseAttributes", "NULL");
+                .replace(":leaseAttributes", "NULL")
+                .replace(":stripe", "0");
         s.execute("PREPARE one_card" + variant + " (varchar, bigint, timestamptz) AS " + claim);
         StringBuilder plan = new StringBuilder();
         try (ResultSet rs =

@@ -31,6 +31,9 @@ public final class CardRows {
           + " attempts, max_attempts, lease_owner, lease_token, lease_claimed_at, lease_expires_at, blocked_reason,"
           + " created_at, updated_at, version, not_before, lease_phase, lease_attributes";
 
+  /** How many columns {@link #CARD_COLUMNS} names. */
+  public static final int CARD_COLUMN_COUNT = CARD_COLUMNS.split(",").length;
+
   /** Event columns in the order {@link #event} reads them. */
   public static final String EVENT_COLUMNS = "seq, card_id, type, actor, at, lease_token, data";
 
@@ -89,10 +92,57 @@ public final class CardRows {
         .build();
   }
 
+  /**
+   * The card of a row whose first columns are {@link #CARD_COLUMNS} in their order, read by
+   * position (no lookups by name), its timestamps through {@code timestamps}; without its
+   * dependencies.
+   */
+  public static Card cardAt(ResultSet rs, TimestampReader timestamps) throws SQLException {
+    long token = rs.getLong(12);
+    Lease lease =
+        rs.wasNull()
+            ? null
+            : new Lease(
+                rs.getString(11),
+                LeaseToken.of(token),
+                timestamps.read(rs, 13),
+                timestamps.read(rs, 14),
+                rs.getString(20),
+                Lease.parseAttributes(rs.getString(21)));
+    int maxAttempts = rs.getInt(10);
+    Integer max = rs.wasNull() ? null : maxAttempts;
+    return Card.builder()
+        .id(CardId.of(rs.getString(1)))
+        .title(rs.getString(2))
+        .body(rs.getString(3))
+        .phase(rs.getString(4))
+        .priority(rs.getInt(5))
+        .status(status(rs.getString(6)))
+        .acceptance(rs.getString(7))
+        .idempotencyKey(rs.getString(8))
+        .attempts(rs.getInt(9))
+        .maxAttempts(max)
+        .lease(lease)
+        .blockedReason(rs.getString(15))
+        .createdAt(timestamps.read(rs, 16))
+        .updatedAt(timestamps.read(rs, 17))
+        .version(rs.getLong(18))
+        .notBefore(timestamps.read(rs, 19))
+        .build();
+  }
+
+  /** {@link #cardAt} with the dependencies from the array column at position {@code depsColumn}. */
+  public static Card cardWithDepsAt(ResultSet rs, TimestampReader timestamps, int depsColumn)
+      throws SQLException {
+    return withDeps(cardAt(rs, timestamps), rs.getArray(depsColumn));
+  }
+
   /** The card of a row that also has a {@code deps} array column, with its dependencies. */
   public static Card cardWithDeps(ResultSet rs) throws SQLException {
-    Card card = card(rs);
-    Array array = rs.getArray("deps");
+    return withDeps(card(rs), rs.getArray("deps"));
+  }
+
+  private static Card withDeps(Card card, Array array) throws SQLException {
     if (array == null) {
       return card;
     }

@@ -135,6 +135,12 @@ public final class H2Dialect implements SqlDialect {
     return CLAIMABLE;
   }
 
+  /** H2's driver converts its own values cheaply. */
+  @Override
+  public TimestampReader timestamps() {
+    return TimestampReader.OFFSET_DATE_TIME;
+  }
+
   @Override
   public String shareLock() {
     return "FOR UPDATE";

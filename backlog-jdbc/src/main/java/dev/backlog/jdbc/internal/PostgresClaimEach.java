@@ -30,7 +30,6 @@ final class PostgresClaimEach {
       " WHERE (SELECT 1 FROM (SELECT pg_advisory_xact_lock_shared("
           + PostgresStatements.FENCE_KEYS
           + ")) f) = 1";
-  private static final String STRIPE = "pg_backend_pid() % " + PostgresStatements.COUNT_STRIPES;
   private static final String COUNT_UPSERT =
       " ON CONFLICT (status, phase, stripe) DO UPDATE SET n = card_counts.n + EXCLUDED.n";
   private static final String NOW_CTE =
@@ -105,7 +104,7 @@ final class PostgresClaimEach {
         + " RETURNING seq, card_id, data),"
         + " cnt AS (INSERT INTO card_counts (status, phase, stripe, n)"
         + " SELECT s.status, s.phase, "
-        + STRIPE
+        + PostgresStatements.STRIPE
         + ", s.n FROM ("
         + "SELECT 'claimed' AS status, COALESCE(phase, '') AS phase, COUNT(*) AS n FROM u GROUP BY COALESCE(phase, '')"
         + " UNION ALL SELECT 'ready', COALESCE(phase, ''), -COUNT(*) FROM u GROUP BY COALESCE(phase, '')) s"
@@ -159,15 +158,20 @@ final class PostgresClaimEach {
               .set("limits", SqlValue.array(c, "int4", limits))
               .set("total", sum)
               .set("now", s.timeOrNull());
+          if (inline) {
+            b.set("stripe", CountStripes.PROCESS.of(c));
+          }
           if (phase != null) {
             b.set("phase", phase);
           }
         },
         ps -> {
           try (ResultSet rs = ps.executeQuery()) {
+            // The card's columns, req, deps, then (inline) event_seq and event_data.
+            int reqColumn = CardRows.CARD_COLUMN_COUNT + 1;
             while (rs.next()) {
-              int req = rs.getInt("req") - 1;
-              Card card = CardRows.cardWithDeps(rs);
+              int req = rs.getInt(reqColumn) - 1;
+              Card card = CardRows.cardWithDepsAt(rs, PostgresTimestamps.INSTANCE, reqColumn + 1);
               cards.get(req).add(card);
               if (inline) {
                 events
@@ -175,13 +179,13 @@ final class PostgresClaimEach {
                     .put(
                         card.id(),
                         new Event(
-                            rs.getLong("event_seq"),
+                            rs.getLong(reqColumn + 2),
                             card.id(),
                             EventType.CLAIMED,
                             card.lease().owner(),
                             card.lease().claimedAt(),
                             card.lease().token(),
-                            rs.getString("event_data")));
+                            rs.getString(reqColumn + 3)));
               }
             }
           }

@@ -88,6 +88,12 @@ public final class PostgresDialect implements SqlDialect {
     return "claimable";
   }
 
+  /** Binary timestamps are decoded directly ({@link PostgresTimestamps}). */
+  @Override
+  public TimestampReader timestamps() {
+    return PostgresTimestamps.INSTANCE;
+  }
+
   @Override
   public String shareLock() {
     return "FOR SHARE";
@@ -112,6 +118,9 @@ public final class PostgresDialect implements SqlDialect {
               .set("now", s.timeOrNull())
               .set("leasePhase", request.leasePhase())
               .set("leaseAttributes", Lease.attributesJson(request.attributes()));
+          if (inline) {
+            b.set("stripe", CountStripes.PROCESS.of(s.connection()));
+          }
           if (key.byPhase()) {
             b.set("phase", request.phase());
           }
@@ -121,20 +130,22 @@ public final class PostgresDialect implements SqlDialect {
         },
         ps -> {
           try (ResultSet rs = ps.executeQuery()) {
+            // The card's columns, deps, then (inline) event_seq and event_data.
+            int deps = CardRows.CARD_COLUMN_COUNT + 1;
             while (rs.next()) {
-              Card card = CardRows.cardWithDeps(rs);
+              Card card = CardRows.cardWithDepsAt(rs, PostgresTimestamps.INSTANCE, deps);
               cards.add(card);
               if (inline) {
                 events.put(
                     card.id(),
                     new Event(
-                        rs.getLong("event_seq"),
+                        rs.getLong(deps + 1),
                         card.id(),
                         EventType.CLAIMED,
                         request.owner(),
                         card.lease().claimedAt(),
                         card.lease().token(),
-                        rs.getString("event_data")));
+                        rs.getString(deps + 2)));
               }
             }
           }
@@ -209,6 +220,7 @@ public final class PostgresDialect implements SqlDialect {
                                   .map(Map.Entry::getValue)
                                   .toArray(Long[]::new)))
                       .set("at", at)
+                      .set("stripe", CountStripes.PROCESS.of(c))
                       .set(
                           "cards",
                           SqlValue.array(
@@ -282,7 +294,9 @@ public final class PostgresDialect implements SqlDialect {
                   .set("now", readClock ? null : s.now())
                   .set("evidence", evidence);
               if (inline) {
-                b.set("actor", eventActor).set("data", data);
+                b.set("actor", eventActor)
+                    .set("data", data)
+                    .set("stripe", CountStripes.PROCESS.of(s.connection()));
               }
             },
             ps -> {
@@ -290,10 +304,12 @@ public final class PostgresDialect implements SqlDialect {
                 if (!rs.next()) {
                   return null;
                 }
+                // The card's columns, deps, unblocked, then (inline) event_seq.
+                int deps = CardRows.CARD_COLUMN_COUNT + 1;
                 return new Object[] {
-                  rs.getLong("unblocked"),
-                  CardRows.cardWithDeps(rs),
-                  inline ? rs.getLong("event_seq") : 0L
+                  rs.getLong(deps + 1),
+                  CardRows.cardWithDepsAt(rs, PostgresTimestamps.INSTANCE, deps),
+                  inline ? rs.getLong(deps + 2) : 0L
                 };
               }
             });
@@ -369,11 +385,13 @@ public final class PostgresDialect implements SqlDialect {
         b -> b.set("ids", SqlValue.array(c, "varchar", sortedIds.toArray(new String[0]))),
         ps -> {
           try (ResultSet rs = ps.executeQuery()) {
+            // The card's columns, deps, tx_now.
+            int deps = CardRows.CARD_COLUMN_COUNT + 1;
             while (rs.next()) {
               if (readClock) {
-                s.sawDatabaseTime(CardRows.instant(rs, "tx_now"));
+                s.sawDatabaseTime(PostgresTimestamps.INSTANCE.read(rs, deps + 1));
               }
-              Card card = CardRows.cardWithDeps(rs);
+              Card card = CardRows.cardWithDepsAt(rs, PostgresTimestamps.INSTANCE, deps);
               out.put(card.id(), card);
             }
           }

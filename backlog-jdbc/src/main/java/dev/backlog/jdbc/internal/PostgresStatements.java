@@ -21,13 +21,13 @@ public final class PostgresStatements {
   static final String FENCE_KEYS = "1651207271, hashtext(current_schema())";
 
   /**
-   * Status-count stripes: each connection adds its changes to the stripe of its server process, so
-   * concurrent transactions do not wait for each other's count rows.
+   * Status-count stripes: each connection adds its changes to its own stripe ({@link
+   * CountStripes}), so concurrent transactions do not wait for each other's count rows.
    */
   static final int COUNT_STRIPES = 64;
 
-  /** This connection's status-count stripe. */
-  private static final String STRIPE = "pg_backend_pid() % " + COUNT_STRIPES;
+  /** This connection's status-count stripe, bound as {@code :stripe} ({@link CountStripes}). */
+  static final String STRIPE = "CAST(:stripe AS INTEGER)";
 
   /**
    * The WHERE clause of every statement that draws event seqs: takes the event fence shared (an

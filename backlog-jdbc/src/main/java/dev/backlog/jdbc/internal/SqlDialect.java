@@ -54,6 +54,9 @@ public interface SqlDialect {
    */
   String claimable();
 
+  /** How this database's timestamp columns are read. */
+  TimestampReader timestamps();
+
   /** The row lock that keeps a dependency's status stable until commit. */
   String shareLock();
 

@@ -72,10 +72,20 @@ public record SqlValue(Object value, int sqlType) implements Argument {
     return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
   }
 
-  /** Binds this value at {@code position} (1-based). */
+  /**
+   * Binds this value at {@code position} (1-based). A null timestamp names its type: pgjdbc binds a
+   * bare {@code setNull(…, TIMESTAMP_WITH_TIMEZONE)} with no type (timestamp or timestamptz being
+   * left open), and a server-prepared statement with such a parameter is described first, after
+   * which the driver sends the transaction's {@code BEGIN} in a round trip of its own whenever the
+   * statement returns text columns. Drivers that take no type name (H2) use the SQL type.
+   */
   public void bind(PreparedStatement statement, int position) throws SQLException {
     if (value == null) {
-      statement.setNull(position, sqlType);
+      if (sqlType == Types.TIMESTAMP_WITH_TIMEZONE) {
+        statement.setNull(position, sqlType, "timestamptz");
+      } else {
+        statement.setNull(position, sqlType);
+      }
     } else {
       statement.setObject(position, value, sqlType);
     }
