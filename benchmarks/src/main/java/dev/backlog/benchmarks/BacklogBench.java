@@ -67,18 +67,7 @@ public final class BacklogBench {
         out.println("results: " + write(results, options.docs().resolve("benchmarks")));
         out.println("report:  " + Report.write(results, options.docs()));
       }
-      for (Target t : results.targets()) {
-        out.println(
-            String.format(
-                Locale.ROOT,
-                "%-13s %s (goal %s, measured %s)",
-                t.status(),
-                t.name(),
-                t.goal(),
-                Double.isNaN(t.measured())
-                    ? "—"
-                    : String.format(Locale.ROOT, "%.2f", t.measured())));
-      }
+      printTargets(results, out);
       return 0;
     } catch (Exception e) {
       err.println("backlog-bench: the run failed: " + e);
@@ -194,23 +183,26 @@ public final class BacklogBench {
       out.println("results: " + write(results, options.out()));
       out.println(
           "report:  " + dev.backlog.benchmarks.internal.FleetRun.write(results, options.out()));
-      for (Target t : results.targets()) {
-        out.println(
-            String.format(
-                Locale.ROOT,
-                "%-13s %s (goal %s, measured %s)",
-                t.status(),
-                t.name(),
-                t.goal(),
-                Double.isNaN(t.measured())
-                    ? "—"
-                    : String.format(Locale.ROOT, "%.2f", t.measured())));
-      }
+      printTargets(results, out);
       return 0;
     } catch (Exception e) {
       err.println("backlog-bench: the fleet run failed: " + e);
       e.printStackTrace(err);
       return 1;
+    }
+  }
+
+  /** One line per target: status, name, goal and measured ratio. */
+  private static void printTargets(Results results, PrintStream out) {
+    for (Target t : results.targets()) {
+      out.println(
+          String.format(
+              Locale.ROOT,
+              "%-13s %s (goal %s, measured %s)",
+              t.status(),
+              t.name(),
+              t.goal(),
+              Double.isNaN(t.measured()) ? "—" : String.format(Locale.ROOT, "%.2f", t.measured())));
     }
   }
 

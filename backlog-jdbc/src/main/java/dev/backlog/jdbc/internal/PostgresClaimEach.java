@@ -25,16 +25,6 @@ import java.util.Map;
  */
 final class PostgresClaimEach {
 
-  // The fence, stripe, count and clock parts of PostgresStatements' claim, restated for this one.
-  private static final String FENCE_SHARED =
-      " WHERE (SELECT 1 FROM (SELECT pg_advisory_xact_lock_shared("
-          + PostgresStatements.FENCE_KEYS
-          + ")) f) = 1";
-  private static final String COUNT_UPSERT =
-      " ON CONFLICT (status, phase, stripe) DO UPDATE SET n = card_counts.n + EXCLUDED.n";
-  private static final String NOW_CTE =
-      "n AS (SELECT COALESCE(CAST(:now AS TIMESTAMPTZ), CURRENT_TIMESTAMP) AS at)";
-
   /** The statements, by [inline events][by phase]. */
   private static final NamedSql[][] SQL = {
     {NamedSql.compile(sql(false, false)), NamedSql.compile(sql(false, true))},
@@ -72,7 +62,7 @@ final class PostgresClaimEach {
             // Card rn goes to the first request whose running total of limits reaches rn.
             + " a AS (SELECT t.id, t.token, r.owner, r.ttl_micros, r.lease_phase, r.attributes, r.ord"
             + " FROM t JOIN r ON r.hi >= t.rn AND r.hi - r.lim < t.rn), "
-            + NOW_CTE;
+            + PostgresStatements.NOW_CTE;
     String update =
         "UPDATE cards k SET status = 'claimed', attempts = k.attempts + 1, lease_owner = a.owner,"
             + " lease_token = a.token, lease_claimed_at = n.at,"
@@ -100,17 +90,10 @@ final class PostgresClaimEach {
             "o.lease_phase",
             "o.lease_attributes")
         + " FROM (SELECT * FROM u ORDER BY lease_token) o"
-        + FENCE_SHARED
+        + PostgresStatements.FENCE_SHARED
         + " RETURNING seq, card_id, data),"
-        + " cnt AS (INSERT INTO card_counts (status, phase, stripe, n)"
-        + " SELECT s.status, s.phase, "
-        + PostgresStatements.STRIPE
-        + ", s.n FROM ("
-        + "SELECT 'claimed' AS status, COALESCE(phase, '') AS phase, COUNT(*) AS n FROM u GROUP BY COALESCE(phase, '')"
-        + " UNION ALL SELECT 'ready', COALESCE(phase, ''), -COUNT(*) FROM u GROUP BY COALESCE(phase, '')) s"
-        + " ORDER BY s.status, s.phase"
-        + COUNT_UPSERT
-        + ")"
+        + " "
+        + PostgresStatements.claimedCounts()
         + " SELECT u.*, "
         + PostgresStatements.depsArray("u.id")
         + ", ev.seq AS event_seq, ev.data AS event_data"

@@ -33,7 +33,7 @@ public final class PostgresStatements {
    * The WHERE clause of every statement that draws event seqs: takes the event fence shared (an
    * uncorrelated subquery, which PostgreSQL evaluates once, before the first row).
    */
-  private static final String FENCE_SHARED =
+  static final String FENCE_SHARED =
       " WHERE (SELECT 1 FROM (SELECT pg_advisory_xact_lock_shared(" + FENCE_KEYS + ")) f) = 1";
 
   /**
@@ -74,7 +74,7 @@ public final class PostgresStatements {
   }
 
   /** The transaction's time: the bound {@code :now}, or the database clock when it is null. */
-  private static final String NOW_CTE =
+  static final String NOW_CTE =
       "n AS (SELECT COALESCE(CAST(:now AS TIMESTAMPTZ), CURRENT_TIMESTAMP) AS at)";
 
   private PostgresStatements() {}
@@ -167,15 +167,23 @@ public final class PostgresStatements {
         + FENCE_SHARED
         + " RETURNING seq, card_id, data),"
         + " "
-        + counts(
-            "cnt",
-            "SELECT CAST('claimed' AS VARCHAR) AS status, CAST(COALESCE(phase, '') AS VARCHAR) AS phase,"
-                + " COUNT(*) AS n FROM u GROUP BY COALESCE(phase, '')"
-                + " UNION ALL SELECT 'ready', COALESCE(phase, ''), -COUNT(*) FROM u GROUP BY COALESCE(phase, '')")
+        + claimedCounts()
         + " SELECT u.*, "
         + depsArray("u.id")
         + ", ev.seq AS event_seq, ev.data AS event_data"
         + " FROM u JOIN ev ON ev.card_id = u.id";
+  }
+
+  /**
+   * The count CTEs of a claim statement ({@link #counts}, named {@code cnt}): the cards its CTE
+   * {@code u} claimed move from ready to claimed, per phase.
+   */
+  static String claimedCounts() {
+    return counts(
+        "cnt",
+        "SELECT CAST('claimed' AS VARCHAR) AS status, CAST(COALESCE(phase, '') AS VARCHAR) AS phase,"
+            + " COUNT(*) AS n FROM u GROUP BY COALESCE(phase, '')"
+            + " UNION ALL SELECT 'ready', COALESCE(phase, ''), -COUNT(*) FROM u GROUP BY COALESCE(phase, '')");
   }
 
   /**
