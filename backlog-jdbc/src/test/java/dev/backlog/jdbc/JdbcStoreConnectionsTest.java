@@ -14,8 +14,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.jdbi.v3.core.Handle;
@@ -94,6 +100,57 @@ class JdbcStoreConnectionsTest {
                   })
               .isPresent());
       assertEquals(1, runs.get());
+    }
+  }
+
+  /**
+   * A transaction that starts on a bare connection and moves onto a JDBI handle gives the bare one
+   * back before it takes the handle's, so it never holds two: on a pool of one, every kind of call
+   * runs (a transaction holding one connection while it waited for a second would time out here),
+   * and so do eight threads at once, as the event streams of a server do on its pool.
+   */
+  @Test
+  void noTransactionHoldsTwoConnectionsSoAPoolOfOneServesEveryCallFromManyThreads()
+      throws Exception {
+    try (JdbcBacklogStore store =
+            JdbcBacklogStore.builder()
+                .url("jdbc:h2:mem:pool-of-one" + UUID.randomUUID())
+                .maxPoolSize(1)
+                .build();
+        Backlog backlog = Backlog.builder().store(store).build()) {
+      for (int i = 0; i < 40; i++) {
+        backlog.create(NewCard.builder("C" + i).title("card " + i).build());
+      }
+      assertEquals(40, backlog.events(EventQuery.after(0, 100)).size());
+      ExecutorService threads = Executors.newFixedThreadPool(8);
+      try {
+        List<Future<Integer>> done = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+          done.add(
+              threads.submit(
+                  () -> {
+                    int completed = 0;
+                    while (true) {
+                      backlog.events(EventQuery.after(0, 100));
+                      List<Claim> c =
+                          backlog.claim(
+                              ClaimRequest.builder("w").ttl(Duration.ofMinutes(1)).build());
+                      if (c.isEmpty()) {
+                        return completed;
+                      }
+                      backlog.complete(c.get(0).card().id(), c.get(0).token());
+                      completed++;
+                    }
+                  }));
+        }
+        int completed = 0;
+        for (Future<Integer> f : done) {
+          completed += f.get(2, TimeUnit.MINUTES);
+        }
+        assertEquals(40, completed);
+      } finally {
+        threads.shutdownNow();
+      }
     }
   }
 }

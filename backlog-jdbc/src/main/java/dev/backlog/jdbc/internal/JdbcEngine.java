@@ -217,6 +217,10 @@ public final class JdbcEngine implements AutoCloseable {
   private static boolean rollback(Session session, Throwable failure) {
     SqlErrors.Kind kind = SqlErrors.classify(failure);
     boolean broken = kind == SqlErrors.Kind.CONNECTION || kind == SqlErrors.Kind.STORAGE;
+    if (session.connection() == null) {
+      // It holds no connection: nothing ran, nothing to roll back or drop.
+      return false;
+    }
     try {
       session.connection().rollback();
     } catch (SQLException | RuntimeException suppressed) {

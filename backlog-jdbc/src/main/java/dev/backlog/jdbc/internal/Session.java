@@ -77,6 +77,12 @@ public final class Session {
     R on(PreparedStatement ps) throws SQLException;
   }
 
+  /**
+   * The link of a transaction that gave its bare connection back and could not take a handle's: it
+   * holds no connection, so there is nothing to roll back or return.
+   */
+  private static final Database.Link RELEASED = new Database.Link(null, null);
+
   private final Database database;
   private Database.Link link;
   private boolean touched;
@@ -119,7 +125,10 @@ public final class Session {
     }
   }
 
-  /** The transaction's connection. */
+  /**
+   * The transaction's connection; null when it holds none (it gave its bare connection back and
+   * could not take a handle's).
+   */
   Connection connection() {
     return link.connection();
   }
@@ -136,13 +145,20 @@ public final class Session {
     if (touched) {
       throw new JdbiNeeded();
     }
-    Database.Link bare = link;
+    // The bare connection goes back to the pool before the handle takes one: a transaction that
+    // held one connection while waiting for a second would deadlock a pool that every caller
+    // drained this way (200 event streams on a pool of 16 did).
+    try {
+      link.connection().setAutoCommit(true);
+      link.close();
+    } catch (SQLException e) {
+      throw new SqlFailure(e);
+    }
+    link = RELEASED;
     try {
       Database.Link onHandle = database.openHandle();
       begin(onHandle);
       link = onHandle;
-      bare.connection().setAutoCommit(true);
-      bare.close();
     } catch (SQLException e) {
       throw new SqlFailure(e);
     }
@@ -154,6 +170,9 @@ public final class Session {
    * {@code broken}) and returns it.
    */
   void close(boolean broken) {
+    if (link == RELEASED) {
+      return;
+    }
     try {
       if (!broken) {
         link.connection().setAutoCommit(true);
