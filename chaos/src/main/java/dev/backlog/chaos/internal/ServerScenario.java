@@ -163,6 +163,10 @@ public final class ServerScenario {
     }
     violations.addAll(server.problems());
     violations.addAll(stage.check(drained, false));
+    if (!violations.isEmpty()) {
+      // what the server logged says why, in the report and in a failing test's message
+      server.logged(5).forEach(l -> violations.add("backlog serve logged, " + l));
+    }
     return stats.result(
         NAME,
         stage.store(),
