@@ -259,6 +259,14 @@ public final class Report {
           and 200 of them took all of the library's default 200, so API calls timed out and the last
           subscribers hung unanswered. Each open stream now has a thread of its own beside the
           request threads, and `--max-streams` (default 256) caps them.
+        - **200 SSE subscribers deadlocked the store's pool (H2 file, under load)**: a subscriber that
+          resumes behind the server's ring reads the event log itself, and that read started on a
+          pooled connection and took a second one for its JDBI handle before giving the first back.
+          With 16 such reads holding 16 connections and each waiting for a 17th, every API call and
+          the event hub timed out until the end (the HTTP workers could not drain). A transaction
+          now gives its bare connection back before it takes the handle's (`backlog-jdbc`
+          `JdbcStoreConnectionsTest`: eight threads on a pool of one), and the scenario's
+          violations quote what the server logged.
         - `import` of a 100 MB line ran out of memory (exit 1) and a file with invalid UTF-8 failed with
           exit 1 and a `MalformedInputException`: plans are now read in bounded memory with strict
           UTF-8 (`PlanFile.read`, also used by `backlog:import`), and such lines are bad lines (exit 2).
