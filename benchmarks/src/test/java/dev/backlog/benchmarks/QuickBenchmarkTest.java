@@ -182,8 +182,8 @@ class QuickBenchmarkTest {
 
   // Sixteen single-card workers with coalescing on and off run in rotated rounds on one backlog
   // (FleetScenarios), so both see the same table and the same moments of the machine's load; the
-  // rates are sums over the rounds. Concurrent calls that queue while a transaction is in flight
-  // share its commit, which is where coalescing gains.
+  // rates are sums over the rounds. Under load, the calls that queue while a transaction is in
+  // flight share the next one's commit, which is where coalescing gains.
   @Test
   @org.junit.jupiter.api.Order(3)
   void sixteenWorkersWithCoalescingAreAtLeastOnePointThreeTimesAsFastAsWithout() {

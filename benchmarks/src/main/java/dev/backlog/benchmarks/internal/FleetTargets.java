@@ -35,7 +35,7 @@ final class FleetTargets {
   }
 
   private static Target missing(String name, String goal, String what) {
-    return new Target(name, goal, Double.NaN, "not measured", "—", what + " is not in this run");
+    return Target.notMeasured(name, goal, "—", what + " is not in this run");
   }
 
   private static String rate(Measurement m) {
@@ -70,11 +70,11 @@ final class FleetTargets {
     }
     double ratio = on.get().cardsPerSecond() / peer.get().cardsPerSecond();
     boolean met = ratio >= 1.5;
-    return new Target(
+    return Target.judged(
         name,
         "≥ 1.5×",
         ratio,
-        met ? "met" : "not met",
+        met,
         String.format(
             Locale.ROOT,
             "ours %s vs db-scheduler %s; %s; ours in batches of 16 %s",
@@ -88,10 +88,10 @@ final class FleetTargets {
                 + workers
                 + " due tasks in one statement and one commit, and marks each executed task in its"
                 + " own; a single-card caller pays a claim and a completion per card, each with its"
-                + " event row, status counts and run row. Coalescing joins only the calls that queue"
-                + " while a transaction is in flight, so it saves commits, not the rows and CPU per"
-                + " card, and on 2 shared cores the workers, PostgreSQL and other programs compete for"
-                + " the same CPU");
+                + " event row, status counts and run row. Coalescing shares a transaction only under"
+                + " load (while more calls of a kind are in flight or queued, on average, than"
+                + " coalescedInFlight), so it saves commits, not the rows and CPU per card, and on 2"
+                + " shared cores the workers, PostgreSQL and other programs compete for the same CPU");
   }
 
   private static Target againstMinimal(Results r) {
@@ -103,11 +103,11 @@ final class FleetTargets {
     }
     double ratio = on.get().cardsPerSecond() / minimal.get().cardsPerSecond();
     boolean met = ratio >= 1.0;
-    return new Target(
+    return Target.judged(
         name,
         "≥ 1.0×",
         ratio,
-        met ? "met" : "not met",
+        met,
         String.format(
             Locale.ROOT,
             "ours %s vs the minimal pair %s; %s",
@@ -130,11 +130,11 @@ final class FleetTargets {
     }
     double ratio = on.get().claimP50Micros() / off.get().claimP50Micros();
     boolean met = ratio <= 1.10;
-    return new Target(
+    return Target.judged(
         name,
         "≤ 1.10 (within 10 %)",
         ratio,
-        met ? "met" : "not met",
+        met,
         "claim p50 "
             + Targets.us(on.get().claimP50Micros())
             + " with coalescing vs "
@@ -156,11 +156,11 @@ final class FleetTargets {
     double ratio = off.get().cardsPerSecond() / minimal.get().cardsPerSecond();
     boolean met = ratio >= 0.60;
     Optional<Measurement> ceiling = m(r, 1, "ceiling");
-    return new Target(
+    return Target.judged(
         name,
         "≥ 0.60",
         ratio,
-        met ? "met" : "not met",
+        met,
         String.format(
             Locale.ROOT,
             "ours %s vs the minimal pair %s; the store-statement ceiling %s",
@@ -172,7 +172,9 @@ final class FleetTargets {
 
   /** What a single-card store transaction does beyond the minimal pair's. */
   static final String SINGLE_CARD =
-      "both run two statements and two commits per card, but ours do more in each: the claim"
+      "both run a transaction of one statement per claim and per completion, each two round trips"
+          + " (the statement with the BEGIN the driver sends ahead of it, then the COMMIT), but ours"
+          + " do more in each: the claim"
           + " writes the card (a wide row with three index entries), an event row with two index"
           + " entries and two status-count rows; the completion writes the card, a run row, an event"
           + " row and two status-count rows: about three times the minimal pair's WAL per card and"
@@ -201,11 +203,11 @@ final class FleetTargets {
               rate(m1.get()),
               rate(m16.get()));
     }
-    return new Target(
+    return Target.judged(
         name,
         "≥ 1.5×",
         ratio,
-        met ? "met" : "not met",
+        met,
         String.format(
                 Locale.ROOT,
                 "%s with 16 workers vs %s with 1",
@@ -231,11 +233,11 @@ final class FleetTargets {
     }
     double ratio = on.get().cardsPerSecond() / off.get().cardsPerSecond();
     boolean met = ratio >= 1.5;
-    return new Target(
+    return Target.judged(
         name,
         "≥ 1.5×",
         ratio,
-        met ? "met" : "not met",
+        met,
         String.format(
             Locale.ROOT,
             "%s with coalescing vs %s without, 8 workers, rotated rounds on one H2 file",

@@ -28,4 +28,19 @@ public record Target(
           "target status '" + status + "' is unknown; use met, not met or not measured");
     }
   }
+
+  /**
+   * A target judged on its measured ratio.
+   *
+   * @param met whether the ratio meets the goal
+   */
+  static Target judged(
+      String name, String goal, double measured, boolean met, String basis, String reason) {
+    return new Target(name, goal, measured, met ? "met" : "not met", basis, reason);
+  }
+
+  /** A target this run could not judge, with what it compared and why it could not. */
+  static Target notMeasured(String name, String goal, String basis, String reason) {
+    return new Target(name, goal, Double.NaN, "not measured", basis, reason);
+  }
 }

@@ -60,8 +60,7 @@ public final class Targets {
       }
     }
     if (Double.isNaN(worst)) {
-      return new Target(
-          name, "≥ 0.80", Double.NaN, "not measured", "—", "no ceiling measurement in this run");
+      return Target.notMeasured(name, "≥ 0.80", "—", "no ceiling measurement in this run");
     }
     boolean met = worst >= 0.80;
     String growth = "";
@@ -116,11 +115,11 @@ public final class Targets {
               + " is CPU per card, and on 2 cores shared by the workers, PostgreSQL and other programs the store's"
               + " larger statements and the library's code run out of cores sooner than the bare ceiling";
     }
-    return new Target(
+    return Target.judged(
         name,
         "≥ 0.80",
         worst,
-        met ? "met" : "not met",
+        met,
         "lowest ratio over worker counts (" + all + "); lowest at " + worstW + " workers" + growth,
         met ? "" : reason);
   }
@@ -154,15 +153,14 @@ public final class Targets {
       worst = Double.isNaN(worst) ? ratio : Math.min(worst, ratio);
     }
     if (Double.isNaN(worst)) {
-      return new Target(
-          name, "≥ 8×", Double.NaN, "not measured", "—", "no batch measurement in this run");
+      return Target.notMeasured(name, "≥ 8×", "—", "no batch measurement in this run");
     }
     boolean met = worst >= 8;
-    return new Target(
+    return Target.judged(
         name,
         "≥ 8×",
         worst,
-        met ? "met" : "not met",
+        met,
         "lowest ratio over worker counts ("
             + all
             + "); a batch is claimed in one transaction and completed in one"
@@ -180,8 +178,7 @@ public final class Targets {
     Optional<Measurement> small = r.find("pg.size.1000");
     Optional<Measurement> big = r.find("pg.size.1000000").or(() -> r.find("pg.size.100000"));
     if (small.isEmpty() || big.isEmpty() || small.get().claimP99Micros() <= 0) {
-      return new Target(
-          name, "≤ 1.5×", Double.NaN, "not measured", "—", "a backlog-size measurement is missing");
+      return Target.notMeasured(name, "≤ 1.5×", "—", "a backlog-size measurement is missing");
     }
     double ratio = big.get().claimP99Micros() / small.get().claimP99Micros();
     boolean million = big.get().id().endsWith("1000000");
@@ -205,7 +202,7 @@ public final class Targets {
               + " cards, so a higher tail comes from the larger tables' other indexes, cache misses and the noise of"
               + " fsync on a shared disk";
     }
-    return new Target(name, "≤ 1.5×", ratio, met ? "met" : "not met", basis, reason);
+    return Target.judged(name, "≤ 1.5×", ratio, met, basis, reason);
   }
 
   private static Target baseline(Results r) {
@@ -215,13 +212,7 @@ public final class Targets {
     Optional<Measurement> ours = r.find("pg.base.ours");
     Optional<Measurement> seed = r.find("pg.base.seed003");
     if (ours.isEmpty() || seed.isEmpty() || ours.get().claimP50Micros() <= 0) {
-      return new Target(
-          name,
-          "≥ 50× slower",
-          Double.NaN,
-          "not measured",
-          "—",
-          "a baseline measurement is missing");
+      return Target.notMeasured(name, "≥ 50× slower", "—", "a baseline measurement is missing");
     }
     double ratio = seed.get().claimP50Micros() / ours.get().claimP50Micros();
     double throughput =
@@ -229,11 +220,11 @@ public final class Targets {
             ? ours.get().cardsPerSecond() / seed.get().cardsPerSecond()
             : Double.NaN;
     boolean met = ratio >= 50;
-    return new Target(
+    return Target.judged(
         name,
         "≥ 50× slower",
         ratio,
-        met ? "met" : "not met",
+        met,
         "median claim latency (claim statement + commit), seed "
             + us(seed.get().claimP50Micros())
             + " vs ours "
@@ -251,16 +242,15 @@ public final class Targets {
     Optional<Measurement> dag = r.find("pg.dag.random");
     Optional<Measurement> free = r.find("pg.dag.free");
     if (dag.isEmpty() || free.isEmpty() || free.get().cardsPerSecond() <= 0) {
-      return new Target(
-          name, "≥ 0.80", Double.NaN, "not measured", "—", "a DAG measurement is missing");
+      return Target.notMeasured(name, "≥ 0.80", "—", "a DAG measurement is missing");
     }
     double ratio = dag.get().cardsPerSecond() / free.get().cardsPerSecond();
     boolean met = ratio >= 0.80;
-    return new Target(
+    return Target.judged(
         name,
         "≥ 0.80 (within 20 %)",
         ratio,
-        met ? "met" : "not met",
+        met,
         dag.get().backlog() + " vs " + free.get().backlog() + ", 4 workers",
         met
             ? ""
@@ -278,16 +268,15 @@ public final class Targets {
     Optional<Measurement> one = r.find("h2.ours.w1");
     Optional<Measurement> four = r.find("h2.ours.w4");
     if (one.isEmpty() || four.isEmpty() || one.get().cardsPerSecond() <= 0) {
-      return new Target(
-          name, "> 1.0×", Double.NaN, "not measured", "—", "an H2 measurement is missing");
+      return Target.notMeasured(name, "> 1.0×", "—", "an H2 measurement is missing");
     }
     double ratio = four.get().cardsPerSecond() / one.get().cardsPerSecond();
     boolean met = ratio > 1.0;
-    return new Target(
+    return Target.judged(
         name,
         "> 1.0×",
         ratio,
-        met ? "met" : "not met",
+        met,
         String.format(
             Locale.ROOT,
             "%.0f cards/s with 4 workers vs %.0f with 1",
@@ -322,14 +311,14 @@ public final class Targets {
       worst = Double.isNaN(worst) ? ratio : Math.min(worst, ratio);
     }
     if (Double.isNaN(worst)) {
-      return new Target(name, "≥ 0.50", Double.NaN, "not measured", "—", "no HTTP measurement");
+      return Target.notMeasured(name, "≥ 0.50", "—", "no HTTP measurement");
     }
     boolean met = worst >= 0.5;
-    return new Target(
+    return Target.judged(
         name,
         "≥ 0.50",
         worst,
-        met ? "met" : "not met",
+        met,
         "lowest of " + basis + "; same backlog, alternating rounds, server in the driver's process",
         met
             ? ""
@@ -343,15 +332,15 @@ public final class Targets {
     String name = "HTTP on H2: claim p50 (request round trip, 16 clients)";
     Optional<Measurement> http = r.find("h2.http.ours");
     if (http.isEmpty() || http.get().claims() == 0) {
-      return new Target(name, "≤ 5 ms", Double.NaN, "not measured", "—", "no HTTP measurement");
+      return Target.notMeasured(name, "≤ 5 ms", "—", "no HTTP measurement");
     }
     double ms = http.get().claimP50Micros() / 1e3;
     boolean met = ms <= 5;
-    return new Target(
+    return Target.judged(
         name,
         "≤ 5 ms (ratio ≤ 1.0)",
         ms / 5,
-        met ? "met" : "not met",
+        met,
         String.format(
             Locale.ROOT,
             "p50 %.2f ms, p99 %.2f ms over %d claims",
@@ -387,14 +376,14 @@ public final class Targets {
       worst = Double.isNaN(worst) ? p99 : Math.max(worst, p99);
     }
     if (Double.isNaN(worst)) {
-      return new Target(name, "≤ 100 ms", Double.NaN, "not measured", "—", "no stream measured");
+      return Target.notMeasured(name, "≤ 100 ms", "—", "no stream measured");
     }
     boolean met = worst <= 100;
-    return new Target(
+    return Target.judged(
         name,
         "≤ 100 ms (ratio ≤ 1.0)",
         worst / 100,
-        met ? "met" : "not met",
+        met,
         "highest of " + basis,
         met
             ? "the server pushes each commit of its backlog to the streams as it happens"
@@ -407,15 +396,15 @@ public final class Targets {
     String name = "CLI: median wall time of `backlog claim --json` on a warm H2 file";
     CliTiming.Result cli = r.cli();
     if (!cli.status().equals("measured")) {
-      return new Target(name, "≤ 0.5 s", Double.NaN, "not measured", cli.command(), cli.reason());
+      return Target.notMeasured(name, "≤ 0.5 s", cli.command(), cli.reason());
     }
     double ratio = cli.medianSeconds() / CLI_LIMIT_SECONDS;
     boolean met = cli.medianSeconds() <= CLI_LIMIT_SECONDS;
-    return new Target(
+    return Target.judged(
         name,
         "≤ 0.5 s (ratio ≤ 1.0)",
         ratio,
-        met ? "met" : "not met",
+        met,
         String.format(
             Locale.ROOT,
             "median %.3f s over %d runs of %s",
