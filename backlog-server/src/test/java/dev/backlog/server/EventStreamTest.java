@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -164,6 +166,59 @@ class EventStreamTest {
       List<Event> all = backlog.events(EventQuery.after(0, 100_000));
       assertEquals(threads * each, all.size());
       assertEquals(all.stream().map(Event::seq).toList(), reader.get(60, TimeUnit.SECONDS));
+    }
+  }
+
+  /**
+   * Streams that start behind the ring (it keeps the newest 10,000 events) read the event log from
+   * the store themselves; twelve of them on a pool of two connections all deliver every event, as
+   * 200 subscribers on a pool of 16 must after the server restarts.
+   */
+  @Test
+  void moreStreamsBehindTheRingThanPooledConnectionsAllDeliverEveryEvent() throws Exception {
+    String url = "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+    try (Backlog backlog =
+            Backlog.builder()
+                .store(JdbcBacklogStore.builder().url(url).maxPoolSize(2).build())
+                .actor("test")
+                .build();
+        Served small = new Served(backlog, b -> b)) {
+      int cards = 10_500;
+      backlog.inTransaction(
+          tx -> {
+            for (int i = 0; i < cards; i++) {
+              tx.create(NewCard.builder("C" + i).title("card " + i).build());
+            }
+            return null;
+          });
+      long lastSeq = backlog.events(EventQuery.after(0, 100_000)).size();
+      List<CompletableFuture<List<Long>>> streams = new ArrayList<>();
+      ExecutorService clients = Executors.newFixedThreadPool(12);
+      for (int i = 0; i < 12; i++) {
+        streams.add(
+            CompletableFuture.supplyAsync(
+                () -> {
+                  try {
+                    return read(
+                        small,
+                        small.request("/api/events/stream?after=0").GET().build(),
+                        Integer.MAX_VALUE,
+                        lastSeq);
+                  } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                  }
+                },
+                clients));
+      }
+      try {
+        for (CompletableFuture<List<Long>> f : streams) {
+          List<Long> seen = f.get(2, TimeUnit.MINUTES);
+          assertEquals(cards, seen.size(), "a stream ended early");
+          assertEquals(lastSeq, seen.get(seen.size() - 1));
+        }
+      } finally {
+        clients.shutdownNow();
+      }
     }
   }
 
