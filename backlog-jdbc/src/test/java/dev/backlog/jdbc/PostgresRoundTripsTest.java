@@ -24,9 +24,11 @@ import org.junit.jupiter.api.Test;
 /**
  * Counts the PostgreSQL protocol's round trips of a single-card claim and completion through a
  * loopback proxy that counts the server's ReadyForQuery messages: a transaction of one statement
- * takes three (the {@code BEGIN} pgjdbc sends ahead of the statement, the statement, the commit); a
- * fourth means the driver sent the {@code BEGIN} in a round trip of its own, which it does for a
- * statement it has described (as it does when a parameter's type is left open) that returns text.
+ * takes three (the {@code BEGIN} pgjdbc sends ahead of the statement, the statement, the commit),
+ * of which the first two share one wait, since pgjdbc writes the {@code BEGIN} and the statement
+ * together; a fourth means the driver sent the {@code BEGIN} in a round trip of its own, waiting
+ * for it alone, which it does for a statement it has described (as it does when a parameter's type
+ * is left open) that returns text.
  */
 class PostgresRoundTripsTest {
 
