@@ -2,12 +2,8 @@ package dev.backlog.jdbc.internal;
 
 import dev.backlog.core.BacklogException;
 import dev.backlog.core.Card;
-import dev.backlog.core.CardStatus;
 import dev.backlog.core.Claim;
 import dev.backlog.core.ClaimRequest;
-import dev.backlog.core.Event;
-import dev.backlog.core.EventType;
-import dev.backlog.core.spi.EventData;
 import dev.backlog.core.spi.Outcome;
 import java.util.ArrayList;
 import java.util.List;
@@ -103,24 +99,9 @@ final class ClaimBatch {
               "the batched claim's tokens do not follow queue and claim order: " + card.id());
         }
         lastToken = token;
-        if (inline) {
-          Event event = claimed.events().get(card.id());
-          if (event == null || event.seq() <= lastSeq) {
-            throw new IllegalStateException(
-                "the batched claim's events do not follow queue and claim order: " + card.id());
-          }
-          lastSeq = event.seq();
-          s.written(event);
-        } else {
-          s.count(CardStatus.READY, card.phase(), -1);
-          s.count(CardStatus.CLAIMED, card.phase(), 1);
-          s.event(
-              card,
-              EventType.CLAIMED,
-              card.lease().owner(),
-              card.lease().token(),
-              EventData.claimed(card));
-        }
+        lastSeq =
+            JdbcTransaction.recordClaimed(
+                s, claimed, card, inline, lastSeq, "the batched claim (in queue order)");
         claims.add(new Claim(card, card.lease()));
       }
       outcomes.add(Outcome.of(List.copyOf(claims)));
