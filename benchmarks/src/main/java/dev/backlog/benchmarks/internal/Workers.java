@@ -94,51 +94,7 @@ public final class Workers {
                 // Written as the store writes it, so that the planner finds the card by its
                 // primary key rather than through the partial index of held leases.
                 + " WHERE id = ? AND lease_token = ? AND status NOT IN ('ready', 'blocked', 'done')");
-    long ttlMicros = TTL.toNanos() / 1_000;
-    return new LoadDriver.Worker() {
-      private long transactions;
-
-      @Override
-      public long transactions() {
-        return transactions;
-      }
-
-      @Override
-      public int step(Latencies claimLatencies) throws SQLException {
-        long t0 = System.nanoTime();
-        claim.setString(1, owner);
-        claim.setLong(2, ttlMicros);
-        String id = null;
-        long token = 0;
-        try (ResultSet rs = claim.executeQuery()) {
-          if (rs.next()) {
-            id = rs.getString("id");
-            token = rs.getLong("lease_token");
-          }
-        }
-        c.commit();
-        transactions++;
-        long t1 = System.nanoTime();
-        if (id == null) {
-          return -1;
-        }
-        claimLatencies.add(t1 - t0);
-        complete.setString(1, id);
-        complete.setLong(2, token);
-        if (complete.executeUpdate() != 1) {
-          throw new IllegalStateException(
-              "the ceiling loop could not complete card " + id + " with lease " + token);
-        }
-        c.commit();
-        transactions++;
-        return 1;
-      }
-
-      @Override
-      public void close() throws SQLException {
-        c.close();
-      }
-    };
+    return new RawPair(c, claim, complete, owner, "lease_token", "the ceiling loop");
   }
 
   /**
@@ -188,51 +144,79 @@ public final class Workers {
         c.prepareStatement(
             "UPDATE minimal_cards SET status = 'done', owner = NULL, token = NULL, expires_at = NULL"
                 + " WHERE id = ? AND token = ? AND status = 'claimed' AND expires_at > CURRENT_TIMESTAMP");
-    long ttlMicros = TTL.toNanos() / 1_000;
-    return new LoadDriver.Worker() {
-      private long transactions;
+    return new RawPair(c, claim, complete, owner, "token", "the minimal pair");
+  }
 
-      @Override
-      public long transactions() {
-        return transactions;
-      }
+  /**
+   * A claim statement and a fenced completion on one plain connection, each committed on its own:
+   * the claim binds the owner and the lease's length in microseconds and returns the card's {@code
+   * id} and its token; the completion binds both.
+   */
+  private static final class RawPair implements LoadDriver.Worker {
+    private final Connection c;
+    private final PreparedStatement claim;
+    private final PreparedStatement complete;
+    private final String owner;
+    private final String tokenColumn;
+    private final String what;
+    private final long ttlMicros = TTL.toNanos() / 1_000;
+    private long transactions;
 
-      @Override
-      public int step(Latencies claimLatencies) throws SQLException {
-        long t0 = System.nanoTime();
-        claim.setString(1, owner);
-        claim.setLong(2, ttlMicros);
-        long id = -1;
-        long token = 0;
-        try (ResultSet rs = claim.executeQuery()) {
-          if (rs.next()) {
-            id = rs.getLong(1);
-            token = rs.getLong(2);
-          }
-        }
-        c.commit();
-        transactions++;
-        long t1 = System.nanoTime();
-        if (id < 0) {
-          return -1;
-        }
-        claimLatencies.add(t1 - t0);
-        complete.setLong(1, id);
-        complete.setLong(2, token);
-        if (complete.executeUpdate() != 1) {
-          throw new IllegalStateException(
-              "the minimal pair could not complete row " + id + " with token " + token);
-        }
-        c.commit();
-        transactions++;
-        return 1;
-      }
+    RawPair(
+        Connection c,
+        PreparedStatement claim,
+        PreparedStatement complete,
+        String owner,
+        String tokenColumn,
+        String what) {
+      this.c = c;
+      this.claim = claim;
+      this.complete = complete;
+      this.owner = owner;
+      this.tokenColumn = tokenColumn;
+      this.what = what;
+    }
 
-      @Override
-      public void close() throws SQLException {
-        c.close();
+    @Override
+    public long transactions() {
+      return transactions;
+    }
+
+    @Override
+    public int step(Latencies claimLatencies) throws SQLException {
+      long t0 = System.nanoTime();
+      claim.setString(1, owner);
+      claim.setLong(2, ttlMicros);
+      Object id = null;
+      long token = 0;
+      try (ResultSet rs = claim.executeQuery()) {
+        if (rs.next()) {
+          id = rs.getObject("id");
+          token = rs.getLong(tokenColumn);
+        }
       }
-    };
+      c.commit();
+      transactions++;
+      long t1 = System.nanoTime();
+      if (id == null) {
+        return -1;
+      }
+      claimLatencies.add(t1 - t0);
+      complete.setObject(1, id);
+      complete.setLong(2, token);
+      if (complete.executeUpdate() != 1) {
+        throw new IllegalStateException(
+            what + " could not complete card " + id + " with token " + token);
+      }
+      c.commit();
+      transactions++;
+      return 1;
+    }
+
+    @Override
+    public void close() throws SQLException {
+      c.close();
+    }
   }
 
   /**
