@@ -148,14 +148,16 @@ public final class Session {
     // The bare connection goes back to the pool before the handle takes one: a transaction that
     // held one connection while waiting for a second would deadlock a pool that every caller
     // drained this way (200 event streams on a pool of 16 did).
+    Database.Link bare = link;
     try {
-      link.connection().setAutoCommit(true);
-      link.close();
+      bare.connection().setAutoCommit(true);
     } catch (SQLException e) {
+      // Still on the bare connection, which the engine rolls back and returns.
       throw new SqlFailure(e);
     }
     link = RELEASED;
     try {
+      bare.close();
       Database.Link onHandle = database.openHandle();
       begin(onHandle);
       link = onHandle;
