@@ -87,7 +87,9 @@ class QuickBenchmarkTest {
             "pg.fleet.w16.minimal",
             "pg.fleet.w16.dbscheduler",
             "h2.coalesce.w8.off",
-            "h2.coalesce.w8.on")) {
+            "h2.coalesce.w8.on",
+            "h2.coalesce.delayed.w8.off",
+            "h2.coalesce.delayed.w8.on")) {
       Measurement m =
           r.find(id).orElseThrow(() -> new AssertionError("no measurement " + id + "\n" + log));
       assertTrue(m.cards() > 0 && m.cardsPerSecond() > 0, "measurement " + id + " did work: " + m);

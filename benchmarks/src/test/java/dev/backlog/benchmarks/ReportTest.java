@@ -173,6 +173,8 @@ class ReportTest {
     more.add(fleet(16, "dbscheduler", 2_000, 0));
     more.add(m("h2.coalesce.w8.off", "h2-coalesce", "ours", 8, 1, 1_000, 300));
     more.add(m("h2.coalesce.w8.on", "h2-coalesce", "ours", 8, 1, 1_400, 300));
+    more.add(m("h2.coalesce.delayed.w8.off", "h2-coalesce", "ours", 8, 1, 4_000, 300));
+    more.add(m("h2.coalesce.delayed.w8.on", "h2-coalesce", "ours", 8, 1, 4_200, 300));
     Results r = results(more);
     List<Target> t = r.targets().subList(10, 17);
     assertEquals("met", t.get(0).status(), t.get(0).toString());
@@ -186,6 +188,9 @@ class ReportTest {
     assertEquals("not met", t.get(5).status(), "840/600 = 1.4× misses 1.5×: " + t.get(5));
     assertTrue(!t.get(5).reason().isBlank(), "a missed target says why");
     assertEquals("not met", t.get(6).status(), "H2 1.4× misses 1.5×: " + t.get(6));
+    assertTrue(
+        t.get(6).basis().contains("with H2's default write delay 4,200/s vs 4,000/s (1.1×)"),
+        "the basis shows the file with H2's write delay beside the durable one: " + t.get(6));
 
     Path md = Report.write(r, dir);
     String text = Files.readString(md);

@@ -141,17 +141,25 @@ public final class FleetReport {
       }
       md.append('\n');
     }
-    Optional<Measurement> h2on = r.find("h2.coalesce.w8.on");
-    Optional<Measurement> h2off = r.find("h2.coalesce.w8.off");
-    if (h2on.isPresent() && h2off.isPresent()) {
-      md.append(
-          String.format(
-              Locale.ROOT,
-              "%nH2 in-process, 8 workers, rotated rounds on one file: %,.0f items/s with coalescing,"
-                  + " %,.0f without (%s).%n",
-              h2on.get().cardsPerSecond(),
-              h2off.get().cardsPerSecond(),
-              ratio(r, "h2.coalesce.w8.on", "h2.coalesce.w8.off")));
+    for (boolean durable : new boolean[] {true, false}) {
+      Optional<Measurement> h2on = r.find(H2Scenarios.coalescingId(durable, "on"));
+      Optional<Measurement> h2off = r.find(H2Scenarios.coalescingId(durable, "off"));
+      if (h2on.isPresent() && h2off.isPresent()) {
+        md.append(
+            String.format(
+                Locale.ROOT,
+                "%nH2 in-process, 8 workers, rotated rounds on one file %s: %,.0f items/s with"
+                    + " coalescing, %,.0f without (%s).%n",
+                durable
+                    ? "written at every commit (WRITE_DELAY=0, as the shared file is opened)"
+                    : "with H2's default write delay",
+                h2on.get().cardsPerSecond(),
+                h2off.get().cardsPerSecond(),
+                ratio(
+                    r,
+                    H2Scenarios.coalescingId(durable, "on"),
+                    H2Scenarios.coalescingId(durable, "off"))));
+      }
     }
   }
 
