@@ -2,8 +2,12 @@ package dev.backlog.jdbc.internal;
 
 import dev.backlog.core.BacklogException;
 import dev.backlog.core.Card;
+import dev.backlog.core.CardStatus;
 import dev.backlog.core.Claim;
 import dev.backlog.core.ClaimRequest;
+import dev.backlog.core.Event;
+import dev.backlog.core.EventType;
+import dev.backlog.core.spi.EventData;
 import dev.backlog.core.spi.Outcome;
 import java.util.ArrayList;
 import java.util.List;
@@ -100,11 +104,45 @@ final class ClaimBatch {
         }
         lastToken = token;
         lastSeq =
-            JdbcTransaction.recordClaimed(
-                s, claimed, card, inline, lastSeq, "the batched claim (in queue order)");
+            recordClaimed(s, claimed, card, inline, lastSeq, "the batched claim (in queue order)");
         claims.add(new Claim(card, card.lease()));
       }
       outcomes.add(Outcome.of(List.copyOf(claims)));
     }
+  }
+
+  /**
+   * Records one card a claim statement claimed, in claim order: the {@code claimed} event and
+   * status counts the statement wrote when {@code inline} (its seq must follow {@code lastSeq}, as
+   * buffered events are numbered in claim order), else buffers them. Returns the seq the next
+   * card's event must follow.
+   *
+   * @param statement the statement in words, for the error when its events are out of order
+   */
+  static long recordClaimed(
+      Session s,
+      SqlDialect.Claimed claimed,
+      Card card,
+      boolean inline,
+      long lastSeq,
+      String statement) {
+    if (!inline) {
+      s.count(CardStatus.READY, card.phase(), -1);
+      s.count(CardStatus.CLAIMED, card.phase(), 1);
+      s.event(
+          card,
+          EventType.CLAIMED,
+          card.lease().owner(),
+          card.lease().token(),
+          EventData.claimed(card));
+      return lastSeq;
+    }
+    Event event = claimed.events().get(card.id());
+    if (event == null || event.seq() <= lastSeq) {
+      throw new IllegalStateException(
+          statement + "'s events do not follow claim order: " + card.id());
+    }
+    s.written(event);
+    return event.seq();
   }
 }

@@ -196,41 +196,6 @@ public final class JdbcTransaction implements StoreTransaction {
 
   // ---------------------------------------------------------------- claims
 
-  /**
-   * Records one card a claim statement claimed, in claim order: the {@code claimed} event and
-   * status counts the statement wrote when {@code inline} (its seq must follow {@code lastSeq}, as
-   * buffered events are numbered in claim order), else buffers them. Returns the seq the next
-   * card's event must follow.
-   *
-   * @param statement the statement in words, for the error when its events are out of order
-   */
-  static long recordClaimed(
-      Session s,
-      SqlDialect.Claimed claimed,
-      Card card,
-      boolean inline,
-      long lastSeq,
-      String statement) {
-    if (!inline) {
-      s.count(CardStatus.READY, card.phase(), -1);
-      s.count(CardStatus.CLAIMED, card.phase(), 1);
-      s.event(
-          card,
-          EventType.CLAIMED,
-          card.lease().owner(),
-          card.lease().token(),
-          EventData.claimed(card));
-      return lastSeq;
-    }
-    Event event = claimed.events().get(card.id());
-    if (event == null || event.seq() <= lastSeq) {
-      throw new IllegalStateException(
-          statement + "'s events do not follow claim order: " + card.id());
-    }
-    s.written(event);
-    return event.seq();
-  }
-
   @Override
   public List<Claim> claim(ClaimRequest request) {
     boolean inline = dialect.writesEventsInline(s);
@@ -246,7 +211,7 @@ public final class JdbcTransaction implements StoreTransaction {
     List<Claim> claims = new ArrayList<>(cards.size());
     long last = Long.MIN_VALUE;
     for (Card card : cards) {
-      last = recordClaimed(s, claimed, card, inline, last, "the claim statement");
+      last = ClaimBatch.recordClaimed(s, claimed, card, inline, last, "the claim statement");
       claims.add(new Claim(card, card.lease()));
     }
     return claims;
