@@ -183,12 +183,12 @@ class SecurityReviewTest {
   }
 
   @Test
-  void bodiesOverTheLimitAre413WithOrWithoutALength() {
+  void bodiesOverTheLimitAre413WithOrWithoutALength() throws IOException {
     try (Served s = new Served()) {
       String big = "{\"id\":\"A\",\"title\":\"" + "x".repeat(1 << 20) + "\"}";
-      Served.Reply declared = s.post("/api/cards", big);
-      assertEquals(413, declared.status());
-      assertEquals("BODY_TOO_LARGE", declared.errorCode());
+      String declared = declaredOnly(s, "/api/cards", big.length());
+      assertTrue(declared.startsWith("HTTP/1.1 413 "), declared);
+      assertTrue(declared.contains("\"code\":\"BODY_TOO_LARGE\""), declared);
       Served.Reply chunked =
           s.send(
               s.request("/api/cards")
@@ -210,10 +210,26 @@ class SecurityReviewTest {
       Served.Reply imported = s.post("/api/import", plan.toString());
       assertEquals(200, imported.status(), imported.toString());
       assertEquals(3000, imported.json().get("imported").asInt());
-      Served.Reply tooBig = s.post("/api/import", "x".repeat((16 << 20) + 1));
-      assertEquals(413, tooBig.status());
+      String tooBig = declaredOnly(s, "/api/import", (16 << 20) + 1);
+      assertTrue(tooBig.startsWith("HTTP/1.1 413 "), tooBig);
       assertEquals(3000, s.backlog.list(CardQuery.ALL).size(), "a refused import wrote");
     }
+  }
+
+  /**
+   * Sends only the head of a POST that declares a body of {@code length} bytes and returns the
+   * whole answer. The server refuses on the declared length alone; a client that went on writing
+   * the body could find the connection reset by the server's close before it read the answer.
+   */
+  private static String declaredOnly(Served s, String path, long length) throws IOException {
+    return s.raw(
+        "POST "
+            + path
+            + " HTTP/1.1\r\nHost: 127.0.0.1:"
+            + s.server.port()
+            + "\r\nContent-Type: application/json\r\nContent-Length: "
+            + length
+            + "\r\nConnection: close\r\n\r\n");
   }
 
   @Test
