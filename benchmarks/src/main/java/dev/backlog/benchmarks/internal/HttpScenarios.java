@@ -81,7 +81,7 @@ final class HttpScenarios {
   }
 
   private void compare(String prefix, String database, String url) throws Exception {
-    int pool = options.full() ? 100_000 : 8_000;
+    int pool = options.full() ? 200_000 : 20_000;
     String backlog = fmt(SMALL_DONE) + " done + " + fmt(pool) + " ready";
     progress.accept(prefix + ".http.ours and " + prefix + ".http.inproc (alternating rounds)");
     try (JdbcBacklogStore store = openStore(url, CLIENTS)) {
@@ -98,8 +98,28 @@ final class HttpScenarios {
       HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
       LoadDriver.WorkerFactory library = i -> Workers.ours(shared, "w" + i, 1);
       LoadDriver.WorkerFactory overHttp = i -> worker(server.url(), "h" + i);
-      LoadDriver.run(CLIENTS, steps.warmup(), library);
-      LoadDriver.run(CLIENTS, steps.warmup(), overHttp);
+      // The server's code (Jetty, the servlet layer, the JSON of requests and answers) is not yet
+      // compiled when the first HTTP scenario starts, while the library's is: warm both up, half a
+      // round each, until the compiler is quiet, as a server that has run for a while is.
+      Duration half = JitWarmUp.ROUND.dividedBy(2);
+      JitWarmUp.Quiet warm =
+          JitWarmUp.untilQuiet(
+              Duration.ofSeconds(options.full() ? 5 : 2),
+              Duration.ofSeconds(options.full() ? 30 : 4),
+              r -> {
+                LoadDriver.run(CLIENTS, half, overHttp);
+                LoadDriver.run(CLIENTS, half, library);
+              });
+      steps.note(
+          String.format(
+              Locale.ROOT,
+              "HTTP on %s: a warm-up of both sides (HTTP and in-process, half a second each in turn)"
+                  + " preceded the rounds: %.0f s; it ends once the JIT compiler spends under 5 %% of"
+                  + " a second compiling, or after %d s (%s in the last second).",
+              database,
+              warm.seconds(),
+              options.full() ? 30 : 4,
+              warm.lastRound()));
       AtomicBoolean following = new AtomicBoolean(true);
       follower = new Thread(() -> follow(client, server.url(), delivery, following));
       follower.setDaemon(true);

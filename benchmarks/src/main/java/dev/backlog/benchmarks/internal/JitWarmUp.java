@@ -7,17 +7,44 @@ import static dev.backlog.benchmarks.internal.ScenarioSteps.openStore;
 
 import dev.backlog.core.Backlog;
 import dev.backlog.jdbc.JdbcBacklogStore;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
  * The JIT warm-up before anything is measured: runs the store's claim and complete paths until the
- * compiler is quiet. Records a note, no measurement.
+ * compiler is quiet. Records a note, no measurement. {@link #untilQuiet} is the same loop for a
+ * scenario with code of its own to compile (the HTTP server's).
  *
  * <p>Not thread-safe: one run at a time.
  */
 final class JitWarmUp {
+
+  /** One round of the JIT warm-up; the compiler's time is judged per round. */
+  static final Duration ROUND = Duration.ofSeconds(1);
+
+  /** One round of warm-up work; {@code index} counts from 0. */
+  @FunctionalInterface
+  interface Round {
+    void run(int index) throws Exception;
+  }
+
+  /**
+   * What a warm-up did.
+   *
+   * @param seconds how long it ran
+   * @param rounds how many rounds it ran
+   * @param lastCompileMillis the compiler's time in the last round, or -1 where the JVM does not
+   *     report it
+   */
+  record Quiet(double seconds, int rounds, long lastCompileMillis) {
+    /** The compiler's time in the last round as a note shows it. */
+    String lastRound() {
+      return lastCompileMillis < 0 ? "not measurable" : lastCompileMillis + " ms";
+    }
+  }
 
   private final ScenarioSteps steps;
   private final Options options;
@@ -31,8 +58,28 @@ final class JitWarmUp {
     this.pg = steps.pg();
   }
 
-  /** One round of the JIT warm-up; the compiler's time is judged per round. */
-  private static final Duration WARM_UP_ROUND = Duration.ofSeconds(1);
+  /**
+   * Runs rounds of about {@link #ROUND} each for at least {@code least} and then until the JIT
+   * compiler spent less than 5 % of a round compiling, or {@code most} has passed.
+   */
+  static Quiet untilQuiet(Duration least, Duration most, Round round) throws Exception {
+    CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+    boolean timed = jit != null && jit.isCompilationTimeMonitoringSupported();
+    long start = System.nanoTime();
+    int rounds = 0;
+    long lastCompileMillis = -1;
+    while (true) {
+      long compiled = timed ? jit.getTotalCompilationTime() : 0;
+      round.run(rounds);
+      rounds++;
+      lastCompileMillis = timed ? jit.getTotalCompilationTime() - compiled : -1;
+      Duration spent = Duration.ofNanos(System.nanoTime() - start);
+      boolean quiet = timed && lastCompileMillis * 20 < ROUND.toMillis();
+      if (spent.compareTo(most) >= 0 || (spent.compareTo(least) >= 0 && (quiet || !timed))) {
+        return new Quiet((System.nanoTime() - start) / 1e9, rounds, lastCompileMillis);
+      }
+    }
+  }
 
   /**
    * Runs the store's claim and complete paths for a while before anything is measured, so that the
@@ -49,44 +96,32 @@ final class JitWarmUp {
             + most.toSeconds()
             + " s, until the compiler is"
             + " quiet; not measured)");
-    java.lang.management.CompilationMXBean jit =
-        java.lang.management.ManagementFactory.getCompilationMXBean();
-    boolean timed = jit != null && jit.isCompilationTimeMonitoringSupported();
     String url = pg.freshSchema("jit_warm_up");
-    long start = System.nanoTime();
-    int rounds = 0;
-    long lastCompileMillis = -1;
+    Quiet quiet;
     try {
       try (JdbcBacklogStore store = openStore(url, 2)) {
         load(url, l -> doneAndReady(l, 100, 80_000, 0));
         store.describe();
       }
       try (Backlog backlog = openBacklog(url, 2)) {
-        while (true) {
-          long compiled = timed ? jit.getTotalCompilationTime() : 0;
-          int workers = rounds % 2 + 1;
-          LoadDriver.run(workers, WARM_UP_ROUND, i -> Workers.ours(backlog, "w" + i, 1));
-          rounds++;
-          lastCompileMillis = timed ? jit.getTotalCompilationTime() - compiled : -1;
-          Duration spent = Duration.ofNanos(System.nanoTime() - start);
-          boolean quiet = timed && lastCompileMillis * 20 < WARM_UP_ROUND.toMillis();
-          if (spent.compareTo(most) >= 0 || (spent.compareTo(least) >= 0 && (quiet || !timed))) {
-            break;
-          }
-        }
+        quiet =
+            untilQuiet(
+                least,
+                most,
+                r -> LoadDriver.run(r % 2 + 1, ROUND, i -> Workers.ours(backlog, "w" + i, 1)));
       }
     } finally {
       pg.dropSchema(url);
     }
-    double seconds = (System.nanoTime() - start) / 1e9;
     steps.note(
         String.format(
             Locale.ROOT,
-            "A JIT warm-up on the store preceded the measurements: %.0f s, until the"
-                + " compiler spent less than 5 %% of a round compiling (%s in the last round of %d ms); each scenario also"
-                + " has its own short warm-up.",
-            seconds,
-            lastCompileMillis < 0 ? "not measurable" : lastCompileMillis + " ms",
-            WARM_UP_ROUND.toMillis()));
+            "A JIT warm-up on the store preceded the measurements: %.0f s; it ends once the"
+                + " compiler spends under 5 %% of a round compiling, or after %d s (%s in the last"
+                + " round of %d ms). Each scenario also has its own short warm-up.",
+            quiet.seconds(),
+            most.toSeconds(),
+            quiet.lastRound(),
+            ROUND.toMillis()));
   }
 }

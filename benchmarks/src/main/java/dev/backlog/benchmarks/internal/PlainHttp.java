@@ -49,14 +49,18 @@ final class PlainHttp implements AutoCloseable {
                 + body.length
                 + "\r\n\r\n")
             .getBytes(StandardCharsets.US_ASCII);
+    // One write, so that the request leaves in one segment as a client's usually does (with
+    // TCP_NODELAY, two writes are two segments and can wake the server twice).
+    byte[] request = new byte[head.length + body.length];
+    System.arraycopy(head, 0, request, 0, head.length);
+    System.arraycopy(body, 0, request, head.length, body.length);
     for (int attempt = 0; ; attempt++) {
       boolean fresh = socket == null;
       try {
         if (fresh) {
           connect();
         }
-        out.write(head);
-        out.write(body);
+        out.write(request);
         out.flush();
         return read();
       } catch (IOException e) {

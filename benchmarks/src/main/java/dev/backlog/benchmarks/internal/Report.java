@@ -534,8 +534,9 @@ public final class Report {
             "16 clients claim and complete single cards through the HTTP API (`POST /api/claims`,"
                 + " `POST /api/cards/{id}/complete`, each client one blocking HTTP/1.1 keep-alive connection"
                 + " on loopback) against the same work"
-                + " through the library in the server's process, on one backlog in alternating rounds;"
-                + " meanwhile one client follows `GET /api/events/stream` and records each event's"
+                + " through the library in the server's process, on one backlog in alternating rounds"
+                + " after both have run in turn until the JIT compiler is quiet (the notes give how"
+                + " long); meanwhile one client follows `GET /api/events/stream` and records each event's"
                 + " delay from its commit timestamp to its arrival.\n\n")
         .append("| database | system | cards/s | claim p50 / p99 | note |\n")
         .append("| --- | --- | --- | --- | --- |\n");
