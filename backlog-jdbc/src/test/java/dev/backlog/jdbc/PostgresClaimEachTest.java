@@ -85,6 +85,35 @@ class PostgresClaimEachTest {
   }
 
   @Test
+  void batchesClaimingMoreCardsThanTheStatementsWrittenForFixedTotalsBindTheTotal() {
+    // Totals up to 32 are written into the statement's text; 20 + 15 + 10 is bound instead, and
+    // the same batch behind an event that waits to be numbered takes the other statement.
+    List<ClaimRequest> batch =
+        List.of(
+            ClaimRequest.builder("big").limit(20).build(),
+            ClaimRequest.builder("mid").limit(15).leasePhase("build").build(),
+            ClaimRequest.builder("small").limit(10).build());
+    Consumer<StoreTransaction> fortyCards =
+        tx -> {
+          for (int i = 0; i < 40; i++) {
+            tx.create(
+                NewCard.builder(String.format("G%02d", i)).title("g").priority(i % 3).build(),
+                "setup");
+          }
+        };
+    for (boolean afterBufferedEvent : new boolean[] {false, true}) {
+      batchedStatements.set(0);
+      List<String> got = sameAsSequential(fortyCards, batch, afterBufferedEvent);
+      assertEquals(1, batchedStatements.get());
+      assertEquals(3, got.size());
+      assertTrue(got.get(0).startsWith("big:[G"), got.toString());
+      assertEquals(20, got.get(0).split(",").length, got.toString());
+      assertEquals(15, got.get(1).split(",").length, got.toString());
+      assertEquals(afterBufferedEvent ? 6 : 5, got.get(2).split(",").length, "the rest: " + got);
+    }
+  }
+
+  @Test
   void mixedFiltersKeepQueueOrderAndRefuseOnlyTheUnknownCard() {
     List<ClaimRequest> batch =
         List.of(

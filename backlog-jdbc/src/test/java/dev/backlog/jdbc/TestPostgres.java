@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Thread-safe.
  */
-final class TestPostgres {
+public final class TestPostgres {
 
   private static final AtomicInteger SCHEMAS = new AtomicInteger();
   private static String baseUrl;
@@ -26,7 +26,7 @@ final class TestPostgres {
   private TestPostgres() {}
 
   /** The base JDBC URL (credentials included), starting the embedded server on first use. */
-  static synchronized String url() {
+  public static synchronized String url() {
     if (baseUrl == null) {
       String external = System.getenv("BACKLOG_TEST_PG_URL");
       baseUrl = external != null && !external.isBlank() ? external : start();
@@ -35,7 +35,7 @@ final class TestPostgres {
   }
 
   /** A URL whose current schema is a new, empty one. */
-  static String freshSchemaUrl() {
+  public static String freshSchemaUrl() {
     String base = url();
     String schema = "t" + ProcessHandle.current().pid() + "_" + SCHEMAS.incrementAndGet();
     execute("CREATE SCHEMA " + schema);
