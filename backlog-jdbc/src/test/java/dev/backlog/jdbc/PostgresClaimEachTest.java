@@ -13,10 +13,6 @@ import dev.backlog.core.EventQuery;
 import dev.backlog.core.NewCard;
 import dev.backlog.core.spi.Outcome;
 import dev.backlog.core.spi.StoreTransaction;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -26,7 +22,6 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -233,7 +228,8 @@ class PostgresClaimEachTest {
       boolean afterBufferedEvent) {
     try (JdbcBacklogStore store =
         JdbcBacklogStore.builder()
-            .dataSource(countingDataSource(TestPostgres.freshSchemaUrl()))
+            .dataSource(
+                TestDataSources.counting(TestPostgres.freshSchemaUrl(), BATCHED, batchedStatements))
             .clock(InstantSource.fixed(T0))
             .build()) {
       store.inTransaction(
@@ -263,58 +259,5 @@ class PostgresClaimEachTest {
       }
       return new Run(raw, outcomes, events);
     }
-  }
-
-  /** Connections straight from the driver, counting the batched claim statements prepared. */
-  private DataSource countingDataSource(String url) {
-    return (DataSource)
-        Proxy.newProxyInstance(
-            getClass().getClassLoader(),
-            new Class<?>[] {DataSource.class},
-            (proxy, method, args) -> {
-              if (method.getName().equals("getConnection")) {
-                return counting(DriverManager.getConnection(url));
-              }
-              if (method.getName().equals("isWrapperFor")) {
-                return false;
-              }
-              if (method.getName().equals("getLoginTimeout")) {
-                return 0;
-              }
-              if (method.getName().equals("getLogWriter")
-                  || method.getName().equals("getParentLogger")) {
-                return null;
-              }
-              if (method.getName().equals("toString")) {
-                return "counting data source";
-              }
-              if (method.getName().equals("hashCode")) {
-                return System.identityHashCode(proxy);
-              }
-              if (method.getName().equals("equals")) {
-                return proxy == args[0];
-              }
-              return null;
-            });
-  }
-
-  private Connection counting(Connection real) {
-    return (Connection)
-        Proxy.newProxyInstance(
-            getClass().getClassLoader(),
-            new Class<?>[] {Connection.class},
-            (proxy, method, args) -> {
-              if (method.getName().startsWith("prepare")
-                  && args != null
-                  && args[0] instanceof String sql
-                  && sql.contains(BATCHED)) {
-                batchedStatements.incrementAndGet();
-              }
-              try {
-                return method.invoke(real, args);
-              } catch (InvocationTargetException e) {
-                throw e.getCause();
-              }
-            });
   }
 }

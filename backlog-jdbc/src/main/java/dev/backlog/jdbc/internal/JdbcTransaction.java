@@ -335,19 +335,39 @@ public final class JdbcTransaction implements StoreTransaction {
   }
 
   /**
-   * A coalesced batch of completions of distinct cards without evidence: one statement locks every
-   * card, each lease is checked in Java (a refusal is that call's outcome, decided without a
-   * failing statement), and the valid ones complete together through {@link #completeAll}. Other
-   * batches take the SPI's default, one completion after the other.
+   * A coalesced batch of completions of distinct cards. Where the dialect completes held leases in
+   * one statement ({@link SqlDialect#completeHeldEach}), that statement completes every card whose
+   * lease holds, and the rest go one by one (which refuses them, or completes a batch whose cards
+   * depend on each other). Otherwise, without evidence: one statement locks every card, each lease
+   * is checked in Java (a refusal is that call's outcome, decided without a failing statement), and
+   * the valid ones complete together through {@link #completeAll}. Other batches take the SPI's
+   * default, one completion after the other.
    */
   @Override
   public List<Outcome<Card>> completeEach(List<Completion> items, String actor) {
     Set<CardId> distinct = new HashSet<>();
+    boolean unique = true;
     boolean plain = true;
     for (Completion c : items) {
-      plain &= c.evidence() == null && distinct.add(c.id());
+      unique &= distinct.add(c.id());
+      plain &= c.evidence() == null;
     }
-    if (items.size() < 2 || !plain) {
+    List<Optional<Card>> held =
+        items.size() >= 2 && unique && dialect.writesEventsInline(s)
+            ? dialect.completeHeldEach(s, items, actor)
+            : null;
+    if (held != null) {
+      List<Outcome<Card>> outcomes = new ArrayList<>(items.size());
+      for (int i = 0; i < items.size(); i++) {
+        Completion c = items.get(i);
+        outcomes.add(
+            held.get(i).isPresent()
+                ? Outcome.of(held.get(i).get())
+                : StoreTransaction.super.completeEach(List.of(c), actor).get(0));
+      }
+      return outcomes;
+    }
+    if (items.size() < 2 || !plain || !unique) {
       return StoreTransaction.super.completeEach(items, actor);
     }
     Map<CardId, Card> locked = lockAll(items.stream().map(Completion::id).toList());

@@ -10,6 +10,7 @@ import dev.backlog.core.Event;
 import dev.backlog.core.EventType;
 import dev.backlog.core.Lease;
 import dev.backlog.core.LeaseToken;
+import dev.backlog.core.spi.Completion;
 import dev.backlog.core.spi.EventData;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -335,6 +336,12 @@ public final class PostgresDialect implements SqlDialect {
               data));
     }
     return Optional.of(card);
+  }
+
+  /** One statement for the whole batch ({@link PostgresCompleteEach}). */
+  @Override
+  public List<Optional<Card>> completeHeldEach(Session s, List<Completion> items, String actor) {
+    return PostgresCompleteEach.complete(s, items, actor);
   }
 
   @Override

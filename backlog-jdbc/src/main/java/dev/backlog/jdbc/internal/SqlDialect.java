@@ -7,6 +7,7 @@ import dev.backlog.core.CardId;
 import dev.backlog.core.ClaimRequest;
 import dev.backlog.core.Event;
 import dev.backlog.core.LeaseToken;
+import dev.backlog.core.spi.Completion;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -97,6 +98,17 @@ public interface SqlDialect {
    */
   Optional<Card> completeHeld(
       Session s, CardId id, LeaseToken token, String evidence, String eventActor);
+
+  /**
+   * Completes, in one statement, every item of a batch of distinct cards whose token is its card's
+   * current, unexpired lease, ending the runs and writing the events (as {@code actor}) and counts;
+   * one entry per item in the order given, empty where the lease did not hold (nothing changed for
+   * it). Changes nothing when a card of the batch depends on another one of it. Only called when
+   * {@link #writesEventsInline} holds. Null when the dialect has no such statement.
+   */
+  default List<Optional<Card>> completeHeldEach(Session s, List<Completion> items, String actor) {
+    return null;
+  }
 
   /**
    * Completes locked cards whose leases were checked in one statement and lowers their dependents'

@@ -4,12 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.backlog.core.Claim;
 import dev.backlog.core.ClaimRequest;
 import dev.backlog.core.NewCard;
+import dev.backlog.core.spi.Completion;
 import dev.backlog.jdbc.JdbcBacklogStore;
+import dev.backlog.jdbc.TestDataSources;
 import dev.backlog.jdbc.TestPostgres;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -17,7 +18,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,17 +27,20 @@ import org.junit.jupiter.api.Test;
  * cards through the indexes on a large backlog (a generic plan cannot see how many cards the batch
  * claims).
  */
-class PostgresClaimEachPlanTest {
+class PostgresBatchPlansTest {
 
-  /** Marks the batched statement's text (its unnest of per-request arrays). */
-  private static final String BATCHED = "AS q (owner, ttl_micros";
+  /** Marks the batched claim's text (its unnest of per-request arrays). */
+  private static final String CLAIMS = "AS q (owner, ttl_micros";
+
+  /** Marks the batched completion's text (its unnest of per-item arrays). */
+  private static final String COMPLETIONS = "AS i (id, token, evidence, data, ord)";
 
   @Test
-  void repeatedBatchesOfOneSizeRunOnACachedGenericPlan() throws SQLException {
+  void repeatedBatchesOfOneSizeRunOnCachedGenericPlans() throws SQLException {
     String url = TestPostgres.freshSchemaUrl();
     try (Connection real = DriverManager.getConnection(url);
         JdbcBacklogStore store =
-            JdbcBacklogStore.builder().dataSource(oneConnection(real)).build()) {
+            JdbcBacklogStore.builder().dataSource(TestDataSources.oneConnection(real)).build()) {
       store.inTransaction(
           tx -> {
             for (int i = 0; i < 5_000; i++) {
@@ -51,32 +54,46 @@ class PostgresClaimEachPlanTest {
         s.execute("ANALYZE");
       }
       int batches = 20;
+      List<Claim> claimed = new ArrayList<>();
       for (int b = 0; b < batches; b++) {
         List<ClaimRequest> requests = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
           requests.add(ClaimRequest.builder("w" + i).build());
         }
-        assertEquals(4, store.inTransaction(tx -> tx.claimEach(requests)).size());
+        store.inTransaction(tx -> tx.claimEach(requests)).forEach(o -> claimed.addAll(o.value()));
       }
-      long generic = 0;
-      long custom = 0;
-      try (Statement s = real.createStatement();
-          ResultSet rs =
-              s.executeQuery(
-                  "SELECT generic_plans, custom_plans, statement FROM pg_prepared_statements")) {
-        while (rs.next()) {
-          if (rs.getString(3).contains(BATCHED)) {
-            generic += rs.getLong(1);
-            custom += rs.getLong(2);
-          }
+      assertRunsOnAGenericPlan(real, CLAIMS, "the batched claim");
+      for (int b = 0; b < batches; b++) {
+        List<Completion> done = new ArrayList<>();
+        for (Claim c : claimed.subList(b * 4, b * 4 + 4)) {
+          done.add(new Completion(c.card().id(), c.token(), null));
+        }
+        assertEquals(4, store.inTransaction(tx -> tx.completeEach(done, "w")).size());
+      }
+      assertRunsOnAGenericPlan(real, COMPLETIONS, "the batched completion");
+    }
+  }
+
+  private static void assertRunsOnAGenericPlan(Connection real, String marker, String what)
+      throws SQLException {
+    long generic = 0;
+    long custom = 0;
+    try (Statement s = real.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT generic_plans, custom_plans, statement FROM pg_prepared_statements")) {
+      while (rs.next()) {
+        if (rs.getString(3).contains(marker)) {
+          generic += rs.getLong(1);
+          custom += rs.getLong(2);
         }
       }
-      // The driver prepares a statement on the server from its fifth use; the server plans it
-      // for its parameters five times before it weighs a generic plan.
-      assertTrue(
-          custom <= 5 && generic >= 8,
-          "the batched claim was planned " + custom + " times and reused " + generic + " times");
     }
+    // The driver prepares a statement on the server from its fifth use; the server plans it for
+    // its parameters five times before it weighs a generic plan.
+    assertTrue(
+        custom <= 5 && generic >= 8,
+        what + " was planned " + custom + " times and reused " + generic + " times");
   }
 
   @Test
@@ -151,41 +168,5 @@ class PostgresClaimEachPlanTest {
       }
     }
     return plan.toString();
-  }
-
-  /** Every transaction of the store on one physical connection, so its prepared statements show. */
-  private static DataSource oneConnection(Connection real) {
-    Connection shared =
-        (Connection)
-            Proxy.newProxyInstance(
-                PostgresClaimEachPlanTest.class.getClassLoader(),
-                new Class<?>[] {Connection.class},
-                (proxy, method, args) -> {
-                  if (method.getName().equals("close")) {
-                    return null; // the test closes the real connection
-                  }
-                  if (method.getName().equals("isClosed")) {
-                    return false;
-                  }
-                  try {
-                    return method.invoke(real, args);
-                  } catch (InvocationTargetException e) {
-                    throw e.getCause();
-                  }
-                });
-    return (DataSource)
-        Proxy.newProxyInstance(
-            PostgresClaimEachPlanTest.class.getClassLoader(),
-            new Class<?>[] {DataSource.class},
-            (proxy, method, args) ->
-                switch (method.getName()) {
-                  case "getConnection" -> shared;
-                  case "isWrapperFor" -> false;
-                  case "getLoginTimeout" -> 0;
-                  case "hashCode" -> System.identityHashCode(proxy);
-                  case "equals" -> proxy == args[0];
-                  case "toString" -> "one connection";
-                  default -> null;
-                });
   }
 }
