@@ -36,17 +36,11 @@ final class PostgresClaimEach {
    */
   static final int MAX_CONSTANT_TOTAL = 32;
 
-  /** The statements with a bound total, by [inline events][by phase]. */
-  private static final NamedSql[][] SQL = {
-    {NamedSql.compile(sql(false, false, 0)), NamedSql.compile(sql(false, true, 0))},
-    {NamedSql.compile(sql(true, false, 0)), NamedSql.compile(sql(true, true, 0))}
-  };
-
   /**
-   * The statements with a constant total, compiled on first use, by [inline events][by
-   * phase][total].
+   * The statements, compiled on first use, by [inline events][by phase][total written into the
+   * text, or 0 for a bound total].
    */
-  private static final AtomicReferenceArray<NamedSql> CONSTANT =
+  private static final AtomicReferenceArray<NamedSql> STATEMENTS =
       new AtomicReferenceArray<>(4 * (MAX_CONSTANT_TOTAL + 1));
 
   private PostgresClaimEach() {}
@@ -123,14 +117,12 @@ final class PostgresClaimEach {
 
   /** The statement for a batch claiming {@code total} cards in all. */
   static NamedSql statement(boolean inline, boolean byPhase, int total) {
-    if (total > MAX_CONSTANT_TOTAL) {
-      return SQL[inline ? 1 : 0][byPhase ? 1 : 0];
-    }
-    int slot = ((inline ? 2 : 0) + (byPhase ? 1 : 0)) * (MAX_CONSTANT_TOTAL + 1) + total;
-    NamedSql sql = CONSTANT.get(slot);
+    int written = total > MAX_CONSTANT_TOTAL ? 0 : total;
+    int slot = ((inline ? 2 : 0) + (byPhase ? 1 : 0)) * (MAX_CONSTANT_TOTAL + 1) + written;
+    NamedSql sql = STATEMENTS.get(slot);
     if (sql == null) {
-      sql = NamedSql.compile(sql(inline, byPhase, total));
-      CONSTANT.compareAndSet(slot, null, sql);
+      sql = NamedSql.compile(sql(inline, byPhase, written));
+      STATEMENTS.compareAndSet(slot, null, sql);
     }
     return sql;
   }

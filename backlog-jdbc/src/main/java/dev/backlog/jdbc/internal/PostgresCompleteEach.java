@@ -27,11 +27,6 @@ import java.util.Optional;
  */
 final class PostgresCompleteEach {
 
-  /** The held-lease test of {@code k} against its item {@code i} at the transaction's time. */
-  private static final String HELD =
-      " AND k.status NOT IN ('ready', 'blocked', 'done') AND k.lease_token = i.token"
-          + " AND k.lease_expires_at > n.at";
-
   static final NamedSql SQL =
       NamedSql.compile(
           "WITH "
@@ -43,7 +38,7 @@ final class PostgresCompleteEach {
               + " u AS (UPDATE cards k SET status = 'done', lease_owner = NULL, lease_token = NULL,"
               + " lease_claimed_at = NULL, lease_expires_at = NULL, version = k.version + 1,"
               + " updated_at = n.at FROM n, i WHERE k.id = i.id"
-              + HELD
+              + PostgresStatements.held("i.token")
               + " AND NOT EXISTS (SELECT 1 FROM card_deps e WHERE e.card_id = ANY (CAST(:ids AS"
               + " VARCHAR[])) AND e.depends_on = ANY (CAST(:ids AS VARCHAR[])))"
               + " RETURNING "
@@ -57,13 +52,9 @@ final class PostgresCompleteEach {
               + " NULL, o.lease_phase, o.lease_attributes, i.evidence FROM cards o"
               + " JOIN i ON i.id = o.id AND i.token = o.lease_token, n"
               + " WHERE o.id IN (SELECT id FROM u)),"
-              + " dd AS (SELECT e.card_id AS id, COUNT(*) AS n FROM card_deps e"
-              + " WHERE e.depends_on IN (SELECT id FROM u) GROUP BY e.card_id),"
-              + " d AS (SELECT c.id, dd.n FROM cards c JOIN dd ON dd.id = c.id ORDER BY c.id"
-              + " FOR UPDATE OF c),"
-              + " x AS (UPDATE cards SET unmet_deps = cards.unmet_deps - d.n FROM d"
-              + " WHERE cards.id = d.id RETURNING cards.status = 'ready' AND cards.unmet_deps = 0"
-              + " AND cards.not_before IS NULL AS claimable),"
+              + " "
+              + PostgresStatements.LOWER_DEPENDENTS
+              + ","
               + " ev AS (INSERT INTO events ("
               + CardRows.EVENT_COLUMNS
               + ") SELECT nextval('event_seq'), o.id, 'completed', :actor, o.updated_at,"
@@ -71,12 +62,7 @@ final class PostgresCompleteEach {
               + PostgresStatements.FENCE_SHARED
               + " RETURNING seq, card_id),"
               + " "
-              + PostgresStatements.counts(
-                  "cnt",
-                  "SELECT CAST('claimed' AS VARCHAR) AS status, CAST(COALESCE(phase, '') AS"
-                      + " VARCHAR) AS phase, -COUNT(*) AS n FROM u GROUP BY COALESCE(phase, '')"
-                      + " UNION ALL SELECT 'done', COALESCE(phase, ''), COUNT(*) FROM u"
-                      + " GROUP BY COALESCE(phase, '')")
+              + PostgresStatements.completedCounts()
               + " SELECT u.*, "
               + PostgresStatements.depsArray("u.id")
               + ", ev.seq AS event_seq, (SELECT COUNT(*) FROM x WHERE x.claimable) AS unblocked"

@@ -254,11 +254,41 @@ public final class PostgresStatements {
    * the predicate of the partial index {@code cards_lease_expiry} from it: given {@code status =
    * 'claimed'} it scans that index, every held lease and its dead entries, and filters by id, a
    * cost that grows with the number of leases held; this way it finds the card by its primary key),
-   * under this token, not expired.
+   * under the token {@code token} (an SQL expression) names, not expired at the transaction's time
+   * {@code n.at}. The card's alias is {@code k}.
    */
-  private static final String HELD =
-      " AND k.status NOT IN ('ready', 'blocked', 'done') AND k.lease_token = :token"
-          + " AND k.lease_expires_at > n.at";
+  static String held(String token) {
+    return " AND k.status NOT IN ('ready', 'blocked', 'done') AND k.lease_token = "
+        + token
+        + " AND k.lease_expires_at > n.at";
+  }
+
+  /**
+   * The status-count changes of the cards a completion CTE {@code u} returned: one less claimed and
+   * one more done per phase, for {@link #counts}.
+   */
+  static String completedCounts() {
+    return counts(
+        "cnt",
+        "SELECT CAST('claimed' AS VARCHAR) AS status, CAST(COALESCE(phase, '') AS VARCHAR) AS phase,"
+            + " -COUNT(*) AS n FROM u GROUP BY COALESCE(phase, '')"
+            + " UNION ALL SELECT 'done', COALESCE(phase, ''), COUNT(*) FROM u GROUP BY COALESCE(phase, '')");
+  }
+
+  /**
+   * CTEs {@code dd}, {@code d} and {@code x} that lower the counters of the dependents of the cards
+   * a completion CTE {@code u} returned, by the number of their dependencies among them: the
+   * dependents are locked in id order first (so that two completions never wait on each other in a
+   * cycle); {@code x} returns, per dependent, whether it became claimable.
+   */
+  static final String LOWER_DEPENDENTS =
+      "dd AS (SELECT e.card_id AS id, COUNT(*) AS n FROM card_deps e"
+          + " WHERE e.depends_on IN (SELECT id FROM u) GROUP BY e.card_id),"
+          + " d AS (SELECT c.id, dd.n FROM cards c JOIN dd ON dd.id = c.id ORDER BY c.id"
+          + " FOR UPDATE OF c),"
+          + " x AS (UPDATE cards SET unmet_deps = cards.unmet_deps - d.n FROM d"
+          + " WHERE cards.id = d.id RETURNING cards.status = 'ready' AND cards.unmet_deps = 0"
+          + " AND cards.not_before IS NULL AS claimable)";
 
   private static final String COMPLETE_HELD_CTES =
       "WITH "
@@ -266,7 +296,7 @@ public final class PostgresStatements {
           + ","
           + " u AS (UPDATE cards k SET status = 'done', lease_owner = NULL, lease_token = NULL, lease_claimed_at = NULL,"
           + " lease_expires_at = NULL, version = k.version + 1, updated_at = n.at FROM n WHERE k.id = :id"
-          + HELD
+          + held(":token")
           + " RETURNING "
           + CardRows.prefixed("k")
           + "),"
@@ -313,11 +343,7 @@ public final class PostgresStatements {
               + FENCE_SHARED
               + " RETURNING seq),"
               + " "
-              + counts(
-                  "cnt",
-                  "SELECT CAST('claimed' AS VARCHAR) AS status, CAST(COALESCE(phase, '') AS VARCHAR) AS phase,"
-                      + " CAST(-1 AS BIGINT) AS n FROM u"
-                      + " UNION ALL SELECT 'done', COALESCE(phase, ''), CAST(1 AS BIGINT) FROM u")
+              + completedCounts()
               + COMPLETE_HELD_RESULT
               + ", (SELECT seq FROM ev) AS event_seq FROM u");
 
@@ -330,12 +356,8 @@ public final class PostgresStatements {
       NamedSql.compile(
           "WITH u AS (UPDATE cards k SET status = 'done', lease_owner = NULL, lease_token = NULL,"
               + " lease_claimed_at = NULL, lease_expires_at = NULL, version = k.version + 1,"
-              + " updated_at = CAST(:at AS TIMESTAMPTZ) WHERE k.id = ANY (CAST(:ids AS VARCHAR[])) RETURNING k.id),"
-              + " dd AS (SELECT e.card_id AS id, COUNT(*) AS n FROM card_deps e WHERE e.depends_on IN (SELECT id FROM u)"
-              + " GROUP BY e.card_id),"
-              + " d AS (SELECT c.id, dd.n FROM cards c JOIN dd ON dd.id = c.id ORDER BY c.id FOR UPDATE OF c),"
-              + " x AS (UPDATE cards SET unmet_deps = cards.unmet_deps - d.n FROM d WHERE cards.id = d.id"
-              + " RETURNING cards.status = 'ready' AND cards.unmet_deps = 0 AS claimable)"
+              + " updated_at = CAST(:at AS TIMESTAMPTZ) WHERE k.id = ANY (CAST(:ids AS VARCHAR[])) RETURNING k.id), "
+              + LOWER_DEPENDENTS
               + " SELECT (SELECT COUNT(*) FROM u) AS updated, (SELECT COUNT(*) FROM x WHERE x.claimable) AS unblocked");
 
   /**

@@ -102,10 +102,11 @@ final class HttpScenarios {
       // compiled when the first HTTP scenario starts, while the library's is: warm both up, half a
       // round each, until the compiler is quiet, as a server that has run for a while is.
       Duration half = JitWarmUp.ROUND.dividedBy(2);
+      Duration most = Duration.ofSeconds(options.full() ? 30 : 4);
       JitWarmUp.Quiet warm =
           JitWarmUp.untilQuiet(
               Duration.ofSeconds(options.full() ? 5 : 2),
-              Duration.ofSeconds(options.full() ? 30 : 4),
+              most,
               r -> {
                 LoadDriver.run(CLIENTS, half, overHttp);
                 LoadDriver.run(CLIENTS, half, library);
@@ -118,7 +119,7 @@ final class HttpScenarios {
                   + " a second compiling, or after %d s (%s in the last second).",
               database,
               warm.seconds(),
-              options.full() ? 30 : 4,
+              most.toSeconds(),
               warm.lastRound()));
       AtomicBoolean following = new AtomicBoolean(true);
       follower = new Thread(() -> follow(client, server.url(), delivery, following));
