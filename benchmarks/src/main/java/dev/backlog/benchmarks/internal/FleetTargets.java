@@ -90,8 +90,12 @@ final class FleetTargets {
                 + " own; a single-card caller pays a claim and a completion per card, each with its"
                 + " event row, status counts and run row. Coalescing shares a transaction only under"
                 + " load (while more calls of a kind are in flight or queued, on average, than"
-                + " coalescedInFlight), so it saves commits, not the rows and CPU per card, and on 2"
-                + " shared cores the workers, PostgreSQL and other programs compete for the same CPU");
+                + " coalescedInFlight), so it saves commits, not the rows and CPU per card. At 16"
+                + " workers a batch holds about five calls and one batch of each kind runs at a time,"
+                + " its statement taking about 1.6 ms and its commit 1.2 ms; a second batch in flight,"
+                + " or the next batch's statement beside the commit, measured slower (smaller batches"
+                + " competing for 2 shared cores; docs/benchmarks.md, \"What holds the fleet"
+                + " targets\")");
   }
 
   private static Target againstMinimal(Results r) {
@@ -217,10 +221,12 @@ final class FleetTargets {
         met
             ? ""
             : "at 16 workers the machine's 2 cores are saturated (the workers, PostgreSQL and other"
-                + " programs), so the rate is CPU per card: no lock or shared row serializes the"
-                + " writers (events are numbered from a sequence behind a shared advisory lock, counts"
-                + " are striped per connection), and the one wait that grew with the workers, a"
-                + " completion scanning the lease-expiry index, is gone; "
+                + " programs) and the commits queue for the WAL flush: in samples of the database's"
+                + " wait events about two thirds of the busy backends wait at COMMIT for the flush"
+                + " and a twentieth are completions waiting for a claim that locked their card while"
+                + " skipping it (docs/benchmarks.md, \"What holds the fleet targets\"); events are"
+                + " numbered from a sequence and counts are striped per connection, so no shared row"
+                + " serializes the writers; "
                 + SINGLE_CARD);
   }
 
