@@ -115,9 +115,17 @@ final class PostgresClaimEach {
         + " FROM u JOIN ev ON ev.card_id = u.id";
   }
 
+  /**
+   * The total a batch claiming {@code total} cards in all writes into its statement's text, or 0
+   * when the statement binds it as {@code :total}.
+   */
+  static int writtenTotal(int total) {
+    return total > MAX_CONSTANT_TOTAL ? 0 : total;
+  }
+
   /** The statement for a batch claiming {@code total} cards in all. */
   static NamedSql statement(boolean inline, boolean byPhase, int total) {
-    int written = total > MAX_CONSTANT_TOTAL ? 0 : total;
+    int written = writtenTotal(total);
     int slot = ((inline ? 2 : 0) + (byPhase ? 1 : 0)) * (MAX_CONSTANT_TOTAL + 1) + written;
     NamedSql sql = STATEMENTS.get(slot);
     if (sql == null) {
@@ -167,7 +175,7 @@ final class PostgresClaimEach {
               .set("attributes", SqlValue.array(c, "text", attributes))
               .set("limits", SqlValue.array(c, "int4", limits))
               .set("now", s.timeOrNull());
-          if (sum > MAX_CONSTANT_TOTAL) {
+          if (writtenTotal(sum) == 0) {
             b.set("total", sum);
           }
           if (inline) {
