@@ -222,9 +222,9 @@ final class FleetTargets {
             ? ""
             : "at 16 workers the machine's 2 cores are saturated (the workers, PostgreSQL and other"
                 + " programs) and the commits queue for the WAL flush: in samples of the database's"
-                + " wait events about two thirds of the busy backends wait at COMMIT for the flush"
-                + " and a twentieth are completions waiting for a claim that locked their card while"
-                + " skipping it (docs/benchmarks.md, \"What holds the fleet targets\"); events are"
+                + " wait events about four in five busy backends wait at COMMIT for the flush"
+                + " and about one in seventeen is a completion waiting for a claim that locked its"
+                + " card while skipping it (docs/benchmarks.md, \"What holds the fleet targets\"); events are"
                 + " numbered from a sequence and counts are striped per connection, so no shared row"
                 + " serializes the writers; "
                 + SINGLE_CARD);
