@@ -3,6 +3,7 @@ package dev.backlog.core;
 import dev.backlog.core.internal.Checks;
 import dev.backlog.core.spi.BacklogStore;
 import dev.backlog.core.spi.Completion;
+import dev.backlog.core.spi.StoreWork;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -113,28 +114,42 @@ public final class Backlog implements BacklogOperations, AutoCloseable {
    * told about the transaction's events.
    */
   public <T> T inTransaction(TransactionWork<T> work) {
+    return inTransaction(work, false);
+  }
+
+  /**
+   * {@link #inTransaction(TransactionWork)} of work that is one claim, one completion or one
+   * coalesced batch of either, and nothing else: the store may commit it in the operation's own
+   * statement ({@link BacklogStore#inSingleOperation}).
+   */
+  <T> T inSingleOperation(TransactionWork<T> work) {
+    return inTransaction(work, true);
+  }
+
+  private <T> T inTransaction(TransactionWork<T> work, boolean singleOperation) {
     Objects.requireNonNull(work, "work");
     ensureOutsideCallback();
     List<Runnable> deferred = new ArrayList<>();
     List<Event> written = new ArrayList<>();
+    StoreWork<T> storeWork =
+        stx -> {
+          // The store may retry; keep only the last attempt's deferred actions and events.
+          deferred.clear();
+          written.clear();
+          BacklogTx tx = new BacklogTx(stx, deferred, actor, defaultMaxAttempts);
+          T value;
+          inCallback.set(Boolean.TRUE);
+          try {
+            value = work.run(tx);
+          } finally {
+            inCallback.set(Boolean.FALSE);
+            tx.close();
+          }
+          written.addAll(stx.writtenEvents());
+          return value;
+        };
     T result =
-        store.inTransaction(
-            stx -> {
-              // The store may retry; keep only the last attempt's deferred actions and events.
-              deferred.clear();
-              written.clear();
-              BacklogTx tx = new BacklogTx(stx, deferred, actor, defaultMaxAttempts);
-              T value;
-              inCallback.set(Boolean.TRUE);
-              try {
-                value = work.run(tx);
-              } finally {
-                inCallback.set(Boolean.FALSE);
-                tx.close();
-              }
-              written.addAll(stx.writtenEvents());
-              return value;
-            });
+        singleOperation ? store.inSingleOperation(storeWork) : store.inTransaction(storeWork);
     commitListeners.committed(deferred, written);
     return result;
   }
@@ -217,14 +232,17 @@ public final class Backlog implements BacklogOperations, AutoCloseable {
     }
   }
 
-  /** One transaction: the sweep of lapsed leases when it is due, then the work (claims). */
+  /**
+   * One transaction: the sweep of lapsed leases when it is due, then the work (one claim, or one
+   * coalesced batch of claims: without a sweep it is a single operation).
+   */
   <T> T sweepThen(TransactionWork<T> work) {
     Instant now = sweepInterval == null ? null : clock.instant();
     Instant last = lastSweep.get();
     if (now == null
         || last.plus(sweepInterval).isAfter(now)
         || !lastSweep.compareAndSet(last, now)) {
-      return inTransaction(work);
+      return inSingleOperation(work);
     }
     List<CardId> reclaimed = new ArrayList<>();
     T claims;
@@ -265,7 +283,7 @@ public final class Backlog implements BacklogOperations, AutoCloseable {
   @Override
   public Card complete(CardId id, LeaseToken token) {
     if (coalescer == null) {
-      return inTransaction(tx -> tx.complete(id, token));
+      return inSingleOperation(tx -> tx.complete(id, token));
     }
     return coalescedComplete(id, token, null);
   }
@@ -334,7 +352,7 @@ public final class Backlog implements BacklogOperations, AutoCloseable {
   @Override
   public Card complete(CardId id, LeaseToken token, String evidence) {
     if (coalescer == null) {
-      return inTransaction(tx -> tx.complete(id, token, evidence));
+      return inSingleOperation(tx -> tx.complete(id, token, evidence));
     }
     return coalescedComplete(id, token, Run.validEvidence(evidence));
   }

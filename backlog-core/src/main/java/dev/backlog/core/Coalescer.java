@@ -52,13 +52,13 @@ final class Coalescer {
       Completion c = items.get(0);
       return List.of(
           Outcome.of(
-              backlog.inTransaction(
+              backlog.inSingleOperation(
                   tx ->
                       c.evidence() == null
                           ? tx.complete(c.id(), c.token())
                           : tx.complete(c.id(), c.token(), c.evidence()))));
     }
     // In arrival order, so the batch behaves as the calls would one after the other.
-    return backlog.inTransaction(tx -> ((BacklogTx) tx).completeEach(items));
+    return backlog.inSingleOperation(tx -> ((BacklogTx) tx).completeEach(items));
   }
 }

@@ -126,6 +126,17 @@ public final class JdbcBacklogStore implements BacklogStore {
   }
 
   /**
+   * On PostgreSQL the operation's statement commits on its own, in its own round trip
+   * (auto-commit); a claim's events then carry a key by which a lost answer is looked up before the
+   * work runs again. On H2 the same as {@link #inTransaction}.
+   */
+  @Override
+  public <T> T inSingleOperation(StoreWork<T> work) {
+    Objects.requireNonNull(work, "work");
+    return engine.inSingleOperation(work);
+  }
+
+  /**
    * Waits for a change that may have made work claimable: a NOTIFY on PostgreSQL (at most one per
    * committing transaction), on H2 a moved event counter (polled every 100 ms), and in both cases a
    * commit by this store in this process.
@@ -449,7 +460,8 @@ public final class JdbcBacklogStore implements BacklogStore {
         pool.close();
         throw e;
       }
-      JdbcEngine engine = new JdbcEngine(database, sql, clock, secrets, where, connectRetry);
+      JdbcEngine engine =
+          opened(new JdbcEngine(database, sql, clock, secrets, where, connectRetry));
       LOG.info("opened the backlog store in {} ({})", where, dialect.displayName());
       return new JdbcBacklogStore(
           engine, "JDBC store (" + dialect.displayName() + ", " + where + ")");
@@ -482,9 +494,20 @@ public final class JdbcBacklogStore implements BacklogStore {
               });
       migrate(database, dialect, where, secrets);
       JdbcEngine engine =
-          new JdbcEngine(database, dialect.sql(), clock, secrets, where, connectRetry);
+          opened(new JdbcEngine(database, dialect.sql(), clock, secrets, where, connectRetry));
       return new JdbcBacklogStore(
           engine, "JDBC store (" + dialect.displayName() + ", " + name + ")");
+    }
+
+    /** The engine once it knows the last event seq; closed (with its pool) when that fails. */
+    private static JdbcEngine opened(JdbcEngine engine) {
+      try {
+        engine.readEventFloor();
+        return engine;
+      } catch (RuntimeException e) {
+        engine.close();
+        throw e;
+      }
     }
 
     private static void migrate(Database database, Dialect dialect, String where, Secrets secrets) {

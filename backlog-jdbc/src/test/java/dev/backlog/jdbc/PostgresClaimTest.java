@@ -108,6 +108,7 @@ class PostgresClaimTest {
                     .replace(":leasePhase", "NULL")
                     .replace(":leaseAttributes", "NULL")
                     .replace(":stripe", "0")
+                    .replace(":txKey", "NULL")
                     .replace(":phase", "'p0'");
         StringBuilder plan = new StringBuilder();
         try (ResultSet rs = s.executeQuery(sql)) {
@@ -131,7 +132,8 @@ class PostgresClaimTest {
                 .replace(":now", "$3")
                 .replace(":leasePhase", "NULL")
                 .replace(":leaseAttributes", "NULL")
-                .replace(":stripe", "0");
+                .replace(":stripe", "0")
+                .replace(":txKey", "NULL");
         s.execute("PREPARE one_card" + variant + " (varchar, bigint, timestamptz) AS " + claim);
         StringBuilder plan = new StringBuilder();
         try (ResultSet rs =

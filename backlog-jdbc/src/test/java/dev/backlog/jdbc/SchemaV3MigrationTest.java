@@ -116,7 +116,8 @@ class SchemaV3MigrationTest {
         try (Statement s = keep.createStatement();
             ResultSet rs = s.executeQuery("SELECT MAX(version) FROM backlog_schema_history")) {
           rs.next();
-          assertEquals(5, rs.getInt(1), "migrated to the latest version");
+          assertEquals(
+              Migrator.load(dialect).size(), rs.getInt(1), "migrated to the latest version");
         }
         // Nothing lost, nothing deferred, the held lease intact with an open run.
         assertEquals(4, backlog.stats().total());

@@ -13,7 +13,9 @@ import java.util.function.BooleanSupplier;
  * A real store behind a gate, for {@link CoalescingContract}: the next transaction can be held
  * until the test opens the gate (so calls queue behind it and form one coalesced batch), and the
  * next transaction can be failed after its work ran (as a lost connection would fail it), so the
- * store rolls it back. Everything else goes straight to the store.
+ * store rolls it back. Everything else goes straight to the store. Single operations run as
+ * ordinary transactions here (the default {@link BacklogStore#inSingleOperation}), so a failure
+ * injected after the work ran rolls it back on every store.
  *
  * <p>Thread-safe.
  */

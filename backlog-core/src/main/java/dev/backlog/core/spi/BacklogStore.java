@@ -20,6 +20,19 @@ public interface BacklogStore extends AutoCloseable {
   <T> T inTransaction(StoreWork<T> work);
 
   /**
+   * Runs work that is a single operation of the transaction and nothing else: one claim, one
+   * completion, or one coalesced batch of either ({@link StoreTransaction#claimEach}, {@link
+   * StoreTransaction#completeEach}), with no statement of its own before or after it, and no
+   * failure of its own after the operation returned. Same contract as {@link #inTransaction}
+   * otherwise. A store may then commit the operation in the round trip of its own statement; when
+   * the answer to such a statement is lost, the store finds out what it did before it runs the work
+   * again, so nothing is done twice. The default runs {@link #inTransaction}.
+   */
+  default <T> T inSingleOperation(StoreWork<T> work) {
+    return inTransaction(work);
+  }
+
+  /**
    * Waits up to {@code timeout} for a change that may have made work claimable (a create, a
    * completion, a release…). May return early or spuriously; callers re-check by claiming. The
    * default waits a short polling interval.

@@ -36,6 +36,9 @@ final class ClaimBatch {
 
   List<Outcome<List<Claim>>> claimEach(List<ClaimRequest> requests) {
     List<Outcome<List<Claim>>> outcomes = new ArrayList<>(requests.size());
+    if (!oneStatement(requests)) {
+      s.severalStatements();
+    }
     int from = 0;
     while (from < requests.size()) {
       int to = from + 1;
@@ -57,6 +60,23 @@ final class ClaimBatch {
       from = to;
     }
     return outcomes;
+  }
+
+  /** Whether the batch is claimed in one statement: one request, or one run claimed together. */
+  private boolean oneStatement(List<ClaimRequest> requests) {
+    if (requests.size() == 1) {
+      return true;
+    }
+    ClaimRequest first = requests.get(0);
+    if (!groupable(first)) {
+      return false;
+    }
+    for (ClaimRequest next : requests.subList(1, requests.size())) {
+      if (!sameFilter(first, next)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean groupable(ClaimRequest r) {

@@ -11,6 +11,7 @@ import java.time.InstantSource;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +51,9 @@ public final class JdbcEngine implements AutoCloseable {
   private final Duration connectRetry;
   private final ChangeFeed feed;
 
+  /** The highest event seq this store has written or been told of (see {@link SoleStatement}). */
+  private final AtomicLong eventFloor = new AtomicLong();
+
   private final Object changes = new Object();
   private long generation;
   private volatile boolean closed;
@@ -88,7 +92,37 @@ public final class JdbcEngine implements AutoCloseable {
 
   /** Runs work in a transaction with retries; see the class comment. */
   public <T> T inTransaction(StoreWork<T> work) {
-    return run(tx -> work.run(tx));
+    return run(tx -> work.run(tx), false);
+  }
+
+  /**
+   * Runs work that is one operation and nothing else ({@link
+   * dev.backlog.core.spi.BacklogStore#inSingleOperation}): where the dialect can, its statement
+   * commits on its own, in its own round trip. When that statement's answer is lost, or the work
+   * fails after it, the next attempt looks up what it did ({@link SoleStatement}).
+   */
+  public <T> T inSingleOperation(StoreWork<T> work) {
+    return run(tx -> work.run(tx), true);
+  }
+
+  /**
+   * Reads the highest event seq in the store, the floor below which no event of a later statement
+   * can be numbered. Called once when the store opens; the engine then follows the events it
+   * writes.
+   */
+  public void readEventFloor() {
+    try (Database.Link link = database.open();
+        PreparedStatement ps =
+            link.connection().prepareStatement("SELECT COALESCE(MAX(seq), 0) FROM events");
+        ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      eventFloor.accumulateAndGet(rs.getLong(1), Math::max);
+      if (!link.connection().getAutoCommit()) {
+        link.connection().rollback();
+      }
+    } catch (SQLException e) {
+      throw SqlErrors.translate(new SqlFailure(e), SqlErrors.classify(e), where, secrets);
+    }
   }
 
   /**
@@ -96,7 +130,7 @@ public final class JdbcEngine implements AutoCloseable {
    * wrong.
    */
   public int recount() {
-    int fixed = run(JdbcTransaction::recount);
+    int fixed = run(JdbcTransaction::recount, false);
     if (fixed > 0) {
       LOG.warn("repaired {} dependency counter(s) in {}", fixed, where);
       wake();
@@ -104,7 +138,7 @@ public final class JdbcEngine implements AutoCloseable {
     return fixed;
   }
 
-  private <T> T run(Function<JdbcTransaction, T> work) {
+  private <T> T run(Function<JdbcTransaction, T> work, boolean singleOperation) {
     if (closed) {
       throw new IllegalStateException("this JDBC backlog store is closed; build a new one");
     }
@@ -112,11 +146,12 @@ public final class JdbcEngine implements AutoCloseable {
     int attempt = 0;
     int duplicates = 0;
     boolean onHandle = false;
+    SoleStatement earlier = null;
     while (true) {
       attempt++;
       Attempt<T> a = new Attempt<>();
       try {
-        T result = once(work, a, onHandle);
+        T result = once(work, a, onHandle, singleOperation, earlier);
         if (a.tx.wakesWaiters()) {
           wake();
         }
@@ -126,10 +161,13 @@ public final class JdbcEngine implements AutoCloseable {
       } catch (Session.JdbiNeeded e) {
         // The work rolled back; run it again on a JDBI handle (not a failure: no attempt is
         // counted).
+        earlier = a.sole;
         onHandle = true;
         attempt--;
         continue;
       } catch (RuntimeException e) {
+        // A statement that committed on its own is looked up by the next attempt, if there is one.
+        earlier = a.sole;
         if (SqlErrors.sqlCause(e).isEmpty()) {
           // The work's own failure (or a defect): the transaction rolled back; the caller gets it
           // unchanged.
@@ -180,12 +218,19 @@ public final class JdbcEngine implements AutoCloseable {
     JdbcTransaction tx;
     T result;
     boolean commitSent;
+    SoleStatement sole;
   }
 
-  private <T> T once(Function<JdbcTransaction, T> work, Attempt<T> a, boolean onHandle) {
+  private <T> T once(
+      Function<JdbcTransaction, T> work,
+      Attempt<T> a,
+      boolean onHandle,
+      boolean singleOperation,
+      SoleStatement earlier) {
+    a.sole = earlier;
     Session session;
     try {
-      session = new Session(database, onHandle, clock);
+      session = new Session(database, onHandle, clock, singleOperation, eventFloor.get(), earlier);
     } catch (SQLException e) {
       throw new SqlFailure(e);
     }
@@ -197,12 +242,18 @@ public final class JdbcEngine implements AutoCloseable {
       tx.seal();
       a.result = result;
       a.commitSent = true;
+      // A no-op when the work's only statement committed on its own: no transaction is open.
       session.connection().commit();
+      for (Event e : session.sealed) {
+        eventFloor.accumulateAndGet(e.seq(), Math::max);
+      }
       return result;
     } catch (SQLException e) {
+      a.sole = session.unresolved();
       broken = rollback(session, e);
       throw new SqlFailure(e);
     } catch (RuntimeException | Error e) {
+      a.sole = session.unresolved();
       broken = rollback(session, e);
       throw e;
     } finally {

@@ -49,7 +49,8 @@ public final class Migrator {
           "V2__event_sequence_and_count_stripes.sql",
           "V3__claimable_flag.sql",
           "V4__scheduling_visibility.sql",
-          "V5__partial_idempotency_key_index.sql");
+          "V5__partial_idempotency_key_index.sql",
+          "V6__claim_event_keys.sql");
 
   private static final Logger LOG = LoggerFactory.getLogger(Migrator.class);
   private static final Pattern NAME = Pattern.compile("V(\\d+)__([A-Za-z0-9_]+)\\.sql");

@@ -51,7 +51,8 @@ final class PostgresClaimEach {
    * order; {@code :total}, the sum of the limits, unless {@code constantTotal} (when positive)
    * writes it into the text; {@code :now} (null for the database clock); and {@code :phase} when by
    * phase. Returns each claimed card with {@code deps} and {@code req} (the request's ordinal, from
-   * 1); inline also {@code event_seq} and {@code event_data}.
+   * 1); inline also {@code event_seq} and {@code event_data}, and the events carry {@code :txKey +
+   * req} (null unless the statement commits on its own: {@link SoleStatement}).
    */
   static String sql(boolean inline, boolean byPhase, int constantTotal) {
     String order = "priority DESC, created_at, id";
@@ -96,7 +97,7 @@ final class PostgresClaimEach {
         + "),"
         + " ev AS (INSERT INTO events ("
         + CardRows.EVENT_COLUMNS
-        + ")"
+        + ", tx_key)"
         + " SELECT nextval('event_seq'), o.id, 'claimed', o.lease_owner, o.lease_claimed_at, o.lease_token, "
         + PostgresStatements.claimedDataSql(
             "CAST(o.lease_owner AS TEXT)",
@@ -104,6 +105,7 @@ final class PostgresClaimEach {
             "o.attempts",
             "o.lease_phase",
             "o.lease_attributes")
+        + ", CAST(:txKey AS BIGINT) + o.req"
         + " FROM (SELECT * FROM u ORDER BY lease_token) o"
         + PostgresStatements.FENCE_SHARED
         + " RETURNING seq, card_id, data),"
@@ -164,6 +166,15 @@ final class PostgresClaimEach {
       cards.add(new ArrayList<>(Math.min(requests.get(i).limit(), 64)));
       events.add(inline ? new HashMap<>() : Map.of());
     }
+    if (inline) {
+      SoleStatement earlier = s.earlier(SoleStatement.Operation.CLAIM_EACH);
+      List<SqlDialect.Claimed> found =
+          earlier == null ? null : PostgresLostAnswers.claimed(s, earlier, n);
+      if (found != null) {
+        return found;
+      }
+    }
+    SoleStatement sole = inline ? s.soleStatement(SoleStatement.Operation.CLAIM_EACH) : null;
     Connection c = s.connection();
     NamedSql sql = statement(inline, phase != null, sum);
     s.run(
@@ -179,7 +190,8 @@ final class PostgresClaimEach {
             b.set("total", sum);
           }
           if (inline) {
-            b.set("stripe", CountStripes.PROCESS.of(c));
+            b.set("stripe", CountStripes.PROCESS.of(c))
+                .set("txKey", sole == null ? null : sole.key());
           }
           if (phase != null) {
             b.set("phase", phase);
@@ -210,7 +222,8 @@ final class PostgresClaimEach {
             }
           }
           return null;
-        });
+        },
+        sole);
     List<SqlDialect.Claimed> out = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       List<Card> mine = cards.get(i);

@@ -105,6 +105,14 @@ public final class PostgresDialect implements SqlDialect {
     PostgresStatements.ClaimKey key =
         new PostgresStatements.ClaimKey(
             request.limit() == 1, inline, request.phase() != null, request.cardId() != null);
+    if (inline) {
+      SoleStatement earlier = s.earlier(SoleStatement.Operation.CLAIM);
+      List<Claimed> found = earlier == null ? null : PostgresLostAnswers.claimed(s, earlier, 1);
+      if (found != null) {
+        return found.get(0);
+      }
+    }
+    SoleStatement sole = inline ? s.soleStatement(SoleStatement.Operation.CLAIM) : null;
     NamedSql sql = PostgresStatements.CLAIMS.get(key);
     List<Card> cards = new ArrayList<>(Math.min(request.limit(), 64));
     Map<CardId, Event> events = inline ? new HashMap<>() : Map.of();
@@ -120,7 +128,8 @@ public final class PostgresDialect implements SqlDialect {
               .set("leasePhase", request.leasePhase())
               .set("leaseAttributes", Lease.attributesJson(request.attributes()));
           if (inline) {
-            b.set("stripe", CountStripes.PROCESS.of(s.connection()));
+            b.set("stripe", CountStripes.PROCESS.of(s.connection()))
+                .set("txKey", sole == null ? null : sole.key());
           }
           if (key.byPhase()) {
             b.set("phase", request.phase());
@@ -151,7 +160,8 @@ public final class PostgresDialect implements SqlDialect {
             }
           }
           return null;
-        });
+        },
+        sole);
     if (!cards.isEmpty()) {
       s.sawDatabaseTime(cards.get(0).lease().claimedAt());
     }
@@ -285,6 +295,18 @@ public final class PostgresDialect implements SqlDialect {
       Session s, CardId id, LeaseToken token, String evidence, String eventActor) {
     boolean readClock = s.readsDatabaseClock();
     boolean inline = eventActor != null;
+    if (inline) {
+      SoleStatement earlier = s.earlier(SoleStatement.Operation.COMPLETE);
+      List<Optional<Card>> found =
+          earlier == null
+              ? null
+              : PostgresLostAnswers.completed(
+                  s, earlier, List.of(new Completion(id, token, evidence)));
+      if (found != null) {
+        return found.get(0);
+      }
+    }
+    SoleStatement sole = inline ? s.soleStatement(SoleStatement.Operation.COMPLETE) : null;
     String data = EventData.completed(CardStatus.CLAIMED, false, evidence);
     Object[] got =
         s.run(
@@ -313,7 +335,8 @@ public final class PostgresDialect implements SqlDialect {
                   inline ? rs.getLong(deps + 2) : 0L
                 };
               }
-            });
+            },
+            sole);
     if (got == null) {
       return Optional.empty();
     }

@@ -126,7 +126,8 @@ public final class PostgresStatements {
    * when asked for, and {@code :leasePhase} and {@code :leaseAttributes} (the attributes' JSON
    * text; both may be null). Returns each card with {@code deps}; with inline events also {@code
    * event_seq} and {@code event_data}, the events being numbered in claim order behind the event
-   * fence taken shared, and the status counts added to this connection's stripe.
+   * fence taken shared, and the status counts added to this connection's stripe; inline events
+   * carry {@code :txKey} (null unless the statement commits on its own: {@link SoleStatement}).
    */
   public static String claimSql(ClaimKey key) {
     String ctes =
@@ -155,7 +156,7 @@ public final class PostgresStatements {
         + "),"
         + " ev AS (INSERT INTO events ("
         + CardRows.EVENT_COLUMNS
-        + ")"
+        + ", tx_key)"
         + " SELECT nextval('event_seq'), o.id, 'claimed', :owner, o.lease_claimed_at, o.lease_token, "
         + claimedDataSql(
             "CAST(:owner AS TEXT)",
@@ -163,6 +164,7 @@ public final class PostgresStatements {
             "o.attempts",
             "o.lease_phase",
             "o.lease_attributes")
+        + ", CAST(:txKey AS BIGINT)"
         + " FROM (SELECT * FROM u ORDER BY lease_token) o"
         + FENCE_SHARED
         + " RETURNING seq, card_id, data),"

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.concurrent.ThreadLocalRandom;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -96,6 +97,13 @@ public final class Session {
 
   private boolean wakesWaiters;
 
+  private final boolean singleOperation;
+  private final long eventFloor;
+  private final SoleStatement earlier;
+  private boolean earlierTaken;
+  private SoleStatement sole;
+  private boolean severalStatements;
+
   /**
    * Opens a transaction: takes a connection (a JDBI handle when {@code onHandle}) and turns
    * auto-commit off. Close it with {@link #close()}.
@@ -103,11 +111,26 @@ public final class Session {
    * @param database where the connection comes from
    * @param onHandle whether to start on a JDBI handle
    * @param clock the injected clock, or null to judge time by the database clock
+   * @param singleOperation whether the work is one operation and nothing else, whose statement may
+   *     then commit on its own ({@link #soleStatement})
+   * @param eventFloor the highest event seq the store has seen
+   * @param earlier the statement an earlier attempt of this transaction committed on its own, or
+   *     null
    * @throws SQLException when no connection can be had
    */
-  Session(Database database, boolean onHandle, InstantSource clock) throws SQLException {
+  Session(
+      Database database,
+      boolean onHandle,
+      InstantSource clock,
+      boolean singleOperation,
+      long eventFloor,
+      SoleStatement earlier)
+      throws SQLException {
     this.database = database;
     this.clock = clock;
+    this.singleOperation = singleOperation;
+    this.eventFloor = eventFloor;
+    this.earlier = earlier;
     this.link = onHandle ? database.openHandle() : database.open();
     begin(link);
   }
@@ -185,6 +208,57 @@ public final class Session {
     }
   }
 
+  // ---------------------------------------------------------------- statements that commit alone
+
+  /**
+   * A statement for {@code operation} that may be its transaction's only one and commit with it, in
+   * its own round trip, when run through {@link #run(NamedSql, Bind, Run, SoleStatement)}; null
+   * when it must not. It may when the work is a single operation, no statement ran yet on a bare
+   * connection, nothing waits to be written, and the operation will run one statement (see {@link
+   * #severalStatements}). The caller must run nothing after it that changes anything unless the
+   * statement itself changed nothing.
+   */
+  SoleStatement soleStatement(SoleStatement.Operation operation) {
+    if (!singleOperation
+        || severalStatements
+        || touched
+        || sole != null
+        || link.handle() != null
+        || !pending.isEmpty()
+        || !countDeltas.isEmpty()) {
+      return null;
+    }
+    // Random and far from zero, so that a batch's keys (key + request) never meet another's.
+    long key = ThreadLocalRandom.current().nextLong(1L << 32, Long.MAX_VALUE >> 1);
+    return new SoleStatement(operation, key, eventFloor);
+  }
+
+  /** The operation runs more than one statement: none of them may commit on its own. */
+  void severalStatements() {
+    severalStatements = true;
+  }
+
+  /**
+   * The statement for {@code operation} that an earlier attempt of this transaction committed on
+   * its own, or null; given once per attempt. The operation looks up what it did instead of running
+   * it again (when it did nothing, the operation runs as if for the first time).
+   */
+  SoleStatement earlier(SoleStatement.Operation operation) {
+    if (earlier == null || earlierTaken || earlier.operation() != operation) {
+      return null;
+    }
+    earlierTaken = true;
+    return earlier;
+  }
+
+  /**
+   * The statement that committed on its own, this attempt's or an earlier attempt's: when the
+   * transaction fails after (or while) it ran, the next attempt must look it up.
+   */
+  SoleStatement unresolved() {
+    return sole != null ? sole : earlier;
+  }
+
   // ---------------------------------------------------------------- time
 
   /** The transaction's time: the injected clock's or the database's, read once, in microseconds. */
@@ -227,6 +301,38 @@ public final class Session {
 
   /** Prepares {@code sql} on the connection, binds it and runs it. */
   <R> R run(NamedSql sql, Bind bind, Run<R> run) {
+    return run(sql, bind, run, null);
+  }
+
+  /**
+   * Prepares {@code sql} on the connection, binds it and runs it; when {@code sole} is not null
+   * (from {@link #soleStatement}), as the transaction's only statement, which commits with it.
+   */
+  <R> R run(NamedSql sql, Bind bind, Run<R> run, SoleStatement sole) {
+    if (sole == null) {
+      return runInTransaction(sql, bind, run);
+    }
+    Connection c = connection();
+    try {
+      c.setAutoCommit(true);
+    } catch (SQLException e) {
+      throw new SqlFailure(e);
+    }
+    // From here a lost answer leaves the outcome unknown: the next attempt looks it up.
+    this.sole = sole;
+    try {
+      return runInTransaction(sql, bind, run);
+    } finally {
+      try {
+        // No transaction is open: the driver only notes that the next statement opens one.
+        c.setAutoCommit(false);
+      } catch (SQLException | RuntimeException broken) {
+        // The connection broke; the engine drops it and looks the statement up.
+      }
+    }
+  }
+
+  private <R> R runInTransaction(NamedSql sql, Bind bind, Run<R> run) {
     touched = true;
     try (PreparedStatement ps = sql.prepare(connection())) {
       bind.to(sql.binder(ps));

@@ -148,6 +148,9 @@ class PostgresBatchPlansTest {
       names.add("stripe");
       types.add("int");
       values.add("1");
+      names.add("txKey");
+      types.add("bigint");
+      values.add("NULL");
     }
     if (byPhase) {
       names.add("phase");

@@ -1,0 +1,3 @@
+-- A key that a claim statement committing on its own writes into its events: PostgreSQL's version of
+-- this script adds the column. On H2 every transaction commits explicitly, so its schema stays as it is
+-- (the version is recorded so that both dialects count the same versions).

@@ -1,0 +1,148 @@
+package dev.backlog.jdbc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import dev.backlog.core.Backlog;
+import dev.backlog.core.Card;
+import dev.backlog.core.CardId;
+import dev.backlog.core.CardStatus;
+import dev.backlog.core.Claim;
+import dev.backlog.core.ClaimRequest;
+import dev.backlog.core.Event;
+import dev.backlog.core.EventQuery;
+import dev.backlog.core.EventType;
+import dev.backlog.core.LeaseLostException;
+import dev.backlog.core.LeaseToken;
+import dev.backlog.core.NewCard;
+import dev.backlog.core.spi.Completion;
+import dev.backlog.core.spi.Outcome;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A claim or completion that is its transaction's only statement commits with the statement, in its
+ * own round trip. These tests lose the answer to such a statement after the server committed it (a
+ * proxy drops it and closes the connection) and check that the store's retry finds what the
+ * statement did instead of doing it again: the caller gets the card the lost answer held, no card
+ * is claimed twice or left leased to nobody, and a completion is not refused for having taken
+ * effect.
+ */
+class PostgresLostAnswerTest {
+
+  private PgProxy proxy;
+  private JdbcBacklogStore store;
+  private Backlog backlog;
+
+  @BeforeEach
+  void open() throws Exception {
+    proxy = new PgProxy(TestPostgres.freshSchemaUrl());
+    store =
+        JdbcBacklogStore.builder()
+            .url(proxy.url())
+            .maxPoolSize(2)
+            .connectRetry(Duration.ofSeconds(30))
+            .build();
+    backlog = Backlog.builder().store(store).coalescing(false).sweepInterval(null).build();
+    // Highest priority first: a claim takes "lost-1", then "lost-2", and so on.
+    for (int i = 1; i <= 6; i++) {
+      backlog.create(NewCard.builder("c" + i).title("lost-" + i).priority(100 - i).build());
+    }
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    backlog.close();
+    proxy.close();
+  }
+
+  @Test
+  void aClaimWhoseAnswerIsLostReturnsTheCardItClaimedAndClaimsNoOther() {
+    proxy.loseAnswerHolding("lost-1");
+    List<Claim> claims = backlog.claim(ClaimRequest.builder("w").build());
+
+    assertEquals(1, proxy.lost(), "the claim's answer was lost");
+    assertEquals(1, claims.size());
+    Claim claim = claims.get(0);
+    assertEquals(CardId.of("c1"), claim.card().id(), "the card the lost answer held");
+    Card c1 = backlog.get(CardId.of("c1"));
+    assertEquals(CardStatus.CLAIMED, c1.status());
+    assertEquals(claim.token(), c1.lease().token());
+    assertEquals(CardStatus.READY, backlog.get(CardId.of("c2")).status(), "no second card");
+    List<Event> claimed = events(EventType.CLAIMED);
+    assertEquals(1, claimed.size(), "one claim event");
+    assertEquals(java.util.Optional.of(claim.token()), claimed.get(0).token());
+    // The lease works: the caller completes it.
+    assertEquals(CardStatus.DONE, backlog.complete(claim.card().id(), claim.token()).status());
+  }
+
+  @Test
+  void aCompletionWhoseAnswerIsLostSucceedsOnce() {
+    Claim claim = backlog.claim(ClaimRequest.builder("w").build()).get(0);
+    proxy.loseAnswerHolding("lost-1");
+    Card done = backlog.complete(claim.card().id(), claim.token());
+
+    assertEquals(1, proxy.lost(), "the completion's answer was lost");
+    assertEquals(CardStatus.DONE, done.status());
+    assertEquals(CardStatus.DONE, backlog.get(CardId.of("c1")).status());
+    assertEquals(1, events(EventType.COMPLETED).size(), "one completion event");
+    assertEquals(1, backlog.history(CardId.of("c1")).size(), "one run");
+  }
+
+  @Test
+  void aBatchOfClaimsWhoseAnswerIsLostGivesEachRequestItsCards() {
+    List<ClaimRequest> requests =
+        List.of(
+            ClaimRequest.builder("a").build(),
+            ClaimRequest.builder("b").limit(2).build(),
+            ClaimRequest.builder("c").build());
+    proxy.loseAnswerHolding("lost-1");
+    List<Outcome<List<Claim>>> outcomes = store.inSingleOperation(tx -> tx.claimEach(requests));
+
+    assertEquals(1, proxy.lost(), "the batch's answer was lost");
+    assertEquals(List.of("c1"), ids(outcomes.get(0).get()));
+    assertEquals(List.of("c2", "c3"), ids(outcomes.get(1).get()));
+    assertEquals(List.of("c4"), ids(outcomes.get(2).get()));
+    assertEquals("b", backlog.get(CardId.of("c3")).lease().owner());
+    assertEquals(CardStatus.READY, backlog.get(CardId.of("c5")).status(), "no card claimed twice");
+    assertEquals(4, events(EventType.CLAIMED).size(), "one claim event per card");
+  }
+
+  @Test
+  void aBatchOfCompletionsWhoseAnswerIsLostCompletesEachOnceAndStillRefusesAStaleToken() {
+    Claim first = backlog.claim(ClaimRequest.builder("w").build()).get(0);
+    Claim second = backlog.claim(ClaimRequest.builder("w").build()).get(0);
+    Claim third = backlog.claim(ClaimRequest.builder("w").build()).get(0);
+    List<Completion> items =
+        List.of(
+            new Completion(first.card().id(), first.token(), null),
+            new Completion(second.card().id(), LeaseToken.of(second.token().value() + 1000), null),
+            new Completion(third.card().id(), third.token(), "{\"tests\":\"green\"}"));
+    proxy.loseAnswerHolding("lost-1");
+    List<Outcome<Card>> outcomes = store.inSingleOperation(tx -> tx.completeEach(items, "w"));
+
+    assertEquals(1, proxy.lost(), "the batch's answer was lost");
+    assertEquals(CardStatus.DONE, outcomes.get(0).get().status());
+    assertNull(outcomes.get(1).value());
+    assertEquals(LeaseLostException.class, outcomes.get(1).refusal().getClass());
+    assertEquals(CardStatus.DONE, outcomes.get(2).get().status());
+    assertEquals(CardStatus.CLAIMED, backlog.get(second.card().id()).status());
+    assertEquals(2, events(EventType.COMPLETED).size(), "one completion event per done card");
+    assertNotNull(backlog.history(third.card().id()).get(0).evidence(), "the evidence kept");
+  }
+
+  private List<Event> events(EventType type) {
+    return backlog.events(EventQuery.after(0, 1_000)).stream()
+        .filter(e -> e.type() == type)
+        .collect(Collectors.toList());
+  }
+
+  private static List<String> ids(List<Claim> claims) {
+    return claims.stream().map(c -> c.card().id().value()).toList();
+  }
+}
