@@ -143,7 +143,8 @@ final class FleetScenarios {
           "ceiling",
           1,
           backlog,
-          "raw JDBC: the store's claim statement and one fenced completion UPDATE; " + how,
+          "raw JDBC in auto-commit: the store's claim statement and one fenced completion UPDATE; "
+              + how,
           workerCommits(rr.total("ceiling")));
       add(
           rr,
@@ -152,8 +153,8 @@ final class FleetScenarios {
           "minimal pair",
           1,
           fmt(minimalPool) + " ready rows of a minimal table",
-          "raw JDBC on a minimal table: a one-row FOR UPDATE SKIP LOCKED claim and a fenced"
-              + " completion UPDATE; "
+          "raw JDBC in auto-commit on a minimal table: a one-row FOR UPDATE SKIP LOCKED claim and"
+              + " a fenced completion UPDATE; "
               + how,
           workerCommits(rr.total("minimal")));
     } finally {

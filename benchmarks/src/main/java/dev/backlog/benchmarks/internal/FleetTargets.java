@@ -92,9 +92,9 @@ final class FleetTargets {
                 + " load (while more calls of a kind are in flight or queued, on average, than"
                 + " coalescedInFlight), so it saves commits, not the rows and CPU per card. At 16"
                 + " workers a batch holds about five calls and one batch of each kind runs at a time,"
-                + " its statement taking about 1.6 ms and its commit 1.2 ms; a second batch in flight,"
-                + " or the next batch's statement beside the commit, measured slower (smaller batches"
-                + " competing for 2 shared cores; docs/benchmarks.md, \"What holds the fleet"
+                + " its one statement committing with it; a second batch in flight, or the next"
+                + " batch's statement beside the previous one's commit, measured slower (smaller"
+                + " batches competing for 2 shared cores; docs/benchmarks.md, \"What holds the fleet"
                 + " targets\")");
   }
 
@@ -176,9 +176,8 @@ final class FleetTargets {
 
   /** What a single-card store transaction does beyond the minimal pair's. */
   static final String SINGLE_CARD =
-      "both run a transaction of one statement per claim and per completion, each two round trips"
-          + " (the statement with the BEGIN the driver sends ahead of it, then the COMMIT), but ours"
-          + " do more in each: the claim"
+      "both run each claim and each completion as one statement that commits with it (auto-commit,"
+          + " one round trip), but ours do more in each: the claim"
           + " writes the card (a wide row with three index entries), an event row with two index"
           + " entries and two status-count rows; the completion writes the card, a run row, an event"
           + " row and two status-count rows: about three times the minimal pair's WAL per card and"
@@ -222,7 +221,8 @@ final class FleetTargets {
             ? ""
             : "at 16 workers the machine's 2 cores are saturated (the workers, PostgreSQL and other"
                 + " programs) and the commits queue for the WAL flush: in samples of the database's"
-                + " wait events about four in five busy backends wait at COMMIT for the flush"
+                + " wait events (taken with explicit commits) about four in five busy backends wait"
+                + " at COMMIT for the flush"
                 + " and about one in seventeen is a completion waiting for a claim that locked its"
                 + " card while skipping it (docs/benchmarks.md, \"What holds the fleet targets\"); events are"
                 + " numbered from a sequence and counts are striped per connection, so no shared row"

@@ -415,13 +415,15 @@ public final class Report {
     md.append("\n## How it is measured\n\n")
         .append(
             "- **Ours**: `Backlog.claim` then `Backlog.complete` on a `JdbcBacklogStore` (HikariCP pool of"
-                + " workers + 2), each call its own transaction; with batches, one claim and one transaction"
+                + " workers + 2), each call its own transaction, on PostgreSQL one statement committed"
+                + " with it (auto-commit); with batches, one claim and one transaction"
                 + " completing the batch. Each worker is a thread; the backlog sweeps lapsed leases once a second as"
                 + " it does by default. Every scenario gets a fresh schema, a warm-up run on a separate `Backlog`,"
                 + " then the measured run; against the ceiling, one `Backlog` serves the warm-up and every round.\n")
         .append(
             "- **Ceiling**: one plain JDBC connection per worker (no pool, no library) running the store's own"
-                + " claim statement and a single fenced completion `UPDATE`, each committed: the least work the"
+                + " claim statement and a single fenced completion `UPDATE`, each committed with its statement"
+                + " (auto-commit): the least work the"
                 + " same claim and complete can do. It writes no events and keeps no dependency counters. Ours and"
                 + " the ceiling run on one and the same backlog in alternating rounds (ours, ceiling, ceiling, ours,"
                 + " …), after a warm-up of each; both keep their connections from the warm-up through every round,"
@@ -430,7 +432,8 @@ public final class Report {
             "- **Minimal pair**: one plain JDBC connection per worker on a table of its own (id, status,"
                 + " priority, creation time, lease owner, token and expiry; a primary key and a partial index"
                 + " on the ready rows): a one-row `FOR UPDATE SKIP LOCKED` claim and a completion `UPDATE`"
-                + " fenced by token and expiry, each committed. It is what a bare single-card work queue costs"
+                + " fenced by token and expiry, each committed with its statement (auto-commit, JDBC's default)."
+                + " It is what a bare single-card work queue costs"
                 + " on the same server, where the ceiling runs the store's heavier statements on the store's"
                 + " schema. The fleet comparison runs it, the ceiling and ours (coalescing off and on, and"
                 + " batches of 16) in rotated rounds on one schema per worker count, and db-scheduler after"

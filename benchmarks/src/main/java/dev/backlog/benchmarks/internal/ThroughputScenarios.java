@@ -105,8 +105,8 @@ final class ThroughputScenarios {
               "ceiling",
               workers,
               backlog,
-              "raw JDBC: the store's claim statement and one"
-                  + " fenced completion UPDATE, each committed; "
+              "raw JDBC in auto-commit: the store's claim statement and one"
+                  + " fenced completion UPDATE, each committed with its statement; "
                   + String.format(Locale.ROOT, rounds, "store")));
     } finally {
       for (LoadDriver.Worker w : ceilingWorkers) {

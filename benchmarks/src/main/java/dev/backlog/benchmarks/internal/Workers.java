@@ -63,12 +63,13 @@ public final class Workers {
   /**
    * The ceiling on PostgreSQL: a plain JDBC connection running the store's claim statement for one
    * card (its limit written into the text, as the store does) and a single fenced completion {@code
-   * UPDATE}, each committed on its own, with nothing around them: no pool, no events, no dependency
-   * bookkeeping, no retries.
+   * UPDATE}, each its own transaction committed with the statement (auto-commit, as the store
+   * commits a single claim or completion), with nothing around them: no pool, no events, no
+   * dependency bookkeeping, no retries.
    */
   public static LoadDriver.Worker ceiling(String url, String owner) throws SQLException {
     Connection c = PgServer.connect(url);
-    c.setAutoCommit(false);
+    c.setAutoCommit(true);
     String columns =
         "k.id, k.title, k.body, k.phase, k.priority, k.status, k.acceptance, k.idempotency_key,"
             + " k.attempts, k.max_attempts, k.lease_owner, k.lease_token, k.lease_claimed_at, k.lease_expires_at,"
@@ -126,13 +127,13 @@ public final class Workers {
   /**
    * The minimal raw single-card pair on {@link #minimalTable}: a plain JDBC connection claiming one
    * row with {@code FOR UPDATE SKIP LOCKED} in one statement and completing it with one fenced
-   * {@code UPDATE} (token and expiry checked), each committed on its own. It is what a bare
-   * single-card work queue costs on this server, beside the ceiling, which runs the store's own
-   * statements on the store's schema.
+   * {@code UPDATE} (token and expiry checked), each its own transaction committed with the
+   * statement (auto-commit). It is what a bare single-card work queue costs on this server, beside
+   * the ceiling, which runs the store's own statements on the store's schema.
    */
   public static LoadDriver.Worker minimal(String url, String owner) throws SQLException {
     Connection c = PgServer.connect(url);
-    c.setAutoCommit(false);
+    c.setAutoCommit(true);
     PreparedStatement claim =
         c.prepareStatement(
             "WITH c AS (SELECT id FROM minimal_cards WHERE status = 'ready'"
@@ -148,9 +149,10 @@ public final class Workers {
   }
 
   /**
-   * A claim statement and a fenced completion on one plain connection, each committed on its own:
-   * the claim binds the owner and the lease's length in microseconds and returns the card's {@code
-   * id} and its token; the completion binds both.
+   * A claim statement and a fenced completion on one plain connection in auto-commit, each its own
+   * transaction committed in the statement's round trip: the claim binds the owner and the lease's
+   * length in microseconds and returns the card's {@code id} and its token; the completion binds
+   * both.
    */
   private static final class RawPair implements LoadDriver.Worker {
     private final Connection c;
@@ -195,7 +197,6 @@ public final class Workers {
           token = rs.getLong(tokenColumn);
         }
       }
-      c.commit();
       transactions++;
       long t1 = System.nanoTime();
       if (id == null) {
@@ -208,7 +209,6 @@ public final class Workers {
         throw new IllegalStateException(
             what + " could not complete card " + id + " with token " + token);
       }
-      c.commit();
       transactions++;
       return 1;
     }
