@@ -21,7 +21,10 @@ import org.slf4j.LoggerFactory;
  * retries the whole work with bounded jittered backoff when the database reports a transient
  * failure (serialization failure, deadlock, lock timeout) or a lost connection. A commit whose
  * outcome is unknown because the connection broke is verified against the event log before any
- * retry, so a committed transaction is never run twice. Also wakes long-polling claimers.
+ * retry, so a committed transaction is never run twice. Work that is a single operation may have
+ * its one statement commit on its own ({@link SoleStatement}); when that statement's answer is
+ * lost, or the work fails after it, the next attempt looks up what it did instead of running it
+ * again. Also wakes long-polling claimers.
  *
  * <p>Each attempt runs on one connection, owned by its {@link Session}: a bare pooled connection,
  * moved onto a JDBI handle when the work first asks for a JDBI statement. Work that asks for one
