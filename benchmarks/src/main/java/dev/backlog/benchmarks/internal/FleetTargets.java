@@ -185,6 +185,22 @@ final class FleetTargets {
           + " library's own CPU per call (pool checkout, mapping the whole card with its lease and"
           + " timestamps, the facade) comes on top";
 
+  /** "; {@code what} grows N× (from to)" from 1 to 16 workers, or "" when not measured. */
+  private static String growth(Results r, String system, String what) {
+    Optional<Measurement> m1 = m(r, 1, system);
+    Optional<Measurement> m16 = m(r, 16, system);
+    if (m1.isEmpty() || m16.isEmpty() || m1.get().cardsPerSecond() <= 0) {
+      return "";
+    }
+    return String.format(
+        Locale.ROOT,
+        "; %s grows %s (%s to %s)",
+        what,
+        Targets.x(m16.get().cardsPerSecond() / m1.get().cardsPerSecond()),
+        rate(m1.get()),
+        rate(m16.get()));
+  }
+
   private static Target offGrowth(Results r) {
     String name = "Single-card, coalescing off, 16 workers vs 1 worker";
     Optional<Measurement> one = m(r, 1, "off");
@@ -194,18 +210,7 @@ final class FleetTargets {
     }
     double ratio = sixteen.get().cardsPerSecond() / one.get().cardsPerSecond();
     boolean met = ratio >= 1.5;
-    String others = "";
-    Optional<Measurement> m1 = m(r, 1, "minimal");
-    Optional<Measurement> m16 = m(r, 16, "minimal");
-    if (m1.isPresent() && m16.isPresent() && m1.get().cardsPerSecond() > 0) {
-      others =
-          String.format(
-              Locale.ROOT,
-              "; the minimal pair grows %s (%s to %s)",
-              Targets.x(m16.get().cardsPerSecond() / m1.get().cardsPerSecond()),
-              rate(m1.get()),
-              rate(m16.get()));
-    }
+    String others = growth(r, "minimal", "the minimal pair") + growth(r, "ceiling", "the ceiling");
     return Target.judged(
         name,
         "≥ 1.5×",
