@@ -14,6 +14,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Finds what a PostgreSQL statement that committed on its own ({@link SoleStatement}) did, for the
@@ -27,6 +29,8 @@ import java.util.Optional;
  * <p>Stateless and thread-safe.
  */
 final class PostgresLostAnswers {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PostgresLostAnswers.class);
 
   private static final int DEPS = CardRows.CARD_COLUMN_COUNT + 1;
 
@@ -111,6 +115,9 @@ final class PostgresLostAnswers {
     if (found == 0) {
       return null;
     }
+    LOG.info(
+        "the answer to a claim statement was lost; the event log shows it committed {} claim(s)",
+        found);
     List<SqlDialect.Claimed> out = new ArrayList<>(requests);
     for (int i = 0; i < requests; i++) {
       List<Card> mine = cards.get(i);
@@ -169,6 +176,10 @@ final class PostgresLostAnswers {
     if (written.isEmpty()) {
       return null;
     }
+    LOG.info(
+        "the answer to a completion statement was lost; the event log shows it completed {}"
+            + " card(s)",
+        written.size());
     // In the order the statement numbered them, as its answer would have recorded them.
     written.sort((a, b) -> Long.compare(a.seq(), b.seq()));
     Instant at = written.get(0).at();
