@@ -224,8 +224,17 @@ final class PostgresClaimEach {
           return null;
         },
         sole);
-    List<SqlDialect.Claimed> out = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
+    return perRequest(s, cards, events);
+  }
+
+  /**
+   * One {@link SqlDialect.Claimed} per request from the cards and events each request got, in
+   * order; the transaction's time is the first claim's when the database clock decided it.
+   */
+  static List<SqlDialect.Claimed> perRequest(
+      Session s, List<List<Card>> cards, List<Map<CardId, Event>> events) {
+    List<SqlDialect.Claimed> out = new ArrayList<>(cards.size());
+    for (int i = 0; i < cards.size(); i++) {
       List<Card> mine = cards.get(i);
       if (!mine.isEmpty()) {
         s.sawDatabaseTime(mine.get(0).lease().claimedAt());

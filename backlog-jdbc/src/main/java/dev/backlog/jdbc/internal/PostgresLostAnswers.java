@@ -118,15 +118,7 @@ final class PostgresLostAnswers {
     LOG.info(
         "the answer to a claim statement was lost; the event log shows it committed {} claim(s)",
         found);
-    List<SqlDialect.Claimed> out = new ArrayList<>(requests);
-    for (int i = 0; i < requests; i++) {
-      List<Card> mine = cards.get(i);
-      if (!mine.isEmpty()) {
-        s.sawDatabaseTime(mine.get(0).lease().claimedAt());
-      }
-      out.add(new SqlDialect.Claimed(mine, events.get(i)));
-    }
-    return out;
+    return PostgresClaimEach.perRequest(s, cards, events);
   }
 
   /**
