@@ -143,8 +143,10 @@ class QuickBenchmarkTest {
       "off until it holds in every run: on a quiet machine (2026-12-06) a quick run had ours at"
           + " 41 % of the ceiling over the paired rounds (1 w: 801 vs 1487 cards/s, 4 w: 558 vs"
           + " 1850), and in seven full runs that day the 1- and 4-worker ratios were 53-73 % and"
-          + " 41-74 %, one of the seven below half; docs/benchmarks.md reports the ratio as a"
-          + " target not met")
+          + " 41-74 %, one of the seven below half; on 2026-12-07, with the store and the ceiling"
+          + " both committing in their statements, quick runs had 54-57 % and a full run 58-65 %,"
+          + " within a tenth of the guard; docs/benchmarks.md reports the ratio as a target not"
+          + " met")
   void throughputAgainstTheCeilingIsAtLeastHalf() {
     Assumptions.assumeTrue(last != null, "the quick run above did not complete");
     assumeQuiet(last);
