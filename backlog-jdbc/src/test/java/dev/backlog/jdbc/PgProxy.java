@@ -85,6 +85,14 @@ final class PgProxy implements AutoCloseable {
     lose.set(text.getBytes(StandardCharsets.UTF_8));
   }
 
+  /** Breaks every connection open now, as a network failure would; new ones still get through. */
+  void breakConnections() throws IOException {
+    for (Socket s : sockets) {
+      s.close();
+    }
+    sockets.clear();
+  }
+
   /** How many answers were lost. */
   int lost() {
     return lost.get();

@@ -3,6 +3,7 @@ package dev.backlog.jdbc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.backlog.core.Backlog;
 import dev.backlog.core.Card;
@@ -18,8 +19,16 @@ import dev.backlog.core.LeaseToken;
 import dev.backlog.core.NewCard;
 import dev.backlog.core.spi.Completion;
 import dev.backlog.core.spi.Outcome;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,9 +48,12 @@ class PostgresLostAnswerTest {
   private JdbcBacklogStore store;
   private Backlog backlog;
 
+  private String url;
+
   @BeforeEach
   void open() throws Exception {
-    proxy = new PgProxy(TestPostgres.freshSchemaUrl());
+    url = TestPostgres.freshSchemaUrl();
+    proxy = new PgProxy(url);
     store =
         JdbcBacklogStore.builder()
             .url(proxy.url())
@@ -134,6 +146,49 @@ class PostgresLostAnswerTest {
     assertEquals(CardStatus.CLAIMED, backlog.get(second.card().id()).status());
     assertEquals(2, events(EventType.COMPLETED).size(), "one completion event per done card");
     assertNotNull(backlog.history(third.card().id()).get(0).evidence(), "the evidence kept");
+  }
+
+  @Test
+  void aClaimWhoseConnectionBreaksWhileTheServerStillRunsItIsLookedUpOnceItEnded()
+      throws Exception {
+    // The claim statement locks c1, then waits for the event fence, which this connection holds.
+    try (Connection fence = DriverManager.getConnection(url);
+        Statement st = fence.createStatement()) {
+      st.execute("SELECT pg_advisory_lock(1651207271, hashtext(current_schema()))");
+      ExecutorService pool = Executors.newSingleThreadExecutor();
+      try {
+        Future<List<Claim>> claim =
+            pool.submit(() -> backlog.claim(ClaimRequest.builder("w").build()));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (waitingForTheFence(st) == 0) {
+          assertTrue(System.nanoTime() < deadline, "the claim never waited for the fence");
+          Thread.sleep(5);
+        }
+        proxy.breakConnections();
+        // The store retries at once; the statement is still waiting on the server.
+        Thread.sleep(500);
+        st.execute("SELECT pg_advisory_unlock(1651207271, hashtext(current_schema()))");
+        List<Claim> claims = claim.get(60, TimeUnit.SECONDS);
+
+        assertEquals(1, claims.size());
+        assertEquals(
+            CardId.of("c1"), claims.get(0).card().id(), "the card the first statement took");
+        assertEquals(CardStatus.READY, backlog.get(CardId.of("c2")).status(), "no second card");
+        assertEquals(1, events(EventType.CLAIMED).size(), "one claim event");
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+  }
+
+  private static int waitingForTheFence(Statement st) throws Exception {
+    try (ResultSet rs =
+        st.executeQuery(
+            "SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                + " AND wait_event = 'advisory' AND pid <> pg_backend_pid()")) {
+      rs.next();
+      return rs.getInt(1);
+    }
   }
 
   private List<Event> events(EventType type) {

@@ -112,7 +112,7 @@ public final class PostgresDialect implements SqlDialect {
         return found.get(0);
       }
     }
-    SoleStatement sole = inline ? s.soleStatement(SoleStatement.Operation.CLAIM) : null;
+    SoleStatement sole = inline ? PostgresLostAnswers.sole(s, SoleStatement.Operation.CLAIM) : null;
     NamedSql sql = PostgresStatements.CLAIMS.get(key);
     List<Card> cards = new ArrayList<>(Math.min(request.limit(), 64));
     Map<CardId, Event> events = inline ? new HashMap<>() : Map.of();
@@ -306,7 +306,8 @@ public final class PostgresDialect implements SqlDialect {
         return found.get(0);
       }
     }
-    SoleStatement sole = inline ? s.soleStatement(SoleStatement.Operation.COMPLETE) : null;
+    SoleStatement sole =
+        inline ? PostgresLostAnswers.sole(s, SoleStatement.Operation.COMPLETE) : null;
     String data = EventData.completed(CardStatus.CLAIMED, false, evidence);
     Object[] got =
         s.run(

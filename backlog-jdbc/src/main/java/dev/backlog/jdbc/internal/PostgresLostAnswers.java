@@ -5,15 +5,19 @@ import dev.backlog.core.CardId;
 import dev.backlog.core.Event;
 import dev.backlog.core.EventType;
 import dev.backlog.core.LeaseToken;
+import dev.backlog.core.StoreUnavailableException;
 import dev.backlog.core.spi.Completion;
 import java.sql.Connection;
 import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * an older event never passes for the statement's. What is found is recorded in the session as the
  * statement's answer would have been (the written events, the time) and returned in the shape the
  * statement's caller expects; when nothing is found the statement did not commit, or committed a
- * change of nothing, and the caller runs it again.
+ * change of nothing, and the caller runs it again. A lookup first waits for the server process that
+ * ran the statement to end, so that the statement cannot commit after it.
  *
  * <p>Stateless and thread-safe.
  */
@@ -64,7 +69,72 @@ final class PostgresLostAnswers {
               + " AND ev.type = 'completed' AND ev.seq > :floor"
               + " JOIN cards k ON k.id = ev.card_id");
 
+  /** Whether the server process that ran a statement still exists. */
+  static final NamedSql RUNNING =
+      NamedSql.compile("SELECT COUNT(*) FROM pg_stat_activity WHERE pid = :pid");
+
+  /**
+   * Drops the transaction's snapshot of the server's activity, which it otherwise keeps until it
+   * ends.
+   */
+  static final NamedSql FRESH_ACTIVITY = NamedSql.compile("SELECT pg_stat_clear_snapshot()");
+
+  /** How long a lookup waits for the server process of a lost statement to end. */
+  static final Duration PROCESS_WAIT = Duration.ofSeconds(30);
+
   private PostgresLostAnswers() {}
+
+  /**
+   * {@link Session#soleStatement} on PostgreSQL, with the server process that will run the
+   * statement (read from the driver, no round trip).
+   */
+  static SoleStatement sole(Session s, SoleStatement.Operation operation) {
+    SoleStatement sole = s.soleStatement(operation);
+    if (sole == null) {
+      return null;
+    }
+    try {
+      Connection c = s.connection();
+      return c.isWrapperFor(PGConnection.class)
+          ? sole.on(c.unwrap(PGConnection.class).getBackendPID())
+          : sole;
+    } catch (SQLException e) {
+      throw new SqlFailure(e);
+    }
+  }
+
+  private static boolean running(Session s, int pid) {
+    s.rows(FRESH_ACTIVITY, b -> {}, rs -> 0);
+    return s.rows(RUNNING, b -> b.set("pid", pid), rs -> rs.getLong(1)).get(0) > 0;
+  }
+
+  /**
+   * Waits until the server process that ran {@code earlier} has ended. A client can see its
+   * connection break while the server still runs the statement (waiting for a lock, say), which
+   * then commits after a lookup that found nothing; once the process is gone the statement has
+   * committed or never will. Gives up after {@link #PROCESS_WAIT}, with a warning.
+   */
+  private static void awaitEnded(Session s, SoleStatement earlier) {
+    if (earlier.serverProcess() == 0) {
+      return;
+    }
+    long deadline = System.nanoTime() + PROCESS_WAIT.toNanos();
+    while (running(s, earlier.serverProcess())) {
+      if (System.nanoTime() > deadline) {
+        LOG.warn(
+            "server process {} still runs a statement whose answer was lost; looking it up anyway",
+            earlier.serverProcess());
+        return;
+      }
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new StoreUnavailableException(
+            "interrupted while waiting for a lost statement's server process to end", e);
+      }
+    }
+  }
 
   /**
    * What a claim statement for {@code requests} requests claimed: one {@link SqlDialect.Claimed}
@@ -72,6 +142,7 @@ final class PostgresLostAnswers {
    * wrote; null when it wrote none.
    */
   static List<SqlDialect.Claimed> claimed(Session s, SoleStatement earlier, int requests) {
+    awaitEnded(s, earlier);
     // A single claim's events carry the key itself, a batch's request i (from 1) key + i.
     boolean batch = earlier.operation() == SoleStatement.Operation.CLAIM_EACH;
     long low = batch ? earlier.key() + 1 : earlier.key();
@@ -127,6 +198,7 @@ final class PostgresLostAnswers {
    * are recorded as written. Null when it completed none.
    */
   static List<Optional<Card>> completed(Session s, SoleStatement earlier, List<Completion> items) {
+    awaitEnded(s, earlier);
     int n = items.size();
     String[] ids = new String[n];
     Long[] tokens = new Long[n];

@@ -230,7 +230,7 @@ public final class Session {
     }
     // Random and far from zero, so that a batch's keys (key + request) never meet another's.
     long key = ThreadLocalRandom.current().nextLong(1L << 32, Long.MAX_VALUE >> 1);
-    return new SoleStatement(operation, key, eventFloor);
+    return new SoleStatement(operation, key, eventFloor, 0);
   }
 
   /** The operation runs more than one statement: none of them may commit on its own. */

@@ -12,8 +12,15 @@ package dev.backlog.jdbc.internal;
  *     key + i}); random, so no two statements' ranges meet
  * @param eventFloor the highest event seq the store had seen before the statement was sent: every
  *     event the statement wrote has a higher one, as seqs are drawn in the order of time
+ * @param serverProcess the database server process that ran it (0 when unknown): a lookup waits
+ *     until that process has ended, so the statement can no longer commit behind it
  */
-record SoleStatement(Operation operation, long key, long eventFloor) {
+record SoleStatement(Operation operation, long key, long eventFloor, int serverProcess) {
+
+  /** The same statement, run by server process {@code pid}. */
+  SoleStatement on(int pid) {
+    return new SoleStatement(operation, key, eventFloor, pid);
+  }
 
   /** The operations whose statement may commit on its own. */
   enum Operation {
