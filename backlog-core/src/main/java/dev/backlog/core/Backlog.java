@@ -12,9 +12,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The backlog of record: the API facade over a {@link BacklogStore}. It validates input (reporting
@@ -61,17 +58,13 @@ public final class Backlog implements BacklogOperations, AutoCloseable {
   /** The largest {@link Builder#coalescedInFlight} accepted. */
   public static final int MAX_COALESCED_IN_FLIGHT = 64;
 
-  private static final Logger LOG = LoggerFactory.getLogger(Backlog.class);
-
   private final BacklogStore store;
-  private final InstantSource clock;
   private final String actor;
   private final int defaultMaxAttempts;
   private final CommitListeners commitListeners;
-  private final Duration sweepInterval;
   private final boolean closeStore;
   private final Coalescer coalescer;
-  private final AtomicReference<Instant> lastSweep = new AtomicReference<>(Instant.MIN);
+  private final LeaseSweep sweep;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   /**
@@ -81,11 +74,10 @@ public final class Backlog implements BacklogOperations, AutoCloseable {
 
   private Backlog(Builder builder) {
     this.store = builder.store;
-    this.clock = builder.clock;
     this.actor = builder.actor;
     this.defaultMaxAttempts = builder.defaultMaxAttempts;
     this.commitListeners = new CommitListeners(builder.listener);
-    this.sweepInterval = builder.sweepInterval;
+    this.sweep = new LeaseSweep(this, builder.clock, builder.sweepInterval);
     this.closeStore = builder.closeStore;
     this.coalescer =
         builder.coalescing
@@ -233,41 +225,10 @@ public final class Backlog implements BacklogOperations, AutoCloseable {
   }
 
   /**
-   * One transaction: the sweep of lapsed leases when it is due, then the work (one claim, or one
-   * coalesced batch of claims: without a sweep it is a single operation).
+   * The lapsed-lease sweep when it is due, then the work, in one transaction ({@link LeaseSweep}).
    */
   <T> T sweepThen(TransactionWork<T> work) {
-    Instant now = sweepInterval == null ? null : clock.instant();
-    Instant last = lastSweep.get();
-    if (now == null
-        || last.plus(sweepInterval).isAfter(now)
-        || !lastSweep.compareAndSet(last, now)) {
-      return inSingleOperation(work);
-    }
-    List<CardId> reclaimed = new ArrayList<>();
-    T claims;
-    try {
-      claims =
-          inTransaction(
-              tx -> {
-                // The store may retry the transaction; keep only the last attempt's sweep.
-                reclaimed.clear();
-                reclaimed.addAll(tx.reclaimExpired());
-                reclaimed.addAll(tx.wakeDeferred());
-                return work.run(tx);
-              });
-    } catch (RuntimeException | Error e) {
-      // The sweep was rolled back with the claim: let the next claim sweep again.
-      lastSweep.compareAndSet(now, last);
-      throw e;
-    }
-    if (!reclaimed.isEmpty()) {
-      LOG.info(
-          "reclaimed lapsed leases and lifted run-out deferrals of {} card(s): {}",
-          reclaimed.size(),
-          reclaimed);
-    }
-    return claims;
+    return sweep.then(work);
   }
 
   @Override
