@@ -40,7 +40,8 @@ import org.junit.jupiter.api.Test;
  * proxy drops it and closes the connection) and check that the store's retry finds what the
  * statement did instead of doing it again: the caller gets the card the lost answer held, no card
  * is claimed twice or left leased to nobody, and a completion is not refused for having taken
- * effect.
+ * effect. The last test loses the answer to an explicit {@code COMMIT} while the server still runs
+ * it, and checks that the store's lookup waits for it.
  */
 class PostgresLostAnswerTest {
 
@@ -180,6 +181,51 @@ class PostgresLostAnswerTest {
       }
     }
   }
+
+  @Test
+  void aCommitWhoseConnectionBreaksWhileTheServerStillRunsItIsLookedUpOnceItEnded()
+      throws Exception {
+    // A transaction that claims commits explicitly. A deferred trigger makes its COMMIT wait for an
+    // advisory lock that this connection holds.
+    try (Connection holder = DriverManager.getConnection(url);
+        Statement st = holder.createStatement()) {
+      st.execute(
+          "CREATE FUNCTION hold_commit() RETURNS trigger LANGUAGE plpgsql AS"
+              + " $$ BEGIN PERFORM pg_advisory_xact_lock(HOLD_COMMIT); RETURN NULL; END $$"
+                  .replace("HOLD_COMMIT", Long.toString(HOLD_COMMIT)));
+      st.execute(
+          "CREATE CONSTRAINT TRIGGER hold_commit AFTER UPDATE ON cards"
+              + " DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION hold_commit()");
+      st.execute("SELECT pg_advisory_lock(" + HOLD_COMMIT + ")");
+      ExecutorService pool = Executors.newSingleThreadExecutor();
+      try {
+        Future<List<Claim>> claim =
+            pool.submit(
+                () -> backlog.inTransaction(tx -> tx.claim(ClaimRequest.builder("w").build())));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (waitingForTheFence(st) == 0) {
+          assertTrue(System.nanoTime() < deadline, "the commit never waited for the lock");
+          Thread.sleep(5);
+        }
+        proxy.breakConnections();
+        // The store retries at once; the COMMIT is still waiting on the server.
+        Thread.sleep(500);
+        st.execute("SELECT pg_advisory_unlock(" + HOLD_COMMIT + ")");
+        List<Claim> claims = claim.get(60, TimeUnit.SECONDS);
+
+        assertEquals(1, claims.size());
+        assertEquals(
+            CardId.of("c1"), claims.get(0).card().id(), "the card the first transaction took");
+        assertEquals(CardStatus.READY, backlog.get(CardId.of("c2")).status(), "no second card");
+        assertEquals(1, events(EventType.CLAIMED).size(), "one claim event");
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+  }
+
+  /** The advisory lock the deferred trigger of the COMMIT test waits for. */
+  private static final long HOLD_COMMIT = 7_305_117_001L;
 
   private static int waitingForTheFence(Statement st) throws Exception {
     try (ResultSet rs =

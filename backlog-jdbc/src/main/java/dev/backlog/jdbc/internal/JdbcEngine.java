@@ -21,10 +21,10 @@ import org.slf4j.LoggerFactory;
  * retries the whole work with bounded jittered backoff when the database reports a transient
  * failure (serialization failure, deadlock, lock timeout) or a lost connection. A commit whose
  * outcome is unknown because the connection broke is verified against the event log before any
- * retry, so a committed transaction is never run twice. Work that is a single operation may have
- * its one statement commit on its own ({@link SoleStatement}); when that statement's answer is
- * lost, or the work fails after it, the next attempt looks up what it did instead of running it
- * again. Also wakes long-polling claimers.
+ * retry, once the database server process it was sent to has ended, so a committed transaction is
+ * never run twice. Work that is a single operation may have its one statement commit on its own
+ * ({@link SoleStatement}); when that statement's answer is lost, or the work fails after it, the
+ * next attempt looks up what it did instead of running it again. Also wakes long-polling claimers.
  *
  * <p>Each attempt runs on one connection, owned by its {@link Session}: a bare pooled connection,
  * moved onto a JDBI handle when the work first asks for a JDBI statement. Work that asks for one
@@ -110,10 +110,13 @@ public final class JdbcEngine implements AutoCloseable {
 
   /**
    * Reads the highest event seq in the store, the floor below which no event of a later statement
-   * can be numbered. Called once when the store opens; the engine then follows the events it
-   * writes.
+   * can be numbered, where the dialect lets statements commit on their own. Called once when the
+   * store opens; the engine then follows the events it writes.
    */
   public void readEventFloor() {
+    if (!dialect.commitsSoleStatements()) {
+      return;
+    }
     try (Database.Link link = database.open();
         PreparedStatement ps =
             link.connection().prepareStatement("SELECT COALESCE(MAX(seq), 0) FROM events");
@@ -179,7 +182,7 @@ public final class JdbcEngine implements AutoCloseable {
         SqlErrors.Kind kind = SqlErrors.classify(e);
         if (a.commitSent && kind == SqlErrors.Kind.CONNECTION) {
           Optional<Event> first = a.tx == null ? Optional.empty() : a.tx.firstSealedEvent();
-          if (first.isPresent() && committed(first.get(), start)) {
+          if (first.isPresent() && committed(first.get(), a.serverProcess, start)) {
             LOG.info(
                 "the connection to {} broke while committing; the event log shows the commit took effect",
                 where);
@@ -222,6 +225,9 @@ public final class JdbcEngine implements AutoCloseable {
     T result;
     boolean commitSent;
     SoleStatement sole;
+
+    /** The server process the commit was sent to (0 when unknown). */
+    int serverProcess;
   }
 
   private <T> T once(
@@ -233,7 +239,8 @@ public final class JdbcEngine implements AutoCloseable {
     a.sole = earlier;
     Session session;
     try {
-      session = new Session(database, onHandle, clock, singleOperation, eventFloor.get(), earlier);
+      session =
+          new Session(database, onHandle, clock, where, singleOperation, eventFloor.get(), earlier);
     } catch (SQLException e) {
       throw new SqlFailure(e);
     }
@@ -244,6 +251,8 @@ public final class JdbcEngine implements AutoCloseable {
       T result = work.apply(tx);
       tx.seal();
       a.result = result;
+      // Read from the driver, no round trip: a lookup after a lost answer waits for this process.
+      a.serverProcess = dialect.serverProcess(session.connection());
       a.commitSent = true;
       // A no-op when the work's only statement committed on its own: no transaction is open.
       session.connection().commit();
@@ -283,34 +292,47 @@ public final class JdbcEngine implements AutoCloseable {
     return broken;
   }
 
-  /** Whether the event the transaction wrote first is in the log, i.e. its commit took effect. */
-  private boolean committed(Event expected, long start) {
+  /**
+   * Whether the event the transaction wrote first is in the log, i.e. its commit took effect; asked
+   * once server process {@code serverProcess}, which the commit was sent to, has ended, so that the
+   * commit cannot take effect after the answer.
+   */
+  private boolean committed(Event expected, int serverProcess, long start) {
     int attempt = 0;
     while (!closed && System.nanoTime() - start < connectRetry.toNanos() * 2) {
       attempt++;
-      try (Database.Link link = database.open();
-          PreparedStatement ps =
-              link.connection()
-                  .prepareStatement(
-                      "SELECT card_id, type, actor, data FROM events WHERE seq = ?")) {
-        ps.setLong(1, expected.seq());
-        try (ResultSet rs = ps.executeQuery()) {
-          boolean found =
-              rs.next()
-                  && expected.cardId().value().equals(rs.getString(1))
-                  && expected.type().wireName().equals(rs.getString(2))
-                  && expected.actor().equals(rs.getString(3))
-                  && expected.data().equals(rs.getString(4));
-          if (!link.connection().getAutoCommit()) {
-            link.connection().rollback();
-          }
-          return found;
-        }
+      try (Database.Link link = database.open()) {
+        dialect.awaitServerProcessEnded(link.connection(), serverProcess, where);
+        return logged(link, expected);
+      } catch (BacklogException e) {
+        // Interrupted while waiting.
+        throw e;
       } catch (SQLException | RuntimeException e) {
         backoff(attempt);
       }
     }
     return false;
+  }
+
+  /** Whether {@code expected} is in the event log as written, read on {@code link}. */
+  private static boolean logged(Database.Link link, Event expected) throws SQLException {
+    try (PreparedStatement ps =
+        link.connection()
+            .prepareStatement("SELECT card_id, type, actor, data FROM events WHERE seq = ?")) {
+      ps.setLong(1, expected.seq());
+      try (ResultSet rs = ps.executeQuery()) {
+        boolean found =
+            rs.next()
+                && expected.cardId().value().equals(rs.getString(1))
+                && expected.type().wireName().equals(rs.getString(2))
+                && expected.actor().equals(rs.getString(3))
+                && expected.data().equals(rs.getString(4));
+        if (!link.connection().getAutoCommit()) {
+          link.connection().rollback();
+        }
+        return found;
+      }
+    }
   }
 
   private static void backoff(int attempt) {

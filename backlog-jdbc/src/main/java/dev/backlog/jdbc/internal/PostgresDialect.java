@@ -85,6 +85,21 @@ public final class PostgresDialect implements SqlDialect {
   }
 
   @Override
+  public boolean commitsSoleStatements() {
+    return true;
+  }
+
+  @Override
+  public int serverProcess(Connection c) throws SQLException {
+    return PostgresServerProcess.of(c);
+  }
+
+  @Override
+  public void awaitServerProcessEnded(Connection c, int pid, String where) throws SQLException {
+    PostgresServerProcess.awaitEnded(pid, where, p -> PostgresServerProcess.running(c, p));
+  }
+
+  @Override
   public String claimable() {
     return "claimable";
   }

@@ -5,19 +5,16 @@ import dev.backlog.core.CardId;
 import dev.backlog.core.Event;
 import dev.backlog.core.EventType;
 import dev.backlog.core.LeaseToken;
-import dev.backlog.core.StoreUnavailableException;
 import dev.backlog.core.spi.Completion;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,19 +66,6 @@ final class PostgresLostAnswers {
               + " AND ev.type = 'completed' AND ev.seq > :floor"
               + " JOIN cards k ON k.id = ev.card_id");
 
-  /** Whether the server process that ran a statement still exists. */
-  static final NamedSql RUNNING =
-      NamedSql.compile("SELECT COUNT(*) FROM pg_stat_activity WHERE pid = :pid");
-
-  /**
-   * Drops the transaction's snapshot of the server's activity, which it otherwise keeps until it
-   * ends.
-   */
-  static final NamedSql FRESH_ACTIVITY = NamedSql.compile("SELECT pg_stat_clear_snapshot()");
-
-  /** How long a lookup waits for the server process of a lost statement to end. */
-  static final Duration PROCESS_WAIT = Duration.ofSeconds(30);
-
   private PostgresLostAnswers() {}
 
   /**
@@ -94,45 +78,30 @@ final class PostgresLostAnswers {
       return null;
     }
     try {
-      Connection c = s.connection();
-      return c.isWrapperFor(PGConnection.class)
-          ? sole.on(c.unwrap(PGConnection.class).getBackendPID())
-          : sole;
+      return sole.on(PostgresServerProcess.of(s.connection()));
     } catch (SQLException e) {
       throw new SqlFailure(e);
     }
   }
 
-  private static boolean running(Session s, int pid) {
-    s.rows(FRESH_ACTIVITY, b -> {}, rs -> 0);
-    return s.rows(RUNNING, b -> b.set("pid", pid), rs -> rs.getLong(1)).get(0) > 0;
-  }
-
   /**
-   * Waits until the server process that ran {@code earlier} has ended. A client can see its
-   * connection break while the server still runs the statement (waiting for a lock, say), which
-   * then commits after a lookup that found nothing; once the process is gone the statement has
-   * committed or never will. Gives up after {@link #PROCESS_WAIT}, with a warning.
+   * Waits until the server process that ran {@code earlier} has ended ({@link
+   * PostgresServerProcess}), asking on the transaction's connection.
    */
   private static void awaitEnded(Session s, SoleStatement earlier) {
-    if (earlier.serverProcess() == 0) {
-      return;
-    }
-    long deadline = System.nanoTime() + PROCESS_WAIT.toNanos();
-    while (running(s, earlier.serverProcess())) {
-      if (System.nanoTime() > deadline) {
-        LOG.warn(
-            "server process {} still runs a statement whose answer was lost; looking it up anyway",
-            earlier.serverProcess());
-        return;
-      }
-      try {
-        Thread.sleep(5);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new StoreUnavailableException(
-            "interrupted while waiting for a lost statement's server process to end", e);
-      }
+    try {
+      PostgresServerProcess.awaitEnded(
+          earlier.serverProcess(),
+          s.where(),
+          pid -> {
+            s.rows(PostgresServerProcess.FRESH_ACTIVITY, b -> {}, rs -> 0);
+            return s.rows(
+                        PostgresServerProcess.RUNNING, b -> b.set("pid", pid), rs -> rs.getLong(1))
+                    .get(0)
+                > 0;
+          });
+    } catch (SQLException e) {
+      throw new SqlFailure(e);
     }
   }
 
@@ -187,7 +156,9 @@ final class PostgresLostAnswers {
       return null;
     }
     LOG.info(
-        "the answer to a claim statement was lost; the event log shows it committed {} claim(s)",
+        "the answer to a claim statement on {} was lost; the event log shows it committed {}"
+            + " claim(s)",
+        s.where(),
         found);
     return PostgresClaimEach.perRequest(s, cards, events);
   }
@@ -241,8 +212,9 @@ final class PostgresLostAnswers {
       return null;
     }
     LOG.info(
-        "the answer to a completion statement was lost; the event log shows it completed {}"
+        "the answer to a completion statement on {} was lost; the event log shows it completed {}"
             + " card(s)",
+        s.where(),
         written.size());
     // In the order the statement numbered them, as its answer would have recorded them.
     written.sort((a, b) -> Long.compare(a.seq(), b.seq()));

@@ -97,6 +97,7 @@ public final class Session {
 
   private boolean wakesWaiters;
 
+  private final String where;
   private final boolean singleOperation;
   private final long eventFloor;
   private final SoleStatement earlier;
@@ -111,6 +112,7 @@ public final class Session {
    * @param database where the connection comes from
    * @param onHandle whether to start on a JDBI handle
    * @param clock the injected clock, or null to judge time by the database clock
+   * @param where the database for messages, without secrets
    * @param singleOperation whether the work is one operation and nothing else, whose statement may
    *     then commit on its own ({@link #soleStatement})
    * @param eventFloor the highest event seq the store has seen
@@ -122,12 +124,14 @@ public final class Session {
       Database database,
       boolean onHandle,
       InstantSource clock,
+      String where,
       boolean singleOperation,
       long eventFloor,
       SoleStatement earlier)
       throws SQLException {
     this.database = database;
     this.clock = clock;
+    this.where = where;
     this.singleOperation = singleOperation;
     this.eventFloor = eventFloor;
     this.earlier = earlier;
@@ -154,6 +158,11 @@ public final class Session {
    */
   Connection connection() {
     return link.connection();
+  }
+
+  /** The database for messages, without secrets. */
+  String where() {
+    return where;
   }
 
   /**
@@ -228,8 +237,10 @@ public final class Session {
         || !countDeltas.isEmpty()) {
       return null;
     }
-    // Random and far from zero, so that a batch's keys (key + request) never meet another's.
-    long key = ThreadLocalRandom.current().nextLong(1L << 32, Long.MAX_VALUE >> 1);
+    // Only claim events carry a key (a completion is found by its card and lease token): random
+    // and far from zero, so that a batch's keys (key + request) never meet another's.
+    long key =
+        operation.keyed() ? ThreadLocalRandom.current().nextLong(1L << 32, Long.MAX_VALUE >> 1) : 0;
     return new SoleStatement(operation, key, eventFloor, 0);
   }
 

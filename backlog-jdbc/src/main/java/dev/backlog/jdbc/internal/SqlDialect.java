@@ -50,6 +50,29 @@ public interface SqlDialect {
   Duration openRetry();
 
   /**
+   * Whether a statement of this dialect may commit on its own ({@link SoleStatement}), so that the
+   * engine must know the store's highest event seq to look up what it did when its answer is lost.
+   */
+  default boolean commitsSoleStatements() {
+    return false;
+  }
+
+  /**
+   * The database server process serving {@code c}, read without a round trip, or 0 when the
+   * database has none to name (in-process databases).
+   */
+  default int serverProcess(Connection c) throws SQLException {
+    return 0;
+  }
+
+  /**
+   * Waits, asking on {@code c}, until server process {@code pid} (from {@link #serverProcess}, 0
+   * for none) has ended: once it has, whatever it was sent before its answer was lost has committed
+   * or never will. Gives up after a bounded wait, with a warning naming {@code where}.
+   */
+  default void awaitServerProcessEnded(Connection c, int pid, String where) throws SQLException {}
+
+  /**
    * The condition for a claimable card of table {@code cards}, as the claim indexes' predicate
    * states it.
    */
