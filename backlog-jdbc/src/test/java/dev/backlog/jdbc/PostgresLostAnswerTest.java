@@ -25,6 +25,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -156,29 +157,10 @@ class PostgresLostAnswerTest {
     try (Connection fence = DriverManager.getConnection(url);
         Statement st = fence.createStatement()) {
       st.execute("SELECT pg_advisory_lock(1651207271, hashtext(current_schema()))");
-      ExecutorService pool = Executors.newSingleThreadExecutor();
-      try {
-        Future<List<Claim>> claim =
-            pool.submit(() -> backlog.claim(ClaimRequest.builder("w").build()));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (waitingForTheFence(st) == 0) {
-          assertTrue(System.nanoTime() < deadline, "the claim never waited for the fence");
-          Thread.sleep(5);
-        }
-        proxy.breakConnections();
-        // The store retries at once; the statement is still waiting on the server.
-        Thread.sleep(500);
-        st.execute("SELECT pg_advisory_unlock(1651207271, hashtext(current_schema()))");
-        List<Claim> claims = claim.get(60, TimeUnit.SECONDS);
-
-        assertEquals(1, claims.size());
-        assertEquals(
-            CardId.of("c1"), claims.get(0).card().id(), "the card the first statement took");
-        assertEquals(CardStatus.READY, backlog.get(CardId.of("c2")).status(), "no second card");
-        assertEquals(1, events(EventType.CLAIMED).size(), "one claim event");
-      } finally {
-        pool.shutdownNow();
-      }
+      claimsC1AcrossABrokenConnection(
+          () -> backlog.claim(ClaimRequest.builder("w").build()),
+          st,
+          "SELECT pg_advisory_unlock(1651207271, hashtext(current_schema()))");
     }
   }
 
@@ -197,35 +179,46 @@ class PostgresLostAnswerTest {
           "CREATE CONSTRAINT TRIGGER hold_commit AFTER UPDATE ON cards"
               + " DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION hold_commit()");
       st.execute("SELECT pg_advisory_lock(" + HOLD_COMMIT + ")");
-      ExecutorService pool = Executors.newSingleThreadExecutor();
-      try {
-        Future<List<Claim>> claim =
-            pool.submit(
-                () -> backlog.inTransaction(tx -> tx.claim(ClaimRequest.builder("w").build())));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (waitingForTheFence(st) == 0) {
-          assertTrue(System.nanoTime() < deadline, "the commit never waited for the lock");
-          Thread.sleep(5);
-        }
-        proxy.breakConnections();
-        // The store retries at once; the COMMIT is still waiting on the server.
-        Thread.sleep(500);
-        st.execute("SELECT pg_advisory_unlock(" + HOLD_COMMIT + ")");
-        List<Claim> claims = claim.get(60, TimeUnit.SECONDS);
-
-        assertEquals(1, claims.size());
-        assertEquals(
-            CardId.of("c1"), claims.get(0).card().id(), "the card the first transaction took");
-        assertEquals(CardStatus.READY, backlog.get(CardId.of("c2")).status(), "no second card");
-        assertEquals(1, events(EventType.CLAIMED).size(), "one claim event");
-      } finally {
-        pool.shutdownNow();
-      }
+      claimsC1AcrossABrokenConnection(
+          () -> backlog.inTransaction(tx -> tx.claim(ClaimRequest.builder("w").build())),
+          st,
+          "SELECT pg_advisory_unlock(" + HOLD_COMMIT + ")");
     }
   }
 
   /** The advisory lock the deferred trigger of the COMMIT test waits for. */
   private static final long HOLD_COMMIT = 7_305_117_001L;
+
+  /**
+   * Starts {@code claim}, waits until the server makes it wait for an advisory lock that {@code
+   * holder} holds, breaks its connection, and runs {@code unlock} on {@code holder} once the store
+   * has had time to retry. The caller must get c1, the card the first attempt took, and no second
+   * card may be claimed.
+   */
+  private void claimsC1AcrossABrokenConnection(
+      Callable<List<Claim>> claim, Statement holder, String unlock) throws Exception {
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try {
+      Future<List<Claim>> claimed = pool.submit(claim);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (waitingForTheFence(holder) == 0) {
+        assertTrue(System.nanoTime() < deadline, "the claim never waited for the lock");
+        Thread.sleep(5);
+      }
+      proxy.breakConnections();
+      // The store retries at once; what it sent is still waiting on the server.
+      Thread.sleep(500);
+      holder.execute(unlock);
+      List<Claim> claims = claimed.get(60, TimeUnit.SECONDS);
+
+      assertEquals(1, claims.size());
+      assertEquals(CardId.of("c1"), claims.get(0).card().id(), "the card the first attempt took");
+      assertEquals(CardStatus.READY, backlog.get(CardId.of("c2")).status(), "no second card");
+      assertEquals(1, events(EventType.CLAIMED).size(), "one claim event");
+    } finally {
+      pool.shutdownNow();
+    }
+  }
 
   private static int waitingForTheFence(Statement st) throws Exception {
     try (ResultSet rs =
