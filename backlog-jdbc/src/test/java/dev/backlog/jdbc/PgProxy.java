@@ -32,6 +32,10 @@ final class PgProxy implements AutoCloseable {
   private final AtomicReference<byte[]> lose = new AtomicReference<>();
   private final AtomicInteger lost = new AtomicInteger();
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+  private volatile boolean keepServerSide;
+
+  /** The server sides of lost answers kept open ({@link #loseAnswerKeepingTheServerSide}). */
+  private final List<Socket> kept = new CopyOnWriteArrayList<>();
 
   /** A proxy to the server of {@code url} (a {@link TestPostgres} URL). */
   PgProxy(String url) throws IOException {
@@ -82,6 +86,17 @@ final class PgProxy implements AutoCloseable {
 
   /** Loses the next piece of the server's output that holds {@code text} (UTF-8). */
   void loseAnswerHolding(String text) {
+    keepServerSide = false;
+    lose.set(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Loses the next piece of the server's output that holds {@code text} (UTF-8) as a network
+   * partition would: the client's side of that connection is closed, but the server's stays open
+   * and silent (until the proxy closes), so the server process waits for its client, idle.
+   */
+  void loseAnswerKeepingTheServerSide(String text) {
+    keepServerSide = true;
     lose.set(text.getBytes(StandardCharsets.UTF_8));
   }
 
@@ -117,7 +132,12 @@ final class PgProxy implements AutoCloseable {
                     byte[] text = lose.get();
                     if (text != null && holds(buf, n, text) && lose.compareAndSet(text, null)) {
                       lost.incrementAndGet();
-                      from.close();
+                      if (keepServerSide) {
+                        // The other pump must not close it when it sees the client gone.
+                        kept.add(from);
+                      } else {
+                        from.close();
+                      }
                       to.close();
                       return;
                     }
@@ -146,7 +166,9 @@ final class PgProxy implements AutoCloseable {
                 // Either side closed.
               } finally {
                 try {
-                  to.close();
+                  if (!kept.contains(to)) {
+                    to.close();
+                  }
                 } catch (IOException ignored) {
                   // Already closed.
                 }
@@ -174,6 +196,9 @@ final class PgProxy implements AutoCloseable {
   public void close() throws IOException {
     server.close();
     for (Socket s : sockets) {
+      s.close();
+    }
+    for (Socket s : kept) {
       s.close();
     }
   }

@@ -41,8 +41,10 @@ import org.junit.jupiter.api.Test;
  * proxy drops it and closes the connection) and check that the store's retry finds what the
  * statement did instead of doing it again: the caller gets the card the lost answer held, no card
  * is claimed twice or left leased to nobody, and a completion is not refused for having taken
- * effect. The last test loses the answer to an explicit {@code COMMIT} while the server still runs
- * it, and checks that the store's lookup waits for it.
+ * effect. Two tests break the connection while the server still runs what was sent (a claim
+ * statement, an explicit {@code COMMIT}) and check that the store's lookup waits for it; one loses
+ * an answer while the server's side of the connection stays open, as in a network partition, and
+ * checks that the lookup does not wait for the idle server process.
  */
 class PostgresLostAnswerTest {
 
@@ -93,6 +95,24 @@ class PostgresLostAnswerTest {
     assertEquals(java.util.Optional.of(claim.token()), claimed.get(0).token());
     // The lease works: the caller completes it.
     assertEquals(CardStatus.DONE, backlog.complete(claim.card().id(), claim.token()).status());
+  }
+
+  @Test
+  void aClaimWhoseAnswerIsLostInAPartitionIsLookedUpWithoutWaitingForTheIdleServerProcess() {
+    // The server never hears that its client went: its process stays, idle, after the commit.
+    proxy.loseAnswerKeepingTheServerSide("lost-1");
+    long start = System.nanoTime();
+    List<Claim> claims = backlog.claim(ClaimRequest.builder("w").build());
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+    assertEquals(1, proxy.lost(), "the claim's answer was lost");
+    assertEquals(List.of("c1"), ids(claims), "the card the lost answer held");
+    assertEquals(CardStatus.READY, backlog.get(CardId.of("c2")).status(), "no second card");
+    assertEquals(1, events(EventType.CLAIMED).size(), "one claim event");
+    // An idle process has no transaction open; waiting for it to end would take the full wait.
+    assertTrue(
+        took.compareTo(Duration.ofSeconds(10)) < 0,
+        "the lookup waited for an idle server process: " + took);
   }
 
   @Test

@@ -21,10 +21,11 @@ import org.slf4j.LoggerFactory;
  * retries the whole work with bounded jittered backoff when the database reports a transient
  * failure (serialization failure, deadlock, lock timeout) or a lost connection. A commit whose
  * outcome is unknown because the connection broke is verified against the event log before any
- * retry, once the database server process it was sent to has ended, so a committed transaction is
- * never run twice. Work that is a single operation may have its one statement commit on its own
- * ({@link SoleStatement}); when that statement's answer is lost, or the work fails after it, the
- * next attempt looks up what it did instead of running it again. Also wakes long-polling claimers.
+ * retry, once the database server process it was sent to has ended or gone idle, so a committed
+ * transaction is never run twice. Work that is a single operation may have its one statement commit
+ * on its own ({@link SoleStatement}); when that statement's answer is lost, or the work fails after
+ * it, the next attempt looks up what it did instead of running it again. Also wakes long-polling
+ * claimers.
  *
  * <p>Each attempt runs on one connection, owned by its {@link Session}: a bare pooled connection,
  * moved onto a JDBI handle when the work first asks for a JDBI statement. Work that asks for one
@@ -294,8 +295,8 @@ public final class JdbcEngine implements AutoCloseable {
 
   /**
    * Whether the event the transaction wrote first is in the log, i.e. its commit took effect; asked
-   * once server process {@code serverProcess}, which the commit was sent to, has ended, so that the
-   * commit cannot take effect after the answer.
+   * once server process {@code serverProcess}, which the commit was sent to, has ended or gone
+   * idle, so that the commit cannot take effect after the answer.
    */
   private boolean committed(Event expected, int serverProcess, long start) {
     int attempt = 0;

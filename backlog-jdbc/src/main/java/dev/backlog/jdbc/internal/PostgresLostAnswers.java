@@ -85,7 +85,7 @@ final class PostgresLostAnswers {
   }
 
   /**
-   * Waits until the server process that ran {@code earlier} has ended ({@link
+   * Waits until the server process that ran {@code earlier} has ended or gone idle ({@link
    * PostgresServerProcess}), asking on the transaction's connection.
    */
   private static void awaitEnded(Session s, SoleStatement earlier) {

@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
  * The PostgreSQL server process behind a connection, and waiting for one to end. A client can see
  * its connection break while the server process still runs what it sent: a statement waiting for a
  * lock, a {@code COMMIT} waiting for a deferred trigger. That process may still commit it, after a
- * lookup on another connection found nothing. Once the process has ended, what it ran has committed
- * or never will, so a lookup made then is final.
+ * lookup on another connection found nothing. Once the process has ended, or sits idle with no
+ * transaction open, what it ran has committed or never will, so a lookup made then is final.
  *
  * <p>Stateless and thread-safe.
  */
@@ -26,9 +26,16 @@ final class PostgresServerProcess {
   /** How long a lookup waits for the server process of a lost answer to end. */
   static final Duration WAIT = Duration.ofSeconds(30);
 
-  /** Whether the server process {@code :pid} still exists. */
+  /**
+   * Whether the server process {@code :pid} may still run what it was sent: it exists and is not
+   * idle. An idle process has no transaction open, so what it ran has committed or rolled back; it
+   * stays idle, not gone, when its client vanished without the server noticing (a network
+   * partition). A process this role may not see has no state, and counts as running.
+   */
   static final NamedSql RUNNING =
-      NamedSql.compile("SELECT COUNT(*) FROM pg_stat_activity WHERE pid = :pid");
+      NamedSql.compile(
+          "SELECT COUNT(*) FROM pg_stat_activity WHERE pid = :pid"
+              + " AND state IS DISTINCT FROM 'idle'");
 
   /**
    * Drops the transaction's snapshot of the server's activity, which it otherwise keeps until it
@@ -36,7 +43,7 @@ final class PostgresServerProcess {
    */
   static final NamedSql FRESH_ACTIVITY = NamedSql.compile("SELECT pg_stat_clear_snapshot()");
 
-  /** Whether the server process {@code pid} still exists. */
+  /** Whether the server process {@code pid} may still run what it was sent. */
   @FunctionalInterface
   interface Probe {
     boolean running(int pid) throws SQLException;
@@ -52,7 +59,7 @@ final class PostgresServerProcess {
     return c.isWrapperFor(PGConnection.class) ? c.unwrap(PGConnection.class).getBackendPID() : 0;
   }
 
-  /** Whether the server process {@code pid} still exists, asked on {@code c}. */
+  /** Whether the server process {@code pid} may still run what it was sent, asked on {@code c}. */
   static boolean running(Connection c, int pid) throws SQLException {
     try (PreparedStatement fresh = FRESH_ACTIVITY.prepare(c)) {
       fresh.executeQuery().close();
@@ -66,9 +73,9 @@ final class PostgresServerProcess {
   }
 
   /**
-   * Waits until the server process {@code pid} (0: unknown, no wait) has ended, asking {@code
-   * running} every few milliseconds. Gives up after {@link #WAIT}, with a warning naming {@code
-   * where}.
+   * Waits until the server process {@code pid} (0: unknown, no wait) has ended or gone idle, asking
+   * {@code running} every few milliseconds. Gives up after {@link #WAIT}, with a warning naming
+   * {@code where}.
    *
    * @throws StoreUnavailableException when interrupted
    */

@@ -14,7 +14,7 @@ package dev.backlog.jdbc.internal;
  * @param eventFloor the highest event seq the store had seen before the statement was sent: every
  *     event the statement wrote has a higher one, as seqs are drawn in the order of time
  * @param serverProcess the database server process that ran it (0 when unknown): a lookup waits
- *     until that process has ended, so the statement can no longer commit behind it
+ *     until that process has ended or gone idle, so the statement can no longer commit behind it
  */
 record SoleStatement(Operation operation, long key, long eventFloor, int serverProcess) {
 

@@ -67,8 +67,9 @@ public interface SqlDialect {
 
   /**
    * Waits, asking on {@code c}, until server process {@code pid} (from {@link #serverProcess}, 0
-   * for none) has ended: once it has, whatever it was sent before its answer was lost has committed
-   * or never will. Gives up after a bounded wait, with a warning naming {@code where}.
+   * for none) has ended or sits idle with no transaction open: then whatever it was sent before its
+   * answer was lost has committed or never will. Gives up after a bounded wait, with a warning
+   * naming {@code where}.
    */
   default void awaitServerProcessEnded(Connection c, int pid, String where) throws SQLException {}
 
