@@ -90,7 +90,7 @@ public final class PostgresDialect implements SqlDialect {
   }
 
   @Override
-  public int serverProcess(Connection c) throws SQLException {
+  public int serverProcess(Connection c) {
     return PostgresServerProcess.of(c);
   }
 

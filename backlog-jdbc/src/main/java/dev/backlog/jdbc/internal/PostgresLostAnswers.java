@@ -77,11 +77,7 @@ final class PostgresLostAnswers {
     if (sole == null) {
       return null;
     }
-    try {
-      return sole.on(PostgresServerProcess.of(s.connection()));
-    } catch (SQLException e) {
-      throw new SqlFailure(e);
-    }
+    return sole.on(PostgresServerProcess.of(s.connection()));
   }
 
   /**

@@ -53,10 +53,15 @@ final class PostgresServerProcess {
 
   /**
    * The server process serving {@code c}, read from the driver without a round trip, or 0 when the
-   * connection is not the PostgreSQL driver's.
+   * connection is not the PostgreSQL driver's or will not say (a host's pool that cannot unwrap):
+   * then no lookup waits.
    */
-  static int of(Connection c) throws SQLException {
-    return c.isWrapperFor(PGConnection.class) ? c.unwrap(PGConnection.class).getBackendPID() : 0;
+  static int of(Connection c) {
+    try {
+      return c.isWrapperFor(PGConnection.class) ? c.unwrap(PGConnection.class).getBackendPID() : 0;
+    } catch (SQLException e) {
+      return 0;
+    }
   }
 
   /** Whether the server process {@code pid} may still run what it was sent, asked on {@code c}. */

@@ -59,9 +59,9 @@ public interface SqlDialect {
 
   /**
    * The database server process serving {@code c}, read without a round trip, or 0 when the
-   * database has none to name (in-process databases).
+   * database has none to name (in-process databases) or the connection will not say.
    */
-  default int serverProcess(Connection c) throws SQLException {
+  default int serverProcess(Connection c) {
     return 0;
   }
 
