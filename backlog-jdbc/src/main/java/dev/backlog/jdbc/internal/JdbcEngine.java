@@ -241,7 +241,15 @@ public final class JdbcEngine implements AutoCloseable {
     Session session;
     try {
       session =
-          new Session(database, onHandle, clock, where, singleOperation, eventFloor.get(), earlier);
+          new Session(
+              database,
+              onHandle,
+              clock,
+              where,
+              dialect::serverProcess,
+              singleOperation,
+              eventFloor.get(),
+              earlier);
     } catch (SQLException e) {
       throw new SqlFailure(e);
     }
@@ -252,8 +260,8 @@ public final class JdbcEngine implements AutoCloseable {
       T result = work.apply(tx);
       tx.seal();
       a.result = result;
-      // Read from the driver, no round trip: a lookup after a lost answer waits for this process.
-      a.serverProcess = dialect.serverProcess(session.connection());
+      // A lookup after a lost answer waits for this process (read once per connection).
+      a.serverProcess = session.serverProcess();
       a.commitSent = true;
       // A no-op when the work's only statement committed on its own: no transaction is open.
       session.connection().commit();

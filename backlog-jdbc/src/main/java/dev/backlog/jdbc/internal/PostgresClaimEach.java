@@ -174,8 +174,7 @@ final class PostgresClaimEach {
         return found;
       }
     }
-    SoleStatement sole =
-        inline ? PostgresLostAnswers.sole(s, SoleStatement.Operation.CLAIM_EACH) : null;
+    SoleStatement sole = inline ? s.soleStatement(SoleStatement.Operation.CLAIM_EACH) : null;
     Connection c = s.connection();
     NamedSql sql = statement(inline, phase != null, sum);
     s.run(

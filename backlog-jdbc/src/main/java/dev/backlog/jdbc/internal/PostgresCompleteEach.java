@@ -82,7 +82,7 @@ final class PostgresCompleteEach {
     if (found != null) {
       return found;
     }
-    SoleStatement sole = PostgresLostAnswers.sole(s, SoleStatement.Operation.COMPLETE_EACH);
+    SoleStatement sole = s.soleStatement(SoleStatement.Operation.COMPLETE_EACH);
     int n = items.size();
     String[] ids = new String[n];
     Long[] tokens = new Long[n];

@@ -96,7 +96,7 @@ public final class PostgresDialect implements SqlDialect {
 
   @Override
   public void awaitServerProcessEnded(Connection c, int pid, String where) throws SQLException {
-    PostgresServerProcess.awaitEnded(pid, where, p -> PostgresServerProcess.running(c, p));
+    PostgresServerProcess.awaitEnded(c, pid, where);
   }
 
   @Override
@@ -127,7 +127,7 @@ public final class PostgresDialect implements SqlDialect {
         return found.get(0);
       }
     }
-    SoleStatement sole = inline ? PostgresLostAnswers.sole(s, SoleStatement.Operation.CLAIM) : null;
+    SoleStatement sole = inline ? s.soleStatement(SoleStatement.Operation.CLAIM) : null;
     NamedSql sql = PostgresStatements.CLAIMS.get(key);
     List<Card> cards = new ArrayList<>(Math.min(request.limit(), 64));
     Map<CardId, Event> events = inline ? new HashMap<>() : Map.of();
@@ -321,8 +321,7 @@ public final class PostgresDialect implements SqlDialect {
         return found.get(0);
       }
     }
-    SoleStatement sole =
-        inline ? PostgresLostAnswers.sole(s, SoleStatement.Operation.COMPLETE) : null;
+    SoleStatement sole = inline ? s.soleStatement(SoleStatement.Operation.COMPLETE) : null;
     String data = EventData.completed(CardStatus.CLAIMED, false, evidence);
     Object[] got =
         s.run(

@@ -69,33 +69,12 @@ final class PostgresLostAnswers {
   private PostgresLostAnswers() {}
 
   /**
-   * {@link Session#soleStatement} on PostgreSQL, with the server process that will run the
-   * statement (read from the driver, no round trip).
-   */
-  static SoleStatement sole(Session s, SoleStatement.Operation operation) {
-    SoleStatement sole = s.soleStatement(operation);
-    if (sole == null) {
-      return null;
-    }
-    return sole.on(PostgresServerProcess.of(s.connection()));
-  }
-
-  /**
    * Waits until the server process that ran {@code earlier} has ended or gone idle ({@link
    * PostgresServerProcess}), asking on the transaction's connection.
    */
   private static void awaitEnded(Session s, SoleStatement earlier) {
     try {
-      PostgresServerProcess.awaitEnded(
-          earlier.serverProcess(),
-          s.where(),
-          pid -> {
-            s.rows(PostgresServerProcess.FRESH_ACTIVITY, b -> {}, rs -> 0);
-            return s.rows(
-                        PostgresServerProcess.RUNNING, b -> b.set("pid", pid), rs -> rs.getLong(1))
-                    .get(0)
-                > 0;
-          });
+      PostgresServerProcess.awaitEnded(s.connection(), earlier.serverProcess(), s.where());
     } catch (SQLException e) {
       throw new SqlFailure(e);
     }

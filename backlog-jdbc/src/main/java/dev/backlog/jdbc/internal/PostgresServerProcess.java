@@ -32,7 +32,7 @@ final class PostgresServerProcess {
    * stays idle, not gone, when its client vanished without the server noticing (a network
    * partition). A process this role may not see has no state, and counts as running.
    */
-  static final NamedSql RUNNING =
+  private static final NamedSql RUNNING =
       NamedSql.compile(
           "SELECT COUNT(*) FROM pg_stat_activity WHERE pid = :pid"
               + " AND state IS DISTINCT FROM 'idle'");
@@ -41,13 +41,8 @@ final class PostgresServerProcess {
    * Drops the transaction's snapshot of the server's activity, which it otherwise keeps until it
    * ends.
    */
-  static final NamedSql FRESH_ACTIVITY = NamedSql.compile("SELECT pg_stat_clear_snapshot()");
-
-  /** Whether the server process {@code pid} may still run what it was sent. */
-  @FunctionalInterface
-  interface Probe {
-    boolean running(int pid) throws SQLException;
-  }
+  private static final NamedSql FRESH_ACTIVITY =
+      NamedSql.compile("SELECT pg_stat_clear_snapshot()");
 
   private PostgresServerProcess() {}
 
@@ -65,7 +60,7 @@ final class PostgresServerProcess {
   }
 
   /** Whether the server process {@code pid} may still run what it was sent, asked on {@code c}. */
-  static boolean running(Connection c, int pid) throws SQLException {
+  private static boolean running(Connection c, int pid) throws SQLException {
     try (PreparedStatement fresh = FRESH_ACTIVITY.prepare(c)) {
       fresh.executeQuery().close();
     }
@@ -79,17 +74,17 @@ final class PostgresServerProcess {
 
   /**
    * Waits until the server process {@code pid} (0: unknown, no wait) has ended or gone idle, asking
-   * {@code running} every few milliseconds. Gives up after {@link #WAIT}, with a warning naming
-   * {@code where}.
+   * on {@code c} every few milliseconds (in its transaction, if one is open). Gives up after {@link
+   * #WAIT}, with a warning naming {@code where}.
    *
    * @throws StoreUnavailableException when interrupted
    */
-  static void awaitEnded(int pid, String where, Probe running) throws SQLException {
+  static void awaitEnded(Connection c, int pid, String where) throws SQLException {
     if (pid == 0) {
       return;
     }
     long deadline = System.nanoTime() + WAIT.toNanos();
-    while (running.running(pid)) {
+    while (running(c, pid)) {
       if (System.nanoTime() > deadline) {
         LOG.warn(
             "server process {} of {} still runs what was sent before its answer was lost;"

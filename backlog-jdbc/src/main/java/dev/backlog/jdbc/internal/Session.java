@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.ToIntFunction;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -98,6 +99,11 @@ public final class Session {
   private boolean wakesWaiters;
 
   private final String where;
+  private final ToIntFunction<Connection> serverProcessOf;
+
+  /** The server process serving the connection, once read; -1 before. */
+  private int serverProcess = -1;
+
   private final boolean singleOperation;
   private final long eventFloor;
   private final SoleStatement earlier;
@@ -113,6 +119,8 @@ public final class Session {
    * @param onHandle whether to start on a JDBI handle
    * @param clock the injected clock, or null to judge time by the database clock
    * @param where the database for messages, without secrets
+   * @param serverProcessOf the database server process serving a connection, read without a round
+   *     trip (0 when unknown: {@link SqlDialect#serverProcess})
    * @param singleOperation whether the work is one operation and nothing else, whose statement may
    *     then commit on its own ({@link #soleStatement})
    * @param eventFloor the highest event seq the store has seen
@@ -125,6 +133,7 @@ public final class Session {
       boolean onHandle,
       InstantSource clock,
       String where,
+      ToIntFunction<Connection> serverProcessOf,
       boolean singleOperation,
       long eventFloor,
       SoleStatement earlier)
@@ -132,6 +141,7 @@ public final class Session {
     this.database = database;
     this.clock = clock;
     this.where = where;
+    this.serverProcessOf = serverProcessOf;
     this.singleOperation = singleOperation;
     this.eventFloor = eventFloor;
     this.earlier = earlier;
@@ -166,6 +176,17 @@ public final class Session {
   }
 
   /**
+   * The database server process serving this transaction's connection (0 when unknown), read from
+   * the driver once per connection: a lookup after a lost answer waits for it.
+   */
+  int serverProcess() {
+    if (serverProcess < 0) {
+      serverProcess = serverProcessOf.applyAsInt(connection());
+    }
+    return serverProcess;
+  }
+
+  /**
    * The JDBI handle on this transaction's connection.
    *
    * @throws JdbiNeeded when statements already ran on a bare connection
@@ -193,6 +214,7 @@ public final class Session {
       Database.Link onHandle = database.openHandle();
       begin(onHandle);
       link = onHandle;
+      serverProcess = -1;
     } catch (SQLException e) {
       throw new SqlFailure(e);
     }
@@ -225,7 +247,8 @@ public final class Session {
    * when it must not. It may when the work is a single operation, no statement ran yet on a bare
    * connection, nothing waits to be written, and the operation will run one statement (see {@link
    * #severalStatements}). The caller must run nothing after it that changes anything unless the
-   * statement itself changed nothing.
+   * statement itself changed nothing. It carries the floor, its key (claims only) and the server
+   * process that will run it, for the lookup when its answer is lost.
    */
   SoleStatement soleStatement(SoleStatement.Operation operation) {
     if (!singleOperation
@@ -241,7 +264,7 @@ public final class Session {
     // and far from zero, so that a batch's keys (key + request) never meet another's.
     long key =
         operation.keyed() ? ThreadLocalRandom.current().nextLong(1L << 32, Long.MAX_VALUE >> 1) : 0;
-    return new SoleStatement(operation, key, eventFloor, 0);
+    return new SoleStatement(operation, key, eventFloor, serverProcess());
   }
 
   /** The operation runs more than one statement: none of them may commit on its own. */

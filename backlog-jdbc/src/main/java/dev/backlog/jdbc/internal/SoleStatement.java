@@ -18,11 +18,6 @@ package dev.backlog.jdbc.internal;
  */
 record SoleStatement(Operation operation, long key, long eventFloor, int serverProcess) {
 
-  /** The same statement, run by server process {@code pid}. */
-  SoleStatement on(int pid) {
-    return new SoleStatement(operation, key, eventFloor, pid);
-  }
-
   /** The operations whose statement may commit on its own. */
   enum Operation {
     /** One claim request ({@link SqlDialect#claim}). */
