@@ -278,14 +278,9 @@ public final class Report {
         - A `renew` after the store's clock moved back before the claim failed with an
           `IllegalArgumentException` (exit 1): the lease now runs until the claim time.
 
-        ## Pending
-
-        - `SecurityReviewTest` (the server's auth, origin, host, body-bound, path-traversal and SSE-cap
-          rules) and the SSE connection cap come with the server's own work on another branch; the
-          table above names it for those items.
-        - After a failed write of the H2 file, H2 keeps that database closed for the rest of the JVM
-          that hit it: a CLI command (one JVM each) is unaffected, but a long-running process on the
-          H2 file (`backlog serve`, an embedding host) must be restarted once space is free.
+        After a failed write of the H2 file, H2 closes that database; a long-running process on the
+        file (`backlog serve`, an embedding host) writes again once space is free, without a restart:
+        its store's next connections open the file anew (`backlog-jdbc` `H2DiskFullTest`).
         """);
     return b.toString();
   }
