@@ -5,7 +5,7 @@ import dev.backlog.core.spi.Outcome;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -79,43 +79,44 @@ public final class GroupCommit<R, T> {
    * @throws InterruptedException when interrupted before a batch took the call (nothing was done)
    */
   public T submit(R request) throws InterruptedException {
-    Pending<R, T> self = new Pending<>(request, lock.newCondition());
+    Pending<R, T> self = new Pending<>(request, Thread.currentThread());
     List<Pending<R, T>> taken = new ArrayList<>();
     boolean interrupted = false;
     lock.lock();
     try {
       queue.addLast(self);
       load += (callsInFlight + queue.size() - load) * LOAD_WEIGHT;
-      while (true) {
-        if (self.done) {
-          break;
-        }
-        if (queue.peekFirst() == self && mayLead()) {
-          running++;
-          while (!queue.isEmpty() && taken.size() < maxBatch) {
-            Pending<R, T> p = queue.pollFirst();
-            p.taken = true;
-            taken.add(p);
-          }
-          callsInFlight += taken.size();
-          // A full batch may leave calls behind that may lead one beside it.
-          wakeHead();
-          break;
-        }
+      tryLead(self, taken);
+    } finally {
+      lock.unlock();
+    }
+    // Waits without the lock: a leader hands each follower its outcome and unparks it directly, so
+    // the followers of a batch wake side by side instead of taking the lock one after the other.
+    while (taken.isEmpty() && !self.done) {
+      LockSupport.park(this);
+      if (Thread.interrupted()) {
+        lock.lock();
         try {
-          self.wake.await();
-        } catch (InterruptedException e) {
           if (!self.taken) {
             queue.remove(self);
             wakeHead();
-            throw e;
+            throw new InterruptedException("interrupted before a batch took the call");
           }
-          // A leader runs this call already: its result must reach this caller.
-          interrupted = true;
+        } finally {
+          lock.unlock();
+        }
+        // A leader runs this call already: its result must reach this caller.
+        interrupted = true;
+      }
+      if (!self.done && !self.taken && self.nudged) {
+        lock.lock();
+        try {
+          self.nudged = false;
+          tryLead(self, taken);
+        } finally {
+          lock.unlock();
         }
       }
-    } finally {
-      lock.unlock();
     }
     if (!taken.isEmpty()) {
       lead(taken);
@@ -124,6 +125,25 @@ public final class GroupCommit<R, T> {
       Thread.currentThread().interrupt();
     }
     return self.result();
+  }
+
+  /**
+   * Takes the queued calls into a batch that {@code self} leads, when it is the oldest queued call
+   * and may lead now; call with the lock held.
+   */
+  private void tryLead(Pending<R, T> self, List<Pending<R, T>> taken) {
+    if (queue.peekFirst() != self || !mayLead()) {
+      return;
+    }
+    running++;
+    while (!queue.isEmpty() && taken.size() < maxBatch) {
+      Pending<R, T> p = queue.pollFirst();
+      p.taken = true;
+      taken.add(p);
+    }
+    callsInFlight += taken.size();
+    // A full batch may leave calls behind that may lead one beside it.
+    wakeHead();
   }
 
   private void lead(List<Pending<R, T>> taken) {
@@ -140,15 +160,10 @@ public final class GroupCommit<R, T> {
     } catch (RuntimeException | Error e) {
       failure = e;
     }
+    // The batch is counted and the next one may start before the outcomes go out, so that a caller
+    // that returns finds its batch in the statistics.
     lock.lock();
     try {
-      for (int i = 0; i < taken.size(); i++) {
-        Pending<R, T> p = taken.get(i);
-        p.failure = failure;
-        p.outcome = failure == null ? outcomes.get(i) : null;
-        p.done = true;
-        p.wake.signal();
-      }
       transactions++;
       calls += taken.size();
       if (taken.size() > 1) {
@@ -160,6 +175,16 @@ public final class GroupCommit<R, T> {
       wakeHead();
     } finally {
       lock.unlock();
+    }
+    for (int i = 0; i < taken.size(); i++) {
+      Pending<R, T> p = taken.get(i);
+      p.failure = failure;
+      p.outcome = failure == null ? outcomes.get(i) : null;
+      // The write of done publishes the outcome and the failure to the follower.
+      p.done = true;
+      if (p.waiter != Thread.currentThread()) {
+        LockSupport.unpark(p.waiter);
+      }
     }
   }
 
@@ -176,7 +201,8 @@ public final class GroupCommit<R, T> {
   private void wakeHead() {
     Pending<R, T> head = queue.peekFirst();
     if (head != null && mayLead()) {
-      head.wake.signal();
+      head.nudged = true;
+      LockSupport.unpark(head.waiter);
     }
   }
 
@@ -192,15 +218,23 @@ public final class GroupCommit<R, T> {
 
   private static final class Pending<R, T> {
     final R request;
-    final Condition wake;
-    boolean taken;
-    boolean done;
+    final Thread waiter;
+
+    /** Set under the lock when a leader takes the call; read by its own thread, also unlocked. */
+    volatile boolean taken;
+
+    /** Set under the lock when the call may try to lead; cleared under the lock when it tries. */
+    volatile boolean nudged;
+
+    /** Set, after the outcome or the failure, when the call's batch ended. */
+    volatile boolean done;
+
     Outcome<T> outcome;
     Throwable failure;
 
-    Pending(R request, Condition wake) {
+    Pending(R request, Thread waiter) {
       this.request = request;
-      this.wake = wake;
+      this.waiter = waiter;
     }
 
     T result() {

@@ -171,6 +171,113 @@ class GroupCommitTest {
     }
   }
 
+  /** A call on a thread of its own, so that a test can interrupt exactly it. */
+  private static final class Caller {
+    final Thread thread;
+    final java.util.concurrent.CompletableFuture<Integer> result =
+        new java.util.concurrent.CompletableFuture<>();
+    volatile boolean interruptedAfter;
+
+    Caller(GroupCommit<Integer, Integer> group, int request) {
+      thread =
+          new Thread(
+              () -> {
+                try {
+                  result.complete(group.submit(request));
+                  interruptedAfter = Thread.currentThread().isInterrupted();
+                } catch (Throwable t) {
+                  result.completeExceptionally(t);
+                }
+              });
+      thread.start();
+    }
+  }
+
+  @Test
+  void aQueuedCallInterruptedBeforeABatchTookItLeavesTheQueueHavingDoneNothing() throws Exception {
+    HeldBatch batch = new HeldBatch();
+    GroupCommit<Integer, Integer> group = new GroupCommit<>(64, 1, batch);
+    Caller first = new Caller(group, 1);
+    await(() -> batch.started.get() == 1, "the first call alone");
+    Caller second = new Caller(group, 2);
+    await(() -> group.stats().waiting() == 1, "the second call queued");
+    Caller third = new Caller(group, 3);
+    await(() -> group.stats().waiting() == 2, "the third call queued");
+
+    second.thread.interrupt();
+    java.util.concurrent.ExecutionException refused =
+        assertThrows(
+            java.util.concurrent.ExecutionException.class,
+            () -> second.result.get(30, TimeUnit.SECONDS));
+    assertTrue(refused.getCause() instanceof InterruptedException, refused.toString());
+    assertEquals(1, group.stats().waiting(), "it left the queue");
+
+    batch.permits.release(100);
+    assertEquals(1, first.result.get(30, TimeUnit.SECONDS));
+    assertEquals(3, third.result.get(30, TimeUnit.SECONDS));
+    assertEquals(List.of(List.of(1), List.of(3)), batch.batches, "no batch ran the second call");
+  }
+
+  @Test
+  void aCallTakenIntoABatchGetsItsResultWhenInterruptedAndKeepsTheInterrupt() throws Exception {
+    HeldBatch batch = new HeldBatch();
+    GroupCommit<Integer, Integer> group = new GroupCommit<>(64, 1, batch);
+    Caller first = new Caller(group, 1);
+    await(() -> batch.started.get() == 1, "the first call alone");
+    Caller second = new Caller(group, 2);
+    await(() -> group.stats().waiting() == 1, "the second call queued");
+    Caller third = new Caller(group, 3);
+    await(() -> group.stats().waiting() == 2, "the third call queued");
+    batch.permits.release(1);
+    await(() -> batch.started.get() == 2, "the batch of the two queued calls");
+
+    third.thread.interrupt();
+    Thread.sleep(50);
+    assertTrue(third.thread.isAlive(), "a call in a running batch waits for its result");
+    batch.permits.release(100);
+    assertEquals(1, first.result.get(30, TimeUnit.SECONDS));
+    assertEquals(2, second.result.get(30, TimeUnit.SECONDS));
+    assertEquals(3, third.result.get(30, TimeUnit.SECONDS));
+    third.thread.join(30_000);
+    assertTrue(third.interruptedAfter, "the interrupt is kept for the caller");
+    assertEquals(List.of(List.of(1), List.of(2, 3)), batch.batches);
+  }
+
+  @Test
+  void aBatchThatFailsHandsItsFailureToEveryCallInIt() throws Exception {
+    Semaphore hold = new Semaphore(0);
+    AtomicInteger batches = new AtomicInteger();
+    GroupCommit<Integer, Integer> group =
+        new GroupCommit<>(
+            64,
+            1,
+            requests -> {
+              hold.acquireUninterruptibly();
+              if (batches.incrementAndGet() == 2) {
+                throw new IllegalStateException("the connection broke");
+              }
+              return requests.stream().map(Outcome::of).toList();
+            });
+    Caller first = new Caller(group, 1);
+    await(() -> hold.hasQueuedThreads(), "the first call alone");
+    List<Caller> queued = new ArrayList<>();
+    for (int i = 2; i <= 6; i++) {
+      queued.add(new Caller(group, i));
+      int waiting = i - 1;
+      await(() -> group.stats().waiting() == waiting, "call " + i + " queued");
+    }
+    hold.release(100);
+    assertEquals(1, first.result.get(30, TimeUnit.SECONDS));
+    for (Caller c : queued) {
+      java.util.concurrent.ExecutionException failed =
+          assertThrows(
+              java.util.concurrent.ExecutionException.class,
+              () -> c.result.get(30, TimeUnit.SECONDS));
+      assertTrue(failed.getCause() instanceof IllegalStateException, failed.toString());
+    }
+    assertEquals(2, group.stats().transactions());
+  }
+
   @Test
   void aBoundBelowOneIsRefused() {
     IllegalArgumentException e =
