@@ -5,12 +5,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 /**
  * Several systems measured on one server in rotated rounds: round {@code r} starts with system
  * {@code r mod n} and runs each system once, so every system sees the same moments of the machine's
  * load and, where they share tables, the same dead rows. Each system's figures are the sums over
- * its rounds.
+ * its rounds; given the server's commit counter, so are the commits made during its rounds.
  *
  * <p>Not thread-safe: one run at a time.
  */
@@ -18,6 +19,17 @@ final class RotatedRounds {
 
   private final Map<String, LoadDriver.WorkerFactory> systems = new LinkedHashMap<>();
   private final Map<String, Sum> sums = new LinkedHashMap<>();
+  private final LongSupplier commits;
+
+  /** Rounds that do not count the server's commits. */
+  RotatedRounds() {
+    this(null);
+  }
+
+  /** Rounds that read the server's commit counter, when not null, around each round. */
+  RotatedRounds(LongSupplier commits) {
+    this.commits = commits;
+  }
 
   /** Adds a system under {@code key}. */
   RotatedRounds add(String key, LoadDriver.WorkerFactory factory) {
@@ -39,8 +51,10 @@ final class RotatedRounds {
     for (int r = 0; r < rounds; r++) {
       for (int k = 0; k < keys.size(); k++) {
         String key = keys.get((r + k) % keys.size());
+        long c0 = commits == null ? 0 : commits.getAsLong();
         LoadDriver.Run run = LoadDriver.run(workers, round, systems.get(key));
         Sum s = sums.get(key);
+        s.commits += commits == null ? 0 : commits.getAsLong() - c0;
         s.cards += run.cards();
         s.seconds += run.seconds();
         s.transactions =
@@ -56,7 +70,17 @@ final class RotatedRounds {
     return new LoadDriver.Run(s.cards, s.seconds, s.latencies, s.transactions);
   }
 
+  /**
+   * The server's commits per card during system {@code key}'s rounds, or -1 when these rounds do
+   * not count commits.
+   */
+  double commitsPerCard(String key) {
+    Sum s = sums.get(key);
+    return commits == null ? -1 : s.commits / (double) Math.max(1, s.cards);
+  }
+
   private static final class Sum {
+    long commits;
     long cards;
     double seconds;
     long transactions;

@@ -251,7 +251,7 @@ public final class Targets {
         "≥ 0.80 (within 20 %)",
         ratio,
         met,
-        dag.get().backlog() + " vs " + free.get().backlog() + ", 4 workers",
+        dag.get().backlog() + " vs " + free.get().backlog() + ", 4 workers, rotated rounds",
         met
             ? ""
             : "completing a card also locks and updates its dependents' counters (about 3 per card, in the"
