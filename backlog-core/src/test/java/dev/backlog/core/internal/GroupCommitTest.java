@@ -193,8 +193,16 @@ class GroupCommitTest {
     }
   }
 
-  @Test
-  void aQueuedCallInterruptedBeforeABatchTookItLeavesTheQueueHavingDoneNothing() throws Exception {
+  /** A group of one batch at a time, its batch and calls 1 to 3. */
+  private record Scene(
+      HeldBatch batch,
+      GroupCommit<Integer, Integer> group,
+      Caller first,
+      Caller second,
+      Caller third) {}
+
+  /** Call 1 runs alone and is held; calls 2 and 3 queue behind it, in that order. */
+  private static Scene oneRunningTwoQueued() throws InterruptedException {
     HeldBatch batch = new HeldBatch();
     GroupCommit<Integer, Integer> group = new GroupCommit<>(64, 1, batch);
     Caller first = new Caller(group, 1);
@@ -203,44 +211,44 @@ class GroupCommitTest {
     await(() -> group.stats().waiting() == 1, "the second call queued");
     Caller third = new Caller(group, 3);
     await(() -> group.stats().waiting() == 2, "the third call queued");
+    return new Scene(batch, group, first, second, third);
+  }
 
-    second.thread.interrupt();
+  @Test
+  void aQueuedCallInterruptedBeforeABatchTookItLeavesTheQueueHavingDoneNothing() throws Exception {
+    Scene scene = oneRunningTwoQueued();
+
+    scene.second().thread.interrupt();
     java.util.concurrent.ExecutionException refused =
         assertThrows(
             java.util.concurrent.ExecutionException.class,
-            () -> second.result.get(30, TimeUnit.SECONDS));
+            () -> scene.second().result.get(30, TimeUnit.SECONDS));
     assertTrue(refused.getCause() instanceof InterruptedException, refused.toString());
-    assertEquals(1, group.stats().waiting(), "it left the queue");
+    assertEquals(1, scene.group().stats().waiting(), "it left the queue");
 
-    batch.permits.release(100);
-    assertEquals(1, first.result.get(30, TimeUnit.SECONDS));
-    assertEquals(3, third.result.get(30, TimeUnit.SECONDS));
-    assertEquals(List.of(List.of(1), List.of(3)), batch.batches, "no batch ran the second call");
+    scene.batch().permits.release(100);
+    assertEquals(1, scene.first().result.get(30, TimeUnit.SECONDS));
+    assertEquals(3, scene.third().result.get(30, TimeUnit.SECONDS));
+    assertEquals(
+        List.of(List.of(1), List.of(3)), scene.batch().batches, "no batch ran the second call");
   }
 
   @Test
   void aCallTakenIntoABatchGetsItsResultWhenInterruptedAndKeepsTheInterrupt() throws Exception {
-    HeldBatch batch = new HeldBatch();
-    GroupCommit<Integer, Integer> group = new GroupCommit<>(64, 1, batch);
-    Caller first = new Caller(group, 1);
-    await(() -> batch.started.get() == 1, "the first call alone");
-    Caller second = new Caller(group, 2);
-    await(() -> group.stats().waiting() == 1, "the second call queued");
-    Caller third = new Caller(group, 3);
-    await(() -> group.stats().waiting() == 2, "the third call queued");
-    batch.permits.release(1);
-    await(() -> batch.started.get() == 2, "the batch of the two queued calls");
+    Scene scene = oneRunningTwoQueued();
+    scene.batch().permits.release(1);
+    await(() -> scene.batch().started.get() == 2, "the batch of the two queued calls");
 
-    third.thread.interrupt();
+    scene.third().thread.interrupt();
     Thread.sleep(50);
-    assertTrue(third.thread.isAlive(), "a call in a running batch waits for its result");
-    batch.permits.release(100);
-    assertEquals(1, first.result.get(30, TimeUnit.SECONDS));
-    assertEquals(2, second.result.get(30, TimeUnit.SECONDS));
-    assertEquals(3, third.result.get(30, TimeUnit.SECONDS));
-    third.thread.join(30_000);
-    assertTrue(third.interruptedAfter, "the interrupt is kept for the caller");
-    assertEquals(List.of(List.of(1), List.of(2, 3)), batch.batches);
+    assertTrue(scene.third().thread.isAlive(), "a call in a running batch waits for its result");
+    scene.batch().permits.release(100);
+    assertEquals(1, scene.first().result.get(30, TimeUnit.SECONDS));
+    assertEquals(2, scene.second().result.get(30, TimeUnit.SECONDS));
+    assertEquals(3, scene.third().result.get(30, TimeUnit.SECONDS));
+    scene.third().thread.join(30_000);
+    assertTrue(scene.third().interruptedAfter, "the interrupt is kept for the caller");
+    assertEquals(List.of(List.of(1), List.of(2, 3)), scene.batch().batches);
   }
 
   @Test
