@@ -105,8 +105,8 @@ final class DagScenarios {
         rr.add("free", i -> Workers.ours(free, "f" + i, 1))
             .add("random", i -> Workers.ours(random, "r" + i, 1));
         rr.warm(workers, steps.warmup());
-        int rounds = options.full() ? 4 : 2;
-        Duration round = options.full() ? Duration.ofSeconds(2) : Duration.ofMillis(750);
+        int rounds = options.rotatedRounds();
+        Duration round = options.rotatedRound();
         rr.run(workers, rounds, round);
         String note =
             "bulk-loaded; the store's recount found every dependency counter right; "
@@ -114,30 +114,23 @@ final class DagScenarios {
                 + " rotated rounds of "
                 + round.toMillis()
                 + " ms with the other backlog";
-        steps.add(
-            measure(
-                "pg.dag.free",
-                "dag",
-                "ours",
-                "PostgreSQL",
-                workers,
-                1,
-                fmt(size) + " ready cards, no dependencies",
-                rr.total("free"),
-                rr.commitsPerCard("free"),
-                note));
-        steps.add(
-            measure(
-                "pg.dag.random",
-                "dag",
-                "ours",
-                "PostgreSQL",
-                workers,
-                1,
-                fmt(size) + " cards in a random DAG (mean in-degree 3)",
-                rr.total("random"),
-                rr.commitsPerCard("random"),
-                note));
+        for (String key : List.of("free", "random")) {
+          steps.add(
+              measure(
+                  "pg.dag." + key,
+                  "dag",
+                  "ours",
+                  "PostgreSQL",
+                  workers,
+                  1,
+                  fmt(size)
+                      + (key.equals("free")
+                          ? " ready cards, no dependencies"
+                          : " cards in a random DAG (mean in-degree 3)"),
+                  rr.total(key),
+                  rr.commitsPerCard(key),
+                  note));
+        }
       }
     } finally {
       pg.dropSchema(freeUrl);

@@ -56,14 +56,6 @@ final class FleetScenarios {
     }
   }
 
-  private int rounds() {
-    return options.full() ? 4 : 2;
-  }
-
-  private Duration round() {
-    return options.full() ? Duration.ofSeconds(2) : Duration.ofMillis(750);
-  }
-
   private void rounds(int workers) throws Exception {
     int pool = options.full() ? 200_000 : 20_000;
     int minimalPool = options.full() ? 80_000 : 8_000;
@@ -98,15 +90,15 @@ final class FleetScenarios {
             .add("minimal", i -> RotatedRounds.keptOpen(raw.get(workers + i)));
         rr.warm(workers, steps.warmup());
         CoalescingStats before = on.coalescingStats();
-        rr.run(workers, rounds(), round());
+        rr.run(workers, options.rotatedRounds(), options.rotatedRound());
         onCommits = commitsPerCard(before, on.coalescingStats(), rr.total("on").cards());
       }
       String how =
           String.format(
               Locale.ROOT,
               "%d rotated rounds of %d ms with the other systems of this worker count",
-              rounds(),
-              round().toMillis());
+              options.rotatedRounds(),
+              options.rotatedRound().toMillis());
       String backlog = fmt(SMALL_DONE) + " done + " + fmt(pool) + " ready";
       add(
           rr,
@@ -212,7 +204,7 @@ final class FleetScenarios {
     String id = id(workers, "dbscheduler");
     progress.accept(id);
     String url = pg.freshSchema("fleet_dbs_w" + workers);
-    Duration time = round().multipliedBy(rounds());
+    Duration time = options.rotatedRound().multipliedBy(options.rotatedRounds());
     int tasks = options.full() ? 40_000 : 4_000;
     try {
       DbSchedulerPeer.Outcome peer = DbSchedulerPeer.run(url, tasks, workers, time, pg::commits);

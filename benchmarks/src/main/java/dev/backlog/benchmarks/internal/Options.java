@@ -96,6 +96,16 @@ public record Options(
     return full ? Duration.ofSeconds(8) : Duration.ofSeconds(3);
   }
 
+  /** How many rotated rounds each system runs ({@code RotatedRounds}). */
+  public int rotatedRounds() {
+    return full ? 4 : 2;
+  }
+
+  /** How long each rotated round runs. */
+  public Duration rotatedRound() {
+    return full ? Duration.ofSeconds(2) : Duration.ofMillis(750);
+  }
+
   /** The worker counts of the throughput scenarios. */
   public List<Integer> workerCounts() {
     return full ? List.of(1, 2, 4, 8, 16, 32) : List.of(1, 4);
