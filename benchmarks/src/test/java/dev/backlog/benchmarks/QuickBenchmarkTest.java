@@ -16,6 +16,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
@@ -96,6 +98,17 @@ class QuickBenchmarkTest {
     }
     assertEquals(
         100, r.find("pg.dag.chain100").orElseThrow().cards(), "the chain is drained to the end");
+    String dependents =
+        r.notes().stream()
+            .filter(n -> n.startsWith("Random DAG:"))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no note on the random DAG's dependents"));
+    Matcher had = Pattern.compile("had ([0-9.]+) dependents each").matcher(dependents);
+    assertTrue(had.find(), dependents);
+    assertTrue(
+        Double.parseDouble(had.group(1)) > 3,
+        "the oldest cards, completed first, have more dependents than the mean in-degree of 3: "
+            + dependents);
 
     String md = Files.readString(out.resolve("benchmarks.md"));
     for (Target t : r.targets()) {

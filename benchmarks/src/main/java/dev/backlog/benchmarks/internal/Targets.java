@@ -254,8 +254,9 @@ public final class Targets {
         dag.get().backlog() + " vs " + free.get().backlog() + ", 4 workers, rotated rounds",
         met
             ? ""
-            : "completing a card also locks and updates its dependents' counters (about 3 per card, in the"
-                + " same statement as the completion): each is a new row version, in place (HOT, no index entries)"
+            : "completing a card also locks and updates its dependents' counters, in the same statement as"
+                + " the completion, and the cards completed in a run of seconds are the oldest, which have the"
+                + " most dependents (the notes give how many: more than the mean in-degree of 3): each is a new row version, in place (HOT, no index entries)"
                 + " while the dependent stays unclaimable, with new index entries when it becomes claimable; and claims"
                 + " return each card's dependencies: more rows locked, written and returned per card than without"
                 + " dependencies, on a CPU-bound machine. Since a single-card transaction lost most of its fixed cost"
