@@ -103,10 +103,19 @@ class QuickBenchmarkTest {
             .filter(n -> n.startsWith("Random DAG:"))
             .findFirst()
             .orElseThrow(() -> new AssertionError("no note on the random DAG's dependents"));
-    Matcher had = Pattern.compile("had ([0-9.]+) dependents each").matcher(dependents);
+    Matcher had =
+        Pattern.compile(
+                "the ([0-9,]+) cards completed .* had ([0-9.]+) dependents each .*"
+                    + " backlog's ([0-9,]+) cards")
+            .matcher(dependents);
     assertTrue(had.find(), dependents);
+    long done = Long.parseLong(had.group(1).replace(",", ""));
+    long size = Long.parseLong(had.group(3).replace(",", ""));
+    assertTrue(done > 0 && done <= size, dependents);
+    // Card i of n has about 3 ln(n / i) dependents, and the oldest cards are claimed first: while
+    // fewer than half are done, the done ones have at least 3 (ln 2 + 1), about 5, on average.
     assertTrue(
-        Double.parseDouble(had.group(1)) > 3,
+        done * 2 > size || Double.parseDouble(had.group(2)) > 3,
         "the oldest cards, completed first, have more dependents than the mean in-degree of 3: "
             + dependents);
 
