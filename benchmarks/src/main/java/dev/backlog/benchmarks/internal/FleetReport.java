@@ -81,7 +81,8 @@ public final class FleetReport {
     }
     md.append("\n## Fleet: single-card workers, the peer and the minimal pair\n\n")
         .append(
-            "Per worker count, on one schema in rotated rounds: ours through `Backlog.claim` +"
+            "Per worker count, in rotated rounds, each system on a schema of its own (so that a"
+                + " claim walks only the index entries its own claims left): ours through `Backlog.claim` +"
                 + " `complete` with coalescing off and on (one `Backlog` each, pool = workers + 2),"
                 + " ours in claims of 16 + `completeAll`, the store-statement ceiling (the store's"
                 + " claim statement and a fenced completion on the store's schema) and the minimal"

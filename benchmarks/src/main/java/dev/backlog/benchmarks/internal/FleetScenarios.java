@@ -14,14 +14,16 @@ import dev.backlog.jdbc.JdbcBacklogStore;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
  * A fleet of single-card workers across worker counts, on PostgreSQL: ours with coalescing off and
  * on, ours batched (claims of 16 and completeAll), the store-statement ceiling and the minimal raw
- * single-card pair, all in rotated rounds on one schema per worker count; then db-scheduler's
+ * single-card pair, all in rotated rounds, each on a schema of its own; then db-scheduler's
  * lock-and-fetch with as many threads, on its own table of the same server.
  *
  * <p>Not thread-safe: one run at a time.
@@ -61,28 +63,37 @@ final class FleetScenarios {
     int minimalPool = options.full() ? 80_000 : 8_000;
     progress.accept(
         "pg.fleet.w" + workers + ".* (" + String.join(", ", SYSTEMS) + ", rotated rounds)");
-    String url = pg.freshSchema("fleet_w" + workers);
+    // Every system claims from a table of its own, so that its claims walk only the index entries
+    // of the cards it claimed itself (a claimed card's old entry stays until vacuum), as the
+    // minimal pair's and db-scheduler's do.
+    Map<String, String> urls = new LinkedHashMap<>();
+    for (String system : SYSTEMS) {
+      urls.put(system, pg.freshSchema("fleet_w" + workers + "_" + system));
+    }
     List<LoadDriver.Worker> raw = new ArrayList<>();
     try {
-      try (JdbcBacklogStore store = openStore(url, workers)) {
-        load(url, l -> doneAndReady(l, SMALL_DONE, pool, 0));
-        store.describe();
+      for (String system : List.of("off", "on", "b16", "ceiling")) {
+        String url = urls.get(system);
+        try (JdbcBacklogStore store = openStore(url, workers)) {
+          load(url, l -> doneAndReady(l, SMALL_DONE, pool, 0));
+          store.describe();
+        }
       }
-      try (Connection c = PgServer.connect(url)) {
+      try (Connection c = PgServer.connect(urls.get("minimal"))) {
         Workers.minimalTable(c, minimalPool);
       }
-      analyze(url);
+      analyze(urls.get("off"));
       for (int i = 0; i < workers; i++) {
-        raw.add(Workers.ceiling(url, "c" + i));
+        raw.add(Workers.ceiling(urls.get("ceiling"), "c" + i));
       }
       for (int i = 0; i < workers; i++) {
-        raw.add(Workers.minimal(url, "m" + i));
+        raw.add(Workers.minimal(urls.get("minimal"), "m" + i));
       }
       RotatedRounds rr = new RotatedRounds();
       double onCommits;
-      try (Backlog off = backlog(url, workers, false);
-          Backlog on = backlog(url, workers, true);
-          Backlog batched = backlog(url, workers, true)) {
+      try (Backlog off = backlog(urls.get("off"), workers, false);
+          Backlog on = backlog(urls.get("on"), workers, true);
+          Backlog batched = backlog(urls.get("b16"), workers, true)) {
         rr.add("off", i -> Workers.ours(off, "off" + i, 1))
             .add("on", i -> Workers.ours(on, "on" + i, 1))
             .add("b16", i -> Workers.ours(batched, "b" + i, 16))
@@ -96,7 +107,8 @@ final class FleetScenarios {
       String how =
           String.format(
               Locale.ROOT,
-              "%d rotated rounds of %d ms with the other systems of this worker count",
+              "%d rotated rounds of %d ms with the other systems of this worker count, each on"
+                  + " a table of its own",
               options.rotatedRounds(),
               options.rotatedRound().toMillis());
       String backlog = fmt(SMALL_DONE) + " done + " + fmt(pool) + " ready";
@@ -153,7 +165,7 @@ final class FleetScenarios {
       for (LoadDriver.Worker w : raw) {
         w.close();
       }
-      pg.dropSchema(url);
+      urls.values().forEach(pg::dropSchema);
     }
   }
 

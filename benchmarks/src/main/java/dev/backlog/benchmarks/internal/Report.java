@@ -436,7 +436,7 @@ public final class Report {
                 + " It is what a bare single-card work queue costs"
                 + " on the same server, where the ceiling runs the store's heavier statements on the store's"
                 + " schema. The fleet comparison runs it, the ceiling and ours (coalescing off and on, and"
-                + " batches of 16) in rotated rounds on one schema per worker count, and db-scheduler after"
+                + " batches of 16) in rotated rounds, each on a schema of its own, and db-scheduler after"
                 + " them for as long as one system's rounds take.\n")
         .append(
             "- **Claim latency**: the wall time of the claim call (statement and commit), sampled for every"
