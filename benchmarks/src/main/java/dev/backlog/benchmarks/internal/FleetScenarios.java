@@ -72,6 +72,8 @@ final class FleetScenarios {
     }
     List<LoadDriver.Worker> raw = new ArrayList<>();
     try {
+      // Ours and the ceiling on the store's schema, the same cards in each; the minimal pair on its
+      // own table.
       for (String system : List.of("off", "on", "b16", "ceiling")) {
         String url = urls.get(system);
         try (JdbcBacklogStore store = openStore(url, workers)) {
@@ -82,6 +84,7 @@ final class FleetScenarios {
       try (Connection c = PgServer.connect(urls.get("minimal"))) {
         Workers.minimalTable(c, minimalPool);
       }
+      // ANALYZE with no table named analyzes every table of the database: all five schemas.
       analyze(urls.get("off"));
       for (int i = 0; i < workers; i++) {
         raw.add(Workers.ceiling(urls.get("ceiling"), "c" + i));
