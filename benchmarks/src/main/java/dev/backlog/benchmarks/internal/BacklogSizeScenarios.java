@@ -3,13 +3,11 @@ package dev.backlog.benchmarks.internal;
 import static dev.backlog.benchmarks.internal.ScenarioSteps.analyze;
 import static dev.backlog.benchmarks.internal.ScenarioSteps.doneAndReady;
 import static dev.backlog.benchmarks.internal.ScenarioSteps.fmt;
-import static dev.backlog.benchmarks.internal.ScenarioSteps.load;
+import static dev.backlog.benchmarks.internal.ScenarioSteps.loadMigrated;
 import static dev.backlog.benchmarks.internal.ScenarioSteps.openBacklog;
-import static dev.backlog.benchmarks.internal.ScenarioSteps.openStore;
 import static dev.backlog.benchmarks.internal.ScenarioSteps.sql;
 
 import dev.backlog.core.Backlog;
-import dev.backlog.jdbc.JdbcBacklogStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,10 +58,7 @@ final class BacklogSizeScenarios {
     int workers = 4;
     String url = pg.freshSchema(id.replace('.', '_'));
     try {
-      try (JdbcBacklogStore store = openStore(url, workers)) {
-        load(url, l -> doneAndReady(l, size - SIZE_ROUND, SIZE_ROUND, 0));
-        store.describe();
-      }
+      loadMigrated(url, l -> doneAndReady(l, size - SIZE_ROUND, SIZE_ROUND, 0));
       analyze(url);
       try (Backlog warm = openBacklog(url, workers)) {
         drainRounds(warm, url, workers, Duration.ofSeconds(1));

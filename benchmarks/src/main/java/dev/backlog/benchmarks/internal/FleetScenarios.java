@@ -4,13 +4,12 @@ import static dev.backlog.benchmarks.internal.ScenarioSteps.SMALL_DONE;
 import static dev.backlog.benchmarks.internal.ScenarioSteps.analyze;
 import static dev.backlog.benchmarks.internal.ScenarioSteps.doneAndReady;
 import static dev.backlog.benchmarks.internal.ScenarioSteps.fmt;
-import static dev.backlog.benchmarks.internal.ScenarioSteps.load;
+import static dev.backlog.benchmarks.internal.ScenarioSteps.loadMigrated;
 import static dev.backlog.benchmarks.internal.ScenarioSteps.measure;
-import static dev.backlog.benchmarks.internal.ScenarioSteps.openStore;
+import static dev.backlog.benchmarks.internal.ScenarioSteps.openBacklog;
 
 import dev.backlog.core.Backlog;
 import dev.backlog.core.CoalescingStats;
-import dev.backlog.jdbc.JdbcBacklogStore;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -75,11 +74,7 @@ final class FleetScenarios {
       // Ours and the ceiling on the store's schema, the same cards in each; the minimal pair on its
       // own table.
       for (String system : List.of("off", "on", "b16", "ceiling")) {
-        String url = urls.get(system);
-        try (JdbcBacklogStore store = openStore(url, workers)) {
-          load(url, l -> doneAndReady(l, SMALL_DONE, pool, 0));
-          store.describe();
-        }
+        loadMigrated(urls.get(system), l -> doneAndReady(l, SMALL_DONE, pool, 0));
       }
       try (Connection c = PgServer.connect(urls.get("minimal"))) {
         Workers.minimalTable(c, minimalPool);
@@ -94,9 +89,9 @@ final class FleetScenarios {
       }
       RotatedRounds rr = new RotatedRounds();
       double onCommits;
-      try (Backlog off = backlog(urls.get("off"), workers, false);
-          Backlog on = backlog(urls.get("on"), workers, true);
-          Backlog batched = backlog(urls.get("b16"), workers, true)) {
+      try (Backlog off = openBacklog(urls.get("off"), workers, false);
+          Backlog on = openBacklog(urls.get("on"), workers, true);
+          Backlog batched = openBacklog(urls.get("b16"), workers, true)) {
         rr.add("off", i -> Workers.ours(off, "off" + i, 1))
             .add("on", i -> Workers.ours(on, "on" + i, 1))
             .add("b16", i -> Workers.ours(batched, "b" + i, 16))
@@ -170,10 +165,6 @@ final class FleetScenarios {
       }
       urls.values().forEach(pg::dropSchema);
     }
-  }
-
-  private static Backlog backlog(String url, int workers, boolean coalescing) {
-    return Backlog.builder().store(openStore(url, workers)).coalescing(coalescing).build();
   }
 
   /** Store transactions per card of a coalescing backlog's calls between two snapshots. */

@@ -3,13 +3,11 @@ package dev.backlog.benchmarks.internal;
 import static dev.backlog.benchmarks.internal.ScenarioSteps.SMALL_DONE;
 import static dev.backlog.benchmarks.internal.ScenarioSteps.doneAndReady;
 import static dev.backlog.benchmarks.internal.ScenarioSteps.fmt;
-import static dev.backlog.benchmarks.internal.ScenarioSteps.load;
+import static dev.backlog.benchmarks.internal.ScenarioSteps.loadMigrated;
 import static dev.backlog.benchmarks.internal.ScenarioSteps.measure;
 import static dev.backlog.benchmarks.internal.ScenarioSteps.openBacklog;
-import static dev.backlog.benchmarks.internal.ScenarioSteps.openStore;
 
 import dev.backlog.core.Backlog;
-import dev.backlog.jdbc.JdbcBacklogStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -43,10 +41,7 @@ final class H2Scenarios {
         progress.accept(id);
         String url =
             "jdbc:h2:file:" + dir.toAbsolutePath().toString().replace('\\', '/') + "/w" + w;
-        try (JdbcBacklogStore store = openStore(url, w)) {
-          load(url, l -> doneAndReady(l, SMALL_DONE, pool, 0));
-          store.describe();
-        }
+        loadMigrated(url, l -> doneAndReady(l, SMALL_DONE, pool, 0));
         try (Backlog warm = openBacklog(url, w)) {
           LoadDriver.run(w, steps.warmup(), i -> Workers.ours(warm, "w" + i, 1));
         }
@@ -118,16 +113,12 @@ final class H2Scenarios {
             + dir.toAbsolutePath().toString().replace('\\', '/')
             + "/coalesce"
             + (durable ? "-durable;WRITE_DELAY=0" : "-delayed");
-    try (JdbcBacklogStore store = openStore(url, w)) {
-      load(url, l -> doneAndReady(l, SMALL_DONE, pool, 0));
-      store.describe();
-    }
+    loadMigrated(url, l -> doneAndReady(l, SMALL_DONE, pool, 0));
     RotatedRounds rr = new RotatedRounds();
-    int rounds = options.full() ? 4 : 2;
-    java.time.Duration round =
-        options.full() ? java.time.Duration.ofSeconds(2) : java.time.Duration.ofMillis(750);
-    try (Backlog off = Backlog.builder().store(openStore(url, w)).coalescing(false).build();
-        Backlog on = Backlog.builder().store(openStore(url, w)).coalescing(true).build()) {
+    int rounds = options.rotatedRounds();
+    java.time.Duration round = options.rotatedRound();
+    try (Backlog off = openBacklog(url, w, false);
+        Backlog on = openBacklog(url, w, true)) {
       rr.add("off", i -> Workers.ours(off, "off" + i, 1))
           .add("on", i -> Workers.ours(on, "on" + i, 1));
       rr.warm(w, steps.warmup());

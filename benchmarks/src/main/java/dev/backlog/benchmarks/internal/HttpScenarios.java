@@ -3,14 +3,12 @@ package dev.backlog.benchmarks.internal;
 import static dev.backlog.benchmarks.internal.ScenarioSteps.SMALL_DONE;
 import static dev.backlog.benchmarks.internal.ScenarioSteps.doneAndReady;
 import static dev.backlog.benchmarks.internal.ScenarioSteps.fmt;
-import static dev.backlog.benchmarks.internal.ScenarioSteps.load;
+import static dev.backlog.benchmarks.internal.ScenarioSteps.loadMigrated;
 import static dev.backlog.benchmarks.internal.ScenarioSteps.openBacklog;
-import static dev.backlog.benchmarks.internal.ScenarioSteps.openStore;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.backlog.core.Backlog;
-import dev.backlog.jdbc.JdbcBacklogStore;
 import dev.backlog.server.BacklogServer;
 import java.io.IOException;
 import java.net.URI;
@@ -84,10 +82,7 @@ final class HttpScenarios {
     int pool = options.full() ? 200_000 : 20_000;
     String backlog = fmt(SMALL_DONE) + " done + " + fmt(pool) + " ready";
     progress.accept(prefix + ".http.ours and " + prefix + ".http.inproc (alternating rounds)");
-    try (JdbcBacklogStore store = openStore(url, CLIENTS)) {
-      load(url, l -> doneAndReady(l, SMALL_DONE, pool, 0));
-      store.describe();
-    }
+    loadMigrated(url, l -> doneAndReady(l, SMALL_DONE, pool, 0));
     Duration round = options.scenarioTime().dividedBy(ROUNDS);
     Sum http = new Sum();
     Sum inproc = new Sum();

@@ -1,12 +1,10 @@
 package dev.backlog.benchmarks.internal;
 
 import static dev.backlog.benchmarks.internal.ScenarioSteps.doneAndReady;
-import static dev.backlog.benchmarks.internal.ScenarioSteps.load;
+import static dev.backlog.benchmarks.internal.ScenarioSteps.loadMigrated;
 import static dev.backlog.benchmarks.internal.ScenarioSteps.openBacklog;
-import static dev.backlog.benchmarks.internal.ScenarioSteps.openStore;
 
 import dev.backlog.core.Backlog;
-import dev.backlog.jdbc.JdbcBacklogStore;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
@@ -99,10 +97,7 @@ final class JitWarmUp {
     String url = pg.freshSchema("jit_warm_up");
     Quiet quiet;
     try {
-      try (JdbcBacklogStore store = openStore(url, 2)) {
-        load(url, l -> doneAndReady(l, 100, 80_000, 0));
-        store.describe();
-      }
+      loadMigrated(url, l -> doneAndReady(l, 100, 80_000, 0));
       try (Backlog backlog = openBacklog(url, 2)) {
         quiet =
             untilQuiet(

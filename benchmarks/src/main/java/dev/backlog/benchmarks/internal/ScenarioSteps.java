@@ -76,11 +76,7 @@ final class ScenarioSteps {
     progress.accept(id);
     String url = pg.freshSchema(id.replace('.', '_'));
     try {
-      try (JdbcBacklogStore store = openStore(url, workers)) {
-        // Opening the store migrates the schema the loader fills.
-        load(url, loader);
-        store.describe();
-      }
+      loadMigrated(url, loader);
       analyze(url);
       if (!group.equals("peer")) {
         // The peer comparison drains a fixed number of cards, so it runs without a warm-up of its
@@ -120,12 +116,30 @@ final class ScenarioSteps {
     return options.full() ? Duration.ofMillis(1_500) : Duration.ofMillis(600);
   }
 
+  /**
+   * Bulk-loads a backlog at {@code url} into the store's schema: opens the store (which migrates
+   * the schema the loader fills), loads with the store open beside it, and closes the store.
+   */
+  static void loadMigrated(String url, Loader loader) throws SQLException {
+    JdbcBacklogStore store = openStore(url, 1);
+    try {
+      load(url, loader);
+    } finally {
+      store.close();
+    }
+  }
+
   static JdbcBacklogStore openStore(String url, int workers) {
     return JdbcBacklogStore.builder().url(url).maxPoolSize(workers + 2).build();
   }
 
   static Backlog openBacklog(String url, int workers) {
     return Backlog.builder().store(openStore(url, workers)).build();
+  }
+
+  /** A backlog with coalescing on or off, on a store with a pool for {@code workers}. */
+  static Backlog openBacklog(String url, int workers, boolean coalescing) {
+    return Backlog.builder().store(openStore(url, workers)).coalescing(coalescing).build();
   }
 
   static void load(String url, Loader loader) throws SQLException {

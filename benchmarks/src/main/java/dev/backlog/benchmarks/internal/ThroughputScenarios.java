@@ -4,12 +4,10 @@ import static dev.backlog.benchmarks.internal.ScenarioSteps.SMALL_DONE;
 import static dev.backlog.benchmarks.internal.ScenarioSteps.analyze;
 import static dev.backlog.benchmarks.internal.ScenarioSteps.doneAndReady;
 import static dev.backlog.benchmarks.internal.ScenarioSteps.fmt;
-import static dev.backlog.benchmarks.internal.ScenarioSteps.load;
+import static dev.backlog.benchmarks.internal.ScenarioSteps.loadMigrated;
 import static dev.backlog.benchmarks.internal.ScenarioSteps.openBacklog;
-import static dev.backlog.benchmarks.internal.ScenarioSteps.openStore;
 
 import dev.backlog.core.Backlog;
-import dev.backlog.jdbc.JdbcBacklogStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,10 +66,7 @@ final class ThroughputScenarios {
     String url = pg.freshSchema("pair_w" + workers);
     List<LoadDriver.Worker> ceilingWorkers = new ArrayList<>();
     try {
-      try (JdbcBacklogStore store = openStore(url, workers)) {
-        load(url, l -> doneAndReady(l, SMALL_DONE, pool, 0));
-        store.describe();
-      }
+      loadMigrated(url, l -> doneAndReady(l, SMALL_DONE, pool, 0));
       analyze(url);
       for (int i = 0; i < workers; i++) {
         ceilingWorkers.add(Workers.ceiling(url, "c" + i));
