@@ -48,13 +48,19 @@ final class RotatedRounds {
   /** Runs {@code rounds} rotated rounds of {@code round} per system. */
   void run(int workers, int rounds, Duration round) throws InterruptedException {
     List<String> keys = new ArrayList<>(systems.keySet());
+    // One reading between two rounds ends the one and starts the next (each reading waits for the
+    // server's counters to settle).
+    long last = commits == null ? 0 : commits.getAsLong();
     for (int r = 0; r < rounds; r++) {
       for (int k = 0; k < keys.size(); k++) {
         String key = keys.get((r + k) % keys.size());
-        long c0 = commits == null ? 0 : commits.getAsLong();
         LoadDriver.Run run = LoadDriver.run(workers, round, systems.get(key));
         Sum s = sums.get(key);
-        s.commits += commits == null ? 0 : commits.getAsLong() - c0;
+        if (commits != null) {
+          long now = commits.getAsLong();
+          s.commits += now - last;
+          last = now;
+        }
         s.cards += run.cards();
         s.seconds += run.seconds();
         s.transactions =
