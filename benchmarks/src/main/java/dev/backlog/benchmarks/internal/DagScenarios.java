@@ -156,19 +156,21 @@ final class DagScenarios {
             s.executeQuery(
                 "SELECT (SELECT COUNT(*) FROM cards WHERE status = 'done'),"
                     + " (SELECT COUNT(*) FROM card_deps e JOIN cards d ON d.id = e.depends_on"
-                    + " WHERE d.status = 'done')")) {
+                    + " WHERE d.status = 'done'), (SELECT COUNT(*) FROM card_deps)")) {
       rs.next();
       long done = rs.getLong(1);
       long lowered = rs.getLong(2);
+      long edges = rs.getLong(3);
       return String.format(
           Locale.ROOT,
           "Random DAG: the %,d cards completed in its rounds (warm-up included) had %.1f"
               + " dependents each on average, each counter lowered in the completion's statement; the"
-              + " backlog's %,d cards have 3 dependencies each on average, drawn from the cards before"
-              + " them, so the oldest cards, claimed first, have the most dependents.",
+              + " backlog's %,d cards have %.1f dependencies each on average, drawn from the cards"
+              + " before them, so the oldest cards, claimed first, have the most dependents.",
           done,
           done == 0 ? 0.0 : lowered / (double) done,
-          size);
+          size,
+          edges / (double) size);
     }
   }
 
