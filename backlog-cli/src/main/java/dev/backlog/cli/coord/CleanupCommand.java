@@ -4,6 +4,7 @@ import static dev.backlog.cli.coord.CoordJson.JSON;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.backlog.cli.internal.SecondsConverter;
 import dev.backlog.core.InvalidInputException;
 import dev.backlog.git.coordination.CleanupReport;
 import dev.backlog.git.coordination.Coordinator;
@@ -28,7 +29,10 @@ final class CleanupCommand extends CoordBase {
       names = "--grace",
       defaultValue = "3600",
       paramLabel = "SEC",
-      description = "Seconds a merged lane is kept (default ${DEFAULT-VALUE}).")
+      converter = SecondsConverter.class,
+      description =
+          "How long a merged lane is kept: seconds, or 90s, 30m, 2h, 1d (default"
+              + " ${DEFAULT-VALUE}).")
   long grace;
 
   @Override

@@ -47,7 +47,8 @@ final class LeaseCommands {
         names = "--ttl",
         paramLabel = "SEC",
         defaultValue = "900",
-        description = "Lease length (default ${DEFAULT-VALUE}).")
+        converter = SecondsConverter.class,
+        description = "Lease length: seconds, or 90s, 30m, 2h, 1d (default ${DEFAULT-VALUE}).")
     long ttl;
 
     @Option(names = "--id", paramLabel = "ID", description = "Claim only this card.")
@@ -67,7 +68,9 @@ final class LeaseCommands {
         names = "--wait",
         paramLabel = "SEC",
         defaultValue = "0",
-        description = "Wait up to SEC seconds for claimable work (default 0: do not wait).")
+        converter = SecondsConverter.class,
+        description =
+            "Wait up to SEC seconds (or 30s, 5m) for claimable work (default 0: do not wait).")
     long waitSeconds;
 
     @Option(
@@ -134,7 +137,8 @@ final class LeaseCommands {
         names = "--ttl",
         paramLabel = "SEC",
         defaultValue = "900",
-        description = "New lease length (default ${DEFAULT-VALUE}).")
+        converter = SecondsConverter.class,
+        description = "New lease length: seconds, or 90s, 30m, 2h, 1d (default ${DEFAULT-VALUE}).")
     long ttl;
 
     @Option(

@@ -43,7 +43,10 @@ final class McpCommand extends BacklogCommand {
       names = "--ttl",
       paramLabel = "SEC",
       defaultValue = "900",
-      description = "Lease length when a call gives no ttlSeconds (default ${DEFAULT-VALUE}).")
+      converter = SecondsConverter.class,
+      description =
+          "Lease length when a call gives no ttlSeconds: seconds, or 90s, 30m, 2h, 1d (default"
+              + " ${DEFAULT-VALUE}).")
   long ttl;
 
   @Override

@@ -12,9 +12,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
-import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -26,8 +23,6 @@ import picocli.CommandLine.Parameters;
  * update.
  */
 final class SchedulingCommands {
-
-  private static final Pattern DURATION = Pattern.compile("(-?\\d+)\\s*([smhd])");
 
   private SchedulingCommands() {}
 
@@ -77,7 +72,8 @@ final class SchedulingCommands {
         names = "--for",
         required = true,
         paramLabel = "DURATION",
-        description = "Deferred for this long from now: 90s, 30m, 2h, 1d or ISO-8601 (PT2H).")
+        description =
+            "Deferred for this long from now: seconds (90), 90s, 30m, 2h, 1d or ISO-8601 (PT2H).")
     String duration;
   }
 
@@ -122,28 +118,14 @@ final class SchedulingCommands {
     }
   }
 
-  /** A duration from {@code --for}: {@code 90s}, {@code 30m}, {@code 2h}, {@code 1d} or ISO. */
+  /** A duration from {@code --for}, in any of the {@link Durations} forms. */
   static Duration duration(String text) {
-    String t = text.strip().toLowerCase(Locale.ROOT);
-    Duration d;
-    Matcher m = DURATION.matcher(t);
-    try {
-      if (m.matches()) {
-        long n = Long.parseLong(m.group(1));
-        d =
-            switch (m.group(2)) {
-              case "s" -> Duration.ofSeconds(n);
-              case "m" -> Duration.ofMinutes(n);
-              case "h" -> Duration.ofHours(n);
-              default -> Duration.ofDays(n);
-            };
-      } else {
-        d = Duration.parse(text.strip());
-      }
-    } catch (DateTimeParseException | NumberFormatException | ArithmeticException e) {
-      throw InvalidInputException.of(
-          "for", "--for '" + text + "' is not a duration; give one such as 90s, 30m, 2h or 1d");
-    }
+    Duration d =
+        Durations.parse(text)
+            .orElseThrow(
+                () ->
+                    InvalidInputException.of(
+                        "for", "--for '" + text + "' is not a duration; give " + Durations.FORMS));
     if (d.isNegative() || d.isZero()) {
       throw InvalidInputException.of(
           "for", "--for '" + text + "' is not positive; give a duration greater than zero");

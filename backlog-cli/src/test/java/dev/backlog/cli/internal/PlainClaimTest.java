@@ -227,7 +227,8 @@ class PlainClaimTest {
     JsonNode error = json.readTree(bad.err()).get("error");
     assertEquals("USAGE", error.get("code").asText());
     assertEquals(
-        "Invalid value for option '--ttl': 'abc' is not a long (run 'backlog claim --help' for usage)",
+        "Invalid value for option '--ttl': 'abc' is not a length of time; give seconds (900) or a"
+            + " number with a unit: 90s, 30m, 2h, 1d (run 'backlog claim --help' for usage)",
         error.get("message").asText());
     InProcess.Run missing = run.run("claim");
     assertEquals(2, missing.exit());
