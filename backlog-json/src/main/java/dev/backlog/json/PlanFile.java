@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -52,6 +53,14 @@ public final class PlanFile {
    * takes, small enough that a hostile file cannot exhaust the memory of a small heap.
    */
   public static final int MAX_LINE_BYTES = 4 << 20;
+
+  /**
+   * A parser's position inside its message, "[Source: REDACTED (`…` disabled); line: 1, column:
+   * 1]", names a source the reader never sees, and its line is always 1 (each line of the file is
+   * parsed alone): it becomes "column 1".
+   */
+  private static final Pattern SOURCE =
+      Pattern.compile("\\[Source: .*?; line: \\d+, column: (\\d+)\\]");
 
   private static final Set<String> KEPT =
       Set.of(
@@ -171,7 +180,7 @@ public final class PlanFile {
             new Problem(
                 lineNo,
                 "not valid JSON ("
-                    + e.getOriginalMessage()
+                    + withoutSource(e.getOriginalMessage())
                     + ", column "
                     + (e.getLocation() == null ? "?" : e.getLocation().getColumnNr())
                     + ")"));
@@ -508,5 +517,10 @@ public final class PlanFile {
     LineProblem(String message) {
       super(message, null, false, false);
     }
+  }
+
+  /** A parser's message without the source it names ({@link #SOURCE}). */
+  static String withoutSource(String message) {
+    return message == null ? "" : SOURCE.matcher(message).replaceAll("column $1");
   }
 }

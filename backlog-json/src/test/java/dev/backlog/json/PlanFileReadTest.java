@@ -1,6 +1,7 @@
 package dev.backlog.json;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -89,5 +90,20 @@ class PlanFileReadTest {
                     "deep",
                     bytes("{\"id\":\"A1\",\"title\":\"x\",\"acceptance\":" + deep + "}\n")));
     assertTrue(e.getMessage().contains("line 1: not valid JSON"), e.getMessage());
+  }
+
+  @Test
+  void aCutLineNamesWhereItBrokeWithoutTheParsersSource() {
+    PlanFileException e =
+        assertThrows(
+            PlanFileException.class,
+            () -> PlanFile.read("cut", bytes("{\"id\":\"A1\",\"title\":\"x\"}\n{\"id\":\"Q\"\n")));
+    assertTrue(
+        e.getMessage()
+            .contains(
+                "line 2: not valid JSON (Unexpected end-of-input: expected close marker for Object"
+                    + " (start marker at column 1), column 10)"),
+        e.getMessage());
+    assertFalse(e.getMessage().contains("Source"), e.getMessage());
   }
 }
