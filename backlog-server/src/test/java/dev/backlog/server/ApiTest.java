@@ -160,6 +160,18 @@ class ApiTest {
     assertEquals("conflict", stale.json().path("error").path("category").asText());
     Served.Reply missing = s.post("/api/cards/A/complete", "{}");
     assertEquals(400, missing.status());
+    // A token that is no number, or no lease token, is one problem, named once.
+    Served.Reply word = s.post("/api/cards/A/complete", "{\"token\":\"abc\"}");
+    assertEquals(400, word.status());
+    assertEquals(
+        "token must be a whole number, not abc",
+        word.json().path("error").path("message").asText());
+    Served.Reply zero = s.post("/api/cards/A/complete", "{\"token\":0}");
+    assertEquals(400, zero.status());
+    assertEquals(
+        "token 0 is not a lease token; give the lease.token the claim returned",
+        zero.json().path("error").path("message").asText());
+    assertEquals("claimed", s.get("/api/cards/A").json().get("status").asText());
     assertEquals(
         "ready",
         s.post("/api/cards/A/release", "{\"token\":" + token + "}").json().get("status").asText());

@@ -383,12 +383,17 @@ final class ApiRoutes {
 
   static LeaseToken token(Call call, JsonNode body) {
     Long token = call.number(body, "token", null);
-    if (token == null && !body.hasNonNull("token")) {
-      call.problem("token", "token is required: the lease token the claim returned");
+    if (token == null) {
+      if (!body.hasNonNull("token")) {
+        call.problem("token", "token is required: the lease token the claim returned");
+      }
+      // Otherwise the number's own check has said what is wrong with it.
       return null;
     }
-    if (token == null || token < 1) {
-      call.problem("token", "token " + body.get("token") + " is not a lease token");
+    if (token < 1) {
+      call.problem(
+          "token",
+          "token " + token + " is not a lease token; give the lease.token the claim returned");
       return null;
     }
     return LeaseToken.of(token);
