@@ -51,7 +51,8 @@ public final class Backlog implements BacklogOperations, AutoCloseable {
 
   /**
    * How many coalesced transactions of one kind may run at once, unless configured otherwise
-   * ({@link Builder#coalescedInFlight}).
+   * ({@link Builder#coalescedInFlight}) or the store prefers another number ({@link
+   * BacklogStore#coalescedInFlight}).
    */
   public static final int DEFAULT_COALESCED_IN_FLIGHT = 4;
 
@@ -81,7 +82,12 @@ public final class Backlog implements BacklogOperations, AutoCloseable {
     this.closeStore = builder.closeStore;
     this.coalescer =
         builder.coalescing
-            ? new Coalescer(this, builder.maxCoalesced, builder.coalescedInFlight)
+            ? new Coalescer(
+                this,
+                builder.maxCoalesced,
+                builder.coalescedInFlight != null
+                    ? builder.coalescedInFlight
+                    : builder.store.coalescedInFlight())
             : null;
   }
 
@@ -436,7 +442,9 @@ public final class Backlog implements BacklogOperations, AutoCloseable {
     private boolean closeStore = true;
     private boolean coalescing = true;
     private int maxCoalesced = DEFAULT_MAX_COALESCED;
-    private int coalescedInFlight = DEFAULT_COALESCED_IN_FLIGHT;
+
+    /** Null: the store's preference ({@link BacklogStore#coalescedInFlight}). */
+    private Integer coalescedInFlight;
 
     private Builder() {}
 
@@ -517,8 +525,9 @@ public final class Backlog implements BacklogOperations, AutoCloseable {
     }
 
     /**
-     * How many transactions of one kind may run at once while that kind is lightly used (default
-     * {@value Backlog#DEFAULT_COALESCED_IN_FLIGHT}, at most {@value
+     * How many transactions of one kind may run at once while that kind is lightly used (default:
+     * the store's preference, {@link BacklogStore#coalescedInFlight}, which is {@value
+     * Backlog#DEFAULT_COALESCED_IN_FLIGHT} unless the store says otherwise; at most {@value
      * Backlog#MAX_COALESCED_IN_FLIGHT}). While on average no more than this many calls of a kind
      * are in flight or queued as calls arrive, a call runs at once when fewer than this many
      * transactions of its kind are in flight, as without coalescing; above it, one transaction of
@@ -566,8 +575,18 @@ public final class Backlog implements BacklogOperations, AutoCloseable {
           1,
           MAX_MAX_COALESCED,
           " (1 runs every call alone)");
-      Checks.range(
-          problems, "coalescedInFlight", coalescedInFlight, 1, MAX_COALESCED_IN_FLIGHT, "");
+      if (coalescedInFlight != null) {
+        Checks.range(
+            problems, "coalescedInFlight", coalescedInFlight, 1, MAX_COALESCED_IN_FLIGHT, "");
+      } else if (store != null) {
+        Checks.range(
+            problems,
+            "coalescedInFlight",
+            store.coalescedInFlight(),
+            1,
+            MAX_COALESCED_IN_FLIGHT,
+            " (the preference of store " + store.describe() + "; set coalescedInFlight)");
+      }
       if (!problems.isEmpty()) {
         throw new InvalidInputException(problems);
       }

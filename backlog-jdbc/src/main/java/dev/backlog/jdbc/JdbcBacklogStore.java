@@ -137,6 +137,16 @@ public final class JdbcBacklogStore implements BacklogStore {
   }
 
   /**
+   * One on H2, whose transactions serialize at commit in the one process that holds the database: a
+   * second coalesced transaction beside the first only makes both smaller. The backlog's default
+   * ({@value dev.backlog.core.Backlog#DEFAULT_COALESCED_IN_FLIGHT}) on PostgreSQL.
+   */
+  @Override
+  public int coalescedInFlight() {
+    return engine.dialect().coalescedInFlight();
+  }
+
+  /**
    * Waits for a change that may have made work claimable: a NOTIFY on PostgreSQL (at most one per
    * committing transaction), on H2 a moved event counter (polled every 100 ms), and in both cases a
    * commit by this store in this process.

@@ -88,6 +88,16 @@ abstract class JdbcStoreBehaviour {
     return backlog;
   }
 
+  /**
+   * One coalesced transaction of a kind at a time on H2, whose transactions serialize at commit;
+   * the backlog's default on PostgreSQL.
+   */
+  @Test
+  void theStoreStatesHowManyCoalescedTransactionsRunWellSideBySide() {
+    JdbcBacklogStore store = open(freshUrl(), null);
+    assertEquals(postgres() ? Backlog.DEFAULT_COALESCED_IN_FLIGHT : 1, store.coalescedInFlight());
+  }
+
   protected static void sql(String url, String statement) {
     try (Connection c = DriverManager.getConnection(url);
         Statement s = c.createStatement()) {

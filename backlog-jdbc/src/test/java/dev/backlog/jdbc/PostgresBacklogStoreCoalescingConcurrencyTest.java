@@ -11,7 +11,7 @@ class PostgresBacklogStoreCoalescingConcurrencyTest extends PostgresBacklogStore
   }
 
   @Override
-  protected int coalescedInFlight() {
+  protected Integer coalescedInFlight() {
     return 3;
   }
 }

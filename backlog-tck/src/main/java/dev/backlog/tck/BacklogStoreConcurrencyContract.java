@@ -137,10 +137,11 @@ public abstract class BacklogStoreConcurrencyContract extends StoreContractSuppo
 
   /**
    * With {@link #coalescing()}, how many coalesced transactions of one kind may run at once ({@link
-   * Backlog.Builder#coalescedInFlight}; default {@link Backlog#DEFAULT_COALESCED_IN_FLIGHT}).
+   * Backlog.Builder#coalescedInFlight}); default null, the store's own preference ({@link
+   * dev.backlog.core.spi.BacklogStore#coalescedInFlight}), as a host that sets nothing gets.
    */
-  protected int coalescedInFlight() {
-    return Backlog.DEFAULT_COALESCED_IN_FLIGHT;
+  protected Integer coalescedInFlight() {
+    return null;
   }
 
   /**
@@ -151,15 +152,18 @@ public abstract class BacklogStoreConcurrencyContract extends StoreContractSuppo
     if (coalescing() && backlog != null) {
       return backlog;
     }
-    return Backlog.builder()
-        .store(store)
-        .clock(clock)
-        .sweepInterval(null)
-        .closeStore(false)
-        .defaultMaxAttempts(1_000)
-        .coalescing(coalescing())
-        .coalescedInFlight(coalescedInFlight())
-        .build();
+    Backlog.Builder builder =
+        Backlog.builder()
+            .store(store)
+            .clock(clock)
+            .sweepInterval(null)
+            .closeStore(false)
+            .defaultMaxAttempts(1_000)
+            .coalescing(coalescing());
+    if (coalescedInFlight() != null) {
+      builder.coalescedInFlight(coalescedInFlight());
+    }
+    return builder.build();
   }
 
   private void createCards(String prefix, int count, Random random, boolean withDependencies) {

@@ -44,6 +44,18 @@ public interface BacklogStore extends AutoCloseable {
     Thread.sleep(millis);
   }
 
+  /**
+   * How many coalesced transactions of one kind this store runs well side by side while that kind
+   * of call is lightly used: the {@link dev.backlog.core.Backlog.Builder#coalescedInFlight} a
+   * backlog uses unless it is configured. A store whose transactions serialize anyway (one
+   * in-process database that writes at every commit) does better with 1, which lets calls queue
+   * behind the transaction in flight and share the next. The default is {@value
+   * dev.backlog.core.Backlog#DEFAULT_COALESCED_IN_FLIGHT}.
+   */
+  default int coalescedInFlight() {
+    return dev.backlog.core.Backlog.DEFAULT_COALESCED_IN_FLIGHT;
+  }
+
   /** A short description for logs and status output; never contains secrets. */
   default String describe() {
     return getClass().getSimpleName();

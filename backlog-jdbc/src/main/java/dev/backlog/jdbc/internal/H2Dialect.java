@@ -130,6 +130,16 @@ public final class H2Dialect implements SqlDialect {
     return Duration.ofSeconds(20);
   }
 
+  /**
+   * One: the transactions of one H2 database serialize at commit (one store in one process, whose
+   * commit writes the changed pages), so a second coalesced transaction beside the first only makes
+   * both smaller (docs/storage.md, "Batches in flight").
+   */
+  @Override
+  public int coalescedInFlight() {
+    return 1;
+  }
+
   @Override
   public String claimable() {
     return CLAIMABLE;

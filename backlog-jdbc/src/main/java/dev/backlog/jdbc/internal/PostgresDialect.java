@@ -2,6 +2,7 @@ package dev.backlog.jdbc.internal;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.backlog.core.Backlog;
 import dev.backlog.core.Card;
 import dev.backlog.core.CardId;
 import dev.backlog.core.CardStatus;
@@ -82,6 +83,15 @@ public final class PostgresDialect implements SqlDialect {
   @Override
   public Duration openRetry() {
     return Duration.ofSeconds(3);
+  }
+
+  /**
+   * The backlog's default: at a few workers, transactions side by side overlap one another's flush
+   * of the write-ahead log (docs/storage.md, "Batches in flight").
+   */
+  @Override
+  public int coalescedInFlight() {
+    return Backlog.DEFAULT_COALESCED_IN_FLIGHT;
   }
 
   @Override

@@ -50,6 +50,12 @@ public interface SqlDialect {
   Duration openRetry();
 
   /**
+   * How many coalesced transactions of one kind run well side by side on this database while that
+   * kind of call is lightly used ({@link dev.backlog.core.spi.BacklogStore#coalescedInFlight}).
+   */
+  int coalescedInFlight();
+
+  /**
    * Whether a statement of this dialect may commit on its own ({@link SoleStatement}), so that the
    * engine must know the store's highest event seq to look up what it did when its answer is lost.
    */
