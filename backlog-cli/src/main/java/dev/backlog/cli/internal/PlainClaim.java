@@ -4,6 +4,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Reads a plain {@code backlog claim} line without picocli: the command a worker runs most often
@@ -13,10 +14,11 @@ import java.util.Set;
  * <p>A line is plain when it names {@code claim} once and otherwise holds only the global options
  * and the options of {@code claim}, by their long names, each at most once, with values that are
  * not empty, not {@code claim} and start with neither {@code -} nor {@code @}, numbers in plain
- * decimal, {@code claim}'s own options after the command name, and {@code --owner}. Anything else
- * (help, version, short options, errors of any kind) is left to picocli's annotated model, which
- * stays the source of truth: it prints help and usage errors, and a test checks that both read
- * every plain line alike and that the option names here are the annotated ones.
+ * decimal (lengths of time also with a unit, {@code 15m}), {@code claim}'s own options after the
+ * command name, and {@code --owner}. Anything else (help, version, short options, errors of any
+ * kind) is left to picocli's annotated model, which stays the source of truth: it prints help and
+ * usage errors, and a test checks that both read every plain line alike and that the option names
+ * here are the annotated ones.
  *
  * <p>Stateless and thread-safe.
  */
@@ -30,7 +32,17 @@ final class PlainClaim {
   static final Set<String> CLAIM_OPTIONS =
       Set.of("--owner", "--ttl", "--id", "--phase", "--limit", "--wait", "--lease-phase", "--attr");
 
+  /** A length with a unit, as a plain line may give it: digits and one of s, m, h, d. */
+  private static final Pattern WITH_UNIT = Pattern.compile("[1-9]\\d{0,8}[smhd]|0[smhd]");
+
   private PlainClaim() {}
+
+  /** Plain decimal digits, at most {@code digits} of them, without a leading zero. */
+  private static boolean plainNumber(String value, int digits) {
+    return value.length() <= digits
+        && value.chars().allMatch(c -> c >= '0' && c <= '9')
+        && !(value.length() > 1 && value.charAt(0) == '0');
+  }
 
   /**
    * The {@code claim} command with its options set, and the root's options set on {@code root};
@@ -113,20 +125,23 @@ final class PlainClaim {
         }
         claim.attributes.put(value.substring(0, at), value.substring(at + 1));
       }
-      case "--ttl", "--wait", "--limit" -> {
-        int digits = name.equals("--limit") ? 9 : 18;
-        if (value.length() > digits
-            || !value.chars().allMatch(c -> c >= '0' && c <= '9')
-            || value.length() > 1 && value.charAt(0) == '0') {
+      case "--limit" -> {
+        if (!plainNumber(value, 9)) {
           return false;
         }
-        long n = Long.parseLong(value);
+        claim.limit = Integer.parseInt(value);
+      }
+      case "--ttl", "--wait" -> {
+        // Plain seconds, or a number with a unit (15m), read as the annotated model's converter
+        // does.
+        if (!plainNumber(value, 18) && !WITH_UNIT.matcher(value).matches()) {
+          return false;
+        }
+        long seconds = new SecondsConverter().convert(value);
         if (name.equals("--ttl")) {
-          claim.ttl = n;
-        } else if (name.equals("--wait")) {
-          claim.waitSeconds = n;
+          claim.ttl = seconds;
         } else {
-          claim.limit = (int) n;
+          claim.waitSeconds = seconds;
         }
       }
       default -> {

@@ -109,6 +109,11 @@ class PlainClaimTest {
     assertNotNull(plain("--json", "claim", "--owner", "w"));
     assertNotNull(
         plain("--home", "/tmp/h", "claim", "--owner=w", "--ttl", "60", "--limit", "2", "--json"));
+    // A length with a unit stays on the plain path and reads as the annotated model reads it.
+    assertEquals(
+        annotated("claim", "--owner", "w", "--ttl", "15m", "--wait=2s"),
+        plain("claim", "--owner", "w", "--ttl", "15m", "--wait=2s"));
+    assertNotNull(plain("claim", "--owner", "w", "--ttl", "15m", "--wait=2s"));
     for (String line :
         List.of(
             "claim",
@@ -123,6 +128,10 @@ class PlainClaimTest {
             "claim --owner w --ttl 007",
             "claim --owner w --ttl +7",
             "claim --owner w --ttl 1e3",
+            "claim --owner w --ttl 015m",
+            "claim --owner w --ttl PT5M",
+            "claim --owner w --ttl 1.5h",
+            "claim --owner w --limit 2m",
             "claim claim --owner w",
             "claim --owner w --",
             "claim --owner @w",
@@ -153,7 +162,13 @@ class PlainClaimTest {
             "a b",
             "/tmp/h",
             "jdbc:h2:mem:x;A=B",
-            "+5");
+            "+5",
+            "15m",
+            "2h",
+            "0s",
+            "015m",
+            "PT5M",
+            "1.5h");
     List<String> rootOptions = new ArrayList<>(PlainClaim.ROOT_OPTIONS);
     List<String> claimOptions = new ArrayList<>(PlainClaim.CLAIM_OPTIONS);
     Collections.sort(rootOptions);
