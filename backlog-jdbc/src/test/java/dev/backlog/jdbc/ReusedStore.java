@@ -73,6 +73,11 @@ final class ReusedStore implements BacklogStore {
   }
 
   @Override
+  public int coalescedInFlight() {
+    return store.coalescedInFlight();
+  }
+
+  @Override
   public String describe() {
     return store.describe();
   }

@@ -114,6 +114,11 @@ final class GatedStore implements BacklogStore {
   }
 
   @Override
+  public int coalescedInFlight() {
+    return store.coalescedInFlight();
+  }
+
+  @Override
   public String describe() {
     return "gated " + store.describe();
   }

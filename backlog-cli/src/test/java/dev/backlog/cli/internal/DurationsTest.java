@@ -5,16 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -74,18 +70,8 @@ class DurationsTest {
   /** Every option in seconds, on every command, reads lengths the same way. */
   @Test
   void everyOptionInSecondsTakesTheForms() {
-    PrintStream sink = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-    Cli cli =
-        new Cli(
-            sink,
-            sink,
-            Map.of(),
-            dir,
-            (settings, pool, brief) -> {
-              throw new AssertionError("reading a line opens no store");
-            });
     List<String> seen = new ArrayList<>();
-    collect(Commands.commandLine(new RootCommand(cli)), seen);
+    collect(Commands.commandLine(new RootCommand(PlainClaimTest.readingOnly(dir))), seen);
     assertEquals(
         List.of(
             "backlog claim --ttl",

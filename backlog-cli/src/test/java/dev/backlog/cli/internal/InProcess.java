@@ -71,6 +71,11 @@ final class InProcess {
     }
 
     @Override
+    public int coalescedInFlight() {
+      return delegate.coalescedInFlight();
+    }
+
+    @Override
     public String describe() {
       return delegate.describe();
     }

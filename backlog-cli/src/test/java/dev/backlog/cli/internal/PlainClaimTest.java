@@ -32,6 +32,11 @@ class PlainClaimTest {
   @TempDir Path dir;
 
   private Cli cli() {
+    return readingOnly(dir);
+  }
+
+  /** A CLI that reads command lines but must open no store. */
+  static Cli readingOnly(Path dir) {
     PrintStream sink = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
     return new Cli(
         sink,

@@ -44,6 +44,11 @@ abstract class DelegatingStore implements BacklogStore {
   }
 
   @Override
+  public int coalescedInFlight() {
+    return delegate.coalescedInFlight();
+  }
+
+  @Override
   public void awaitChange(Duration timeout) throws InterruptedException {
     delegate.awaitChange(timeout);
   }
