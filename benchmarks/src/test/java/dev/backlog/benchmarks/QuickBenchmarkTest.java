@@ -98,6 +98,12 @@ class QuickBenchmarkTest {
     }
     assertEquals(
         100, r.find("pg.dag.chain100").orElseThrow().cards(), "the chain is drained to the end");
+    // Read from the backlogs' coalescing statistics: every claim and completion goes through a
+    // group commit, alone or shared, so a card costs more than none and at most two.
+    for (String id : List.of("pg.fleet.w16.on", "h2.coalesce.w8.on", "h2.coalesce.delayed.w8.on")) {
+      double commits = r.find(id).orElseThrow().commitsPerCard();
+      assertTrue(commits > 0 && commits <= 2, id + " counts its store transactions: " + commits);
+    }
     String dependents =
         r.notes().stream()
             .filter(n -> n.startsWith("Random DAG:"))

@@ -2,6 +2,7 @@ package dev.backlog.benchmarks.internal;
 
 import static dev.backlog.benchmarks.internal.ScenarioSteps.SMALL_DONE;
 import static dev.backlog.benchmarks.internal.ScenarioSteps.analyze;
+import static dev.backlog.benchmarks.internal.ScenarioSteps.commitsPerCard;
 import static dev.backlog.benchmarks.internal.ScenarioSteps.doneAndReady;
 import static dev.backlog.benchmarks.internal.ScenarioSteps.fmt;
 import static dev.backlog.benchmarks.internal.ScenarioSteps.loadMigrated;
@@ -165,16 +166,6 @@ final class FleetScenarios {
       }
       urls.values().forEach(pg::dropSchema);
     }
-  }
-
-  /** Store transactions per card of a coalescing backlog's calls between two snapshots. */
-  private static double commitsPerCard(CoalescingStats before, CoalescingStats after, long cards) {
-    long transactions =
-        after.claims().transactions()
-            - before.claims().transactions()
-            + after.completions().transactions()
-            - before.completions().transactions();
-    return transactions / (double) Math.max(1, cards);
   }
 
   /** The transactions the workers issued per card, or -1 when they cannot count them. */

@@ -1,6 +1,7 @@
 package dev.backlog.benchmarks.internal;
 
 import dev.backlog.core.Backlog;
+import dev.backlog.core.CoalescingStats;
 import dev.backlog.jdbc.JdbcBacklogStore;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -180,6 +181,16 @@ final class ScenarioSteps {
         }
       }
     }
+  }
+
+  /** Store transactions per card of a coalescing backlog's calls between two snapshots. */
+  static double commitsPerCard(CoalescingStats before, CoalescingStats after, long cards) {
+    long transactions =
+        after.claims().transactions()
+            - before.claims().transactions()
+            + after.completions().transactions()
+            - before.completions().transactions();
+    return transactions / (double) Math.max(1, cards);
   }
 
   static Measurement measure(
