@@ -81,14 +81,7 @@ public final class Backlog implements BacklogOperations, AutoCloseable {
     this.sweep = new LeaseSweep(this, builder.clock, builder.sweepInterval);
     this.closeStore = builder.closeStore;
     this.coalescer =
-        builder.coalescing
-            ? new Coalescer(
-                this,
-                builder.maxCoalesced,
-                builder.coalescedInFlight != null
-                    ? builder.coalescedInFlight
-                    : builder.store.coalescedInFlight())
-            : null;
+        builder.coalescing ? new Coalescer(this, builder.maxCoalesced, builder.inFlight()) : null;
   }
 
   /** Starts a builder; {@link Builder#store} is required. */
@@ -446,6 +439,11 @@ public final class Backlog implements BacklogOperations, AutoCloseable {
     /** Null: the store's preference ({@link BacklogStore#coalescedInFlight}). */
     private Integer coalescedInFlight;
 
+    /** The coalesced transactions of a kind in flight: as set, else the store's preference. */
+    private int inFlight() {
+      return coalescedInFlight != null ? coalescedInFlight : store.coalescedInFlight();
+    }
+
     private Builder() {}
 
     /** The store (required). */
@@ -575,17 +573,16 @@ public final class Backlog implements BacklogOperations, AutoCloseable {
           1,
           MAX_MAX_COALESCED,
           " (1 runs every call alone)");
-      if (coalescedInFlight != null) {
-        Checks.range(
-            problems, "coalescedInFlight", coalescedInFlight, 1, MAX_COALESCED_IN_FLIGHT, "");
-      } else if (store != null) {
+      if (coalescedInFlight != null || store != null) {
         Checks.range(
             problems,
             "coalescedInFlight",
-            store.coalescedInFlight(),
+            inFlight(),
             1,
             MAX_COALESCED_IN_FLIGHT,
-            " (the preference of store " + store.describe() + "; set coalescedInFlight)");
+            coalescedInFlight != null
+                ? ""
+                : " (the preference of store " + store.describe() + "; set coalescedInFlight)");
       }
       if (!problems.isEmpty()) {
         throw new InvalidInputException(problems);
