@@ -14,8 +14,9 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "coord",
     description = {
-      "Git coordination: a mission's coordination branch, lane worktrees,",
-      "atomic bookkeeping commits and serialized merges (git 2.25 or later)."
+      "Git coordination for workers in parallel worktrees.",
+      "A mission's coordination branch, lane worktrees, atomic bookkeeping commits and serialized "
+          + "merges (git 2.25 or later)."
     },
     subcommands = {
       InitCommand.class,

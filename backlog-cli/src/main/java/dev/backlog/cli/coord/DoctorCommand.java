@@ -14,8 +14,9 @@ import picocli.CommandLine.Command;
 @Command(
     name = "doctor",
     description = {
-      "Check git, the merge drivers, mission attributes, lane sparse checkouts",
-      "and unfinished transactions. Exit 0 when healthy, 4 when a check failed."
+      "Check that git coordination is healthy here.",
+      "Checks git, the merge drivers, mission attributes, lane sparse checkouts and unfinished "
+          + "transactions. Exit 0 when healthy, 4 when a check failed."
     })
 final class DoctorCommand extends CoordBase {
   @Override

@@ -13,8 +13,8 @@ import picocli.CommandLine.Option;
 @Command(
     name = "init",
     description = {
-      "Create (or reuse) a mission's coordination branch and worktree,",
-      "and register the event-log merge drivers in git config."
+      "Create (or reuse) a mission's coordination branch and worktree.",
+      "Also registers the event-log merge drivers in git config."
     })
 final class InitCommand extends CoordBase {
   @Option(

@@ -14,8 +14,8 @@ import picocli.CommandLine.Option;
 @Command(
     name = "merge",
     description = {
-      "Merge every lane into the coordination branch, then that into the target,",
-      "serialized per target; a checked-out target must be clean; conflicts abort (exit 4)."
+      "Merge every lane into the coordination branch, then that into the target.",
+      "Serialized per target; a checked-out target must be clean; conflicts abort (exit 4)."
     })
 final class MergeCommand extends CoordBase {
   @Option(

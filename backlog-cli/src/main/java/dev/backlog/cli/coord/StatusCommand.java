@@ -19,8 +19,9 @@ import picocli.CommandLine.Option;
 @Command(
     name = "status",
     description = {
-      "Without --mission: list missions. With it: the materialized status,",
-      "or with --recovery the state of its worktrees and branches."
+      "List missions, or show one mission's status.",
+      "Without --mission: list missions. With it: the materialized status, or with --recovery the "
+          + "state of its worktrees and branches."
     })
 final class StatusCommand extends CoordBase {
   @Option(names = "--mission", paramLabel = "HANDLE", description = "The mission, <slug>-<id8>.")

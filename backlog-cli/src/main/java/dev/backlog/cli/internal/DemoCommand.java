@@ -37,8 +37,8 @@ import picocli.CommandLine.Option;
     name = "demo",
     description = {
       "Seed a plan in a fresh temporary home and burn it down with concurrent workers.",
-      "One worker dies mid-card: its lease lapses, another worker finishes the card, and the dead",
-      "worker's late complete is refused by the fencing token."
+      "One worker dies mid-card: its lease lapses, another worker finishes the card, and the dead"
+          + " worker's late complete is refused by the fencing token."
     })
 final class DemoCommand extends BacklogCommand {
 

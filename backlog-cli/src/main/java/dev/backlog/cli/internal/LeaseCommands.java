@@ -32,8 +32,8 @@ final class LeaseCommands {
       name = "claim",
       description = {
         "Claim the best claimable card under a lease.",
-        "Prints the card with its lease token, or null (exit 0) when nothing is claimable;",
-        "with --limit above 1, an array."
+        "Prints the card with its lease token, or null (exit 0) when nothing is claimable;"
+            + " with --limit above 1, an array."
       })
   static final class ClaimCards extends BacklogCommand {
     @Option(

@@ -14,10 +14,10 @@ import picocli.CommandLine.Option;
 @Command(
     name = "mcp",
     description = {
-      "Serve the backlog as MCP tools for a coding agent on stdin/stdout (see docs/mcp.md).",
-      "Runs until the agent closes the pipe or exits; then its leases are released",
-      "(reason \"session ended\") unless --keep-leases-on-exit. Logs go to stderr; with --json",
-      "the closing summary on stderr is {\"released\":[...]}."
+      "Serve the backlog's MCP tools (docs/mcp.md) to a coding agent on stdin/stdout.",
+      "Runs until the agent closes the pipe or exits; then its leases are released (reason"
+          + " \"session ended\") unless --keep-leases-on-exit. Logs go to stderr; with --json the"
+          + " closing summary on stderr is {\"released\":[...]}."
     })
 final class McpCommand extends BacklogCommand {
 

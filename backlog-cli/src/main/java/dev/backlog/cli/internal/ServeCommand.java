@@ -21,10 +21,12 @@ import picocli.CommandLine.Option;
 @Command(
     name = "serve",
     description = {
-      "Serve the backlog over HTTP: the JSON API (docs/server.md), an event stream, a live board and,",
-      "unless --read-only, the MCP tools over Streamable HTTP at /mcp (docs/mcp.md).",
-      "Prints 'listening on http://HOST:PORT' (with --json: {\"url\":...}) as its first line and runs",
-      "until SIGTERM or Ctrl-C, which let in-flight requests finish, end event streams and close the store."
+      "Serve the backlog over HTTP until SIGTERM or Ctrl-C.",
+      "The JSON API (docs/server.md), an event stream, a live board and, unless --read-only, the"
+          + " MCP tools over Streamable HTTP at /mcp (docs/mcp.md).",
+      "Prints 'listening on http://HOST:PORT' (with --json: {\"url\":...}) as its first line."
+          + " SIGTERM or Ctrl-C let in-flight requests finish, end event streams and close the"
+          + " store."
     })
 final class ServeCommand extends BacklogCommand {
 

@@ -114,8 +114,9 @@ final class TransferCommands {
       description = {
         "Create the cards of a JSON Lines file (the export format) in one transaction.",
         "Every bad line is reported with its number, and then nothing is imported.",
-        "Keeps id, title, body, phase, priority, dependsOn, acceptance, idempotencyKey, maxAttempts,",
-        "and the status done or blocked (with its reason); claimed cards come back ready."
+        "Keeps id, title, body, phase, priority, dependsOn, acceptance, idempotencyKey,"
+            + " maxAttempts, and the status done or blocked (with its reason); claimed cards come"
+            + " back ready."
       })
   static final class Import extends BacklogCommand {
     @Parameters(paramLabel = "FILE", description = "The file to read ('-' for stdin).")

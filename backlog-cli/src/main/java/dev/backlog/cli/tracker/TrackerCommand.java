@@ -36,8 +36,9 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "tracker",
     description = {
-      "The configured tracker: features, events, ROADMAP.md and CHANGELOG.md",
-      "mirrored from the backlog (config: the \"tracker\" block of .backlog/config.json)."
+      "The configured tracker, mirrored from the backlog.",
+      "Features, events, ROADMAP.md and CHANGELOG.md (config: the \"tracker\" block of "
+          + ".backlog/config.json)."
     },
     subcommands = {
       TrackerCommand.Status.class,
@@ -123,8 +124,9 @@ public final class TrackerCommand implements Callable<Integer> {
   @Command(
       name = "status",
       description = {
-        "Show the tracker: provider, canonical source, pending ops,",
-        "conflicts, quarantined ops, last sync and the bridge's position in the event stream."
+        "Show the tracker's state.",
+        "Provider, canonical source, pending ops, conflicts, quarantined ops, last sync and the "
+            + "bridge's position in the event stream."
       })
   static final class Status extends Base {
     @Override
@@ -167,9 +169,10 @@ public final class TrackerCommand implements Callable<Integer> {
   @Command(
       name = "sync",
       description = {
-        "Mirror the backlog into the tracker from the bridge's durable cursor",
-        "(features, events, ROADMAP.md), add a CHANGELOG.md entry per completed feature, then drain",
-        "the provider's pending writes. Safe to interrupt and rerun: the end state is the same."
+        "Mirror the backlog into the tracker.",
+        "From the bridge's durable cursor it writes features, events and ROADMAP.md, adds a"
+            + " CHANGELOG.md entry per completed feature, then drains the provider's pending"
+            + " writes. Safe to interrupt and rerun: the end state is the same."
       })
   static final class Sync extends Base {
     @Override
