@@ -83,6 +83,8 @@ class H2MemJdbcStoreTest extends JdbcStoreBehaviour {
     assertFalse(everything(e).contains(secret), everything(e));
     assertFalse(everything(e).contains("Builder-Secret-5"), everything(e));
     assertTrue(e.getMessage().contains("127.0.0.1:1"), e.getMessage());
+    assertTrue(e.getMessage().contains("refused"), "the driver's reason: " + e.getMessage());
+    assertFalse(e.getMessage().contains("Connection is not available"), e.getMessage());
   }
 
   @Test

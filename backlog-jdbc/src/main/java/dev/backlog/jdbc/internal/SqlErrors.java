@@ -96,6 +96,26 @@ public final class SqlErrors {
     return Optional.empty();
   }
 
+  /**
+   * The {@link SQLException} that says why: the last one in the chain that starts at the first. A
+   * connection pool that gives up waiting wraps the driver's reason ("connection refused",
+   * "database does not exist", "password authentication failed") in an exception of its own that
+   * says only that it waited.
+   */
+  static Optional<SQLException> reason(Throwable t) {
+    Optional<SQLException> first = sqlCause(t);
+    if (first.isEmpty()) {
+      return first;
+    }
+    SQLException reason = first.get();
+    for (Throwable at = reason.getCause(); at != null && at != at.getCause(); at = at.getCause()) {
+      if (at instanceof SQLException sql) {
+        reason = sql;
+      }
+    }
+    return Optional.of(reason);
+  }
+
   /** Classifies a failure, looking through wrappers and chained SQL exceptions. */
   public static Kind classify(Throwable t) {
     Optional<SQLException> found = sqlCause(t);
@@ -178,16 +198,31 @@ public final class SqlErrors {
   }
 
   /**
-   * A short description of the failure for a message: SQL state, code and the scrubbed driver
-   * message.
+   * A short description of the failure for a message: the scrubbed message, SQL state and code of
+   * its {@link #reason}, and the last exception the reason was caused by, if any.
    */
   public static String describe(Throwable t, Secrets secrets) {
-    Optional<SQLException> sql = sqlCause(t);
+    Optional<SQLException> sql = reason(t);
     if (sql.isEmpty()) {
       return t.getClass().getSimpleName() + ": " + secrets.scrub(t.getMessage());
     }
     SQLException e = sql.get();
+    Throwable below = e.getCause();
+    while (below != null && below.getCause() != null && below.getCause() != below) {
+      below = below.getCause();
+    }
+    // A driver's reason may be general ("The connection attempt failed.") with the particular one
+    // below it ("UnknownHostException: db.example").
+    String detail =
+        below == null
+            ? ""
+            : " ["
+                + below.getClass().getSimpleName()
+                + ": "
+                + secrets.scrub(below.getMessage())
+                + "]";
     return secrets.scrub(e.getMessage())
+        + detail
         + " (SQL state "
         + e.getSQLState()
         + ", code "
@@ -196,11 +231,11 @@ public final class SqlErrors {
   }
 
   /**
-   * A copy of the failure that is safe to attach as a cause: the same type of information with
-   * secrets scrubbed from every message, and the original stack trace.
+   * A copy of the failure's {@link #reason} that is safe to attach as a cause: its message with
+   * secrets scrubbed, its SQL state and code, and its stack trace.
    */
   public static Throwable sanitized(Throwable t, Secrets secrets) {
-    Optional<SQLException> sql = sqlCause(t);
+    Optional<SQLException> sql = reason(t);
     SQLException copy;
     if (sql.isPresent()) {
       SQLException e = sql.get();

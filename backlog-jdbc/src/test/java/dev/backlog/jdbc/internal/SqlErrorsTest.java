@@ -30,6 +30,39 @@ class SqlErrorsTest {
   }
 
   @Test
+  void aPoolsTimeoutIsDescribedByTheDriversReasonBehindIt() {
+    SQLException reason =
+        new SQLException("FATAL: password authentication failed for user \"u\"", "28P01", 0);
+    SQLException pool =
+        new java.sql.SQLTransientConnectionException(
+            "backlog - Connection is not available, request timed out after 5003ms",
+            "28P01",
+            reason);
+    String described =
+        SqlErrors.describe(
+            new RuntimeException("wrapped", pool), Secrets.of("jdbc:h2:mem:x", null));
+    assertEquals(
+        "FATAL: password authentication failed for user \"u\" (SQL state 28P01, code 0)",
+        described);
+    assertEquals(
+        reason.getMessage(),
+        SqlErrors.sanitized(pool, Secrets.of("jdbc:h2:mem:x", null)).getMessage());
+    SQLException general =
+        new SQLException(
+            "The connection attempt failed.",
+            "08001",
+            new java.net.UnknownHostException("nosuchhost.invalid"));
+    assertEquals(
+        "The connection attempt failed. [UnknownHostException: nosuchhost.invalid]"
+            + " (SQL state 08001, code 0)",
+        SqlErrors.describe(general, Secrets.of("jdbc:h2:mem:x", null)));
+    SQLException alone = new SQLException("broken", "08006", 0);
+    assertEquals(
+        "broken (SQL state 08006, code 0)",
+        SqlErrors.describe(alone, Secrets.of("jdbc:h2:mem:x", null)));
+  }
+
+  @Test
   void otherGeneralErrorsStayDefects() {
     assertEquals(
         SqlErrors.Kind.OTHER,
