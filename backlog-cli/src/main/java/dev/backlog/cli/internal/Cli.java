@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 
@@ -180,13 +182,42 @@ public final class Cli {
     }
   }
 
+  /** picocli's message for a repeatable KEY=VALUE option given a value without '='. */
+  private static final Pattern NOT_KEY_VALUE =
+      Pattern.compile(
+          "Value for option option '([^']+)' \\(([^)]*)\\) should be in KEY=VALUE format but was (.*)",
+          Pattern.DOTALL);
+
+  /** picocli's words for a number that is not one: the Java type it wanted. */
+  private static final Pattern JAVA_NUMBER_TYPE = Pattern.compile("' is not an? (int|long)\\b");
+
+  /**
+   * Says picocli's messages as the other usage errors say theirs: a value without '=' for a
+   * KEY=VALUE option, and "not an int" as "not a whole number".
+   */
+  static String usageText(String text) {
+    text = JAVA_NUMBER_TYPE.matcher(text).replaceAll("' is not a whole number");
+    Matcher m = NOT_KEY_VALUE.matcher(text);
+    if (m.matches()) {
+      return m.group(1)
+          + " '"
+          + m.group(3)
+          + "' is not "
+          + m.group(2)
+          + "; give a key, '=' and a value, such as "
+          + m.group(1)
+          + " branch=feat/x";
+    }
+    return text;
+  }
+
   private int usageError(ParameterException ex, boolean json) {
     String command = ex.getCommandLine().getCommandSpec().qualifiedName();
     String text = ex.getMessage() == null ? "invalid command line" : ex.getMessage();
     if (text.startsWith("Error: ")) {
       text = text.substring("Error: ".length());
     }
-    String message = text + " (run '" + command + " --help' for usage)";
+    String message = usageText(text) + " (run '" + command + " --help' for usage)";
     StringWriter suggestions = new StringWriter();
     if (!json
         && CommandLine.UnmatchedArgumentException.printSuggestions(

@@ -255,6 +255,17 @@ class PlainClaimTest {
     assertEquals(
         "backlog: Missing required option: '--owner=O' (run 'backlog claim --help' for usage)",
         missing.err().strip());
+    InProcess.Run notANumber = run.run("claim", "--owner", "w", "--limit", "two");
+    assertEquals(
+        "backlog: Invalid value for option '--limit': 'two' is not a whole number (run 'backlog"
+            + " claim --help' for usage)",
+        notANumber.err().strip());
+    InProcess.Run noEquals = run.run("claim", "--owner", "w", "--attr", "branch");
+    assertEquals(2, noEquals.exit());
+    assertEquals(
+        "backlog: --attr 'branch' is not K=V; give a key, '=' and a value, such as --attr"
+            + " branch=feat/x (run 'backlog claim --help' for usage)",
+        noEquals.err().strip());
     InProcess.Run notFound = run.run("claim", "--owner", "w", "--id", "NOPE", "--json");
     assertEquals(
         "CARD_NOT_FOUND",
