@@ -172,6 +172,11 @@ public final class Cli {
     cl.setParameterExceptionHandler(
         (ex, ignored) -> usageError(ex, root.jsonRequested() || jsonAsked));
     cl.setExecutionExceptionHandler((ex, line, parsed) -> failure(ex, root));
+    cl.setExecutionStrategy(
+        parsed ->
+            jsonAsked && versionRequested(parsed)
+                ? printVersionJson()
+                : new CommandLine.RunLast().execute(parsed));
     try {
       return cl.execute(args);
     } catch (RuntimeException | Error e) {
@@ -180,6 +185,32 @@ public final class Cli {
     } finally {
       finish(root);
     }
+  }
+
+  /** Whether a command of the line asked for the version (and none before it for help). */
+  private static boolean versionRequested(CommandLine.ParseResult parsed) {
+    for (CommandLine.ParseResult at = parsed; at != null; at = at.subcommand()) {
+      if (at.isUsageHelpRequested()) {
+        return false;
+      }
+      if (at.isVersionHelpRequested()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** {@code --version --json}: the version as one JSON value, null for a development build. */
+  private int printVersionJson() {
+    out.println(
+        JsonContract.render(
+            g -> {
+              g.writeStartObject();
+              g.writeStringField("version", RootCommand.Version.number());
+              g.writeEndObject();
+            }));
+    out.flush();
+    return 0;
   }
 
   /** picocli's message for a repeatable KEY=VALUE option given a value without '='. */

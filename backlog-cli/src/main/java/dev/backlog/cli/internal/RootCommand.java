@@ -122,8 +122,13 @@ final class RootCommand implements Callable<Integer> {
   static final class Version implements IVersionProvider {
     @Override
     public String[] getVersion() {
-      String version = RootCommand.class.getPackage().getImplementationVersion();
+      String version = number();
       return new String[] {"backlog " + (version == null ? "(development build)" : version)};
+    }
+
+    /** The version from the jar manifest, or null when the classes do not run from the jar. */
+    static String number() {
+      return RootCommand.class.getPackage().getImplementationVersion();
     }
   }
 }

@@ -70,6 +70,39 @@ class CommandsTest {
   }
 
   @Test
+  void theVersionIsOneJsonValueWithJson() throws IOException {
+    InProcess.Run plain = cli.run("--version");
+    assertEquals(0, plain.exit(), plain.err());
+    // The classes under test do not run from the jar, whose manifest carries the version.
+    assertEquals("backlog (development build)", plain.out().strip());
+    for (String[] line :
+        List.of(new String[] {"--version", "--json"}, new String[] {"claim", "-V", "--json"})) {
+      InProcess.Run run = cli.run(line);
+      assertEquals(0, run.exit(), run.err());
+      JsonNode version = JSON.readTree(run.out());
+      assertEquals(List.of("version"), fieldNames(version), run.out());
+      assertTrue(version.get("version").isNull(), run.out());
+    }
+  }
+
+  private static List<String> fieldNames(JsonNode node) {
+    List<String> names = new ArrayList<>();
+    node.fieldNames().forEachRemaining(names::add);
+    return names;
+  }
+
+  @Test
+  void theCompletionScriptIsPrintedAsItIsOrAsOneJsonValue() throws IOException {
+    InProcess.Run plain = cli.run("completion");
+    assertEquals(0, plain.exit(), plain.err());
+    assertTrue(plain.out().startsWith("#!/usr/bin/env bash"), plain.out());
+    assertTrue(plain.out().contains("complete -F"), "a bash completion script");
+    JsonNode json = json("completion", "--json");
+    assertEquals("bash", json.get("shell").asText());
+    assertEquals(plain.out().strip(), json.get("script").asText().strip());
+  }
+
+  @Test
   void acceptanceTakesJsonOrASemicolonList() throws IOException {
     JsonNode list =
         json(
