@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -22,11 +23,21 @@ class HelpTextTest {
   @Test
   void everyCommandListsAWholeSentence() {
     List<String> cut = new ArrayList<>();
-    collect(Commands.commandLine(new RootCommand(PlainClaimTest.readingOnly(dir))), cut);
+    everyCommand(cl -> summaryCut(cl, cut));
     assertEquals(List.of(), cut, "summaries that do not end a sentence");
   }
 
-  private static void collect(CommandLine cl, List<String> cut) {
+  /** Visits the root command and every command below it. */
+  private void everyCommand(Consumer<CommandLine> visit) {
+    walk(Commands.commandLine(new RootCommand(PlainClaimTest.readingOnly(dir))), visit);
+  }
+
+  private static void walk(CommandLine cl, Consumer<CommandLine> visit) {
+    visit.accept(cl);
+    cl.getSubcommands().values().forEach(sub -> walk(sub, visit));
+  }
+
+  private static void summaryCut(CommandLine cl, List<String> cut) {
     UsageMessageSpec usage = cl.getCommandSpec().usageMessage();
     String[] lines = usage.header().length > 0 ? usage.header() : usage.description();
     String summary = lines.length == 0 ? "" : lines[0].strip();
@@ -34,7 +45,6 @@ class HelpTextTest {
     if (cl.getParent() != null && !helpCommand && !summary.endsWith(".")) {
       cut.add(cl.getCommandSpec().qualifiedName() + ": " + summary);
     }
-    cl.getSubcommands().values().forEach(sub -> collect(sub, cut));
   }
 
   /**
@@ -47,11 +57,11 @@ class HelpTextTest {
   @Test
   void descriptionsWrapOnlyBetweenWords() {
     List<String> ragged = new ArrayList<>();
-    collectRagged(Commands.commandLine(new RootCommand(PlainClaimTest.readingOnly(dir))), ragged);
+    everyCommand(cl -> raggedLines(cl, ragged));
     assertEquals(List.of(), ragged, "description lines the help's wrap breaks badly");
   }
 
-  private static void collectRagged(CommandLine cl, List<String> ragged) {
+  private static void raggedLines(CommandLine cl, List<String> ragged) {
     UsageMessageSpec usage = cl.getCommandSpec().usageMessage();
     String[] lines = usage.description();
     String name = cl.getCommandSpec().qualifiedName();
@@ -70,6 +80,5 @@ class HelpTextTest {
         ragged.add(name + ": a word broken after its dot: " + shown[i - 1] + " | " + shown[i]);
       }
     }
-    cl.getSubcommands().values().forEach(sub -> collectRagged(sub, ragged));
   }
 }
