@@ -26,6 +26,15 @@ import picocli.CommandLine.ParameterException;
  */
 public final class Cli {
 
+  /** picocli's message for a repeatable KEY=VALUE option given a value without '='. */
+  private static final Pattern NOT_KEY_VALUE =
+      Pattern.compile(
+          "Value for option option '([^']+)' \\(([^)]*)\\) should be in KEY=VALUE format but was (.*)",
+          Pattern.DOTALL);
+
+  /** picocli's words for a number that is not one: the Java type it wanted. */
+  private static final Pattern JAVA_NUMBER_TYPE = Pattern.compile("' is not an? (int|long)\\b");
+
   private final PrintStream out;
   private final PrintStream err;
   private final Map<String, String> env;
@@ -212,15 +221,6 @@ public final class Cli {
     out.flush();
     return 0;
   }
-
-  /** picocli's message for a repeatable KEY=VALUE option given a value without '='. */
-  private static final Pattern NOT_KEY_VALUE =
-      Pattern.compile(
-          "Value for option option '([^']+)' \\(([^)]*)\\) should be in KEY=VALUE format but was (.*)",
-          Pattern.DOTALL);
-
-  /** picocli's words for a number that is not one: the Java type it wanted. */
-  private static final Pattern JAVA_NUMBER_TYPE = Pattern.compile("' is not an? (int|long)\\b");
 
   /**
    * Says picocli's messages as the other usage errors say theirs: a value without '=' for a
