@@ -404,6 +404,21 @@ public final class PlanFile {
     throw new PlanFileException(sb.toString(), problems);
   }
 
+  /**
+   * Reads one card as an import line gives it (the fields of {@code backlog export}), for a caller
+   * that creates a single card, such as the HTTP API: a bad card is refused with what is wrong, not
+   * as a file's bad line.
+   *
+   * @throws InvalidInputException naming what is wrong with the card
+   */
+  public static Entry card(JsonNode node) {
+    try {
+      return entry(1, node);
+    } catch (LineProblem e) {
+      throw InvalidInputException.of("card", e.getMessage());
+    }
+  }
+
   private static Entry entry(int line, JsonNode node) {
     if (node == null || !node.isObject()) {
       throw new LineProblem("expected a card object such as {\"id\":\"A1\",\"title\":\"...\"}");

@@ -9,6 +9,7 @@ import dev.backlog.core.BacklogException;
 import dev.backlog.core.CardId;
 import dev.backlog.core.CardQuery;
 import dev.backlog.core.CardStatus;
+import dev.backlog.core.InvalidInputException;
 import dev.backlog.core.NewCard;
 import dev.backlog.core.memory.InMemoryBacklogStore;
 import java.time.InstantSource;
@@ -58,6 +59,25 @@ class PlanFileTest {
     PlanFile.Result result = PlanFile.parse("p", PLAN).importInto(backlog, null);
     assertEquals(new PlanFile.Result(3, 1, 0, 0), result);
     assertEquals(CardStatus.DONE, backlog.find(CardId.of("A0")).orElseThrow().status());
+  }
+
+  @Test
+  void oneCardIsReadAsALineIsAndRefusedWithWhatIsWrong() throws Exception {
+    com.fasterxml.jackson.databind.ObjectMapper json =
+        new com.fasterxml.jackson.databind.ObjectMapper();
+    PlanFile.Entry entry =
+        PlanFile.card(json.readTree("{\"id\":\"A\",\"title\":\"a\",\"status\":\"done\"}"));
+    assertEquals("A", entry.card().id().value());
+    assertTrue(entry.done());
+    InvalidInputException notAnObject =
+        assertThrows(InvalidInputException.class, () -> PlanFile.card(json.readTree("[1]")));
+    assertEquals(
+        "expected a card object such as {\"id\":\"A1\",\"title\":\"...\"}",
+        notAnObject.getMessage());
+    InvalidInputException noTitle =
+        assertThrows(
+            InvalidInputException.class, () -> PlanFile.card(json.readTree("{\"id\":\"B\"}")));
+    assertTrue(noTitle.getMessage().contains("title"), noTitle.getMessage());
   }
 
   @Test

@@ -97,6 +97,19 @@ class ApiTest {
     Served.Reply noTitle = s.post("/api/cards", "{\"id\":\"C\",\"colour\":\"red\"}");
     assertEquals(400, noTitle.status());
     assertTrue(noTitle.body().contains("colour"), noTitle.body());
+    // One card, so what is wrong with it, not a file's "1 bad line".
+    Served.Reply noId = s.post("/api/cards", "{\"title\":\"x\"}");
+    assertEquals(400, noId.status(), noId.toString());
+    assertEquals("INVALID_INPUT", noId.errorCode());
+    assertEquals(
+        "the card has no \"id\"", noId.json().path("error").path("message").asText(), noId.body());
+    Served.Reply wordPriority =
+        s.post("/api/cards", "{\"id\":\"D\",\"title\":\"d\",\"priority\":\"high\"}");
+    assertEquals(400, wordPriority.status(), wordPriority.toString());
+    assertEquals(
+        "priority \"high\" is not a whole number",
+        wordPriority.json().path("error").path("message").asText(),
+        wordPriority.body());
     Served.Reply notJson = s.post("/api/cards", "{nope");
     assertEquals(400, notJson.status());
     assertEquals("INVALID_INPUT", notJson.errorCode());

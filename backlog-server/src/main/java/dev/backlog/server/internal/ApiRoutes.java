@@ -109,8 +109,7 @@ final class ApiRoutes {
             "blockedReason"),
         call -> {
           JsonNode node = call.object(Set.copyOf(routeBody("POST", "/api/cards")));
-          PlanFile.Entry entry =
-              PlanFile.parse("the request body", List.of(node.toString())).entries().get(0);
+          PlanFile.Entry entry = PlanFile.card(node);
           Card card =
               backlog.inTransaction(
                   tx -> {
