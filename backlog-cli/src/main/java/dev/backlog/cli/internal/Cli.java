@@ -32,9 +32,6 @@ public final class Cli {
           "Value for option option '([^']+)' \\(([^)]*)\\) should be in KEY=VALUE format but was (.*)",
           Pattern.DOTALL);
 
-  /** picocli's words for a number that is not one: the Java type it wanted. */
-  private static final Pattern JAVA_NUMBER_TYPE = Pattern.compile("' is not an? (int|long)\\b");
-
   private final PrintStream out;
   private final PrintStream err;
   private final Map<String, String> env;
@@ -223,11 +220,10 @@ public final class Cli {
   }
 
   /**
-   * Says picocli's messages as the other usage errors say theirs: a value without '=' for a
-   * KEY=VALUE option, and "not an int" as "not a whole number".
+   * Says picocli's message for a value without '=' for a KEY=VALUE option as the other usage errors
+   * say theirs (picocli splits map options itself, before any converter).
    */
   static String usageText(String text) {
-    text = JAVA_NUMBER_TYPE.matcher(text).replaceAll("' is not a whole number");
     Matcher m = NOT_KEY_VALUE.matcher(text);
     if (m.matches()) {
       return m.group(1)

@@ -73,6 +73,8 @@ final class Commands {
       SUBCOMMANDS.forEach(cl::addSubcommand);
     }
     cl.setCaseInsensitiveEnumValuesAllowed(true);
+    // After the subcommands: picocli registers a converter on the commands added so far.
+    WholeNumbers.register(cl);
     return cl;
   }
 

@@ -260,6 +260,11 @@ class PlainClaimTest {
         "backlog: Invalid value for option '--limit': 'two' is not a whole number (run 'backlog"
             + " claim --help' for usage)",
         notANumber.err().strip());
+    InProcess.Run tooLarge = run.run("claim", "--owner", "w", "--limit", "99999999999");
+    assertEquals(
+        "backlog: Invalid value for option '--limit': '99999999999' is out of range; give a whole"
+            + " number from -2147483648 to 2147483647 (run 'backlog claim --help' for usage)",
+        tooLarge.err().strip());
     InProcess.Run noEquals = run.run("claim", "--owner", "w", "--attr", "branch");
     assertEquals(2, noEquals.exit());
     assertEquals(
