@@ -8,6 +8,7 @@ import static dev.backlog.benchmarks.internal.ScenarioSteps.fmt;
 import static dev.backlog.benchmarks.internal.ScenarioSteps.loadMigrated;
 import static dev.backlog.benchmarks.internal.ScenarioSteps.measure;
 import static dev.backlog.benchmarks.internal.ScenarioSteps.openBacklog;
+import static dev.backlog.benchmarks.internal.ScenarioSteps.workerCommits;
 
 import dev.backlog.core.Backlog;
 import dev.backlog.core.CoalescingStats;
@@ -166,11 +167,6 @@ final class FleetScenarios {
       }
       urls.values().forEach(pg::dropSchema);
     }
-  }
-
-  /** The transactions the workers issued per card, or -1 when they cannot count them. */
-  private static double workerCommits(LoadDriver.Run run) {
-    return run.transactions() < 0 ? -1 : run.transactions() / (double) Math.max(1, run.cards());
   }
 
   private void add(

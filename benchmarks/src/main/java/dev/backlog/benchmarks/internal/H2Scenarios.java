@@ -7,6 +7,7 @@ import static dev.backlog.benchmarks.internal.ScenarioSteps.fmt;
 import static dev.backlog.benchmarks.internal.ScenarioSteps.loadMigrated;
 import static dev.backlog.benchmarks.internal.ScenarioSteps.measure;
 import static dev.backlog.benchmarks.internal.ScenarioSteps.openBacklog;
+import static dev.backlog.benchmarks.internal.ScenarioSteps.workerCommits;
 
 import dev.backlog.core.Backlog;
 import dev.backlog.core.CoalescingStats;
@@ -61,7 +62,7 @@ final class H2Scenarios {
                 1,
                 backlog,
                 run,
-                run.transactions() / (double) Math.max(1, run.cards()),
+                workerCommits(run),
                 "embedded in-process H2 file; commits counted by the workers"));
       }
       int small = options.full() ? pool : 15_000;
@@ -141,7 +142,7 @@ final class H2Scenarios {
               1,
               backlog,
               run,
-              key.equals("on") ? onCommits : run.transactions() / (double) Math.max(1, run.cards()),
+              key.equals("on") ? onCommits : workerCommits(run),
               rounds
                   + " rotated rounds of "
                   + round.toMillis()

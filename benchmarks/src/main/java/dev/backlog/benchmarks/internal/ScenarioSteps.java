@@ -183,6 +183,11 @@ final class ScenarioSteps {
     }
   }
 
+  /** The transactions the workers issued per card, or -1 when they cannot count them. */
+  static double workerCommits(LoadDriver.Run run) {
+    return run.transactions() < 0 ? -1 : run.transactions() / (double) Math.max(1, run.cards());
+  }
+
   /** Store transactions per card of a coalescing backlog's calls between two snapshots. */
   static double commitsPerCard(CoalescingStats before, CoalescingStats after, long cards) {
     long transactions =
