@@ -212,9 +212,11 @@ public final class SqlErrors {
       below = below.getCause();
     }
     // A driver's reason may be general ("The connection attempt failed.") with the particular one
-    // below it ("UnknownHostException: db.example").
+    // below it ("UnknownHostException: db.example"); H2's general error already quotes its cause.
     String detail =
         below == null
+                || below.getMessage() == null
+                || String.valueOf(e.getMessage()).contains(below.getMessage())
             ? ""
             : " ["
                 + below.getClass().getSimpleName()

@@ -56,6 +56,17 @@ class SqlErrorsTest {
         "The connection attempt failed. [UnknownHostException: nosuchhost.invalid]"
             + " (SQL state 08001, code 0)",
         SqlErrors.describe(general, Secrets.of("jdbc:h2:mem:x", null)));
+    String quoted = "org.h2.mvstore.MVStoreException: Writing to f failed [2.3.232/2]";
+    SQLException h2General =
+        new SQLException(
+            "General error: \"" + quoted + "\" [50000-232]",
+            "HY000",
+            50000,
+            new IllegalStateException("Writing to f failed [2.3.232/2]"));
+    assertEquals(
+        "General error: \"" + quoted + "\" [50000-232] (SQL state HY000, code 50000)",
+        SqlErrors.describe(h2General, Secrets.of("jdbc:h2:mem:x", null)),
+        "a cause the message already quotes is not repeated");
     SQLException alone = new SQLException("broken", "08006", 0);
     assertEquals(
         "broken (SQL state 08006, code 0)",
