@@ -82,7 +82,8 @@ public final class PlanFile {
   /**
    * One card to create, and the status to restore.
    *
-   * @param line the 1-based line number in the file
+   * @param line the 1-based line number in the file (1 for a card read alone, {@link
+   *     PlanFile#card})
    * @param card the card to create
    * @param done whether the line says the card is done
    * @param notBefore the deferral the line restores (a ready card only), or null
