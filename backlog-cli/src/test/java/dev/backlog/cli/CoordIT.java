@@ -40,7 +40,8 @@ class CoordIT {
     String mission = init.json().get("mission").asText();
     assertTrue(mission.startsWith("demo-"), mission);
 
-    CliProcess.Result lane = cli.run("coord", "lane", "add", "--mission", mission, "--json");
+    // the slug alone names the mission while only one mission has it
+    CliProcess.Result lane = cli.run("coord", "lane", "add", "--mission", "demo", "--json");
     assertEquals(0, lane.exit(), lane.toString());
     Path laneDir = Path.of(lane.json().get("worktree").asText());
     assertEquals(1, lane.json().get("number").asInt());
@@ -114,6 +115,30 @@ class CoordIT {
     assertEquals(3, missing.exit(), missing.toString());
     CliProcess.Result bad = cli.run("coord", "lane", "add", "--mission", "../x", "--json");
     assertEquals(2, bad.exit(), bad.toString());
+    CliProcess.Result noSuchSlug = cli.run("coord", "status", "--mission", "nothing", "--json");
+    assertEquals(3, noSuchSlug.exit(), noSuchSlug.toString());
+    assertEquals("MISSION_NOT_FOUND", noSuchSlug.errorJson().get("error").get("code").asText());
+
+    CliProcess.Result second = cli.run("coord", "init", "--mission", "demo", "--json");
+    String other = second.json().get("mission").asText();
+    CliProcess.Result ambiguous = cli.run("coord", "status", "--mission", "demo");
+    assertEquals(2, ambiguous.exit(), ambiguous.toString());
+    List<String> sorted = new java.util.ArrayList<>(List.of(mission, other));
+    java.util.Collections.sort(sorted);
+    assertTrue(
+        ambiguous
+            .err()
+            .contains(
+                "mission slug 'demo' names 2 missions ("
+                    + String.join(", ", sorted)
+                    + "); give the handle of one"),
+        ambiguous.err());
+    assertEquals(0, cli.run("coord", "lane", "add", "--mission", other).exit());
+    CliProcess.Result kept = cli.run("coord", "cleanup", "--mission", other, "--grace", "0");
+    assertEquals(
+        "removed no lanes\nkept lane 1: no merge recorded by 'coord merge'\n",
+        kept.out(),
+        kept.toString());
   }
 
   private static void git(CliProcess cli, Path dir, String... args) throws Exception {

@@ -8,7 +8,6 @@ import dev.backlog.cli.internal.SecondsConverter;
 import dev.backlog.core.InvalidInputException;
 import dev.backlog.git.coordination.CleanupReport;
 import dev.backlog.git.coordination.Coordinator;
-import dev.backlog.git.coordination.Mission;
 import java.time.Duration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -22,7 +21,7 @@ final class CleanupCommand extends CoordBase {
       names = "--mission",
       required = true,
       paramLabel = "HANDLE",
-      description = "The mission, <slug>-<id8>.")
+      description = "The mission: its handle, <slug>-<id8>, or a slug only one mission has.")
   String mission;
 
   @Option(
@@ -41,13 +40,17 @@ final class CleanupCommand extends CoordBase {
       throw InvalidInputException.of(
           "grace", "--grace " + grace + " is negative; give seconds, 0 or more");
     }
-    CleanupReport r = coord.cleanup(Mission.parse(mission), Duration.ofSeconds(grace));
+    CleanupReport r = coord.cleanup(coord.mission(mission), Duration.ofSeconds(grace));
     ObjectNode n = JSON.createObjectNode();
     ArrayNode removed = n.putArray("removed");
     r.removed().forEach(removed::add);
     ObjectNode kept = n.putObject("kept");
     r.kept().forEach((k, v) -> kept.put(Integer.toString(k), v));
-    emit(n, "removed lanes " + r.removed() + (r.kept().isEmpty() ? "" : "; kept " + r.kept()));
+    StringBuilder human =
+        new StringBuilder(
+            r.removed().isEmpty() ? "removed no lanes" : "removed " + lanes(r.removed()));
+    r.kept().forEach((k, v) -> human.append("\nkept lane ").append(k).append(": ").append(v));
+    emit(n, human.toString());
     return 0;
   }
 }

@@ -6,6 +6,7 @@ import dev.backlog.git.coordination.CoordinationConfig;
 import dev.backlog.git.coordination.Coordinator;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -54,6 +55,12 @@ abstract class CoordBase implements Callable<Integer> {
       }
     }
     return null;
+  }
+
+  /** Lane numbers for a person: "lane 1", "lanes 1, 2". */
+  static String lanes(List<Integer> numbers) {
+    return (numbers.size() == 1 ? "lane " : "lanes ")
+        + String.join(", ", numbers.stream().map(String::valueOf).toList());
   }
 
   void emit(Object jsonValue, String human) {

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.backlog.git.coordination.Coordinator;
 import dev.backlog.git.coordination.Lane;
-import dev.backlog.git.coordination.Mission;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -43,7 +42,7 @@ final class LaneCommand implements Callable<Integer> {
         names = "--mission",
         required = true,
         paramLabel = "HANDLE",
-        description = "The mission, <slug>-<id8>.")
+        description = "The mission: its handle, <slug>-<id8>, or a slug only one mission has.")
     String mission;
 
     @Option(
@@ -55,7 +54,7 @@ final class LaneCommand implements Callable<Integer> {
 
     @Override
     int run(Coordinator coord) {
-      Lane l = coord.addLane(Mission.parse(mission), lane);
+      Lane l = coord.addLane(coord.mission(mission), lane);
       emit(laneJson(l), "lane " + l.number() + " on " + l.branch() + " in " + l.worktree());
       return 0;
     }
@@ -68,12 +67,12 @@ final class LaneCommand implements Callable<Integer> {
         names = "--mission",
         required = true,
         paramLabel = "HANDLE",
-        description = "The mission, <slug>-<id8>.")
+        description = "The mission: its handle, <slug>-<id8>, or a slug only one mission has.")
     String mission;
 
     @Override
     int run(Coordinator coord) {
-      List<Lane> lanes = coord.lanes(Mission.parse(mission));
+      List<Lane> lanes = coord.lanes(coord.mission(mission));
       ArrayNode a = JSON.createArrayNode();
       StringBuilder human = new StringBuilder();
       for (Lane l : lanes) {
@@ -103,7 +102,7 @@ final class LaneCommand implements Callable<Integer> {
         names = "--mission",
         required = true,
         paramLabel = "HANDLE",
-        description = "The mission, <slug>-<id8>.")
+        description = "The mission: its handle, <slug>-<id8>, or a slug only one mission has.")
     String mission;
 
     @Option(names = "--lane", required = true, paramLabel = "N", description = "Lane number.")
@@ -114,7 +113,7 @@ final class LaneCommand implements Callable<Integer> {
 
     @Override
     int run(Coordinator coord) {
-      coord.removeLane(Mission.parse(mission), lane, force);
+      coord.removeLane(coord.mission(mission), lane, force);
       ObjectNode n = JSON.createObjectNode();
       n.put("removed", lane);
       emit(n, "removed lane " + lane);

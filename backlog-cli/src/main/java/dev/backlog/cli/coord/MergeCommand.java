@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.backlog.git.coordination.Coordinator;
 import dev.backlog.git.coordination.MergeReport;
-import dev.backlog.git.coordination.Mission;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -22,7 +21,7 @@ final class MergeCommand extends CoordBase {
       names = "--mission",
       required = true,
       paramLabel = "HANDLE",
-      description = "The mission, <slug>-<id8>.")
+      description = "The mission: its handle, <slug>-<id8>, or a slug only one mission has.")
   String mission;
 
   @Option(
@@ -34,7 +33,7 @@ final class MergeCommand extends CoordBase {
 
   @Override
   int run(Coordinator coord) {
-    MergeReport r = coord.merge(Mission.parse(mission), target);
+    MergeReport r = coord.merge(coord.mission(mission), target);
     ObjectNode n = JSON.createObjectNode();
     n.put("mission", r.mission().handle());
     n.put("target", r.target());
@@ -48,10 +47,9 @@ final class MergeCommand extends CoordBase {
     }
     emit(
         n,
-        "merged lanes "
-            + r.lanesMerged()
-            + " of "
-            + r.mission().handle()
+        (r.lanesMerged().isEmpty()
+                ? "no lane of " + r.mission().handle() + " had new commits"
+                : "merged " + lanes(r.lanesMerged()) + " of " + r.mission().handle())
             + "; "
             + r.target()
             + " "

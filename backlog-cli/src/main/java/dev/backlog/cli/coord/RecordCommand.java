@@ -10,7 +10,6 @@ import dev.backlog.core.LeaseToken;
 import dev.backlog.git.coordination.CommitReceipt;
 import dev.backlog.git.coordination.Coordinator;
 import dev.backlog.git.coordination.EventDraft;
-import dev.backlog.git.coordination.Mission;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -28,7 +27,7 @@ final class RecordCommand extends CoordBase {
       names = "--mission",
       required = true,
       paramLabel = "HANDLE",
-      description = "The mission, <slug>-<id8>.")
+      description = "The mission: its handle, <slug>-<id8>, or a slug only one mission has.")
   String mission;
 
   @Option(
@@ -60,7 +59,7 @@ final class RecordCommand extends CoordBase {
     if (lease != null) {
       draft = draft.withLease(LeaseToken.of(lease));
     }
-    CommitReceipt r = coord.record(Mission.parse(mission), draft);
+    CommitReceipt r = coord.record(coord.mission(mission), draft);
     ObjectNode n = JSON.createObjectNode();
     n.put("commit", r.commit());
     n.put("transaction", r.transaction());

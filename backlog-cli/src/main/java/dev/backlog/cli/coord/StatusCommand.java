@@ -24,7 +24,10 @@ import picocli.CommandLine.Option;
           + "state of its worktrees and branches."
     })
 final class StatusCommand extends CoordBase {
-  @Option(names = "--mission", paramLabel = "HANDLE", description = "The mission, <slug>-<id8>.")
+  @Option(
+      names = "--mission",
+      paramLabel = "HANDLE",
+      description = "The mission: its handle, <slug>-<id8>, or a slug only one mission has.")
   String mission;
 
   @Option(
@@ -48,7 +51,7 @@ final class StatusCommand extends CoordBase {
               : human.toString().stripTrailing());
       return 0;
     }
-    Mission m = Mission.parse(mission);
+    Mission m = coord.mission(mission);
     if (recovery) {
       RecoveryReport r = coord.recoveryReport(m);
       ObjectNode n = JSON.createObjectNode();
@@ -95,7 +98,12 @@ final class StatusCommand extends CoordBase {
     MissionStatus s = coord.status(m);
     ObjectNode n = readStatus(s);
     StringBuilder human =
-        new StringBuilder("mission " + s.mission() + ": " + s.events() + " events\n");
+        new StringBuilder(
+            "mission "
+                + s.mission()
+                + ": "
+                + s.events()
+                + (s.events() == 1 ? " event\n" : " events\n"));
     for (Map.Entry<String, CardState> c : s.cards().entrySet()) {
       CardState st = c.getValue();
       human

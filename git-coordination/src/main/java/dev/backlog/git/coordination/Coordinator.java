@@ -180,6 +180,20 @@ public final class Coordinator implements AutoCloseable {
     return missionOps.init(m, baseRef);
   }
 
+  /**
+   * The mission that {@code handleOrSlug} names: a handle ({@code <slug>-<id8>}) of a mission that
+   * has a coordination branch, or else a slug that exactly one such mission has. A handle of no
+   * mission (and no mission with it as a slug) comes back as parsed, for the operation to report.
+   *
+   * @throws GitCoordinationException {@link GitErrorCode#MISSION_NOT_FOUND} for a slug no mission
+   *     has
+   * @throws InvalidInputException for a slug several missions have (naming them), or text that is
+   *     neither a slug nor a handle
+   */
+  public Mission mission(String handleOrSlug) {
+    return missionOps.resolve(handleOrSlug);
+  }
+
   /** The missions that have a coordination branch, sorted by handle. */
   public List<Mission> missions() {
     return missionOps.missions();

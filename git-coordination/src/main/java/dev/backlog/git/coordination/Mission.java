@@ -49,6 +49,11 @@ public record Mission(String slug, String id) {
     }
   }
 
+  /** Whether {@code text} is a valid slug: 1 to 40 characters of {@code [a-z0-9-]}. */
+  public static boolean isSlug(String text) {
+    return text != null && SLUG.matcher(text).matches();
+  }
+
   /** A new mission with a random id. */
   public static Mission create(String slug) {
     byte[] b = new byte[4];

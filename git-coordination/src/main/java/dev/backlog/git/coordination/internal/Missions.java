@@ -123,6 +123,51 @@ public final class Missions {
     return out;
   }
 
+  /** As {@link Coordinator#mission(String)}. */
+  public Mission resolve(String handleOrSlug) {
+    Optional<Mission> asHandle = asHandle(handleOrSlug);
+    if (asHandle.isPresent() && repo.resolve("refs/heads/" + asHandle.get().branch()).isPresent()) {
+      return asHandle.get();
+    }
+    List<Mission> withSlug =
+        missions().stream().filter(m -> m.slug().equals(handleOrSlug)).toList();
+    if (withSlug.size() == 1) {
+      return withSlug.get(0);
+    }
+    if (withSlug.size() > 1) {
+      throw InvalidInputException.of(
+          "mission",
+          "mission slug '"
+              + handleOrSlug
+              + "' names "
+              + withSlug.size()
+              + " missions ("
+              + String.join(", ", withSlug.stream().map(Mission::handle).toList())
+              + "); give the handle of one");
+    }
+    if (asHandle.isPresent()) {
+      return asHandle.get();
+    }
+    if (handleOrSlug != null && Mission.isSlug(handleOrSlug)) {
+      throw new GitCoordinationException(
+          GitErrorCode.MISSION_NOT_FOUND,
+          "no mission has the slug '"
+              + handleOrSlug
+              + "'; start one with 'backlog coord init --mission "
+              + handleOrSlug
+              + "', or list missions with 'backlog coord status'");
+    }
+    return Mission.parse(handleOrSlug);
+  }
+
+  private static Optional<Mission> asHandle(String text) {
+    try {
+      return Optional.of(Mission.parse(text));
+    } catch (InvalidInputException e) {
+      return Optional.empty();
+    }
+  }
+
   /** Refuses a mission without a coordination branch. */
   public void requireMission(Mission m) {
     if (repo.resolve("refs/heads/" + m.branch()).isEmpty()) {
