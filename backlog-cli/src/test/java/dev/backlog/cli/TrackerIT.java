@@ -172,6 +172,18 @@ class TrackerIT {
         "{\"tracker\":{\"provider\":\"local\",\"local\":{\"root\":7}}}",
         "TRACKER_CONFIG_INVALID",
         "'tracker.local.root'");
+    refused(
+        cli,
+        config,
+        "{\"tracker\":{\"provider\":\"local\",\"root\":\"docs\"}}",
+        "TRACKER_CONFIG_INVALID",
+        "'tracker.root': is a setting outside a provider block");
+    refused(
+        cli,
+        config,
+        "{\"tracker\":{\"provider\":\"local\",\"locl\":{\"root\":\"docs\"}}}",
+        "TRACKER_CONFIG_INVALID",
+        "'tracker.locl': is a block for provider 'locl', which is not installed");
 
     Files.delete(config);
     Files.delete(config.getParent());

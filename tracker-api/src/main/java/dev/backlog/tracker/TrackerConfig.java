@@ -30,6 +30,8 @@ public final class TrackerConfig {
   private final Path source;
   private final Path projectDir;
   private final Path home;
+  private final boolean ownBlock;
+  private final Set<String> otherBlocks;
 
   /**
    * Creates a configuration.
@@ -42,6 +44,19 @@ public final class TrackerConfig {
    */
   public TrackerConfig(
       String provider, JsonNode settings, Path source, Path projectDir, Path home) {
+    this(provider, settings, source, projectDir, home, settings != null, Set.of());
+  }
+
+  private TrackerConfig(
+      String provider,
+      JsonNode settings,
+      Path source,
+      Path projectDir,
+      Path home,
+      boolean ownBlock,
+      Set<String> otherBlocks) {
+    this.ownBlock = ownBlock;
+    this.otherBlocks = Set.copyOf(otherBlocks);
     this.provider = Objects.requireNonNull(provider, "provider");
     this.source = source;
     this.projectDir = projectDir;
@@ -57,6 +72,25 @@ public final class TrackerConfig {
         settings == null || settings.isNull()
             ? JsonNodeFactory.instance.objectNode()
             : ((ObjectNode) settings).deepCopy();
+  }
+
+  /**
+   * This configuration, noting whether the file gave the provider a block of its own and the other
+   * provider blocks beside it, so that {@link TrackerProviders#open} can catch a block whose name
+   * was mistyped.
+   */
+  TrackerConfig withOtherBlocks(boolean ownBlock, Set<String> otherBlocks) {
+    return new TrackerConfig(provider, settings, source, projectDir, home, ownBlock, otherBlocks);
+  }
+
+  /** Whether the file gave the selected provider a settings block. */
+  boolean hasOwnBlock() {
+    return ownBlock;
+  }
+
+  /** The names of the blocks for other providers beside the selected one's. */
+  Set<String> otherBlocks() {
+    return otherBlocks;
   }
 
   /** The local provider with no settings, for a host that has no config file. */

@@ -13,6 +13,8 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -148,7 +150,32 @@ public final class TrackerConfigLoader {
           "give the id of an installed provider as a lower-case string, e.g. \"local\"");
     }
     String id = provider.asText();
-    return new TrackerConfig(id, tracker.get(id), source, projectDir, home);
+    Set<String> otherBlocks = new TreeSet<>();
+    for (Map.Entry<String, JsonNode> field : tracker.properties()) {
+      String name = field.getKey();
+      if (name.equals("provider") || name.equals(id)) {
+        continue;
+      }
+      if (!field.getValue().isObject()) {
+        throw new TrackerConfigException(
+            source,
+            "tracker." + name,
+            "is a setting outside a provider block (the tracker block holds \"provider\" and one"
+                + " block of settings per provider)",
+            "move it into the \""
+                + id
+                + "\" block: {\"tracker\": {\"provider\": \""
+                + id
+                + "\", \""
+                + id
+                + "\": {\""
+                + name
+                + "\": …}}}");
+      }
+      otherBlocks.add(name);
+    }
+    return new TrackerConfig(id, tracker.get(id), source, projectDir, home)
+        .withOtherBlocks(tracker.get(id) != null, otherBlocks);
   }
 
   /**

@@ -167,6 +167,25 @@ public final class TrackerProviders {
               + broken,
           "use one of the available ids, or put the provider's jar on the class path");
     }
+    if (!config.hasOwnBlock()) {
+      for (String block : config.otherBlocks()) {
+        if (!factories.containsKey(block)) {
+          throw new TrackerConfigException(
+              config.source().orElse(null),
+              "tracker." + block,
+              "is a block for provider '"
+                  + block
+                  + "', which is not installed (available: "
+                  + String.join(", ", factories.keySet())
+                  + "), and provider '"
+                  + config.provider()
+                  + "' has no block of its own",
+              "rename the block to \""
+                  + config.provider()
+                  + "\" if these are its settings, or remove it");
+        }
+      }
+    }
     LOG.info("opening tracker provider '{}' ({})", config.provider(), factory.getClass().getName());
     return factory.create(new TrackerContext(config, clock));
   }

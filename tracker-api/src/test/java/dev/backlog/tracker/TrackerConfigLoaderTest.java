@@ -86,6 +86,7 @@ class TrackerConfigLoaderTest {
         "{\"tracker\": {\"provider\": \"Local Files\"}} | tracker.provider | not a provider id",
         "{\"tracker\": {\"provider\": \"local\", \"local\": [1]}} | tracker.local | not an object",
         "{\"tracker\": {\"provider\": \"local\", \"provider\": \"x\"}} | (file) | Duplicate field",
+        "{\"tracker\": {\"provider\": \"local\", \"root\": \"docs\"}} | tracker.root | outside a provider block",
       })
   void aMalformedConfigFailsNamingTheFileTheFieldAndTheFix(
       String json, String field, String problem) throws IOException {
@@ -98,6 +99,29 @@ class TrackerConfigLoaderTest {
     assertTrue(e.getMessage().contains(problem), e.getMessage());
     assertTrue(e.getMessage().contains("; fix: "), e.getMessage());
     assertEquals(ErrorCategory.INVALID_INPUT, e.code().category());
+  }
+
+  @Test
+  void aSettingBesideTheProviderIsToldToMoveIntoTheProvidersBlock() throws IOException {
+    writeProject("{\"tracker\": {\"provider\": \"local\", \"root\": \"docs\"}}");
+    TrackerConfigException e =
+        assertThrows(TrackerConfigException.class, () -> TrackerConfigLoader.load(project, home));
+    assertTrue(
+        e.getMessage()
+            .endsWith(
+                "fix: move it into the \"local\" block: {\"tracker\": {\"provider\":"
+                    + " \"local\", \"local\": {\"root\": …}}}"),
+        e.getMessage());
+  }
+
+  @Test
+  void blocksForOtherProvidersAreKeptAside() throws IOException {
+    writeProject("{\"tracker\": {\"provider\": \"local\", \"github\": {\"repo\": \"o/r\"}}}");
+    TrackerConfig config = TrackerConfigLoader.load(project, home);
+    assertEquals("local", config.provider());
+    assertEquals(Set.of("github"), config.otherBlocks());
+    assertTrue(!config.hasOwnBlock());
+    assertEquals(0, config.settings().size());
   }
 
   @Test

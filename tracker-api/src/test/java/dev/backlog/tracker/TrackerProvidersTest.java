@@ -108,6 +108,40 @@ class TrackerProvidersTest {
   }
 
   @Test
+  void aMistypedBlockNameIsCaughtWhenTheSelectedProviderHasNoBlock() throws IOException {
+    Path file = dir.resolve("config.json");
+    Files.writeString(file, "{\"tracker\":{\"provider\":\"good\",\"goood\":{\"name\":\"x\"}}}");
+    TrackerConfig config = TrackerConfigLoader.load(null, dir);
+    try (URLClassLoader loader = loaderRegistering(TestFactories.Good.class.getName())) {
+      TrackerConfigException e =
+          assertThrows(
+              TrackerConfigException.class,
+              () -> TrackerProviders.discover(loader).open(config, InstantSource.system()));
+      assertEquals("tracker.goood", e.field());
+      assertEquals(
+          file
+              + ": field 'tracker.goood': is a block for provider 'goood', which is not installed"
+              + " (available: good), and provider 'good' has no block of its own; fix: rename the"
+              + " block to \"good\" if these are its settings, or remove it",
+          e.getMessage());
+    }
+  }
+
+  @Test
+  void aBlockForAnotherProviderIsLeftAloneWhenTheSelectedOneHasItsOwn() throws IOException {
+    Files.writeString(
+        dir.resolve("config.json"),
+        "{\"tracker\":{\"provider\":\"good\",\"good\":{\"name\":\"x\"},"
+            + "\"jira\":{\"site\":\"y\"}}}");
+    TrackerConfig config = TrackerConfigLoader.load(null, dir);
+    try (URLClassLoader loader = loaderRegistering(TestFactories.Good.class.getName());
+        TrackerProvider provider =
+            TrackerProviders.discover(loader).open(config, InstantSource.system())) {
+      assertEquals("good", provider.id());
+    }
+  }
+
+  @Test
   void aMissingRequiredSettingFailsNamingTheFileAndTheDottedField() throws IOException {
     Path file = dir.resolve("config.json");
     Files.writeString(file, "{\"tracker\":{\"provider\":\"good\",\"good\":{}}}");

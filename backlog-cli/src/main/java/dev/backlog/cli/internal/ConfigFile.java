@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * One {@code config.json}: a JSON object with string values for {@code db}, {@code dbUser}, {@code
@@ -108,7 +109,8 @@ record ConfigFile(Path path, Map<String, String> values) {
             "unknown key '"
                 + key
                 + "' (allowed: "
-                + String.join(", ", allowed.stream().sorted().toList())
+                + String.join(
+                    ", ", Stream.concat(allowed.stream(), Stream.of(TRACKER_KEY)).sorted().toList())
                 + ")");
       } else if (!field.getValue().isTextual() || field.getValue().asText().isBlank()) {
         // the kind, never the value: a misplaced password must not be echoed

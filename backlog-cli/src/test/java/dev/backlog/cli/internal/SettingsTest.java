@@ -96,7 +96,9 @@ class SettingsTest {
     run = cli.run("--json", "stats");
     assertEquals(2, run.exit());
     assertTrue(run.err().contains("CONFIG_INVALID"), run.err());
-    assertTrue(run.err().contains("unknown key 'acter'"), run.err());
+    assertTrue(
+        run.err().contains("unknown key 'acter' (allowed: actor, db, dbPassword, dbUser, tracker)"),
+        run.err());
     assertTrue(run.err().contains("key 'db' that is a number, not a non-blank string"), run.err());
 
     Files.writeString(file, "[]");
