@@ -9,9 +9,7 @@ public final class CardNotFoundException extends BacklogException {
 
   /** Creates the exception for the missing card. */
   public CardNotFoundException(CardId card) {
-    super(
-        CoreErrorCode.CARD_NOT_FOUND,
-        "card " + card + " does not exist; check the id (list shows every card)");
+    super(CoreErrorCode.CARD_NOT_FOUND, "card " + card + " does not exist; check the id");
     this.card = card;
   }
 

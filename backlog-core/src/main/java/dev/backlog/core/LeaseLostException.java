@@ -16,6 +16,7 @@ public final class LeaseLostException extends BacklogException {
   private final LeaseToken presented;
   private final CardStatus status;
   private final transient Instant expiresAt;
+  private final String reason;
 
   /**
    * Creates the exception.
@@ -35,13 +36,10 @@ public final class LeaseLostException extends BacklogException {
             + presented
             + " on card "
             + card
-            + " is no longer valid: card is "
-            + status.wireName()
-            + (expiresAt != null ? ", lease expiry " + expiresAt : "")
-            + " ("
-            + why
-            + ");"
-            + " stop working on it, or claim it again");
+            + " is no longer valid: "
+            + reasonOf(status, expiresAt, why)
+            + "; stop working on it, or claim it again");
+    this.reason = reasonOf(status, expiresAt, why);
     this.card = card;
     this.presented = presented;
     this.status = status;
@@ -61,6 +59,24 @@ public final class LeaseLostException extends BacklogException {
   /** The card's status now. */
   public CardStatus status() {
     return status;
+  }
+
+  private static String reasonOf(CardStatus status, Instant expiresAt, String why) {
+    return "card is "
+        + status.wireName()
+        + (expiresAt != null ? ", lease expiry " + expiresAt : "")
+        + " ("
+        + why
+        + ")";
+  }
+
+  /**
+   * Why the lease is no longer valid, without the advice: the card's status, the presented lease's
+   * expiry when known, and what happened, such as {@code card is ready (the lease was revoked or
+   * the card moved on)}. For a host that words its own advice.
+   */
+  public String reason() {
+    return reason;
   }
 
   /** When the presented lease expired, when known. */

@@ -197,8 +197,11 @@ class HttpTransportTest {
 
     CallToolResult refused = call("complete", Map.of("id", "A", "token", stale));
     assertTrue(refused.isError());
-    assertTrue(
-        text(refused).startsWith("lease " + stale + " on A is no longer valid: stop working on A"),
+    assertEquals(
+        "lease "
+            + stale
+            + " on A is no longer valid: stop working on A and call claim_next for other work;"
+            + " card is claimed (the card was claimed again)",
         text(refused));
     @SuppressWarnings("unchecked")
     Map<String, Object> error = (Map<String, Object>) structured(refused).get("error");
@@ -242,6 +245,9 @@ class HttpTransportTest {
     Map<String, Object> unknown =
         (Map<String, Object>) structured(call("show_card", Map.of("id", "NOPE"))).get("error");
     assertEquals("not_found", unknown.get("category"), unknown.toString());
+    assertEquals(
+        "card NOPE does not exist; check the id; list_cards shows the cards there are",
+        unknown.get("message"));
     CallToolResult after = call("complete", Map.of("id", "A", "token", token));
     assertFalse(after.isError(), text(after));
   }
@@ -263,6 +269,21 @@ class HttpTransportTest {
     assertTrue(text(invalid).contains("cards[0]"), text(invalid));
     assertTrue(text(invalid).contains("cards[1]"), text(invalid));
     assertTrue(backlog.find(CardId.of("C")).isEmpty());
+
+    CallToolResult outOfRange =
+        call(
+            "create_cards",
+            Map.of(
+                "cards",
+                List.of(
+                    Map.of("id", "E", "title", " "),
+                    Map.of("id", "F", "title", "f", "priority", 99_999_999_999L))));
+    assertEquals(
+        "create_cards refused, nothing was created: cards[0]: title is required and must not be"
+            + " blank; cards[1]: priority 99999999999 is out of range for a 32-bit integer; fix"
+            + " these and call again",
+        text(outOfRange),
+        "each problem names its card");
   }
 
   @Test

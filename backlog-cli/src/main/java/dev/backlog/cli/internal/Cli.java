@@ -1,6 +1,7 @@
 package dev.backlog.cli.internal;
 
 import dev.backlog.core.BacklogException;
+import dev.backlog.core.CardNotFoundException;
 import dev.backlog.core.ErrorCode;
 import dev.backlog.json.JsonContract;
 import java.io.PrintStream;
@@ -259,7 +260,13 @@ public final class Cli {
     Redaction redaction = root.redaction();
     boolean json = root.jsonRequested();
     if (ex instanceof BacklogException be) {
-      report(be.code(), be.getMessage(), json, redaction);
+      report(
+          be.code(),
+          be instanceof CardNotFoundException
+              ? be.getMessage() + " ('backlog list' shows every card)"
+              : be.getMessage(),
+          json,
+          redaction);
       if (root.verbose() && be.getCause() != null) {
         printTrace(be, redaction);
       }

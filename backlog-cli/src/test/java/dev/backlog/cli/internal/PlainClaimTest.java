@@ -277,5 +277,9 @@ class PlainClaimTest {
         json.readTree(notFound.err()).get("error").get("code").asText(),
         notFound.err());
     assertEquals(3, notFound.exit());
+    InProcess.Run notFoundPlain = run.run("claim", "--owner", "w", "--id", "NOPE");
+    assertEquals(
+        "backlog: card NOPE does not exist; check the id ('backlog list' shows every card)",
+        notFoundPlain.err().strip());
   }
 }

@@ -71,7 +71,10 @@ final class CardCalls {
         }
         cards.add(card);
       } catch (Refusal e) {
-        problems.add(e.getMessage());
+        problems.add(
+            e.getMessage().startsWith(where + ":")
+                ? e.getMessage()
+                : where + ": " + e.getMessage());
       } catch (BacklogException e) {
         problems.add(where + ": " + e.getMessage());
       }

@@ -169,10 +169,8 @@ public final class Features {
               + e.card()
               + " is no longer valid: stop working on "
               + e.card()
-              + " (it is "
-              + e.status().wireName()
-              + " now); call claim_next for other work. "
-              + e.getMessage());
+              + " and call claim_next for other work; "
+              + e.reason());
     } catch (CardNotFoundException e) {
       return Replies.refused(e.code(), e.getMessage() + "; list_cards shows the cards there are");
     } catch (BacklogException e) {
