@@ -68,6 +68,24 @@ class ApiTest {
   }
 
   @Test
+  void aQueryParameterTheRouteDoesNotReadIsRefusedNotIgnored() {
+    s.create("{\"id\":\"A\",\"title\":\"a\"}");
+    Served.Reply typo = s.get("/api/cards?state=done");
+    assertEquals(400, typo.status());
+    assertEquals(
+        "query parameter 'state' is not known on GET /api/cards; its query parameters are"
+            + " status, phase, limit",
+        typo.json().path("error").path("message").asText());
+    Served.Reply two = s.get("/api/stats?verbose=1&x%20y=2");
+    assertEquals(400, two.status());
+    assertEquals(
+        "query parameters 'verbose', 'x y' are not known on GET /api/stats; it takes no query"
+            + " parameters",
+        two.json().path("error").path("message").asText());
+    assertEquals(1, s.get("/api/cards?phase=&limit=5").json().size(), "known names, empty values");
+  }
+
+  @Test
   void anUnknownCardIs404AndAMalformedIdIs400() {
     Served.Reply missing = s.get("/api/cards/NOPE");
     assertEquals(404, missing.status());
