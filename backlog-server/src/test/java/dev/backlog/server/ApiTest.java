@@ -86,6 +86,25 @@ class ApiTest {
   }
 
   @Test
+  void aBodyFieldTheRouteDoesNotReadIsRefusedNamingTheOnesItReads() {
+    Served.Reply typo = s.post("/api/claims", "{\"owner\":\"w\",\"ttl\":60}");
+    assertEquals(400, typo.status());
+    assertEquals(
+        "field 'ttl' is not known on POST /api/claims; its fields are owner, ttlSeconds, limit,"
+            + " phase, id, waitSeconds, leasePhase, attributes",
+        typo.json().path("error").path("message").asText());
+    Served.Reply none = s.post("/api/cards/A/undefer", "{\"now\":true}");
+    assertEquals(
+        "field 'now' is not known on POST /api/cards/{id}/undefer; it takes no fields",
+        none.json().path("error").path("message").asText());
+    Served.Reply array = s.post("/api/cards/A/complete", "[1]");
+    assertEquals(
+        "the request body of POST /api/cards/{id}/complete must be a JSON object with the fields"
+            + " token, evidence",
+        array.json().path("error").path("message").asText());
+  }
+
+  @Test
   void anUnknownCardIs404AndAMalformedIdIs400() {
     Served.Reply missing = s.get("/api/cards/NOPE");
     assertEquals(404, missing.status());
@@ -195,7 +214,7 @@ class ApiTest {
     Served.Reply word = s.post("/api/cards/A/complete", "{\"token\":\"abc\"}");
     assertEquals(400, word.status());
     assertEquals(
-        "token must be a whole number, not abc",
+        "token must be a whole number, not 'abc' (a string)",
         word.json().path("error").path("message").asText());
     Served.Reply zero = s.post("/api/cards/A/complete", "{\"token\":0}");
     assertEquals(400, zero.status());

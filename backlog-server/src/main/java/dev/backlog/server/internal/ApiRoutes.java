@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.BiFunction;
 
 /**
@@ -108,7 +107,7 @@ final class ApiRoutes {
             "status",
             "blockedReason"),
         call -> {
-          JsonNode node = call.object(Set.copyOf(routeBody("POST", "/api/cards")));
+          JsonNode node = call.object();
           PlanFile.Entry entry = PlanFile.card(node);
           Card card =
               backlog.inTransaction(
@@ -128,7 +127,7 @@ final class ApiRoutes {
         List.of(),
         List.of("from", "to"),
         call -> {
-          JsonNode body = call.object(Set.of("from", "to"));
+          JsonNode body = call.object();
           String from = required(call, body, "from");
           String to = required(call, body, "to");
           call.check();
@@ -162,7 +161,7 @@ final class ApiRoutes {
         List.of(),
         List.of("reason"),
         call -> {
-          JsonNode body = call.object(Set.of("reason"));
+          JsonNode body = call.object();
           String reason = call.string(body, "reason");
           call.check();
           return Route.Answer.ok(JsonContract.card(action.apply(call.id(), reason)));
@@ -178,7 +177,7 @@ final class ApiRoutes {
         List.of(),
         CLAIM_FIELDS,
         call -> {
-          JsonNode body = call.object(Set.copyOf(CLAIM_FIELDS));
+          JsonNode body = call.object();
           String owner = call.string(body, "owner");
           long ttl = call.number(body, "ttlSeconds", ClaimRequest.DEFAULT_TTL.toSeconds());
           long limit = call.number(body, "limit", 1L);
@@ -216,7 +215,7 @@ final class ApiRoutes {
         List.of(),
         List.of("token", "ttlSeconds", "phase", "attributes"),
         call -> {
-          JsonNode body = call.object(Set.of("token", "ttlSeconds", "phase", "attributes"));
+          JsonNode body = call.object();
           LeaseToken token = token(call, body);
           long ttl = call.number(body, "ttlSeconds", ClaimRequest.DEFAULT_TTL.toSeconds());
           String phase = call.string(body, "phase");
@@ -234,7 +233,7 @@ final class ApiRoutes {
         List.of(),
         List.of("token", "evidence"),
         call -> {
-          JsonNode body = call.object(Set.of("token", "evidence"));
+          JsonNode body = call.object();
           LeaseToken token = token(call, body);
           String evidence = call.jsonObject(body, "evidence");
           call.check();
@@ -251,7 +250,7 @@ final class ApiRoutes {
         List.of(),
         List.of("token", "reason"),
         call -> {
-          JsonNode body = call.object(Set.of("token", "reason"));
+          JsonNode body = call.object();
           LeaseToken token = token(call, body);
           String reason = call.string(body, "reason");
           call.check();
@@ -264,7 +263,7 @@ final class ApiRoutes {
         List.of(),
         List.of("token", "reason"),
         call -> {
-          JsonNode body = call.object(Set.of("token", "reason"));
+          JsonNode body = call.object();
           LeaseToken token = token(call, body);
           String reason = call.string(body, "reason");
           call.check();
@@ -357,14 +356,6 @@ final class ApiRoutes {
 
   private List<Card> sortedCards() {
     return backlog.list(CardQuery.ALL).stream().sorted(Comparator.comparing(Card::id)).toList();
-  }
-
-  private List<String> routeBody(String method, String template) {
-    return routes.stream()
-        .filter(r -> r.method().equals(method) && r.template().equals(template))
-        .findFirst()
-        .orElseThrow()
-        .body();
   }
 
   /** A long as an int for the core's range checks, which then name the value. */

@@ -2,18 +2,14 @@ package dev.backlog.server.internal;
 
 import dev.backlog.core.Backlog;
 import dev.backlog.core.BacklogException;
-import dev.backlog.core.InvalidInputException;
 import dev.backlog.server.ServerErrorCode;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,47 +42,6 @@ public final class ApiServlet extends HttpServlet {
     return routes.stream().map(r -> r.method() + " " + r.template()).toList();
   }
 
-  /**
-   * Refuses a query parameter the route does not read, which would otherwise be ignored silently (a
-   * mistyped filter answering everything).
-   */
-  static void rejectUnknownQuery(String queryString, Route route) {
-    if (queryString == null || queryString.isEmpty()) {
-      return;
-    }
-    Set<String> unknown = new TreeSet<>();
-    for (String pair : queryString.split("&")) {
-      int eq = pair.indexOf('=');
-      String name = eq < 0 ? pair : pair.substring(0, eq);
-      try {
-        name = URLDecoder.decode(name, StandardCharsets.UTF_8);
-      } catch (IllegalArgumentException e) {
-        // a malformed escape: name it as sent
-      }
-      if (!name.isEmpty() && !route.query().contains(name)) {
-        unknown.add(name);
-      }
-    }
-    if (unknown.isEmpty()) {
-      return;
-    }
-    String names = String.join("', '", unknown);
-    throw InvalidInputException.of(
-        unknown.iterator().next(),
-        (unknown.size() == 1 ? "query parameter '" : "query parameters '")
-            + names
-            + "' "
-            + (unknown.size() == 1 ? "is" : "are")
-            + " not known on "
-            + route.method()
-            + " "
-            + route.template()
-            + "; "
-            + (route.query().isEmpty()
-                ? "it takes no query parameters"
-                : "its query parameters are " + String.join(", ", route.query())));
-  }
-
   @Override
   protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
     String path = Guard.path(req);
@@ -102,9 +57,10 @@ public final class ApiServlet extends HttpServlet {
         if (!route.method().equals(req.getMethod())) {
           continue;
         }
-        rejectUnknownQuery(req.getQueryString(), route);
         long limit = path.equals("/api/import") ? maxImportBody : maxBody;
-        Route.Answer answer = route.handler().handle(new Call(req, params, limit));
+        Call call = new Call(req, route, params, limit);
+        call.rejectUnknownQuery();
+        Route.Answer answer = route.handler().handle(call);
         byte[] bytes = answer.json().getBytes(StandardCharsets.UTF_8);
         resp.setStatus(answer.status());
         resp.setHeader("Cache-Control", "no-store");

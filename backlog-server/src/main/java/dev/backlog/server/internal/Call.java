@@ -8,12 +8,14 @@ import dev.backlog.core.InvalidInputException;
 import dev.backlog.core.Violation;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * One API request as a route sees it: path parameters, query parameters and the JSON body, with
@@ -24,14 +26,16 @@ final class Call {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private final HttpServletRequest request;
+  private final Route route;
   private final Map<String, String> params;
   private final long bodyLimit;
   private final List<Violation> problems = new ArrayList<>();
   private String text;
   private JsonNode json;
 
-  Call(HttpServletRequest request, Map<String, String> params, long bodyLimit) {
+  Call(HttpServletRequest request, Route route, Map<String, String> params, long bodyLimit) {
     this.request = request;
+    this.route = route;
     this.params = params;
     this.bodyLimit = bodyLimit;
   }
@@ -50,11 +54,11 @@ final class Call {
   }
 
   /**
-   * The body as a JSON object with only the given fields; an empty body is an empty object.
+   * The body as a JSON object with only the route's fields; an empty body is an empty object.
    *
    * @throws InvalidInputException when it is not an object or has other fields
    */
-  JsonNode object(Set<String> allowed) throws IOException {
+  JsonNode object() throws IOException {
     if (json == null) {
       String body = text();
       if (body.isBlank()) {
@@ -69,22 +73,72 @@ final class Call {
       }
       if (json == null || !json.isObject()) {
         throw InvalidInputException.of(
-            "body", "the request body must be a JSON object with the fields " + allowed);
+            "body",
+            "the request body of "
+                + routeName()
+                + " must be a JSON object"
+                + (route.body().isEmpty()
+                    ? ", {}, or empty"
+                    : " with the fields " + String.join(", ", route.body())));
       }
-      List<String> unknown = new ArrayList<>();
-      for (Iterator<String> it = json.fieldNames(); it.hasNext(); ) {
-        String f = it.next();
-        if (!allowed.contains(f)) {
-          unknown.add(f);
-        }
-      }
+      Set<String> unknown = new TreeSet<>();
+      json.fieldNames().forEachRemaining(unknown::add);
+      unknown.removeAll(route.body());
       if (!unknown.isEmpty()) {
         throw InvalidInputException.of(
-            "body",
-            "unknown field" + (unknown.size() == 1 ? " " : "s ") + unknown + "; use " + allowed);
+            unknown.iterator().next(),
+            notKnown(unknown, "field", "fields")
+                + (route.body().isEmpty()
+                    ? "it takes no fields"
+                    : "its fields are " + String.join(", ", route.body())));
       }
     }
     return json;
+  }
+
+  /**
+   * Refuses a query parameter the route does not read, which would otherwise be ignored silently (a
+   * mistyped filter answering everything).
+   */
+  void rejectUnknownQuery() {
+    String queryString = request.getQueryString();
+    if (queryString == null || queryString.isEmpty()) {
+      return;
+    }
+    Set<String> unknown = new TreeSet<>();
+    for (String pair : queryString.split("&")) {
+      int eq = pair.indexOf('=');
+      String name = eq < 0 ? pair : pair.substring(0, eq);
+      try {
+        name = URLDecoder.decode(name, StandardCharsets.UTF_8);
+      } catch (IllegalArgumentException e) {
+        // a malformed escape: name it as sent
+      }
+      if (!name.isEmpty() && !route.query().contains(name)) {
+        unknown.add(name);
+      }
+    }
+    if (!unknown.isEmpty()) {
+      throw InvalidInputException.of(
+          unknown.iterator().next(),
+          notKnown(unknown, "query parameter", "query parameters")
+              + (route.query().isEmpty()
+                  ? "it takes no query parameters"
+                  : "its query parameters are " + String.join(", ", route.query())));
+    }
+  }
+
+  private String notKnown(Set<String> names, String one, String several) {
+    return (names.size() == 1 ? one + " '" : several + " '")
+        + String.join("', '", names)
+        + (names.size() == 1 ? "' is" : "' are")
+        + " not known on "
+        + routeName()
+        + "; ";
+  }
+
+  private String routeName() {
+    return route.method() + " " + route.template();
   }
 
   /** A string field of the body, or null when absent; a non-string is a problem. */
@@ -94,7 +148,7 @@ final class Call {
       return null;
     }
     if (!v.isTextual()) {
-      problems.add(new Violation(field, field + " must be a string, not " + show(v)));
+      problems.add(new Violation(field, field + " must be a string, not " + wrongType(v)));
       return null;
     }
     return v.asText();
@@ -116,14 +170,15 @@ final class Call {
               field,
               field
                   + " must be an object of strings such as {\"branch\":\"feat/x\"}, not "
-                  + show(v)));
+                  + wrongType(v)));
       return out;
     }
     for (Map.Entry<String, JsonNode> e : v.properties()) {
       if (!e.getValue().isTextual()) {
         problems.add(
             new Violation(
-                field, field + "." + e.getKey() + " must be a string, not " + show(e.getValue())));
+                field,
+                field + "." + e.getKey() + " must be a string, not " + wrongType(e.getValue())));
       } else {
         out.put(e.getKey(), e.getValue().asText());
       }
@@ -144,7 +199,9 @@ final class Call {
       problems.add(
           new Violation(
               field,
-              field + " must be a JSON object such as {\"tests\":\"42 passed\"}, not " + show(v)));
+              field
+                  + " must be a JSON object such as {\"tests\":\"42 passed\"}, not "
+                  + wrongType(v)));
       return null;
     }
     return v.toString();
@@ -157,7 +214,7 @@ final class Call {
       return fallback;
     }
     if (!v.isIntegralNumber() || !v.canConvertToLong()) {
-      problems.add(new Violation(field, field + " must be a whole number, not " + show(v)));
+      problems.add(new Violation(field, field + " must be a whole number, not " + wrongType(v)));
       return fallback;
     }
     return v.longValue();
@@ -181,6 +238,20 @@ final class Call {
       problems.add(new Violation(name, name + " '" + v + "' is not a whole number"));
       return fallback;
     }
+  }
+
+  /**
+   * A value of the wrong type as a message shows it: the value ({@link #show}), a string in quotes,
+   * and its kind, such as {@code 'abc' (a string)} or {@code 1.5 (a number)}.
+   */
+  static String wrongType(JsonNode v) {
+    String kind =
+        v.isTextual()
+            ? "a string"
+            : v.isNumber()
+                ? "a number"
+                : v.isBoolean() ? "a boolean" : v.isArray() ? "an array" : "an object";
+    return (v.isTextual() ? "'" + show(v) + "'" : show(v)) + " (" + kind + ")";
   }
 
   /** A JSON value as a message shows it: at most 60 characters of its text. */

@@ -9,7 +9,6 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /**
  * The routes of the scheduling verbs: a card's runs ({@code history}), why it is (not) claimable
@@ -41,7 +40,7 @@ final class SchedulingRoutes {
         List.of(),
         UPDATE_FIELDS,
         call -> {
-          JsonNode body = call.object(Set.copyOf(UPDATE_FIELDS));
+          JsonNode body = call.object();
           Long ifVersion = call.number(body, "ifVersion", null);
           CardUpdate.Builder update = CardUpdate.builder();
           List<String> given = new ArrayList<>();
@@ -53,7 +52,8 @@ final class SchedulingRoutes {
                 if (v.isNull() || v.isTextual()) {
                   update.set(field, v.isNull() ? null : v.asText());
                 } else {
-                  call.problem(field, field + " must be a string or null, not " + Call.show(v));
+                  call.problem(
+                      field, field + " must be a string or null, not " + Call.wrongType(v));
                 }
               }
               case "priority", "maxAttempts" -> {
@@ -103,7 +103,7 @@ final class SchedulingRoutes {
         List.of(),
         List.of("until", "forSeconds"),
         call -> {
-          JsonNode body = call.object(Set.of("until", "forSeconds"));
+          JsonNode body = call.object();
           String until = call.string(body, "until");
           Long seconds = call.number(body, "forSeconds", null);
           Instant instant = null;
@@ -140,7 +140,7 @@ final class SchedulingRoutes {
         List.of(),
         List.of(),
         call -> {
-          call.object(Set.of());
+          call.object();
           return Route.Answer.ok(JsonContract.card(backlog.undefer(call.id())));
         });
     table.add(
