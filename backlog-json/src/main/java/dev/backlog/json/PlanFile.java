@@ -385,8 +385,8 @@ public final class PlanFile {
                 + " refused, nothing was imported: "
                 + problems.size()
                 + " bad line"
-                + (problems.size() == 1 ? "" : "s")
-                + "; fix them and import again");
+                + (problems.size() == 1 ? "; fix it" : "s; fix them")
+                + " and import again");
     for (int i = 0; i < problems.size() && i < MAX_QUOTED_PROBLEMS; i++) {
       Problem p = problems.get(i);
       sb.append('\n')
@@ -433,11 +433,10 @@ public final class PlanFile {
     }
     if (!unknown.isEmpty()) {
       throw new LineProblem(
-          "unknown field"
-              + (unknown.size() == 1 ? " " : "s ")
-              + unknown
-              + "; the card fields are "
-              + KEPT.stream().sorted().toList());
+          (unknown.size() == 1 ? "unknown field '" : "unknown fields '")
+              + String.join("', '", unknown)
+              + "'; the card fields are "
+              + String.join(", ", KEPT.stream().sorted().toList()));
     }
     String id = text(node, "id");
     if (id == null) {

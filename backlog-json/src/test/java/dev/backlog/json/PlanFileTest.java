@@ -52,6 +52,22 @@ class PlanFileTest {
     assertTrue(
         e.getMessage().startsWith("import plan.jsonl refused, nothing was imported: 3 bad lines"));
     assertTrue(e.getMessage().contains("\nline 3: card A1 is already defined on line 1"));
+    assertTrue(
+        e.getMessage()
+            .contains(
+                "\nline 4: unknown field 'colour'; the card fields are acceptance, blockedReason,"
+                    + " body, dependsOn, id, idempotencyKey, maxAttempts, notBefore, phase,"
+                    + " priority, status, title"),
+        e.getMessage());
+    PlanFileException one =
+        assertThrows(
+            PlanFileException.class, () -> PlanFile.parse("one.jsonl", List.of("{\"id\":\"A\"}")));
+    assertTrue(
+        one.getMessage()
+            .startsWith(
+                "import one.jsonl refused, nothing was imported: 1 bad line; fix it and import"
+                    + " again"),
+        one.getMessage());
   }
 
   @Test

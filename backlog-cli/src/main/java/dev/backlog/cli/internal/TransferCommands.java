@@ -158,7 +158,7 @@ final class TransferCommands {
           () ->
               "imported "
                   + result.total()
-                  + " cards ("
+                  + (result.total() == 1 ? " card (" : " cards (")
                   + result.done()
                   + " done, "
                   + result.blocked()
