@@ -65,6 +65,25 @@ public record Explanation(
     public Reason {
       Objects.requireNonNull(kind, "kind");
     }
+
+    /**
+     * The reason as a person reads it, such as {@code waits for A1, which is claimed} or {@code
+     * deferred until 2026-12-07T10:00:00Z}.
+     */
+    public String text() {
+      return switch (kind) {
+        case "unmet-dependency" ->
+            "waits for "
+                + card
+                + (status == null ? ", which does not exist" : ", which is " + status.wireName());
+        case "blocked" -> detail == null ? "blocked (no reason given)" : "blocked: " + detail;
+        case "leased" -> "claimed by " + detail + " until " + until;
+        case "deferred" -> "deferred until " + until;
+        case "done" -> "done already";
+        case "attempts-exhausted" -> "used " + attempts + " of " + maxAttempts + " attempts";
+        default -> kind;
+      };
+    }
   }
 
   /**

@@ -202,6 +202,7 @@ public final class JsonContract {
               }
               default -> {}
             }
+            g.writeStringField("text", r.text());
             g.writeEndObject();
           }
           g.writeEndArray();

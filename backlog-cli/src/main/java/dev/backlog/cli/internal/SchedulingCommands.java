@@ -175,20 +175,7 @@ final class SchedulingCommands {
       }
       StringBuilder sb = new StringBuilder(e.id() + " is not claimable:");
       for (Explanation.Reason r : e.reasons()) {
-        sb.append("\n  ").append(r.kind());
-        switch (r.kind()) {
-          case "unmet-dependency" ->
-              sb.append(' ')
-                  .append(r.card())
-                  .append(" is ")
-                  .append(r.status() == null ? "missing" : r.status().wireName());
-          case "blocked" -> sb.append(r.detail() == null ? "" : ": " + r.detail());
-          case "leased" -> sb.append(" by ").append(r.detail()).append(" until ").append(r.until());
-          case "deferred" -> sb.append(" until ").append(r.until());
-          case "attempts-exhausted" ->
-              sb.append(' ').append(r.attempts()).append(" of ").append(r.maxAttempts());
-          default -> {}
-        }
+        sb.append("\n  ").append(r.text());
       }
       return sb.toString();
     }

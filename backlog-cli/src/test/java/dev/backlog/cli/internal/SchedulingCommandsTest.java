@@ -167,6 +167,11 @@ class SchedulingCommandsTest {
     assertEquals("unmet-dependency", explain.get("reasons").get(0).get("kind").asText());
     assertEquals("A1", explain.get("reasons").get(0).get("card").asText());
     assertEquals("ready", explain.get("reasons").get(0).get("status").asText());
+    assertEquals(
+        "waits for A1, which is ready", explain.get("reasons").get(0).get("text").asText());
+    assertEquals(
+        "B1 is not claimable:\n  waits for A1, which is ready\n  waits for A2, which is ready",
+        cli.run("explain", "B1").out().strip());
     JsonNode waves = json("waves");
     assertEquals("[[\"A1\",\"A2\"],[\"B1\"]]", waves.get("waves").toString());
     assertEquals(2, waves.get("maxParallelism").asInt());
