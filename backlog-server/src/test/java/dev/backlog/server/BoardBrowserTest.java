@@ -159,6 +159,32 @@ class BoardBrowserTest {
     browser.screenshot(SHOTS.resolve("board-detail.png"));
     browser.driver.findElement(By.id("detail-close")).click();
 
+    // Why a card waits, as explain says it.
+    browser.driver.findElement(By.cssSelector(".card[data-id='SHIP']")).click();
+    waitUpTo(3_000)
+        .until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#detail-why li")));
+    assertEquals(
+        List.of("waits for API, which is ready", "waits for UI, which is ready"),
+        browser.driver.findElements(By.cssSelector("#detail-why li")).stream()
+            .map(WebElement::getText)
+            .toList());
+    browser.screenshot(SHOTS.resolve("board-why.png"));
+    browser.driver.findElement(By.id("detail-close")).click();
+    browser.driver.findElement(By.cssSelector(".card[data-id='API']")).click();
+    waitUpTo(3_000)
+        .until(
+            d ->
+                d.findElement(By.id("detail-body")).getText().contains("claim order")
+                    && d.findElement(By.id("detail-body")).getText().contains("API"));
+    assertTrue(
+        browser
+            .driver
+            .findElement(By.id("detail-body"))
+            .getText()
+            .contains("claim order\n1: the next claim takes it"),
+        browser.driver.findElement(By.id("detail-body")).getText());
+    browser.driver.findElement(By.id("detail-close")).click();
+
     browser.driver.findElement(By.id("tab-graph")).click();
     waitUpTo(3_000).until(d -> d.findElements(By.cssSelector("#graph g.node")).size() == 6);
     assertEquals(6, browser.driver.findElements(By.cssSelector("#graph g.node")).size());

@@ -283,10 +283,11 @@
 
   async function renderDetail() {
     const id = state.detailId;
-    const [c, events, runs] = await Promise.all([
+    const [c, events, runs, why] = await Promise.all([
       api('/api/cards/' + encodeURIComponent(id)),
       api('/api/events?card=' + encodeURIComponent(id) + '&limit=500'),
       api('/api/cards/' + encodeURIComponent(id) + '/history'),
+      api('/api/cards/' + encodeURIComponent(id) + '/explain'),
     ]);
     if (state.detailId !== id) return;
     const box = $('detail-body');
@@ -311,6 +312,14 @@
     }
     if (c.notBefore) row(dl, 'not before', new Date(c.notBefore).toLocaleString());
     if (c.blockedReason) row(dl, 'blocked', c.blockedReason);
+    if (why.claimable) {
+      row(dl, 'claim order', why.rank === 1 ? '1: the next claim takes it' : String(why.rank));
+    } else if (c.status === 'ready' || c.status === 'blocked') {
+      const ul = h('ul', 'why');
+      ul.id = 'detail-why';
+      why.reasons.forEach(r => ul.append(h('li', null, r.text)));
+      row(dl, 'waiting', ul);
+    }
     row(dl, 'created', new Date(c.createdAt).toLocaleString());
     row(dl, 'updated', new Date(c.updatedAt).toLocaleString());
     box.append(dl);
@@ -366,7 +375,7 @@
       rl.append(li);
     });
     box.append(rl);
-    box.append(h('h4', null, 'History (' + events.length + ' events)'));
+    box.append(h('h4', null, 'History (' + events.length + (events.length === 1 ? ' event)' : ' events)')));
     const ul = h('ul', 'events');
     ul.id = 'detail-events';
     events.slice().reverse().forEach(e => {
