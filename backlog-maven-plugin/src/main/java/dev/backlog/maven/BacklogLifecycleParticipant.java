@@ -2,7 +2,6 @@ package dev.backlog.maven;
 
 import dev.backlog.core.Backlog;
 import dev.backlog.core.BacklogException;
-import java.util.Optional;
 import org.apache.maven.AbstractMavenLifecycleParticipant;
 import org.apache.maven.MavenExecutionException;
 import org.apache.maven.execution.MavenSession;
@@ -38,17 +37,14 @@ public class BacklogLifecycleParticipant extends AbstractMavenLifecycleParticipa
       WorkRequest request = WorkRequest.fromProperties(session);
       Backlog backlog =
           StoreOptions.fromProperties(session).open(session, decrypter, request.owner());
-      Optional<BuildLease> lease = BuildLease.start(backlog, request, session);
-      if (lease.isEmpty()) {
-        String what =
-            "backlog: nothing claimable"
-                + (request.card() != null ? ": card " + request.card() + " is not claimable" : "")
-                + (request.phase() != null ? " in phase " + request.phase() : "");
+      BuildLease.Start start = BuildLease.start(backlog, request, session);
+      if (start.lease() == null) {
         if (request.failIfNone()) {
           throw new MavenExecutionException(
-              what + " (backlog.failIfNone is set)", session.getRequest().getPom());
+              start.nothingClaimable() + " (backlog.failIfNone is set)",
+              session.getRequest().getPom());
         }
-        LOG.warn("{}; the build goes on without a card", what);
+        LOG.warn("{}; the build goes on without a card", start.nothingClaimable());
       }
     } catch (BacklogException | IllegalArgumentException e) {
       throw new MavenExecutionException("backlog: " + e.getMessage(), e);

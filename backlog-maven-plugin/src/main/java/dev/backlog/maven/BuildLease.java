@@ -6,10 +6,10 @@ import dev.backlog.core.Claim;
 import dev.backlog.core.ClaimRequest;
 import dev.backlog.core.LeaseLostException;
 import dev.backlog.core.NewCard;
+import dev.backlog.core.NothingClaimable;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -56,13 +56,23 @@ final class BuildLease {
   }
 
   /**
+   * What {@link #start} came to: the lease, or, when nothing was claimable, why.
+   *
+   * @param lease the lease, or null when nothing was claimed
+   * @param nothingClaimable {@code backlog: nothing claimable…} with the reason ({@link
+   *     NothingClaimable}), or null when a card was claimed
+   */
+  record Start(BuildLease lease, String nothingClaimable) {}
+
+  /**
    * Claims the requested card and, when one was claimed, installs a {@link LeaseGuard} on the
    * session; closes {@code backlog} when nothing was claimed.
    *
-   * @return the lease, or empty when nothing was claimable
+   * @return the lease, or why nothing was claimable
    */
-  static Optional<BuildLease> start(Backlog backlog, WorkRequest request, MavenSession session) {
+  static Start start(Backlog backlog, WorkRequest request, MavenSession session) {
     List<Claim> claims;
+    ClaimRequest claimRequest;
     try {
       ClaimRequest.Builder claim = ClaimRequest.builder(request.owner()).ttl(request.ttl());
       if (request.card() != null) {
@@ -71,14 +81,18 @@ final class BuildLease {
       if (request.phase() != null) {
         claim.phase(request.phase());
       }
-      claims = backlog.claim(claim.build());
+      claimRequest = claim.build();
+      claims = backlog.claim(claimRequest);
     } catch (RuntimeException e) {
       backlog.close();
       throw e;
     }
     if (claims.isEmpty()) {
-      backlog.close();
-      return Optional.empty();
+      try {
+        return new Start(null, "backlog: " + NothingClaimable.describe(backlog, claimRequest));
+      } finally {
+        backlog.close();
+      }
     }
     BuildLease lease = new BuildLease(backlog, claims.get(0), request.ttl());
     session
@@ -92,7 +106,7 @@ final class BuildLease {
         lease.claim.token(),
         request.ttl().toSeconds(),
         Math.max(1, request.ttl().toSeconds() / 3));
-    return Optional.of(lease);
+    return new Start(lease, null);
   }
 
   /** The claim this build holds. */

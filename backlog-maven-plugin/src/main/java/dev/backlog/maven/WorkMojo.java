@@ -3,7 +3,6 @@ package dev.backlog.maven;
 import dev.backlog.core.Backlog;
 import dev.backlog.core.BacklogException;
 import java.time.Duration;
-import java.util.Optional;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
@@ -63,21 +62,17 @@ public class WorkMojo extends AbstractBacklogMojo {
             Duration.ofSeconds(ttl),
             failIfNone);
     Backlog backlog = openBacklog(request.owner());
-    Optional<BuildLease> lease;
+    BuildLease.Start start;
     try {
-      lease = BuildLease.start(backlog, request, session);
+      start = BuildLease.start(backlog, request, session);
     } catch (BacklogException e) {
       throw new MojoExecutionException("backlog: " + e.getMessage(), e);
     }
-    if (lease.isEmpty()) {
-      String what =
-          "backlog: nothing claimable"
-              + (card != null ? ": card " + card + " is not claimable" : "")
-              + (phase != null ? " in phase " + phase : "");
+    if (start.lease() == null) {
       if (failIfNone) {
-        throw new MojoFailureException(what + " (backlog.failIfNone is set)");
+        throw new MojoFailureException(start.nothingClaimable() + " (backlog.failIfNone is set)");
       }
-      getLog().warn(what + "; the build goes on without a card");
+      getLog().warn(start.nothingClaimable() + "; the build goes on without a card");
     }
   }
 }

@@ -182,9 +182,14 @@ class HttpTransportTest {
   void nothingClaimableIsAPlainAnswerNotAnError() {
     CallToolResult result = call("claim_next", Map.of());
     assertFalse(result.isError());
-    assertEquals("nothing claimable", text(result));
+    assertEquals("nothing claimable: the backlog has no cards; create some first", text(result));
     assertTrue(structured(result).containsKey("card"));
     assertNull(structured(result).get("card"));
+    call("create_cards", Map.of("cards", List.of(cardArg("A"), cardArg("B", "A"))));
+    assertEquals(
+        "nothing claimable: B waits for A, which is ready",
+        text(call("claim_next", Map.of("id", "B"))),
+        "a claim of one card says what holds it back");
   }
 
   @Test
@@ -353,7 +358,7 @@ class HttpTransportTest {
     call("claim_next", Map.of());
     client.closeGracefully();
     client = client("second-agent");
-    assertEquals("nothing claimable", text(call("claim_next", Map.of())));
+    assertEquals("nothing claimable: 1 card is claimed", text(call("claim_next", Map.of())));
     assertEquals(CardStatus.CLAIMED, backlog.get(CardId.of("A")).status());
     assertTrue(events().stream().noneMatch(e -> e.type() == EventType.RELEASED));
   }

@@ -8,6 +8,7 @@ import dev.backlog.core.ClaimRequest;
 import dev.backlog.core.InvalidInputException;
 import dev.backlog.core.LeaseChange;
 import dev.backlog.core.LeaseToken;
+import dev.backlog.core.NothingClaimable;
 import dev.backlog.json.JsonContract;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -108,13 +109,13 @@ final class LeaseCommands {
             () -> JsonContract.cards(cards),
             () ->
                 cards.isEmpty()
-                    ? "nothing to claim"
+                    ? NothingClaimable.describe(backlog, request)
                     : cards.stream().map(Human::claimed).collect(Collectors.joining("\n")));
       } else {
         Card card = cards.isEmpty() ? null : cards.get(0);
         ctx.emit(
             () -> JsonContract.cardOrNull(card),
-            () -> card == null ? "nothing to claim" : Human.claimed(card));
+            () -> card == null ? NothingClaimable.describe(backlog, request) : Human.claimed(card));
       }
       return 0;
     }

@@ -172,6 +172,11 @@ class SchedulingCommandsTest {
     assertEquals(
         "B1 is not claimable:\n  waits for A1, which is ready\n  waits for A2, which is ready",
         cli.run("explain", "B1").out().strip());
+    assertEquals(
+        "nothing claimable: B1 waits for A1, which is ready; waits for A2, which is ready",
+        cli.run("claim", "--owner", "w", "--id", "B1").out().strip(),
+        "a claim that finds nothing says why");
+    assertEquals("null", cli.run("claim", "--owner", "w", "--id", "B1", "--json").out().strip());
     JsonNode waves = json("waves");
     assertEquals("[[\"A1\",\"A2\"],[\"B1\"]]", waves.get("waves").toString());
     assertEquals(2, waves.get("maxParallelism").asInt());

@@ -7,6 +7,7 @@ import dev.backlog.core.CardStatus;
 import dev.backlog.core.Claim;
 import dev.backlog.core.ClaimRequest;
 import dev.backlog.core.LeaseToken;
+import dev.backlog.core.NothingClaimable;
 import dev.backlog.json.JsonContract;
 import dev.backlog.mcp.McpOptions;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
@@ -53,10 +54,7 @@ final class LeaseCalls {
             .build();
     List<Claim> claims = backlog.claim(request);
     if (claims.isEmpty()) {
-      String where =
-          id.map(c -> " (" + c + " is not ready with all its dependencies done)")
-              .orElse(phase.map(p -> " in phase " + p).orElse(""));
-      return Replies.ok("nothing claimable" + where, "{\"card\":null}");
+      return Replies.ok(NothingClaimable.describe(backlog, request), "{\"card\":null}");
     }
     Claim claim = claims.get(0);
     Card card = claim.card();
