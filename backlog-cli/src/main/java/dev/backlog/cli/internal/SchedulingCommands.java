@@ -218,6 +218,9 @@ final class SchedulingCommands {
       ctx.emit(
           () -> JsonContract.waves(w),
           () -> {
+            if (w.waves().isEmpty()) {
+              return "no card left to do" + (phase == null ? "" : " in phase " + phase);
+            }
             StringBuilder sb = new StringBuilder();
             for (int i = 0; i < w.waves().size(); i++) {
               sb.append("wave ").append(i + 1).append(": ").append(Human.ids(w.waves().get(i)));

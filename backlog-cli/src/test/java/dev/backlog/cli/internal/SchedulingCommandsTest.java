@@ -159,6 +159,14 @@ class SchedulingCommandsTest {
   }
 
   @Test
+  void wavesOfABacklogWithNothingLeftSaySo() throws IOException {
+    assertEquals("no card left to do", cli.run("waves").out().strip());
+    json("create", "--id", "A", "--title", "t", "--phase", "p");
+    assertEquals("no card left to do in phase q", cli.run("waves", "--phase", "q").out().strip());
+    assertEquals("[[\"A\"]]", json("waves").get("waves").toString());
+  }
+
+  @Test
   void explainNamesUnmetDependenciesAndWavesShowTheParallelism() throws IOException {
     json("create", "--id", "A1", "--title", "t");
     json("create", "--id", "A2", "--title", "t");
