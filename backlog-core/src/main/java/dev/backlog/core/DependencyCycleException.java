@@ -18,9 +18,11 @@ public final class DependencyCycleException extends BacklogException {
   public DependencyCycleException(List<CardId> path) {
     super(
         CoreErrorCode.DEPENDENCY_CYCLE,
-        "dependency cycle "
-            + path.stream().map(CardId::value).collect(Collectors.joining(" -> "))
-            + "; remove one of these links (a card cannot wait for itself)");
+        path.size() == 2
+            ? "card " + path.get(0) + " cannot depend on itself; link it to another card"
+            : "dependency cycle "
+                + path.stream().map(CardId::value).collect(Collectors.joining(" -> "))
+                + "; remove one of these links (a card cannot wait for itself)");
     this.path = List.copyOf(path);
   }
 

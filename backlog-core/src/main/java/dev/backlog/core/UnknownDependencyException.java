@@ -19,7 +19,7 @@ public final class UnknownDependencyException extends BacklogException {
         "card "
             + card
             + " depends on "
-            + new TreeSet<>(missing)
+            + String.join(", ", new TreeSet<>(missing).stream().map(CardId::value).toList())
             + ", which do"
             + (missing.size() == 1 ? "es" : "")
             + " not exist; create "
