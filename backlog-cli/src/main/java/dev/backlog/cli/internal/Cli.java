@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
@@ -180,10 +181,18 @@ public final class Cli {
         (ex, ignored) -> usageError(ex, root.jsonRequested() || jsonAsked));
     cl.setExecutionExceptionHandler((ex, line, parsed) -> failure(ex, root));
     cl.setExecutionStrategy(
-        parsed ->
-            jsonAsked && versionRequested(parsed)
-                ? printVersionJson()
-                : new CommandLine.RunLast().execute(parsed));
+        parsed -> {
+          if (jsonAsked) {
+            Optional<CommandLine> help = helpRequested(parsed);
+            if (help.isPresent()) {
+              return printHelpJson(help.get());
+            }
+            if (versionRequested(parsed)) {
+              return printVersionJson();
+            }
+          }
+          return new CommandLine.RunLast().execute(parsed);
+        });
     try {
       return cl.execute(args);
     } catch (RuntimeException | Error e) {
@@ -205,6 +214,50 @@ public final class Cli {
       }
     }
     return false;
+  }
+
+  /**
+   * The command whose help the line asks for: the first with {@code --help} (none before it with
+   * {@code --version}), or the one {@code help COMMAND} names (the root for a bare {@code help}).
+   */
+  private static Optional<CommandLine> helpRequested(CommandLine.ParseResult parsed) {
+    for (CommandLine.ParseResult at = parsed; at != null; at = at.subcommand()) {
+      if (at.isVersionHelpRequested()) {
+        return Optional.empty();
+      }
+      if (at.isUsageHelpRequested()) {
+        return Optional.of(at.commandSpec().commandLine());
+      }
+      if (at.commandSpec().userObject() instanceof CommandLine.HelpCommand) {
+        // As picocli's help command: the first name only (help coord merge shows coord's help).
+        CommandLine parent = at.commandSpec().parent().commandLine();
+        Optional<String> name =
+            at.matchedPositionals().stream()
+                .flatMap(p -> p.stringValues().stream())
+                .filter(v -> !v.startsWith("-"))
+                .findFirst();
+        if (name.isEmpty()) {
+          return Optional.of(parent);
+        }
+        // An unknown name: picocli's own answer names it.
+        return Optional.ofNullable(parent.getSubcommands().get(name.get()));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** {@code --help --json}: the command's name and its help text as one JSON value. */
+  private int printHelpJson(CommandLine command) {
+    out.println(
+        JsonContract.render(
+            g -> {
+              g.writeStartObject();
+              g.writeStringField("command", command.getCommandSpec().qualifiedName());
+              g.writeStringField("usage", command.getUsageMessage(CommandLine.Help.Ansi.OFF));
+              g.writeEndObject();
+            }));
+    out.flush();
+    return 0;
   }
 
   /** {@code --version --json}: the version as one JSON value, null for a development build. */

@@ -85,6 +85,31 @@ class CommandsTest {
     }
   }
 
+  @Test
+  void helpIsOneJsonValueWithJson() throws IOException {
+    for (String[] line :
+        List.of(
+            new String[] {"claim", "--help", "--json"},
+            new String[] {"help", "claim", "--json"},
+            new String[] {"--json", "claim", "-h"})) {
+      InProcess.Run run = cli.run(line);
+      assertEquals(0, run.exit(), run.err());
+      JsonNode help = JSON.readTree(run.out());
+      assertEquals(List.of("command", "usage"), fieldNames(help), run.out());
+      assertEquals("backlog claim", help.get("command").asText());
+      assertTrue(help.get("usage").asText().startsWith("Usage: backlog claim "), run.out());
+      assertEquals(cli.run("claim", "--help").out(), help.get("usage").asText(), "the same text");
+    }
+    JsonNode nested = JSON.readTree(cli.run("coord", "merge", "--help", "--json").out());
+    assertEquals("backlog coord merge", nested.get("command").asText());
+    assertEquals(
+        "backlog coord",
+        JSON.readTree(cli.run("help", "coord", "--json").out()).get("command").asText());
+    JsonNode root = JSON.readTree(cli.run("help", "--json").out());
+    assertEquals("backlog", root.get("command").asText());
+    assertTrue(root.get("usage").asText().contains("claim"), root.toString());
+  }
+
   private static List<String> fieldNames(JsonNode node) {
     List<String> names = new ArrayList<>();
     node.fieldNames().forEachRemaining(names::add);
