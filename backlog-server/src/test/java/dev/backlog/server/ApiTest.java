@@ -67,41 +67,40 @@ class ApiTest {
     assertTrue(bad.body().contains("many"), bad.body());
   }
 
+  /** The message of a 400 {@code INVALID_INPUT} answer. */
+  private static String invalidInput(Served.Reply reply) {
+    assertEquals(400, reply.status(), reply.toString());
+    assertEquals("INVALID_INPUT", reply.errorCode(), reply.toString());
+    return reply.json().path("error").path("message").asText();
+  }
+
   @Test
   void aQueryParameterTheRouteDoesNotReadIsRefusedNotIgnored() {
     s.create("{\"id\":\"A\",\"title\":\"a\"}");
-    Served.Reply typo = s.get("/api/cards?state=done");
-    assertEquals(400, typo.status());
     assertEquals(
         "query parameter 'state' is not known on GET /api/cards; its query parameters are"
             + " status, phase, limit",
-        typo.json().path("error").path("message").asText());
-    Served.Reply two = s.get("/api/stats?verbose=1&x%20y=2");
-    assertEquals(400, two.status());
+        invalidInput(s.get("/api/cards?state=done")));
     assertEquals(
         "query parameters 'verbose', 'x y' are not known on GET /api/stats; it takes no query"
             + " parameters",
-        two.json().path("error").path("message").asText());
+        invalidInput(s.get("/api/stats?verbose=1&x%20y=2")));
     assertEquals(1, s.get("/api/cards?phase=&limit=5").json().size(), "known names, empty values");
   }
 
   @Test
   void aBodyFieldTheRouteDoesNotReadIsRefusedNamingTheOnesItReads() {
-    Served.Reply typo = s.post("/api/claims", "{\"owner\":\"w\",\"ttl\":60}");
-    assertEquals(400, typo.status());
     assertEquals(
         "field 'ttl' is not known on POST /api/claims; its fields are owner, ttlSeconds, limit,"
             + " phase, id, waitSeconds, leasePhase, attributes",
-        typo.json().path("error").path("message").asText());
-    Served.Reply none = s.post("/api/cards/A/undefer", "{\"now\":true}");
+        invalidInput(s.post("/api/claims", "{\"owner\":\"w\",\"ttl\":60}")));
     assertEquals(
         "field 'now' is not known on POST /api/cards/{id}/undefer; it takes no fields",
-        none.json().path("error").path("message").asText());
-    Served.Reply array = s.post("/api/cards/A/complete", "[1]");
+        invalidInput(s.post("/api/cards/A/undefer", "{\"now\":true}")));
     assertEquals(
         "the request body of POST /api/cards/{id}/complete must be a JSON object with the fields"
             + " token, evidence",
-        array.json().path("error").path("message").asText());
+        invalidInput(s.post("/api/cards/A/complete", "[1]")));
   }
 
   @Test

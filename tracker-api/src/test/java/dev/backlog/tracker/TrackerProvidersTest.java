@@ -107,24 +107,28 @@ class TrackerProvidersTest {
     }
   }
 
-  @Test
-  void aMistypedBlockNameIsCaughtWhenTheSelectedProviderHasNoBlock() throws IOException {
-    Path file = dir.resolve("config.json");
-    Files.writeString(file, "{\"tracker\":{\"provider\":\"good\",\"goood\":{\"name\":\"x\"}}}");
+  /** Opens the provider the config text selects, with only the good provider installed. */
+  private TrackerConfigException refusedOpen(String configJson) throws IOException {
+    Files.writeString(dir.resolve("config.json"), configJson);
     TrackerConfig config = TrackerConfigLoader.load(null, dir);
     try (URLClassLoader loader = loaderRegistering(TestFactories.Good.class.getName())) {
-      TrackerConfigException e =
-          assertThrows(
-              TrackerConfigException.class,
-              () -> TrackerProviders.discover(loader).open(config, InstantSource.system()));
-      assertEquals("tracker.goood", e.field());
-      assertEquals(
-          file
-              + ": field 'tracker.goood': is a block for provider 'goood', which is not installed"
-              + " (available: good), and provider 'good' has no block of its own; fix: rename the"
-              + " block to \"good\" if these are its settings, or remove it",
-          e.getMessage());
+      return assertThrows(
+          TrackerConfigException.class,
+          () -> TrackerProviders.discover(loader).open(config, InstantSource.system()));
     }
+  }
+
+  @Test
+  void aMistypedBlockNameIsCaughtWhenTheSelectedProviderHasNoBlock() throws IOException {
+    TrackerConfigException e =
+        refusedOpen("{\"tracker\":{\"provider\":\"good\",\"goood\":{\"name\":\"x\"}}}");
+    assertEquals("tracker.goood", e.field());
+    assertEquals(
+        dir.resolve("config.json")
+            + ": field 'tracker.goood': is a block for provider 'goood', which is not installed"
+            + " (available: good), and provider 'good' has no block of its own; fix: rename the"
+            + " block to \"good\" if these are its settings, or remove it",
+        e.getMessage());
   }
 
   @Test
@@ -143,19 +147,11 @@ class TrackerProvidersTest {
 
   @Test
   void aMissingRequiredSettingFailsNamingTheFileAndTheDottedField() throws IOException {
-    Path file = dir.resolve("config.json");
-    Files.writeString(file, "{\"tracker\":{\"provider\":\"good\",\"good\":{}}}");
-    TrackerConfig config = TrackerConfigLoader.load(null, dir);
-    try (URLClassLoader loader = loaderRegistering(TestFactories.Good.class.getName())) {
-      TrackerConfigException e =
-          assertThrows(
-              TrackerConfigException.class,
-              () -> TrackerProviders.discover(loader).open(config, InstantSource.system()));
-      assertEquals("tracker.good.name", e.field());
-      assertEquals(file, e.file().orElseThrow());
-      assertTrue(
-          e.getMessage().contains("is missing") && e.getMessage().contains("add \"name\""),
-          e.getMessage());
-    }
+    TrackerConfigException e = refusedOpen("{\"tracker\":{\"provider\":\"good\",\"good\":{}}}");
+    assertEquals("tracker.good.name", e.field());
+    assertEquals(dir.resolve("config.json"), e.file().orElseThrow());
+    assertTrue(
+        e.getMessage().contains("is missing") && e.getMessage().contains("add \"name\""),
+        e.getMessage());
   }
 }

@@ -84,14 +84,7 @@ final class Call {
       Set<String> unknown = new TreeSet<>();
       json.fieldNames().forEachRemaining(unknown::add);
       unknown.removeAll(route.body());
-      if (!unknown.isEmpty()) {
-        throw InvalidInputException.of(
-            unknown.iterator().next(),
-            notKnown(unknown, "field", "fields")
-                + (route.body().isEmpty()
-                    ? "it takes no fields"
-                    : "its fields are " + String.join(", ", route.body())));
-      }
+      refuseUnknown(unknown, route.body(), "field", "fields");
     }
     return json;
   }
@@ -118,23 +111,25 @@ final class Call {
         unknown.add(name);
       }
     }
-    if (!unknown.isEmpty()) {
-      throw InvalidInputException.of(
-          unknown.iterator().next(),
-          notKnown(unknown, "query parameter", "query parameters")
-              + (route.query().isEmpty()
-                  ? "it takes no query parameters"
-                  : "its query parameters are " + String.join(", ", route.query())));
-    }
+    refuseUnknown(unknown, route.query(), "query parameter", "query parameters");
   }
 
-  private String notKnown(Set<String> names, String one, String several) {
-    return (names.size() == 1 ? one + " '" : several + " '")
-        + String.join("', '", names)
-        + (names.size() == 1 ? "' is" : "' are")
-        + " not known on "
-        + routeName()
-        + "; ";
+  /** Refuses the names the route does not read, naming the ones it does. */
+  private void refuseUnknown(Set<String> unknown, List<String> known, String one, String several) {
+    if (unknown.isEmpty()) {
+      return;
+    }
+    throw InvalidInputException.of(
+        unknown.iterator().next(),
+        (unknown.size() == 1 ? one + " '" : several + " '")
+            + String.join("', '", unknown)
+            + (unknown.size() == 1 ? "' is" : "' are")
+            + " not known on "
+            + routeName()
+            + "; "
+            + (known.isEmpty()
+                ? "it takes no " + several
+                : "its " + several + " are " + String.join(", ", known)));
   }
 
   private String routeName() {
