@@ -39,6 +39,7 @@ class CoordIT {
     assertEquals(0, init.exit(), init.toString());
     String mission = init.json().get("mission").asText();
     assertTrue(mission.startsWith("demo-"), mission);
+    assertTrue(init.json().get("created").asBoolean());
 
     // the slug alone names the mission while only one mission has it
     CliProcess.Result lane = cli.run("coord", "lane", "add", "--mission", "demo", "--json");
@@ -119,7 +120,11 @@ class CoordIT {
     assertEquals(3, noSuchSlug.exit(), noSuchSlug.toString());
     assertEquals("MISSION_NOT_FOUND", noSuchSlug.errorJson().get("error").get("code").asText());
 
-    CliProcess.Result second = cli.run("coord", "init", "--mission", "demo", "--json");
+    CliProcess.Result again = cli.run("coord", "init", "--mission", "demo", "--json");
+    assertEquals(mission, again.json().get("mission").asText(), "init with the slug reuses it");
+    assertFalse(again.json().get("created").asBoolean());
+    CliProcess.Result second = cli.run("coord", "init", "--mission", "demo", "--new", "--json");
+    assertTrue(second.json().get("created").asBoolean());
     String other = second.json().get("mission").asText();
     CliProcess.Result ambiguous = cli.run("coord", "status", "--mission", "demo");
     assertEquals(2, ambiguous.exit(), ambiguous.toString());

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.backlog.core.InvalidInputException;
 import dev.backlog.git.coordination.Coordinator;
 import dev.backlog.git.coordination.Mission;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -21,8 +22,15 @@ final class InitCommand extends CoordBase {
       names = "--mission",
       required = true,
       paramLabel = "SLUG|HANDLE",
-      description = "A new slug (an 8-character id is added) or an existing <slug>-<id8>.")
+      description =
+          "A slug or a mission's handle, <slug>-<id8>. A slug that one mission has reuses it; a"
+              + " new slug starts a mission (an 8-character id is added).")
   String mission;
+
+  @Option(
+      names = "--new",
+      description = "Start a new mission even when a mission with this slug exists.")
+  boolean fresh;
 
   @Option(
       names = "--base",
@@ -33,12 +41,15 @@ final class InitCommand extends CoordBase {
 
   @Override
   int run(Coordinator coord) {
-    Mission m = existingOrNew(coord, mission);
+    List<Mission> missions = coord.missions();
+    Mission m = existingOrNew(missions, mission);
+    boolean created = !missions.contains(m);
     coord.init(m, base);
     ObjectNode n = missionJson(coord, m);
+    n.put("created", created);
     emit(
         n,
-        "mission "
+        (created ? "started mission " : "reusing mission ")
             + m.handle()
             + " on branch "
             + m.branch()
@@ -47,15 +58,32 @@ final class InitCommand extends CoordBase {
     return 0;
   }
 
-  private static Mission existingOrNew(Coordinator coord, String text) {
+  private Mission existingOrNew(List<Mission> missions, String text) {
     if (text.length() > 9 && text.charAt(text.length() - 9) == '-') {
       try {
         Mission m = Mission.parse(text);
-        if (coord.missions().contains(m)) {
+        if (missions.contains(m)) {
           return m;
         }
       } catch (InvalidInputException e) {
         // not a handle; treat it as a slug below
+      }
+    }
+    if (!fresh) {
+      List<Mission> same = missions.stream().filter(m -> m.slug().equals(text)).toList();
+      if (same.size() == 1) {
+        return same.get(0);
+      }
+      if (same.size() > 1) {
+        throw InvalidInputException.of(
+            "mission",
+            "mission slug '"
+                + text
+                + "' names "
+                + same.size()
+                + " missions ("
+                + String.join(", ", same.stream().map(Mission::handle).toList())
+                + "); give the handle of one, or --new to start another");
       }
     }
     return Mission.create(text);
