@@ -1,18 +1,22 @@
 package dev.backlog.tracker;
 
 import dev.backlog.core.CardId;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
- * Renders the roadmap, a Markdown view of the features grouped by phase (phases sorted by name, the
- * features without a phase last), each with its status and dependencies. The output depends only on
- * the features, so rendering twice gives the same bytes.
+ * Renders the roadmap, a Markdown view of the features grouped by phase, each with its status and
+ * dependencies, in the order the work can be done: a feature's depth is the length of the longest
+ * chain of dependencies below it, phases come in the order of their shallowest feature (then by
+ * name), the features without a phase last, and within a group the features by depth, then code.
+ * The output depends only on the features, so rendering twice gives the same bytes.
  *
  * <p>Stateless and thread-safe.
  */
@@ -25,6 +29,9 @@ public final class Roadmaps {
 
   /** Renders the roadmap of the given features. */
   public static String render(Collection<Feature> features) {
+    Map<CardId, Integer> depth = depths(features);
+    Comparator<Feature> workOrder =
+        Comparator.<Feature>comparingInt(f -> depth.get(f.code())).thenComparing(Feature::code);
     Map<String, List<Feature>> byPhase = new TreeMap<>();
     List<Feature> unphased = new ArrayList<>();
     for (Feature feature : features) {
@@ -34,20 +41,75 @@ public final class Roadmaps {
         byPhase.computeIfAbsent(feature.phase(), p -> new ArrayList<>()).add(feature);
       }
     }
+    List<Map.Entry<String, List<Feature>>> phases = new ArrayList<>(byPhase.entrySet());
+    phases.sort(
+        Comparator.<Map.Entry<String, List<Feature>>>comparingInt(
+                e -> e.getValue().stream().mapToInt(f -> depth.get(f.code())).min().orElse(0))
+            .thenComparing(Map.Entry::getKey));
     StringBuilder out = new StringBuilder("# Roadmap\n");
     if (features.isEmpty()) {
       out.append("\nNo features yet.\n");
     }
-    for (Map.Entry<String, List<Feature>> phase : byPhase.entrySet()) {
-      section(out, "Phase: " + cell(phase.getKey()), phase.getValue());
+    for (Map.Entry<String, List<Feature>> phase : phases) {
+      section(out, "Phase: " + cell(phase.getKey()), phase.getValue(), workOrder);
     }
     if (!unphased.isEmpty()) {
-      section(out, NO_PHASE, unphased);
+      section(out, NO_PHASE, unphased, workOrder);
     }
     return out.toString();
   }
 
-  private static void section(StringBuilder out, String heading, List<Feature> features) {
+  /**
+   * Each feature's depth: 0 without dependencies among the features, else one more than its deepest
+   * dependency. A dependency on a code that is not a feature counts as done. Iterative (a chain of
+   * any length), in dependency order; the features of a cycle (the backlog has none, but tracker
+   * files can be edited) come last, one deeper than what they depend on outside it.
+   */
+  private static Map<CardId, Integer> depths(Collection<Feature> features) {
+    Map<CardId, Feature> byCode = new HashMap<>();
+    features.forEach(f -> byCode.put(f.code(), f));
+    Map<CardId, List<Feature>> dependents = new HashMap<>();
+    Map<CardId, Integer> waiting = new HashMap<>();
+    ArrayDeque<Feature> ready = new ArrayDeque<>();
+    for (Feature f : byCode.values()) {
+      int n = 0;
+      for (CardId dep : f.dependsOn()) {
+        if (byCode.containsKey(dep)) {
+          dependents.computeIfAbsent(dep, d -> new ArrayList<>()).add(f);
+          n++;
+        }
+      }
+      waiting.put(f.code(), n);
+      if (n == 0) {
+        ready.add(f);
+      }
+    }
+    Map<CardId, Integer> depth = new HashMap<>();
+    while (!ready.isEmpty()) {
+      Feature f = ready.poll();
+      int d = 0;
+      for (CardId dep : f.dependsOn()) {
+        Integer below = depth.get(dep);
+        if (below != null) {
+          d = Math.max(d, below + 1);
+        }
+      }
+      depth.put(f.code(), d);
+      for (Feature up : dependents.getOrDefault(f.code(), List.of())) {
+        if (waiting.merge(up.code(), -1, Integer::sum) == 0) {
+          ready.add(up);
+        }
+      }
+    }
+    int deepest = depth.values().stream().mapToInt(Integer::intValue).max().orElse(-1);
+    for (Feature f : byCode.values()) {
+      depth.putIfAbsent(f.code(), deepest + 1);
+    }
+    return depth;
+  }
+
+  private static void section(
+      StringBuilder out, String heading, List<Feature> features, Comparator<Feature> order) {
     long done = features.stream().filter(f -> f.status() == FeatureStatus.COMPLETE).count();
     out.append("\n## ")
         .append(heading)
@@ -58,7 +120,7 @@ public final class Roadmaps {
         .append(
             " complete)\n\n| Code | Title | Status | Depends on |\n| --- | --- | --- | --- |\n");
     features.stream()
-        .sorted(Comparator.comparing(Feature::code))
+        .sorted(order)
         .forEach(
             f ->
                 out.append("| ")

@@ -132,9 +132,66 @@ class FeatureTest {
                 Feature.builder("C1", "Docs").build()));
     assertEquals(
         "# Roadmap\n\n## Phase: p1 (1/2 complete)\n\n| Code | Title | Status | Depends on |\n"
-            + "| --- | --- | --- | --- |\n| A1 | Parser | planned | B1 |\n| B1 | Lexer \\| tokens | complete | - |\n\n"
+            + "| --- | --- | --- | --- |\n| B1 | Lexer \\| tokens | complete | - |\n| A1 | Parser | planned | B1 |\n\n"
             + "## Unphased (0/1 complete)\n\n| Code | Title | Status | Depends on |\n| --- | --- | --- | --- |\n"
             + "| C1 | Docs | planned | - |\n",
         roadmap);
+  }
+
+  @Test
+  void theRoadmapListsPhasesAndFeaturesInTheOrderTheWorkCanBeDone() {
+    String roadmap =
+        Roadmaps.render(
+            List.of(
+                Feature.builder("R1", "Release").phase("release").dependsOn("T1").build(),
+                Feature.builder("T1", "Tests").phase("test").dependsOn("B2").build(),
+                Feature.builder("B2", "API").phase("build").dependsOn("B1").build(),
+                Feature.builder("B1", "Schema").phase("build").dependsOn("D1").build(),
+                Feature.builder("A0", "Late design").phase("design").dependsOn("B2").build(),
+                Feature.builder("D1", "Design").phase("design").dependsOn("X9").build()));
+    List<String> headings =
+        roadmap.lines().filter(l -> l.startsWith("## ")).map(l -> l.substring(3)).toList();
+    assertEquals(
+        List.of(
+            "Phase: design (0/2 complete)",
+            "Phase: build (0/2 complete)",
+            "Phase: test (0/1 complete)",
+            "Phase: release (0/1 complete)"),
+        headings,
+        "a phase comes at its shallowest feature; X9 is no feature and counts as done");
+    List<String> codes =
+        roadmap
+            .lines()
+            .filter(l -> l.matches("\\| [A-Z][0-9] .*"))
+            .map(l -> l.substring(2, 4))
+            .toList();
+    assertEquals(List.of("D1", "A0", "B1", "B2", "T1", "R1"), codes, "by depth within a phase");
+  }
+
+  @Test
+  void aCycleInEditedTrackerFilesStillRenders() {
+    String roadmap =
+        Roadmaps.render(
+            List.of(
+                Feature.builder("A", "a").dependsOn("B").build(),
+                Feature.builder("B", "b").dependsOn("A").build(),
+                Feature.builder("C", "c").build()));
+    assertTrue(roadmap.indexOf("| C |") < roadmap.indexOf("| A |"), roadmap);
+    assertTrue(roadmap.indexOf("| A |") < roadmap.indexOf("| B |"), roadmap);
+  }
+
+  @Test
+  void aLongChainRendersWithoutRecursion() {
+    List<Feature> chain = new java.util.ArrayList<>();
+    for (int i = 0; i < 50_000; i++) {
+      Feature.Builder b = Feature.builder("F" + i, "f");
+      if (i > 0) {
+        b.dependsOn("F" + (i - 1));
+      }
+      chain.add(b.build());
+    }
+    java.util.Collections.reverse(chain);
+    String roadmap = Roadmaps.render(chain);
+    assertTrue(roadmap.indexOf("| F0 |") < roadmap.indexOf("| F49999 |"));
   }
 }
