@@ -23,17 +23,22 @@ public final class NothingClaimable {
    *
    * @param backlog the backlog the claim ran against
    * @param request the claim that came back empty
-   * @return a sentence starting {@code nothing claimable}
+   * @return a sentence starting {@code nothing claimable}; when the backlog cannot be read, one
+   *     that says so (it never throws a {@link BacklogException}: the claim itself succeeded)
    */
   public static String describe(BacklogOperations backlog, ClaimRequest request) {
-    if (request.card().isPresent()) {
-      return ofCard(backlog.explain(request.card().get()));
+    try {
+      if (request.card().isPresent()) {
+        return ofCard(backlog.explain(request.card().get()));
+      }
+      Stats stats = backlog.stats();
+      if (request.phase() != null) {
+        return ofPhase(request.phase(), stats.byPhase().get(request.phase()));
+      }
+      return ofAll(stats);
+    } catch (BacklogException e) {
+      return "nothing claimable (why could not be read: " + e.getMessage() + ")";
     }
-    Stats stats = backlog.stats();
-    if (request.phase() != null) {
-      return ofPhase(request.phase(), stats.byPhase().get(request.phase()));
-    }
-    return ofAll(stats);
   }
 
   private static String ofCard(Explanation e) {
@@ -68,9 +73,14 @@ public final class NothingClaimable {
     if (stats.total() == 0) {
       return "nothing claimable: the backlog has no cards; create some first";
     }
+    if (stats.claimable() > 0) {
+      return "nothing claimable when the claim ran; "
+          + verb(stats.claimable(), true)
+          + " claimable now; claim again";
+    }
     List<String> parts = new ArrayList<>();
     long deferred = stats.deferred();
-    long waiting = Math.max(0, stats.count(CardStatus.READY) - stats.claimable() - deferred);
+    long waiting = Math.max(0, stats.count(CardStatus.READY) - deferred);
     if (waiting > 0) {
       parts.add(
           cards(waiting)

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.backlog.core.memory.InMemoryBacklogStore;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
@@ -79,6 +80,35 @@ class NothingClaimableTest {
     assertEquals(
         "nothing claimable in phase ship: no card has this phase",
         whyNothing(ClaimRequest.builder("w").phase("ship").build()));
+  }
+
+  @Test
+  void aCardThatBecameClaimableAfterTheClaimIsSaidToBe() {
+    create("A", null);
+    ClaimRequest request = ClaimRequest.builder("w").build();
+    assertEquals(
+        "nothing claimable when the claim ran; 1 card is claimable now; claim again",
+        NothingClaimable.describe(backlog, request),
+        "as when a card turns claimable between the claim and the description");
+    assertEquals(
+        "nothing claimable: A became claimable just now; claim again",
+        NothingClaimable.describe(backlog, ClaimRequest.builder("w").card(CardId.of("A")).build()));
+  }
+
+  @Test
+  void aBacklogThatCannotBeReadIsSaidToBeSo() {
+    // Operations whose every read fails as a store that went away does.
+    BacklogOperations unreadable =
+        (BacklogOperations)
+            Proxy.newProxyInstance(
+                getClass().getClassLoader(),
+                new Class<?>[] {BacklogOperations.class},
+                (proxy, method, args) -> {
+                  throw new StoreUnavailableException("the database went away", null);
+                });
+    assertEquals(
+        "nothing claimable (why could not be read: the database went away)",
+        NothingClaimable.describe(unreadable, ClaimRequest.builder("w").build()));
   }
 
   @Test
