@@ -1,5 +1,6 @@
 package dev.backlog.cli.internal;
 
+import dev.backlog.core.Backlog;
 import dev.backlog.core.Card;
 import dev.backlog.core.CardId;
 import dev.backlog.core.CardQuery;
@@ -114,8 +115,11 @@ final class CardCommands {
 
     @Override
     int run(Context ctx) {
-      Card card = ctx.briefBacklog().get(CardId.of(id));
-      ctx.emit(() -> JsonContract.card(card), () -> Human.card(card));
+      Backlog backlog = ctx.briefBacklog();
+      Card card = backlog.get(CardId.of(id));
+      ctx.emit(
+          () -> JsonContract.card(card),
+          () -> Human.card(card) + Human.claimability(card, backlog::explain));
       return 0;
     }
   }

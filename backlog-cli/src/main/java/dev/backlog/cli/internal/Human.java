@@ -4,10 +4,12 @@ import dev.backlog.core.Card;
 import dev.backlog.core.CardId;
 import dev.backlog.core.CardStatus;
 import dev.backlog.core.Event;
+import dev.backlog.core.Explanation;
 import dev.backlog.core.Stats;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /** Renders cards, events and stats as readable text. Stateless and thread-safe. */
@@ -16,6 +18,26 @@ final class Human {
   private Human() {}
 
   /** A card in full. */
+  /**
+   * For a ready or blocked card, a line that says whether a claim can take it: its rank in claim
+   * order, or what holds it back beyond the deferral and block {@link #card} already shows.
+   */
+  static String claimability(Card c, Function<CardId, Explanation> explain) {
+    if (c.status() != CardStatus.READY && c.status() != CardStatus.BLOCKED) {
+      return "";
+    }
+    Explanation e = explain.apply(c.id());
+    if (e.claimable()) {
+      return "\n  claimable: rank " + e.rank() + " in claim order";
+    }
+    List<String> more =
+        e.reasons().stream()
+            .filter(r -> !r.kind().equals("deferred") && !r.kind().equals("blocked"))
+            .map(Explanation.Reason::text)
+            .toList();
+    return more.isEmpty() ? "" : "\n  waiting: " + String.join("; ", more);
+  }
+
   static String card(Card c) {
     StringBuilder sb = new StringBuilder();
     sb.append(c.id())
@@ -48,7 +70,11 @@ final class Human {
       sb.append("\n  lease phase: ").append(c.lease().phase());
     }
     if (c.lease() != null && !c.lease().attributes().isEmpty()) {
-      sb.append("\n  lease attributes: ").append(c.lease().attributes());
+      sb.append("\n  lease attributes: ")
+          .append(
+              c.lease().attributes().entrySet().stream()
+                  .map(e -> e.getKey() + "=" + e.getValue())
+                  .collect(Collectors.joining(", ")));
     }
     if (c.notBefore() != null) {
       sb.append("\n  deferred until ").append(c.notBefore());

@@ -185,6 +185,13 @@ class SchedulingCommandsTest {
         cli.run("claim", "--owner", "w", "--id", "B1").out().strip(),
         "a claim that finds nothing says why");
     assertEquals("null", cli.run("claim", "--owner", "w", "--id", "B1", "--json").out().strip());
+    String shown = cli.run("show", "B1").out();
+    assertTrue(
+        shown.contains("\n  waiting: waits for A1, which is ready; waits for A2, which is ready"),
+        shown);
+    assertTrue(
+        cli.run("show", "A1").out().contains("\n  claimable: rank 1 in claim order"),
+        "a claimable card shows its rank");
     JsonNode waves = json("waves");
     assertEquals("[[\"A1\",\"A2\"],[\"B1\"]]", waves.get("waves").toString());
     assertEquals(2, waves.get("maxParallelism").asInt());
