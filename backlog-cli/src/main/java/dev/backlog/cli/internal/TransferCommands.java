@@ -3,6 +3,7 @@ package dev.backlog.cli.internal;
 import dev.backlog.core.BacklogException;
 import dev.backlog.core.Card;
 import dev.backlog.core.CardQuery;
+import dev.backlog.core.InvalidInputException;
 import dev.backlog.json.JsonContract;
 import dev.backlog.json.PlanFile;
 import java.io.IOException;
@@ -66,7 +67,11 @@ final class TransferCommands {
                     g.writeStringField("out", target.toString());
                     g.writeEndObject();
                   }),
-          () -> "exported " + cards.size() + " cards to " + target);
+          () ->
+              "exported "
+                  + cards.size()
+                  + (cards.size() == 1 ? " card to " : " cards to ")
+                  + target);
       return 0;
     }
 
@@ -74,9 +79,13 @@ final class TransferCommands {
     static void writeAtomically(Path target, List<Card> cards) throws IOException {
       Path dir = target.getParent();
       if (dir == null || !Files.isDirectory(dir)) {
-        throw new BacklogException(
-            CliErrorCode.IO_FAILURE,
+        throw InvalidInputException.of(
+            "out",
             "cannot write " + target + ": directory " + dir + " does not exist; create it first");
+      }
+      if (Files.isDirectory(target)) {
+        throw InvalidInputException.of(
+            "out", "cannot write " + target + ": it is a directory; give the path of a file");
       }
       Path temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
       try {

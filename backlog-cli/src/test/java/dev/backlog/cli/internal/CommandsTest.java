@@ -236,6 +236,12 @@ class CommandsTest {
     assertEquals(3, json("export", "--out", file.toString(), "--json").get("exported").asInt());
     List<String> lines = Files.readAllLines(file);
     assertEquals(3, lines.size());
+    InProcess.Run noDir = cli.run("export", "--out", dir.resolve("nope/out.jsonl").toString());
+    assertEquals(2, noDir.exit(), "a directory that does not exist is the caller's to fix");
+    assertTrue(noDir.err().contains("does not exist; create it first"), noDir.err());
+    InProcess.Run intoDir = cli.run("export", "--out", dir.toString());
+    assertEquals(2, intoDir.exit(), intoDir.err());
+    assertTrue(intoDir.err().contains("it is a directory; give the path of a file"), intoDir.err());
 
     InProcess fresh = new InProcess(dir.resolve("home2"), dir);
     InProcess.Run imported = fresh.run("import", file.toString(), "--json");
