@@ -11,6 +11,7 @@ import dev.backlog.json.JsonContract;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -36,7 +37,21 @@ final class ReportCommands {
   /** The diagram languages {@code graph} speaks. */
   enum Format {
     mermaid,
-    dot
+    dot;
+
+    /** Reads {@code --format}, in any case, saying which formats there are when it is none. */
+    static final class Converter implements CommandLine.ITypeConverter<Format> {
+      @Override
+      public Format convert(String value) {
+        for (Format f : values()) {
+          if (f.name().equalsIgnoreCase(value.strip())) {
+            return f;
+          }
+        }
+        throw new CommandLine.TypeConversionException(
+            "'" + value + "' is not a format; use mermaid or dot");
+      }
+    }
   }
 
   /** {@code graph}: renders the dependency DAG. */
@@ -51,6 +66,7 @@ final class ReportCommands {
         names = "--format",
         paramLabel = "F",
         defaultValue = "mermaid",
+        converter = Format.Converter.class,
         description = "mermaid or dot (default ${DEFAULT-VALUE}).")
     Format format;
 

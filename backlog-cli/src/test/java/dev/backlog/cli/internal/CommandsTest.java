@@ -221,6 +221,13 @@ class CommandsTest {
     assertTrue(mermaid.out().contains("classDef done"), mermaid.out());
     InProcess.Run dot = cli.run("graph", "--format", "dot");
     assertTrue(dot.out().contains("\"A\" -> \"B\";"), dot.out());
+    assertEquals(dot.out(), cli.run("graph", "--format", "DOT").out(), "in any case");
+    InProcess.Run png = cli.run("graph", "--format", "png");
+    assertEquals(2, png.exit());
+    assertEquals(
+        "backlog: Invalid value for option '--format': 'png' is not a format; use mermaid or dot"
+            + " (run 'backlog graph --help' for usage)",
+        png.err().strip());
     assertEquals(
         "[]", json("unlink", "--from", "B", "--to", "A", "--json").get("dependsOn").toString());
   }
