@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -158,9 +159,17 @@ class ErrorHandlingIT {
 
   @Test
   void aFailedWriteIsUnexpectedAndExitsWithOne() {
+    // A directory no file can be created in, even by root: procfs.
+    Assumptions.assumeTrue(
+        Files.isDirectory(Path.of("/proc/self")), "needs Linux's /proc, where no file can be made");
+    expectRefused(1, "cannot write /proc/out.jsonl (", "export", "--out", "/proc/out.jsonl");
+  }
+
+  @Test
+  void aDirectoryThatDoesNotExistIsTheCallersToFix() {
     expectRefused(
-        1,
-        "does not exist",
+        2,
+        "does not exist; create it first",
         "export",
         "--out",
         cli.workDir.resolve("no/such/dir/out.jsonl").toString());

@@ -76,17 +76,33 @@ final class TransferCommands {
     }
 
     /** Writes to a unique temp file beside the target, syncs it, then moves it over the target. */
-    static void writeAtomically(Path target, List<Card> cards) throws IOException {
+    static void writeAtomically(Path target, List<Card> cards) {
       Path dir = target.getParent();
       if (dir == null || !Files.isDirectory(dir)) {
         throw InvalidInputException.of(
             "out",
-            "cannot write " + target + ": directory " + dir + " does not exist; create it first");
+            "cannot write "
+                + target
+                + ": "
+                + (dir != null && Files.exists(dir)
+                    ? dir + " is not a directory; give a path inside a directory"
+                    : "directory " + dir + " does not exist; create it first"));
       }
       if (Files.isDirectory(target)) {
         throw InvalidInputException.of(
             "out", "cannot write " + target + ": it is a directory; give the path of a file");
       }
+      try {
+        replace(target, dir, cards);
+      } catch (IOException e) {
+        throw new BacklogException(
+            CliErrorCode.IO_FAILURE,
+            "cannot write " + target + " (" + e + "); the file was left as it was",
+            e);
+      }
+    }
+
+    private static void replace(Path target, Path dir, List<Card> cards) throws IOException {
       Path temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
       try {
         try (FileChannel channel =
