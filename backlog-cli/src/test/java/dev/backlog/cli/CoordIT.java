@@ -126,6 +126,12 @@ class CoordIT {
     CliProcess.Result second = cli.run("coord", "init", "--mission", "demo", "--new", "--json");
     assertTrue(second.json().get("created").asBoolean());
     String other = second.json().get("mission").asText();
+    CliProcess.Result initAgain = cli.run("coord", "init", "--mission", "demo");
+    assertEquals(2, initAgain.exit(), initAgain.toString());
+    assertTrue(initAgain.err().contains("; give the handle of one, or --new to start another"));
+    CliProcess.Result badSlug = cli.run("coord", "init", "--mission", "Bad Slug");
+    assertEquals(2, badSlug.exit(), badSlug.toString());
+    assertTrue(badSlug.err().contains("mission slug 'Bad Slug' is not allowed"), badSlug.err());
     CliProcess.Result ambiguous = cli.run("coord", "status", "--mission", "demo");
     assertEquals(2, ambiguous.exit(), ambiguous.toString());
     List<String> sorted = new java.util.ArrayList<>(List.of(mission, other));

@@ -5,6 +5,8 @@ import static dev.backlog.cli.coord.CoordJson.missionJson;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.backlog.core.InvalidInputException;
 import dev.backlog.git.coordination.Coordinator;
+import dev.backlog.git.coordination.GitCoordinationException;
+import dev.backlog.git.coordination.GitErrorCode;
 import dev.backlog.git.coordination.Mission;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -42,7 +44,7 @@ final class InitCommand extends CoordBase {
   @Override
   int run(Coordinator coord) {
     List<Mission> missions = coord.missions();
-    Mission m = existingOrNew(missions, mission);
+    Mission m = existingOrNew(coord, missions);
     boolean created = !missions.contains(m);
     coord.init(m, base);
     ObjectNode n = missionJson(coord, m);
@@ -58,34 +60,29 @@ final class InitCommand extends CoordBase {
     return 0;
   }
 
-  private Mission existingOrNew(List<Mission> missions, String text) {
-    if (text.length() > 9 && text.charAt(text.length() - 9) == '-') {
-      try {
-        Mission m = Mission.parse(text);
-        if (missions.contains(m)) {
-          return m;
-        }
-      } catch (InvalidInputException e) {
-        // not a handle; treat it as a slug below
-      }
+  /**
+   * The mission {@code --mission} names as {@link Coordinator#mission} resolves it, when it exists;
+   * otherwise (or with {@code --new}) a new mission with the text as its slug.
+   */
+  private Mission existingOrNew(Coordinator coord, List<Mission> missions) {
+    if (fresh) {
+      return Mission.create(mission);
     }
-    if (!fresh) {
-      List<Mission> same = missions.stream().filter(m -> m.slug().equals(text)).toList();
-      if (same.size() == 1) {
-        return same.get(0);
+    Mission found;
+    try {
+      found = coord.mission(mission);
+    } catch (GitCoordinationException e) {
+      if (e.code() != GitErrorCode.MISSION_NOT_FOUND) {
+        throw e;
       }
-      if (same.size() > 1) {
-        throw InvalidInputException.of(
-            "mission",
-            "mission slug '"
-                + text
-                + "' names "
-                + same.size()
-                + " missions ("
-                + String.join(", ", same.stream().map(Mission::handle).toList())
-                + "); give the handle of one, or --new to start another");
+      return Mission.create(mission); // a slug no mission has yet
+    } catch (InvalidInputException e) {
+      if (!Mission.isSlug(mission)) {
+        return Mission.create(mission); // refuses the slug, saying what a slug is
       }
+      throw InvalidInputException.of(
+          "mission", e.violations().get(0).message() + ", or --new to start another");
     }
-    return Mission.create(text);
+    return missions.contains(found) ? found : Mission.create(mission);
   }
 }
