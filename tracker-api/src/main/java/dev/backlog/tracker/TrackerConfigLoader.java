@@ -23,9 +23,12 @@ import java.util.regex.Pattern;
  *
  * <pre>{@code {"tracker": {"provider": "local", "local": {"root": "."}}}}</pre>
  *
- * No file or no tracker block selects the local provider. A malformed file, a tracker block without
- * a provider, or a mistyped field fails with a {@link TrackerConfigException} naming the file, the
- * field and the fix; it never falls back silently.
+ * No file or no tracker block selects the local provider. The tracker block holds {@code provider}
+ * and one object of settings per provider. A malformed file, a tracker block without a provider, a
+ * setting beside {@code provider} instead of inside a provider's block, or a mistyped field fails
+ * with a {@link TrackerConfigException} naming the file, the field and the fix; it never falls back
+ * silently. (A block named for a provider that is not installed is caught by {@link
+ * TrackerProviders#open}, which knows the installed ones.)
  *
  * <p>Stateless and thread-safe.
  */

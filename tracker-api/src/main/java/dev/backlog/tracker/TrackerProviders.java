@@ -143,7 +143,9 @@ public final class TrackerProviders {
    * Creates the provider the configuration selects.
    *
    * @throws TrackerConfigException naming the file, {@code tracker.provider}, the usable ids and
-   *     the broken registrations when no usable provider has the configured id
+   *     the broken registrations when no usable provider has the configured id; or naming the
+   *     block, when the selected provider has no block of its own and another block is named for a
+   *     provider that is not installed (a mistyped block name)
    */
   public TrackerProvider open(TrackerConfig config, InstantSource clock) {
     Objects.requireNonNull(config, "config");

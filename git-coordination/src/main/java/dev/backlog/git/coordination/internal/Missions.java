@@ -125,12 +125,12 @@ public final class Missions {
 
   /** As {@link Coordinator#mission(String)}. */
   public Mission resolve(String handleOrSlug) {
+    List<Mission> missions = missions();
     Optional<Mission> asHandle = asHandle(handleOrSlug);
-    if (asHandle.isPresent() && repo.resolve("refs/heads/" + asHandle.get().branch()).isPresent()) {
+    if (asHandle.isPresent() && missions.contains(asHandle.get())) {
       return asHandle.get();
     }
-    List<Mission> withSlug =
-        missions().stream().filter(m -> m.slug().equals(handleOrSlug)).toList();
+    List<Mission> withSlug = missions.stream().filter(m -> m.slug().equals(handleOrSlug)).toList();
     if (withSlug.size() == 1) {
       return withSlug.get(0);
     }
