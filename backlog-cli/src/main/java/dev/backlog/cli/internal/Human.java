@@ -17,7 +17,6 @@ final class Human {
 
   private Human() {}
 
-  /** A card in full. */
   /**
    * For a ready or blocked card, a line that says whether a claim can take it: its rank in claim
    * order, or what holds it back beyond the deferral and block {@link #card} already shows.
@@ -38,6 +37,7 @@ final class Human {
     return more.isEmpty() ? "" : "\n  waiting: " + String.join("; ", more);
   }
 
+  /** A card in full. */
   static String card(Card c) {
     StringBuilder sb = new StringBuilder();
     sb.append(c.id())

@@ -94,6 +94,7 @@ final class Call {
    * mistyped filter answering everything).
    */
   void rejectUnknownQuery() {
+    // The query string itself: getParameterNames() would also read a form-encoded request body.
     String queryString = request.getQueryString();
     if (queryString == null || queryString.isEmpty()) {
       return;
