@@ -74,6 +74,16 @@ public final class SqlErrors {
           "Transaction \\d+ has status (ROLLED_BACK|CLOSED), not OPEN \\[[^/\\]]+/103]");
 
   /**
+   * The same hand-over seen from H2's client: the exiting host answered that it closed this
+   * session, the client dropped its link to the server, and the next statement on the connection
+   * fails inside H2's remote session with a {@code NullPointerException} on that link ({@code
+   * this.transferList}) instead of H2's "connection broken". Nothing of the transaction was
+   * committed; a new connection reaches the next host.
+   */
+  private static final Pattern H2_SESSION_CLOSED_BY_HOST =
+      Pattern.compile("NullPointerException: .*\"+this\\.transferList\"+ is null");
+
+  /**
    * H2's storage error 2, "Writing to … failed" (the MVStore could not write a chunk: typically no
    * space left on the device), carried in its general error. H2 then closes the database; nothing
    * of the transaction that hit it is committed.
@@ -191,7 +201,8 @@ public final class SqlErrors {
         || H2_CONNECTION.contains(code)
         || (code == H2_GENERAL_ERROR
             && e.getMessage() != null
-            && H2_TRANSACTION_CLOSED_UNDER_US.matcher(e.getMessage()).find())) {
+            && (H2_TRANSACTION_CLOSED_UNDER_US.matcher(e.getMessage()).find()
+                || H2_SESSION_CLOSED_BY_HOST.matcher(e.getMessage()).find()))) {
       return Kind.CONNECTION;
     }
     return Kind.OTHER;

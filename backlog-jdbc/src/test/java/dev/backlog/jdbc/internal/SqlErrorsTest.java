@@ -30,6 +30,27 @@ class SqlErrorsTest {
   }
 
   @Test
+  void aSessionTheAutoServerHostClosedUnderItsClientIsRetriedLikeABrokenConnection() {
+    // What H2 2.3's client raises (seen in the multi-process drain) when the exiting host closed
+    // its session and the client's next statement reaches the dropped link.
+    SQLException e =
+        h2(
+            "General error: \"java.lang.NullPointerException: Cannot invoke"
+                + " \"\"java.util.ArrayList.remove(int)\"\" because \"\"this.transferList\"\" is null\""
+                + " [50000-232]",
+            50000);
+    assertEquals(SqlErrors.Kind.CONNECTION, SqlErrors.classify(new RuntimeException("wrapped", e)));
+    assertEquals(
+        SqlErrors.Kind.OTHER,
+        SqlErrors.classify(
+            h2(
+                "General error: \"java.lang.NullPointerException: Cannot invoke"
+                    + " \"\"java.util.List.size()\"\" because \"\"this.rows\"\" is null\" [50000-232]",
+                50000)),
+        "another null inside H2 stays a defect");
+  }
+
+  @Test
   void aPoolsTimeoutIsDescribedByTheDriversReasonBehindIt() {
     SQLException reason =
         new SQLException("FATAL: password authentication failed for user \"u\"", "28P01", 0);
