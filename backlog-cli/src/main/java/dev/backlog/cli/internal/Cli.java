@@ -228,19 +228,9 @@ public final class Cli {
       if (at.isUsageHelpRequested()) {
         return Optional.of(at.commandSpec().commandLine());
       }
-      if (at.commandSpec().userObject() instanceof CommandLine.HelpCommand) {
-        // As picocli's help command: the first name only (help coord merge shows coord's help).
-        CommandLine parent = at.commandSpec().parent().commandLine();
-        Optional<String> name =
-            at.matchedPositionals().stream()
-                .flatMap(p -> p.stringValues().stream())
-                .filter(v -> !v.startsWith("-"))
-                .findFirst();
-        if (name.isEmpty()) {
-          return Optional.of(parent);
-        }
-        // An unknown name: picocli's own answer names it.
-        return Optional.ofNullable(parent.getSubcommands().get(name.get()));
+      if (at.commandSpec().userObject() instanceof HelpCommand) {
+        return Optional.of(
+            HelpCommand.target(at.commandSpec().parent().commandLine(), HelpCommand.names(at)));
       }
     }
     return Optional.empty();

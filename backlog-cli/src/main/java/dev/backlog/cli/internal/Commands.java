@@ -55,7 +55,7 @@ final class Commands {
     all.put("queue", SchedulingCommands.Queue.class);
     all.put("waves", SchedulingCommands.WavesCommand.class);
     all.put("update", SchedulingCommands.Update.class);
-    all.put("help", CommandLine.HelpCommand.class);
+    all.put("help", HelpCommand.class);
     return java.util.Collections.unmodifiableMap(all);
   }
 

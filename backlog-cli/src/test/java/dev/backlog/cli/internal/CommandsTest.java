@@ -110,6 +110,35 @@ class CommandsTest {
     assertTrue(root.get("usage").asText().contains("claim"), root.toString());
   }
 
+  @Test
+  void helpFollowsEveryNameGiven() throws IOException {
+    InProcess.Run nested = cli.run("help", "coord", "merge");
+    assertEquals(0, nested.exit(), nested.err());
+    assertEquals(cli.run("coord", "merge", "--help").out(), nested.out());
+    assertTrue(nested.out().startsWith("Usage: backlog coord merge "), nested.out());
+    assertEquals(
+        "backlog coord merge",
+        JSON.readTree(cli.run("help", "coord", "merge", "--json").out()).get("command").asText());
+    assertEquals(cli.run("--help").out(), cli.run("help").out());
+    assertTrue(cli.run("help", "help").out().startsWith("Usage: backlog help "), "its own help");
+
+    InProcess.Run unknown = cli.run("help", "coord", "mrege");
+    assertEquals(2, unknown.exit(), unknown.out());
+    assertEquals("", unknown.out());
+    assertTrue(
+        unknown.err().contains("'mrege' is not a command of 'backlog coord'; use one of ")
+            && unknown.err().contains("merge"),
+        unknown.err());
+    assertFalse(unknown.err().contains("help,"), unknown.err());
+    InProcess.Run leaf = cli.run("help", "claim", "more");
+    assertEquals(2, leaf.exit(), leaf.out());
+    assertTrue(
+        leaf.err().contains("'more' is not a command of 'backlog claim'; it has none"), leaf.err());
+    InProcess.Run json = cli.run("help", "nosuch", "--json");
+    assertEquals(2, json.exit(), json.out());
+    assertEquals("USAGE", JSON.readTree(json.err()).get("error").get("code").asText(), json.err());
+  }
+
   private static List<String> fieldNames(JsonNode node) {
     List<String> names = new ArrayList<>();
     node.fieldNames().forEachRemaining(names::add);

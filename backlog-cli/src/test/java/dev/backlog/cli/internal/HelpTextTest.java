@@ -41,8 +41,7 @@ class HelpTextTest {
     UsageMessageSpec usage = cl.getCommandSpec().usageMessage();
     String[] lines = usage.header().length > 0 ? usage.header() : usage.description();
     String summary = lines.length == 0 ? "" : lines[0].strip();
-    boolean helpCommand = cl.getCommand() instanceof CommandLine.HelpCommand;
-    if (cl.getParent() != null && !helpCommand && !summary.endsWith(".")) {
+    if (cl.getParent() != null && !summary.endsWith(".")) {
       cut.add(cl.getCommandSpec().qualifiedName() + ": " + summary);
     }
   }
