@@ -178,7 +178,7 @@ public final class Cli {
     cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
     boolean jsonAsked = Arrays.asList(args).contains("--json");
     cl.setParameterExceptionHandler(
-        (ex, ignored) -> usageError(ex, root.jsonRequested() || jsonAsked));
+        (ex, given) -> usageError(ex, given, root.jsonRequested() || jsonAsked));
     cl.setExecutionExceptionHandler((ex, line, parsed) -> failure(ex, root));
     cl.setExecutionStrategy(
         parsed -> {
@@ -282,13 +282,14 @@ public final class Cli {
     return text;
   }
 
-  private int usageError(ParameterException ex, boolean json) {
+  private int usageError(ParameterException ex, String[] args, boolean json) {
     String command = ex.getCommandLine().getCommandSpec().qualifiedName();
     String text = ex.getMessage() == null ? "invalid command line" : ex.getMessage();
     if (text.startsWith("Error: ")) {
       text = text.substring("Error: ".length());
     }
-    String message = usageText(text) + " (run '" + command + " --help' for usage)";
+    String message =
+        usageText(text) + idAsArgument(ex, args) + " (run '" + command + " --help' for usage)";
     StringWriter suggestions = new StringWriter();
     if (!json
         && CommandLine.UnmatchedArgumentException.printSuggestions(
@@ -297,6 +298,22 @@ public final class Cli {
     }
     report(CliErrorCode.USAGE, message, json, Redaction.none());
     return ExitCodes.of(CliErrorCode.USAGE);
+  }
+
+  /**
+   * For {@code --id} given to a command that takes the card as its argument ({@code defer --id A}:
+   * {@code create}, {@code claim} and {@code reclaim} take {@code --id}, the others an argument),
+   * how to say it instead; otherwise "".
+   */
+  static String idAsArgument(ParameterException ex, String[] args) {
+    CommandLine.Model.CommandSpec spec = ex.getCommandLine().getCommandSpec();
+    boolean idGiven = Arrays.stream(args).anyMatch(a -> a.equals("--id") || a.startsWith("--id="));
+    boolean takesId =
+        spec.findOption("--id") == null
+            && spec.positionalParameters().stream().anyMatch(p -> p.paramLabel().equals("ID"));
+    return idGiven && takesId
+        ? "; give the card as the argument, without --id: '" + spec.qualifiedName() + " ID'"
+        : "";
   }
 
   private int failure(Throwable ex, RootCommand root) {

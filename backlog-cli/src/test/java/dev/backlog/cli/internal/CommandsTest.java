@@ -139,6 +139,26 @@ class CommandsTest {
     assertEquals("USAGE", JSON.readTree(json.err()).get("error").get("code").asText(), json.err());
   }
 
+  @Test
+  void idGivenAsAnOptionToACommandThatTakesItAsTheArgumentSaysHowToGiveIt() {
+    for (String[] line :
+        List.of(
+            new String[] {"defer", "--id", "A", "--for", "1h"},
+            new String[] {"defer", "--id=A", "--for", "1h"},
+            new String[] {"show", "--id", "A"})) {
+      InProcess.Run run = cli.run(line);
+      assertEquals(2, run.exit(), run.out());
+      assertTrue(
+          run.err()
+              .contains(
+                  "give the card as the argument, without --id: 'backlog " + line[0] + " ID'"),
+          run.err());
+    }
+    InProcess.Run other = cli.run("list", "--id", "A");
+    assertEquals(2, other.exit(), other.out());
+    assertFalse(other.err().contains("without --id"), "list takes no card: " + other.err());
+  }
+
   private static List<String> fieldNames(JsonNode node) {
     List<String> names = new ArrayList<>();
     node.fieldNames().forEachRemaining(names::add);
