@@ -305,7 +305,7 @@ public final class Cli {
    * {@code create}, {@code claim} and {@code reclaim} take {@code --id}, the others an argument),
    * how to say it instead; otherwise "".
    */
-  static String idAsArgument(ParameterException ex, String[] args) {
+  private static String idAsArgument(ParameterException ex, String[] args) {
     CommandLine.Model.CommandSpec spec = ex.getCommandLine().getCommandSpec();
     boolean idGiven = Arrays.stream(args).anyMatch(a -> a.equals("--id") || a.startsWith("--id="));
     boolean takesId =
