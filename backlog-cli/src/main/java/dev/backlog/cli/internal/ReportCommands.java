@@ -207,6 +207,10 @@ final class ReportCommands {
     @Override
     int run(Context ctx) {
       CardId cardId = card == null ? null : CardId.of(card);
+      if (cardId != null) {
+        // A mistyped id would otherwise print "(no events)", or follow a card that never comes.
+        (follow ? ctx.backlog() : ctx.briefBacklog()).get(cardId);
+      }
       if (!follow) {
         List<Event> events = ctx.briefBacklog().events(new EventQuery(after, cardId, limit));
         ctx.emit(() -> JsonContract.events(events), () -> Human.events(events));

@@ -257,6 +257,14 @@ class CommandsTest {
     assertEquals("blocked", json("block", "A", "--reason", "r", "--json").get("status").asText());
     JsonNode events = json("events", "--card", "A", "--json");
     assertTrue(events.size() >= 10, events.toString());
+    for (String[] line :
+        List.of(
+            new String[] {"events", "--card", "Z"},
+            new String[] {"events", "--card", "Z", "--follow"})) {
+      InProcess.Run missing = cli.run(line);
+      assertEquals(3, missing.exit(), missing.err());
+      assertTrue(missing.err().contains("card Z does not exist"), missing.err());
+    }
   }
 
   @Test
