@@ -290,6 +290,7 @@ class ApiTest {
     long first = all.get(0).get("seq").asLong();
     assertEquals(2, s.get("/api/events?after=" + first).json().size());
     assertEquals(2, s.get("/api/events?card=A").json().size());
+    assertEquals(404, s.get("/api/events?card=Nope").status(), "a card no card has");
     assertEquals(1, s.get("/api/events?limit=1").json().size());
     assertEquals("created", all.get(0).get("type").asText());
     assertEquals(400, s.get("/api/events?after=-4").status());

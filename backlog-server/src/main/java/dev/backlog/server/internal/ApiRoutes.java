@@ -297,9 +297,12 @@ final class ApiRoutes {
           long limit = call.queryNumber("limit", DEFAULT_EVENT_LIMIT);
           String card = call.query("card");
           call.check();
-          List<Event> events =
-              backlog.events(
-                  new EventQuery(after, card == null ? null : CardId.of(card), clamp(limit)));
+          CardId cardId = card == null ? null : CardId.of(card);
+          if (cardId != null) {
+            // A mistyped id is a 404, not an empty page.
+            backlog.get(cardId);
+          }
+          List<Event> events = backlog.events(new EventQuery(after, cardId, clamp(limit)));
           return Route.Answer.ok(JsonContract.events(events));
         });
     add(
