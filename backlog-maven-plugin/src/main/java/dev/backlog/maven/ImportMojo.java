@@ -51,7 +51,7 @@ public class ImportMojo extends AbstractBacklogMojo {
         .info(
             "backlog: imported "
                 + result.total()
-                + " card(s) ("
+                + (result.total() == 1 ? " card (" : " cards (")
                 + result.done()
                 + " done, "
                 + result.blocked()

@@ -44,7 +44,7 @@ public class RenderMojo extends AbstractBacklogMojo {
             .info(
                 "backlog: rendered the roadmap of "
                     + features
-                    + " feature(s) in the "
+                    + (features == 1 ? " feature in the " : " features in the ")
                     + provider.id()
                     + " tracker");
       }

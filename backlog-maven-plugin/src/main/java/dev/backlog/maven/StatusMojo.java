@@ -31,7 +31,7 @@ public class StatusMojo extends AbstractBacklogMojo {
           .info(
               "backlog: "
                   + stats.total()
-                  + " card(s): "
+                  + (stats.total() == 1 ? " card: " : " cards: ")
                   + stats.count(CardStatus.READY)
                   + " ready ("
                   + stats.claimable()

@@ -36,11 +36,11 @@ class ImportGoalIT {
     String home = "-Dbacklog.home=" + tmp.resolve("home");
     SampleBuild first = SampleBuild.of("plan", tmp, "first");
     assertEquals(0, first.start("validate", home).await(), first.output());
-    assertTrue(first.output().contains("backlog: imported 3 card(s)"), first.output());
+    assertTrue(first.output().contains("backlog: imported 3 cards"), first.output());
     SampleBuild second = SampleBuild.of("plan", tmp, "second");
     assertEquals(0, second.start("validate", home).await(), second.output());
     String log = second.output();
-    assertTrue(log.contains("backlog: imported 0 card(s) (0 done, 0 blocked)"), log);
+    assertTrue(log.contains("backlog: imported 0 cards (0 done, 0 blocked)"), log);
     assertTrue(log.contains("3 already imported, unchanged"), log);
     assertEquals(3, cards());
     // status: claim order is priority first, and P2 waits for P1
@@ -83,7 +83,7 @@ class ImportGoalIT {
     String log = build.output();
     assertEquals(0, exit, log);
     assertTrue(
-        log.contains("backlog: rendered the roadmap of 0 feature(s) in the local tracker"), log);
+        log.contains("backlog: rendered the roadmap of 0 features in the local tracker"), log);
     assertTrue(Files.isRegularFile(home.resolve("tracker/ROADMAP.md")), log);
   }
 }

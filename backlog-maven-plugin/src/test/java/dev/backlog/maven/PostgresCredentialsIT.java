@@ -57,7 +57,7 @@ class PostgresCredentialsIT {
             .await();
     String log = build.output();
     assertEquals(0, exit, log);
-    assertTrue(log.contains("backlog: imported 3 card(s)"), log);
+    assertTrue(log.contains("backlog: imported 3 cards"), log);
     assertFalse(log.contains(PASSWORD), "the password is in the build log");
     try (Connection c = pg.getDatabase(USER, "plans").getConnection();
         Statement s = c.createStatement();

@@ -37,8 +37,8 @@ import picocli.CommandLine.Spec;
     name = "tracker",
     description = {
       "The configured tracker, mirrored from the backlog.",
-      "Features, events, ROADMAP.md and CHANGELOG.md (config: the \"tracker\" block of "
-          + ".backlog/config.json)."
+      "Features, events, ROADMAP.md and CHANGELOG.md.",
+      "Configured in the \"tracker\" block of .backlog/config.json."
     },
     subcommands = {
       TrackerCommand.Status.class,
@@ -218,13 +218,11 @@ public final class TrackerCommand implements Callable<Integer> {
           "synced "
               + provider.id()
               + ": "
-              + bridged.events()
-              + " event(s) applied, "
-              + bridged.featuresWritten()
-              + " feature(s) written, "
-              + changelogEntries
-              + " changelog entr"
-              + (changelogEntries == 1 ? "y" : "ies")
+              + count(bridged.events(), "event", "events")
+              + " applied, "
+              + count(bridged.featuresWritten(), "feature", "features")
+              + " written, "
+              + count(changelogEntries, "changelog entry", "changelog entries")
               + " added; ops drained "
               + synced.drained()
               + ", quarantined "
@@ -261,11 +259,16 @@ public final class TrackerCommand implements Callable<Integer> {
           run,
           json,
           "rendered the roadmap of "
-              + features
-              + " feature(s) in the "
+              + count(features, "feature", "features")
+              + " in the "
               + provider.id()
               + " tracker");
       return 0;
     }
+  }
+
+  /** {@code n} and the noun, "1 event" or "2 events". */
+  private static String count(long n, String one, String many) {
+    return n + " " + (n == 1 ? one : many);
   }
 }

@@ -51,7 +51,8 @@ class HelpTextTest {
    * than the help's width: an element that runs past the width must therefore be a paragraph of its
    * own (end a sentence, the next element starting one), or the wrap leaves a line of a few words
    * in the middle of a sentence. And the wrap may break a line after a dot inside a word
-   * ("docs/mcp." then "md)."): no line of a description may start with the rest of such a word.
+   * ("docs/mcp." then "md)."), or before a word that starts with one (". " then "backlog/"): no
+   * line of a description may start with the rest of such a word.
    */
   @Test
   void descriptionsWrapOnlyBetweenWords() {
@@ -75,7 +76,7 @@ class HelpTextTest {
     }
     String[] shown = cl.getHelp().description().split("\\R");
     for (int i = 1; i < shown.length; i++) {
-      if (shown[i - 1].matches(".*\\w\\.$") && shown[i].matches("^[a-z]\\w*\\W.*")) {
+      if (shown[i - 1].matches(".*[\\w ]\\.$") && shown[i].matches("^[a-z]\\w*\\W.*")) {
         ragged.add(name + ": a word broken after its dot: " + shown[i - 1] + " | " + shown[i]);
       }
     }
