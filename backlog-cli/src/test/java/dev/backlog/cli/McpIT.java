@@ -120,7 +120,7 @@ class McpIT {
       assertEquals("ready", card(mcp.call("release", Map.of("id", "C", "token", c))).get("status"));
 
       assertEquals(
-          "B \"card B\": ready, depends on A (done)",
+          "B \"card B\": ready, depends on A (done); claimable: rank 1 in claim order",
           text(mcp.call("show_card", Map.of("id", "B"))));
       assertEquals(
           "2 cards: B (ready), C (ready)", text(mcp.call("list_cards", Map.of("status", "ready"))));

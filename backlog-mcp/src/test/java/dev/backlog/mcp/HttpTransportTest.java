@@ -319,9 +319,27 @@ class HttpTransportTest {
   void showListStatsResourcesAndPromptAnswer() {
     call("create_cards", Map.of("cards", List.of(cardArg("A"), cardArg("B", "A"))));
     CallToolResult shown = call("show_card", Map.of("id", "B"));
-    assertEquals("B \"card B\": ready, depends on A (ready)", text(shown));
+    assertEquals(
+        "B \"card B\": ready, depends on A (ready); waiting: waits for A, which is ready",
+        text(shown));
     assertEquals(
         List.of(Map.of("id", "A", "status", "ready")), structured(shown).get("dependencies"));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> why = (Map<String, Object>) structured(shown).get("explanation");
+    assertEquals(false, why.get("claimable"), why.toString());
+    assertEquals(
+        "waits for A, which is ready",
+        ((List<Map<String, Object>>) why.get("reasons")).get(0).get("text"),
+        why.toString());
+    assertEquals(
+        "A \"card A\": ready, no dependencies; claimable: rank 1 in claim order",
+        text(call("show_card", Map.of("id", "A"))));
+    long a = token(call("claim_next", Map.of("id", "A", "owner", "agent-1")));
+    assertTrue(
+        text(call("show_card", Map.of("id", "A")))
+            .startsWith("A \"card A\": claimed, no dependencies; claimed by agent-1 until "),
+        text(call("show_card", Map.of("id", "A"))));
+    call("release", Map.of("id", "A", "token", a));
     assertEquals(1, ((List<?>) structured(shown).get("events")).size());
 
     CallToolResult listed = call("list_cards", Map.of("status", "ready", "limit", 1));

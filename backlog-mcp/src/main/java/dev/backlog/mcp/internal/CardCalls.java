@@ -9,6 +9,7 @@ import dev.backlog.core.CardQuery;
 import dev.backlog.core.CardStatus;
 import dev.backlog.core.Event;
 import dev.backlog.core.EventQuery;
+import dev.backlog.core.Explanation;
 import dev.backlog.core.NewCard;
 import dev.backlog.core.Stats;
 import dev.backlog.json.JsonContract;
@@ -121,7 +122,7 @@ final class CardCalls {
   CallToolResult showCard(Map<String, Object> arguments) {
     Args args = Args.of(ToolCatalog.SHOW_CARD, arguments, Set.of("id"));
     CardId id = args.id("id");
-    String json =
+    Shown shown =
         backlog.inTransaction(
             tx -> {
               Card card = tx.find(id).orElseThrow(() -> new CardNotFoundException(id));
@@ -129,32 +130,37 @@ final class CardCalls {
               List<Event> last =
                   events.subList(Math.max(0, events.size() - LAST_EVENTS), events.size());
               List<Optional<Card>> deps = card.dependsOn().stream().map(tx::find).toList();
-              return JsonContract.render(
-                  g -> {
-                    g.writeStartObject();
-                    g.writeFieldName("card");
-                    g.writeRawValue(JsonContract.card(card));
-                    g.writeArrayFieldStart("dependencies");
-                    int i = 0;
-                    for (CardId dep : card.dependsOn()) {
-                      g.writeStartObject();
-                      g.writeStringField("id", dep.value());
-                      Optional<Card> found = deps.get(i++);
-                      g.writeStringField(
-                          "status", found.map(c -> c.status().wireName()).orElse(null));
-                      g.writeEndObject();
-                    }
-                    g.writeEndArray();
-                    g.writeFieldName("events");
-                    g.writeRawValue(JsonContract.events(last));
-                    g.writeEndObject();
-                  });
+              Explanation why = tx.explain(id);
+              String rendered =
+                  JsonContract.render(
+                      g -> {
+                        g.writeStartObject();
+                        g.writeFieldName("card");
+                        g.writeRawValue(JsonContract.card(card));
+                        g.writeArrayFieldStart("dependencies");
+                        int i = 0;
+                        for (CardId dep : card.dependsOn()) {
+                          g.writeStartObject();
+                          g.writeStringField("id", dep.value());
+                          Optional<Card> found = deps.get(i++);
+                          g.writeStringField(
+                              "status", found.map(c -> c.status().wireName()).orElse(null));
+                          g.writeEndObject();
+                        }
+                        g.writeEndArray();
+                        g.writeFieldName("explanation");
+                        g.writeRawValue(JsonContract.explanation(why));
+                        g.writeFieldName("events");
+                        g.writeRawValue(JsonContract.events(last));
+                        g.writeEndObject();
+                      });
+              return new Shown(rendered, claimability(card, why));
             });
-    Map<String, Object> shown = Replies.object(json);
+    Map<String, Object> object = Replies.object(shown.json());
     @SuppressWarnings("unchecked")
-    Map<String, Object> card = (Map<String, Object>) shown.get("card");
+    Map<String, Object> card = (Map<String, Object>) object.get("card");
     @SuppressWarnings("unchecked")
-    List<Map<String, Object>> deps = (List<Map<String, Object>>) shown.get("dependencies");
+    List<Map<String, Object>> deps = (List<Map<String, Object>>) object.get("dependencies");
     String depText =
         deps.isEmpty()
             ? "no dependencies"
@@ -163,7 +169,28 @@ final class CardCalls {
                     .map(d -> d.get("id") + " (" + d.get("status") + ")")
                     .collect(Collectors.joining(", "));
     return Replies.ok(
-        id + " \"" + card.get("title") + "\": " + card.get("status") + ", " + depText, json);
+        id + " \"" + card.get("title") + "\": " + card.get("status") + ", " + depText + shown.why(),
+        shown.json());
+  }
+
+  /** {@code show_card}'s answer and the end of its text. */
+  private record Shown(String json, String why) {}
+
+  /**
+   * What {@code show_card}'s text adds to the status: the place in the claim order of a claimable
+   * card, what a ready or blocked card waits for, who holds a claimed one; nothing for a done card.
+   */
+  private static String claimability(Card card, Explanation why) {
+    if (why.claimable()) {
+      return "; claimable: rank " + why.rank() + " in claim order";
+    }
+    String reasons =
+        why.reasons().stream().map(Explanation.Reason::text).collect(Collectors.joining("; "));
+    return switch (card.status()) {
+      case READY, BLOCKED -> "; waiting: " + reasons;
+      case CLAIMED -> "; " + reasons;
+      case DONE -> "";
+    };
   }
 
   CallToolResult listCards(Map<String, Object> arguments) {

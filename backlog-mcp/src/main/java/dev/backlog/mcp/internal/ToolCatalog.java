@@ -92,7 +92,7 @@ final class ToolCatalog {
             "\"cards\""),
         tool(
             SHOW_CARD,
-            "One card with its dependencies' statuses and its last events.",
+            "One card with its dependencies' statuses, why it waits, and its last events.",
             ID,
             "\"id\""),
         tool(
