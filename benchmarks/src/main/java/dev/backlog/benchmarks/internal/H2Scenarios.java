@@ -123,8 +123,10 @@ final class H2Scenarios {
     double onCommits;
     try (Backlog off = openBacklog(url, w, false);
         Backlog on = openBacklog(url, w, true)) {
+      ReadyPool ready = new ReadyPool(off, pool, "P");
       rr.add("off", i -> Workers.ours(off, "off" + i, 1))
-          .add("on", i -> Workers.ours(on, "on" + i, 1));
+          .add("on", i -> Workers.ours(on, "on" + i, 1))
+          .beforeEachRound(ready::topUp);
       rr.warm(w, steps.warmup());
       CoalescingStats before = on.coalescingStats();
       rr.run(w, rounds, round);
@@ -150,6 +152,7 @@ final class H2Scenarios {
                   + (durable
                       ? " written at every commit (WRITE_DELAY=0, as the shared file is opened)"
                       : " with H2's default write delay")
+                  + ", the pool refilled to its size before each round"
                   + (key.equals("on")
                       ? "; commits per card from the backlog's coalescing statistics"
                       : "; commits counted by the workers")));

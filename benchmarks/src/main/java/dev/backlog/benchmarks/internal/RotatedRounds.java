@@ -20,6 +20,7 @@ final class RotatedRounds {
   private final Map<String, LoadDriver.WorkerFactory> systems = new LinkedHashMap<>();
   private final Map<String, Sum> sums = new LinkedHashMap<>();
   private final LongSupplier commits;
+  private Runnable beforeRound = () -> {};
 
   /** Rounds that do not count the server's commits. */
   RotatedRounds() {
@@ -35,6 +36,15 @@ final class RotatedRounds {
   RotatedRounds add(String key, LoadDriver.WorkerFactory factory) {
     systems.put(key, factory);
     sums.put(key, new Sum());
+    return this;
+  }
+
+  /**
+   * Runs {@code step} before every round, outside its timing and its commit count (such as {@link
+   * ReadyPool#topUp}).
+   */
+  RotatedRounds beforeEachRound(Runnable step) {
+    this.beforeRound = step;
     return this;
   }
 
@@ -54,6 +64,10 @@ final class RotatedRounds {
     for (int r = 0; r < rounds; r++) {
       for (int k = 0; k < keys.size(); k++) {
         String key = keys.get((r + k) % keys.size());
+        beforeRound.run();
+        if (commits != null) {
+          last = commits.getAsLong();
+        }
         LoadDriver.Run run = LoadDriver.run(workers, round, systems.get(key));
         Sum s = sums.get(key);
         if (commits != null) {
