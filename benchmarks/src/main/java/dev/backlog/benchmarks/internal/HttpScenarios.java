@@ -124,12 +124,17 @@ final class HttpScenarios {
       ReadyPool ready = new ReadyPool(shared, pool, "P");
       for (int r = 0; r < ROUNDS; r++) {
         boolean httpFirst = r % 2 == 0;
+        String first =
+            (httpFirst ? "HTTP" : "in-process") + " on " + database + ", round " + (r + 1);
+        String second =
+            (httpFirst ? "in-process" : "HTTP") + " on " + database + ", round " + (r + 1);
         ready.topUp();
         (httpFirst ? http : inproc)
-            .add(LoadDriver.run(CLIENTS, round, httpFirst ? overHttp : library));
+            .add(LoadDriver.run(CLIENTS, round, httpFirst ? overHttp : library).requireWork(first));
         ready.topUp();
         (httpFirst ? inproc : http)
-            .add(LoadDriver.run(CLIENTS, round, httpFirst ? library : overHttp));
+            .add(
+                LoadDriver.run(CLIENTS, round, httpFirst ? library : overHttp).requireWork(second));
       }
       following.set(false);
     }

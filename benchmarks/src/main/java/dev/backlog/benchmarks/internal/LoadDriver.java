@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -53,11 +54,35 @@ public final class LoadDriver {
    * @param seconds wall time from the start until the last worker stopped
    * @param latencies every claim latency that returned work
    * @param transactions client-counted transactions, or -1 when a worker did not count them
+   * @param emptied whether a worker found nothing to claim before the run's time was up
    */
-  public record Run(long cards, double seconds, Latencies latencies, long transactions) {
+  public record Run(
+      long cards, double seconds, Latencies latencies, long transactions, boolean emptied) {
+
+    /** A run whose workers never ran out of cards, or whose caller does not ask. */
+    public Run(long cards, double seconds, Latencies latencies, long transactions) {
+      this(cards, seconds, latencies, transactions, false);
+    }
+
     /** Cards per second. */
     public double rate() {
       return seconds <= 0 ? 0 : cards / seconds;
+    }
+
+    /**
+     * This run, when its workers had cards to claim until its time was up.
+     *
+     * @throws IllegalStateException when a worker found nothing to claim before then: part of the
+     *     run measured workers with no work, so its rate says little about the system
+     */
+    public Run requireWork(String what) {
+      if (emptied) {
+        throw new IllegalStateException(
+            what
+                + ": a worker found no card to claim before the round's time was up, so the pool"
+                + " of ready cards ran out; make it larger or refill it between rounds (ReadyPool)");
+      }
+      return this;
     }
   }
 
@@ -81,6 +106,7 @@ public final class LoadDriver {
     CountDownLatch ready = new CountDownLatch(workers);
     CountDownLatch go = new CountDownLatch(1);
     AtomicLong cards = new AtomicLong();
+    AtomicBoolean emptied = new AtomicBoolean();
     AtomicReference<Throwable> failure = new AtomicReference<>();
     List<Latencies> perThread = new ArrayList<>();
     List<Thread> threads = new ArrayList<>();
@@ -98,6 +124,9 @@ public final class LoadDriver {
                   while (System.nanoTime() < deadline[0] && failure.get() == null) {
                     int done = w.step(lat);
                     if (done < 0) {
+                      if (System.nanoTime() < deadline[0]) {
+                        emptied.set(true);
+                      }
                       break;
                     }
                     cards.addAndGet(done);
@@ -129,7 +158,7 @@ public final class LoadDriver {
     }
     Latencies all = new Latencies();
     perThread.forEach(all::addAll);
-    return new Run(cards.get(), (end - start) / 1e9, all, tx);
+    return new Run(cards.get(), (end - start) / 1e9, all, tx, emptied.get());
   }
 
   private static void closeAll(List<Worker> workers) {

@@ -68,7 +68,9 @@ final class RotatedRounds {
         if (commits != null) {
           last = commits.getAsLong();
         }
-        LoadDriver.Run run = LoadDriver.run(workers, round, systems.get(key));
+        LoadDriver.Run run =
+            LoadDriver.run(workers, round, systems.get(key))
+                .requireWork(key + ", round " + (r + 1));
         Sum s = sums.get(key);
         if (commits != null) {
           long now = commits.getAsLong();

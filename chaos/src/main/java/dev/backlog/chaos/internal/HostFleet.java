@@ -11,10 +11,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Embedding hosts ({@link HostWorkerMain}) in processes of their own, each with worker threads; a
- * killer SIGKILLs a random host at a random moment and starts it again.
+ * killer SIGKILLs a random host at random moments (the first no later than the first completion, so
+ * that no drain ends before it) and starts it again.
  *
  * <p>Not thread-safe: one run per instance.
  */
@@ -97,11 +99,15 @@ public final class HostFleet {
         finished = true;
         break;
       }
-      if (System.nanoTime() >= nextKill && System.nanoTime() < faultsEnd) {
-        int victim = random.nextInt(hosts);
+      // The first kill comes with the first completion at the latest: a fast machine may
+      // otherwise drain a small backlog before the first gap ends, and the run injects nothing.
+      boolean firstDue = meanGapMs > 0 && kills == 0 && completions.get() > 0;
+      if ((System.nanoTime() >= nextKill || firstDue) && System.nanoTime() < faultsEnd) {
+        int victim = firstDue ? aliveHost() : random.nextInt(hosts);
         if (running[victim].isAlive()) {
           running[victim].destroyForcibly().waitFor();
           stats.fault("kill -9 of a host");
+          kills++;
           launch(victim);
         }
         nextKill = System.nanoTime() + gap(meanGapMs);
@@ -123,6 +129,22 @@ public final class HostFleet {
   }
 
   private volatile long graceSeconds;
+
+  /** Completions the hosts reported, across restarts. */
+  private final AtomicLong completions = new AtomicLong();
+
+  /** Kills so far in this run. */
+  private int kills;
+
+  /** The first host still running (a finished one has nothing left to interrupt). */
+  private int aliveHost() {
+    for (int i = 0; i < hosts; i++) {
+      if (running[i].isAlive()) {
+        return i;
+      }
+    }
+    return random.nextInt(hosts);
+  }
 
   /**
    * Stops the hosts {@code grace} from now if they have not finished by then: for a host that
@@ -178,6 +200,7 @@ public final class HostFleet {
       while ((line = in.readLine()) != null) {
         stats.operations.incrementAndGet();
         if (line.startsWith("completed ")) {
+          completions.incrementAndGet();
           stats.success();
         } else if (line.startsWith("unavailable")) {
           stats.outcome("store unavailable (typed error)");
