@@ -80,6 +80,14 @@ public final class SqlErrors {
    * this.transferList}) instead of H2's "connection broken". Nothing of the transaction was
    * committed; a new connection reaches the next host.
    */
+  /**
+   * The same hand-over inside the engine: a statement that reaches the closing store gets H2's
+   * storage error 4 ({@code ERROR_CLOSED}: "Transaction N is closed", "This store is closed"),
+   * which H2 itself reports as "database is closed" (90098) where it converts it, but passes on in
+   * its general error on some paths.
+   */
+  private static final Pattern H2_STORE_CLOSED = Pattern.compile("\\[[0-9.]+/4]");
+
   private static final Pattern H2_SESSION_CLOSED_BY_HOST =
       Pattern.compile("NullPointerException: .*\"+this\\.transferList\"+ is null");
 
@@ -202,6 +210,7 @@ public final class SqlErrors {
         || (code == H2_GENERAL_ERROR
             && e.getMessage() != null
             && (H2_TRANSACTION_CLOSED_UNDER_US.matcher(e.getMessage()).find()
+                || H2_STORE_CLOSED.matcher(e.getMessage()).find()
                 || H2_SESSION_CLOSED_BY_HOST.matcher(e.getMessage()).find()))) {
       return Kind.CONNECTION;
     }

@@ -51,6 +51,26 @@ class SqlErrorsTest {
   }
 
   @Test
+  void aStatementThatReachesTheClosingStoreIsRetriedLikeABrokenConnection() {
+    // Seen in the multi-process drain: H2's storage error 4 (ERROR_CLOSED) in its general error.
+    SQLException e =
+        h2(
+            "General error: \"org.h2.mvstore.MVStoreException: Transaction 3 is closed"
+                + " [2.3.232/4]\"; SQL statement:\nSELECT id FROM FINAL TABLE (UPDATE cards SET"
+                + " status = 'claimed' WHERE id = ?) [50000-232]",
+            50000);
+    assertEquals(SqlErrors.Kind.CONNECTION, SqlErrors.classify(e));
+    assertEquals(
+        SqlErrors.Kind.OTHER,
+        SqlErrors.classify(
+            h2(
+                "General error: \"org.h2.mvstore.MVStoreException: File corrupted in chunk 7"
+                    + " [2.3.232/6]\" [50000-232]",
+                50000)),
+        "a damaged file is not a hand-over");
+  }
+
+  @Test
   void aPoolsTimeoutIsDescribedByTheDriversReasonBehindIt() {
     SQLException reason =
         new SQLException("FATAL: password authentication failed for user \"u\"", "28P01", 0);
