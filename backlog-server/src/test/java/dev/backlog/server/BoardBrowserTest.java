@@ -85,6 +85,29 @@ class BoardBrowserTest {
     return wait;
   }
 
+  /**
+   * An attribute of the element {@code css} finds, read again when the board re-rendered the
+   * element between finding and reading it (a refresh replaces the cards).
+   */
+  private String attribute(String css, String name) {
+    return waitUpTo(3_000).until(d -> d.findElement(By.cssSelector(css)).getAttribute(name));
+  }
+
+  /** The text of the element {@code css} finds, read as {@link #attribute} reads. */
+  private String text(String css) {
+    return waitUpTo(3_000).until(d -> d.findElement(By.cssSelector(css)).getText());
+  }
+
+  /** Clicks the element {@code css} finds, finding it again when a refresh replaced it. */
+  private void click(String css) {
+    waitUpTo(3_000)
+        .until(
+            d -> {
+              d.findElement(By.cssSelector(css)).click();
+              return true;
+            });
+  }
+
   private String columnOf(String id) {
     Object column =
         ((JavascriptExecutor) browser.driver)
@@ -106,9 +129,7 @@ class BoardBrowserTest {
     assertEquals("ready", columnOf("API"));
     assertEquals("blocked", columnOf("LEGAL"));
     assertEquals("done", columnOf("DOCS"));
-    WebElement ship =
-        browser.driver.findElement(By.cssSelector(".card[data-id='SHIP'] .badge.deps"));
-    assertEquals("2", ship.getAttribute("data-deps"));
+    assertEquals("2", attribute(".card[data-id='SHIP'] .badge.deps", "data-deps"));
     browser.screenshot(SHOTS.resolve("board-seeded.png"));
 
     Served.Reply claim =
@@ -120,10 +141,9 @@ class BoardBrowserTest {
     waitUpTo(3_000).until(d -> "claimed".equals(columnOf("SPEC")));
     long movedMillis = (System.nanoTime() - t0) / 1_000_000;
     assertTrue(movedMillis < 1_500, "the card moved after " + movedMillis + " ms");
-    WebElement card = browser.driver.findElement(By.cssSelector(".card[data-id='SPEC']"));
-    assertEquals("worker-7", card.findElement(By.className("owner")).getText());
-    assertEquals("implementing", card.findElement(By.className("lease-phase")).getText());
-    String first = card.findElement(By.className("countdown")).getText();
+    assertEquals("worker-7", text(".card[data-id='SPEC'] .owner"));
+    assertEquals("implementing", text(".card[data-id='SPEC'] .lease-phase"));
+    String first = text(".card[data-id='SPEC'] .countdown");
     assertTrue(first.matches("[45]m \\d\\ds left"), first);
     waitUpTo(3_000)
         .until(
@@ -142,25 +162,40 @@ class BoardBrowserTest {
             .status());
     waitUpTo(3_000).until(d -> "done".equals(columnOf("SPEC")));
 
-    browser.driver.findElement(By.cssSelector(".card[data-id='SPEC']")).click();
+    click(".card[data-id='SPEC']");
     waitUpTo(3_000)
         .until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#detail-events li")));
     List<String> types =
-        browser.driver.findElements(By.cssSelector("#detail-events li")).stream()
-            .map(li -> li.getAttribute("data-type"))
-            .toList();
+        waitUpTo(3_000)
+            .until(
+                d ->
+                    d.findElements(By.cssSelector("#detail-events li")).stream()
+                        .map(li -> li.getAttribute("data-type"))
+                        .toList());
     assertEquals(List.of("completed", "claimed", "created"), types);
-    List<WebElement> runs = browser.driver.findElements(By.cssSelector("#detail-runs li"));
+    // Outcome, token and text of each run, read in one pass (a refresh may replace the panel).
+    List<List<String>> runs =
+        waitUpTo(3_000)
+            .until(
+                d ->
+                    d.findElements(By.cssSelector("#detail-runs li")).stream()
+                        .map(
+                            li ->
+                                List.of(
+                                    li.getAttribute("data-outcome"),
+                                    li.getAttribute("data-token"),
+                                    li.getText()))
+                        .toList());
     assertEquals(1, runs.size());
-    assertEquals("completed", runs.get(0).getAttribute("data-outcome"));
-    assertEquals(Long.toString(token), runs.get(0).getAttribute("data-token"));
-    assertTrue(runs.get(0).getText().contains("worker-7"), runs.get(0).getText());
-    assertTrue(runs.get(0).getText().contains("42 passed"), runs.get(0).getText());
+    assertEquals("completed", runs.get(0).get(0));
+    assertEquals(Long.toString(token), runs.get(0).get(1));
+    assertTrue(runs.get(0).get(2).contains("worker-7"), runs.get(0).get(2));
+    assertTrue(runs.get(0).get(2).contains("42 passed"), runs.get(0).get(2));
     browser.screenshot(SHOTS.resolve("board-detail.png"));
-    browser.driver.findElement(By.id("detail-close")).click();
+    click("#detail-close");
 
     // Why a card waits, as explain says it.
-    browser.driver.findElement(By.cssSelector(".card[data-id='SHIP']")).click();
+    click(".card[data-id='SHIP']");
     waitUpTo(3_000)
         .until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#detail-why li")));
     assertEquals(
@@ -169,8 +204,8 @@ class BoardBrowserTest {
             .map(WebElement::getText)
             .toList());
     browser.screenshot(SHOTS.resolve("board-why.png"));
-    browser.driver.findElement(By.id("detail-close")).click();
-    browser.driver.findElement(By.cssSelector(".card[data-id='API']")).click();
+    click("#detail-close");
+    click(".card[data-id='API']");
     waitUpTo(3_000)
         .until(
             d ->
@@ -183,9 +218,9 @@ class BoardBrowserTest {
             .getText()
             .contains("claim order\n1: the next claim takes it"),
         browser.driver.findElement(By.id("detail-body")).getText());
-    browser.driver.findElement(By.id("detail-close")).click();
+    click("#detail-close");
 
-    browser.driver.findElement(By.id("tab-graph")).click();
+    click("#tab-graph");
     waitUpTo(3_000).until(d -> d.findElements(By.cssSelector("#graph g.node")).size() == 6);
     assertEquals(6, browser.driver.findElements(By.cssSelector("#graph g.node")).size());
     assertEquals(4, browser.driver.findElements(By.cssSelector("#graph path.edge")).size());
@@ -195,15 +230,9 @@ class BoardBrowserTest {
             .driver
             .findElements(By.cssSelector("#graph path.edge[data-from='SHIP'][data-to='UI']"))
             .size());
-    assertEquals(
-        "done",
-        browser
-            .driver
-            .findElement(By.cssSelector("#graph g.node[data-id='SPEC']"))
-            .getAttribute("class")
-            .split(" ")[1]);
+    assertEquals("done", attribute("#graph g.node[data-id='SPEC']", "class").split(" ")[1]);
     browser.screenshot(SHOTS.resolve("board-graph.png"));
-    browser.driver.findElement(By.id("tab-board")).click();
+    click("#tab-board");
 
     // A deferral shows on the card, live.
     String until =
@@ -211,21 +240,16 @@ class BoardBrowserTest {
     assertEquals(200, s.post("/api/cards/SHIP/defer", "{\"until\":\"" + until + "\"}").status());
     waitUpTo(3_000)
         .until(d -> !d.findElements(By.cssSelector(".card[data-id='SHIP'] .not-before")).isEmpty());
-    assertEquals(
-        until,
-        browser
-            .driver
-            .findElement(By.cssSelector(".card[data-id='SHIP'] .not-before"))
-            .getAttribute("data-not-before"));
+    assertEquals(until, attribute(".card[data-id='SHIP'] .not-before", "data-not-before"));
 
     // A person blocks a card from the page; the API sees it.
-    browser.driver.findElement(By.cssSelector(".card[data-id='UI']")).click();
+    click(".card[data-id='UI']");
     waitUpTo(3_000).until(ExpectedConditions.elementToBeClickable(By.id("action-block")));
     browser.driver.findElement(By.id("block-reason")).sendKeys("needs design review");
-    browser.driver.findElement(By.id("action-block")).click();
+    click("#action-block");
     waitUpTo(3_000).until(d -> "blocked".equals(columnOf("UI")));
     assertEquals("needs design review", s.backlog.get(CardId.of("UI")).blockedReason());
-    browser.driver.findElement(By.id("detail-close")).click();
+    click("#detail-close");
     Claim lost = s.backlog.claimOne("late", Duration.ofMinutes(1)).orElseThrow();
     assertEquals("API", lost.card().id().value());
   }
