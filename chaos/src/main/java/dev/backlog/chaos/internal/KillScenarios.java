@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Scenario 1, kill -9 of workers: CLI worker processes (with an importer and a tracker syncer)
@@ -143,8 +144,11 @@ public final class KillScenarios {
     }
     String mission = CliFleet.parse(init.out()).get("mission").asText();
     Map<String, Boolean> reported = new HashMap<>();
+    long ranNanos = 0;
+    int ran = 0;
     for (int n = 1; n <= profile.records(); n++) {
       String card = "R" + n;
+      long started = System.nanoTime();
       CliRunner.Running running =
           cli.start(
               "coord",
@@ -160,16 +164,23 @@ public final class KillScenarios {
               "--actor",
               "w" + n,
               "--json");
-      // half of them, at a random moment; the last one early if none was hit yet
+      // Half of them, at a random moment within the time a record takes here (measured on the
+      // ones that ran to the end); the last one surely inside it if none was hit yet.
+      long mean = ran == 0 ? 1_500_000_000L : ranNanos / ran;
       boolean last = n == profile.records() && stats.faults.get() == 0;
       if (random.nextBoolean() || last) {
-        Thread.sleep(last ? 100 + random.nextInt(400) : 200 + random.nextInt(3000));
+        double at = last ? 0.2 + 0.5 * random.nextDouble() : 1.1 * random.nextDouble();
+        TimeUnit.NANOSECONDS.sleep((long) (at * mean));
         if (running.alive()) {
           running.kill();
           stats.fault("kill -9 during coord record");
         }
       }
       CliRunner.Result r = running.await();
+      if (!r.killed()) {
+        ranNanos += System.nanoTime() - started;
+        ran++;
+      }
       stats.operations.incrementAndGet();
       if (r.ok()) {
         stats.success();
