@@ -15,8 +15,7 @@ import picocli.CommandLine;
     name = "help",
     helpCommand = true,
     description = "Show the help of a command: help coord merge.")
-public final class HelpCommand
-    implements CommandLine.IHelpCommandInitializable2, Callable<Integer> {
+final class HelpCommand implements CommandLine.IHelpCommandInitializable2, Callable<Integer> {
 
   @CommandLine.Option(
       names = {"-h", "--help"},
