@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -84,6 +85,32 @@ public record Explanation(
         default -> kind;
       };
     }
+  }
+
+  /**
+   * One line that says whether a claim can take the card, as {@code show} and {@code show_card} end
+   * a card with it: {@code claimable: rank 3 in claim order}; for a claimed card who holds it
+   * ({@code claimed by agent-1 until …}); else {@code waiting: } and what it waits for ({@code
+   * waiting: waits for A, which is ready; deferred until …}). Reasons whose kind is in {@code
+   * omitted} are left out (a caller that already shows the card's deferral, say); empty when
+   * nothing is left to say.
+   */
+  public String summary(Set<String> omitted) {
+    if (claimable) {
+      return "claimable: rank " + rank + " in claim order";
+    }
+    List<String> texts = new ArrayList<>();
+    boolean held = false;
+    for (Reason r : reasons) {
+      if (!omitted.contains(r.kind())) {
+        texts.add(r.text());
+        held |= r.kind().equals("leased") || r.kind().equals("done");
+      }
+    }
+    if (texts.isEmpty()) {
+      return "";
+    }
+    return (held ? "" : "waiting: ") + String.join("; ", texts);
   }
 
   /**

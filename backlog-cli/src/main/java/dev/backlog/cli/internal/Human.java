@@ -9,6 +9,7 @@ import dev.backlog.core.Stats;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -25,16 +26,9 @@ final class Human {
     if (c.status() != CardStatus.READY && c.status() != CardStatus.BLOCKED) {
       return "";
     }
-    Explanation e = explain.apply(c.id());
-    if (e.claimable()) {
-      return "\n  claimable: rank " + e.rank() + " in claim order";
-    }
-    List<String> more =
-        e.reasons().stream()
-            .filter(r -> !r.kind().equals("deferred") && !r.kind().equals("blocked"))
-            .map(Explanation.Reason::text)
-            .toList();
-    return more.isEmpty() ? "" : "\n  waiting: " + String.join("; ", more);
+    // The card's own lines show its deferral and its block already.
+    String summary = explain.apply(c.id()).summary(Set.of("deferred", "blocked"));
+    return summary.isEmpty() ? "" : "\n  " + summary;
   }
 
   /** A card in full. */

@@ -154,7 +154,7 @@ final class CardCalls {
                         g.writeRawValue(JsonContract.events(last));
                         g.writeEndObject();
                       });
-              return new Shown(rendered, claimability(card, why));
+              return new Shown(rendered, claimability(why));
             });
     Map<String, Object> object = Replies.object(shown.json());
     @SuppressWarnings("unchecked")
@@ -180,17 +180,9 @@ final class CardCalls {
    * What {@code show_card}'s text adds to the status: the place in the claim order of a claimable
    * card, what a ready or blocked card waits for, who holds a claimed one; nothing for a done card.
    */
-  private static String claimability(Card card, Explanation why) {
-    if (why.claimable()) {
-      return "; claimable: rank " + why.rank() + " in claim order";
-    }
-    String reasons =
-        why.reasons().stream().map(Explanation.Reason::text).collect(Collectors.joining("; "));
-    return switch (card.status()) {
-      case READY, BLOCKED -> "; waiting: " + reasons;
-      case CLAIMED -> "; " + reasons;
-      case DONE -> "";
-    };
+  private static String claimability(Explanation why) {
+    String summary = why.summary(Set.of("done"));
+    return summary.isEmpty() ? "" : "; " + summary;
   }
 
   CallToolResult listCards(Map<String, Object> arguments) {
