@@ -191,6 +191,9 @@ class ReportTest {
     assertTrue(
         t.get(6).basis().contains("with H2's default write delay 4,200/s vs 4,000/s (1.1×)"),
         "the basis shows the file with H2's write delay beside the durable one: " + t.get(6));
+    assertTrue(
+        t.get(6).reason().contains("2.00 transactions per card, about 1.0 calls a transaction"),
+        "the reason says how many calls the run's coalesced transactions held: " + t.get(6));
 
     Path md = Report.write(r, dir);
     String text = Files.readString(md);
