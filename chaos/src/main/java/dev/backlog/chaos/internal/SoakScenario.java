@@ -55,16 +55,31 @@ public final class SoakScenario {
         Backlog backlog = Backlog.builder().store(s).build()) {
       AtomicLong created = new AtomicLong();
       stock(backlog, created, 5000);
-      // capacity: unthrottled for a few seconds, on a stock that outlasts them
+      // capacity: unthrottled for a few seconds, the stock kept up as in the soak (a fast store
+      // drains any fixed stock before the measurement ends and would measure idle workers)
       Load probe = new Load(backlog, stats, 0);
       probe.start();
-      Thread.sleep(profile.sample().toMillis() / 2);
+      keepStocked(backlog, created, System.nanoTime() + profile.sample().toNanos() / 2);
       probe.completions.set(0);
       long t0 = System.nanoTime();
-      Thread.sleep(profile.sample().toMillis());
+      keepStocked(backlog, created, t0 + profile.sample().toNanos());
       double capacity = probe.completions.get() / ((System.nanoTime() - t0) / 1e9);
       probe.stop();
-      stock(backlog, created, 2000);
+      if (capacity <= 0) {
+        // A target of 0 would run the soak unthrottled: say so instead of measuring that.
+        return new Outcome(
+            stats.result(
+                NAME,
+                store,
+                List.of(
+                    "the capacity probe completed no card in "
+                        + profile.sample().toMillis()
+                        + " ms, so there is no rate to soak at"),
+                "capacity 0 cards/s"),
+            samples,
+            capacity);
+      }
+      topUp(backlog, created);
 
       Load load = new Load(backlog, stats, 0.6 * capacity);
       load.start();
@@ -81,12 +96,7 @@ public final class SoakScenario {
         long doneBefore = load.completions.get();
         load.latencies.clear();
         long intervalEnd = Math.min(end, intervalStart + profile.sample().toNanos());
-        while (System.nanoTime() < intervalEnd) {
-          Thread.sleep(200);
-          if (backlog.stats().claimable() < 500) {
-            stock(backlog, created, 1000);
-          }
-        }
+        keepStocked(backlog, created, intervalEnd);
         double secs = (System.nanoTime() - intervalStart) / 1e9;
         double rate = (load.completions.get() - doneBefore) / secs;
         double p99 = load.latencies.p99Ms();
@@ -144,6 +154,27 @@ public final class SoakScenario {
     boolean flat =
         higherIsBetter ? last * 1.5 >= second : last <= 1.5 * second || last - second < 1e-9;
     return what + (flat ? " yes" : " NO");
+  }
+
+  /** Claimable cards below which the producer adds {@link #LOW_STOCK} more. */
+  private static final int LOW_STOCK = 2_000;
+
+  /**
+   * Until {@code endNanos} ({@link System#nanoTime}), every 50 ms: tops the stock up when it runs
+   * low, so the workers never find the backlog empty.
+   */
+  private static void keepStocked(Backlog backlog, AtomicLong created, long endNanos)
+      throws InterruptedException {
+    while (System.nanoTime() < endNanos) {
+      Thread.sleep(Math.max(1, Math.min(50, (endNanos - System.nanoTime()) / 1_000_000)));
+      topUp(backlog, created);
+    }
+  }
+
+  private static void topUp(Backlog backlog, AtomicLong created) {
+    if (backlog.stats().claimable() < LOW_STOCK) {
+      stock(backlog, created, LOW_STOCK);
+    }
   }
 
   private static void stock(Backlog backlog, AtomicLong created, int n) {
