@@ -123,7 +123,8 @@ public final class Report {
           `JdbcBacklogStore` (the shared H2 file in long-running mode, or PostgreSQL) with two worker
           threads each, killed and started again at random.
         - **kill -9 during coord record**: `backlog coord record` in a real git repository, half of
-          them killed during their bookkeeping transaction; `coord status` then recovers.
+          them killed during their bookkeeping transaction (while none was hit, up to four more,
+          each killed earlier within the shortest record); `coord status` then recovers.
         - **database restart**: the embedded PostgreSQL gets SIGINT (fast shutdown) and later SIGQUIT
           (immediate shutdown, crash recovery at the next start) while CLI workers and a host drain;
           they see exit 5 / `StoreUnavailableException`, retry, and go on. Once the CLI workers saw
@@ -182,7 +183,8 @@ public final class Report {
     if (!r.soak().isEmpty()) {
       b.append("## Soak\n\n");
       b.append(
-          "8 worker threads of one host at 60 % of the capacity measured just before; one row per sampling"
+          "8 worker threads of one host at 60 % of the capacity measured just before, while a producer"
+              + " keeps at least 2,000 cards claimable (in the measurement too); one row per sampling"
               + " interval. Heap is measured after a full GC; RSS and file descriptors are the driver's own"
               + " process, which holds the store; connections are the database's client connections. Each"
               + " must stay flat: the last interval within 1.5× of the second (judged in the scenario table's"
