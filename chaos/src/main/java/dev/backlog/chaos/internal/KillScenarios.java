@@ -177,8 +177,8 @@ public final class KillScenarios {
               "--json");
       // Half of them, at a random moment within the time a record takes here (measured on the
       // ones that ran to the end); from the last one on, while none was hit, surely inside the
-      // shortest record, earlier with each extra one (the first record, which creates the
-      // branch's bookkeeping, takes longer than the others and lifts the mean).
+      // shortest record, earlier with each extra one (one slow record, such as the first, lifts
+      // the mean above what the others take).
       long mean = ran == 0 ? 1_500_000_000L : ranNanos / ran;
       boolean forced = n >= profile.records() && stats.faults.get() == 0;
       if (random.nextBoolean() || forced) {
