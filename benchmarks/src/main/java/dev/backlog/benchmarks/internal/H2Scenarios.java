@@ -50,7 +50,13 @@ final class H2Scenarios {
         }
         LoadDriver.Run run;
         try (Backlog backlog2 = openBacklog(url, w)) {
-          run = LoadDriver.run(w, options.scenarioTime(), i -> Workers.ours(backlog2, "w" + i, 1));
+          run =
+              RefilledRounds.run(
+                  w,
+                  options.scenarioTime(),
+                  new ReadyPool(backlog2, pool, "P"),
+                  i -> Workers.ours(backlog2, "w" + i, 1),
+                  id);
         }
         steps.add(
             measure(
@@ -63,7 +69,10 @@ final class H2Scenarios {
                 backlog,
                 run,
                 workerCommits(run),
-                "embedded in-process H2 file; commits counted by the workers"));
+                "embedded in-process H2 file; "
+                    + RefilledRounds.ROUNDS
+                    + " rounds, the pool refilled to its size before each; commits counted by the"
+                    + " workers"));
       }
       int small = options.full() ? pool : 15_000;
       coalescing(dir, small, fmt(SMALL_DONE) + " done + " + fmt(small) + " ready", true);

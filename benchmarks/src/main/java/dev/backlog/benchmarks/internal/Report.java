@@ -419,7 +419,11 @@ public final class Report {
                 + " with it (auto-commit); with batches, one claim and one transaction"
                 + " completing the batch. Each worker is a thread; the backlog sweeps lapsed leases once a second as"
                 + " it does by default. Every scenario gets a fresh schema, a warm-up run on a separate `Backlog`,"
-                + " then the measured run; against the ceiling, one `Backlog` serves the warm-up and every round.\n")
+                + " then the measured run; against the ceiling, one `Backlog` serves the warm-up and every round."
+                + " Measurements on a pool of ready cards without dependencies (against the ceiling, in"
+                + " batches, on H2, over HTTP) run in rounds with the pool refilled to its size through the"
+                + " library before each, outside the rounds' time; in those and in the fleet's rotated"
+                + " rounds, a round in which a worker found nothing to claim fails the run.\n")
         .append(
             "- **Ceiling**: one plain JDBC connection per worker (no pool, no library) running the store's own"
                 + " claim statement and a single fenced completion `UPDATE`, each committed with its statement"

@@ -74,6 +74,23 @@ final class ScenarioSteps {
   /** Our store on PostgreSQL: load, warm up on one backlog instance, measure on a fresh one. */
   void ours(String id, String group, int workers, int batch, String backlog, Loader loader)
       throws Exception {
+    ours(id, group, workers, batch, backlog, loader, null);
+  }
+
+  /**
+   * Like {@link #ours(String, String, int, int, String, Loader)}; when {@code refill} is not null,
+   * the measurement runs in {@link RefilledRounds}, the ready cards refilled to {@code refill}
+   * (cards without dependencies, so only for a pool of such cards) before each round.
+   */
+  void ours(
+      String id,
+      String group,
+      int workers,
+      int batch,
+      String backlog,
+      Loader loader,
+      Integer refill)
+      throws Exception {
     progress.accept(id);
     String url = pg.freshSchema(id.replace('.', '_'));
     try {
@@ -92,8 +109,14 @@ final class ScenarioSteps {
           group.equals("peer")
               ? Duration.ofSeconds(options.full() ? 180 : 60)
               : options.scenarioTime();
+      boolean refilled = refill != null;
       try (Backlog measured = openBacklog(url, workers)) {
-        run = LoadDriver.run(workers, limit, i -> Workers.ours(measured, "w" + i, batch));
+        LoadDriver.WorkerFactory factory = i -> Workers.ours(measured, "w" + i, batch);
+        run =
+            refilled
+                ? RefilledRounds.run(
+                    workers, limit, new ReadyPool(measured, refill, "P"), factory, id)
+                : LoadDriver.run(workers, limit, factory);
       }
       long c1 = pg.commits();
       add(
@@ -106,8 +129,13 @@ final class ScenarioSteps {
               batch,
               backlog,
               run,
-              (c1 - c0) / (double) Math.max(1, run.cards()),
-              ""));
+              // The refills' commits are the server's too: count the workers' own.
+              refilled ? workerCommits(run) : (c1 - c0) / (double) Math.max(1, run.cards()),
+              refilled
+                  ? RefilledRounds.ROUNDS
+                      + " rounds, the pool refilled to its size before each; commits counted by the"
+                      + " workers"
+                  : ""));
     } finally {
       pg.dropSchema(url);
     }
